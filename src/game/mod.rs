@@ -1,0 +1,16 @@
+//! The numeric game: tree structure, parameter-free numbers, strategic form and profiles.
+//!
+//! [`Tree`] is the immutable structure shared by every instantiation of a model; [`Game`] is
+//! that structure with numbers (payoffs, chance probabilities) at one parameter point;
+//! [`StrategicGame`] is the strategic (normal) form. Solvers see only these types.
+
+pub mod game;
+pub mod ids;
+pub mod profile;
+pub mod strategic;
+pub mod tree;
+
+pub use game::Game;
+pub use ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
+pub use strategic::StrategicGame;
+pub use tree::{Infoset, Node, NodeKind, Tree, TreeBuilder, TreeError};

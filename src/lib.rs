@@ -1,0 +1,12 @@
+//! # deter
+//!
+//! Equilibria of game-theoretic models of alliances and deterrence.
+//!
+//! ```text
+//! model file (.toml) ─parse─► Ast ─check─► GameTemplate ─instantiate(θ)─► Game ─Solver─► Solution
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod game;
+pub mod solve;

@@ -1,0 +1,253 @@
+//! The common solver interface, the solution type, and the registry the CLI picks from.
+//!
+//! Every method is a struct implementing [`Solver`]: a stable name, a cheap `supports` check
+//! that refuses a game up front with a reason and the solver that would fit, and a one-shot
+//! `solve`. Solvers return profiles only; [`certify`] then computes every equilibrium's payoffs,
+//! event probabilities and regret with the independent routines of [`crate::game::profile`],
+//! so the certificate never trusts the solver that produced the profile.
+
+pub mod backward;
+
+use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
+
+/// A game handed to a solver: an extensive-form tree or a strategic form.
+#[derive(Clone, Copy, Debug)]
+pub enum GameRef<'a> {
+    /// An extensive-form game.
+    Tree(&'a Game),
+    /// A strategic-form game.
+    Strategic(&'a StrategicGame),
+}
+
+impl GameRef<'_> {
+    /// Number of players.
+    pub fn n_players(&self) -> usize {
+        match self {
+            GameRef::Tree(g) => g.n_players(),
+            GameRef::Strategic(g) => g.n_players(),
+        }
+    }
+}
+
+/// A strategy profile in the form its solver produced.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Profile {
+    /// Behaviour strategies of an extensive game, indexed by action
+    /// (`infosets[I].first_action + a`).
+    Behavior(Vec<f64>),
+    /// Mixed strategies of a strategic game, `mixed[player][strategy]`.
+    Mixed(Vec<Vec<f64>>),
+}
+
+/// A node where the mover was indifferent between several best moves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tie {
+    /// The decision node.
+    pub node: NodeId,
+    /// The indifferent player.
+    pub player: PlayerId,
+    /// Indices of the moves that tie for best.
+    pub moves: Vec<usize>,
+    /// The player's value of each tied move.
+    pub value: f64,
+}
+
+/// One equilibrium with its certificate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Equilibrium {
+    /// The strategy profile.
+    pub profile: Profile,
+    /// Expected payoff per player (filled by [`certify`]).
+    pub payoffs: Vec<f64>,
+    /// Probability of each event tag, by `EventId` (filled by [`certify`]; empty for strategic
+    /// games).
+    pub events: Vec<f64>,
+    /// Each player's gain from the best unilateral deviation (filled by [`certify`]).
+    pub regret: Vec<f64>,
+    /// Beliefs at information-set members (belief-aware solvers only), by node id.
+    pub beliefs: Option<Vec<f64>>,
+}
+
+impl Equilibrium {
+    /// An equilibrium with only its profile; [`certify`] fills in the rest.
+    pub fn new(profile: Profile) -> Self {
+        Equilibrium {
+            profile,
+            payoffs: Vec::new(),
+            events: Vec::new(),
+            regret: Vec::new(),
+            beliefs: None,
+        }
+    }
+
+    /// The largest regret over players.
+    pub fn max_regret(&self) -> f64 {
+        self.regret.iter().cloned().fold(0.0, f64::max)
+    }
+}
+
+/// How a solve ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The method ran to completion.
+    Solved,
+    /// An enumeration stopped at its cap; more equilibria exist.
+    Truncated,
+    /// A pivoting method hit its pivot limit.
+    PivotLimit,
+}
+
+/// The result of a solver run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Solution {
+    /// Name of the solver that produced it.
+    pub solver: &'static str,
+    /// How the run ended.
+    pub status: Status,
+    /// The equilibria found.
+    pub equilibria: Vec<Equilibrium>,
+    /// Nodes where a mover was indifferent (backward induction).
+    pub ties: Vec<Tie>,
+    /// The game value for the first player (zero-sum solvers).
+    pub value: Option<f64>,
+}
+
+impl Solution {
+    /// A completed solution with these equilibria.
+    pub fn new(solver: &'static str, equilibria: Vec<Equilibrium>) -> Self {
+        Solution {
+            solver,
+            status: Status::Solved,
+            equilibria,
+            ties: Vec::new(),
+            value: None,
+        }
+    }
+}
+
+/// What to do at ties (backward induction and pure enumeration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TieMode {
+    /// Pick the first best move and report the tie.
+    Report,
+    /// Enumerate every pure equilibrium the ties allow, up to `cap`.
+    All {
+        /// At most this many equilibria.
+        cap: usize,
+    },
+}
+
+/// Options common to all solvers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SolveOptions {
+    /// Relative tolerance for ties and "zero probability"; scaled by the payoff magnitude.
+    pub tol: f64,
+    /// Tie handling.
+    pub ties: TieMode,
+    /// Pivot limit for pivoting methods.
+    pub max_pivots: Option<usize>,
+    /// Objective for objective-driven methods (correlated equilibrium): `welfare` or a player.
+    pub objective: Option<String>,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        SolveOptions {
+            tol: 1e-9,
+            ties: TieMode::Report,
+            max_pivots: None,
+            objective: None,
+        }
+    }
+}
+
+/// Why a solver will not take a game.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}{}", suggest.map(|s| format!("; use the `{s}` solver")).unwrap_or_default())]
+pub struct Unsupported {
+    /// Why, naming the offending part of the game.
+    pub reason: String,
+    /// A solver that would fit, if one exists.
+    pub suggest: Option<&'static str>,
+}
+
+/// Why a supported game could not be solved.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SolveError {
+    /// The game is outside the solver's class.
+    #[error(transparent)]
+    Unsupported(#[from] Unsupported),
+    /// The LP backend failed.
+    #[error("linear program failed: {0}")]
+    Lp(String),
+    /// Numerical trouble (e.g. a singular basis).
+    #[error("numerical failure: {0}")]
+    Numerical(String),
+    /// The certificate could not be computed.
+    #[error(transparent)]
+    Regret(#[from] profile::RegretError),
+}
+
+/// A method that computes equilibria.
+pub trait Solver: Sync {
+    /// Stable short name used by the CLI and in reports, e.g. `backward`.
+    fn name(&self) -> &'static str;
+    /// One line: what it computes and for which games.
+    fn describe(&self) -> &'static str;
+    /// Cheap check on the game class, before any work.
+    fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported>;
+    /// Computes equilibria (profiles only; see [`certify`]).
+    fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError>;
+}
+
+/// Fills in payoffs, event probabilities and regrets of every equilibrium, independently of the
+/// solver that produced them.
+pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveError> {
+    for eq in &mut solution.equilibria {
+        match (&eq.profile, game) {
+            (Profile::Behavior(p), GameRef::Tree(g)) => {
+                eq.payoffs = profile::expected_payoffs(g, p);
+                eq.events = profile::event_probabilities(g, p);
+                eq.regret = profile::regrets(g, p)?;
+            }
+            (Profile::Mixed(m), GameRef::Strategic(g)) => {
+                eq.payoffs = g.expected_payoffs(m);
+                eq.events = Vec::new();
+                eq.regret = g.regrets(m);
+            }
+            (Profile::Mixed(_), GameRef::Tree(_))
+            | (Profile::Behavior(_), GameRef::Strategic(_)) => {
+                return Err(SolveError::Numerical(
+                    "solver returned a profile of the wrong form".into(),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// All solvers, in the order `deter solve` tries them by default.
+pub fn registry() -> Vec<Box<dyn Solver>> {
+    vec![Box::new(backward::BackwardInduction)]
+}
+
+/// The solver with this name.
+pub fn by_name(name: &str) -> Option<Box<dyn Solver>> {
+    registry().into_iter().find(|s| s.name() == name)
+}
+
+/// The first solver in the registry that supports the game.
+pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
+    let mut last = None;
+    for s in registry() {
+        match s.supports(game) {
+            Ok(()) => return Ok(s),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or(Unsupported {
+        reason: "no solver is registered".into(),
+        suggest: None,
+    }))
+}
