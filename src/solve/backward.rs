@@ -1,23 +1,434 @@
-//! Backward induction (placeholder while the crate is assembled).
-use super::*;
+//! Backward induction: the subgame-perfect equilibrium of a perfect-information game.
+//!
+//! One loop over the arena in reverse id order (children before parents, see
+//! [`crate::game::tree`]): a leaf's value is its payoff vector, a chance node's the
+//! probability-weighted sum of its children's, and a decision node takes the child whose value is
+//! best for the mover. The loop is linear in the tree, reads and writes flat `f64` slices, and
+//! reuses a caller-owned [`Workspace`], so a sweep solving the same tree at many parameter
+//! points allocates nothing per solve.
+//!
+//! Ties (moves whose values differ by at most `tol × payoff scale`) are reported with the node,
+//! the moves and the indifferent player; the first best move is played. With
+//! [`TieMode::All`] the solver enumerates every pure subgame-perfect equilibrium the ties allow,
+//! up to a cap, bottom-up over per-node lists of continuation equilibria (see [`enumerate`]).
+//!
+//! ## Requirements
+//! Perfect information (every information set a singleton); any number of players; chance
+//! nodes allowed. A game with a larger information set is refused, naming it.
+//!
+//! ## Reference
+//! Zermelo (1913); Kuhn (1953); Selten (1965) for subgame perfection.
 
-/// Backward induction for perfect-information games.
+use super::{
+    Equilibrium, GameRef, Profile, Solution, SolveError, SolveOptions, Solver, Status, Tie,
+    TieMode, Unsupported,
+};
+use crate::game::tree::{NodeKind, Tree};
+use crate::game::{Game, NodeId, PlayerId};
+
+/// Backward induction for perfect-information games with chance.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct BackwardInduction;
+
+/// Reusable buffers for [`solve_into`].
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    /// `values[node * n_players + p]`: value of each node to each player under the solution.
+    pub values: Vec<f64>,
+    /// The chosen action at each node (`u32::MAX` at chance and terminal nodes).
+    pub choice: Vec<u32>,
+    /// Ties found by the last solve.
+    pub ties: Vec<Tie>,
+}
+
+/// Why the tree is not perfect information, if it is not.
+pub fn check_perfect_information(tree: &Tree) -> Result<(), Unsupported> {
+    match tree.first_nonsingleton_infoset() {
+        None => Ok(()),
+        Some(set) => {
+            let s = &tree.infosets[set.ix()];
+            let members: Vec<&str> = tree
+                .members(set)
+                .iter()
+                .map(|m| tree.node_names[m.ix()].as_str())
+                .collect();
+            Err(Unsupported {
+                reason: format!(
+                    "backward induction needs perfect information, but information set `{}` of \
+                     {} contains {} nodes ({}) that the mover cannot tell apart",
+                    tree.infoset_display(set),
+                    tree.players[s.player.ix()],
+                    s.n_members,
+                    members.join(", ")
+                ),
+                suggest: Some("subgame"),
+            })
+        }
+    }
+}
+
+/// Solves by backward induction into `ws`, picking the first best move at ties and recording
+/// every tie. Assumes perfect information (checked by [`BackwardInduction::supports`]).
+///
+/// `tol` is relative: two moves tie when their values differ by at most `tol` times the
+/// largest absolute payoff (at least 1).
+pub fn solve_into(game: &Game, tol: f64, ws: &mut Workspace) {
+    let tree = &*game.tree;
+    let np = game.n_players();
+    let n = tree.nodes.len();
+    ws.values.clear();
+    ws.values.resize(n * np, 0.0);
+    ws.choice.clear();
+    ws.choice.resize(n, u32::MAX);
+    ws.ties.clear();
+    let eps = tol * game.payoff_scale();
+    let values = &mut ws.values;
+    for i in (0..n).rev() {
+        let node = tree.nodes[i];
+        match node.kind {
+            NodeKind::Terminal { leaf } => {
+                let src = &game.payoffs[leaf.ix() * np..(leaf.ix() + 1) * np];
+                values[i * np..(i + 1) * np].copy_from_slice(src);
+            }
+            NodeKind::Chance => {
+                let (head, tail) = values.split_at_mut((i + 1) * np);
+                let out = &mut head[i * np..];
+                out.fill(0.0);
+                let base = (i + 1) * np;
+                for c in node.children() {
+                    let pr = game.chance[c];
+                    let v = &tail[c * np - base..(c + 1) * np - base];
+                    for (o, x) in out.iter_mut().zip(v) {
+                        *o += pr * x;
+                    }
+                }
+            }
+            NodeKind::Decision { player, .. } => {
+                let p = player.ix();
+                let first = node.first_child as usize;
+                let mut best = first;
+                let mut best_v = values[first * np + p];
+                for c in first + 1..first + node.n_children as usize {
+                    let v = values[c * np + p];
+                    if v > best_v {
+                        best_v = v;
+                        best = c;
+                    }
+                }
+                // Tie scan: a second pass only over this node's children.
+                let mut tied = 0;
+                for c in node.children() {
+                    if best_v - values[c * np + p] <= eps {
+                        tied += 1;
+                    }
+                }
+                if tied > 1 {
+                    let moves = node
+                        .children()
+                        .filter(|&c| best_v - values[c * np + p] <= eps)
+                        .map(|c| c - first)
+                        .collect();
+                    ws.ties.push(Tie {
+                        node: NodeId::from(i),
+                        player,
+                        moves,
+                        value: best_v,
+                    });
+                }
+                ws.choice[i] = (best - first) as u32;
+                values.copy_within(best * np..(best + 1) * np, i * np);
+            }
+        }
+    }
+    ws.ties.reverse(); // report top-down
+}
+
+/// The behaviour profile of the choices in a solved workspace.
+pub fn profile_of(tree: &Tree, ws: &Workspace) -> Vec<f64> {
+    let mut prof = vec![0.0; tree.n_actions()];
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if let NodeKind::Decision { infoset, .. } = node.kind {
+            let s = &tree.infosets[infoset.ix()];
+            prof[s.first_action as usize + ws.choice[i] as usize] = 1.0;
+        }
+    }
+    prof
+}
 
 impl Solver for BackwardInduction {
     fn name(&self) -> &'static str {
         "backward"
     }
+
     fn describe(&self) -> &'static str {
-        "subgame-perfect equilibrium of perfect-information games"
+        "backward induction: the subgame-perfect equilibrium of perfect-information games \
+         (any number of players, chance nodes); reports ties, `--ties all` enumerates all pure SPE"
     }
-    fn supports(&self, _game: GameRef<'_>) -> Result<(), Unsupported> {
-        Err(Unsupported {
-            reason: "not yet".into(),
-            suggest: None,
-        })
+
+    fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
+        match game {
+            GameRef::Tree(g) => check_perfect_information(&g.tree),
+            GameRef::Strategic(_) => Err(Unsupported {
+                reason: "backward induction needs a game tree; this is a strategic-form game"
+                    .into(),
+                suggest: Some("enumpure"),
+            }),
+        }
     }
-    fn solve(&self, game: GameRef<'_>, _opts: &SolveOptions) -> Result<Solution, SolveError> {
-        Err(self.supports(game).unwrap_err().into())
+
+    fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        self.supports(game)?;
+        let GameRef::Tree(g) = game else {
+            unreachable!("supports() accepted only trees")
+        };
+        let mut ws = Workspace::default();
+        solve_into(g, opts.tol, &mut ws);
+        let mut sol = Solution::new(self.name(), Vec::new());
+        sol.ties = std::mem::take(&mut ws.ties);
+        match opts.ties {
+            TieMode::Report => {
+                sol.equilibria
+                    .push(Equilibrium::new(Profile::Behavior(profile_of(
+                        &g.tree, &ws,
+                    ))));
+            }
+            TieMode::All { cap } => {
+                let (profiles, truncated) = enumerate(g, opts.tol, cap.max(1));
+                sol.equilibria = profiles
+                    .into_iter()
+                    .map(|p| Equilibrium::new(Profile::Behavior(p)))
+                    .collect();
+                if truncated {
+                    sol.status = Status::Truncated;
+                }
+            }
+        }
+        Ok(sol)
+    }
+}
+
+/// One continuation equilibrium of the subtree at a node: its values, the move at the node, and
+/// which continuation of each child it uses.
+#[derive(Clone, Debug)]
+struct Entry {
+    values: Vec<f64>,
+    choice: u32,
+    kids: Vec<u32>,
+}
+
+/// Every pure subgame-perfect equilibrium, up to `cap`, and whether the cap cut the list.
+///
+/// Bottom-up, each node keeps the list of continuation equilibria of its subtree: the cartesian
+/// product of its children's lists, and at a decision node one entry per best move of each
+/// combination. Lists are cut at `cap` entries (then the result is marked truncated).
+pub fn enumerate(game: &Game, tol: f64, cap: usize) -> (Vec<Vec<f64>>, bool) {
+    let tree = &*game.tree;
+    let np = game.n_players();
+    let n = tree.nodes.len();
+    let eps = tol * game.payoff_scale();
+    let mut entries: Vec<Vec<Entry>> = vec![Vec::new(); n];
+    let mut truncated = false;
+    for i in (0..n).rev() {
+        let node = tree.nodes[i];
+        let mut list = Vec::new();
+        match node.kind {
+            NodeKind::Terminal { leaf } => list.push(Entry {
+                values: game.leaf_payoffs(leaf).to_vec(),
+                choice: u32::MAX,
+                kids: Vec::new(),
+            }),
+            _ => {
+                let kids: Vec<usize> = node.children().collect();
+                let sizes: Vec<usize> = kids.iter().map(|&c| entries[c].len()).collect();
+                let mut combo = vec![0usize; kids.len()];
+                'combos: loop {
+                    match node.kind {
+                        NodeKind::Chance => {
+                            let mut v = vec![0.0; np];
+                            for (k, &c) in kids.iter().enumerate() {
+                                let pr = game.chance[c];
+                                for (o, x) in v.iter_mut().zip(&entries[c][combo[k]].values) {
+                                    *o += pr * x;
+                                }
+                            }
+                            list.push(Entry {
+                                values: v,
+                                choice: u32::MAX,
+                                kids: combo.iter().map(|&x| x as u32).collect(),
+                            });
+                        }
+                        NodeKind::Decision { player, .. } => {
+                            let p = player.ix();
+                            let val = |k: usize| entries[kids[k]][combo[k]].values[p];
+                            let best = (0..kids.len()).map(val).fold(f64::NEG_INFINITY, f64::max);
+                            for k in 0..kids.len() {
+                                if best - val(k) <= eps {
+                                    list.push(Entry {
+                                        values: entries[kids[k]][combo[k]].values.clone(),
+                                        choice: k as u32,
+                                        kids: combo.iter().map(|&x| x as u32).collect(),
+                                    });
+                                }
+                            }
+                        }
+                        NodeKind::Terminal { .. } => unreachable!("handled above"),
+                    }
+                    if list.len() >= cap {
+                        truncated |= list.len() > cap || has_next(&combo, &sizes);
+                        list.truncate(cap);
+                        break 'combos;
+                    }
+                    if !step(&mut combo, &sizes) {
+                        break;
+                    }
+                }
+            }
+        }
+        entries[i] = list;
+        // Children's lists are still referenced by index from this node's entries.
+    }
+    let mut out = Vec::with_capacity(entries[0].len());
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for root_entry in 0..entries[0].len() {
+        let mut choice = vec![0usize; tree.infosets.len()];
+        stack.push((0, root_entry));
+        while let Some((i, e)) = stack.pop() {
+            let entry = &entries[i][e];
+            let node = tree.nodes[i];
+            if let NodeKind::Decision { infoset, .. } = node.kind {
+                choice[infoset.ix()] = entry.choice as usize;
+            }
+            for (k, c) in node.children().enumerate() {
+                stack.push((c, entry.kids[k] as usize));
+            }
+        }
+        out.push(crate::game::profile::pure_profile(tree, &choice));
+    }
+    (out, truncated)
+}
+
+/// Advances a mixed-radix counter; false when it wraps around.
+fn step(combo: &mut [usize], sizes: &[usize]) -> bool {
+    for (k, c) in combo.iter_mut().enumerate() {
+        *c += 1;
+        if *c < sizes[k] {
+            return true;
+        }
+        *c = 0;
+    }
+    false
+}
+
+fn has_next(combo: &[usize], sizes: &[usize]) -> bool {
+    combo.iter().zip(sizes).any(|(&c, &s)| c + 1 < s)
+}
+
+/// The player indifferent at a tie, by name (for messages).
+pub fn tie_player<'a>(tree: &'a Tree, tie: &Tie) -> &'a str {
+    let PlayerId(p) = tie.player;
+    &tree.players[p as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::profile::max_regret;
+    use crate::game::tree::TreeBuilder;
+    use std::sync::Arc;
+
+    /// Selten's chain-store stage (MODELS.md §3): E: Out (1,5); In → I: Fight (0,0) or
+    /// Accommodate (2,2).
+    fn chain_store() -> Game {
+        let mut b = TreeBuilder::new("chain", vec!["Entrant".into(), "Incumbent".into()]);
+        let e = b.decision("entrant", PlayerId(0), None);
+        let i = b.decision("incumbent", PlayerId(1), None);
+        let out = b.terminal("out", vec![]);
+        let fight = b.terminal("fight", vec!["war".into()]);
+        let acc = b.terminal("accommodate", vec![]);
+        b.add_move(e, "Out", None, out).unwrap();
+        b.add_move(e, "In", None, i).unwrap();
+        b.add_move(i, "Fight", None, fight).unwrap();
+        b.add_move(i, "Accommodate", None, acc).unwrap();
+        let built = b.finish(e).unwrap();
+        let mut g = Game::zeroed(Arc::new(built.tree));
+        let pay = |b: usize| built.node_of[b].unwrap();
+        for (bn, v) in [(out, [1.0, 5.0]), (fight, [0.0, 0.0]), (acc, [2.0, 2.0])] {
+            let NodeKind::Terminal { leaf } = g.tree.node(pay(bn)).kind else {
+                panic!()
+            };
+            g.payoffs[leaf.ix() * 2..leaf.ix() * 2 + 2].copy_from_slice(&v);
+        }
+        g
+    }
+
+    #[test]
+    fn chain_store_spe_is_in_accommodate() {
+        let g = chain_store();
+        let sol = BackwardInduction
+            .solve(GameRef::Tree(&g), &SolveOptions::default())
+            .unwrap();
+        let Profile::Behavior(p) = &sol.equilibria[0].profile else {
+            panic!()
+        };
+        // Entrant's set is 0 (Out, In), incumbent's set 1 (Fight, Accommodate).
+        assert_eq!(p, &vec![0.0, 1.0, 0.0, 1.0]);
+        assert!(max_regret(&g, p).unwrap() <= 1e-12);
+        assert!(sol.ties.is_empty());
+    }
+
+    #[test]
+    fn ties_are_reported_and_enumerated() {
+        let mut g = chain_store();
+        // Make the incumbent indifferent: Fight (0,2) vs Accommodate (2,2).
+        let leaf_fight = 1; // leaves in BFS order: out, fight, accommodate
+        g.payoffs[leaf_fight * 2 + 1] = 2.0;
+        let sol = BackwardInduction
+            .solve(GameRef::Tree(&g), &SolveOptions::default())
+            .unwrap();
+        assert_eq!(sol.ties.len(), 1);
+        assert_eq!(sol.ties[0].moves, vec![0, 1]);
+        let opts = SolveOptions {
+            ties: TieMode::All { cap: 10 },
+            ..Default::default()
+        };
+        let all = BackwardInduction.solve(GameRef::Tree(&g), &opts).unwrap();
+        // Fight → entrant stays out (1 > 0); Accommodate → entrant enters (2 > 1).
+        assert_eq!(all.equilibria.len(), 2);
+        assert_eq!(all.status, Status::Solved);
+        let capped = SolveOptions {
+            ties: TieMode::All { cap: 1 },
+            ..Default::default()
+        };
+        let one = BackwardInduction.solve(GameRef::Tree(&g), &capped).unwrap();
+        assert_eq!(one.equilibria.len(), 1);
+        assert_eq!(one.status, Status::Truncated);
+    }
+
+    #[test]
+    fn deep_chain_does_not_overflow() {
+        // A chain 10^6 moves deep: each node continues or stops.
+        let depth = 1_000_000;
+        let mut b = TreeBuilder::new("chain", vec!["A".into()]);
+        let root = b.decision("n0", PlayerId(0), None);
+        let mut cur = root;
+        for k in 1..depth {
+            let stop = b.terminal("", vec![]);
+            let next = b.decision("", PlayerId(0), None);
+            b.add_move(cur, "stop", None, stop).unwrap();
+            b.add_move(cur, "go", None, next).unwrap();
+            cur = next;
+            let _ = k;
+        }
+        let last = b.terminal("", vec![]);
+        b.add_move(cur, "end", None, last).unwrap();
+        let tree = Arc::new(b.finish(root).unwrap().tree);
+        let mut g = Game::zeroed(tree);
+        let nl = g.tree.leaves.len();
+        g.payoffs[nl - 1] = 1.0; // only going all the way pays
+        let mut ws = Workspace::default();
+        solve_into(&g, 1e-9, &mut ws);
+        assert_eq!(ws.values[0], 1.0);
+        let p = profile_of(&g.tree, &ws);
+        assert!(max_regret(&g, &p).unwrap() <= 1e-12);
     }
 }
