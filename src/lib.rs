@@ -10,3 +10,8 @@
 
 pub mod game;
 pub mod solve;
+pub mod diag;
+pub mod model;
+pub mod source;
+pub mod output;
+pub mod expr;

@@ -1,0 +1,46 @@
+//! `deter check`: validate model files and report every problem.
+
+use super::args::CheckArgs;
+use super::input::{print_diags, read_text};
+use anyhow::Result;
+use deter::diag::Severity;
+use deter::model;
+use std::process::ExitCode;
+
+/// Runs `deter check`. Exit status: 0 clean, 1 warnings only, 2 errors.
+pub fn run(args: &CheckArgs) -> Result<ExitCode> {
+    let mut worst: Option<Severity> = None;
+    for path in &args.files {
+        let text = read_text(path)?;
+        let loaded = model::load(path.display().to_string(), text);
+        print_diags(&loaded, args.short);
+        let errors = loaded.diags.iter().filter(|d| d.is_error()).count();
+        let warnings = loaded.diags.len() - errors;
+        if loaded.diags.is_empty() {
+            let t = loaded.template.as_ref();
+            println!(
+                "{}: ok ({} players, {} nodes, {} parameters, {} scenarios)",
+                path.display(),
+                t.map_or(0, |t| t.tree.n_players()),
+                t.map_or(0, |t| t.tree.nodes.len()),
+                t.map_or(0, |t| t.params.len()),
+                t.map_or(0, |t| t.scenarios.len()),
+            );
+        } else {
+            println!(
+                "{}: {errors} error{}, {warnings} warning{}",
+                path.display(),
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" }
+            );
+        }
+        for d in &loaded.diags {
+            worst = worst.max(Some(d.severity));
+        }
+    }
+    Ok(match worst {
+        None => ExitCode::SUCCESS,
+        Some(Severity::Warning) => ExitCode::from(1),
+        Some(Severity::Error) => ExitCode::from(2),
+    })
+}

@@ -1,0 +1,92 @@
+//! Loading the game a command names: a model file, or a Gambit `.efg`/`.nfg`.
+
+use anyhow::{bail, Context, Result};
+use deter::diag::{self, has_errors};
+use deter::model::{self, GameTemplate};
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// Reads a file to a string with a clear error.
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))
+}
+
+/// Prints diagnostics to stderr (snippets, coloured on a terminal).
+pub fn print_diags(loaded: &model::Loaded, short: bool) {
+    if loaded.diags.is_empty() {
+        return;
+    }
+    let s = if short {
+        diag::render_short(&loaded.source, &loaded.diags)
+    } else {
+        diag::render(
+            &loaded.source,
+            &loaded.diags,
+            std::io::stderr().is_terminal(),
+        )
+    };
+    eprint!("{s}");
+}
+
+/// Loads a model file; prints its diagnostics; fails if it has errors.
+pub fn load_model(path: &Path) -> Result<(model::Loaded, GameTemplate)> {
+    let text = read_text(path)?;
+    let loaded = model::load(path.display().to_string(), text);
+    print_diags(&loaded, false);
+    if has_errors(&loaded.diags) {
+        let n = loaded.diags.iter().filter(|d| d.is_error()).count();
+        bail!(
+            "`{}` has {n} error{}; run `deter check {}` for the full list",
+            path.display(),
+            if n == 1 { "" } else { "s" },
+            path.display()
+        );
+    }
+    let t = loaded
+        .template
+        .clone()
+        .context("internal: model without errors produced no template")?;
+    Ok((loaded, t))
+}
+
+/// Parses `name=value` pairs given with `--set`.
+pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, f64)>> {
+    sets.iter()
+        .map(|s| {
+            let (k, v) = s
+                .split_once('=')
+                .with_context(|| format!("`--set {s}`: expected NAME=VALUE, e.g. `--set T=0.5`"))?;
+            let x: f64 = v
+                .trim()
+                .parse()
+                .with_context(|| format!("`--set {s}`: `{}` is not a number", v.trim()))?;
+            Ok((k.trim().to_string(), x))
+        })
+        .collect()
+}
+
+/// The parameter point chosen by `--scenario` and `--set`.
+pub fn point(t: &GameTemplate, scenario: Option<&str>, sets: &[String]) -> Result<Vec<f64>> {
+    let sets = parse_sets(sets)?;
+    t.point(scenario, &sets).map_err(anyhow::Error::msg)
+}
+
+/// The kind of input, by file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A deter model.
+    Model,
+    /// Gambit extensive form.
+    Efg,
+    /// Gambit strategic form.
+    Nfg,
+}
+
+/// Classifies a path by extension (anything else is read as a model).
+pub fn kind(path: &Path) -> Kind {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("efg") => Kind::Efg,
+        Some("nfg") => Kind::Nfg,
+        _ => Kind::Model,
+    }
+}

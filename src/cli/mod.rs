@@ -1,0 +1,22 @@
+//! The command-line front end: a thin layer that parses flags, loads files, calls the library
+//! and prints. All game logic lives in the library.
+
+pub mod args;
+pub mod check;
+pub mod gambit;
+pub mod input;
+pub mod solve;
+
+use anyhow::Result;
+use args::{Cli, Command};
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Solve(a) => solve::run(a),
+    }
+}

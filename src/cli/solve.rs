@@ -1,0 +1,159 @@
+//! `deter solve`: equilibria of one game at one parameter point.
+
+use super::args::{SolveArgs, SolveFormat, Ties};
+use super::input::{self, Kind};
+use anyhow::{bail, Context, Result};
+use deter::diag::{did_you_mean, render};
+use deter::output::{self, SolveReport};
+use deter::solve::{self, GameRef, SolveOptions, Solver, TieMode};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// Prints the solver list.
+pub fn list_solvers() {
+    println!("Solvers (the default is the first that fits the game):");
+    for s in solve::registry() {
+        println!("  {:14} {}", s.name(), s.describe());
+    }
+}
+
+/// Chooses the solver: the named one (checked against the game) or the first that fits.
+pub fn choose(name: Option<&str>, game: GameRef<'_>) -> Result<(Box<dyn Solver>, bool)> {
+    match name {
+        Some(n) => {
+            let Some(s) = solve::by_name(n) else {
+                let names: Vec<&str> = solve::registry().iter().map(|s| s.name()).collect();
+                let hint = did_you_mean(n, names.iter().copied())
+                    .unwrap_or_else(|| format!("the solvers are {}", names.join(", ")));
+                bail!("unknown solver `{n}`; {hint}");
+            };
+            s.supports(game)
+                .map_err(|e| anyhow::anyhow!("solver `{n}` cannot solve this game: {e}"))?;
+            Ok((s, false))
+        }
+        None => Ok((
+            solve::pick(game).map_err(|e| anyhow::anyhow!("no solver fits this game: {e}"))?,
+            true,
+        )),
+    }
+}
+
+/// Options from the flags.
+pub fn options(args: &SolveArgs) -> SolveOptions {
+    SolveOptions {
+        tol: args.tol,
+        ties: match args.ties {
+            Ties::Report => TieMode::Report,
+            Ties::All => TieMode::All {
+                cap: args.max_equilibria,
+            },
+        },
+        max_pivots: None,
+        objective: args.objective.clone(),
+    }
+}
+
+/// Runs `deter solve`.
+pub fn run(args: &SolveArgs) -> Result<ExitCode> {
+    if args.list_solvers {
+        list_solvers();
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = args.file.as_ref().context("no input file given")?;
+    let file = path.display().to_string();
+    match input::kind(path) {
+        Kind::Model => {
+            let (loaded, t) = input::load_model(path)?;
+            let theta = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
+            let game = match t.instantiate(&theta) {
+                Ok(g) => g,
+                Err(e) => {
+                    let d = t.diagnose(&e, &theta);
+                    eprint!(
+                        "{}",
+                        render(&loaded.source, &[d], std::io::stderr().is_terminal())
+                    );
+                    bail!("the model cannot be evaluated at this parameter point");
+                }
+            };
+            let title = if t.title.is_empty() {
+                file.clone()
+            } else {
+                t.title.clone()
+            };
+            finish(
+                args,
+                &file,
+                &title,
+                GameRef::Tree(&game),
+                Some((&t.params.names, &theta)),
+                args.point.scenario.as_deref(),
+            )
+        }
+        Kind::Efg | Kind::Nfg => {
+            if !args.point.sets.is_empty() || args.point.scenario.is_some() {
+                bail!(
+                    "`--set` and `--scenario` apply to parametric models (.toml), not Gambit files"
+                );
+            }
+            super::gambit::solve_file(args, path)
+        }
+    }
+}
+
+/// Solves, certifies and prints.
+pub fn finish(
+    args: &SolveArgs,
+    file: &str,
+    title: &str,
+    game: GameRef<'_>,
+    params: Option<(&[String], &[f64])>,
+    scenario: Option<&str>,
+) -> Result<ExitCode> {
+    let (solver, auto) = choose(args.solver.as_deref(), game)?;
+    let opts = options(args);
+    let mut sol = solver
+        .solve(game, &opts)
+        .with_context(|| format!("solver `{}` failed", solver.name()))?;
+    solve::certify(game, &mut sol).context("computing the regret certificate")?;
+    let scale = match game {
+        GameRef::Tree(g) => g.payoff_scale(),
+        GameRef::Strategic(g) => g.payoff_scale(),
+    };
+    let rep = SolveReport {
+        file,
+        title,
+        game,
+        params,
+        scenario,
+        auto_picked: auto,
+        solver_about: solver.describe(),
+        solution: &sol,
+        tol: args.tol * scale,
+    };
+    let out = match args.format {
+        SolveFormat::Text => output::text(&rep),
+        SolveFormat::Json => {
+            serde_json::to_string_pretty(&output::json(&rep)).context("writing JSON")? + "\n"
+        }
+    };
+    use std::io::Write;
+    std::io::stdout()
+        .write_all(out.as_bytes())
+        .context("writing output")?;
+    if sol
+        .equilibria
+        .iter()
+        .any(|e| e.max_regret() > args.tol * scale)
+    {
+        bail!(
+            "an equilibrium failed the regret certificate; this is a bug in solver `{}`",
+            sol.solver
+        );
+    }
+    Ok(if sol.equilibria.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

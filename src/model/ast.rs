@@ -1,0 +1,186 @@
+//! The model file as written: names, formulas as text, and the byte span of everything.
+//!
+//! [`read`](super::read) fills these structs from the TOML document; [`check`](super::check)
+//! and [`build`](super::build) turn them into a [`GameTemplate`](super::GameTemplate). Keeping
+//! the spans here is what lets every later error — an unknown name, a formula that divides by
+//! zero at some scenario — point at its line and column.
+
+use std::ops::Range;
+
+/// A value with the byte span it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sp<T> {
+    /// The value.
+    pub v: T,
+    /// Its span in the file.
+    pub span: Range<usize>,
+}
+
+impl<T> Sp<T> {
+    /// Wraps a value with its span.
+    pub fn new(v: T, span: Range<usize>) -> Self {
+        Sp { v, span }
+    }
+}
+
+/// A formula's text and where it sits in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormulaSrc {
+    /// The formula text (for a TOML number, its literal).
+    pub text: String,
+    /// Span of the whole TOML value.
+    pub span: Range<usize>,
+    /// Byte offset in the file of the formula text's first byte, if the text appears verbatim
+    /// (no escapes), so offsets inside the formula map to file offsets.
+    pub base: Option<usize>,
+}
+
+impl FormulaSrc {
+    /// The file span of a span inside the formula text.
+    pub fn file_span(&self, inner: &Range<usize>) -> Range<usize> {
+        match self.base {
+            Some(b) => b + inner.start..b + inner.end.max(inner.start + 1).min(self.text.len().max(1)),
+            None => self.span.clone(),
+        }
+    }
+}
+
+/// A parameter declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamDef {
+    /// Name.
+    pub name: Sp<String>,
+    /// Default value.
+    pub value: Sp<f64>,
+    /// Optional `[lo, hi]` range.
+    pub range: Option<Sp<(f64, f64)>>,
+    /// One-line description.
+    pub about: String,
+}
+
+/// A named set of parameter values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioDef {
+    /// Name.
+    pub name: Sp<String>,
+    /// Description.
+    pub about: String,
+    /// Parameter values it sets.
+    pub values: Vec<(Sp<String>, Sp<f64>)>,
+}
+
+/// A move out of a node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MoveDef {
+    /// The move's label.
+    pub label: Sp<String>,
+    /// The node or outcome it leads to.
+    pub to: Sp<String>,
+    /// A phrase for prose ("hedges"); optional.
+    pub say: Option<String>,
+    /// Probability formula (chance moves only).
+    pub prob: Option<FormulaSrc>,
+}
+
+/// Who moves at a node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mover {
+    /// A player, possibly in a named information set.
+    Player {
+        /// Player name.
+        player: Sp<String>,
+        /// Information-set name (nodes sharing it cannot be told apart).
+        infoset: Option<Sp<String>>,
+    },
+    /// Nature.
+    Chance,
+}
+
+/// A decision or chance node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeDef {
+    /// Name (the key in `[nodes]`).
+    pub name: Sp<String>,
+    /// Who moves.
+    pub mover: Mover,
+    /// Moves in file order.
+    pub moves: Vec<MoveDef>,
+    /// Span of the `moves`/`chance` table (for "no moves" errors).
+    pub moves_span: Range<usize>,
+}
+
+/// A terminal outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutcomeDef {
+    /// Name (the key in `[outcomes]`).
+    pub name: Sp<String>,
+    /// One payoff formula per player, by player name.
+    pub payoffs: Vec<(Sp<String>, FormulaSrc)>,
+    /// Span of the `payoffs` table.
+    pub payoffs_span: Range<usize>,
+    /// Event tags.
+    pub events: Vec<Sp<String>>,
+    /// Optional description.
+    pub about: String,
+}
+
+/// Moves removed or forced at named nodes: a counterfactual version of the game.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Counterfactual {
+    /// `node = move`: only this move is available at the node.
+    pub force: Vec<(Sp<String>, Sp<String>)>,
+    /// `node = [moves]`: these moves are removed.
+    pub remove: Vec<(Sp<String>, Vec<Sp<String>>)>,
+}
+
+/// A question for the report: does the treatment raise or lower an event's probability compared
+/// with the control?
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionDef {
+    /// Name (the key in `[questions]`).
+    pub name: Sp<String>,
+    /// The question in words.
+    pub ask: String,
+    /// What the treatment is, as a noun phrase ("hedging").
+    pub subject: String,
+    /// The event tag whose probability is compared.
+    pub event: Sp<String>,
+    /// The counterfactual whose effect is asked about.
+    pub treatment: Counterfactual,
+    /// The baseline it is compared with.
+    pub control: Counterfactual,
+    /// Word for "the treatment lowers the event's probability" (default `deters`).
+    pub lower: String,
+    /// Word for "the treatment raises it" (default `provokes`).
+    pub higher: String,
+    /// Parameters to map the answer over.
+    pub vary: Vec<Sp<String>>,
+}
+
+/// A whole model file.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ModelAst {
+    /// Title.
+    pub title: String,
+    /// Longer description.
+    pub about: String,
+    /// Players in order.
+    pub players: Vec<Sp<String>>,
+    /// Span of the `players` array.
+    pub players_span: Option<Range<usize>>,
+    /// Name of the root node.
+    pub root: Option<Sp<String>>,
+    /// Parameters in file order.
+    pub params: Vec<ParamDef>,
+    /// Scenarios in file order.
+    pub scenarios: Vec<ScenarioDef>,
+    /// Decision and chance nodes in file order.
+    pub nodes: Vec<NodeDef>,
+    /// Outcomes in file order.
+    pub outcomes: Vec<OutcomeDef>,
+    /// Report questions.
+    pub questions: Vec<QuestionDef>,
+    /// Names of nodes and outcomes that are declared but could not be read (already reported);
+    /// references to them are not reported again.
+    pub broken: Vec<String>,
+}

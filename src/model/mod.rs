@@ -1,0 +1,55 @@
+//! Model files: reading, checking and compiling them into a [`GameTemplate`].
+//!
+//! ```text
+//! text ─read─► ModelAst (spans) ─build─► GameTemplate ─instantiate(θ)─► Game
+//! ```
+//! The file format is documented in `docs/model-format.md`.
+
+pub mod ast;
+pub mod build;
+pub mod read;
+pub mod template;
+
+pub use ast::{Counterfactual, ModelAst};
+pub use template::{GameTemplate, InstantiateError, Params, Scenario};
+
+use crate::diag::{has_errors, Diagnostic};
+use crate::source::SourceFile;
+
+/// A model file after reading and checking.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The file (for rendering diagnostics).
+    pub source: SourceFile,
+    /// The model as written.
+    pub ast: ModelAst,
+    /// The compiled template, if there were no errors.
+    pub template: Option<GameTemplate>,
+    /// Every problem found, errors and warnings.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Reads, checks and compiles a model file's text.
+pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
+    let source = SourceFile::new(name, text);
+    let (ast, mut diags) = read::read(&source.text);
+    let syntax_broken = diags.iter().any(|d| d.message.starts_with("TOML syntax"));
+    let (template, more) = if syntax_broken {
+        // After a TOML syntax error the document's structure is a guess; checking names and
+        // the tree against it would only add noise.
+        (None, Vec::new())
+    } else {
+        // Even after reading errors, check what was read so independent mistakes are all
+        // reported; a template is kept only if everything is clean.
+        build::build(&ast, &Counterfactual::default())
+    };
+    diags.extend(more);
+    diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    let template = if has_errors(&diags) { None } else { template };
+    Loaded {
+        source,
+        ast,
+        template,
+        diags,
+    }
+}

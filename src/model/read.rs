@@ -1,0 +1,536 @@
+//! Reading a model file: TOML text → [`ModelAst`], with every problem located.
+//!
+//! The document is parsed with `toml`'s recoverable span-keeping parser, so TOML syntax errors
+//! are all reported, and the typed walk below keeps going after a bad entry: an unknown key, a
+//! string where a number belongs, or a missing field each become one [`Diagnostic`] and the rest
+//! of the file is still read. Keys are checked against the known ones with "did you mean".
+
+use super::ast::*;
+use crate::diag::{did_you_mean, Diagnostic};
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+type V<'a> = Spanned<DeValue<'a>>;
+
+/// Reads a model file's text. The AST holds everything that could be read; the diagnostics say
+/// what could not.
+pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
+    let mut r = Reader {
+        text,
+        diags: Vec::new(),
+    };
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        r.diags.push(
+            Diagnostic::error(span, format!("TOML syntax: {}", e.message().trim()))
+                .with_label("here"),
+        );
+    }
+    let mut ast = ModelAst::default();
+    let table = doc.get_ref();
+    r.keys(
+        table,
+        &[
+            "title",
+            "about",
+            "players",
+            "root",
+            "parameters",
+            "scenarios",
+            "nodes",
+            "outcomes",
+            "questions",
+        ],
+        "the top level",
+    );
+    if let Some(v) = table.get("title") {
+        ast.title = r.string(v, "title").map(|s| s.v).unwrap_or_default();
+    }
+    if let Some(v) = table.get("about") {
+        ast.about = r.string(v, "about").map(|s| s.v).unwrap_or_default();
+    }
+    match table.get("players") {
+        Some(v) => {
+            ast.players_span = Some(v.span());
+            ast.players = r.string_list(v, "players");
+        }
+        None => r.diags.push(
+            Diagnostic::error(0..0, "missing `players`")
+                .with_hint("list the players in order, e.g. `players = [\"Protege\", \"Challenger\"]`"),
+        ),
+    }
+    match table.get("root") {
+        Some(v) => ast.root = r.string(v, "root"),
+        None => r.diags.push(
+            Diagnostic::error(0..0, "missing `root`")
+                .with_hint("name the node where play starts, e.g. `root = \"protege\"`"),
+        ),
+    }
+    if let Some(t) = table.get("parameters").and_then(|v| r.table(v, "parameters")) {
+        for (k, v) in t.iter() {
+            ast.params.extend(r.param(k, v));
+        }
+    }
+    if let Some(t) = table.get("scenarios").and_then(|v| r.table(v, "scenarios")) {
+        for (k, v) in t.iter() {
+            ast.scenarios.extend(r.scenario(k, v));
+        }
+    }
+    if let Some(t) = table.get("nodes").and_then(|v| r.table(v, "nodes")) {
+        for (k, v) in t.iter() {
+            match r.node(k, v) {
+                Some(n) => ast.nodes.push(n),
+                None => ast.broken.push(k.get_ref().to_string()),
+            }
+        }
+    }
+    if let Some(t) = table.get("outcomes").and_then(|v| r.table(v, "outcomes")) {
+        for (k, v) in t.iter() {
+            match r.outcome(k, v) {
+                Some(o) => ast.outcomes.push(o),
+                None => ast.broken.push(k.get_ref().to_string()),
+            }
+        }
+    }
+    if let Some(t) = table.get("questions").and_then(|v| r.table(v, "questions")) {
+        for (k, v) in t.iter() {
+            ast.questions.extend(r.question(k, v));
+        }
+    }
+    (ast, r.diags)
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    diags: Vec<Diagnostic>,
+}
+
+fn key_sp(k: &Spanned<std::borrow::Cow<'_, str>>) -> Sp<String> {
+    Sp::new(k.get_ref().to_string(), k.span())
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl<'t> Reader<'t> {
+    fn err(&mut self, span: Range<usize>, msg: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(span, msg));
+        // Just pushed, so `last_mut` exists.
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn wrong_type(&mut self, v: &V<'_>, what: &str, want: &str) {
+        let got = type_name(v.get_ref());
+        self.err(v.span(), format!("{what} must be {want}, not {got}"))
+            .label = Some(format!("{got}"));
+    }
+
+    /// Reports keys of `t` not in `allowed`.
+    fn keys(&mut self, t: &DeTable<'_>, allowed: &[&str], context: &str) {
+        for (k, _) in t.iter() {
+            if !allowed.contains(&k.get_ref().as_ref()) {
+                let hint = did_you_mean(k.get_ref(), allowed.iter().copied()).unwrap_or_else(|| {
+                    format!("known keys here: {}", allowed.join(", "))
+                });
+                let d = Diagnostic::error(k.span(), format!("unknown key `{}` in {context}", k.get_ref()))
+                    .with_label("unknown key")
+                    .with_hint(hint);
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn table<'a, 'i>(&mut self, v: &'a V<'i>, what: &str) -> Option<&'a DeTable<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(v, what, "a table");
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, v: &V<'_>, what: &str) -> Option<Sp<String>> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(Sp::new(s.to_string(), v.span())),
+            _ => {
+                self.wrong_type(v, what, "a string");
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, v: &V<'_>, what: &str) -> Vec<Sp<String>> {
+        match v.get_ref() {
+            DeValue::Array(a) => a
+                .iter()
+                .filter_map(|x| self.string(x, &format!("each entry of {what}")))
+                .collect(),
+            DeValue::String(s) => vec![Sp::new(s.to_string(), v.span())],
+            _ => {
+                self.wrong_type(v, what, "an array of strings");
+                Vec::new()
+            }
+        }
+    }
+
+    fn number(&mut self, v: &V<'_>, what: &str) -> Option<Sp<f64>> {
+        let parsed = match v.get_ref() {
+            DeValue::Integer(i) => {
+                let s = i.as_str().replace('_', "");
+                i64::from_str_radix(s.trim_start_matches("0x").trim_start_matches("0o").trim_start_matches("0b"), i.radix())
+                    .ok()
+                    .map(|x| x as f64)
+            }
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => {
+                self.wrong_type(v, what, "a number");
+                return None;
+            }
+        };
+        match parsed {
+            Some(x) if x.is_finite() => Some(Sp::new(x, v.span())),
+            _ => {
+                self.err(v.span(), format!("{what} must be a finite number"));
+                None
+            }
+        }
+    }
+
+    /// A formula: a string, or a number (whose literal becomes the formula text).
+    fn formula(&mut self, v: &V<'_>, what: &str) -> Option<FormulaSrc> {
+        let span = v.span();
+        match v.get_ref() {
+            DeValue::String(s) => {
+                let raw = self.text.get(span.clone()).unwrap_or("");
+                let verbatim = raw.len() == s.len() + 2
+                    && (raw.starts_with('"') || raw.starts_with('\''))
+                    && &raw[1..raw.len() - 1] == s.as_ref();
+                Some(FormulaSrc {
+                    text: s.to_string(),
+                    base: verbatim.then_some(span.start + 1),
+                    span,
+                })
+            }
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                let n = self.number(v, what)?;
+                Some(FormulaSrc {
+                    text: format!("{}", n.v),
+                    base: None,
+                    span,
+                })
+            }
+            _ => {
+                self.wrong_type(v, what, "a formula (a string such as \"c_D - a\", or a number)");
+                None
+            }
+        }
+    }
+
+    fn param(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<ParamDef> {
+        let name = key_sp(k);
+        let what = format!("parameter `{}`", name.v);
+        // `T = 0.3` is shorthand for `T = { value = 0.3 }`.
+        let t = match v.get_ref() {
+            DeValue::Table(t) => t,
+            DeValue::Integer(_) | DeValue::Float(_) => {
+                let value = self.number(v, &what)?;
+                return Some(ParamDef {
+                    name,
+                    value,
+                    range: None,
+                    about: String::new(),
+                });
+            }
+            _ => {
+                self.wrong_type(v, &what, "a table such as `{ value = 0.3, range = [0, 1] }`");
+                return None;
+            }
+        };
+        self.keys(t, &["value", "range", "about"], &what);
+        let value = match t.get("value") {
+            Some(x) => self.number(x, &format!("the value of {what}"))?,
+            None => {
+                self.err(v.span(), format!("{what} has no `value`"))
+                    .hints
+                    .push("give its default, e.g. `{ value = 0.5 }`".into());
+                return None;
+            }
+        };
+        let range = t.get("range").and_then(|r| self.range(r, &what));
+        let about = t
+            .get("about")
+            .and_then(|a| self.string(a, "about"))
+            .map(|s| s.v)
+            .unwrap_or_default();
+        Some(ParamDef {
+            name,
+            value,
+            range,
+            about,
+        })
+    }
+
+    fn range(&mut self, r: &V<'_>, what: &str) -> Option<Sp<(f64, f64)>> {
+        let DeValue::Array(a) = r.get_ref() else {
+            self.wrong_type(r, &format!("the range of {what}"), "an array `[lo, hi]`");
+            return None;
+        };
+        if a.len() != 2 {
+            self.err(r.span(), format!("the range of {what} must have two numbers `[lo, hi]`"));
+            return None;
+        }
+        let lo = self.number(&a[0], "a range bound")?;
+        let hi = self.number(&a[1], "a range bound")?;
+        if lo.v > hi.v {
+            self.err(r.span(), format!("the range of {what} is empty: {} > {}", lo.v, hi.v))
+                .hints
+                .push("write the smaller bound first".into());
+            return None;
+        }
+        Some(Sp::new((lo.v, hi.v), r.span()))
+    }
+
+    fn scenario(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<ScenarioDef> {
+        let name = key_sp(k);
+        let t = self.table(v, &format!("scenario `{}`", name.v))?;
+        let mut sc = ScenarioDef {
+            name,
+            about: String::new(),
+            values: Vec::new(),
+        };
+        for (pk, pv) in t.iter() {
+            if pk.get_ref() == "about" {
+                sc.about = self.string(pv, "about").map(|s| s.v).unwrap_or_default();
+            } else if let Some(x) = self.number(pv, &format!("`{}` in scenario `{}`", pk.get_ref(), sc.name.v)) {
+                sc.values.push((key_sp(pk), x));
+            }
+        }
+        Some(sc)
+    }
+
+    fn node(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<NodeDef> {
+        let name = key_sp(k);
+        let what = format!("node `{}`", name.v);
+        let t = self.table(v, &what)?;
+        self.keys(t, &["player", "moves", "chance", "infoset", "about"], &what);
+        let chance = t.get("chance");
+        let moves_v = t.get("moves");
+        let (mover, mv) = match (t.get("player"), chance, moves_v) {
+            (Some(p), None, Some(m)) => {
+                let player = self.string(p, "player")?;
+                let infoset = t.get("infoset").and_then(|i| self.string(i, "infoset"));
+                (Mover::Player { player, infoset }, m)
+            }
+            (None, Some(c), None) => {
+                if t.get("infoset").is_some() {
+                    self.err(v.span(), format!("{what}: a chance node has no information set"));
+                }
+                (Mover::Chance, c)
+            }
+            (Some(_), Some(c), _) => {
+                self.err(c.span(), format!("{what} has both `player` and `chance`"))
+                    .hints
+                    .push("a decision node has `player` and `moves`; a chance node has only `chance`".into());
+                return None;
+            }
+            (None, None, Some(m)) => {
+                self.err(m.span(), format!("{what} has `moves` but no `player`"))
+                    .hints
+                    .push("add `player = \"…\"`, or write `chance = { … }` for a move by nature".into());
+                return None;
+            }
+            (Some(p), None, None) => {
+                self.err(p.span(), format!("{what} has no moves"))
+                    .hints
+                    .push("add `moves = { move = \"next_node\", … }`".into());
+                return None;
+            }
+            _ => {
+                self.err(k.span(), format!("{what} has neither `player` and `moves` nor `chance`"));
+                return None;
+            }
+        };
+        let is_chance = matches!(mover, Mover::Chance);
+        let mt = self.table(mv, &format!("the moves of {what}"))?;
+        let mut moves = Vec::new();
+        for (mk, mvv) in mt.iter() {
+            moves.extend(self.move_def(mk, mvv, &what, is_chance));
+        }
+        Some(NodeDef {
+            name,
+            mover,
+            moves,
+            moves_span: mv.span(),
+        })
+    }
+
+    fn move_def(
+        &mut self,
+        k: &Spanned<std::borrow::Cow<'_, str>>,
+        v: &V<'_>,
+        node: &str,
+        chance: bool,
+    ) -> Option<MoveDef> {
+        let label = key_sp(k);
+        let what = format!("move `{}` of {node}", label.v);
+        match v.get_ref() {
+            DeValue::String(s) if !chance => Some(MoveDef {
+                label,
+                to: Sp::new(s.to_string(), v.span()),
+                say: None,
+                prob: None,
+            }),
+            DeValue::Table(t) => {
+                let allowed: &[&str] = if chance { &["to", "prob", "say"] } else { &["to", "say"] };
+                self.keys(t, allowed, &what);
+                let to = match t.get("to") {
+                    Some(x) => self.string(x, "to")?,
+                    None => {
+                        self.err(v.span(), format!("{what} has no `to`"))
+                            .hints
+                            .push("name the node or outcome it leads to: `to = \"…\"`".into());
+                        return None;
+                    }
+                };
+                let say = t.get("say").and_then(|x| self.string(x, "say")).map(|s| s.v);
+                let prob = if chance {
+                    match t.get("prob") {
+                        Some(x) => Some(self.formula(x, &format!("the probability of {what}"))?),
+                        None => {
+                            self.err(v.span(), format!("chance {what} has no `prob`"));
+                            return None;
+                        }
+                    }
+                } else {
+                    None
+                };
+                Some(MoveDef { label, to, say, prob })
+            }
+            _ if chance => {
+                self.wrong_type(v, &what, "a table `{ to = \"…\", prob = \"…\" }`");
+                None
+            }
+            _ => {
+                self.wrong_type(v, &what, "a node name, or a table `{ to = \"…\", say = \"…\" }`");
+                None
+            }
+        }
+    }
+
+    fn outcome(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<OutcomeDef> {
+        let name = key_sp(k);
+        let what = format!("outcome `{}`", name.v);
+        let t = self.table(v, &what)?;
+        self.keys(t, &["payoffs", "events", "about"], &what);
+        let mut out = OutcomeDef {
+            name,
+            payoffs: Vec::new(),
+            payoffs_span: v.span(),
+            events: Vec::new(),
+            about: String::new(),
+        };
+        match t.get("payoffs") {
+            Some(p) => {
+                out.payoffs_span = p.span();
+                if let Some(pt) = self.table(p, &format!("the payoffs of {what}")) {
+                    for (pk, pv) in pt.iter() {
+                        if let Some(f) = self.formula(pv, &format!("the payoff of `{}` at {what}", pk.get_ref())) {
+                            out.payoffs.push((key_sp(pk), f));
+                        }
+                    }
+                }
+            }
+            None => {
+                self.err(out.name.span.clone(), format!("{what} has no `payoffs`"))
+                    .hints
+                    .push("add `payoffs = { Player = \"formula\", … }`".into());
+            }
+        }
+        if let Some(e) = t.get("events") {
+            out.events = self.string_list(e, "events");
+        }
+        if let Some(a) = t.get("about") {
+            out.about = self.string(a, "about").map(|s| s.v).unwrap_or_default();
+        }
+        Some(out)
+    }
+
+    fn counterfactual(&mut self, v: &V<'_>, what: &str) -> Counterfactual {
+        let mut cf = Counterfactual::default();
+        let Some(t) = self.table(v, what) else {
+            return cf;
+        };
+        self.keys(t, &["force", "remove"], what);
+        if let Some(f) = t.get("force").and_then(|f| self.table(f, "force")) {
+            for (nk, nv) in f.iter() {
+                if let Some(m) = self.string(nv, "a forced move") {
+                    cf.force.push((key_sp(nk), m));
+                }
+            }
+        }
+        if let Some(r) = t.get("remove").and_then(|r| self.table(r, "remove")) {
+            for (nk, nv) in r.iter() {
+                let moves = self.string_list(nv, "removed moves");
+                cf.remove.push((key_sp(nk), moves));
+            }
+        }
+        cf
+    }
+
+    fn question(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<QuestionDef> {
+        let name = key_sp(k);
+        let what = format!("question `{}`", name.v);
+        let t = self.table(v, &what)?;
+        self.keys(
+            t,
+            &["ask", "subject", "event", "treatment", "control", "lower", "higher", "vary"],
+            &what,
+        );
+        let s = |r: &mut Self, key: &str| t.get(key).and_then(|x| r.string(x, key)).map(|s| s.v);
+        let ask = s(self, "ask").unwrap_or_else(|| name.v.clone());
+        let subject = s(self, "subject").unwrap_or_else(|| "the treatment".into());
+        let lower = s(self, "lower").unwrap_or_else(|| "deters".into());
+        let higher = s(self, "higher").unwrap_or_else(|| "provokes".into());
+        let event = match t.get("event") {
+            Some(e) => self.string(e, "event")?,
+            None => {
+                self.err(name.span.clone(), format!("{what} has no `event`"))
+                    .hints
+                    .push("name the event tag whose probability is compared, e.g. `event = \"challenge\"`".into());
+                return None;
+            }
+        };
+        let treatment = t
+            .get("treatment")
+            .map(|x| self.counterfactual(x, "treatment"))
+            .unwrap_or_default();
+        let control = t
+            .get("control")
+            .map(|x| self.counterfactual(x, "control"))
+            .unwrap_or_default();
+        let vary = t.get("vary").map(|x| self.string_list(x, "vary")).unwrap_or_default();
+        Some(QuestionDef {
+            name,
+            ask,
+            subject,
+            event,
+            treatment,
+            control,
+            lower,
+            higher,
+            vary,
+        })
+    }
+}

@@ -1,0 +1,327 @@
+//! Rendering solutions: text for people, JSON for programs, and whole-or-nothing file writes.
+//!
+//! Both renderers take a [`SolveReport`] — the game, the parameter point, and a certified
+//! [`Solution`] — and never compute equilibria themselves. Numbers are printed with
+//! [`words::num`] so output is deterministic (fixed precision, no negative zero). The JSON
+//! schema is documented in `docs/json.md` and versioned by its `schema` field.
+
+pub mod words;
+
+use crate::game::tree::Tree;
+use crate::solve::{GameRef, Profile, Solution, Status};
+use serde_json::{json, Map, Value};
+use std::io::Write;
+use std::path::Path;
+use words::num;
+
+/// Version tag of the solution JSON schema.
+pub const SOLUTION_SCHEMA: &str = "deter.solution/1";
+
+/// Everything a solution renderer needs.
+#[derive(Clone, Copy, Debug)]
+pub struct SolveReport<'a> {
+    /// The input file as the user named it.
+    pub file: &'a str,
+    /// Title of the game.
+    pub title: &'a str,
+    /// The game at this parameter point.
+    pub game: GameRef<'a>,
+    /// Parameter names and values (parametric models only).
+    pub params: Option<(&'a [String], &'a [f64])>,
+    /// The scenario, if one was chosen.
+    pub scenario: Option<&'a str>,
+    /// Whether the solver was picked automatically.
+    pub auto_picked: bool,
+    /// What the solver does (its `describe()`).
+    pub solver_about: &'a str,
+    /// The certified solution.
+    pub solution: &'a Solution,
+    /// Regret tolerance the certificate is held to.
+    pub tol: f64,
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Solved => "solved",
+        Status::Truncated => "truncated",
+        Status::PivotLimit => "pivot-limit",
+    }
+}
+
+fn players(game: GameRef<'_>) -> &[String] {
+    match game {
+        GameRef::Tree(g) => &g.tree.players,
+        GameRef::Strategic(g) => &g.players,
+    }
+}
+
+fn events(game: GameRef<'_>) -> &[String] {
+    match game {
+        GameRef::Tree(g) => &g.tree.events,
+        GameRef::Strategic(_) => &[],
+    }
+}
+
+/// Text rendering of a solution.
+pub fn text(r: &SolveReport<'_>) -> String {
+    let mut o = String::new();
+    let sol = r.solution;
+    o.push_str(&format!("{} — {}\n", r.title, r.file));
+    o.push_str(&format!(
+        "Solver: {}{} — {}\n",
+        sol.solver,
+        if r.auto_picked { " (picked automatically)" } else { "" },
+        r.solver_about
+    ));
+    if let Some((names, values)) = r.params {
+        let ps: Vec<String> = names
+            .iter()
+            .zip(values)
+            .map(|(n, v)| format!("{n} = {}", num(*v)))
+            .collect();
+        match r.scenario {
+            Some(s) => o.push_str(&format!("Scenario: {s}\n")),
+            None => {}
+        }
+        o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
+    }
+    if let Some(v) = sol.value {
+        o.push_str(&format!("Game value (for {}): {}\n", players(r.game)[0], num(v)));
+    }
+    if sol.status != Status::Solved {
+        o.push_str(&format!("Status: {} — the list below is incomplete\n", status_word(sol.status)));
+    }
+    if sol.equilibria.is_empty() {
+        o.push_str("\nNo equilibrium found.\n");
+    }
+    let pl = players(r.game);
+    for (k, eq) in sol.equilibria.iter().enumerate() {
+        o.push_str(&format!("\nEquilibrium {}\n", k + 1));
+        match (&eq.profile, r.game) {
+            (Profile::Behavior(p), GameRef::Tree(g)) => {
+                let path = words::path_in_words(g, p);
+                if path.contains('\n') {
+                    o.push_str("  Path of play (random):\n");
+                    for line in path.lines() {
+                        o.push_str(&format!("    {line}\n"));
+                    }
+                } else {
+                    o.push_str(&format!("  Path of play: {path}\n"));
+                }
+                o.push_str(&format!("  Outcome: {}\n", words::outcome_label(g, p)));
+                o.push_str("  Strategies (every decision node, on and off the path):\n");
+                let strat = words::node_strategies(g, p);
+                let w = strat
+                    .iter()
+                    .map(|s| g.tree.node_names[s.node.ix()].chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for s in &strat {
+                    let who = mover(&g.tree, s.node);
+                    o.push_str(&format!(
+                        "    {:w$}  {:12} {}{}\n",
+                        g.tree.node_names[s.node.ix()],
+                        who,
+                        words::strategy_words(s),
+                        if s.on_path { "" } else { "   (off the path)" },
+                    ));
+                }
+            }
+            (Profile::Mixed(m), GameRef::Strategic(g)) => {
+                o.push_str("  Strategies:\n");
+                for (p, probs) in m.iter().enumerate() {
+                    let parts: Vec<String> = probs
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, &x)| x > 1e-12)
+                        .map(|(s, &x)| format!("{} {}", g.strategies[p][s], num(x)))
+                        .collect();
+                    o.push_str(&format!("    {:12} {}\n", g.players[p], parts.join(", ")));
+                }
+            }
+            _ => o.push_str("  (profile of a form this game cannot display)\n"),
+        }
+        let pays: Vec<String> = pl
+            .iter()
+            .zip(&eq.payoffs)
+            .map(|(n, v)| format!("{n} {}", num(*v)))
+            .collect();
+        o.push_str(&format!("  Expected payoffs: {}\n", pays.join(", ")));
+        let ev = events(r.game);
+        if !ev.is_empty() {
+            let es: Vec<String> = ev
+                .iter()
+                .zip(&eq.events)
+                .map(|(n, v)| format!("{n} {}", num(*v)))
+                .collect();
+            o.push_str(&format!("  Event probabilities: {}\n", es.join(", ")));
+        }
+        let regs: Vec<String> = pl
+            .iter()
+            .zip(&eq.regret)
+            .map(|(n, v)| format!("{n} {:.1e}", v))
+            .collect();
+        let ok = eq.max_regret() <= r.tol;
+        o.push_str(&format!(
+            "  Regret certificate: max {:.1e} {} ({})\n",
+            eq.max_regret(),
+            if ok { "✓ no player gains by deviating" } else { "✗ NOT AN EQUILIBRIUM" },
+            regs.join(", ")
+        ));
+    }
+    if let GameRef::Tree(g) = r.game {
+        if !sol.ties.is_empty() {
+            o.push_str("\nTies (the mover is indifferent; the first move listed was played):\n");
+            for t in &sol.ties {
+                let n = g.tree.node(t.node);
+                let labels: Vec<&str> = t
+                    .moves
+                    .iter()
+                    .map(|&m| g.tree.move_labels[n.first_child as usize + m].as_str())
+                    .collect();
+                o.push_str(&format!(
+                    "  {} at `{}` is indifferent between {} (value {})\n",
+                    g.tree.players[t.player.ix()],
+                    g.tree.node_names[t.node.ix()],
+                    labels.join(", "),
+                    num(t.value)
+                ));
+            }
+            o.push_str("  Use `--ties all` to list every equilibrium the ties allow.\n");
+        }
+    }
+    o
+}
+
+fn mover(tree: &Tree, node: crate::game::NodeId) -> &str {
+    match tree.node(node).kind {
+        crate::game::NodeKind::Decision { player, .. } => &tree.players[player.ix()],
+        _ => "Nature",
+    }
+}
+
+fn named(names: &[String], values: &[f64]) -> Value {
+    let mut m = Map::new();
+    for (n, v) in names.iter().zip(values) {
+        m.insert(n.clone(), json!(clean(*v)));
+    }
+    Value::Object(m)
+}
+
+/// A float for JSON: negative zero becomes zero.
+fn clean(x: f64) -> f64 {
+    if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
+}
+
+/// JSON rendering of a solution (schema [`SOLUTION_SCHEMA`], documented in `docs/json.md`).
+pub fn json(r: &SolveReport<'_>) -> Value {
+    let sol = r.solution;
+    let pl = players(r.game);
+    let ev = events(r.game);
+    let eqs: Vec<Value> = sol
+        .equilibria
+        .iter()
+        .map(|eq| {
+            let mut e = Map::new();
+            match (&eq.profile, r.game) {
+                (Profile::Behavior(p), GameRef::Tree(g)) => {
+                    let plays: Vec<Value> = words::plays(g, p)
+                        .iter()
+                        .map(|pl| {
+                            json!({
+                                "outcome": g.tree.node_names[pl.leaf.ix()],
+                                "probability": clean(pl.prob),
+                                "path": words::play_sentence(&g.tree, pl),
+                                "moves": pl.moves.iter().map(|&c| g.tree.move_labels[c.ix()].clone()).collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect();
+                    e.insert("path".into(), json!(words::path_in_words(g, p)));
+                    e.insert("outcome".into(), json!(words::outcome_label(g, p)));
+                    e.insert("plays".into(), Value::Array(plays));
+                    let strat: Vec<Value> = words::node_strategies(g, p)
+                        .iter()
+                        .map(|s| {
+                            let mut mv = Map::new();
+                            for (m, x) in &s.probs {
+                                mv.insert(m.clone(), json!(clean(*x)));
+                            }
+                            json!({
+                                "node": g.tree.node_names[s.node.ix()],
+                                "player": mover(&g.tree, s.node),
+                                "on_path": s.on_path,
+                                "moves": mv,
+                            })
+                        })
+                        .collect();
+                    e.insert("strategies".into(), Value::Array(strat));
+                }
+                (Profile::Mixed(m), GameRef::Strategic(g)) => {
+                    let strat: Vec<Value> = m
+                        .iter()
+                        .enumerate()
+                        .map(|(p, probs)| {
+                            json!({"player": g.players[p], "strategies": named(&g.strategies[p], probs)})
+                        })
+                        .collect();
+                    e.insert("strategies".into(), Value::Array(strat));
+                }
+                _ => {}
+            }
+            e.insert("payoffs".into(), named(pl, &eq.payoffs));
+            e.insert("events".into(), named(ev, &eq.events));
+            e.insert("regret".into(), named(pl, &eq.regret));
+            e.insert("max_regret".into(), json!(eq.max_regret()));
+            e.insert("certified".into(), json!(eq.max_regret() <= r.tol));
+            Value::Object(e)
+        })
+        .collect();
+    let ties: Vec<Value> = match r.game {
+        GameRef::Tree(g) => sol
+            .ties
+            .iter()
+            .map(|t| {
+                let n = g.tree.node(t.node);
+                json!({
+                    "node": g.tree.node_names[t.node.ix()],
+                    "player": g.tree.players[t.player.ix()],
+                    "moves": t.moves.iter().map(|&m| g.tree.move_labels[n.first_child as usize + m].clone()).collect::<Vec<_>>(),
+                    "value": clean(t.value),
+                })
+            })
+            .collect(),
+        GameRef::Strategic(_) => Vec::new(),
+    };
+    json!({
+        "schema": SOLUTION_SCHEMA,
+        "file": r.file,
+        "title": r.title,
+        "players": pl,
+        "scenario": r.scenario,
+        "parameters": r.params.map(|(n, v)| named(n, v)),
+        "solver": sol.solver,
+        "auto_picked": r.auto_picked,
+        "status": status_word(sol.status),
+        "value": sol.value,
+        "tolerance": r.tol,
+        "equilibria": eqs,
+        "ties": ties,
+    })
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

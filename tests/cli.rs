@@ -1,0 +1,166 @@
+//! The `deter` binary run as a user would, on the shipped models.
+
+use crate::util::repo;
+use std::process::{Command, Output};
+
+fn deter(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(args)
+        .current_dir(repo(""))
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn solve_hedging_prints_the_path_in_words() {
+    let o = deter(&["solve", "models/hedging.toml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(
+        s.contains("Path of play: Protege hedges → Challenger does not challenge"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Expected payoffs: Protege 0.1, Challenger 0, Defender 0"),
+        "{s}"
+    );
+    assert!(
+        s.contains("challenger_a  Challenger   challenge   (off the path)"),
+        "{s}"
+    );
+    assert!(s.contains("✓ no player gains by deviating"), "{s}");
+}
+
+#[test]
+fn post_2001_hedger_is_challenged_and_abandoned() {
+    let o = deter(&["solve", "models/hedging.toml", "--scenario", "post_2001"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(
+        s.contains("Protege hedges → Challenger challenges → Defender abandons → Protege realigns"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Expected payoffs: Protege 0.1, Challenger 1.5, Defender -0.7"),
+        "{s}"
+    );
+}
+
+#[test]
+fn json_output_follows_the_schema() {
+    let o = deter(&[
+        "solve",
+        "models/hedging.toml",
+        "--format",
+        "json",
+        "--set",
+        "c_D=0.85",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["schema"], "deter.solution/1");
+    assert_eq!(v["solver"], "backward");
+    assert_eq!(v["parameters"]["c_D"], 0.85);
+    let eq = &v["equilibria"][0];
+    assert_eq!(eq["certified"], true);
+    assert!(eq["max_regret"].as_f64().unwrap() <= 1e-9);
+    assert!(eq["strategies"].as_array().unwrap().len() == 7);
+    assert!(eq["events"]["challenge"].is_number());
+}
+
+#[test]
+fn bad_set_and_scenario_are_located_errors() {
+    let o = deter(&["solve", "models/hedging.toml", "--set", "Tt=0.5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown parameter `Tt`; did you mean `T`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = deter(&["solve", "models/hedging.toml", "--set", "T=1.5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("T = 1.5 is outside its range [0, 1]"),
+        "{}",
+        stderr(&o)
+    );
+    let o = deter(&["solve", "models/hedging.toml", "--scenario", "cold_wa"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `cold_war`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = deter(&["solve", "models/hedging.toml", "--set", "T"]);
+    assert!(stderr(&o).contains("expected NAME=VALUE"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_exit_codes() {
+    assert_eq!(
+        deter(&["check", "models/hedging.toml"]).status.code(),
+        Some(0)
+    );
+    let o = deter(&["check", "tests/models/invalid/unreachable.toml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = deter(&["check", "tests/models/invalid/unknown_player.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    // The snippet form underlines the offending text.
+    let e = stderr(&o);
+    assert!(e.contains("unknown_player.toml:6:10"), "{e}");
+    assert!(e.contains("^^^^^^^^^"), "{e}");
+    assert!(e.contains("did you mean `Defender`?"), "{e}");
+}
+
+#[test]
+fn ties_are_reported_and_enumerated() {
+    // Deterrence and dialogue, α = .4: without commitment the protégé is provoked whatever it
+    // does, so it is indifferent at rok_0 (MODELS.md §5 breaks the tie towards no dialogue).
+    let o = deter(&[
+        "solve",
+        "models/deterrence_dialogue.toml",
+        "--scenario",
+        "thin_architecture",
+    ]);
+    let s = stdout(&o);
+    assert!(
+        s.contains("Protege at `rok_0` is indifferent between no_dialogue, dialogue"),
+        "{s}"
+    );
+    let o = deter(&[
+        "solve",
+        "models/deterrence_dialogue.toml",
+        "--scenario",
+        "thin_architecture",
+        "--ties",
+        "all",
+    ]);
+    let s = stdout(&o);
+    assert!(s.contains("Equilibrium 2"), "{s}");
+    assert!(!s.contains("Equilibrium 3"), "{s}");
+}
+
+#[test]
+fn solver_refusal_names_the_information_set() {
+    let o = deter(&[
+        "solve",
+        "tests/models/matching_pennies.toml",
+        "--solver",
+        "backward",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("information set `guess` of P2 contains 2 nodes"),
+        "{e}"
+    );
+    assert!(e.contains("use the `subgame` solver"), "{e}");
+}

@@ -1,0 +1,75 @@
+//! Shared helpers for the integration tests.
+
+use deter::game::{Game, NodeKind};
+use deter::model::{self, GameTemplate};
+use deter::solve::{
+    self, backward::BackwardInduction, GameRef, Profile, Solution, SolveOptions, Solver,
+};
+use std::path::PathBuf;
+
+/// Path of a file relative to the repository root.
+pub fn repo(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Loads a model from models/ (panics with the rendered diagnostics if it has errors).
+pub fn template(rel: &str) -> GameTemplate {
+    let path = repo(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let loaded = model::load(rel, text);
+    match loaded.template {
+        Some(t) => t,
+        None => panic!(
+            "{}",
+            deter::diag::render_short(&loaded.source, &loaded.diags)
+        ),
+    }
+}
+
+/// Solves by backward induction and certifies; asserts the certificate (regret ≤ 1e-9).
+pub fn solve_bi(game: &Game) -> Solution {
+    let mut sol = BackwardInduction
+        .solve(GameRef::Tree(game), &SolveOptions::default())
+        .unwrap();
+    solve::certify(GameRef::Tree(game), &mut sol).unwrap();
+    for eq in &sol.equilibria {
+        assert!(eq.max_regret() <= 1e-9, "regret {} > 1e-9", eq.max_regret());
+    }
+    sol
+}
+
+/// The move chosen (with probability one) at the node with this name.
+pub fn choice(game: &Game, sol: &Solution, node: &str) -> String {
+    let Profile::Behavior(p) = &sol.equilibria[0].profile else {
+        panic!("not a behaviour profile")
+    };
+    let tree = &game.tree;
+    let id = tree
+        .node_names
+        .iter()
+        .position(|n| n == node)
+        .unwrap_or_else(|| panic!("no node {node}"));
+    let n = tree.nodes[id];
+    let NodeKind::Decision { infoset, .. } = n.kind else {
+        panic!("{node} is not a decision node")
+    };
+    let s = &tree.infosets[infoset.ix()];
+    let a = (0..s.n_actions as usize)
+        .find(|&a| p[s.first_action as usize + a] > 0.5)
+        .expect("a pure choice");
+    tree.move_labels[n.first_child as usize + a].clone()
+}
+
+/// Parameter vector: defaults with some values replaced.
+pub fn theta(t: &GameTemplate, scenario: Option<&str>, sets: &[(&str, f64)]) -> Vec<f64> {
+    let sets: Vec<(String, f64)> = sets.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    t.point(scenario, &sets).unwrap()
+}
+
+/// Asserts two float slices are equal within `tol`.
+pub fn assert_close(got: &[f64], want: &[f64], tol: f64) {
+    assert_eq!(got.len(), want.len(), "lengths differ: {got:?} vs {want:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert!((g - w).abs() <= tol, "got {got:?}, want {want:?}");
+    }
+}
