@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod expr;
 pub mod game;
 pub mod solve;
 pub mod diag;
