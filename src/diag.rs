@@ -190,6 +190,9 @@ mod tests {
     fn short_rendering_has_position() {
         let f = SourceFile::new("m.toml", "a = 1\nb = 2\n");
         let d = Diagnostic::error(6..7, "bad b").with_hint("fix it");
-        assert_eq!(render_short(&f, &[d]), "m.toml:2:1: error: bad b (hint: fix it)\n");
+        assert_eq!(
+            render_short(&f, &[d]),
+            "m.toml:2:1: error: bad b (hint: fix it)\n"
+        );
     }
 }

@@ -8,11 +8,10 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod diag;
 pub mod expr;
 pub mod game;
-pub mod solve;
-pub mod diag;
 pub mod model;
-pub mod source;
 pub mod output;
-pub mod expr;
+pub mod solve;
+pub mod source;

@@ -4,13 +4,13 @@
 //! that structure with numbers (payoffs, chance probabilities) at one parameter point;
 //! [`StrategicGame`] is the strategic (normal) form. Solvers see only these types.
 
-pub mod game;
 pub mod ids;
+pub mod numeric;
 pub mod profile;
 pub mod strategic;
 pub mod tree;
 
-pub use game::Game;
 pub use ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
+pub use numeric::Game;
 pub use strategic::StrategicGame;
 pub use tree::{Infoset, Node, NodeKind, Tree, TreeBuilder, TreeError};

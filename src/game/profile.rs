@@ -8,8 +8,8 @@
 //! All traversals are loops over the breadth-first arena (parents before children), never
 //! recursion.
 
-use super::game::Game;
 use super::ids::{InfosetId, NodeId, PlayerId};
+use super::numeric::Game;
 use super::tree::{NodeKind, Tree};
 
 /// Probability of the move into `child` under `profile` (chance or player move).
@@ -114,12 +114,13 @@ pub fn regrets(game: &Game, profile: &[f64]) -> Result<Vec<f64>, RegretError> {
         });
     }
     let current = expected_payoffs(game, profile);
-    let mut out = Vec::with_capacity(game.n_players());
-    for p in 0..game.n_players() {
-        let br = best_response_value(game, profile, PlayerId::from(p))?;
-        out.push((br - current[p]).max(0.0));
-    }
-    Ok(out)
+    current
+        .iter()
+        .enumerate()
+        .map(|(p, &cur)| {
+            Ok((best_response_value(game, profile, PlayerId::from(p))? - cur).max(0.0))
+        })
+        .collect()
 }
 
 /// The largest regret over players.

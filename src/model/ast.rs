@@ -39,7 +39,9 @@ impl FormulaSrc {
     /// The file span of a span inside the formula text.
     pub fn file_span(&self, inner: &Range<usize>) -> Range<usize> {
         match self.base {
-            Some(b) => b + inner.start..b + inner.end.max(inner.start + 1).min(self.text.len().max(1)),
+            Some(b) => {
+                b + inner.start..b + inner.end.max(inner.start + 1).min(self.text.len().max(1))
+            }
             None => self.span.clone(),
         }
     }

@@ -30,12 +30,18 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
     let mut players: Vec<String> = Vec::new();
     for p in &ast.players {
         if players.contains(&p.v) {
-            d.push(Diagnostic::error(p.span.clone(), format!("player `{}` is listed twice", p.v)));
+            d.push(Diagnostic::error(
+                p.span.clone(),
+                format!("player `{}` is listed twice", p.v),
+            ));
         }
         players.push(p.v.clone());
     }
     if ast.players.is_empty() && ast.players_span.is_some() {
-        d.push(Diagnostic::error(ast.players_span.clone(), "the model has no players"));
+        d.push(Diagnostic::error(
+            ast.players_span.clone(),
+            "the model has no players",
+        ));
     }
 
     let params = build_params(ast, &mut d);
@@ -69,17 +75,23 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
         if let Mover::Player { player, .. } = &n.mover {
             if !players.contains(&player.v) {
                 d.push(
-                    Diagnostic::error(player.span.clone(), format!("unknown player `{}`", player.v))
-                        .with_label("not in `players`")
-                        .with_hint_opt(did_you_mean(&player.v, players.iter().map(String::as_str)))
-                        .with_hint(format!("the players are {}", players.join(", "))),
+                    Diagnostic::error(
+                        player.span.clone(),
+                        format!("unknown player `{}`", player.v),
+                    )
+                    .with_label("not in `players`")
+                    .with_hint_opt(did_you_mean(&player.v, players.iter().map(String::as_str)))
+                    .with_hint(format!("the players are {}", players.join(", "))),
                 );
             }
         }
         if moves[i].is_empty() {
             d.push(
-                Diagnostic::error(n.moves_span.clone(), format!("node `{}` has no moves", n.name.v))
-                    .with_hint("a node needs at least one move; an end of the game is an outcome"),
+                Diagnostic::error(
+                    n.moves_span.clone(),
+                    format!("node `{}` has no moves", n.name.v),
+                )
+                .with_hint("a node needs at least one move; an end of the game is an outcome"),
             );
         }
         for m in &moves[i] {
@@ -88,7 +100,10 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
                 None => d.push(
                     Diagnostic::error(
                         m.to.span.clone(),
-                        format!("move `{}` of node `{}` leads to unknown `{}`", m.label.v, n.name.v, m.to.v),
+                        format!(
+                            "move `{}` of node `{}` leads to unknown `{}`",
+                            m.label.v, n.name.v, m.to.v
+                        ),
                     )
                     .with_label("no node or outcome of this name")
                     .with_hint_opt(did_you_mean(&m.to.v, all_names.iter().copied())),
@@ -119,8 +134,11 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
     if let Some(r) = root {
         if let Some((_, into)) = parent_of.get(&Target::Node(r)) {
             d.push(
-                Diagnostic::error(into.span.clone(), format!("a move leads back to the root `{}`", into.v))
-                    .with_label("this move makes a cycle"),
+                Diagnostic::error(
+                    into.span.clone(),
+                    format!("a move leads back to the root `{}`", into.v),
+                )
+                .with_label("this move makes a cycle"),
             );
         }
     }
@@ -134,8 +152,14 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
         for (p, _) in &o.payoffs {
             if !players.contains(&p.v) {
                 d.push(
-                    Diagnostic::error(p.span.clone(), format!("payoff for unknown player `{}` at outcome `{}`", p.v, o.name.v))
-                        .with_hint_opt(did_you_mean(&p.v, players.iter().map(String::as_str))),
+                    Diagnostic::error(
+                        p.span.clone(),
+                        format!(
+                            "payoff for unknown player `{}` at outcome `{}`",
+                            p.v, o.name.v
+                        ),
+                    )
+                    .with_hint_opt(did_you_mean(&p.v, players.iter().map(String::as_str))),
                 );
             }
         }
@@ -148,7 +172,11 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
             d.push(
                 Diagnostic::error(
                     o.payoffs_span.clone(),
-                    format!("outcome `{}` has no payoff for {}", o.name.v, missing.join(", ")),
+                    format!(
+                        "outcome `{}` has no payoff for {}",
+                        o.name.v,
+                        missing.join(", ")
+                    ),
                 )
                 .with_hint(format!("add `{} = \"…\"` to its payoffs", missing[0])),
             );
@@ -211,7 +239,9 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
         }
     }
     for (i, _) in ast.nodes.iter().enumerate() {
-        let Some(&from) = bnode.get(&Target::Node(i)) else { continue };
+        let Some(&from) = bnode.get(&Target::Node(i)) else {
+            continue;
+        };
         for m in &moves[i] {
             let to = bnode[&names[m.to.v.as_str()]];
             if let Err(e) = b.add_move(from, m.label.v.clone(), m.say.clone(), to) {
@@ -222,7 +252,10 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
     let built = match b.finish(bnode[&Target::Node(root)]) {
         Ok(b) => b,
         Err(e) => {
-            d.push(Diagnostic::error(ast.root.as_ref().map(|r| r.span.clone()), e.to_string()));
+            d.push(Diagnostic::error(
+                ast.root.as_ref().map(|r| r.span.clone()),
+                e.to_string(),
+            ));
             return (None, d);
         }
     };
@@ -250,7 +283,11 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
         let o = &ast.outcomes[oi];
         for (pi, pname) in players.iter().enumerate() {
             let (e, a) = compiled[&(oi, pi)].clone();
-            let src = o.payoffs.iter().find(|(q, _)| &q.v == pname).map(|(_, f)| f.clone());
+            let src = o
+                .payoffs
+                .iter()
+                .find(|(q, _)| &q.v == pname)
+                .map(|(_, f)| f.clone());
             formulas.push(FormulaInfo {
                 src: src.unwrap_or_else(|| unreachable!("missing payoffs were reported")),
                 what: format!("the payoff of {pname} at outcome `{}`", o.name.v),
@@ -275,8 +312,14 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
             let (e, a) = chance_compiled[&(ni, mi)].clone();
             let m = &moves[ni][mi];
             formulas.push(FormulaInfo {
-                src: m.prob.clone().unwrap_or_else(|| unreachable!("chance moves have prob")),
-                what: format!("the probability of move `{}` at chance node `{}`", m.label.v, ast.nodes[ni].name.v),
+                src: m
+                    .prob
+                    .clone()
+                    .unwrap_or_else(|| unreachable!("chance moves have prob")),
+                what: format!(
+                    "the probability of move `{}` at chance node `{}`",
+                    m.label.v, ast.nodes[ni].name.v
+                ),
                 ast: a,
             });
             exprs.push(e);
@@ -317,11 +360,17 @@ fn build_params(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Params {
     for def in &ast.params {
         let name = &def.name.v;
         if RESERVED.contains(&name.as_str()) {
-            d.push(Diagnostic::error(def.name.span.clone(), format!("`{name}` is a formula function and cannot name a parameter")));
+            d.push(Diagnostic::error(
+                def.name.span.clone(),
+                format!("`{name}` is a formula function and cannot name a parameter"),
+            ));
         } else if !is_identifier(name) {
             d.push(
-                Diagnostic::error(def.name.span.clone(), format!("parameter name `{name}` cannot be used in formulas"))
-                    .with_hint("use letters, digits and `_`, starting with a letter or `_`"),
+                Diagnostic::error(
+                    def.name.span.clone(),
+                    format!("parameter name `{name}` cannot be used in formulas"),
+                )
+                .with_hint("use letters, digits and `_`, starting with a letter or `_`"),
             );
         }
         if let Some(r) = &def.range {
@@ -330,7 +379,10 @@ fn build_params(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Params {
                 d.push(
                     Diagnostic::error(
                         def.value.span.clone(),
-                        format!("the default of `{name}` ({}) is outside its range [{lo}, {hi}]", def.value.v),
+                        format!(
+                            "the default of `{name}` ({}) is outside its range [{lo}, {hi}]",
+                            def.value.v
+                        ),
                     )
                     .with_label("outside the range"),
                 );
@@ -352,12 +404,18 @@ fn build_scenarios(ast: &ModelAst, params: &Params, d: &mut Vec<Diagnostic>) -> 
         for (k, v) in &s.values {
             match params.id(&k.v) {
                 None => d.push(
-                    Diagnostic::error(k.span.clone(), format!("scenario `{}` sets unknown parameter `{}`", s.name.v, k.v))
-                        .with_hint_opt(did_you_mean(&k.v, params.names.iter().map(String::as_str))),
+                    Diagnostic::error(
+                        k.span.clone(),
+                        format!("scenario `{}` sets unknown parameter `{}`", s.name.v, k.v),
+                    )
+                    .with_hint_opt(did_you_mean(&k.v, params.names.iter().map(String::as_str))),
                 ),
                 Some(id) => {
                     if let Err(m) = params.check_range(id, v.v) {
-                        d.push(Diagnostic::error(v.span.clone(), format!("scenario `{}`: {m}", s.name.v)));
+                        d.push(Diagnostic::error(
+                            v.span.clone(),
+                            format!("scenario `{}`: {m}", s.name.v),
+                        ));
                     }
                     values.push((id, v.v));
                 }
@@ -383,13 +441,17 @@ fn apply_counterfactual<'a>(
     cf: &Counterfactual,
     d: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<&'a MoveDef>> {
-    let mut moves: Vec<Vec<&MoveDef>> = ast.nodes.iter().map(|n| n.moves.iter().collect()).collect();
+    let mut moves: Vec<Vec<&MoveDef>> =
+        ast.nodes.iter().map(|n| n.moves.iter().collect()).collect();
     let node_ix = |name: &Sp<String>, d: &mut Vec<Diagnostic>| {
         let i = ast.nodes.iter().position(|n| n.name.v == name.v);
         if i.is_none() {
             d.push(
                 Diagnostic::error(name.span.clone(), format!("unknown node `{}`", name.v))
-                    .with_hint_opt(did_you_mean(&name.v, ast.nodes.iter().map(|n| n.name.v.as_str()))),
+                    .with_hint_opt(did_you_mean(
+                        &name.v,
+                        ast.nodes.iter().map(|n| n.name.v.as_str()),
+                    )),
             );
         }
         i
@@ -398,8 +460,14 @@ fn apply_counterfactual<'a>(
         let ok = ast.nodes[i].moves.iter().any(|x| x.label.v == m.v);
         if !ok {
             d.push(
-                Diagnostic::error(m.span.clone(), format!("node `{}` has no move `{}`", ast.nodes[i].name.v, m.v))
-                    .with_hint_opt(did_you_mean(&m.v, ast.nodes[i].moves.iter().map(|x| x.label.v.as_str()))),
+                Diagnostic::error(
+                    m.span.clone(),
+                    format!("node `{}` has no move `{}`", ast.nodes[i].name.v, m.v),
+                )
+                .with_hint_opt(did_you_mean(
+                    &m.v,
+                    ast.nodes[i].moves.iter().map(|x| x.label.v.as_str()),
+                )),
             );
         }
     };
@@ -430,7 +498,13 @@ fn root_node(
     match names.get(r.v.as_str()) {
         Some(Target::Node(i)) => Some(*i),
         Some(Target::Outcome(_)) => {
-            d.push(Diagnostic::error(r.span.clone(), format!("the root `{}` is an outcome; play must start at a node", r.v)));
+            d.push(Diagnostic::error(
+                r.span.clone(),
+                format!(
+                    "the root `{}` is an outcome; play must start at a node",
+                    r.v
+                ),
+            ));
             None
         }
         None if ast.broken.contains(&r.v) => None,
@@ -504,7 +578,13 @@ fn report_unreachable(
                 d.push(
                     Diagnostic::error(
                         n.name.span.clone(),
-                        format!("nodes {} form a cycle", cyc.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" → ")),
+                        format!(
+                            "nodes {} form a cycle",
+                            cyc.iter()
+                                .map(|c| format!("`{c}`"))
+                                .collect::<Vec<_>>()
+                                .join(" → ")
+                        ),
                     )
                     .with_hint("a game tree has no cycles: every play must end at an outcome"),
                 );
@@ -518,27 +598,48 @@ fn report_unreachable(
         let t = Target::Node(i);
         if !reachable.contains(&t) && !on_cycle.contains(&t) {
             d.push(
-                Diagnostic::warning(n.name.span.clone(), format!("node `{}` cannot be reached from the root", n.name.v))
-                    .with_hint("no move leads to it; it is ignored"),
+                Diagnostic::warning(
+                    n.name.span.clone(),
+                    format!("node `{}` cannot be reached from the root", n.name.v),
+                )
+                .with_hint("no move leads to it; it is ignored"),
             );
         }
     }
     for (i, o) in ast.outcomes.iter().enumerate() {
         let t = Target::Outcome(i);
-        if !reachable.contains(&t) && !parent_of.get(&t).is_some_and(|(p, _)| on_cycle.contains(&Target::Node(*p))) {
+        if !reachable.contains(&t)
+            && !parent_of
+                .get(&t)
+                .is_some_and(|(p, _)| on_cycle.contains(&Target::Node(*p)))
+        {
             d.push(
-                Diagnostic::warning(o.name.span.clone(), format!("outcome `{}` cannot be reached from the root", o.name.v))
-                    .with_hint("no move leads to it; it is ignored"),
+                Diagnostic::warning(
+                    o.name.span.clone(),
+                    format!("outcome `{}` cannot be reached from the root", o.name.v),
+                )
+                .with_hint("no move leads to it; it is ignored"),
             );
         }
     }
     let _ = names;
 }
 
-fn check_infosets(ast: &ModelAst, moves: &[Vec<&MoveDef>], reachable: &HashSet<Target>, d: &mut Vec<Diagnostic>) {
+fn check_infosets(
+    ast: &ModelAst,
+    moves: &[Vec<&MoveDef>],
+    reachable: &HashSet<Target>,
+    d: &mut Vec<Diagnostic>,
+) {
     let mut first: HashMap<&str, usize> = HashMap::new();
     for (i, n) in ast.nodes.iter().enumerate() {
-        let Mover::Player { player, infoset: Some(set) } = &n.mover else { continue };
+        let Mover::Player {
+            player,
+            infoset: Some(set),
+        } = &n.mover
+        else {
+            continue;
+        };
         if !reachable.contains(&Target::Node(i)) {
             continue;
         }
@@ -592,9 +693,12 @@ fn compile_formula(
         Ok(a) => a,
         Err(e) => {
             d.push(
-                Diagnostic::error(f.file_span(&e.span), format!("formula `{}`: {}", f.text, e.message))
-                    .with_label("here")
-                    .with_hint_opt(e.hint.clone()),
+                Diagnostic::error(
+                    f.file_span(&e.span),
+                    format!("formula `{}`: {}", f.text, e.message),
+                )
+                .with_label("here")
+                .with_hint_opt(e.hint.clone()),
             );
             return None;
         }
@@ -604,9 +708,15 @@ fn compile_formula(
         Err(unknown) => {
             for u in unknown {
                 d.push(
-                    Diagnostic::error(f.file_span(&u.span), format!("unknown parameter `{}` in formula `{}`", u.name, f.text))
-                        .with_label("not declared in [parameters]")
-                        .with_hint_opt(did_you_mean(&u.name, params.names.iter().map(String::as_str))),
+                    Diagnostic::error(
+                        f.file_span(&u.span),
+                        format!("unknown parameter `{}` in formula `{}`", u.name, f.text),
+                    )
+                    .with_label("not declared in [parameters]")
+                    .with_hint_opt(did_you_mean(
+                        &u.name,
+                        params.names.iter().map(String::as_str),
+                    )),
                 );
             }
             None
@@ -646,7 +756,9 @@ fn check_points(t: &GameTemplate, d: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        if let Err(err @ InstantiateError::Chance { node, .. }) = t.instantiate_into(th, &mut game, &mut stack) {
+        if let Err(err @ InstantiateError::Chance { node, .. }) =
+            t.instantiate_into(th, &mut game, &mut stack)
+        {
             if seen.insert(format!("c{}", node.ix())) {
                 d.push(t.diagnose(&err, th));
             }

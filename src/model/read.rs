@@ -56,10 +56,11 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             ast.players_span = Some(v.span());
             ast.players = r.string_list(v, "players");
         }
-        None => r.diags.push(
-            Diagnostic::error(0..0, "missing `players`")
-                .with_hint("list the players in order, e.g. `players = [\"Protege\", \"Challenger\"]`"),
-        ),
+        None => r
+            .diags
+            .push(Diagnostic::error(0..0, "missing `players`").with_hint(
+                "list the players in order, e.g. `players = [\"Protege\", \"Challenger\"]`",
+            )),
     }
     match table.get("root") {
         Some(v) => ast.root = r.string(v, "root"),
@@ -68,7 +69,10 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
                 .with_hint("name the node where play starts, e.g. `root = \"protege\"`"),
         ),
     }
-    if let Some(t) = table.get("parameters").and_then(|v| r.table(v, "parameters")) {
+    if let Some(t) = table
+        .get("parameters")
+        .and_then(|v| r.table(v, "parameters"))
+    {
         for (k, v) in t.iter() {
             ast.params.extend(r.param(k, v));
         }
@@ -133,19 +137,21 @@ impl<'t> Reader<'t> {
     fn wrong_type(&mut self, v: &V<'_>, what: &str, want: &str) {
         let got = type_name(v.get_ref());
         self.err(v.span(), format!("{what} must be {want}, not {got}"))
-            .label = Some(format!("{got}"));
+            .label = Some(got.to_string());
     }
 
     /// Reports keys of `t` not in `allowed`.
     fn keys(&mut self, t: &DeTable<'_>, allowed: &[&str], context: &str) {
         for (k, _) in t.iter() {
             if !allowed.contains(&k.get_ref().as_ref()) {
-                let hint = did_you_mean(k.get_ref(), allowed.iter().copied()).unwrap_or_else(|| {
-                    format!("known keys here: {}", allowed.join(", "))
-                });
-                let d = Diagnostic::error(k.span(), format!("unknown key `{}` in {context}", k.get_ref()))
-                    .with_label("unknown key")
-                    .with_hint(hint);
+                let hint = did_you_mean(k.get_ref(), allowed.iter().copied())
+                    .unwrap_or_else(|| format!("known keys here: {}", allowed.join(", ")));
+                let d = Diagnostic::error(
+                    k.span(),
+                    format!("unknown key `{}` in {context}", k.get_ref()),
+                )
+                .with_label("unknown key")
+                .with_hint(hint);
                 self.diags.push(d);
             }
         }
@@ -189,9 +195,14 @@ impl<'t> Reader<'t> {
         let parsed = match v.get_ref() {
             DeValue::Integer(i) => {
                 let s = i.as_str().replace('_', "");
-                i64::from_str_radix(s.trim_start_matches("0x").trim_start_matches("0o").trim_start_matches("0b"), i.radix())
-                    .ok()
-                    .map(|x| x as f64)
+                i64::from_str_radix(
+                    s.trim_start_matches("0x")
+                        .trim_start_matches("0o")
+                        .trim_start_matches("0b"),
+                    i.radix(),
+                )
+                .ok()
+                .map(|x| x as f64)
             }
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             _ => {
@@ -232,7 +243,11 @@ impl<'t> Reader<'t> {
                 })
             }
             _ => {
-                self.wrong_type(v, what, "a formula (a string such as \"c_D - a\", or a number)");
+                self.wrong_type(
+                    v,
+                    what,
+                    "a formula (a string such as \"c_D - a\", or a number)",
+                );
                 None
             }
         }
@@ -254,7 +269,11 @@ impl<'t> Reader<'t> {
                 });
             }
             _ => {
-                self.wrong_type(v, &what, "a table such as `{ value = 0.3, range = [0, 1] }`");
+                self.wrong_type(
+                    v,
+                    &what,
+                    "a table such as `{ value = 0.3, range = [0, 1] }`",
+                );
                 return None;
             }
         };
@@ -288,21 +307,31 @@ impl<'t> Reader<'t> {
             return None;
         };
         if a.len() != 2 {
-            self.err(r.span(), format!("the range of {what} must have two numbers `[lo, hi]`"));
+            self.err(
+                r.span(),
+                format!("the range of {what} must have two numbers `[lo, hi]`"),
+            );
             return None;
         }
         let lo = self.number(&a[0], "a range bound")?;
         let hi = self.number(&a[1], "a range bound")?;
         if lo.v > hi.v {
-            self.err(r.span(), format!("the range of {what} is empty: {} > {}", lo.v, hi.v))
-                .hints
-                .push("write the smaller bound first".into());
+            self.err(
+                r.span(),
+                format!("the range of {what} is empty: {} > {}", lo.v, hi.v),
+            )
+            .hints
+            .push("write the smaller bound first".into());
             return None;
         }
         Some(Sp::new((lo.v, hi.v), r.span()))
     }
 
-    fn scenario(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<ScenarioDef> {
+    fn scenario(
+        &mut self,
+        k: &Spanned<std::borrow::Cow<'_, str>>,
+        v: &V<'_>,
+    ) -> Option<ScenarioDef> {
         let name = key_sp(k);
         let t = self.table(v, &format!("scenario `{}`", name.v))?;
         let mut sc = ScenarioDef {
@@ -313,7 +342,10 @@ impl<'t> Reader<'t> {
         for (pk, pv) in t.iter() {
             if pk.get_ref() == "about" {
                 sc.about = self.string(pv, "about").map(|s| s.v).unwrap_or_default();
-            } else if let Some(x) = self.number(pv, &format!("`{}` in scenario `{}`", pk.get_ref(), sc.name.v)) {
+            } else if let Some(x) = self.number(
+                pv,
+                &format!("`{}` in scenario `{}`", pk.get_ref(), sc.name.v),
+            ) {
                 sc.values.push((key_sp(pk), x));
             }
         }
@@ -335,20 +367,29 @@ impl<'t> Reader<'t> {
             }
             (None, Some(c), None) => {
                 if t.get("infoset").is_some() {
-                    self.err(v.span(), format!("{what}: a chance node has no information set"));
+                    self.err(
+                        v.span(),
+                        format!("{what}: a chance node has no information set"),
+                    );
                 }
                 (Mover::Chance, c)
             }
             (Some(_), Some(c), _) => {
                 self.err(c.span(), format!("{what} has both `player` and `chance`"))
                     .hints
-                    .push("a decision node has `player` and `moves`; a chance node has only `chance`".into());
+                    .push(
+                        "a decision node has `player` and `moves`; a chance node has only `chance`"
+                            .into(),
+                    );
                 return None;
             }
             (None, None, Some(m)) => {
                 self.err(m.span(), format!("{what} has `moves` but no `player`"))
                     .hints
-                    .push("add `player = \"…\"`, or write `chance = { … }` for a move by nature".into());
+                    .push(
+                        "add `player = \"…\"`, or write `chance = { … }` for a move by nature"
+                            .into(),
+                    );
                 return None;
             }
             (Some(p), None, None) => {
@@ -358,7 +399,10 @@ impl<'t> Reader<'t> {
                 return None;
             }
             _ => {
-                self.err(k.span(), format!("{what} has neither `player` and `moves` nor `chance`"));
+                self.err(
+                    k.span(),
+                    format!("{what} has neither `player` and `moves` nor `chance`"),
+                );
                 return None;
             }
         };
@@ -393,7 +437,11 @@ impl<'t> Reader<'t> {
                 prob: None,
             }),
             DeValue::Table(t) => {
-                let allowed: &[&str] = if chance { &["to", "prob", "say"] } else { &["to", "say"] };
+                let allowed: &[&str] = if chance {
+                    &["to", "prob", "say"]
+                } else {
+                    &["to", "say"]
+                };
                 self.keys(t, allowed, &what);
                 let to = match t.get("to") {
                     Some(x) => self.string(x, "to")?,
@@ -404,7 +452,10 @@ impl<'t> Reader<'t> {
                         return None;
                     }
                 };
-                let say = t.get("say").and_then(|x| self.string(x, "say")).map(|s| s.v);
+                let say = t
+                    .get("say")
+                    .and_then(|x| self.string(x, "say"))
+                    .map(|s| s.v);
                 let prob = if chance {
                     match t.get("prob") {
                         Some(x) => Some(self.formula(x, &format!("the probability of {what}"))?),
@@ -416,14 +467,23 @@ impl<'t> Reader<'t> {
                 } else {
                     None
                 };
-                Some(MoveDef { label, to, say, prob })
+                Some(MoveDef {
+                    label,
+                    to,
+                    say,
+                    prob,
+                })
             }
             _ if chance => {
                 self.wrong_type(v, &what, "a table `{ to = \"…\", prob = \"…\" }`");
                 None
             }
             _ => {
-                self.wrong_type(v, &what, "a node name, or a table `{ to = \"…\", say = \"…\" }`");
+                self.wrong_type(
+                    v,
+                    &what,
+                    "a node name, or a table `{ to = \"…\", say = \"…\" }`",
+                );
                 None
             }
         }
@@ -446,7 +506,9 @@ impl<'t> Reader<'t> {
                 out.payoffs_span = p.span();
                 if let Some(pt) = self.table(p, &format!("the payoffs of {what}")) {
                     for (pk, pv) in pt.iter() {
-                        if let Some(f) = self.formula(pv, &format!("the payoff of `{}` at {what}", pk.get_ref())) {
+                        if let Some(f) =
+                            self.formula(pv, &format!("the payoff of `{}` at {what}", pk.get_ref()))
+                        {
                             out.payoffs.push((key_sp(pk), f));
                         }
                     }
@@ -489,13 +551,26 @@ impl<'t> Reader<'t> {
         cf
     }
 
-    fn question(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<QuestionDef> {
+    fn question(
+        &mut self,
+        k: &Spanned<std::borrow::Cow<'_, str>>,
+        v: &V<'_>,
+    ) -> Option<QuestionDef> {
         let name = key_sp(k);
         let what = format!("question `{}`", name.v);
         let t = self.table(v, &what)?;
         self.keys(
             t,
-            &["ask", "subject", "event", "treatment", "control", "lower", "higher", "vary"],
+            &[
+                "ask",
+                "subject",
+                "event",
+                "treatment",
+                "control",
+                "lower",
+                "higher",
+                "vary",
+            ],
             &what,
         );
         let s = |r: &mut Self, key: &str| t.get(key).and_then(|x| r.string(x, key)).map(|s| s.v);
@@ -520,7 +595,10 @@ impl<'t> Reader<'t> {
             .get("control")
             .map(|x| self.counterfactual(x, "control"))
             .unwrap_or_default();
-        let vary = t.get("vary").map(|x| self.string_list(x, "vary")).unwrap_or_default();
+        let vary = t
+            .get("vary")
+            .map(|x| self.string_list(x, "vary"))
+            .unwrap_or_default();
         Some(QuestionDef {
             name,
             ask,

@@ -154,27 +154,34 @@ impl GameTemplate {
 
     /// The scenario with this name.
     pub fn scenario(&self, name: &str) -> Result<&Scenario, String> {
-        self.scenarios.iter().find(|s| s.name == name).ok_or_else(|| {
-            let mut m = format!("unknown scenario `{name}`");
-            match did_you_mean(name, self.scenarios.iter().map(|s| s.name.as_str())) {
-                Some(h) => m.push_str(&format!("; {h}")),
-                None if self.scenarios.is_empty() => m.push_str("; the model has no scenarios"),
-                None => m.push_str(&format!(
-                    "; the scenarios are {}",
-                    self.scenarios
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            }
-            m
-        })
+        self.scenarios
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| {
+                let mut m = format!("unknown scenario `{name}`");
+                match did_you_mean(name, self.scenarios.iter().map(|s| s.name.as_str())) {
+                    Some(h) => m.push_str(&format!("; {h}")),
+                    None if self.scenarios.is_empty() => m.push_str("; the model has no scenarios"),
+                    None => m.push_str(&format!(
+                        "; the scenarios are {}",
+                        self.scenarios
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
+                m
+            })
     }
 
     /// Parameter values: defaults, overridden by a scenario, overridden by `name=value` pairs.
     /// Every name and value is validated (unknown names get a suggestion; ranges are enforced).
-    pub fn point(&self, scenario: Option<&str>, sets: &[(String, f64)]) -> Result<Vec<f64>, String> {
+    pub fn point(
+        &self,
+        scenario: Option<&str>,
+        sets: &[(String, f64)],
+    ) -> Result<Vec<f64>, String> {
         let mut theta = self.defaults();
         if let Some(s) = scenario {
             for &(id, v) in &self.scenario(s)?.values {
@@ -218,10 +225,11 @@ impl GameTemplate {
         }
         for (k, e) in chance.iter().enumerate() {
             game.chance[self.chance_targets[k].ix()] =
-                e.eval(theta, stack).map_err(|error| InstantiateError::Eval {
-                    formula: self.n_payoffs + k,
-                    error,
-                })?;
+                e.eval(theta, stack)
+                    .map_err(|error| InstantiateError::Eval {
+                        formula: self.n_payoffs + k,
+                        error,
+                    })?;
         }
         for &c in &self.chance_nodes {
             let node = self.tree.node(c);
@@ -274,7 +282,11 @@ impl GameTemplate {
                 )
                 .with_label(error.to_string())
             }
-            InstantiateError::Chance { node, sum, negative } => {
+            InstantiateError::Chance {
+                node,
+                sum,
+                negative,
+            } => {
                 let name = &self.tree.node_names[node.ix()];
                 let msg = match negative {
                     Some(p) => format!(

@@ -70,7 +70,11 @@ pub fn text(r: &SolveReport<'_>) -> String {
     o.push_str(&format!(
         "Solver: {}{} — {}\n",
         sol.solver,
-        if r.auto_picked { " (picked automatically)" } else { "" },
+        if r.auto_picked {
+            " (picked automatically)"
+        } else {
+            ""
+        },
         r.solver_about
     ));
     if let Some((names, values)) = r.params {
@@ -79,17 +83,23 @@ pub fn text(r: &SolveReport<'_>) -> String {
             .zip(values)
             .map(|(n, v)| format!("{n} = {}", num(*v)))
             .collect();
-        match r.scenario {
-            Some(s) => o.push_str(&format!("Scenario: {s}\n")),
-            None => {}
+        if let Some(s) = r.scenario {
+            o.push_str(&format!("Scenario: {s}\n"));
         }
         o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
     }
     if let Some(v) = sol.value {
-        o.push_str(&format!("Game value (for {}): {}\n", players(r.game)[0], num(v)));
+        o.push_str(&format!(
+            "Game value (for {}): {}\n",
+            players(r.game)[0],
+            num(v)
+        ));
     }
     if sol.status != Status::Solved {
-        o.push_str(&format!("Status: {} — the list below is incomplete\n", status_word(sol.status)));
+        o.push_str(&format!(
+            "Status: {} — the list below is incomplete\n",
+            status_word(sol.status)
+        ));
     }
     if sol.equilibria.is_empty() {
         o.push_str("\nNo equilibrium found.\n");
@@ -165,7 +175,11 @@ pub fn text(r: &SolveReport<'_>) -> String {
         o.push_str(&format!(
             "  Regret certificate: max {:.1e} {} ({})\n",
             eq.max_regret(),
-            if ok { "✓ no player gains by deviating" } else { "✗ NOT AN EQUILIBRIUM" },
+            if ok {
+                "✓ no player gains by deviating"
+            } else {
+                "✗ NOT AN EQUILIBRIUM"
+            },
             regs.join(", ")
         ));
     }
