@@ -13,5 +13,7 @@ pub mod expr;
 pub mod game;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod solve;
 pub mod source;
+pub mod sweep;
