@@ -152,21 +152,16 @@ pub struct Sweeper<'t> {
     pub tol: f64,
 }
 
+/// A callback receiving each batch's rows.
+pub type RowHook<'a> = &'a mut dyn FnMut(&[Row]);
+
 /// Callbacks while streaming.
+#[derive(Default)]
 pub struct Hooks<'a> {
     /// Called with the number of points finished so far (in this call), after each batch.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
     /// Called with each batch's rows, in index order (rows are only built when this is set).
-    pub rows: Option<&'a mut dyn FnMut(&[Row])>,
-}
-
-impl Default for Hooks<'_> {
-    fn default() -> Self {
-        Hooks {
-            progress: None,
-            rows: None,
-        }
-    }
+    pub rows: Option<RowHook<'a>>,
 }
 
 /// The output of one chunk.
