@@ -5,7 +5,7 @@
 //! as a `String`; callers write it (the CLI atomically). Thresholds are an input of
 //! [`line_svg`] — from a symbolic analysis, or from [`outcome_changes`] on the grid itself.
 
-use crate::sweep::{Row, Sweeper};
+use crate::sweep::{Answer, Row, Sweeper};
 use plotters::prelude::*;
 use std::collections::HashMap;
 
@@ -325,17 +325,29 @@ pub fn sweep_svg(
             })
         }
         2 => {
-            let mut class: HashMap<&str, usize> = HashMap::new();
+            // Colour by the first question's answer (if the model asks one) and the outcome.
+            let q = sw.questions.first();
+            let mut class: HashMap<(Option<Answer>, &str), usize> = HashMap::new();
             let mut legend = Vec::new();
             let mut cells = Vec::with_capacity(rows.len());
             for r in rows {
+                let a = q.and(r.answers.first().copied());
                 let n = class.len();
-                let k = *class.entry(&r.outcome).or_insert_with(|| {
-                    legend.push(format!("{} — {}", r.outcome, r.path));
+                let k = *class.entry((a, &r.outcome)).or_insert_with(|| {
+                    legend.push(match (q, a) {
+                        (Some(q), Some(a)) => {
+                            format!("{} — {}: {}", q.word(a), r.outcome, r.path)
+                        }
+                        _ => format!("{} — {}", r.outcome, r.path),
+                    });
                     n
                 });
                 cells.push(k);
             }
+            let title = match q {
+                Some(q) => format!("{title}: {} (`{}`) and outcome", q.ask, q.name),
+                None => title,
+            };
             let sorted = |v: &[f64]| v.windows(2).all(|w| w[0] < w[1]);
             if !sorted(&axes[0].values) || !sorted(&axes[1].values) {
                 return Err(PlotError::Data(

@@ -74,6 +74,10 @@ impl Manifest {
             }
         }
         fnv(&mut h, sw.method.name().as_bytes());
+        for q in &sw.questions {
+            fnv(&mut h, q.name.as_bytes());
+            fnv(&mut h, &[0]);
+        }
         fnv(&mut h, &sw.tol.to_bits().to_le_bytes());
         fnv(&mut h, format.name().as_bytes());
         let points = sw.grid.len();

@@ -10,6 +10,7 @@
 //! | `path` | the path of play in words (random plays joined by `; `) |
 //! | `payoff:<player>` | each player's expected payoff |
 //! | `event:<tag>` | each event tag's probability |
+//! | `question:<name>` | each declared question's answer: its `lower` / `higher` word or `no effect` |
 //! | `n_equilibria`, `n_ties`, `max_regret` | equilibria reported, indifferent movers, certificate |
 //!
 //! Payoffs, probabilities and regrets are printed like [`crate::output::words::num`] (at most
@@ -49,6 +50,7 @@ pub fn columns(sw: &Sweeper<'_>) -> Vec<String> {
     c.push("path".into());
     c.extend(tree.players.iter().map(|p| format!("payoff:{p}")));
     c.extend(tree.events.iter().map(|e| format!("event:{e}")));
+    c.extend(sw.questions.iter().map(|q| format!("question:{}", q.name)));
     for s in ["n_equilibria", "n_ties", "max_regret"] {
         c.push(s.into());
     }
@@ -144,6 +146,10 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
                 out.push(b',');
                 push_num(x, b"", out);
             }
+            for (q, &a) in sw.questions.iter().zip(&w.answers) {
+                out.push(b',');
+                csv_field(q.word(a), out);
+            }
             let _ = write!(out, ",{},{},", w.n_eq, w.n_ties);
             push_num(w.regret, b"", out);
             out.push(b'\n');
@@ -169,6 +175,12 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
                 json_str(&format!("{kind}{name}"), out);
                 out.push(b':');
                 push_num(x, b"null", out);
+            }
+            for (q, &a) in sw.questions.iter().zip(&w.answers) {
+                out.push(b',');
+                json_str(&format!("question:{}", q.name), out);
+                out.push(b':');
+                json_str(q.word(a), out);
             }
             let _ = write!(
                 out,

@@ -15,10 +15,12 @@
 pub mod file;
 pub mod format;
 pub mod grid;
+pub mod question;
 mod worker;
 
 pub use format::Format;
 pub use grid::{Grid, Shard, Spacing, VarySpec};
+pub use question::{Answer, Question};
 
 use crate::model::GameTemplate;
 use crate::solve::{self, GameRef};
@@ -113,6 +115,8 @@ pub struct Row {
     pub n_ties: usize,
     /// Largest regret over players (the certificate; ≈ 0).
     pub max_regret: f64,
+    /// The answer to each of [`Sweeper::questions`].
+    pub answers: Vec<Answer>,
 }
 
 /// How points are solved.
@@ -150,6 +154,8 @@ pub struct Sweeper<'t> {
     pub method: Method,
     /// Relative tolerance for ties.
     pub tol: f64,
+    /// The model's questions answered at every point (all it declares, by default).
+    pub questions: Vec<Question>,
 }
 
 /// A callback receiving each batch's rows.
@@ -223,6 +229,7 @@ impl<'t> Sweeper<'t> {
             grid,
             method,
             tol: 1e-9,
+            questions: question::questions(template)?,
         })
     }
 

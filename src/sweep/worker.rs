@@ -7,6 +7,7 @@
 //! when the game has no chance moves (they cannot change between points then).
 
 use super::format::{self, Format};
+use super::question::{Answer, Question};
 use super::{ChunkOut, Method, Row, SweepError, Sweeper};
 use crate::game::tree::NodeKind;
 use crate::game::Game;
@@ -37,6 +38,29 @@ pub(crate) struct Worker<'s, 't> {
     pub(crate) n_eq: usize,
     pub(crate) n_ties: usize,
     pub(crate) regret: f64,
+    /// Each question's treatment and control games.
+    qgames: Vec<[QGame; 2]>,
+    pub(crate) answers: Vec<Answer>,
+}
+
+/// A question's counterfactual game, with its own buffers.
+struct QGame {
+    game: Game,
+    ws: Workspace,
+    reach: Vec<f64>,
+    /// The compared event's id in this game (absent: probability 0).
+    event: Option<usize>,
+}
+
+impl QGame {
+    fn new(t: &crate::model::GameTemplate, event: &str) -> QGame {
+        QGame {
+            game: t.empty_game(),
+            ws: Workspace::default(),
+            reach: vec![0.0; t.tree.nodes.len()],
+            event: t.tree.event_id(event).map(|e| e.ix()),
+        }
+    }
 }
 
 impl<'s, 't> Worker<'s, 't> {
@@ -69,6 +93,17 @@ impl<'s, 't> Worker<'s, 't> {
             n_eq: 0,
             n_ties: 0,
             regret: 0.0,
+            qgames: sw
+                .questions
+                .iter()
+                .map(|q| {
+                    [
+                        QGame::new(&q.treatment, &q.event),
+                        QGame::new(&q.control, &q.event),
+                    ]
+                })
+                .collect(),
+            answers: vec![Answer::Neither; sw.questions.len()],
         }
     }
 
@@ -117,6 +152,7 @@ impl<'s, 't> Worker<'s, 't> {
             n_equilibria: self.n_eq,
             n_ties: self.n_ties,
             max_regret: self.regret,
+            answers: self.answers.clone(),
         }
     }
 
@@ -139,17 +175,50 @@ impl<'s, 't> Worker<'s, 't> {
             let d = sw.template.diagnose(&e, &self.theta);
             return Err(self.point_error(index, d.message));
         }
-        match self.solver.take() {
+        let solver = self.solver.take();
+        let r = match &solver {
             None => {
                 self.eval_backward();
                 Ok(())
             }
-            Some(s) => {
-                let r = self.eval_registry(&*s, index);
-                self.solver = Some(s);
-                r
+            Some(s) => self.eval_registry(&**s, index),
+        };
+        let r = r.and_then(|_| self.eval_questions(solver.as_deref(), index));
+        self.solver = solver;
+        r
+    }
+
+    fn eval_questions(
+        &mut self,
+        solver: Option<&dyn Solver>,
+        index: u64,
+    ) -> Result<(), SweepError> {
+        let sw = self.sw;
+        for (k, q) in sw.questions.iter().enumerate() {
+            let mut p = [0.0; 2];
+            for (j, t) in [&q.treatment, &q.control].into_iter().enumerate() {
+                let qg = &mut self.qgames[k][j];
+                if let Err(e) = t.instantiate_into(&self.theta, &mut qg.game, &mut self.stack) {
+                    let d = t.diagnose(&e, &self.theta);
+                    return Err(
+                        self.point_error(index, format!("question `{}`: {}", q.name, d.message))
+                    );
+                }
+                p[j] = match solver {
+                    None => qg.event_prob_backward(sw.tol),
+                    Some(s) => match qg.event_prob_registry(s, sw.tol) {
+                        Ok(x) => x,
+                        Err(e) => {
+                            return Err(
+                                self.point_error(index, format!("question `{}`: {e}", q.name))
+                            )
+                        }
+                    },
+                };
             }
+            self.answers[k] = Question::answer(p[0], p[1], sw.tol);
         }
+        Ok(())
     }
 
     fn eval_backward(&mut self) {
@@ -272,5 +341,52 @@ impl<'s, 't> Worker<'s, 't> {
             }
         }
         Ok(())
+    }
+}
+
+impl QGame {
+    /// Probability of the compared event under backward induction.
+    fn event_prob_backward(&mut self, tol: f64) -> f64 {
+        backward::solve_into(&self.game, tol, &mut self.ws);
+        let Some(e) = self.event else { return 0.0 };
+        let g = &self.game;
+        let tree = &*g.tree;
+        self.reach[0] = 1.0;
+        for (i, node) in tree.nodes.iter().enumerate() {
+            let r = self.reach[i];
+            let first = node.first_child as usize;
+            for c in node.children() {
+                self.reach[c] = match node.kind {
+                    NodeKind::Chance => r * g.chance[c],
+                    _ if c - first == self.ws.choice[i] as usize => r,
+                    _ => 0.0,
+                };
+            }
+        }
+        tree.leaves
+            .iter()
+            .filter(|l| l.events.iter().any(|x| x.ix() == e))
+            .map(|l| self.reach[l.node.ix()])
+            .sum()
+    }
+
+    /// Probability of the compared event in the solver's first equilibrium (NaN if none).
+    fn event_prob_registry(
+        &self,
+        s: &dyn Solver,
+        tol: f64,
+    ) -> Result<f64, crate::solve::SolveError> {
+        let game = GameRef::Tree(&self.game);
+        let opts = SolveOptions {
+            tol,
+            ..SolveOptions::default()
+        };
+        let mut sol = s.solve(game, &opts)?;
+        solve::certify(game, &mut sol)?;
+        Ok(match (sol.equilibria.first(), self.event) {
+            (Some(eq), Some(e)) => eq.events[e],
+            (Some(_), None) => 0.0,
+            (None, _) => f64::NAN,
+        })
     }
 }
