@@ -137,6 +137,9 @@ pub struct SweepArgs {
     /// Also draw the sweep as SVG: a line chart for one parameter, a region map for two.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// Skip the model's questions (no `question:*` columns; a third of the work per point).
+    #[arg(long)]
+    pub no_questions: bool,
     /// Never show a progress bar.
     #[arg(long)]
     pub quiet: bool,

@@ -34,7 +34,10 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
         .map(|v| VarySpec::parse(v, &t.params))
         .collect::<Result<Vec<_>, _>>()?;
     let grid = Grid::new(axes)?;
-    let sw = Sweeper::new(&t, base, grid, args.solver.as_deref())?;
+    let mut sw = Sweeper::new(&t, base, grid, args.solver.as_deref())?;
+    if args.no_questions {
+        sw.questions.clear();
+    }
     let fmt = match args.format {
         SweepFormat::Csv => Format::Csv,
         SweepFormat::Jsonl => Format::Jsonl,

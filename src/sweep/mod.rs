@@ -268,6 +268,10 @@ impl<'t> Sweeper<'t> {
         let range = range.start.min(self.grid.len())..range.end.min(self.grid.len());
         let keep = hooks.rows.is_some();
         let n_chunks = (range.end - range.start).div_ceil(CHUNK);
+        // Each axis value printed once (shortest exact decimal), not once per row.
+        let axis_text: Vec<Vec<String>> = (self.grid.axes.iter())
+            .map(|a| a.values.iter().map(|v| v.to_string()).collect())
+            .collect();
         let batch = (rayon::current_num_threads() as u64 * 4).max(1);
         let mut c0 = 0;
         while c0 < n_chunks {
@@ -275,7 +279,7 @@ impl<'t> Sweeper<'t> {
             let outs: Vec<Result<ChunkOut, SweepError>> = (c0..c1)
                 .into_par_iter()
                 .map_init(
-                    || Worker::new(self),
+                    || Worker::new(self, &axis_text),
                     |w, c| {
                         let a = range.start + c * CHUNK;
                         let b = (a + CHUNK).min(range.end);

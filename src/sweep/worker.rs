@@ -20,6 +20,10 @@ use std::sync::Arc;
 /// Per-thread state, reused across points.
 pub(crate) struct Worker<'s, 't> {
     sw: &'s Sweeper<'t>,
+    /// Each axis's values as text.
+    axis_text: &'s [Vec<String>],
+    /// The current point's position along each axis.
+    coords: Vec<usize>,
     game: Game,
     stack: Vec<f64>,
     ws: Workspace,
@@ -64,7 +68,7 @@ impl QGame {
 }
 
 impl<'s, 't> Worker<'s, 't> {
-    pub(crate) fn new(sw: &'s Sweeper<'t>) -> Self {
+    pub(crate) fn new(sw: &'s Sweeper<'t>, axis_text: &'s [Vec<String>]) -> Self {
         let t = sw.template;
         let tree = &t.tree;
         let solver = match &sw.method {
@@ -77,6 +81,8 @@ impl<'s, 't> Worker<'s, 't> {
             .any(|n| matches!(n.kind, NodeKind::Chance));
         Worker {
             sw,
+            axis_text,
+            coords: vec![0; sw.grid.axes.len()],
             game: t.empty_game(),
             stack: Vec::new(),
             ws: Workspace::default(),
@@ -115,6 +121,11 @@ impl<'s, 't> Worker<'s, 't> {
     /// The parameter values of the current point along the grid's axes.
     pub(crate) fn axis_value(&self, axis: usize) -> f64 {
         self.theta[self.sw.grid.axes[axis].param]
+    }
+
+    /// The current point's value along an axis, as text.
+    pub(crate) fn axis_text(&self, axis: usize) -> &str {
+        &self.axis_text[axis][self.coords[axis]]
     }
 
     /// Solves and formats the points `range`.
@@ -168,6 +179,7 @@ impl<'s, 't> Worker<'s, 't> {
     pub(crate) fn eval(&mut self, index: u64) -> Result<(), SweepError> {
         let sw = self.sw;
         sw.grid.point(index, &sw.base, &mut self.theta);
+        sw.grid.coords(index, &mut self.coords);
         if let Err(e) = sw
             .template
             .instantiate_into(&self.theta, &mut self.game, &mut self.stack)
