@@ -287,7 +287,7 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             let u = (state >> 11) as f64 / (1u64 << 53) as f64;
             let x = match k % 4 {
-                0 => (u - 0.5) * 10f64.powi((k % 31) as i32 - 12),
+                0 => (u - 0.5) * 10f64.powi((k % 31) - 12),
                 1 => ((u * 2e7).round() + 0.5) / 1e6 * if k % 8 == 1 { -1.0 } else { 1.0 },
                 2 => (u * 1e4).round() / 1e4 - 0.5,
                 _ => (u - 0.5) * 3.0,
