@@ -252,7 +252,12 @@ pub fn run_to_file(
             path: partial.display().to_string(),
             message: e.to_string(),
         })?;
-        if old != m {
+        let same = old.fingerprint == m.fingerprint
+            && old.format == m.format
+            && old.shard == m.shard
+            && old.points == m.points
+            && old.range == m.range;
+        if !same {
             return Err(SweepError::Resume {
                 path: partial.display().to_string(),
                 message: "it was written by a different sweep (model, grid, shard or format \
