@@ -287,6 +287,21 @@ pub fn run_to_file(
     )))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let start = m.range.start + kept;
+    // Progress counts the rows kept from an interrupted run as done.
+    let Hooks {
+        progress: inner,
+        rows,
+    } = hooks;
+    let offset = move |done: u64| {
+        if let Some(p) = inner {
+            p(kept + done)
+        }
+    };
+    let hooks = Hooks {
+        progress: Some(&offset),
+        // Re-borrowed: the trait object's lifetime shortens to this call's.
+        rows: rows.map(|r| r as &mut dyn FnMut(&[super::Row])),
+    };
     let computed = sw.stream(start..m.range.end, Some(format), &mut out, hooks)?;
     let file = out.into_inner().map_err(|e| SweepError::Io {
         context: format!("cannot write `{}`", partial.display()),

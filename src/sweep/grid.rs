@@ -10,6 +10,9 @@ use super::SweepError;
 use crate::model::Params;
 use std::ops::Range;
 
+/// The most values one axis may have (the values are held in memory).
+pub const MAX_AXIS: usize = 10_000_000;
+
 /// How an axis's values were given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Spacing {
@@ -106,6 +109,12 @@ impl VarySpec {
             })?;
             if n == 0 {
                 return Err(bad(spec, "the number of points must be at least 1"));
+            }
+            if n > MAX_AXIS {
+                return Err(bad(
+                    spec,
+                    format!("at most {MAX_AXIS} points per axis; split the sweep with --shard"),
+                ));
             }
             if log {
                 if lo <= 0.0 || hi <= 0.0 {
@@ -253,8 +262,11 @@ impl Shard {
     /// The contiguous index range this shard owns in a grid of `len` points. The shards
     /// `1/n … n/n` partition `0..len` in order.
     pub fn range(&self, len: u64) -> Range<u64> {
-        let at = |k: u64| ((k as u128 * len as u128) / self.n as u128) as u64;
-        at(self.i - 1)..at(self.i)
+        // `parse` guarantees 1 ≤ i ≤ n; a hand-built shard is clamped into that range.
+        let n = self.n.max(1);
+        let i = self.i.clamp(1, n);
+        let at = |k: u64| ((k as u128 * len as u128) / n as u128) as u64;
+        at(i - 1)..at(i)
     }
 }
 
@@ -311,6 +323,7 @@ mod tests {
         assert!(msg("T=0:x:3").contains("not a number"));
         assert!(msg("T").contains("expected NAME="));
         assert!(msg("T=0:1:3:lin").contains("unknown spacing"));
+        assert!(msg("T=0:1:100000000000").contains("at most"));
     }
 
     #[test]
