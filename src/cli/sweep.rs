@@ -17,7 +17,7 @@ fn progress_bar(len: u64, quiet: bool) -> Option<ProgressBar> {
     }
     let bar = ProgressBar::new(len);
     if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} points  {per_sec}  ETA {eta}")
+        ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} points  ETA {eta}")
     {
         bar.set_style(style);
     }
