@@ -61,6 +61,7 @@ pub(crate) enum Op {
     MulC(f64),
     DivC(f64),
     PowC(f64),
+    CmpC(CmpOp, f64),
 }
 
 /// A compiled formula, ready for fast repeated evaluation with [`Expr::eval`].
@@ -279,8 +280,15 @@ impl Compiler<'_> {
             }
             AstKind::Cmp(op, a, b) => {
                 let (ca, da) = self.node(a);
+                let b_start = self.ops.len();
                 let (cb, db) = self.node(b);
-                self.emit(Op::Cmp(*op), span);
+                if let Some(&[Op::Const(c)]) = self.ops.get(b_start..) {
+                    self.ops.truncate(b_start);
+                    self.spans.truncate(b_start);
+                    self.emit(Op::CmpC(*op, c), span);
+                } else {
+                    self.emit(Op::Cmp(*op), span);
+                }
                 let value = ca.zip(cb).map(|(x, y)| Ok::<f64, ()>(op.apply(x, y)));
                 self.folded(start, value, span, da.max(1 + db))
             }

@@ -167,38 +167,40 @@ impl Expr {
                 below.get(sp).copied().unwrap_or(f64::NAN)
             }};
         }
+        macro_rules! check {
+            ($r:expr) => {
+                match $r {
+                    Ok(v) => v,
+                    Err(kind) => return Err(self.error(kind, pc.wrapping_sub(1))),
+                }
+            };
+        }
         while let Some(&op) = ops.get(pc) {
-            let at = pc;
             pc += 1;
-            let checked = match op {
-                Op::Const(v) => {
-                    push!(v);
-                    continue;
-                }
-                Op::Param(i) => {
-                    push!(param!(i));
-                    continue;
-                }
-                Op::AddP(i) => Ok(top + param!(i)),
-                Op::SubP(i) => Ok(top - param!(i)),
-                Op::MulP(i) => Ok(top * param!(i)),
-                Op::DivP(i) => div(top, param!(i)),
-                Op::AddC(c) => Ok(top + c),
-                Op::SubC(c) => Ok(top - c),
-                Op::MulC(c) => Ok(top * c),
-                Op::DivC(c) => div(top, c),
-                Op::PowC(c) => pow(top, c),
-                Op::Add => Ok(pop!() + top),
-                Op::Sub => Ok(pop!() - top),
-                Op::Mul => Ok(pop!() * top),
-                Op::Div => div(pop!(), top),
-                Op::Pow => pow(pop!(), top),
-                Op::Cmp(c) => Ok(c.apply(pop!(), top)),
-                Op::Neg => Ok(-top),
-                Op::Abs => Ok(top.abs()),
-                Op::Exp => Ok(top.exp()),
-                Op::Ln => unary(Func::Ln, top),
-                Op::Sqrt => unary(Func::Sqrt, top),
+            match op {
+                Op::Const(v) => push!(v),
+                Op::Param(i) => push!(param!(i)),
+                Op::AddP(i) => top += param!(i),
+                Op::SubP(i) => top -= param!(i),
+                Op::MulP(i) => top *= param!(i),
+                Op::DivP(i) => top = check!(div(top, param!(i))),
+                Op::AddC(c) => top += c,
+                Op::SubC(c) => top -= c,
+                Op::MulC(c) => top *= c,
+                Op::DivC(c) => top = check!(div(top, c)),
+                Op::PowC(c) => top = check!(pow(top, c)),
+                Op::CmpC(cmp, c) => top = cmp.apply(top, c),
+                Op::Add => top = pop!() + top,
+                Op::Sub => top = pop!() - top,
+                Op::Mul => top = pop!() * top,
+                Op::Div => top = check!(div(pop!(), top)),
+                Op::Pow => top = check!(pow(pop!(), top)),
+                Op::Cmp(cmp) => top = cmp.apply(pop!(), top),
+                Op::Neg => top = -top,
+                Op::Abs => top = top.abs(),
+                Op::Exp => top = top.exp(),
+                Op::Ln => top = check!(unary(Func::Ln, top)),
+                Op::Sqrt => top = check!(unary(Func::Sqrt, top)),
                 Op::Min(n) | Op::Max(n) => {
                     // `top` and the `n - 1` values below it.
                     let k = sp.saturating_sub((n as usize).saturating_sub(1));
@@ -206,23 +208,15 @@ impl Expr {
                     let is_max = matches!(op, Op::Max(_));
                     let v = extreme(rest, is_max);
                     sp = k;
-                    Ok(extreme(&[v, top], is_max))
+                    top = extreme(&[v, top], is_max);
                 }
                 Op::JumpIfZero(to) => {
                     if top == 0.0 {
                         pc = to as usize;
                     }
                     top = pop!();
-                    continue;
                 }
-                Op::Jump(to) => {
-                    pc = to as usize;
-                    continue;
-                }
-            };
-            match checked {
-                Ok(v) => top = v,
-                Err(kind) => return Err(self.error(kind, at)),
+                Op::Jump(to) => pc = to as usize,
             }
         }
         if top.is_finite() && sp == 1 {

@@ -36,8 +36,9 @@ pub(super) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
             continue;
         }
         let tok = if c.is_ascii_digit() || c == b'.' {
-            i = lex_number(src, i)?.1;
-            lex_number(src, start)?.0
+            let (tok, end) = lex_number(src, start)?;
+            i = end;
+            tok
         } else if c.is_ascii_alphabetic() || c == b'_' {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
