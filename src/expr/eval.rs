@@ -190,9 +190,10 @@ impl Expr {
                 Op::DivC(c) => top = check!(div(top, c)),
                 Op::PowC(c) => top = check!(pow(top, c)),
                 Op::CmpC(cmp, c) => top = cmp.apply(top, c),
-                Op::Add => top = pop!() + top,
+                // `a + b` and `a * b` with `a` below the top (IEEE `+` and `*` commute).
+                Op::Add => top += pop!(),
                 Op::Sub => top = pop!() - top,
-                Op::Mul => top = pop!() * top,
+                Op::Mul => top *= pop!(),
                 Op::Div => top = check!(div(pop!(), top)),
                 Op::Pow => top = check!(pow(pop!(), top)),
                 Op::Cmp(cmp) => top = cmp.apply(pop!(), top),
