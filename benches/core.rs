@@ -5,8 +5,8 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use deter::model;
-use std::hint::black_box;
 use deter::solve::backward::{solve_into, Workspace};
+use std::hint::black_box;
 
 #[path = "gen.rs"]
 mod gen;
@@ -54,7 +54,8 @@ fn hedging(c: &mut Criterion) {
             k = k.wrapping_add(1);
             theta[ti] = (k % 1000) as f64 / 1000.0;
             theta[ci] = 3.0 * ((k / 1000) % 1000) as f64 / 1000.0;
-            t.instantiate_into(black_box(&theta), &mut game, &mut stack).unwrap();
+            t.instantiate_into(black_box(&theta), &mut game, &mut stack)
+                .unwrap();
             solve_into(&game, 1e-9, &mut ws);
             black_box(ws.choice[0])
         })

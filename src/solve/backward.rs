@@ -169,8 +169,8 @@ impl Solver for BackwardInduction {
     }
 
     fn describe(&self) -> &'static str {
-        "backward induction: the subgame-perfect equilibrium of perfect-information games \
-         (any number of players, chance nodes); reports ties, `--ties all` enumerates all pure SPE"
+        "subgame-perfect equilibrium of a perfect-information game by backward induction \
+         (any number of players, chance nodes; ties reported, `--ties all` lists every pure SPE)"
     }
 
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
