@@ -177,3 +177,21 @@ fn solver_refusal_names_the_information_set() {
     );
     assert!(e.contains("use the `subgame` solver"), "{e}");
 }
+
+#[test]
+fn ties_all_says_when_the_cap_cuts_the_list() {
+    let o = deter(&[
+        "solve",
+        "models/deterrence_dialogue.toml",
+        "--scenario",
+        "thin_architecture",
+        "--ties",
+        "all",
+        "--max-equilibria",
+        "1",
+    ]);
+    let s = stdout(&o);
+    assert!(s.contains("Status: truncated"), "{s}");
+    assert!(s.contains("Equilibrium 1"), "{s}");
+    assert!(!s.contains("Equilibrium 2"), "{s}");
+}
