@@ -9,7 +9,7 @@ pub struct Rng(pub u64);
 
 impl Rng {
     /// Next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -31,7 +31,7 @@ pub fn random_tree(n: usize, n_players: usize, seed: u64) -> Game {
     // Expand nodes in BFS order until the budget is used; the rest stay terminal.
     let mut head = 0;
     while head < nodes.len() && nodes.len() < n {
-        let k = 2 + (rng.next() % 3) as u32;
+        let k = 2 + (rng.next_u64() % 3) as u32;
         let first = nodes.len() as u32;
         nodes[head].first_child = first;
         nodes[head].n_children = k;
@@ -51,7 +51,7 @@ pub fn random_tree(n: usize, n_players: usize, seed: u64) -> Game {
     let mut first_action = 0;
     for (i, node) in nodes.iter_mut().enumerate() {
         if node.n_children > 0 {
-            let p = PlayerId((rng.next() % n_players as u64) as u32);
+            let p = PlayerId((rng.next_u64() % n_players as u64) as u32);
             node.kind = NodeKind::Decision {
                 player: p,
                 infoset: InfosetId(infosets.len() as u32),
@@ -94,7 +94,7 @@ pub fn random_tree(n: usize, n_players: usize, seed: u64) -> Game {
     tree.infoset_names = vec![String::new(); n_infosets];
     let mut g = Game::zeroed(Arc::new(tree));
     for x in g.payoffs.iter_mut() {
-        *x = (rng.next() % 1000) as f64 / 100.0;
+        *x = (rng.next_u64() % 1000) as f64 / 100.0;
     }
     g
 }
