@@ -4,6 +4,7 @@
 //! that structure with numbers (payoffs, chance probabilities) at one parameter point;
 //! [`StrategicGame`] is the strategic (normal) form. Solvers see only these types.
 
+pub mod examples;
 pub mod game;
 pub mod ids;
 pub mod profile;
