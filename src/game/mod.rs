@@ -8,6 +8,7 @@ pub mod examples;
 pub mod game;
 pub mod ids;
 pub mod profile;
+pub mod sequence;
 pub mod strategic;
 pub mod tree;
 
