@@ -7,6 +7,9 @@
 //! so the certificate never trusts the solver that produced the profile.
 
 pub mod backward;
+pub mod lemke;
+pub mod linalg;
+pub mod seqlp;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
 

@@ -1,0 +1,289 @@
+//! Lemke's algorithm on the sequence-form LCP: an equilibrium of a two-player general-sum
+//! tree with imperfect information (Koller, Megiddo and von Stengel 1996; Gambit's `lcp`).
+//!
+//! Equilibrium realization plans `x`, `y` and best-response values `p`, `q` solve
+//!
+//! ```text
+//! x ≥ 0 ⊥ Eᵀp − A y ≥ 0,   y ≥ 0 ⊥ Fᵀq − Bᵀx ≥ 0,   E x = e,   F y = f,   p, q free.
+//! ```
+//!
+//! Payoffs are shifted to be negative (every leaf pays less than 0; equilibria do not change)
+//! and converted exactly to rationals, scaled to integers, and pivoted fraction-free with the
+//! lexicographic rule (see [`linalg`](super::linalg)). The path starts at a pure pair of
+//! plans: the free variables `p`, `q` and the plans' sequences are pivoted in first, which
+//! leaves a standard almost-complementary basis; the artificial `z0` covers every violated
+//! best-response row, and complementary pivoting runs until `z0` leaves.
+
+use super::linalg::{complementary_path, PathEnd, Tableau};
+use super::seqlp::two_player_tree;
+use super::Unsupported;
+use super::{Equilibrium, GameRef, Profile, Solution, SolveError, SolveOptions, Solver, Status};
+use crate::game::sequence::SequenceForm;
+use crate::game::{Game, NodeKind};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+/// Lemke's algorithm on the sequence form for two-player trees with perfect recall.
+pub struct SequenceLcp;
+
+/// Dense tableaus beyond this many entries are refused (memory and time grow with its square).
+const MAX_ENTRIES: usize = 8_000_000;
+
+/// Default pivot limit when the options give none.
+const DEFAULT_MAX_PIVOTS: usize = 1_000_000;
+
+impl Solver for SequenceLcp {
+    fn name(&self) -> &'static str {
+        "lcp"
+    }
+
+    fn describe(&self) -> &'static str {
+        "one equilibrium of a two-player tree with imperfect information (Lemke's algorithm \
+         on the sequence form, exact arithmetic)"
+    }
+
+    fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
+        let (_, sf) = two_player_tree(game, None)?;
+        let n = sf.n_seqs[0] + sf.n_seqs[1] + sf.n_rows()[0] + sf.n_rows()[1];
+        if n * (2 * n + 2) > MAX_ENTRIES {
+            return Err(Unsupported {
+                reason: format!(
+                    "the sequence-form LCP has {n} rows, too many for the dense exact tableau"
+                ),
+                suggest: None,
+            });
+        }
+        Ok(())
+    }
+
+    fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        self.supports(game)?;
+        let (g, sf) = two_player_tree(game, None)?;
+        let max = opts.max_pivots.unwrap_or(DEFAULT_MAX_PIVOTS);
+        let mut last_err = None;
+        // A start that ends on a ray is retried from another pure pair.
+        for start in [Start::First, Start::Last] {
+            match lemke_sequence_form(g, &sf, start, max)? {
+                LcpResult::Plans(x, y) => {
+                    let xf: Vec<f64> = x.iter().map(to_f64).collect();
+                    let yf: Vec<f64> = y.iter().map(to_f64).collect();
+                    let profile = sf.behavior_from_realization(&g.tree, &xf, &yf);
+                    let eq = Equilibrium::new(Profile::Behavior(profile));
+                    return Ok(Solution::new(self.name(), vec![eq]));
+                }
+                LcpResult::PivotLimit => {
+                    let mut s = Solution::new(self.name(), Vec::new());
+                    s.status = Status::PivotLimit;
+                    return Ok(s);
+                }
+                LcpResult::Ray => {
+                    last_err = Some(SolveError::Numerical(
+                        "Lemke's path ended on a ray from every starting pair tried".into(),
+                    ))
+                }
+            }
+        }
+        Err(last_err.unwrap_or_else(|| SolveError::Numerical("no start tried".into())))
+    }
+}
+
+fn to_f64(r: &BigRational) -> f64 {
+    r.to_f64().unwrap_or(0.0)
+}
+
+/// Which pure plan the path starts from: each information set's first or last action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// First action everywhere.
+    First,
+    /// Last action everywhere.
+    Last,
+}
+
+/// The outcome of one Lemke run on the sequence form.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LcpResult {
+    /// Equilibrium realization plans of players 1 and 2, exact.
+    Plans(Vec<BigRational>, Vec<BigRational>),
+    /// The path ended on a secondary ray.
+    Ray,
+    /// The pivot limit was reached.
+    PivotLimit,
+}
+
+/// Exact chance probability of reaching each leaf (product of the moves' probabilities, each
+/// converted exactly from `f64`).
+fn exact_leaf_chance(g: &Game) -> Vec<BigRational> {
+    let tree = &g.tree;
+    let mut reach = vec![BigRational::one(); tree.nodes.len()];
+    for (i, node) in tree.nodes.iter().enumerate() {
+        for c in node.children() {
+            reach[c] = if node.kind == NodeKind::Chance {
+                &reach[i] * BigRational::from_float(g.chance[c]).unwrap_or_default()
+            } else {
+                reach[i].clone()
+            };
+        }
+    }
+    tree.leaves
+        .iter()
+        .map(|l| reach[l.node.ix()].clone())
+        .collect()
+}
+
+/// Exact payoff matrix entries (row, column, value).
+type Triplets = Vec<(usize, usize, BigRational)>;
+
+/// Exact shifted payoff matrices `A`, `B` (every leaf pays less than zero) and the common
+/// denominator of their entries.
+fn exact_payoffs(g: &Game, sf: &SequenceForm) -> ([Triplets; 2], BigInt) {
+    let chance = exact_leaf_chance(g);
+    let max = g.payoffs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let shift = BigRational::from_float(max).unwrap_or_default() + BigRational::one();
+    let mut mats: [Triplets; 2] = [Vec::new(), Vec::new()];
+    for t in &sf.leaf_terms {
+        for (p, m) in mats.iter_mut().enumerate() {
+            let u = BigRational::from_float(g.payoffs[t.leaf.ix() * 2 + p]).unwrap_or_default();
+            let v = &chance[t.leaf.ix()] * (u - &shift);
+            m.push((t.seq1 as usize, t.seq2 as usize, v));
+        }
+    }
+    let mut den = BigInt::one();
+    for m in &mats {
+        for (_, _, v) in m {
+            den = num_integer::Integer::lcm(&den, v.denom());
+        }
+    }
+    (mats, den)
+}
+
+/// Runs Lemke's algorithm on the sequence-form LCP of `g` from a pure pair of plans.
+pub fn lemke_sequence_form(
+    g: &Game,
+    sf: &SequenceForm,
+    start: Start,
+    max_pivots: usize,
+) -> Result<LcpResult, SolveError> {
+    let [n1, n2] = sf.n_seqs;
+    let [m1, m2] = sf.n_rows();
+    let n = n1 + n2 + m1 + m2;
+    let cols = 2 * n + 1;
+    let z0 = 2 * n;
+    // Column of each kind of variable.
+    let wcol = |i: usize| i;
+    let xcol = |s: usize| n + s;
+    let ycol = |s: usize| n + n1 + s;
+    let pcol = |k: usize| n + n1 + n2 + k;
+    let qcol = |k: usize| n + n1 + n2 + m1 + k;
+    let ([a, b], den) = exact_payoffs(g, sf);
+    let scaled =
+        |v: &BigRational| -> BigInt { (v * BigRational::from_integer(den.clone())).to_integer() };
+    let d = den.clone();
+    let mut rows: Vec<Vec<BigInt>> = (0..n)
+        .map(|i| {
+            let mut r = vec![BigInt::zero(); cols + 1];
+            r[wcol(i)] = BigInt::one();
+            r
+        })
+        .collect();
+    // x rows: w + A y − Eᵀ p = 0; y rows: w + Bᵀ x − Fᵀ q = 0.
+    for (s1, s2, v) in &a {
+        rows[*s1][ycol(*s2)] += scaled(v);
+    }
+    for (s1, s2, v) in &b {
+        rows[n1 + *s2][xcol(*s1)] += scaled(v);
+    }
+    for &(k, s, v) in &sf.constraints[0].entries {
+        let e = BigInt::from(v as i64) * &d;
+        rows[s as usize][pcol(k as usize)] -= &e;
+        // Equality rows: a − E x = −e.
+        rows[n1 + n2 + k as usize][xcol(s as usize)] -= &e;
+    }
+    for &(k, s, v) in &sf.constraints[1].entries {
+        let e = BigInt::from(v as i64) * &d;
+        rows[n1 + s as usize][qcol(k as usize)] -= &e;
+        rows[n1 + n2 + m1 + k as usize][ycol(s as usize)] -= &e;
+    }
+    rows[n1 + n2][cols] = -d.clone();
+    rows[n1 + n2 + m1][cols] = -d.clone();
+    let basis: Vec<usize> = (0..n).collect();
+    let mut tab = Tableau::new(cols, rows, basis)
+        .ok_or_else(|| SolveError::Numerical("malformed LCP tableau".into()))?;
+
+    // The pure plans' sequences: the empty one and one action per information set.
+    let pure = |p: usize| -> Vec<usize> {
+        let mut v = vec![0usize];
+        for &s in &sf.infosets_of[p] {
+            let set = &g.tree.infosets[s.ix()];
+            let a = match start {
+                Start::First => 0,
+                Start::Last => set.n_actions as usize - 1,
+            };
+            v.push(sf.seq_of_action[(set.first_action as usize) + a] as usize);
+        }
+        v
+    };
+    let (s1, s2) = (pure(0), pure(1));
+    let fail = || SolveError::Numerical("singular start in the sequence-form LCP".into());
+    // Plans' sequences into the equality rows, then the free values into those sequences' rows.
+    for (k, &s) in s1.iter().enumerate() {
+        tab.pivot(n1 + n2 + k, xcol(s)).ok_or_else(fail)?;
+    }
+    for (k, &s) in s2.iter().enumerate() {
+        tab.pivot(n1 + n2 + m1 + k, ycol(s)).ok_or_else(fail)?;
+    }
+    for (k, &s) in s1.iter().enumerate().rev() {
+        let r = tab.row_of(wcol(s)).ok_or_else(fail)?;
+        tab.pivot(r, pcol(k)).ok_or_else(fail)?;
+    }
+    for (k, &s) in s2.iter().enumerate().rev() {
+        let r = tab.row_of(wcol(n1 + s)).ok_or_else(fail)?;
+        tab.pivot(r, qcol(k)).ok_or_else(fail)?;
+    }
+    let is_free = |v: usize| v >= n + n1 + n2 && v < z0;
+    let is_slack_row = |v: usize| v < n1 + n2;
+    // Covering column: −1 (true value) on rows with a basic best-response slack.
+    let rhs_col = cols;
+    let mut worst: Option<usize> = None;
+    let det_rows: Vec<usize> = (0..tab.rows())
+        .filter(|&r| is_slack_row(tab.basis()[r]))
+        .collect();
+    tab.set_column(z0, |r| {
+        if det_rows.contains(&r) {
+            -BigInt::one()
+        } else {
+            BigInt::zero()
+        }
+    });
+    for &r in &det_rows {
+        let v = tab.entry(r, rhs_col);
+        if v.is_negative() && worst.is_none_or(|w| v < tab.entry(w, rhs_col)) {
+            worst = Some(r);
+        }
+    }
+    if let Some(r) = worst {
+        let left = tab.pivot(r, z0).ok_or_else(fail)?;
+        let mut complement: Vec<usize> = (0..cols).map(|v| (v + n) % (2 * n)).collect();
+        complement[z0] = z0;
+        let never: Vec<bool> = (0..cols).map(is_free).collect();
+        let lex: Vec<usize> = (0..n).collect();
+        let (end, _) = complementary_path(
+            &mut tab,
+            &complement,
+            &never,
+            z0,
+            complement[left],
+            &lex,
+            max_pivots,
+        );
+        match end {
+            PathEnd::Solved => {}
+            PathEnd::Ray => return Ok(LcpResult::Ray),
+            PathEnd::PivotLimit => return Ok(LcpResult::PivotLimit),
+        }
+    }
+    let x = (0..n1).map(|s| tab.value(xcol(s))).collect();
+    let y = (0..n2).map(|s| tab.value(ycol(s))).collect();
+    Ok(LcpResult::Plans(x, y))
+}
