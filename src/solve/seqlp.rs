@@ -136,28 +136,42 @@ pub struct ZeroSumSolution {
 pub fn solve_zero_sum(g: &Game, sf: &SequenceForm) -> Result<ZeroSumSolution, SolveError> {
     let a = sf.payoff_matrix(g, PlayerId(0), 0.0);
     let at = a.transpose();
-    let (x, v1) = maximin(&sf.constraints[0], &sf.constraints[1], &at, 1.0)?;
-    // Player 2 maximises −(xᵀ A y): the same LP with the roles and the sign swapped.
-    let a2 = a.clone();
-    let (y, v2) = maximin(&sf.constraints[1], &sf.constraints[0], &a2, -1.0)?;
-    let v2 = -v2;
-    if (v1 - v2).abs() > 1e-6 * g.payoff_scale() {
-        return Err(SolveError::Numerical(format!(
-            "the two LPs disagree on the value ({v1} vs {v2})"
-        )));
+    #[cfg(feature = "clarabel")]
+    let (x, y, value) = interior::maximin_with_dual(&sf.constraints[0], &sf.constraints[1], &at)?;
+    #[cfg(not(feature = "clarabel"))]
+    let (x, y, value) = {
+        let (x, v1) = maximin(&sf.constraints[0], &sf.constraints[1], &at, 1.0)?;
+        // Player 2 maximises −(xᵀ A y): the same LP with the roles and the sign swapped.
+        let (y, v2) = maximin(&sf.constraints[1], &sf.constraints[0], &a, -1.0)?;
+        if (v1 + v2).abs() > 1e-6 * g.payoff_scale() {
+            return Err(SolveError::Numerical(format!(
+                "the two LPs disagree on the value ({v1} vs {})",
+                -v2
+            )));
+        }
+        (x, y, v1)
+    };
+    for (p, plan) in [&x, &y].into_iter().enumerate() {
+        if sf.plan_violation(p, plan) > 1e-6 {
+            return Err(SolveError::Numerical(format!(
+                "the LP returned an infeasible plan for player {}",
+                p + 1
+            )));
+        }
     }
     let profile = sf.behavior_from_realization(&g.tree, &x, &y);
     Ok(ZeroSumSolution {
         x,
         y,
         profile,
-        value: v1,
+        value,
     })
 }
 
 /// `max q₀ s.t. Oᵀq − sign·Mᵀx ≤ 0 (one row per opponent sequence), Own x = e, x ≥ 0`, where
 /// `mt` is the payoff matrix with rows = opponent sequences and columns = own sequences.
 /// Returns the plan and the optimum.
+#[cfg_attr(feature = "clarabel", allow(dead_code))]
 fn maximin(
     own: &SparseMatrix,
     opp: &SparseMatrix,
@@ -198,6 +212,63 @@ fn maximin(
     }
     let plan = x.iter().map(|&v| sol.value(v)).collect();
     Ok((plan, sol.value(q[0])))
+}
+
+/// The interior-point backend (cargo feature `clarabel`): one LP, the opponent's plan read
+/// from its dual values.
+#[cfg(feature = "clarabel")]
+mod interior {
+    use super::*;
+    use good_lp::{clarabel, DualValues, SolutionWithDual};
+
+    /// Like [`maximin`](super::maximin) with `sign = 1`, also returning the duals of the
+    /// inequality rows, which form the opponent's realization plan.
+    pub(super) fn maximin_with_dual(
+        own: &SparseMatrix,
+        opp: &SparseMatrix,
+        mt: &SparseMatrix,
+    ) -> Result<(Vec<f64>, Vec<f64>, f64), SolveError> {
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Variable> = vars.add_vector(variable().min(0.0), own.cols);
+        let q: Vec<Variable> = vars.add_vector(variable(), opp.rows);
+        let mut model = vars.maximise(q[0]).using(clarabel);
+        model
+            .settings()
+            .tol_feas(1e-12)
+            .tol_gap_abs(1e-12)
+            .tol_gap_rel(1e-12);
+        let mut rows: Vec<Expression> = (0..opp.cols)
+            .map(|_| Expression::with_capacity(4))
+            .collect();
+        for &(k, j, v) in &opp.entries {
+            rows[j as usize].add_mul(v, q[k as usize]);
+        }
+        for &(j, i, v) in &mt.entries {
+            rows[j as usize].add_mul(-v, x[i as usize]);
+        }
+        let refs: Vec<_> = rows
+            .into_iter()
+            .map(|r| model.add_constraint(r.leq(0.0)))
+            .collect();
+        let mut eq: Vec<Expression> = (0..own.rows)
+            .map(|_| Expression::with_capacity(4))
+            .collect();
+        for &(k, i, v) in &own.entries {
+            eq[k as usize].add_mul(v, x[i as usize]);
+        }
+        for (k, r) in eq.into_iter().enumerate() {
+            model.add_constraint(r.eq(if k == 0 { 1.0 } else { 0.0 }));
+        }
+        let mut sol = model.solve().map_err(|e| SolveError::Lp(e.to_string()))?;
+        let plan: Vec<f64> = x.iter().map(|&v| sol.value(v)).collect();
+        let value = sol.value(q[0]);
+        let duals = sol.compute_dual();
+        let mut y: Vec<f64> = refs.into_iter().map(|r| duals.dual(r)).collect();
+        if y.first().is_some_and(|&y0| y0 < 0.0) {
+            y.iter_mut().for_each(|v| *v = -*v);
+        }
+        Ok((plan, y, value))
+    }
 }
 
 #[cfg(test)]
