@@ -112,6 +112,42 @@ pub enum LcpResult {
     PivotLimit,
 }
 
+/// The rational with the smallest denominator (up to 10⁹) that rounds to exactly `v`, or
+/// `v`'s exact binary value if there is none. Model numbers such as 1/3 or 0.1 arrive as the
+/// nearest double; recovering the short fraction keeps the integers in the tableau small
+/// and makes the LCP the one the model meant, at no loss: both round to the same `f64`.
+pub fn short_rational(v: f64) -> BigRational {
+    let exact = BigRational::from_float(v).unwrap_or_default();
+    if !v.is_finite() || v.fract() == 0.0 {
+        return exact;
+    }
+    // Continued-fraction convergents of |v|.
+    let (neg, mut x) = (v < 0.0, v.abs());
+    let (mut h0, mut h1, mut k0, mut k1) = (0i128, 1i128, 1i128, 0i128);
+    for _ in 0..40 {
+        let a = x.floor();
+        if a > 1e15 {
+            break;
+        }
+        let a = a as i128;
+        let (h2, k2) = (a * h1 + h0, a * k1 + k0);
+        if k2 > 1_000_000_000 {
+            break;
+        }
+        (h0, h1, k0, k1) = (h1, h2, k1, k2);
+        if (h1 as f64) / (k1 as f64) == v.abs() {
+            let r = BigRational::new(BigInt::from(h1), BigInt::from(k1));
+            return if neg { -r } else { r };
+        }
+        let f = x - x.floor();
+        if f == 0.0 {
+            break;
+        }
+        x = 1.0 / f;
+    }
+    exact
+}
+
 /// Exact chance probability of reaching each leaf (product of the moves' probabilities, each
 /// converted exactly from `f64`).
 fn exact_leaf_chance(g: &Game) -> Vec<BigRational> {
@@ -120,7 +156,7 @@ fn exact_leaf_chance(g: &Game) -> Vec<BigRational> {
     for (i, node) in tree.nodes.iter().enumerate() {
         for c in node.children() {
             reach[c] = if node.kind == NodeKind::Chance {
-                &reach[i] * BigRational::from_float(g.chance[c]).unwrap_or_default()
+                &reach[i] * short_rational(g.chance[c])
             } else {
                 reach[i].clone()
             };
@@ -140,11 +176,11 @@ type Triplets = Vec<(usize, usize, BigRational)>;
 fn exact_payoffs(g: &Game, sf: &SequenceForm) -> ([Triplets; 2], BigInt) {
     let chance = exact_leaf_chance(g);
     let max = g.payoffs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-    let shift = BigRational::from_float(max).unwrap_or_default() + BigRational::one();
+    let shift = short_rational(max).floor() + BigRational::one();
     let mut mats: [Triplets; 2] = [Vec::new(), Vec::new()];
     for t in &sf.leaf_terms {
         for (p, m) in mats.iter_mut().enumerate() {
-            let u = BigRational::from_float(g.payoffs[t.leaf.ix() * 2 + p]).unwrap_or_default();
+            let u = short_rational(g.payoffs[t.leaf.ix() * 2 + p]);
             let v = &chance[t.leaf.ix()] * (u - &shift);
             m.push((t.seq1 as usize, t.seq2 as usize, v));
         }
@@ -286,4 +322,120 @@ pub fn lemke_sequence_form(
     let x = (0..n1).map(|s| tab.value(xcol(s))).collect();
     let y = (0..n2).map(|s| tab.value(ycol(s))).collect();
     Ok(LcpResult::Plans(x, y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::examples::kuhn_poker;
+    use crate::game::{PlayerId, TreeBuilder};
+    use crate::solve::certify;
+    use std::sync::Arc;
+
+    fn next(s: &mut u64) -> u64 {
+        *s ^= *s << 13;
+        *s ^= *s >> 7;
+        *s ^= *s << 17;
+        *s
+    }
+
+    /// A signalling-style tree: chance picks player 1's type, player 1 acts knowing it,
+    /// player 2 answers seeing only the action, and after player 2's first answer player 1
+    /// moves once more. Payoffs are random integers in `[-range/2, range/2)`; small ranges
+    /// make degenerate games with many ties.
+    fn random_game(seed: u64, types: usize, a1: usize, a2: usize, range: u64) -> Game {
+        let mut b = TreeBuilder::new("random", vec!["1".into(), "2".into()]);
+        let root = b.chance("c");
+        for t in 0..types {
+            let n1 = b.decision("", PlayerId(0), Some(format!("1:{t}")));
+            b.add_move(root, format!("t{t}"), None, n1).unwrap();
+            for i in 0..a1 {
+                let n2 = b.decision("", PlayerId(1), Some(format!("2:{i}")));
+                b.add_move(n1, format!("a{i}"), None, n2).unwrap();
+                for j in 0..a2 {
+                    let child = if j == 0 {
+                        let n3 = b.decision("", PlayerId(0), Some(format!("1:{t}:{i}")));
+                        for k in 0..2 {
+                            let l = b.terminal("", vec![]);
+                            b.add_move(n3, format!("c{k}"), None, l).unwrap();
+                        }
+                        n3
+                    } else {
+                        b.terminal("", vec![])
+                    };
+                    b.add_move(n2, format!("b{j}"), None, child).unwrap();
+                }
+            }
+        }
+        let tree = Arc::new(b.finish(root).unwrap().tree);
+        let mut g = Game::zeroed(tree.clone());
+        for c in tree.nodes[0].children() {
+            g.chance[c] = 1.0 / types as f64;
+        }
+        let mut s = seed;
+        for x in g.payoffs.iter_mut() {
+            *x = (next(&mut s) % range) as f64 - (range / 2) as f64;
+        }
+        g
+    }
+
+    #[test]
+    fn random_games_reach_certified_equilibria() {
+        for seed in 1..60u64 {
+            let g = random_game(
+                seed * 7919,
+                1 + (seed % 3) as usize,
+                2 + (seed % 2) as usize,
+                2 + (seed % 3) as usize,
+                if seed % 2 == 0 { 3 } else { 100 },
+            );
+            let mut s = SequenceLcp
+                .solve(GameRef::Tree(&g), &SolveOptions::default())
+                .unwrap();
+            certify(GameRef::Tree(&g), &mut s).unwrap();
+            assert_eq!(s.status, Status::Solved);
+            assert!(s.equilibria[0].max_regret() <= 1e-9, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn short_rationals_round_trip() {
+        let r = |n: i64, d: i64| BigRational::new(BigInt::from(n), BigInt::from(d));
+        assert_eq!(short_rational(1.0 / 3.0), r(1, 3));
+        assert_eq!(short_rational(-0.1), r(-1, 10));
+        assert_eq!(short_rational(2.5), r(5, 2));
+        assert_eq!(short_rational(7.0), r(7, 1));
+        // Whatever fraction is found rounds back to the same double.
+        let v = std::f64::consts::PI;
+        assert_eq!(short_rational(v).to_f64(), Some(v));
+    }
+
+    #[test]
+    fn pivot_limit_is_reported_not_looped() {
+        let g = kuhn_poker();
+        let opts = SolveOptions {
+            max_pivots: Some(1),
+            ..SolveOptions::default()
+        };
+        let s = SequenceLcp.solve(GameRef::Tree(&g), &opts).unwrap();
+        assert_eq!(s.status, Status::PivotLimit);
+        assert!(s.equilibria.is_empty());
+    }
+
+    #[test]
+    fn plans_are_exact_rationals() {
+        // Kuhn poker's equilibrium plans satisfy E x = e exactly.
+        let g = kuhn_poker();
+        let sf = SequenceForm::new(&g).unwrap();
+        let LcpResult::Plans(x, _) = lemke_sequence_form(&g, &sf, Start::First, 10_000).unwrap()
+        else {
+            panic!("Kuhn poker is solved")
+        };
+        assert_eq!(x[0], BigRational::one());
+        let mut rows = vec![BigRational::zero(); sf.n_rows()[0]];
+        for &(r, c, v) in &sf.constraints[0].entries {
+            rows[r as usize] += BigRational::from_integer(BigInt::from(v as i64)) * &x[c as usize];
+        }
+        assert!(rows[1..].iter().all(Zero::is_zero));
+    }
 }

@@ -338,3 +338,63 @@ fn perfect_information(g: &Game) -> Vec<f64> {
     }
     profile
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::game::examples::kuhn_poker;
+    use crate::solve::certify;
+
+    #[test]
+    fn kuhn_has_only_the_whole_game() {
+        // Player 2's information sets span different deals, so no deal starts a subgame.
+        assert_eq!(subgame_roots(&kuhn_poker().tree), vec![NodeId(0)]);
+    }
+
+    /// Three players in a chain with perfect information: every decision node is a subgame.
+    fn chain() -> Game {
+        let mut b = TreeBuilder::new("chain", vec!["A".into(), "B".into(), "C".into()]);
+        let a = b.decision("a", PlayerId(0), None);
+        let bn = b.decision("b", PlayerId(1), None);
+        let c = b.decision("c", PlayerId(2), None);
+        let l: Vec<usize> = (0..4)
+            .map(|i| b.terminal(format!("l{i}"), vec![]))
+            .collect();
+        b.add_move(a, "stop", None, l[0]).unwrap();
+        b.add_move(a, "go", None, bn).unwrap();
+        b.add_move(bn, "stop", None, l[1]).unwrap();
+        b.add_move(bn, "go", None, c).unwrap();
+        b.add_move(c, "x", None, l[2]).unwrap();
+        b.add_move(c, "y", None, l[3]).unwrap();
+        let built = b.finish(a).unwrap();
+        let tree = Arc::new(built.tree);
+        let mut g = Game::zeroed(tree.clone());
+        let pays = [
+            [1.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0],
+            [2.0, 0.0, 1.0],
+            [0.0, 2.0, 0.0],
+        ];
+        for (i, p) in pays.iter().enumerate() {
+            let id = built.node_of[l[i]].unwrap();
+            if let NodeKind::Terminal { leaf } = tree.node(id).kind {
+                g.payoffs[leaf.ix() * 3..leaf.ix() * 3 + 3].copy_from_slice(p);
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn three_player_perfect_information_by_backward_steps() {
+        let g = chain();
+        assert_eq!(subgame_roots(&g.tree).len(), 3);
+        let mut s = SubgameDecomposition
+            .solve(GameRef::Tree(&g), &SolveOptions::default())
+            .unwrap();
+        certify(GameRef::Tree(&g), &mut s).unwrap();
+        // By hand: C picks x (1 > 0); B then compares stop (1) with go (0): stop;
+        // A compares stop (1) with go (0): stop. Payoffs (1, 0, 0).
+        assert_eq!(s.equilibria[0].payoffs, vec![1.0, 0.0, 0.0]);
+        assert!(s.equilibria[0].max_regret() <= 1e-12);
+    }
+}
