@@ -120,7 +120,12 @@ impl Tableau {
                 }
             } else {
                 for (x, pr) in r.iter_mut().zip(&pivot_row) {
-                    *x = (&*x * &p - &f * pr) / &self.det;
+                    match (x.is_zero(), pr.is_zero()) {
+                        (true, true) => {}
+                        (false, true) => *x = &*x * &p / &self.det,
+                        (true, false) => *x = -(&f * pr) / &self.det,
+                        (false, false) => *x = (&*x * &p - &f * pr) / &self.det,
+                    }
                 }
             }
         }
