@@ -164,23 +164,25 @@ fn leduc_key(
 /// terminals) and 468 information sets per player. Actions are `fold`, `call` (a check when
 /// nothing is owed) and `raise`, in that order, `fold` only when facing a raise.
 pub fn leduc_poker() -> Game {
-    let rank = |c: usize| c / 2; // cards 0..6: J J Q Q K K
     let names = LEDUC_CARDS;
-    let mut b = TreeBuilder::new("Leduc poker", vec!["1".into(), "2".into()]);
-    let root = b.chance("deal 1");
-    let mut probs: Vec<(usize, f64)> = Vec::new();
-    let mut pay: Vec<(usize, f64)> = Vec::new();
-    let mut work: Vec<LeducState> = Vec::new();
+    let mut l = Leduc {
+        b: TreeBuilder::new("Leduc poker", vec!["1".into(), "2".into()]),
+        probs: Vec::new(),
+        pay: Vec::new(),
+        work: Vec::new(),
+    };
+    let root = l.b.chance("deal 1");
     for c1 in 0..6 {
-        let d2 = b.chance(format!("deal 2 {}", names[c1]));
-        b.add_move(root, names[c1], None, d2).expect("fresh node");
-        probs.push((d2, 1.0 / 6.0));
+        let d2 = l.b.chance(format!("deal 2 {}", names[c1]));
+        l.b.add_move(root, names[c1], None, d2).expect("fresh node");
+        l.probs.push((d2, 1.0 / 6.0));
         for c2 in (0..6).filter(|&c| c != c1) {
             let key = leduc_key(0, c1, c2, None, "");
-            let n = b.decision(format!("{} {}", names[c1], names[c2]), PlayerId(0), key);
-            b.add_move(d2, names[c2], None, n).expect("fresh node");
-            probs.push((n, 1.0 / 5.0));
-            work.push(LeducState {
+            let n =
+                l.b.decision(format!("{} {}", names[c1], names[c2]), PlayerId(0), key);
+            l.b.add_move(d2, names[c2], None, n).expect("fresh node");
+            l.probs.push((n, 1.0 / 5.0));
+            l.work.push(LeducState {
                 node: n,
                 c1,
                 c2,
@@ -194,8 +196,25 @@ pub fn leduc_poker() -> Game {
             });
         }
     }
-    while let Some(s) = work.pop() {
-        let facing = s.bets[1 - s.to_move] > s.bets[s.to_move];
+    while let Some(s) = l.work.pop() {
+        l.expand(&s);
+    }
+    zero_sum_game(l.b, root, &l.pay, &l.probs)
+}
+
+/// The Leduc generator's builder and work list.
+struct Leduc {
+    b: TreeBuilder,
+    probs: Vec<(usize, f64)>,
+    pay: Vec<(usize, f64)>,
+    work: Vec<LeducState>,
+}
+
+impl Leduc {
+    /// Adds the moves of the player to move in state `s`.
+    fn expand(&mut self, s: &LeducState) {
+        let me = s.to_move;
+        let facing = s.bets[1 - me] > s.bets[me];
         let raise_size = if s.round == 0 { 2 } else { 4 };
         let mut actions: Vec<char> = Vec::new();
         if facing {
@@ -213,17 +232,16 @@ pub fn leduc_poker() -> Game {
             };
             let history = format!("{}{}", s.history, a);
             let mut bets = s.bets;
-            let me = s.to_move;
             match a {
                 'f' => {
-                    let t = b.terminal(history.clone(), vec![]);
-                    b.add_move(s.node, label, None, t).expect("fresh node");
+                    let t = self.b.terminal(history, vec![]);
+                    self.b.add_move(s.node, label, None, t).expect("fresh node");
                     let v = if me == 0 {
-                        -(bets[0] as f64)
+                        -f64::from(bets[0])
                     } else {
-                        bets[1] as f64
+                        f64::from(bets[1])
                     };
-                    pay.push((t, v));
+                    self.pay.push((t, v));
                     continue;
                 }
                 'c' => bets[me] = bets[1 - me],
@@ -232,9 +250,11 @@ pub fn leduc_poker() -> Game {
             let round_over = a == 'c' && (facing || s.acted >= 1);
             if !round_over {
                 let key = leduc_key(1 - me, s.c1, s.c2, s.public, &history);
-                let n = b.decision(history.clone(), PlayerId::from(1 - me), key);
-                b.add_move(s.node, label, None, n).expect("fresh node");
-                work.push(LeducState {
+                let n = self
+                    .b
+                    .decision(history.clone(), PlayerId::from(1 - me), key);
+                self.b.add_move(s.node, label, None, n).expect("fresh node");
+                self.work.push(LeducState {
                     node: n,
                     history,
                     bets,
@@ -244,44 +264,59 @@ pub fn leduc_poker() -> Game {
                     ..s.clone()
                 });
             } else if s.round == 0 {
-                let ch = b.chance(history.clone());
-                b.add_move(s.node, label, None, ch).expect("fresh node");
-                for p in (0..6).filter(|&p| p != s.c1 && p != s.c2) {
-                    let h = format!("{history}/");
-                    let key = leduc_key(0, s.c1, s.c2, Some(p), &h);
-                    let n = b.decision(format!("{h}{}", names[p]), PlayerId(0), key);
-                    b.add_move(ch, names[p], None, n).expect("fresh node");
-                    probs.push((n, 1.0 / 4.0));
-                    work.push(LeducState {
-                        node: n,
-                        c1: s.c1,
-                        c2: s.c2,
-                        public: Some(p),
-                        round: 1,
-                        history: format!("{history}/"),
-                        bets,
-                        raises: 0,
-                        to_move: 0,
-                        acted: 0,
-                    });
-                }
+                self.deal_public(s, label, history, bets);
             } else {
-                let t = b.terminal(history.clone(), vec![]);
-                b.add_move(s.node, label, None, t).expect("fresh node");
-                // Showdown: a pair with the public card wins, else the higher rank.
-                let p = rank(s.public.unwrap_or(0));
-                let strength = |c: usize| if rank(c) == p { 10 } else { rank(c) };
-                let (s1, s2) = (strength(s.c1), strength(s.c2));
-                let v = match s1.cmp(&s2) {
-                    std::cmp::Ordering::Greater => bets[1] as f64,
-                    std::cmp::Ordering::Less => -(bets[0] as f64),
-                    std::cmp::Ordering::Equal => 0.0,
-                };
-                pay.push((t, v));
+                self.showdown(s, label, history, bets);
             }
         }
     }
-    zero_sum_game(b, root, &pay, &probs)
+
+    /// The first round ended with a call: deal the public card, player 1 opens round two.
+    fn deal_public(&mut self, s: &LeducState, label: &str, history: String, bets: [u32; 2]) {
+        let ch = self.b.chance(history.clone());
+        self.b
+            .add_move(s.node, label, None, ch)
+            .expect("fresh node");
+        let h = format!("{history}/");
+        for p in (0..6).filter(|&p| p != s.c1 && p != s.c2) {
+            let key = leduc_key(0, s.c1, s.c2, Some(p), &h);
+            let n = self
+                .b
+                .decision(format!("{h}{}", LEDUC_CARDS[p]), PlayerId(0), key);
+            self.b
+                .add_move(ch, LEDUC_CARDS[p], None, n)
+                .expect("fresh node");
+            self.probs.push((n, 1.0 / 4.0));
+            self.work.push(LeducState {
+                node: n,
+                c1: s.c1,
+                c2: s.c2,
+                public: Some(p),
+                round: 1,
+                history: h.clone(),
+                bets,
+                raises: 0,
+                to_move: 0,
+                acted: 0,
+            });
+        }
+    }
+
+    /// The second round ended with a call: a pair with the public card wins, else the higher
+    /// rank; equal ranks split.
+    fn showdown(&mut self, s: &LeducState, label: &str, history: String, bets: [u32; 2]) {
+        let t = self.b.terminal(history, vec![]);
+        self.b.add_move(s.node, label, None, t).expect("fresh node");
+        let rank = |c: usize| c / 2; // cards 0..6: J J Q Q K K
+        let p = rank(s.public.unwrap_or(0));
+        let strength = |c: usize| if rank(c) == p { 10 } else { rank(c) };
+        let v = match strength(s.c1).cmp(&strength(s.c2)) {
+            std::cmp::Ordering::Greater => f64::from(bets[1]),
+            std::cmp::Ordering::Less => -f64::from(bets[0]),
+            std::cmp::Ordering::Equal => 0.0,
+        };
+        self.pay.push((t, v));
+    }
 }
 
 #[cfg(test)]

@@ -194,66 +194,112 @@ fn exact_payoffs(g: &Game, sf: &SequenceForm) -> ([Triplets; 2], BigInt) {
     (mats, den)
 }
 
-/// Runs Lemke's algorithm on the sequence-form LCP of `g` from a pure pair of plans.
-pub fn lemke_sequence_form(
-    g: &Game,
-    sf: &SequenceForm,
-    start: Start,
-    max_pivots: usize,
-) -> Result<LcpResult, SolveError> {
-    let [n1, n2] = sf.n_seqs;
-    let [m1, m2] = sf.n_rows();
-    let n = n1 + n2 + m1 + m2;
-    let cols = 2 * n + 1;
-    let z0 = 2 * n;
-    // Column of each kind of variable.
-    let wcol = |i: usize| i;
-    let xcol = |s: usize| n + s;
-    let ycol = |s: usize| n + n1 + s;
-    let pcol = |k: usize| n + n1 + n2 + k;
-    let qcol = |k: usize| n + n1 + n2 + m1 + k;
-    let ([a, b], den) = exact_payoffs(g, sf);
-    let scaled =
-        |v: &BigRational| -> BigInt { (v * BigRational::from_integer(den.clone())).to_integer() };
-    let d = den.clone();
-    let mut rows: Vec<Vec<BigInt>> = (0..n)
+/// Column layout of the LCP tableau: slacks `w` (best-response rows of `x`, of `y`, then the
+/// equality rows of `E`, `F`), then their complements `x`, `y`, `p`, `q`, then `z0`.
+#[derive(Clone, Copy, Debug)]
+struct Layout {
+    n1: usize,
+    n2: usize,
+    m1: usize,
+    n: usize,
+}
+
+impl Layout {
+    fn new(sf: &SequenceForm) -> Self {
+        let [n1, n2] = sf.n_seqs;
+        let [m1, m2] = sf.n_rows();
+        Layout {
+            n1,
+            n2,
+            m1,
+            n: n1 + n2 + m1 + m2,
+        }
+    }
+    fn cols(&self) -> usize {
+        2 * self.n + 1
+    }
+    fn z0(&self) -> usize {
+        2 * self.n
+    }
+    fn x(&self, s: usize) -> usize {
+        self.n + s
+    }
+    fn y(&self, s: usize) -> usize {
+        self.n + self.n1 + s
+    }
+    fn p(&self, k: usize) -> usize {
+        self.n + self.n1 + self.n2 + k
+    }
+    fn q(&self, k: usize) -> usize {
+        self.n + self.n1 + self.n2 + self.m1 + k
+    }
+    /// Row (and slack column) of the equality for constraint row `k` of player 1 / 2.
+    fn eq1(&self, k: usize) -> usize {
+        self.n1 + self.n2 + k
+    }
+    fn eq2(&self, k: usize) -> usize {
+        self.n1 + self.n2 + self.m1 + k
+    }
+    /// Free variables (`p`, `q`) never leave the basis.
+    fn is_free(&self, v: usize) -> bool {
+        v >= self.p(0) && v < self.z0()
+    }
+}
+
+/// The integer tableau `w − M z = q` (scaled by the payoffs' common denominator `D`, slacks
+/// scaled likewise so the initial basis is the identity):
+/// `w_x + A y − Eᵀp = 0`, `w_y + Bᵀx − Fᵀq = 0`, `a − E x = −e`, `a' − F y = −f`.
+fn build_tableau(g: &Game, sf: &SequenceForm, l: &Layout) -> Result<Tableau, SolveError> {
+    let ([a, b], d) = exact_payoffs(g, sf);
+    let dr = BigRational::from_integer(d.clone());
+    let scaled = |v: &BigRational| -> BigInt { (v * &dr).to_integer() };
+    let cols = l.cols();
+    let mut rows: Vec<Vec<BigInt>> = (0..l.n)
         .map(|i| {
             let mut r = vec![BigInt::zero(); cols + 1];
-            r[wcol(i)] = BigInt::one();
+            r[i] = BigInt::one();
             r
         })
         .collect();
-    // x rows: w + A y − Eᵀ p = 0; y rows: w + Bᵀ x − Fᵀ q = 0.
     for (s1, s2, v) in &a {
-        rows[*s1][ycol(*s2)] += scaled(v);
+        rows[*s1][l.y(*s2)] += scaled(v);
     }
     for (s1, s2, v) in &b {
-        rows[n1 + *s2][xcol(*s1)] += scaled(v);
+        rows[l.n1 + *s2][l.x(*s1)] += scaled(v);
     }
     for &(k, s, v) in &sf.constraints[0].entries {
         let e = BigInt::from(v as i64) * &d;
-        rows[s as usize][pcol(k as usize)] -= &e;
-        // Equality rows: a − E x = −e.
-        rows[n1 + n2 + k as usize][xcol(s as usize)] -= &e;
+        rows[s as usize][l.p(k as usize)] -= &e;
+        rows[l.eq1(k as usize)][l.x(s as usize)] -= &e;
     }
     for &(k, s, v) in &sf.constraints[1].entries {
         let e = BigInt::from(v as i64) * &d;
-        rows[n1 + s as usize][qcol(k as usize)] -= &e;
-        rows[n1 + n2 + m1 + k as usize][ycol(s as usize)] -= &e;
+        rows[l.n1 + s as usize][l.q(k as usize)] -= &e;
+        rows[l.eq2(k as usize)][l.y(s as usize)] -= &e;
     }
-    rows[n1 + n2][cols] = -d.clone();
-    rows[n1 + n2 + m1][cols] = -d.clone();
-    let basis: Vec<usize> = (0..n).collect();
-    let mut tab = Tableau::new(cols, rows, basis)
-        .ok_or_else(|| SolveError::Numerical("malformed LCP tableau".into()))?;
+    rows[l.eq1(0)][cols] = -d.clone();
+    rows[l.eq2(0)][cols] = -d;
+    Tableau::new(cols, rows, (0..l.n).collect())
+        .ok_or_else(|| SolveError::Numerical("malformed LCP tableau".into()))
+}
 
-    // The pure plans' sequences: the empty one and one action per information set.
+/// Pivots in a pure pair of plans: each plan's sequences replace the equality slacks, then
+/// the free values replace those sequences' best-response slacks. What remains is a standard
+/// complementary basis.
+fn pivot_to_start(
+    tab: &mut Tableau,
+    g: &Game,
+    sf: &SequenceForm,
+    l: &Layout,
+    start: Start,
+) -> Result<(), SolveError> {
     let pure = |p: usize| -> Vec<usize> {
         let mut v = vec![0usize];
         for &s in &sf.infosets_of[p] {
             let set = &g.tree.infosets[s.ix()];
             let a = match start {
                 Start::First => 0,
+                // Every information set has at least one action (the builder checks).
                 Start::Last => set.n_actions as usize - 1,
             };
             v.push(sf.seq_of_action[(set.first_action as usize) + a] as usize);
@@ -262,65 +308,76 @@ pub fn lemke_sequence_form(
     };
     let (s1, s2) = (pure(0), pure(1));
     let fail = || SolveError::Numerical("singular start in the sequence-form LCP".into());
-    // Plans' sequences into the equality rows, then the free values into those sequences' rows.
     for (k, &s) in s1.iter().enumerate() {
-        tab.pivot(n1 + n2 + k, xcol(s)).ok_or_else(fail)?;
+        tab.pivot(l.eq1(k), l.x(s)).ok_or_else(fail)?;
     }
     for (k, &s) in s2.iter().enumerate() {
-        tab.pivot(n1 + n2 + m1 + k, ycol(s)).ok_or_else(fail)?;
+        tab.pivot(l.eq2(k), l.y(s)).ok_or_else(fail)?;
     }
     for (k, &s) in s1.iter().enumerate().rev() {
-        let r = tab.row_of(wcol(s)).ok_or_else(fail)?;
-        tab.pivot(r, pcol(k)).ok_or_else(fail)?;
+        let r = tab.row_of(s).ok_or_else(fail)?;
+        tab.pivot(r, l.p(k)).ok_or_else(fail)?;
     }
     for (k, &s) in s2.iter().enumerate().rev() {
-        let r = tab.row_of(wcol(n1 + s)).ok_or_else(fail)?;
-        tab.pivot(r, qcol(k)).ok_or_else(fail)?;
+        let r = tab.row_of(l.n1 + s).ok_or_else(fail)?;
+        tab.pivot(r, l.q(k)).ok_or_else(fail)?;
     }
-    let is_free = |v: usize| v >= n + n1 + n2 && v < z0;
-    let is_slack_row = |v: usize| v < n1 + n2;
-    // Covering column: −1 (true value) on rows with a basic best-response slack.
-    let rhs_col = cols;
-    let mut worst: Option<usize> = None;
-    let det_rows: Vec<usize> = (0..tab.rows())
-        .filter(|&r| is_slack_row(tab.basis()[r]))
+    Ok(())
+}
+
+/// Covers every best-response row with `z0`, brings `z0` in at the most violated one and runs
+/// the complementary path. `None` if the start is already an equilibrium.
+fn run_path(tab: &mut Tableau, l: &Layout, max_pivots: usize) -> Option<PathEnd> {
+    let rhs = l.cols();
+    let covered: Vec<bool> = (0..tab.rows())
+        .map(|r| tab.basis()[r] < l.n1 + l.n2)
         .collect();
-    tab.set_column(z0, |r| {
-        if det_rows.contains(&r) {
+    tab.set_column(l.z0(), |r| {
+        if covered[r] {
             -BigInt::one()
         } else {
             BigInt::zero()
         }
     });
-    for &r in &det_rows {
-        let v = tab.entry(r, rhs_col);
-        if v.is_negative() && worst.is_none_or(|w| v < tab.entry(w, rhs_col)) {
+    let mut worst: Option<usize> = None;
+    for r in (0..tab.rows()).filter(|&r| covered[r]) {
+        let v = tab.entry(r, rhs);
+        if v.is_negative() && worst.is_none_or(|w| v < tab.entry(w, rhs)) {
             worst = Some(r);
         }
     }
-    if let Some(r) = worst {
-        let left = tab.pivot(r, z0).ok_or_else(fail)?;
-        let mut complement: Vec<usize> = (0..cols).map(|v| (v + n) % (2 * n)).collect();
-        complement[z0] = z0;
-        let never: Vec<bool> = (0..cols).map(is_free).collect();
-        let lex: Vec<usize> = (0..n).collect();
-        let (end, _) = complementary_path(
-            &mut tab,
-            &complement,
-            &never,
-            z0,
-            complement[left],
-            &lex,
-            max_pivots,
-        );
-        match end {
-            PathEnd::Solved => {}
-            PathEnd::Ray => return Ok(LcpResult::Ray),
-            PathEnd::PivotLimit => return Ok(LcpResult::PivotLimit),
-        }
+    let r = worst?;
+    // The covering entry is −det ≠ 0 in a covered row, so this pivot always happens.
+    let Some(left) = tab.pivot(r, l.z0()) else {
+        return Some(PathEnd::Ray);
+    };
+    let n2 = 2 * l.n;
+    let mut complement: Vec<usize> = (0..l.cols()).map(|v| (v + l.n) % n2).collect();
+    complement[l.z0()] = l.z0();
+    let never: Vec<bool> = (0..l.cols()).map(|v| l.is_free(v)).collect();
+    let lex: Vec<usize> = (0..l.n).collect();
+    let entering = complement[left];
+    let (end, _) = complementary_path(tab, &complement, &never, l.z0(), entering, &lex, max_pivots);
+    Some(end)
+}
+
+/// Runs Lemke's algorithm on the sequence-form LCP of `g` from a pure pair of plans.
+pub fn lemke_sequence_form(
+    g: &Game,
+    sf: &SequenceForm,
+    start: Start,
+    max_pivots: usize,
+) -> Result<LcpResult, SolveError> {
+    let l = Layout::new(sf);
+    let mut tab = build_tableau(g, sf, &l)?;
+    pivot_to_start(&mut tab, g, sf, &l, start)?;
+    match run_path(&mut tab, &l, max_pivots) {
+        None | Some(PathEnd::Solved) => {}
+        Some(PathEnd::Ray) => return Ok(LcpResult::Ray),
+        Some(PathEnd::PivotLimit) => return Ok(LcpResult::PivotLimit),
     }
-    let x = (0..n1).map(|s| tab.value(xcol(s))).collect();
-    let y = (0..n2).map(|s| tab.value(ycol(s))).collect();
+    let x = (0..l.n1).map(|s| tab.value(l.x(s))).collect();
+    let y = (0..l.n2).map(|s| tab.value(l.y(s))).collect();
     Ok(LcpResult::Plans(x, y))
 }
 
