@@ -12,7 +12,9 @@
 use super::lemke::SequenceLcp;
 use super::seqlp::{check_constant_sum, SequenceLp};
 use super::Unsupported;
-use super::{Equilibrium, GameRef, Profile, Solution, SolveError, SolveOptions, Solver, Status};
+use super::{
+    Equilibrium, GameRef, Profile, Solution, SolveError, SolveOptions, Solver, Status, Tie,
+};
 use crate::game::profile::expected_payoffs;
 use crate::game::sequence::SequenceForm;
 use crate::game::{Game, InfosetId, NodeId, NodeKind, PlayerId, Tree, TreeBuilder};
@@ -129,6 +131,8 @@ struct Reduced {
     game: Game,
     /// Original information set of each information set of the reduced tree.
     set_of: Vec<InfosetId>,
+    /// Original node of each node of the reduced tree.
+    node_of: Vec<NodeId>,
 }
 
 /// Solves every proper subgame bottom-up and assembles the behaviour profile.
@@ -143,11 +147,12 @@ fn solve_subgames(g: &Game, opts: &SolveOptions) -> Result<Solution, SolveError>
     let mut value: Vec<Option<Vec<f64>>> = vec![None; tree.nodes.len()];
     let mut profile = vec![0.0; tree.n_actions()];
     let mut status = Status::Solved;
+    let mut ties = Vec::new();
     // Deeper roots have larger ids: reverse order solves nested subgames first.
     for &r in roots.iter().rev() {
         let red = reduce(g, r, &is_root, &value);
-        let local = solve_one(&red.game, tree, r, opts)?;
-        let Some(local) = local else {
+        let local = solve_one(&red, tree, r, opts)?;
+        let Some((local, local_ties)) = local else {
             status = Status::PivotLimit;
             break;
         };
@@ -157,6 +162,7 @@ fn solve_subgames(g: &Game, opts: &SolveOptions) -> Result<Solution, SolveError>
                 profile[orig.first_action as usize + a] = local[set.first_action as usize + a];
             }
         }
+        ties.extend(local_ties);
         let v = expected_payoffs(&red.game, &local);
         value[r.ix()] = Some(v[..np].to_vec());
     }
@@ -169,6 +175,7 @@ fn solve_subgames(g: &Game, opts: &SolveOptions) -> Result<Solution, SolveError>
         },
     );
     sol.status = status;
+    sol.ties = ties;
     if status == Status::Solved && g.is_constant_sum(opts.tol.max(1e-12)) {
         sol.value = value[0].as_ref().map(|v| v[0]);
     }
@@ -184,6 +191,8 @@ fn reduce(g: &Game, r: NodeId, is_root: &[bool], value: &[Option<Vec<f64>>]) -> 
     let mut leaf_pay: Vec<(usize, Vec<f64>)> = Vec::new();
     let mut chance: Vec<(usize, f64)> = Vec::new();
     let mut set_of_builder: Vec<(usize, InfosetId)> = Vec::new();
+    // Original node of each builder node (builder nodes are numbered in creation order).
+    let mut orig: Vec<usize> = Vec::new();
     let mut stack: Vec<(usize, Option<usize>)> = vec![(r.ix(), None)];
     while let Some((v, parent)) = stack.pop() {
         let node = tree.nodes[v];
@@ -208,6 +217,7 @@ fn reduce(g: &Game, r: NodeId, is_root: &[bool], value: &[Option<Vec<f64>>]) -> 
                 bn
             }
         };
+        orig.push(v);
         if let Some(p) = parent {
             // Children are pushed in reverse below, so moves are added in order.
             // The builder node is fresh, so the move cannot reach it twice.
@@ -246,18 +256,37 @@ fn reduce(g: &Game, r: NodeId, is_root: &[bool], value: &[Option<Vec<f64>>]) -> 
             }
         }
     }
-    Reduced { game, set_of }
+    let mut node_of = vec![r; sub.nodes.len()];
+    for (bn, &v) in orig.iter().enumerate() {
+        if let Some(id) = built.node_of[bn] {
+            node_of[id.ix()] = NodeId::from(v);
+        }
+    }
+    Reduced {
+        game,
+        set_of,
+        node_of,
+    }
 }
 
-/// Solves one reduced subgame by the fitting method; `None` if a pivot limit was hit.
+/// A subgame's behaviour profile and the ties met solving it.
+type Local = (Vec<f64>, Vec<Tie>);
+
+/// Solves one reduced subgame by the fitting method: its profile and (perfect information
+/// only) the ties met, at original nodes; `None` if a pivot limit was hit.
 fn solve_one(
-    g: &Game,
+    red: &Reduced,
     whole: &Tree,
     root: NodeId,
     opts: &SolveOptions,
-) -> Result<Option<Vec<f64>>, SolveError> {
+) -> Result<Option<Local>, SolveError> {
+    let g = &red.game;
     if g.tree.is_perfect_information() {
-        return Ok(Some(perfect_information(g)));
+        let (profile, mut ties) = perfect_information(g, opts.tol * g.payoff_scale());
+        for t in &mut ties {
+            t.node = red.node_of[t.node.ix()];
+        }
+        return Ok(Some((profile, ties)));
     }
     let name = || {
         let n = &whole.node_names[root.ix()];
@@ -295,17 +324,19 @@ fn solve_one(
         .into_iter()
         .next()
         .and_then(|e| match e.profile {
-            Profile::Behavior(b) => Some(b),
+            Profile::Behavior(b) => Some((b, Vec::new())),
             Profile::Mixed(_) => None,
         }))
 }
 
-/// Backward induction on a perfect-information game: each mover takes its first best move.
-fn perfect_information(g: &Game) -> Vec<f64> {
+/// Backward induction on a perfect-information game: each mover takes its first best move;
+/// moves within `tol` of the best are reported as ties (node ids of `g`).
+fn perfect_information(g: &Game, tol: f64) -> (Vec<f64>, Vec<Tie>) {
     let tree = &g.tree;
     let np = g.n_players();
     let mut val = vec![0.0; tree.nodes.len() * np];
     let mut profile = vec![0.0; tree.n_actions()];
+    let mut ties = Vec::new();
     for v in (0..tree.nodes.len()).rev() {
         let node = tree.nodes[v];
         match node.kind {
@@ -329,6 +360,20 @@ fn perfect_information(g: &Game) -> Vec<f64> {
                         b
                     }
                 });
+                let top = val[best * np + p as usize];
+                let tied: Vec<usize> = node
+                    .children()
+                    .filter(|&c| val[c * np + p as usize] >= top - tol)
+                    .map(|c| c - first)
+                    .collect();
+                if tied.len() > 1 {
+                    ties.push(Tie {
+                        node: NodeId::from(v),
+                        player,
+                        moves: tied,
+                        value: top,
+                    });
+                }
                 let (head, tail) = val.split_at_mut(best * np);
                 head[v * np..(v + 1) * np].copy_from_slice(&tail[..np]);
                 let set = &tree.infosets[infoset.ix()];
@@ -336,7 +381,7 @@ fn perfect_information(g: &Game) -> Vec<f64> {
             }
         }
     }
-    profile
+    (profile, ties)
 }
 
 #[cfg(test)]
@@ -352,7 +397,8 @@ mod tests {
     }
 
     /// Three players in a chain with perfect information: every decision node is a subgame.
-    fn chain() -> Game {
+    /// `cy` is C's payoff for its move y (x pays C 1).
+    fn chain(cy: f64) -> Game {
         let mut b = TreeBuilder::new("chain", vec!["A".into(), "B".into(), "C".into()]);
         let a = b.decision("a", PlayerId(0), None);
         let bn = b.decision("b", PlayerId(1), None);
@@ -373,7 +419,7 @@ mod tests {
             [1.0, 0.0, 0.0],
             [0.0, 1.0, 0.0],
             [2.0, 0.0, 1.0],
-            [0.0, 2.0, 0.0],
+            [0.0, 2.0, cy],
         ];
         for (i, p) in pays.iter().enumerate() {
             let id = built.node_of[l[i]].unwrap();
@@ -386,7 +432,7 @@ mod tests {
 
     #[test]
     fn three_player_perfect_information_by_backward_steps() {
-        let g = chain();
+        let g = chain(0.0);
         assert_eq!(subgame_roots(&g.tree).len(), 3);
         let mut s = SubgameDecomposition
             .solve(GameRef::Tree(&g), &SolveOptions::default())
@@ -395,6 +441,20 @@ mod tests {
         // By hand: C picks x (1 > 0); B then compares stop (1) with go (0): stop;
         // A compares stop (1) with go (0): stop. Payoffs (1, 0, 0).
         assert_eq!(s.equilibria[0].payoffs, vec![1.0, 0.0, 0.0]);
+        assert!(s.ties.is_empty());
         assert!(s.equilibria[0].max_regret() <= 1e-12);
+    }
+
+    #[test]
+    fn ties_are_reported_at_original_nodes() {
+        // C gets 1 from x and from y: a tie at node `c`, whose first move x is taken.
+        let g = chain(1.0);
+        let s = SubgameDecomposition
+            .solve(GameRef::Tree(&g), &SolveOptions::default())
+            .unwrap();
+        assert_eq!(s.ties.len(), 1);
+        assert_eq!(g.tree.node_names[s.ties[0].node.ix()], "c");
+        assert_eq!(s.ties[0].moves, vec![0, 1]);
+        assert_eq!(s.ties[0].player, PlayerId(2));
     }
 }
