@@ -20,13 +20,25 @@ fn bench(c: &mut Criterion) {
         b.iter(|| SequenceForm::new(black_box(&leduc)).map(|s| s.n_seqs))
     });
     g.bench_function("seqform-lp/kuhn", |b| {
-        b.iter(|| SequenceLp.solve(GameRef::Tree(black_box(&kuhn)), &opts).is_ok())
+        b.iter(|| {
+            SequenceLp
+                .solve(GameRef::Tree(black_box(&kuhn)), &opts)
+                .is_ok()
+        })
     });
     g.bench_function("seqform-lp/leduc", |b| {
-        b.iter(|| SequenceLp.solve(GameRef::Tree(black_box(&leduc)), &opts).is_ok())
+        b.iter(|| {
+            SequenceLp
+                .solve(GameRef::Tree(black_box(&leduc)), &opts)
+                .is_ok()
+        })
     });
     g.bench_function("lcp/kuhn", |b| {
-        b.iter(|| SequenceLcp.solve(GameRef::Tree(black_box(&kuhn)), &opts).is_ok())
+        b.iter(|| {
+            SequenceLcp
+                .solve(GameRef::Tree(black_box(&kuhn)), &opts)
+                .is_ok()
+        })
     });
     g.finish();
 }
