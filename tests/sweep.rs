@@ -407,3 +407,36 @@ fn cli_killed_mid_run_resumes_to_the_same_bytes() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read(&cut).unwrap() == std::fs::read(&whole).unwrap());
 }
+
+#[test]
+fn imperfect_information_sweeps_use_the_registry_solver() {
+    // Matching pennies with P1's (heads, heads) payoff x: value (x − 1)/(x + 3) for P1
+    // (2×2 zero-sum game with payoffs [[x, −1], [−1, 1]]: v = (x·1 − (−1)(−1)) / (x + 1 + 1 + 1)).
+    let text = std::fs::read_to_string(repo("tests/models/matching_pennies.toml"))
+        .unwrap()
+        .replacen(
+            "root = \"p1\"\n",
+            "root = \"p1\"\n\n[parameters]\nx = { value = 1, range = [0, 5] }\n",
+            1,
+        )
+        .replacen(
+            "[outcomes.hh]\npayoffs = { P1 = 1, P2 = -1 }",
+            "[outcomes.hh]\npayoffs = { P1 = \"x\", P2 = \"-x\" }",
+            1,
+        );
+    let loaded = deter::model::load("pennies.toml", text);
+    let t = loaded.template.expect("the edited model is valid");
+    assert!(Sweeper::new(&t, t.defaults(), grid(&t, &["x=0:4:5"]), Some("backward")).is_err());
+    let sw = Sweeper::new(&t, t.defaults(), grid(&t, &["x=0:4:5"]), None).unwrap();
+    assert_ne!(sw.method.name(), "backward");
+    for r in sw.rows(0..5).unwrap() {
+        let x = r.params[0];
+        assert!(
+            (r.payoffs[0] - (x - 1.0) / (x + 3.0)).abs() <= 1e-9,
+            "x = {x}: {:?}",
+            r.payoffs
+        );
+        assert!(r.max_regret <= 1e-9);
+        assert!(r.outcome.contains(" + "), "play is random: {}", r.outcome);
+    }
+}
