@@ -18,4 +18,4 @@ pub mod poly;
 pub mod regions;
 pub mod solve;
 pub mod source;
-// pub mod thresholds;
+pub mod thresholds;

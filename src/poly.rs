@@ -124,7 +124,7 @@ impl Poly {
                     }
                     BinOp::Pow => {
                         let e = Poly::from_ast(b, id_of)?.as_constant()?;
-                        if e < 0.0 || e > MAX_POW || e.fract() != 0.0 {
+                        if !(0.0..=MAX_POW).contains(&e) || e.fract() != 0.0 {
                             return None;
                         }
                         let mut out = Poly::constant(1.0);
