@@ -14,7 +14,7 @@ pub mod game;
 pub mod model;
 pub mod output;
 pub mod poly;
-// pub mod questions;
+pub mod questions;
 pub mod regions;
 pub mod solve;
 pub mod source;
