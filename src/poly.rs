@@ -225,7 +225,13 @@ impl Poly {
             ka.cmp(&kb)
         });
         if let Some(c) = self.terms.get(&Vec::new()) {
-            order.push((Vec::new(), *c));
+            // A positive constant goes first when the first term would be negative:
+            // `3 - 0.5*T` rather than `-0.5*T + 3`.
+            if *c > 0.0 && order.first().is_some_and(|(_, k)| *k < 0.0) {
+                order.insert(0, (Vec::new(), *c));
+            } else {
+                order.push((Vec::new(), *c));
+            }
         }
         if order.is_empty() {
             return "0".into();
@@ -335,7 +341,7 @@ mod tests {
         assert_eq!(coef.show(&names()), "-lambda");
         assert_eq!(rest.show(&names()), "a + L");
         let theta = [0.0, 1.5, 1.0, 0.5, 0.3, 2.0];
-        assert_eq!(p.substitute(&theta, &[4]).show(&names()), "-0.5*T + 3");
+        assert_eq!(p.substitute(&theta, &[4]).show(&names()), "3 - 0.5*T");
         assert!(poly("T^2 + T").unwrap().split_linear(4).is_none());
     }
 }

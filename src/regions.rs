@@ -89,6 +89,13 @@ impl Condition {
         }
     }
 
+    /// The margin (chosen minus alternative) as a polynomial in the parameters `keep`, the
+    /// others replaced by their values in `theta`; `None` if not polynomial.
+    pub fn margin_in(&self, theta: &[f64], keep: &[usize]) -> Option<Poly> {
+        let (l, r) = self.polys.as_ref()?;
+        Some(l.sub(r).substitute(theta, keep))
+    }
+
     /// True if the condition holds for every parameter value (a positive constant margin).
     pub fn always(&self) -> bool {
         match &self.polys {
@@ -136,6 +143,9 @@ impl Condition {
                 s
             };
         };
+        if l0.sub(r0).is_zero() {
+            return format!("{} = {} (always indifferent)", self.lhs, self.rhs);
+        }
         let (l, r) = match (theta, keep) {
             (Some(theta), Some(keep)) => (l0.substitute(theta, keep), r0.substitute(theta, keep)),
             _ => (l0.clone(), r0.clone()),
@@ -204,7 +214,11 @@ fn render_polys(
     let diff = l.sub(&r);
     let (gt, lt) = if tie { ("=", "=") } else { (">", "<") };
     if let Some(c) = diff.as_constant() {
-        let how = if c > 0.0 { "always" } else { "never" };
+        let how = match (tie, c > 0.0) {
+            (true, _) => "here",
+            (false, true) => "always",
+            (false, false) => "never",
+        };
         return format!("{} {gt} {} ({how})", nm.show(&l), nm.show(&r));
     }
     let name = |p: usize| names.get(p).map_or("?", String::as_str).to_string();

@@ -149,3 +149,24 @@ fn commitment_sustains_dialogue_iff_alpha_covers_dilution() {
         assert_eq!(q.answer(&th).unwrap().effect, want, "alpha = {a}");
     }
 }
+#[test]
+fn dialogue_region_sentence_states_the_complementarity() {
+    // MODELS.md §5: with delta_C < g, dialogue is safe under commitment m iff
+    // c_D < a0 + alpha*m - sigma; so commitment sustains dialogue exactly when
+    // a0 - sigma <= c_D < a0 + alpha - sigma, i.e. alpha > sigma + c_D - a0.
+    let (t, q) = question(DIALOGUE, "commitment_sustains_dialogue");
+    let (x, y) = (q.vary[0], q.vary[1]);
+    let s = region_sentences(&q, &t.defaults(), x, y, (0.0, 2.0), (0.0, 3.0), 40).unwrap();
+    assert_eq!(s.len(), 1, "{s:#?}");
+    assert!(
+        s[0].starts_with("A reinforced commitment sustains dialogue"),
+        "{}",
+        s[0]
+    );
+    for part in [
+        "c_D > a0 - sigma (here c_D > 0.5)",
+        "c_D < a0 + alpha - sigma (here c_D < alpha + 0.5)",
+    ] {
+        assert!(s[0].contains(part), "{part} missing from {}", s[0]);
+    }
+}

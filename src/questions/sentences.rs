@@ -2,39 +2,46 @@
 
 use super::{Effect, PreparedQuestion, QuestionError};
 use crate::model::GameTemplate;
+use crate::poly::{Poly, ZERO};
 use crate::regions::{self, Condition};
 
-/// One group of map points with the same moves in both games.
+/// One group of map points with the same moves in both games (or merged groups).
 struct Group {
     effect: Effect,
     count: usize,
     theta: Vec<f64>,
-    main: Vec<String>,
+    main: Vec<Condition>,
     background: Vec<String>,
 }
 
-/// The conditions of one game at `theta`: those that mention `x` or `y` (as "formula (here:
-/// substituted)"), and the rest.
+/// The conditions of one game at `theta`: those that mention `x` or `y`, and the rest (as
+/// text).
 fn conditions(
     t: &GameTemplate,
     theta: &[f64],
     keep: &[usize],
-    main: &mut Vec<String>,
+    main: &mut Vec<Condition>,
     background: &mut Vec<String>,
 ) -> Result<(), QuestionError> {
     let prefer: Vec<usize> = keep.iter().rev().copied().collect();
     for nc in regions::node_conditions(t, theta)? {
-        for (_, c) in &nc.alternatives {
+        for (_, c) in nc.alternatives {
             if c.always() {
                 continue;
             }
-            let (list, text) = if keep.iter().any(|&k| c.mentions(k)) {
-                (&mut *main, with_value(c, &prefer, theta, keep))
+            if keep.iter().any(|&k| c.mentions(k)) {
+                let text = with_value(&c, &prefer, theta, keep);
+                if !main
+                    .iter()
+                    .any(|m| with_value(m, &prefer, theta, keep) == text)
+                {
+                    main.push(c);
+                }
             } else {
-                (&mut *background, c.render(&prefer, Some(theta)))
-            };
-            if !list.contains(&text) {
-                list.push(text);
+                let text = c.render(&prefer, Some(theta));
+                if !background.contains(&text) {
+                    background.push(text);
+                }
             }
         }
     }
@@ -49,6 +56,93 @@ fn with_value(c: &Condition, prefer: &[usize], theta: &[f64], keep: &[usize]) ->
         formula
     } else {
         format!("{formula} (here {here})")
+    }
+}
+
+/// The margin as a polynomial in `keep`, scaled so the first of `keep` (from the end) with a
+/// constant coefficient has coefficient ±1: `(margin, variable, sign)`.
+fn normalized(c: &Condition, theta: &[f64], keep: &[usize]) -> Option<(Poly, usize, bool)> {
+    if c.tie {
+        return None;
+    }
+    let d = c.margin_in(theta, keep)?;
+    for &v in keep.iter().rev() {
+        if let Some((coef, _)) = d.split_linear(v) {
+            if let Some(k) = coef.as_constant().filter(|k| k.abs() > ZERO) {
+                return Some((d.scale(1.0 / k.abs()), v, k > 0.0));
+            }
+        }
+    }
+    None
+}
+
+/// True if `a` and `b` are exact opposites (`c_D < a0` and `c_D > a0`).
+fn complementary(a: &Condition, b: &Condition, theta: &[f64], keep: &[usize]) -> bool {
+    match (normalized(a, theta, keep), normalized(b, theta, keep)) {
+        (Some((da, va, sa)), Some((db, vb, sb))) => {
+            va == vb && sa != sb && da.add_scaled(&db, 1.0).is_zero()
+        }
+        _ => false,
+    }
+}
+
+/// Drops conditions implied by another one bounding the same variable the same way by a
+/// tighter constant (`c_D < alpha + 1` given `c_D < alpha + 0.5`).
+fn drop_redundant(g: &mut Group, keep: &[usize]) {
+    let mut k = 0;
+    while k < g.main.len() {
+        let implied = normalized(&g.main[k], &g.theta, keep).is_some_and(|(dk, vk, sk)| {
+            g.main.iter().enumerate().any(|(j, other)| {
+                j != k
+                    && normalized(other, &g.theta, keep).is_some_and(|(dj, vj, sj)| {
+                        // dk = dj + c with c > 0 (or c = 0 and j first): dj > 0 implies dk > 0.
+                        vj == vk
+                            && sj == sk
+                            && dk
+                                .sub(&dj)
+                                .as_constant()
+                                .is_some_and(|c| c > ZERO || (c.abs() <= ZERO && j < k))
+                    })
+            })
+        });
+        if implied {
+            g.main.remove(k);
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// Merges two groups with the same effect whose conditions differ only in one opposite pair:
+/// that node's move does not matter to the answer.
+fn merge_complements(groups: &mut Vec<Group>, keep: &[usize]) {
+    'outer: loop {
+        for i in 0..groups.len() {
+            for j in i + 1..groups.len() {
+                let (a, b) = (&groups[i], &groups[j]);
+                if a.effect != b.effect || a.main.len() != b.main.len() {
+                    continue;
+                }
+                let diff: Vec<usize> = (0..a.main.len())
+                    .filter(|&k| a.main[k] != b.main[k])
+                    .collect();
+                if let [k] = diff[..] {
+                    if complementary(&a.main[k], &b.main[k], &a.theta, keep) {
+                        let b = groups.remove(j);
+                        let a = &mut groups[i];
+                        a.main.remove(k);
+                        a.count += b.count;
+                        for s in b.background {
+                            if !a.background.contains(&s) {
+                                a.background.push(s);
+                            }
+                        }
+                        continue 'outer;
+                    }
+                }
+            }
+        }
+        break;
     }
 }
 
@@ -95,41 +189,66 @@ pub fn region_sentences(
         }
     }
     let keep = [x, y];
+    let prefer = [y, x];
     let mut merged: Vec<Group> = Vec::new();
     for (_, _, mut g) in groups {
         if g.effect == Effect::None {
             continue;
         }
-        let (mut main, mut bg) = (Vec::new(), Vec::new());
-        conditions(&q.control, &g.theta, &keep, &mut main, &mut bg)?;
-        conditions(&q.treatment, &g.theta, &keep, &mut main, &mut bg)?;
-        g.main = main;
-        g.background = bg;
-        match merged
+        conditions(&q.control, &g.theta, &keep, &mut g.main, &mut g.background)?;
+        conditions(
+            &q.treatment,
+            &g.theta,
+            &keep,
+            &mut g.main,
+            &mut g.background,
+        )?;
+        merged.push(g);
+    }
+    merge_complements(&mut merged, &keep);
+    for g in &mut merged {
+        drop_redundant(g, &keep);
+    }
+    let text = |g: &Group| -> Vec<String> {
+        g.main
+            .iter()
+            .map(|c| with_value(c, &prefer, &g.theta, &keep))
+            .collect()
+    };
+    let mut final_groups: Vec<(Group, Vec<String>)> = Vec::new();
+    for g in merged {
+        let t = text(&g);
+        match final_groups
             .iter_mut()
-            .find(|m| m.effect == g.effect && m.main == g.main)
+            .find(|(m, mt)| m.effect == g.effect && *mt == t)
         {
-            Some(m) => m.count += g.count,
-            None => merged.push(g),
+            Some((m, _)) => m.count += g.count,
+            None => final_groups.push((g, t)),
         }
     }
-    merged.sort_by_key(|g| (g.effect != Effect::Lower, std::cmp::Reverse(g.count)));
+    let mut merged = final_groups;
+    merged.sort_by_key(|(g, _)| (g.effect != Effect::Lower, std::cmp::Reverse(g.count)));
     let total = (n * n) as f64;
     let ev = &q.def.event.v;
     let mut out = Vec::new();
-    for g in merged {
+    for (g, main) in merged {
         let a = q.answer(&g.theta)?;
+        let pct = 100.0 * g.count as f64 / total;
+        let share = if pct < 1.0 {
+            "under 1%".to_string()
+        } else {
+            format!("{}%", crate::output::words::num(pct.round()))
+        };
         let mut s = format!(
-            "{} {} ({}% of the map over {} and {}) when {}: P({ev}) is {} {} but {} {}.",
+            "{} {} ({share} of the map over {} and {}) when {}: P({ev}) is {} {} but {} {}.",
             capital(&q.def.subject),
             q.word(g.effect),
-            crate::output::words::num((100.0 * g.count as f64 / total).round()),
             names[x],
             names[y],
-            if g.main.is_empty() {
+            if main.is_empty() {
                 "everywhere on the map".to_string()
             } else {
-                g.main.join(" and ")
+                main.join(" and ")
             },
             crate::output::words::num(a.p_control),
             q.control_label,
