@@ -320,14 +320,14 @@ mod tests {
         // The defender's comparison at `defender_h` in models/hedging.toml (MODELS.md §4).
         let lhs = poly("-e_D - c_D").unwrap();
         let rhs = poly("-e_D - (a - lambda*T) - L").unwrap();
-        assert_eq!(rhs.sub(&lhs).show(&names()), "c_D - a + lambda*T + L");
+        assert_eq!(rhs.sub(&lhs).show(&names()), "c_D - a + lambda*T - L");
         assert_eq!(lhs.sub(&rhs).show(&names()), "-c_D + a - lambda*T + L");
     }
 
     #[test]
     fn products_powers_and_division_by_constants() {
         let p = poly("(T + 1)^2/2").unwrap();
-        assert_eq!(p.show(&names()), "0.5*T^2 + T + 0.5");
+        assert_eq!(p.show(&names()), "T + 0.5*T^2 + 0.5");
         assert_eq!(p.eval(&[0.0, 0.0, 0.0, 0.0, 3.0, 0.0]), 8.0);
         assert!(poly("a/T").is_none());
         assert!(poly("max(a, T)").is_none());

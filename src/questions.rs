@@ -349,3 +349,33 @@ pub fn question_thresholds(
 
 mod sentences;
 pub use sentences::region_sentences;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_event_names_the_question() {
+        let text = include_str!("../models/hedging.toml")
+            .replace("event     = \"challenge\"", "event     = \"challange\"");
+        let t = crate::model::load("h.toml", text)
+            .template
+            .expect("the event is only read by questions");
+        let err = prepare(&t).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "question `hedging_deters`: no outcome has the event `challange`"
+        );
+    }
+
+    #[test]
+    fn labels_describe_the_counterfactuals() {
+        let t = crate::model::load("h.toml", include_str!("../models/hedging.toml"))
+            .template
+            .expect("models/hedging.toml is valid");
+        let q = &prepare(&t).unwrap()[0];
+        assert_eq!(q.treatment_label, "if Protege hedges");
+        assert_eq!(q.control_label, "if Protege aligns");
+        assert_eq!(q.word(Effect::Lower), "deters");
+    }
+}

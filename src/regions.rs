@@ -96,9 +96,11 @@ impl Condition {
         Some(l.sub(r).substitute(theta, keep))
     }
 
-    /// True if the condition holds for every parameter value (a positive constant margin).
+    /// True if the condition holds for every parameter value: a positive constant margin, or
+    /// (for a tie) a margin that is identically zero.
     pub fn always(&self) -> bool {
         match &self.polys {
+            Some((l, r)) if self.tie => l.sub(r).is_zero(),
             Some((l, r)) => l.sub(r).as_constant().is_some_and(|c| c > ZERO),
             None => false,
         }
@@ -144,7 +146,11 @@ impl Condition {
             };
         };
         if l0.sub(r0).is_zero() {
-            return format!("{} = {} (always indifferent)", self.lhs, self.rhs);
+            return if self.lhs == self.rhs {
+                format!("indifferent (both moves give {})", self.lhs)
+            } else {
+                format!("indifferent ({} = {} everywhere)", self.lhs, self.rhs)
+            };
         }
         let (l, r) = match (theta, keep) {
             (Some(theta), Some(keep)) => (l0.substitute(theta, keep), r0.substitute(theta, keep)),
@@ -279,10 +285,20 @@ fn render_polys(
             return s;
         }
     }
-    if r.is_zero() {
-        format!("{} {gt} 0", nm.show(&l))
-    } else if l.is_zero() {
-        format!("{} {lt} 0", nm.show(&r))
+    if l.is_zero() || r.is_zero() {
+        // One side is zero: move the negative terms across (`p > c`, not `p - c > 0`).
+        let d = if r.is_zero() {
+            l.clone()
+        } else {
+            r.scale(-1.0)
+        };
+        let mut pos = Poly::default();
+        let mut neg = Poly::default();
+        for (m, c) in &d.terms {
+            let side = if *c > 0.0 { &mut pos } else { &mut neg };
+            side.terms.insert(m.clone(), c.abs());
+        }
+        format!("{} {gt} {}", nm.show(&pos), nm.show(&neg))
     } else {
         format!("{} {gt} {}", nm.show(&l), nm.show(&r))
     }
@@ -314,11 +330,15 @@ impl NodeCondition {
             .iter()
             .map(|(_, c)| c.render(prefer, None))
             .collect();
-        format!(
-            "{phrase} at `{}` iff {}",
-            tree.node_names[self.node.ix()],
-            conds.join(" and ")
-        )
+        let node = &tree.node_names[self.node.ix()];
+        if self.alternatives.iter().all(|(_, c)| c.tie && c.always()) {
+            // Every alternative ties identically: the tie rule (first best move) decides.
+            return format!(
+                "{phrase} at `{node}` by the tie rule: {}",
+                conds.join(" and ")
+            );
+        }
+        format!("{phrase} at `{node}` iff {}", conds.join(" and "))
     }
 }
 
@@ -549,5 +569,40 @@ mod tests {
         let mut far = theta.clone();
         far[t.params.id("c_D").unwrap()] = 2.9; // above a - lambda*T + L = 2.85
         assert!(!d.holds(&far));
+    }
+
+    #[test]
+    fn chance_weighted_continuations_are_polynomial() {
+        // A risks a lottery (win 1 - c with probability p, lose c otherwise) or takes 0:
+        // the lottery's value is p*(1 - c) + (1 - p)*(-c) = p - c, so A gambles iff c < p.
+        let text = r#"
+title = "lottery"
+players = ["A"]
+root = "a"
+[parameters]
+p = { value = 0.6, range = [0, 1] }
+c = { value = 0.5, range = [0, 1] }
+[nodes.a]
+player = "A"
+moves = { gamble = { to = "n" }, safe = { to = "s" } }
+[nodes.n]
+chance = { win = { to = "w", prob = "p" }, lose = { to = "l", prob = "1 - p" } }
+[outcomes.w]
+payoffs = { A = "1 - c" }
+[outcomes.l]
+payoffs = { A = "-c" }
+[outcomes.s]
+payoffs = { A = 0 }
+"#;
+        let loaded = crate::model::load("lottery.toml", text);
+        let t = loaded
+            .template
+            .unwrap_or_else(|| panic!("{:?}", loaded.diags));
+        let ncs = node_conditions(&t, &[0.6, 0.5]).unwrap();
+        let c = &ncs[0].alternatives[0].1;
+        assert_eq!(c.to_string(), "p > c");
+        assert!(c.holds(&[0.6, 0.5]) && !c.holds(&[0.4, 0.5]));
+        let region = outcome_region(&t, &[0.6, 0.5]).unwrap();
+        assert_eq!(region.len(), 1);
     }
 }

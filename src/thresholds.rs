@@ -146,17 +146,23 @@ impl<'a> Scan<'a> {
 
     /// Solves at `x`; the choices are left in `self.ws`.
     pub(crate) fn solve(&mut self, x: f64) -> Result<&[u32], ThresholdError> {
+        self.solve_tol(x, self.tie_tol)
+    }
+
+    /// Solves at `x` with tie tolerance `tol`.
+    fn solve_tol(&mut self, x: f64, tol: f64) -> Result<&[u32], ThresholdError> {
         self.theta[self.param] = x;
         self.t
             .instantiate_into(&self.theta, &mut self.game, &mut self.stack)
             .map_err(|e| ThresholdError::Instantiate(self.t.diagnose(&e, &self.theta).message))?;
-        backward::solve_into(&self.game, self.tie_tol, &mut self.ws);
+        backward::solve_into(&self.game, tol, &mut self.ws);
         Ok(&self.ws.choice)
     }
 
-    /// Solves at `x` and returns the choices, the outcome label and the path in words.
+    /// Solves at `x` with strict comparisons (so a point a hair from a root is not taken for
+    /// a tie) and returns the choices, the outcome label and the path in words.
     fn describe(&mut self, x: f64) -> Result<(Vec<u32>, String, String), ThresholdError> {
-        let c = self.solve(x)?.to_vec();
+        let c = self.solve_tol(x, 0.0)?.to_vec();
         let prof = backward::profile_of(&self.game.tree, &self.ws);
         Ok((
             c,
@@ -330,7 +336,15 @@ fn locate(
     let (mut lo, mut hi) = (a, b);
     let mut glo = scan.gap(lo, ca, node, from, to)?;
     let ghi = scan.gap(hi, ca, node, from, to)?;
-    if glo.signum() == ghi.signum() && glo != 0.0 && ghi != 0.0 {
+    // An end that is itself (within the tie tolerance) a root: the grid hit it.
+    let eps = opts.tie_tol * scan.game.payoff_scale();
+    if glo.abs() <= eps {
+        return Ok(Some((a, false, text)));
+    }
+    if ghi.abs() <= eps {
+        return Ok(Some((b, false, text)));
+    }
+    if glo.signum() == ghi.signum() {
         return Ok(None);
     }
     for _ in 0..200 {
@@ -442,5 +456,90 @@ impl Threshold {
             s.push_str(&format!("; outcome {} unchanged (off the path)", self.left));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A and B each compare a formula of `x` with 0: B plays `u` iff `b_pay > 0`, A plays `r`
+    /// iff `a_pay > 0` (both other leaves pay 0).
+    fn model(a_pay: &str, b_pay: &str) -> GameTemplate {
+        let text = format!(
+            r#"
+title = "two switches"
+players = ["A", "B"]
+root = "a"
+[parameters]
+x = {{ value = 0.5, range = [0, 2] }}
+[nodes.a]
+player = "A"
+moves = {{ l = {{ to = "b" }}, r = {{ to = "o3" }} }}
+[nodes.b]
+player = "B"
+moves = {{ d = {{ to = "o2" }}, u = {{ to = "o1" }} }}
+[outcomes.o1]
+payoffs = {{ A = 0, B = "{b_pay}" }}
+[outcomes.o2]
+payoffs = {{ A = 0, B = 0 }}
+[outcomes.o3]
+payoffs = {{ A = "{a_pay}", B = 0 }}
+"#
+        );
+        let loaded = crate::model::load("t.toml", text);
+        match loaded.template {
+            Some(t) => t,
+            None => panic!("{:?}", loaded.diags),
+        }
+    }
+
+    #[test]
+    fn two_changes_in_one_grid_cell_are_separated() {
+        // B switches at x = 0.51, A at x = 0.52 (by construction); with 10 cells over [0, 1]
+        // both fall in the cell (0.5, 0.6).
+        let t = model("x - 0.52", "x - 0.51");
+        let opts = ThresholdOptions {
+            grid: 10,
+            ..Default::default()
+        };
+        let ts = thresholds(&t, &[0.5], 0, 0.0, 1.0, &opts).unwrap();
+        let v: Vec<f64> = ts.iter().map(|t| t.value).collect();
+        assert_eq!(v.len(), 2, "{ts:#?}");
+        assert!(
+            (v[0] - 0.51).abs() <= 1e-12 && (v[1] - 0.52).abs() <= 1e-12,
+            "{v:?}"
+        );
+        assert!(ts.iter().all(|t| t.exact));
+        assert_eq!(ts[1].labels, ("l".to_string(), "r".to_string()));
+        // Below 0.52 A plays `l`, so B's switch at 0.51 is on the path and changes the outcome.
+        assert!(ts[0].outcome_changes);
+        assert_eq!((ts[0].left.as_str(), ts[0].right.as_str()), ("o2", "o1"));
+    }
+
+    #[test]
+    fn nonlinear_roots_are_bisected() {
+        // A switches where x^2 = 2 (x = sqrt 2) and where max(x, 1.5) = 1.7 (x = 1.7):
+        // neither is linear, so both are bisected and flagged numeric.
+        for (f, want) in [("x^2 - 2", 2f64.sqrt()), ("max(x, 1.5) - 1.7", 1.7)] {
+            let t = model(f, "1");
+            let ts = thresholds(&t, &[0.5], 0, 0.0, 2.0, &Default::default()).unwrap();
+            assert_eq!(ts.len(), 1, "{f}: {ts:#?}");
+            assert!((ts[0].value - want).abs() <= 1e-10, "{f}: {}", ts[0].value);
+            assert!(!ts[0].exact);
+        }
+    }
+
+    #[test]
+    fn bad_intervals_are_refused() {
+        let t = model("x", "x");
+        assert!(matches!(
+            thresholds(&t, &[0.5], 0, 1.0, 0.0, &Default::default()),
+            Err(ThresholdError::BadRange(_))
+        ));
+        assert!(matches!(
+            thresholds(&t, &[0.5], 3, 0.0, 1.0, &Default::default()),
+            Err(ThresholdError::BadRange(_))
+        ));
     }
 }

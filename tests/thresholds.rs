@@ -170,3 +170,66 @@ fn dialogue_region_sentence_states_the_complementarity() {
         assert!(s[0].contains(part), "{part} missing from {}", s[0]);
     }
 }
+
+fn deter(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(args)
+        .current_dir(crate::util::repo(""))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_thresholds_text_and_json() {
+    // MODELS.md §4: T* = -psi0/beta = 0.2 at the cold-war point.
+    let o = deter(&[
+        "thresholds",
+        "models/hedging.toml",
+        "--vary",
+        "T=0:1",
+        "--scenario",
+        "cold_war",
+        "--questions",
+    ]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        s.contains("T = 0.2 (exact): Protege at `protege_h` switches acquiesce → realign"),
+        "{s}"
+    );
+    assert!(
+        s.contains("T = 0.2 (exact): hedging has no effect → deters"),
+        "{s}"
+    );
+    // MODELS.md §5: D responds after commitment and dialogue iff alpha > sigma + c_D - a0 = 0.7.
+    let o = deter(&[
+        "thresholds",
+        "models/deterrence_dialogue.toml",
+        "--vary",
+        "alpha=0:2",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let values: Vec<f64> = v["thresholds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["value"].as_f64().unwrap())
+        .collect();
+    assert!(values.iter().any(|x| (x - 0.7).abs() <= 1e-9), "{values:?}");
+}
+
+#[test]
+fn cli_regions_and_errors() {
+    let o = deter(&["regions", "models/hedging.toml", "--scenario", "cold_war"]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        s.contains("Defender supports at `defender_h` iff c_D < a - lambda*T + L"),
+        "{s}"
+    );
+    let o = deter(&["thresholds", "models/hedging.toml", "--vary", "Tee=0:1"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("unknown parameter `Tee`"), "{e}");
+}

@@ -19,6 +19,48 @@ pub enum Command {
     Check(CheckArgs),
     /// Compute equilibria of a model (.toml) or a Gambit game (.efg, .nfg).
     Solve(SolveArgs),
+    /// Parameter values where the equilibrium changes along one parameter (perfect information).
+    Thresholds(ThresholdsArgs),
+    /// Each decision node's move and the inequality under which it is chosen.
+    Regions(RegionsArgs),
+}
+
+/// Flags of `deter thresholds` (see docs/thresholds.md).
+#[derive(Args, Debug)]
+pub struct ThresholdsArgs {
+    /// Model file.
+    pub file: PathBuf,
+    /// The parameter and interval: `--vary name=lo:hi` (default interval: its declared range).
+    #[arg(long, value_name = "NAME=LO:HI")]
+    pub vary: String,
+    /// Parameter point for the other parameters.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: SolveFormat,
+    /// Number of grid cells scanned before locating each change.
+    #[arg(long, default_value_t = 2000)]
+    pub grid: usize,
+    /// Also print each node's condition at the base point.
+    #[arg(long)]
+    pub regions: bool,
+    /// Also answer the model's questions along the parameter.
+    #[arg(long)]
+    pub questions: bool,
+}
+
+/// Flags of `deter regions` (see docs/thresholds.md).
+#[derive(Args, Debug)]
+pub struct RegionsArgs {
+    /// Model file.
+    pub file: PathBuf,
+    /// Parameter point.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Isolate these parameters in the inequalities where possible (repeatable, in order).
+    #[arg(long, value_name = "NAME")]
+    pub prefer: Vec<String>,
 }
 
 /// Flags of `deter check`.

@@ -6,6 +6,7 @@ pub mod check;
 pub mod gambit;
 pub mod input;
 pub mod solve;
+pub mod thresholds;
 
 use anyhow::Result;
 use args::{Cli, Command};
@@ -18,5 +19,7 @@ pub fn run() -> Result<ExitCode> {
     match &cli.command {
         Command::Check(a) => check::run(a),
         Command::Solve(a) => solve::run(a),
+        Command::Thresholds(a) => thresholds::run(a),
+        Command::Regions(a) => thresholds::run_regions(a),
     }
 }
