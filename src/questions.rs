@@ -347,6 +347,31 @@ pub fn question_thresholds(
     Ok(out)
 }
 
+/// The answer at the centres of an `n × n` grid over `x ∈ xr`, `y ∈ yr` (others at `base`),
+/// indexed `[i][j]` for the `i`-th value of `x` and the `j`-th of `y` (the sampling of
+/// [`region_sentences`]).
+pub fn answer_map(
+    q: &PreparedQuestion,
+    base: &[f64],
+    (x, xr): (usize, (f64, f64)),
+    (y, yr): (usize, (f64, f64)),
+    n: usize,
+) -> Result<Vec<Vec<Effect>>, QuestionError> {
+    let n = n.max(1);
+    let mut theta = base.to_vec();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut row = Vec::with_capacity(n);
+        for j in 0..n {
+            theta[x] = sentences::centre(xr, i, n);
+            theta[y] = sentences::centre(yr, j, n);
+            row.push(q.answer(&theta)?.effect);
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
 mod sentences;
 pub use sentences::region_sentences;
 

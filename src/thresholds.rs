@@ -542,4 +542,40 @@ payoffs = {{ A = "{a_pay}", B = 0 }}
             Err(ThresholdError::BadRange(_))
         ));
     }
+
+    #[test]
+    fn imperfect_information_is_refused() {
+        // Matching pennies as a tree: B cannot tell A's moves apart.
+        let text = r#"
+players = ["A", "B"]
+root = "start"
+[parameters]
+x = { value = 1, range = [0, 2] }
+[nodes.start]
+player = "A"
+moves = { l = "p", r = "q" }
+[nodes.p]
+player = "B"
+infoset = "guess"
+moves = { u = "o1", d = "o2" }
+[nodes.q]
+player = "B"
+infoset = "guess"
+moves = { u = "o3", d = "o4" }
+[outcomes.o1]
+payoffs = { A = "x", B = 0 }
+[outcomes.o2]
+payoffs = { A = 0, B = 1 }
+[outcomes.o3]
+payoffs = { A = 0, B = 1 }
+[outcomes.o4]
+payoffs = { A = 1, B = 0 }
+"#;
+        let t = crate::model::load("mp.toml", text)
+            .template
+            .expect("valid model");
+        let err = thresholds(&t, &[1.0], 0, 0.0, 2.0, &Default::default()).unwrap_err();
+        assert!(matches!(err, ThresholdError::NotPerfectInformation(_)));
+        assert!(err.to_string().contains("information set `guess`"), "{err}");
+    }
 }

@@ -168,8 +168,8 @@ pub fn region_sentences(
     let mut theta = base.to_vec();
     for i in 0..n {
         for j in 0..n {
-            theta[x] = xr.0 + (xr.1 - xr.0) * (i as f64 + 0.5) / n as f64;
-            theta[y] = yr.0 + (yr.1 - yr.0) * (j as f64 + 0.5) / n as f64;
+            theta[x] = centre(xr, i, n);
+            theta[y] = centre(yr, j, n);
             let a = q.answer(&theta)?;
             let (st, sc) = a.signature;
             match groups.iter_mut().find(|g| g.0 == st && g.1 == sc) {
@@ -264,6 +264,11 @@ pub fn region_sentences(
         out.push(s);
     }
     Ok(out)
+}
+
+/// The centre of cell `i` of `n` over `r`.
+pub(super) fn centre(r: (f64, f64), i: usize, n: usize) -> f64 {
+    r.0 + (r.1 - r.0) * (i as f64 + 0.5) / n as f64
 }
 
 fn capital(s: &str) -> String {
