@@ -373,7 +373,7 @@ pub fn answer_map(
 }
 
 mod sentences;
-pub use sentences::region_sentences;
+pub use sentences::{outcome_regions, region_sentences, OutcomeRegion};
 
 #[cfg(test)]
 mod tests {

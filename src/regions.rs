@@ -147,7 +147,7 @@ impl Condition {
         };
         if l0.sub(r0).is_zero() {
             return if self.lhs == self.rhs {
-                format!("indifferent (both moves give {})", self.lhs)
+                format!("indifferent, both moves give {}", self.lhs)
             } else {
                 format!("indifferent ({} = {} everywhere)", self.lhs, self.rhs)
             };

@@ -228,8 +228,96 @@ fn cli_regions_and_errors() {
         s.contains("Defender supports at `defender_h` iff c_D < a - lambda*T + L"),
         "{s}"
     );
+    // MODELS.md §5: commitment sustains dialogue iff a0 - sigma < c_D < a0 + alpha - sigma.
+    let o = deter(&[
+        "regions",
+        "models/deterrence_dialogue.toml",
+        "--map",
+        "alpha=0:2",
+        "--map",
+        "c_D=0:3",
+    ]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        s.contains("A reinforced commitment sustains dialogue"),
+        "{s}"
+    );
+    assert!(
+        s.contains("c_D < a0 + alpha - sigma (here c_D < alpha + 0.5)"),
+        "{s}"
+    );
     let o = deter(&["thresholds", "models/hedging.toml", "--vary", "Tee=0:1"]);
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("unknown parameter `Tee`"), "{e}");
+}
+
+#[test]
+fn hedging_answer_changes_at_the_analytic_boundaries() {
+    // MODELS.md §4: cold war, hedging deters for c_D in (a, a + L - lambda*T) = (1, 2.85);
+    // post-2001, it provokes for c_D in (a + L - lambda*T, a) = (0.7, 1); with c_D = 1.05
+    // after 2001 it deters in the window of ties T in (T*, (L - (c_D - a))/lambda)
+    // = (0.2, 0.45).
+    let (t, q) = question(HEDGING, "hedging_deters");
+    let c_d = t.params.id("c_D").unwrap();
+    let tt = t.params.id("T").unwrap();
+    let cases = [
+        (
+            "cold_war",
+            vec![],
+            c_d,
+            (0.0, 3.0),
+            [
+                (1.0, Effect::None, Effect::Lower),
+                (2.85, Effect::Lower, Effect::None),
+            ],
+        ),
+        (
+            "post_2001",
+            vec![],
+            c_d,
+            (0.0, 3.0),
+            [
+                (0.7, Effect::None, Effect::Higher),
+                (1.0, Effect::Higher, Effect::None),
+            ],
+        ),
+        (
+            "post_2001",
+            vec![("c_D", 1.05)],
+            tt,
+            (0.0, 1.0),
+            [
+                (0.2, Effect::None, Effect::Lower),
+                (0.45, Effect::Lower, Effect::None),
+            ],
+        ),
+    ];
+    for (scenario, sets, p, (lo, hi), want) in cases {
+        let base = theta(&t, Some(scenario), &sets);
+        let got = question_thresholds(&q, &base, p, lo, hi, &Default::default()).unwrap();
+        assert_eq!(got.len(), want.len(), "{scenario}: {got:#?}");
+        for (g, (v, l, r)) in got.iter().zip(want) {
+            assert!((g.value - v).abs() <= 1e-9 && g.exact, "{scenario}: {g:#?}");
+            assert_eq!((g.left, g.right), (l, r), "{scenario} at {v}");
+        }
+    }
+}
+
+#[test]
+fn hedging_outcome_regions() {
+    // MODELS.md §4 calibration: at the cold-war point the SPE is "P hedges, C does not
+    // challenge" (status_quo_h) for c_D in (1, 2.85) once T > T* = 0.2.
+    let t = template(HEDGING);
+    let base = theta(&t, Some("cold_war"), &[]);
+    let (x, y) = (t.params.id("T").unwrap(), t.params.id("c_D").unwrap());
+    let rs = questions::outcome_regions(&t, &base, x, y, (0.0, 1.0), (0.0, 3.0), 40).unwrap();
+    let sq = rs.iter().find(|r| r.outcome == "status_quo_h").unwrap();
+    let all = sq.conditions.join(" and ");
+    for part in ["c_D < a - lambda*T + L", "(here T > 0.2)"] {
+        assert!(all.contains(part), "{part} missing from {all}");
+    }
+    let total: f64 = rs.iter().map(|r| r.share).sum();
+    assert!((total - 1.0).abs() < 1e-12);
 }

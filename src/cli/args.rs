@@ -61,6 +61,13 @@ pub struct RegionsArgs {
     /// Isolate these parameters in the inequalities where possible (repeatable, in order).
     #[arg(long, value_name = "NAME")]
     pub prefer: Vec<String>,
+    /// Map two parameters (give twice: `--map T=0:1 --map c_D=0:3`): print the region of
+    /// each outcome and of each question's answers.
+    #[arg(long, value_name = "NAME=LO:HI")]
+    pub map: Vec<String>,
+    /// Cells per side of the sampled map.
+    #[arg(long, default_value_t = 40)]
+    pub cells: usize,
 }
 
 /// Flags of `deter check`.

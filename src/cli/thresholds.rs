@@ -172,5 +172,65 @@ pub fn run_regions(args: &RegionsArgs) -> Result<ExitCode> {
         t.describe_point(&base)
     );
     print_conditions(&t, &base, &prefer)?;
+    match &args.map[..] {
+        [] => {}
+        [a, b] => print_map(
+            &t,
+            &base,
+            parse_vary(&t, a)?,
+            parse_vary(&t, b)?,
+            args.cells,
+        )?,
+        _ => bail!("`--map` is given twice, once per axis: `--map T=0:1 --map c_D=0:3`"),
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The outcome regions and the questions' answer regions on a two-parameter map.
+fn print_map(
+    t: &GameTemplate,
+    base: &[f64],
+    (x, xlo, xhi): (usize, f64, f64),
+    (y, ylo, yhi): (usize, f64, f64),
+    cells: usize,
+) -> Result<()> {
+    let names = &t.params.names;
+    println!(
+        "\nOutcomes over {} in [{}, {}] and {} in [{}, {}]:",
+        names[x],
+        num(xlo),
+        num(xhi),
+        names[y],
+        num(ylo),
+        num(yhi)
+    );
+    let rs = questions::outcome_regions(t, base, x, y, (xlo, xhi), (ylo, yhi), cells)?;
+    for r in rs {
+        let when = if r.conditions.is_empty() {
+            "everywhere on the map".to_string()
+        } else {
+            r.conditions.join(" and ")
+        };
+        let share = if r.share < 0.01 {
+            "under 1%".to_string()
+        } else {
+            format!("{}%", num((100.0 * r.share).round()))
+        };
+        println!(
+            "  {} ({share} of the map): {}; when {when}",
+            r.outcome,
+            r.path.replace('\n', "; ")
+        );
+    }
+    for q in questions::prepare(t)? {
+        println!("\nQuestion `{}`: {}", q.def.name.v, q.def.ask);
+        let s = questions::region_sentences(&q, base, x, y, (xlo, xhi), (ylo, yhi), cells)?;
+        if s.is_empty() {
+            println!("  {} has no effect anywhere on the map", q.def.subject);
+        }
+        for line in s {
+            println!("  {line}");
+        }
+    }
+    Ok(())
 }

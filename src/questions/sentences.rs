@@ -1,13 +1,19 @@
-//! The regions of a two-parameter map where a question's answer is yes, in plain sentences.
+//! Regions of a two-parameter map in plain sentences: where a question's answer is yes
+//! ([`region_sentences`]) and which parameters produce each outcome of a game
+//! ([`outcome_regions`]).
 
 use super::{Effect, PreparedQuestion, QuestionError};
 use crate::model::GameTemplate;
+use crate::output::words::{outcome_label, path_in_words};
 use crate::poly::{Poly, ZERO};
-use crate::regions::{self, Condition};
+use crate::regions::{self, Condition, RegionError};
+use crate::solve::backward;
 
 /// One group of map points with the same moves in both games (or merged groups).
 struct Group {
     effect: Effect,
+    /// The outcome label (for [`outcome_regions`]; empty for questions).
+    label: String,
     count: usize,
     theta: Vec<f64>,
     main: Vec<Condition>,
@@ -22,7 +28,7 @@ fn conditions(
     keep: &[usize],
     main: &mut Vec<Condition>,
     background: &mut Vec<String>,
-) -> Result<(), QuestionError> {
+) -> Result<(), RegionError> {
     let prefer: Vec<usize> = keep.iter().rev().copied().collect();
     for nc in regions::node_conditions(t, theta)? {
         for (_, c) in nc.alternatives {
@@ -120,7 +126,7 @@ fn merge_complements(groups: &mut Vec<Group>, keep: &[usize]) {
         for i in 0..groups.len() {
             for j in i + 1..groups.len() {
                 let (a, b) = (&groups[i], &groups[j]);
-                if a.effect != b.effect || a.main.len() != b.main.len() {
+                if a.effect != b.effect || a.label != b.label || a.main.len() != b.main.len() {
                     continue;
                 }
                 let diff: Vec<usize> = (0..a.main.len())
@@ -179,6 +185,7 @@ pub fn region_sentences(
                     sc,
                     Group {
                         effect: a.effect,
+                        label: String::new(),
                         count: 1,
                         theta: theta.clone(),
                         main: Vec::new(),
@@ -273,4 +280,101 @@ pub(super) fn centre(r: (f64, f64), i: usize, n: usize) -> f64 {
 
 fn capital(s: &str) -> String {
     super::capital(s)
+}
+
+/// The region of a two-parameter map that produces one outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutcomeRegion {
+    /// The outcome label (the reached leaf's name, or a mix when play is random).
+    pub outcome: String,
+    /// The path of play in words.
+    pub path: String,
+    /// Share of the sampled map, in [0, 1].
+    pub share: f64,
+    /// The conditions involving `x` or `y`: "formula (here value)" each.
+    pub conditions: Vec<String>,
+    /// The other conditions, holding at the base point.
+    pub background: Vec<String>,
+}
+
+/// Which parameters produce each outcome of `t` on the map of `x` over `xr` and `y` over `yr`
+/// (others at `base`), sampled like [`region_sentences`]: points grouped by every node's move,
+/// each group's conditions simplified the same way; groups with the same outcome and the same
+/// printed conditions merged. Largest first. (A region may be listed in several pieces when
+/// different strategies lead to the same outcome.)
+pub fn outcome_regions(
+    t: &GameTemplate,
+    base: &[f64],
+    x: usize,
+    y: usize,
+    xr: (f64, f64),
+    yr: (f64, f64),
+    n: usize,
+) -> Result<Vec<OutcomeRegion>, RegionError> {
+    let n = n.max(1);
+    let mut groups: Vec<(Vec<u32>, Group, String)> = Vec::new();
+    let mut theta = base.to_vec();
+    for i in 0..n {
+        for j in 0..n {
+            theta[x] = centre(xr, i, n);
+            theta[y] = centre(yr, j, n);
+            let (game, ws) = regions::solve_at(t, &theta, regions::TIE_TOL)?;
+            match groups.iter_mut().find(|g| g.0 == ws.choice) {
+                Some(g) => g.1.count += 1,
+                None => {
+                    let prof = backward::profile_of(&t.tree, &ws);
+                    groups.push((
+                        ws.choice.clone(),
+                        Group {
+                            effect: Effect::None,
+                            label: outcome_label(&game, &prof),
+                            count: 1,
+                            theta: theta.clone(),
+                            main: Vec::new(),
+                            background: Vec::new(),
+                        },
+                        path_in_words(&game, &prof),
+                    ))
+                }
+            }
+        }
+    }
+    let keep = [x, y];
+    let prefer = [y, x];
+    let mut paths = Vec::new();
+    let mut merged = Vec::new();
+    for (_, mut g, path) in groups {
+        conditions(t, &g.theta, &keep, &mut g.main, &mut g.background)?;
+        paths.push((g.label.clone(), path));
+        merged.push(g);
+    }
+    merge_complements(&mut merged, &keep);
+    let mut out: Vec<OutcomeRegion> = Vec::new();
+    for mut g in merged {
+        drop_redundant(&mut g, &keep);
+        let conditions: Vec<String> = g
+            .main
+            .iter()
+            .map(|c| with_value(c, &prefer, &g.theta, &keep))
+            .collect();
+        let share = g.count as f64 / (n * n) as f64;
+        match out
+            .iter_mut()
+            .find(|r| r.outcome == g.label && r.conditions == conditions)
+        {
+            Some(r) => r.share += share,
+            None => out.push(OutcomeRegion {
+                path: paths
+                    .iter()
+                    .find(|p| p.0 == g.label)
+                    .map_or(String::new(), |p| p.1.clone()),
+                outcome: g.label,
+                share,
+                conditions,
+                background: g.background,
+            }),
+        }
+    }
+    out.sort_by(|a, b| b.share.total_cmp(&a.share));
+    Ok(out)
 }
