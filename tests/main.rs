@@ -4,5 +4,6 @@ mod cli;
 mod diagnostics;
 mod known_values;
 mod properties;
+mod seqform;
 mod thresholds;
 mod util;

@@ -86,7 +86,9 @@ pub fn text(r: &SolveReport<'_>) -> String {
         if let Some(s) = r.scenario {
             o.push_str(&format!("Scenario: {s}\n"));
         }
-        o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
+        if !ps.is_empty() {
+            o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
+        }
     }
     if let Some(v) = sol.value {
         o.push_str(&format!(
@@ -126,15 +128,26 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     .map(|s| g.tree.node_names[s.node.ix()].chars().count())
                     .max()
                     .unwrap_or(0);
-                for s in &strat {
+                let wp = g
+                    .tree
+                    .players
+                    .iter()
+                    .map(|p| p.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let said: Vec<String> = strat.iter().map(words::strategy_words).collect();
+                let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+                for (s, text) in strat.iter().zip(&said) {
                     let who = mover(&g.tree, s.node);
-                    o.push_str(&format!(
-                        "    {:w$}  {:12} {}{}\n",
+                    let line = format!(
+                        "    {:w$}  {:wp$}  {:ws$}{}",
                         g.tree.node_names[s.node.ix()],
                         who,
-                        words::strategy_words(s),
-                        if s.on_path { "" } else { "   (off the path)" },
-                    ));
+                        text,
+                        if s.on_path { "" } else { "  (off the path)" },
+                    );
+                    o.push_str(line.trim_end());
+                    o.push('\n');
                 }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {
