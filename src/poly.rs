@@ -225,12 +225,14 @@ impl Poly {
             ka.cmp(&kb)
         });
         if let Some(c) = self.terms.get(&Vec::new()) {
-            // A positive constant goes first when the first term would be negative:
-            // `3 - 0.5*T` rather than `-0.5*T + 3`.
-            if *c > 0.0 && order.first().is_some_and(|(_, k)| *k < 0.0) {
-                order.insert(0, (Vec::new(), *c));
-            } else {
-                order.push((Vec::new(), *c));
+            order.push((Vec::new(), *c));
+        }
+        // A positive term goes first when the first would be negative: `3 - 0.5*T` rather
+        // than `-0.5*T + 3`, `a + L - c_D` rather than `-c_D + a + L`.
+        if order.first().is_some_and(|(_, k)| *k < 0.0) {
+            if let Some(i) = order.iter().position(|(_, k)| *k > 0.0) {
+                let t = order.remove(i);
+                order.insert(0, t);
             }
         }
         if order.is_empty() {
@@ -321,7 +323,7 @@ mod tests {
         let lhs = poly("-e_D - c_D").unwrap();
         let rhs = poly("-e_D - (a - lambda*T) - L").unwrap();
         assert_eq!(rhs.sub(&lhs).show(&names()), "c_D - a + lambda*T - L");
-        assert_eq!(lhs.sub(&rhs).show(&names()), "-c_D + a - lambda*T + L");
+        assert_eq!(lhs.sub(&rhs).show(&names()), "a - c_D - lambda*T + L");
     }
 
     #[test]

@@ -321,14 +321,14 @@ pub struct NodeCondition {
 
 impl NodeCondition {
     /// "Defender supports at `defender_h` iff c_D < a - lambda*T + L" (one clause per
-    /// alternative, joined by "and").
-    pub fn describe(&self, tree: &Tree, prefer: &[usize]) -> String {
+    /// alternative, joined by "and"); `prefer` and `theta` as in [`Condition::render`].
+    pub fn describe(&self, tree: &Tree, prefer: &[usize], theta: Option<&[f64]>) -> String {
         let first = tree.node(self.node).first_child as usize;
         let phrase = crate::output::words::move_phrase(tree, NodeId::from(first + self.chosen));
         let conds: Vec<String> = self
             .alternatives
             .iter()
-            .map(|(_, c)| c.render(prefer, None))
+            .map(|(_, c)| c.render(prefer, theta))
             .collect();
         let node = &tree.node_names[self.node.ix()];
         if self.alternatives.iter().all(|(_, c)| c.tie && c.always()) {

@@ -87,7 +87,7 @@ fn defender_condition_prints_as_inequality() {
     let nc = ncs.iter().find(|c| c.node.ix() == id).unwrap();
     assert_eq!(nc.alternatives[0].1.to_string(), "c_D < a - lambda*T + L");
     assert_eq!(
-        nc.describe(&t.tree, &[]),
+        nc.describe(&t.tree, &[], None),
         "Defender supports at `defender_h` iff c_D < a - lambda*T + L"
     );
 }

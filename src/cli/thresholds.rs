@@ -143,7 +143,7 @@ pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
 fn print_conditions(t: &GameTemplate, theta: &[f64], prefer: &[usize]) -> Result<()> {
     for nc in node_conditions(t, theta)? {
         let mark = if nc.on_path { "" } else { " (off the path)" };
-        println!("  {}{mark}", nc.describe(&t.tree, prefer));
+        println!("  {}{mark}", nc.describe(&t.tree, prefer, Some(theta)));
     }
     let region = regions::outcome_region(t, theta)?;
     let conds: Vec<String> = region
