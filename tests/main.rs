@@ -6,4 +6,5 @@ mod known_values;
 mod properties;
 mod seqform;
 mod sweep;
+mod thresholds;
 mod util;

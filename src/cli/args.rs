@@ -23,6 +23,55 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Join the outputs of `deter sweep --shard` runs, checking every point appears once.
     Merge(MergeArgs),
+    /// Parameter values where the equilibrium changes along one parameter (perfect information).
+    Thresholds(ThresholdsArgs),
+    /// Each decision node's move and the inequality under which it is chosen.
+    Regions(RegionsArgs),
+}
+
+/// Flags of `deter thresholds` (see docs/thresholds.md).
+#[derive(Args, Debug)]
+pub struct ThresholdsArgs {
+    /// Model file.
+    pub file: PathBuf,
+    /// The parameter and interval: `--vary name=lo:hi` (default interval: its declared range).
+    #[arg(long, value_name = "NAME=LO:HI")]
+    pub vary: String,
+    /// Parameter point for the other parameters.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: SolveFormat,
+    /// Number of grid cells scanned before locating each change.
+    #[arg(long, default_value_t = 2000)]
+    pub grid: usize,
+    /// Also print each node's condition at the base point.
+    #[arg(long)]
+    pub regions: bool,
+    /// Also answer the model's questions along the parameter.
+    #[arg(long)]
+    pub questions: bool,
+}
+
+/// Flags of `deter regions` (see docs/thresholds.md).
+#[derive(Args, Debug)]
+pub struct RegionsArgs {
+    /// Model file.
+    pub file: PathBuf,
+    /// Parameter point.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Isolate these parameters in the inequalities where possible (repeatable, in order).
+    #[arg(long, value_name = "NAME")]
+    pub prefer: Vec<String>,
+    /// Map two parameters (give twice: `--map T=0:1 --map c_D=0:3`): print the region of
+    /// each outcome and of each question's answers.
+    #[arg(long, value_name = "NAME=LO:HI")]
+    pub map: Vec<String>,
+    /// Cells per side of the sampled map.
+    #[arg(long, default_value_t = 40)]
+    pub cells: usize,
 }
 
 /// Flags of `deter check`.

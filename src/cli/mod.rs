@@ -7,6 +7,7 @@ pub mod gambit;
 pub mod input;
 pub mod solve;
 pub mod sweep;
+pub mod thresholds;
 
 use anyhow::Result;
 use args::{Cli, Command};
@@ -21,5 +22,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Solve(a) => solve::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::Merge(a) => sweep::merge(a),
+        Command::Thresholds(a) => thresholds::run(a),
+        Command::Regions(a) => thresholds::run_regions(a),
     }
 }

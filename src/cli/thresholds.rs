@@ -1,0 +1,236 @@
+//! `deter thresholds` and `deter regions`: where the equilibrium changes, and why each move is
+//! chosen (docs/thresholds.md).
+
+use super::args::{RegionsArgs, SolveFormat, ThresholdsArgs};
+use super::input;
+use anyhow::{bail, Context, Result};
+use deter::model::GameTemplate;
+use deter::output::words::num;
+use deter::questions;
+use deter::regions::{self, node_conditions};
+use deter::thresholds::{thresholds, ThresholdOptions};
+use serde_json::json;
+use std::process::ExitCode;
+
+/// Parses `name=lo:hi` (or `name` alone: the declared range) into `(id, lo, hi)`.
+fn parse_vary(t: &GameTemplate, s: &str) -> Result<(usize, f64, f64)> {
+    let (name, range) = match s.split_once('=') {
+        Some((n, r)) => (n.trim(), Some(r)),
+        None => (s.trim(), None),
+    };
+    let id = t.params.lookup(name).map_err(anyhow::Error::msg)?;
+    let (lo, hi) = match range {
+        Some(r) => {
+            let (a, b) = r
+                .split_once(':')
+                .with_context(|| format!("`--vary {s}`: expected NAME=LO:HI, e.g. T=0:1"))?;
+            let p = |x: &str| -> Result<f64> {
+                x.trim()
+                    .parse()
+                    .with_context(|| format!("`--vary {s}`: `{}` is not a number", x.trim()))
+            };
+            (p(a)?, p(b)?)
+        }
+        None => t.params.ranges[id].with_context(|| {
+            format!(
+                "`--vary {name}`: the parameter has no declared range; give one as {name}=LO:HI"
+            )
+        })?,
+    };
+    if lo >= hi || !lo.is_finite() || !hi.is_finite() {
+        bail!("`--vary {s}`: the interval needs finite LO < HI");
+    }
+    Ok((id, lo, hi))
+}
+
+/// Runs `deter thresholds`.
+pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
+    let (_, t) = input::load_model(&args.file)?;
+    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
+    let (id, lo, hi) = parse_vary(&t, &args.vary)?;
+    let opts = ThresholdOptions {
+        grid: args.grid.max(1),
+        ..Default::default()
+    };
+    let ts = thresholds(&t, &base, id, lo, hi, &opts)?;
+    let qs = if args.questions {
+        let mut out = Vec::new();
+        for q in questions::prepare(&t)? {
+            let found = questions::question_thresholds(&q, &base, id, lo, hi, &opts)?;
+            out.push((q, found));
+        }
+        out
+    } else {
+        Vec::new()
+    };
+    let name = &t.params.names[id];
+    match args.format {
+        SolveFormat::Json => {
+            let items: Vec<_> = ts
+                .iter()
+                .map(|th| {
+                    json!({
+                        "value": th.value, "exact": th.exact,
+                        "node": t.tree.node_names[th.node.ix()],
+                        "player": t.tree.players[th.player.ix()],
+                        "from": th.labels.0, "to": th.labels.1,
+                        "condition": th.condition,
+                        "outcome_changes": th.outcome_changes,
+                        "left": th.left, "right": th.right,
+                        "also": th.also.iter().map(|c| t.tree.node_names[c.node.ix()].clone()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let qitems: Vec<_> = qs
+                .iter()
+                .map(|(q, found)| {
+                    json!({
+                        "question": q.def.name.v,
+                        "changes": found.iter().map(|f| json!({
+                            "value": f.value, "exact": f.exact,
+                            "left": q.word(f.left), "right": q.word(f.right), "cause": f.cause,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let doc = json!({
+                "schema": "deter.thresholds/1",
+                "parameter": name, "lo": lo, "hi": hi,
+                "point": t.params.names.iter().cloned().zip(base.iter().map(|&v| json!(v))).collect::<serde_json::Map<String, serde_json::Value>>(),
+                "thresholds": items,
+                "questions": qitems,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        SolveFormat::Text => {
+            println!(
+                "Thresholds of {name} over [{}, {}] ({}):",
+                num(lo),
+                num(hi),
+                t.describe_point(&base)
+            );
+            if ts.is_empty() {
+                println!("  none: the equilibrium is the same throughout");
+            }
+            for th in &ts {
+                println!("  {}", th.describe(&t, id));
+            }
+            for (q, found) in &qs {
+                println!("\nQuestion `{}`: {}", q.def.name.v, q.def.ask);
+                if found.is_empty() {
+                    println!("  the answer does not change along {name}");
+                }
+                for f in found {
+                    println!(
+                        "  {name} = {} ({}): {} {} → {}",
+                        num(f.value),
+                        if f.exact { "exact" } else { "numeric" },
+                        q.def.subject,
+                        q.word(f.left),
+                        q.word(f.right)
+                    );
+                }
+            }
+            if args.regions {
+                println!("\nConditions at the base point:");
+                print_conditions(&t, &base, &[id])?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_conditions(t: &GameTemplate, theta: &[f64], prefer: &[usize]) -> Result<()> {
+    for nc in node_conditions(t, theta)? {
+        let mark = if nc.on_path { "" } else { " (off the path)" };
+        println!("  {}{mark}", nc.describe(&t.tree, prefer, Some(theta)));
+    }
+    let region = regions::outcome_region(t, theta)?;
+    let conds: Vec<String> = region
+        .iter()
+        .map(|c| c.render(prefer, Some(theta)))
+        .collect();
+    println!(
+        "  The equilibrium stays the same while: {}",
+        conds.join(" and ")
+    );
+    Ok(())
+}
+
+/// Runs `deter regions`.
+pub fn run_regions(args: &RegionsArgs) -> Result<ExitCode> {
+    let (_, t) = input::load_model(&args.file)?;
+    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
+    let prefer = args
+        .prefer
+        .iter()
+        .map(|p| t.params.lookup(p).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    println!(
+        "Each move and the condition under which it is chosen ({}; valid while the moves \
+         after it stay the same):",
+        t.describe_point(&base)
+    );
+    print_conditions(&t, &base, &prefer)?;
+    match &args.map[..] {
+        [] => {}
+        [a, b] => print_map(
+            &t,
+            &base,
+            parse_vary(&t, a)?,
+            parse_vary(&t, b)?,
+            args.cells,
+        )?,
+        _ => bail!("`--map` is given twice, once per axis: `--map T=0:1 --map c_D=0:3`"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The outcome regions and the questions' answer regions on a two-parameter map.
+fn print_map(
+    t: &GameTemplate,
+    base: &[f64],
+    (x, xlo, xhi): (usize, f64, f64),
+    (y, ylo, yhi): (usize, f64, f64),
+    cells: usize,
+) -> Result<()> {
+    let names = &t.params.names;
+    println!(
+        "\nOutcomes over {} in [{}, {}] and {} in [{}, {}]:",
+        names[x],
+        num(xlo),
+        num(xhi),
+        names[y],
+        num(ylo),
+        num(yhi)
+    );
+    let rs = questions::outcome_regions(t, base, x, y, (xlo, xhi), (ylo, yhi), cells)?;
+    for r in rs {
+        let when = if r.conditions.is_empty() {
+            "everywhere on the map".to_string()
+        } else {
+            r.conditions.join(" and ")
+        };
+        let share = if r.share < 0.01 {
+            "under 1%".to_string()
+        } else {
+            format!("{}%", num((100.0 * r.share).round()))
+        };
+        println!(
+            "  {} ({share} of the map): {}; when {when}",
+            r.outcome,
+            r.path.replace('\n', "; ")
+        );
+    }
+    for q in questions::prepare(t)? {
+        println!("\nQuestion `{}`: {}", q.def.name.v, q.def.ask);
+        let s = questions::region_sentences(&q, base, x, y, (xlo, xhi), (ylo, yhi), cells)?;
+        if s.is_empty() {
+            println!("  {} has no effect anywhere on the map", q.def.subject);
+        }
+        for line in s {
+            println!("  {line}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,406 @@
+//! Answers to a model's questions: does a counterfactual raise or lower an event's probability?
+//!
+//! A question (`[questions.*]` in a model file, [`QuestionDef`]) names a *treatment* and a
+//! *control* — the game with moves forced or removed at named nodes — and an event tag. At a
+//! parameter point θ both games are solved by backward induction and the probability of the
+//! event compared: lower under the treatment is the question's `lower` word ("deters"), higher
+//! is its `higher` word ("provokes"), equal is no effect. The same mechanism answers "does
+//! hedging deter?", "does a commitment restrain?", "does an audience cost deter?".
+//!
+//! Explanations come from [`crate::regions`]: the condition behind every node's move in each
+//! game. [`region_sentences`] samples a map over two parameters, groups the points by their
+//! *signature* (every node's move in both games), and states each group where the answer is yes
+//! as the conjunction of its nodes' conditions — exact inequalities, with their values at the
+//! base point. [`question_thresholds`] finds where the answer changes along one parameter,
+//! exactly, from the equilibrium thresholds of the two games.
+
+use crate::game::profile::event_probabilities;
+use crate::model::ast::{Counterfactual, QuestionDef};
+use crate::model::{build, GameTemplate};
+use crate::output::words::{move_phrase, num};
+use crate::regions::{self, RegionError};
+use crate::solve::backward;
+use crate::thresholds::{thresholds, ThresholdError, ThresholdOptions};
+
+/// The answer at one point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// The treatment lowers the event's probability.
+    Lower,
+    /// The treatment raises it.
+    Higher,
+    /// No difference.
+    None,
+}
+
+/// Why a question cannot be answered.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum QuestionError {
+    /// A counterfactual game could not be built.
+    #[error("question `{question}`: the {which} game cannot be built: {message}")]
+    Build {
+        /// The question.
+        question: String,
+        /// `treatment` or `control`.
+        which: &'static str,
+        /// The first error.
+        message: String,
+    },
+    /// The event tag is on no outcome.
+    #[error("question `{question}`: no outcome has the event `{event}`")]
+    UnknownEvent {
+        /// The question.
+        question: String,
+        /// The tag.
+        event: String,
+    },
+    /// A parameter to vary does not exist.
+    #[error("question `{question}`: {message}")]
+    UnknownParam {
+        /// The question.
+        question: String,
+        /// The message with a suggestion.
+        message: String,
+    },
+    /// Solving failed.
+    #[error(transparent)]
+    Region(#[from] RegionError),
+    /// Thresholds failed.
+    #[error(transparent)]
+    Threshold(#[from] ThresholdError),
+}
+
+/// A question with its two games built.
+#[derive(Clone, Debug)]
+pub struct PreparedQuestion {
+    /// The question as written.
+    pub def: QuestionDef,
+    /// The treatment game.
+    pub treatment: GameTemplate,
+    /// The control game.
+    pub control: GameTemplate,
+    /// Ids of the parameters to map the answer over (`vary`).
+    pub vary: Vec<usize>,
+    /// "if Protege hedges": the treatment in words.
+    pub treatment_label: String,
+    /// "if Protege aligns": the control in words.
+    pub control_label: String,
+}
+
+/// The answer to a question at one point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// Lower, higher or no effect.
+    pub effect: Effect,
+    /// Probability of the event in the treatment game's equilibrium.
+    pub p_treatment: f64,
+    /// Probability of the event in the control game's equilibrium.
+    pub p_control: f64,
+    /// Why: each game's moves and the conditions that decide them.
+    pub why: String,
+    /// Every node's move in the treatment and the control game.
+    pub signature: (Vec<u32>, Vec<u32>),
+}
+
+/// Builds every question's counterfactual games and checks its event and parameters.
+pub fn prepare(template: &GameTemplate) -> Result<Vec<PreparedQuestion>, QuestionError> {
+    let ast = &*template.ast;
+    let mut out = Vec::new();
+    for q in &ast.questions {
+        let name = q.name.v.clone();
+        if !ast
+            .outcomes
+            .iter()
+            .any(|o| o.events.iter().any(|e| e.v == q.event.v))
+        {
+            return Err(QuestionError::UnknownEvent {
+                question: name,
+                event: q.event.v.clone(),
+            });
+        }
+        let game = |cf: &Counterfactual, which| match build::build(ast, cf) {
+            (Some(t), _) => Ok(t),
+            (None, d) => Err(QuestionError::Build {
+                question: name.clone(),
+                which,
+                message: d
+                    .iter()
+                    .find(|d| d.is_error())
+                    .map_or("unknown error".into(), |d| d.message.clone()),
+            }),
+        };
+        let treatment = game(&q.treatment, "treatment")?;
+        let control = game(&q.control, "control")?;
+        let vary = q
+            .vary
+            .iter()
+            .map(|v| template.params.lookup(&v.v))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|message| QuestionError::UnknownParam {
+                question: name.clone(),
+                message,
+            })?;
+        out.push(PreparedQuestion {
+            treatment_label: label(template, &q.treatment),
+            control_label: label(template, &q.control),
+            def: q.clone(),
+            treatment,
+            control,
+            vary,
+        });
+    }
+    Ok(out)
+}
+
+/// A counterfactual in words: "if Protege hedges", "if `hedge` is removed at `protege`".
+fn label(t: &GameTemplate, cf: &Counterfactual) -> String {
+    let tree = &*t.tree;
+    let mut parts = Vec::new();
+    for (node, m) in &cf.force {
+        let child = tree
+            .node_names
+            .iter()
+            .position(|n| *n == node.v)
+            .and_then(|i| {
+                tree.nodes[i]
+                    .children()
+                    .find(|&c| tree.move_labels[c] == m.v)
+            });
+        parts.push(match child {
+            Some(c) => move_phrase(tree, c.into()),
+            None => format!("`{}` is played at `{}`", m.v, node.v),
+        });
+    }
+    for (node, ms) in &cf.remove {
+        let ms: Vec<&str> = ms.iter().map(|m| m.v.as_str()).collect();
+        parts.push(format!(
+            "`{}` is unavailable at `{}`",
+            ms.join("`, `"),
+            node.v
+        ));
+    }
+    if parts.is_empty() {
+        "in the game as written".into()
+    } else {
+        format!("if {}", parts.join(" and "))
+    }
+}
+
+impl PreparedQuestion {
+    /// The answer at `theta`.
+    pub fn answer(&self, theta: &[f64]) -> Result<Answer, QuestionError> {
+        answer(&self.def, &self.treatment, &self.control, theta)
+    }
+
+    /// The question's word for an effect: its `lower` or `higher` word, or "has no effect".
+    pub fn word(&self, e: Effect) -> &str {
+        match e {
+            Effect::Lower => &self.def.lower,
+            Effect::Higher => &self.def.higher,
+            Effect::None => "has no effect",
+        }
+    }
+}
+
+/// One game at `theta`: the event's probability, the choices, and an account in words.
+fn account(
+    t: &GameTemplate,
+    event: &str,
+    theta: &[f64],
+    prefer: &[usize],
+) -> Result<(f64, Vec<u32>, String), QuestionError> {
+    let (game, ws) = regions::solve_at(t, theta, regions::TIE_TOL)?;
+    let prof = backward::profile_of(&t.tree, &ws);
+    let p = t
+        .tree
+        .event_id(event)
+        .map_or(0.0, |e| event_probabilities(&game, &prof)[e.ix()]);
+    let mut on = Vec::new();
+    let mut off = Vec::new();
+    for nc in regions::conditions_of(t, &game, &ws) {
+        let first = t.tree.node(nc.node).first_child as usize;
+        let phrase = move_phrase(&t.tree, (first + nc.chosen).into());
+        let conds: Vec<String> = nc
+            .alternatives
+            .iter()
+            .map(|(_, c)| c.render(prefer, Some(theta)))
+            .collect();
+        let s = format!("{phrase} ({})", conds.join(" and "));
+        if nc.on_path {
+            on.push(s);
+        } else {
+            off.push(s);
+        }
+    }
+    let mut text = on.join(", ");
+    if !off.is_empty() {
+        text.push_str(&format!("; off the path, {}", off.join(", ")));
+    }
+    Ok((p, ws.choice.clone(), text))
+}
+
+fn effect_of(pt: f64, pc: f64) -> Effect {
+    if (pt - pc).abs() <= 1e-9 {
+        Effect::None
+    } else if pt < pc {
+        Effect::Lower
+    } else {
+        Effect::Higher
+    }
+}
+
+/// The answer to `question` at `theta`, given its treatment and control games.
+pub fn answer(
+    question: &QuestionDef,
+    treatment: &GameTemplate,
+    control: &GameTemplate,
+    theta: &[f64],
+) -> Result<Answer, QuestionError> {
+    let ev = &question.event.v;
+    let (pt, ct, wt) = account(treatment, ev, theta, &[])?;
+    let (pc, cc, wc) = account(control, ev, theta, &[])?;
+    let why = format!(
+        "{}, P({ev}) = {}: {wc}. {}, P({ev}) = {}: {wt}",
+        capital(&label(control, &question.control)),
+        num(pc),
+        capital(&label(treatment, &question.treatment)),
+        num(pt)
+    );
+    Ok(Answer {
+        effect: effect_of(pt, pc),
+        p_treatment: pt,
+        p_control: pc,
+        why,
+        signature: (ct, cc),
+    })
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Where the answer to a question changes along one parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionThreshold {
+    /// The parameter value.
+    pub value: f64,
+    /// True if located exactly (a linear payoff comparison).
+    pub exact: bool,
+    /// The answer just below.
+    pub left: Effect,
+    /// The answer just above.
+    pub right: Effect,
+    /// The equilibrium change that causes it, in words.
+    pub cause: String,
+}
+
+/// Every change of the question's answer along parameter `param` over `[lo, hi]`, the others
+/// at `base`. The answer can only change where one of the two games' equilibria changes, so
+/// the candidates are the [`thresholds`] of both games; the answer is evaluated between them.
+pub fn question_thresholds(
+    q: &PreparedQuestion,
+    base: &[f64],
+    param: usize,
+    lo: f64,
+    hi: f64,
+    opts: &ThresholdOptions,
+) -> Result<Vec<QuestionThreshold>, QuestionError> {
+    let mut cands = Vec::new();
+    for t in [&q.treatment, &q.control] {
+        for th in thresholds(t, base, param, lo, hi, opts)? {
+            cands.push((th.value, th.exact, th.describe(t, param)));
+        }
+    }
+    cands.sort_by(|a, b| a.0.total_cmp(&b.0));
+    cands.dedup_by(|b, a| (a.0 - b.0).abs() <= 1e-12);
+    let mut theta = base.to_vec();
+    let mut effect_at = |x: f64| -> Result<Effect, QuestionError> {
+        theta[param] = x;
+        Ok(q.answer(&theta)?.effect)
+    };
+    let mut out = Vec::new();
+    let mut prev_x = lo;
+    let mut prev = None;
+    for (k, (v, exact, cause)) in cands.iter().enumerate() {
+        let left = match prev {
+            Some(e) => e,
+            None => effect_at(0.5 * (prev_x + v))?,
+        };
+        let next = cands.get(k + 1).map_or(hi, |c| c.0);
+        let right = effect_at(0.5 * (v + next))?;
+        if left != right {
+            out.push(QuestionThreshold {
+                value: *v,
+                exact: *exact,
+                left,
+                right,
+                cause: cause.clone(),
+            });
+        }
+        prev = Some(right);
+        prev_x = *v;
+    }
+    Ok(out)
+}
+
+/// The answer at the centres of an `n × n` grid over `x ∈ xr`, `y ∈ yr` (others at `base`),
+/// indexed `[i][j]` for the `i`-th value of `x` and the `j`-th of `y` (the sampling of
+/// [`region_sentences`]).
+pub fn answer_map(
+    q: &PreparedQuestion,
+    base: &[f64],
+    (x, xr): (usize, (f64, f64)),
+    (y, yr): (usize, (f64, f64)),
+    n: usize,
+) -> Result<Vec<Vec<Effect>>, QuestionError> {
+    let n = n.max(1);
+    let mut theta = base.to_vec();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut row = Vec::with_capacity(n);
+        for j in 0..n {
+            theta[x] = sentences::centre(xr, i, n);
+            theta[y] = sentences::centre(yr, j, n);
+            row.push(q.answer(&theta)?.effect);
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+mod sentences;
+pub use sentences::{outcome_regions, region_sentences, OutcomeRegion};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_event_names_the_question() {
+        let text = include_str!("../models/hedging.toml")
+            .replace("event     = \"challenge\"", "event     = \"challange\"");
+        let t = crate::model::load("h.toml", text)
+            .template
+            .expect("the event is only read by questions");
+        let err = prepare(&t).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "question `hedging_deters`: no outcome has the event `challange`"
+        );
+    }
+
+    #[test]
+    fn labels_describe_the_counterfactuals() {
+        let t = crate::model::load("h.toml", include_str!("../models/hedging.toml"))
+            .template
+            .expect("models/hedging.toml is valid");
+        let q = &prepare(&t).unwrap()[0];
+        assert_eq!(q.treatment_label, "if Protege hedges");
+        assert_eq!(q.control_label, "if Protege aligns");
+        assert_eq!(q.word(Effect::Lower), "deters");
+    }
+}
