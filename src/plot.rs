@@ -5,7 +5,7 @@
 //! as a `String`; callers write it (the CLI atomically). Thresholds are an input of
 //! [`line_svg`] — from a symbolic analysis, or from [`outcome_changes`] on the grid itself.
 
-use crate::sweep::{Answer, Row, Sweeper};
+use crate::sweep::{Effect, Row, Sweeper};
 use plotters::prelude::*;
 use std::collections::HashMap;
 
@@ -327,7 +327,7 @@ pub fn sweep_svg(
         2 => {
             // Colour by the first question's answer (if the model asks one) and the outcome.
             let q = sw.questions.first();
-            let mut class: HashMap<(Option<Answer>, &str), usize> = HashMap::new();
+            let mut class: HashMap<(Option<Effect>, &str), usize> = HashMap::new();
             let mut legend = Vec::new();
             let mut cells = Vec::with_capacity(rows.len());
             for r in rows {
@@ -345,7 +345,7 @@ pub fn sweep_svg(
                 cells.push(k);
             }
             let title = match q {
-                Some(q) => format!("{title}: {} (`{}`) and outcome", q.ask, q.name),
+                Some(q) => format!("{title}: {} (`{}`) and outcome", q.def.ask, q.def.name.v),
                 None => title,
             };
             let sorted = |v: &[f64]| v.windows(2).all(|w| w[0] < w[1]);

@@ -239,13 +239,17 @@ fn account(
     Ok((p, ws.choice.clone(), text))
 }
 
-fn effect_of(pt: f64, pc: f64) -> Effect {
-    if (pt - pc).abs() <= 1e-9 {
-        Effect::None
-    } else if pt < pc {
-        Effect::Lower
-    } else {
-        Effect::Higher
+impl Effect {
+    /// The effect of the treatment, from the event's probability under treatment and control:
+    /// no effect when they differ by at most `tol`.
+    pub fn compare(treated: f64, control: f64, tol: f64) -> Effect {
+        if (treated - control).abs() <= tol {
+            Effect::None
+        } else if treated < control {
+            Effect::Lower
+        } else {
+            Effect::Higher
+        }
     }
 }
 
@@ -267,7 +271,7 @@ pub fn answer(
         num(pt)
     );
     Ok(Answer {
-        effect: effect_of(pt, pc),
+        effect: Effect::compare(pt, pc, 1e-9),
         p_treatment: pt,
         p_control: pc,
         why,

@@ -5,7 +5,7 @@ use deter::model::GameTemplate;
 use deter::output::words;
 use deter::solve::Profile;
 use deter::sweep::file::{self, manifest_path, partial_path};
-use deter::sweep::{Answer, Format, Grid, Hooks, Shard, Sweeper, VarySpec};
+use deter::sweep::{Effect, Format, Grid, Hooks, Shard, Sweeper, VarySpec};
 use std::path::Path;
 use std::process::Command;
 
@@ -93,7 +93,7 @@ fn hedging_sweeps_reproduce_the_regions_of_models_section_4() {
     for scenario in ["cold_war", "post_2001"] {
         let g = grid(&t, &["T=0:1:41", "c_D=0:3:61"]);
         let sw = Sweeper::new(&t, base(&t, scenario), g.clone(), None).unwrap();
-        assert_eq!(sw.questions[0].name, "hedging_deters");
+        assert_eq!(sw.questions[0].def.name.v, "hedging_deters");
         let rows = sw.rows(0..g.len()).unwrap();
         assert_eq!(rows.len(), 41 * 61);
         let mut theta = vec![0.0; t.params.len()];
@@ -116,9 +116,9 @@ fn hedging_sweeps_reproduce_the_regions_of_models_section_4() {
             }
             checked += 1;
             let what = t.describe_point(&theta);
-            assert_eq!(r.answers[0] == Answer::Lower, h.deters(), "deters {what}");
+            assert_eq!(r.answers[0] == Effect::Lower, h.deters(), "deters {what}");
             assert_eq!(
-                r.answers[0] == Answer::Higher,
+                r.answers[0] == Effect::Higher,
                 h.provokes(),
                 "provokes {what}"
             );

@@ -75,7 +75,7 @@ impl Manifest {
         }
         fnv(&mut h, sw.method.name().as_bytes());
         for q in &sw.questions {
-            fnv(&mut h, q.name.as_bytes());
+            fnv(&mut h, q.def.name.v.as_bytes());
             fnv(&mut h, &[0]);
         }
         fnv(&mut h, &sw.tol.to_bits().to_le_bytes());

@@ -50,7 +50,11 @@ pub fn columns(sw: &Sweeper<'_>) -> Vec<String> {
     c.push("path".into());
     c.extend(tree.players.iter().map(|p| format!("payoff:{p}")));
     c.extend(tree.events.iter().map(|e| format!("event:{e}")));
-    c.extend(sw.questions.iter().map(|q| format!("question:{}", q.name)));
+    c.extend(
+        sw.questions
+            .iter()
+            .map(|q| format!("question:{}", q.def.name.v)),
+    );
     for s in ["n_equilibria", "n_ties", "max_regret"] {
         c.push(s.into());
     }
@@ -209,7 +213,7 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
             }
             for (q, &a) in sw.questions.iter().zip(&w.answers) {
                 out.push(b',');
-                csv_field(q.word(a), out);
+                csv_field(answer_word(q, a), out);
             }
             let _ = write!(out, ",{},{},", w.n_eq, w.n_ties);
             push_num(w.regret, b"", out);
@@ -240,9 +244,9 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
             }
             for (q, &a) in sw.questions.iter().zip(&w.answers) {
                 out.push(b',');
-                json_str(&format!("question:{}", q.name), out);
+                json_str(&format!("question:{}", q.def.name.v), out);
                 out.push(b':');
-                json_str(q.word(a), out);
+                json_str(answer_word(q, a), out);
             }
             let _ = write!(
                 out,
@@ -252,6 +256,14 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
             push_num(w.regret, b"null", out);
             out.extend_from_slice(b"}\n");
         }
+    }
+}
+
+/// A question's answer as a sweep value: its `lower` or `higher` word, or `no effect`.
+fn answer_word(q: &crate::questions::PreparedQuestion, a: crate::questions::Effect) -> &str {
+    match a {
+        crate::questions::Effect::None => "no effect",
+        e => q.word(e),
     }
 }
 

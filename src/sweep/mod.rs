@@ -15,12 +15,11 @@
 pub mod file;
 pub mod format;
 pub mod grid;
-pub mod question;
 mod worker;
 
+pub use crate::questions::{Effect, PreparedQuestion};
 pub use format::Format;
 pub use grid::{Grid, Shard, Spacing, VarySpec};
-pub use question::{Answer, Question};
 
 use crate::model::GameTemplate;
 use crate::solve::{self, GameRef};
@@ -116,7 +115,7 @@ pub struct Row {
     /// Largest regret over players (the certificate; ≈ 0).
     pub max_regret: f64,
     /// The answer to each of [`Sweeper::questions`].
-    pub answers: Vec<Answer>,
+    pub answers: Vec<Effect>,
 }
 
 /// How points are solved.
@@ -155,7 +154,7 @@ pub struct Sweeper<'t> {
     /// Relative tolerance for ties.
     pub tol: f64,
     /// The model's questions answered at every point (all it declares, by default).
-    pub questions: Vec<Question>,
+    pub questions: Vec<PreparedQuestion>,
 }
 
 /// A callback receiving each batch's rows.
@@ -229,7 +228,8 @@ impl<'t> Sweeper<'t> {
             grid,
             method,
             tol: 1e-9,
-            questions: question::questions(template)?,
+            questions: crate::questions::prepare(template)
+                .map_err(|e| SweepError::Grid(e.to_string()))?,
         })
     }
 

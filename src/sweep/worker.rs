@@ -7,11 +7,11 @@
 //! when the game has no chance moves (they cannot change between points then).
 
 use super::format::{self, Format};
-use super::question::{Answer, Question};
 use super::{ChunkOut, Method, Row, SweepError, Sweeper};
 use crate::game::tree::NodeKind;
 use crate::game::Game;
 use crate::output::words;
+use crate::questions::Effect;
 use crate::solve::backward::{self, Workspace};
 use crate::solve::{self, GameRef, Profile, SolveOptions, Solver};
 use std::ops::Range;
@@ -44,7 +44,7 @@ pub(crate) struct Worker<'s, 't> {
     pub(crate) regret: f64,
     /// Each question's treatment and control games.
     qgames: Vec<[QGame; 2]>,
-    pub(crate) answers: Vec<Answer>,
+    pub(crate) answers: Vec<Effect>,
 }
 
 /// A question's counterfactual game, with its own buffers.
@@ -104,12 +104,12 @@ impl<'s, 't> Worker<'s, 't> {
                 .iter()
                 .map(|q| {
                     [
-                        QGame::new(&q.treatment, &q.event),
-                        QGame::new(&q.control, &q.event),
+                        QGame::new(&q.treatment, &q.def.event.v),
+                        QGame::new(&q.control, &q.def.event.v),
                     ]
                 })
                 .collect(),
-            answers: vec![Answer::Neither; sw.questions.len()],
+            answers: vec![Effect::None; sw.questions.len()],
         }
     }
 
@@ -212,23 +212,23 @@ impl<'s, 't> Worker<'s, 't> {
                 let qg = &mut self.qgames[k][j];
                 if let Err(e) = t.instantiate_into(&self.theta, &mut qg.game, &mut self.stack) {
                     let d = t.diagnose(&e, &self.theta);
-                    return Err(
-                        self.point_error(index, format!("question `{}`: {}", q.name, d.message))
-                    );
+                    return Err(self.point_error(
+                        index,
+                        format!("question `{}`: {}", q.def.name.v, d.message),
+                    ));
                 }
                 p[j] = match solver {
                     None => qg.event_prob_backward(sw.tol),
                     Some(s) => match qg.event_prob_registry(s, sw.tol) {
                         Ok(x) => x,
                         Err(e) => {
-                            return Err(
-                                self.point_error(index, format!("question `{}`: {e}", q.name))
-                            )
+                            return Err(self
+                                .point_error(index, format!("question `{}`: {e}", q.def.name.v)))
                         }
                     },
                 };
             }
-            self.answers[k] = Question::answer(p[0], p[1], sw.tol);
+            self.answers[k] = Effect::compare(p[0], p[1], sw.tol);
         }
         Ok(())
     }
