@@ -8,5 +8,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod format;
 pub mod game;
 pub mod solve;
