@@ -7,6 +7,7 @@
 pub mod game;
 pub mod ids;
 pub mod profile;
+pub mod reduce;
 pub mod strategic;
 pub mod tree;
 
