@@ -7,6 +7,10 @@
 //! so the certificate never trusts the solver that produced the profile.
 
 pub mod backward;
+pub mod correlated;
+pub mod enumpure;
+pub mod matrixlp;
+mod strategic_input;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
 
@@ -37,6 +41,9 @@ pub enum Profile {
     Behavior(Vec<f64>),
     /// Mixed strategies of a strategic game, `mixed[player][strategy]`.
     Mixed(Vec<Vec<f64>>),
+    /// A correlated distribution over the pure profiles of a strategic game, numbered as in its
+    /// payoff table (first player fastest); see [`correlated`].
+    Correlated(Vec<f64>),
 }
 
 /// A node where the mover was indifferent between several best moves.
@@ -216,7 +223,13 @@ pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveEr
                 eq.events = Vec::new();
                 eq.regret = g.regrets(m);
             }
-            (Profile::Mixed(_), GameRef::Tree(_))
+            (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                eq.payoffs = correlated::payoffs(g, d);
+                eq.events = Vec::new();
+                eq.regret = correlated::regrets(g, d);
+            }
+            (Profile::Correlated(_), GameRef::Tree(_))
+            | (Profile::Mixed(_), GameRef::Tree(_))
             | (Profile::Behavior(_), GameRef::Strategic(_)) => {
                 return Err(SolveError::Numerical(
                     "solver returned a profile of the wrong form".into(),
@@ -229,7 +242,12 @@ pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveEr
 
 /// All solvers, in the order `deter solve` tries them by default.
 pub fn registry() -> Vec<Box<dyn Solver>> {
-    vec![Box::new(backward::BackwardInduction)]
+    vec![
+        Box::new(backward::BackwardInduction),
+        Box::new(enumpure::EnumPure),
+        Box::new(matrixlp::MatrixLp),
+        Box::new(correlated::Correlated),
+    ]
 }
 
 /// The solver with this name.
