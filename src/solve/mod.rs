@@ -8,9 +8,11 @@
 
 pub mod backward;
 pub mod correlated;
+pub mod enummixed;
 pub mod enumpure;
 pub mod matrixlp;
 mod strategic_input;
+mod tableau;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
 
@@ -246,6 +248,7 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(backward::BackwardInduction),
         Box::new(enumpure::EnumPure),
         Box::new(matrixlp::MatrixLp),
+        Box::new(enummixed::EnumMixed),
         Box::new(correlated::Correlated),
     ]
 }
