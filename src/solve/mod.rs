@@ -10,6 +10,7 @@ pub mod backward;
 pub mod correlated;
 pub mod enummixed;
 pub mod enumpure;
+pub mod lemkehowson;
 pub mod matrixlp;
 mod strategic_input;
 mod tableau;
@@ -249,6 +250,7 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(enumpure::EnumPure),
         Box::new(matrixlp::MatrixLp),
         Box::new(enummixed::EnumMixed),
+        Box::new(lemkehowson::LemkeHowson),
         Box::new(correlated::Correlated),
     ]
 }
