@@ -2,3 +2,4 @@
 
 mod gambit_formats;
 mod gambit_games;
+mod gambit_strategic;
