@@ -8,9 +8,10 @@
 //! von Stengel 2010, "Enumeration of Nash equilibria for two-player games"). This is the
 //! method of Gambit's `enummixed`.
 //!
-//! Vertices are enumerated by a depth-first walk over all feasible bases of each polytope,
-//! pivoting on every minimum-ratio row of every entering column (so degenerate vertices, which
-//! have several bases, are reached through all of them) and undoing each pivot on the way back.
+//! Vertices are enumerated by a depth-first walk over the lexicographically feasible bases of
+//! each polytope — the vertices of its lexicographic perturbation, a simple polytope whose
+//! vertices map onto all vertices of the original — with one lexicographic pivot per entering
+//! column, undoing each pivot on the way back.
 //! Arithmetic is exact (fraction-free integer tableaus, see [`super::tableau`]): payoffs are
 //! read as rationals, so "zero probability" and "tight constraint" are decided exactly and
 //! degenerate games lose no equilibria. Trees go through their reduced strategic form.
@@ -65,6 +66,13 @@ impl Solver for EnumMixed {
     }
 }
 
+/// An equilibrium of a bimatrix game: the row player's and the column player's mixed strategy.
+pub type MixedPair = (Vec<f64>, Vec<f64>);
+
+/// A depth-first frame: moves `(row, column)` to try, the next one, and the pivot that undoes
+/// the move into this basis.
+type Frame = (Vec<(usize, usize)>, usize, Option<(usize, usize)>);
+
 /// A vertex of a best-response polytope: its label set and its point (unnormalised).
 struct Vertex {
     labels: Vec<u64>,
@@ -73,11 +81,7 @@ struct Vertex {
 
 /// All extreme equilibria `(x, y)` of the bimatrix game `(a, b)` (row player `a`), and whether
 /// the enumeration finished within `limit` bases per polytope.
-pub fn extreme_equilibria(
-    a: &[Vec<f64>],
-    b: &[Vec<f64>],
-    limit: usize,
-) -> (Vec<(Vec<f64>, Vec<f64>)>, bool) {
+pub fn extreme_equilibria(a: &[Vec<f64>], b: &[Vec<f64>], limit: usize) -> (Vec<MixedPair>, bool) {
     let m = a.len();
     let n = a.first().map_or(0, Vec::len);
     if m == 0 || n == 0 {
@@ -175,18 +179,22 @@ fn vertices(mut t: IntTableau, k: usize, limit: usize) -> (Vec<Vertex>, bool) {
         by.insert(labels.clone(), out.len());
         out.push(Vertex { labels, point });
     };
+    // The initial basis columns: the lexicographic ratio test on them is the simplex method on
+    // the perturbed polytope (right-hand side 1 + (ε, ε², …)), which is simple; its vertices
+    // are the lexicographically feasible bases, and every vertex of the original polytope is
+    // the limit of at least one of them. Walking only those bases, one pivot per entering
+    // column, visits every vertex while skipping most of the bases of degenerate vertices.
+    let lex: Vec<usize> = t.basis().to_vec();
     let moves = |t: &IntTableau| -> Vec<(usize, usize)> {
         let basic = label_set(k, t.basis().iter().copied());
         (0..k)
             .filter(|&c| basic[c / 64] & (1 << (c % 64)) == 0)
-            .flat_map(|c| t.min_ratio_rows(c).into_iter().map(move |r| (r, c)))
+            .filter_map(|c| t.lex_min_ratio_row(c, &lex).map(|r| (r, c)))
             .collect()
     };
     seen.insert(label_set(k, t.basis().iter().copied()));
     record(&t, &mut out, &mut by_labels);
-    // Frames: moves to try, next move, and the pivot that undoes the move into this basis.
-    let mut stack: Vec<(Vec<(usize, usize)>, usize, Option<(usize, usize)>)> =
-        vec![(moves(&t), 0, None)];
+    let mut stack: Vec<Frame> = vec![(moves(&t), 0, None)];
     while let Some(frame) = stack.last_mut() {
         if frame.1 < frame.0.len() {
             let (r, c) = frame.0[frame.1];
@@ -213,7 +221,7 @@ fn vertices(mut t: IntTableau, k: usize, limit: usize) -> (Vec<Vertex>, bool) {
 mod tests {
     use super::*;
 
-    fn sorted(mut v: Vec<(Vec<f64>, Vec<f64>)>) -> Vec<(Vec<f64>, Vec<f64>)> {
+    fn sorted(mut v: Vec<MixedPair>) -> Vec<MixedPair> {
         v.sort_by(|p, q| p.partial_cmp(q).unwrap_or(std::cmp::Ordering::Equal));
         v
     }
