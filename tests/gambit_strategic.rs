@@ -154,12 +154,23 @@ fn nfg_games_agree_with_gambit() {
             checked[0] += 1;
         }
         if let Some(e) = entry(&r, &name, "enummixed") {
+            let theirs = gambit_profiles(e, &g, &name);
             let sol = solve_certified(&solve::enummixed::EnumMixed, gr, &name);
-            assert_same_set(
-                &mixed_of(&sol),
-                &gambit_profiles(e, &g, &name),
-                &format!("{name} enummixed"),
-            );
+            assert_same_set(&mixed_of(&sol), &theirs, &format!("{name} enummixed"));
+            // The floating-point variant is certified relative to the payoff scale (the
+            // von Stengel 6x6 game has payoffs up to 1.4e6).
+            let mut sol = solve::enummixed::EnumMixedFloat
+                .solve(gr, &SolveOptions::default())
+                .unwrap();
+            certify(gr, &mut sol).unwrap();
+            for e in &sol.equilibria {
+                assert!(
+                    e.max_regret() <= 1e-9 * g.payoff_scale(),
+                    "{name}: {:?}",
+                    e.regret
+                );
+            }
+            assert_same_set(&mixed_of(&sol), &theirs, &format!("{name} enummixed-float"));
             checked[1] += 1;
         }
         if let Some(e) = entry(&r, &name, "lp") {

@@ -17,11 +17,10 @@
 //! degenerate games lose no equilibria. Trees go through their reduced strategic form.
 
 use super::strategic_input::{bimatrix, need_two_players, Input};
-use super::tableau::{positive_integer_matrix, IntTableau, Tableau};
+use super::tableau::{positive_integer_matrix, FloatTableau, IntTableau, Tableau};
 use super::*;
 use num_bigint::BigInt;
-use num_rational::BigRational;
-use num_traits::{ToPrimitive, Zero};
+use num_traits::{One, Zero};
 use std::collections::{HashMap, HashSet};
 
 /// Default limit on the number of feasible bases visited per polytope.
@@ -46,24 +45,60 @@ impl Solver for EnumMixed {
         let (a, b) = bimatrix(input.game());
         let limit = opts.max_pivots.unwrap_or(DEFAULT_MAX_BASES);
         let (eqs, complete) = extreme_equilibria(&a, &b, limit);
-        let cap = match opts.ties {
-            TieMode::All { cap } => cap,
-            TieMode::Report => usize::MAX,
-        };
-        let truncated = eqs.len() > cap;
-        let eqs: Vec<Equilibrium> = eqs
-            .into_iter()
-            .take(cap)
-            .map(|(x, y)| Equilibrium::new(input.profile(vec![x, y])))
-            .collect();
-        let mut sol = Solution::new(self.name(), eqs);
-        if !complete {
-            sol.status = Status::PivotLimit;
-        } else if truncated {
-            sol.status = Status::Truncated;
-        }
-        Ok(sol)
+        Ok(finish(self.name(), &input, eqs, complete, opts))
     }
+}
+
+/// The floating-point variant of [`EnumMixed`], for large games in general position.
+pub struct EnumMixedFloat;
+
+impl Solver for EnumMixedFloat {
+    fn name(&self) -> &'static str {
+        "enummixed-float"
+    }
+    fn describe(&self) -> &'static str {
+        "all extreme Nash equilibria of a two-player game (floating-point vertex enumeration; fast, for games in general position)"
+    }
+    fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
+        need_two_players("enummixed-float", game, "enumpure")
+    }
+    fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        self.supports(game)?;
+        let input = Input::new(game)?;
+        let (a, b) = bimatrix(input.game());
+        let limit = opts.max_pivots.unwrap_or(DEFAULT_MAX_BASES);
+        // Payoffs are mapped onto [1, 2], so the tolerance is relative to the payoff range.
+        let tol = opts.tol.max(1e-12);
+        let (eqs, complete) = extreme_equilibria_float(&a, &b, tol, limit);
+        Ok(finish(self.name(), &input, eqs, complete, opts))
+    }
+}
+
+/// Wraps the pairs found into a solution (cap, status).
+fn finish(
+    name: &'static str,
+    input: &Input<'_>,
+    eqs: Vec<MixedPair>,
+    complete: bool,
+    opts: &SolveOptions,
+) -> Solution {
+    let cap = match opts.ties {
+        TieMode::All { cap } => cap,
+        TieMode::Report => usize::MAX,
+    };
+    let truncated = eqs.len() > cap;
+    let eqs: Vec<Equilibrium> = eqs
+        .into_iter()
+        .take(cap)
+        .map(|(x, y)| Equilibrium::new(input.profile(vec![x, y])))
+        .collect();
+    let mut sol = Solution::new(name, eqs);
+    if !complete {
+        sol.status = Status::PivotLimit;
+    } else if truncated {
+        sol.status = Status::Truncated;
+    }
+    sol
 }
 
 /// An equilibrium of a bimatrix game: the row player's and the column player's mixed strategy.
@@ -76,54 +111,109 @@ type Frame = (Vec<(usize, usize)>, usize, Option<(usize, usize)>);
 /// A vertex of a best-response polytope: its label set and its point (unnormalised).
 struct Vertex {
     labels: Vec<u64>,
-    point: Vec<BigRational>,
+    point: Vec<f64>,
 }
 
-/// All extreme equilibria `(x, y)` of the bimatrix game `(a, b)` (row player `a`), and whether
-/// the enumeration finished within `limit` bases per polytope.
+/// All extreme equilibria `(x, y)` of the bimatrix game `(a, b)` (row player `a`), in exact
+/// arithmetic, and whether the enumeration finished within `limit` bases per polytope.
 pub fn extreme_equilibria(a: &[Vec<f64>], b: &[Vec<f64>], limit: usize) -> (Vec<MixedPair>, bool) {
     let m = a.len();
     let n = a.first().map_or(0, Vec::len);
     if m == 0 || n == 0 {
         return (Vec::new(), true);
     }
-    let ai = positive_integer_matrix(a);
-    let bi = positive_integer_matrix(b);
-    let k = m + n;
-    let one = BigInt::from(1);
-    let zero = BigInt::zero();
-    // P: rows j, B_ij x_i + s_j = 1; variable i is x_i, variable m + j is s_j.
-    let p_rows: Vec<Vec<BigInt>> = (0..n)
+    let (p, q) = polytope_rows(
+        &positive_integer_matrix(a),
+        &positive_integer_matrix(b),
+        BigInt::zero(),
+        BigInt::one(),
+    );
+    let (pv, p_done) = vertices(IntTableau::new(p, (m..m + n).collect()), m + n, limit);
+    let (qv, q_done) = vertices(IntTableau::new(q, (0..m).collect()), m + n, limit);
+    (pair_up(&pv, &qv, m, n), p_done && q_done)
+}
+
+/// The same enumeration in floating point: payoffs are mapped to `[1, 2]` and entries below
+/// `tol` count as zero (ties, tight constraints). Much faster; exact only for games in general
+/// position.
+pub fn extreme_equilibria_float(
+    a: &[Vec<f64>],
+    b: &[Vec<f64>],
+    tol: f64,
+    limit: usize,
+) -> (Vec<MixedPair>, bool) {
+    let m = a.len();
+    let n = a.first().map_or(0, Vec::len);
+    if m == 0 || n == 0 {
+        return (Vec::new(), true);
+    }
+    let (p, q) = polytope_rows(&unit_range(a), &unit_range(b), 0.0, 1.0);
+    let (pv, p_done) = vertices(
+        FloatTableau::new(p, (m..m + n).collect(), tol),
+        m + n,
+        limit,
+    );
+    let (qv, q_done) = vertices(FloatTableau::new(q, (0..m).collect(), tol), m + n, limit);
+    (pair_up(&pv, &qv, m, n), p_done && q_done)
+}
+
+/// A matrix mapped affinely onto `[1, 2]` (constant matrices to all 1).
+pub(crate) fn unit_range(x: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let lo = x.iter().flatten().cloned().fold(f64::INFINITY, f64::min);
+    let hi = x
+        .iter()
+        .flatten()
+        .cloned()
+        .fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    x.iter()
+        .map(|r| r.iter().map(|v| (v - lo) / span + 1.0).collect())
+        .collect()
+}
+
+/// Tableau rows of `P` (rows `j`: `Σ_i B_ij x_i + s_j = 1`; variable `i` is `x_i`, `m + j` is
+/// `s_j`) and `Q` (rows `i`: `r_i + Σ_j A_ij y_j = 1`; variable `i` is `r_i`, `m + j` is
+/// `y_j`), so that a variable's index is its label.
+pub(crate) fn polytope_rows<T: Clone>(
+    a: &[Vec<T>],
+    b: &[Vec<T>],
+    zero: T,
+    one: T,
+) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
+    let m = a.len();
+    let n = a.first().map_or(0, Vec::len);
+    let p = (0..n)
         .map(|j| {
-            let mut row: Vec<BigInt> = (0..m).map(|i| bi[i][j].clone()).collect();
+            let mut row: Vec<T> = (0..m).map(|i| b[i][j].clone()).collect();
             row.extend((0..n).map(|jj| if jj == j { one.clone() } else { zero.clone() }));
             row.push(one.clone());
             row
         })
         .collect();
-    // Q: rows i, r_i + A_ij y_j = 1; variable i is r_i, variable m + j is y_j.
-    let q_rows: Vec<Vec<BigInt>> = (0..m)
+    let q = (0..m)
         .map(|i| {
-            let mut row: Vec<BigInt> = (0..m)
+            let mut row: Vec<T> = (0..m)
                 .map(|ii| if ii == i { one.clone() } else { zero.clone() })
                 .collect();
-            row.extend(ai[i].iter().cloned());
+            row.extend(a[i].iter().cloned());
             row.push(one.clone());
             row
         })
         .collect();
-    let (pv, p_done) = vertices(IntTableau::new(p_rows, (m..k).collect()), k, limit);
-    let (qv, q_done) = vertices(IntTableau::new(q_rows, (0..m).collect()), k, limit);
+    (p, q)
+}
+
+/// Completely labelled pairs of non-zero vertices, normalised.
+fn pair_up(pv: &[Vertex], qv: &[Vertex], m: usize, n: usize) -> Vec<MixedPair> {
+    let k = m + n;
     let full = label_set(k, 0..k);
+    // x = 0 carries all labels 0..m; y = 0 all labels m..k.
+    let xs = label_set(k, 0..m);
+    let ys = label_set(k, m..k);
+    let has_all = |l: &[u64], s: &[u64]| l.iter().zip(s).all(|(a, b)| a & b == *b);
     let mut out = Vec::new();
-    for x in pv
-        .iter()
-        .filter(|v| v.point[..m].iter().any(|z| !z.is_zero()))
-    {
-        for y in qv
-            .iter()
-            .filter(|v| v.point[m..].iter().any(|z| !z.is_zero()))
-        {
+    for x in pv.iter().filter(|v| !has_all(&v.labels, &xs)) {
+        for y in qv.iter().filter(|v| !has_all(&v.labels, &ys)) {
             let complete = x
                 .labels
                 .iter()
@@ -135,7 +225,7 @@ pub fn extreme_equilibria(a: &[Vec<f64>], b: &[Vec<f64>], limit: usize) -> (Vec<
             }
         }
     }
-    (out, p_done && q_done)
+    out
 }
 
 fn label_set(k: usize, labels: impl Iterator<Item = usize>) -> Vec<u64> {
@@ -146,20 +236,18 @@ fn label_set(k: usize, labels: impl Iterator<Item = usize>) -> Vec<u64> {
     s
 }
 
-fn normalise(v: &[BigRational]) -> Vec<f64> {
-    let sum: BigRational = v.iter().sum();
-    v.iter()
-        .map(|z| (z / &sum).to_f64().unwrap_or(f64::NAN))
-        .collect()
+fn normalise(v: &[f64]) -> Vec<f64> {
+    let sum: f64 = v.iter().sum();
+    v.iter().map(|z| z / sum).collect()
 }
 
 /// Every vertex of the polytope of tableau `t` (over `k` variables), by a depth-first walk over
 /// its feasible bases; the flag is false if the walk stopped at `limit` bases.
-fn vertices(mut t: IntTableau, k: usize, limit: usize) -> (Vec<Vertex>, bool) {
+fn vertices<T: Tableau>(mut t: T, k: usize, limit: usize) -> (Vec<Vertex>, bool) {
     let mut seen: HashSet<Vec<u64>> = HashSet::new();
     let mut by_labels: HashMap<Vec<u64>, usize> = HashMap::new();
     let mut out: Vec<Vertex> = Vec::new();
-    let record = |t: &IntTableau, out: &mut Vec<Vertex>, by: &mut HashMap<Vec<u64>, usize>| {
+    let record = |t: &T, out: &mut Vec<Vertex>, by: &mut HashMap<Vec<u64>, usize>| {
         let positive: Vec<usize> = (0..t.rows())
             .filter(|&r| !t.rhs_zero(r))
             .map(|r| t.basis()[r])
@@ -171,10 +259,9 @@ fn vertices(mut t: IntTableau, k: usize, limit: usize) -> (Vec<Vertex>, bool) {
         if by.contains_key(&labels) {
             return;
         }
-        let mut point = vec![BigRational::zero(); k];
-        for r in 0..t.rows() {
-            let (num, den) = t.rhs_exact(r);
-            point[t.basis()[r]] = BigRational::new(num, den);
+        let mut point = vec![0.0; k];
+        for r in (0..t.rows()).filter(|&r| !t.rhs_zero(r)) {
+            point[t.basis()[r]] = t.rhs_value(r);
         }
         by.insert(labels.clone(), out.len());
         out.push(Vertex { labels, point });
@@ -185,7 +272,7 @@ fn vertices(mut t: IntTableau, k: usize, limit: usize) -> (Vec<Vertex>, bool) {
     // the limit of at least one of them. Walking only those bases, one pivot per entering
     // column, visits every vertex while skipping most of the bases of degenerate vertices.
     let lex: Vec<usize> = t.basis().to_vec();
-    let moves = |t: &IntTableau| -> Vec<(usize, usize)> {
+    let moves = |t: &T| -> Vec<(usize, usize)> {
         let basic = label_set(k, t.basis().iter().copied());
         (0..k)
             .filter(|&c| basic[c / 64] & (1 << (c % 64)) == 0)

@@ -12,6 +12,7 @@
 //! (≤ 1e-9), it is followed again in exact integer arithmetic. Trees go through their reduced
 //! strategic form.
 
+use super::enummixed::{polytope_rows, unit_range};
 use super::strategic_input::{bimatrix, need_two_players, Input};
 use super::tableau::{positive_integer_matrix, FloatTableau, IntTableau, Tableau};
 use super::*;
@@ -63,32 +64,6 @@ impl Solver for LemkeHowson {
     }
 }
 
-/// The two tableaus: `P` (rows = columns of the game) and `Q` (rows = rows of the game), over
-/// variables `0..m+n` numbered by label.
-fn rows_pq<T: Clone>(a: &[Vec<T>], b: &[Vec<T>], zero: T, one: T) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
-    let m = a.len();
-    let n = a.first().map_or(0, Vec::len);
-    let p = (0..n)
-        .map(|j| {
-            let mut row: Vec<T> = (0..m).map(|i| b[i][j].clone()).collect();
-            row.extend((0..n).map(|jj| if jj == j { one.clone() } else { zero.clone() }));
-            row.push(one.clone());
-            row
-        })
-        .collect();
-    let q = (0..m)
-        .map(|i| {
-            let mut row: Vec<T> = (0..m)
-                .map(|ii| if ii == i { one.clone() } else { zero.clone() })
-                .collect();
-            row.extend(a[i].iter().cloned());
-            row.push(one.clone());
-            row
-        })
-        .collect();
-    (p, q)
-}
-
 /// Follows the path in floating point (payoffs shifted to `[1, 2]`).
 pub fn float_path(
     a: &[Vec<f64>],
@@ -98,19 +73,7 @@ pub fn float_path(
 ) -> Option<(Vec<f64>, Vec<f64>)> {
     let m = a.len();
     let n = a.first().map_or(0, Vec::len);
-    let norm = |x: &[Vec<f64>]| -> Vec<Vec<f64>> {
-        let lo = x.iter().flatten().cloned().fold(f64::INFINITY, f64::min);
-        let hi = x
-            .iter()
-            .flatten()
-            .cloned()
-            .fold(f64::NEG_INFINITY, f64::max);
-        let span = if hi > lo { hi - lo } else { 1.0 };
-        x.iter()
-            .map(|r| r.iter().map(|v| (v - lo) / span + 1.0).collect())
-            .collect()
-    };
-    let (p, q) = rows_pq(&norm(a), &norm(b), 0.0, 1.0);
+    let (p, q) = polytope_rows(&unit_range(a), &unit_range(b), 0.0, 1.0);
     let eps = 1e-11;
     let tp = FloatTableau::new(p, (m..m + n).collect(), eps);
     let tq = FloatTableau::new(q, (0..m).collect(), eps);
@@ -127,7 +90,7 @@ pub fn exact_path(
     let m = a.len();
     let n = a.first().map_or(0, Vec::len);
     let (ai, bi) = (positive_integer_matrix(a), positive_integer_matrix(b));
-    let (p, q) = rows_pq(&ai, &bi, BigInt::from(0), BigInt::from(1));
+    let (p, q) = polytope_rows(&ai, &bi, BigInt::from(0), BigInt::from(1));
     let tp = IntTableau::new(p, (m..m + n).collect());
     let tq = IntTableau::new(q, (0..m).collect());
     follow(tp, tq, m, n, drop, limit)

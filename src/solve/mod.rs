@@ -250,6 +250,7 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(enumpure::EnumPure),
         Box::new(matrixlp::MatrixLp),
         Box::new(enummixed::EnumMixed),
+        Box::new(enummixed::EnumMixedFloat),
         Box::new(lemkehowson::LemkeHowson),
         Box::new(correlated::Correlated),
     ]

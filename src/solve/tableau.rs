@@ -109,23 +109,27 @@ impl Tableau for IntTableau {
     }
     fn pivot(&mut self, r: usize, c: usize) {
         let p = self.m[r][c].clone();
-        let pivot_row = self.m[r].clone();
-        for (i, row) in self.m.iter_mut().enumerate() {
-            if i == r {
-                continue;
+        let pivot_row = std::mem::take(&mut self.m[r]);
+        let mut tmp = BigInt::zero();
+        for row in self.m.iter_mut() {
+            if row.is_empty() {
+                continue; // the pivot row, taken out above
             }
             let f = row[c].clone();
-            if f.is_zero() {
-                // (p·M_i − 0) / D
-                for x in row.iter_mut() {
-                    *x = &*x * &p / &self.d;
+            for (x, y) in row.iter_mut().zip(&pivot_row) {
+                // x ← (p·x − f·y) / D, in place.
+                *x *= &p;
+                if !f.is_zero() && !y.is_zero() {
+                    tmp.clone_from(y);
+                    tmp *= &f;
+                    *x -= &tmp;
                 }
-            } else {
-                for (x, y) in row.iter_mut().zip(&pivot_row) {
-                    *x = (&*x * &p - &f * y) / &self.d;
+                if !self.d.is_one() {
+                    *x /= &self.d;
                 }
             }
         }
+        self.m[r] = pivot_row;
         self.d = p;
         self.basis[r] = c;
     }
