@@ -223,8 +223,31 @@ fn efg_games_agree_with_gambit_through_the_reduced_form() {
             continue;
         }
         let red = reduced_strategic_form(&game).unwrap_or_else(|e| panic!("{name}: {e}"));
-        // Gambit's reduced strategies must be ours, by name.
+        // Gambit's reduced strategies must be ours, by name (every key found, none extra).
         let theirs = gambit_profiles(pure_ref, &red.game, &name);
+        if let Some(eq) = pure_ref["equilibria"].get(0) {
+            let keys = eq["probs"].as_object().map_or(0, |o| o.len());
+            let ours: usize = red
+                .game
+                .strategies
+                .iter()
+                .filter(|s| !(s.len() == 1 && s[0].is_empty()))
+                .map(Vec::len)
+                .sum();
+            assert_eq!(
+                keys, ours,
+                "{name}: Gambit has {keys} strategies, we have {ours}"
+            );
+        }
+        if red.game.n_players() == 2 {
+            // Lemke–Howson through the reduced form yields a certified behaviour profile.
+            let lh = solve_certified(
+                &solve::lemkehowson::LemkeHowson,
+                GameRef::Tree(&game),
+                &name,
+            );
+            assert_eq!(lh.equilibria.len(), 1, "{name}: lemke-howson found nothing");
+        }
         let mine = solve_certified(&solve::enumpure::EnumPure, GameRef::Tree(&game), &name);
         let mine_b: Vec<Vec<f64>> = mine
             .equilibria
