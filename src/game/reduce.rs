@@ -346,4 +346,29 @@ t "" 6 "" { 3, 2 }
             assert!((x - y).abs() < 1e-12, "{u1:?} {u2:?}");
         }
     }
+
+    #[test]
+    fn too_large_forms_are_refused() {
+        // Chance picks one of 21 nodes, each a separate binary choice of one player:
+        // 2^21 > 10^6 reduced strategies.
+        use crate::game::{PlayerId, TreeBuilder};
+        use std::sync::Arc;
+        let mut b = TreeBuilder::new("wide", vec!["P".into()]);
+        let root = b.chance("root");
+        for k in 0..21 {
+            let d = b.decision(format!("d{k}"), PlayerId(0), None);
+            b.add_move(root, format!("c{k}"), None, d).unwrap();
+            for a in ["l", "r"] {
+                let t = b.terminal(format!("t{k}{a}"), vec![]);
+                b.add_move(d, a, None, t).unwrap();
+            }
+        }
+        let tree = b.finish(root).unwrap().tree;
+        let mut g = Game::zeroed(Arc::new(tree));
+        for c in g.tree.nodes[0].children() {
+            g.chance[c] = 1.0 / 21.0;
+        }
+        let e = reduced_strategic_form(&g).unwrap_err();
+        assert!(e.to_string().contains("more than 1000000"), "{e}");
+    }
 }

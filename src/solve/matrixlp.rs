@@ -120,5 +120,16 @@ mod tests {
         };
         let e = MatrixLp.supports(GameRef::Strategic(&pd)).unwrap_err();
         assert!(e.to_string().contains("constant-sum"), "{e}");
+        let three = StrategicGame {
+            title: String::new(),
+            players: vec!["1".into(), "2".into(), "3".into()],
+            strategies: vec![vec!["a".into()]; 3],
+            payoffs: vec![0.0; 3],
+        };
+        let e = MatrixLp.supports(GameRef::Strategic(&three)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "matrix-lp needs a two-player game; this game has 3 players; use the `correlated` solver"
+        );
     }
 }
