@@ -34,42 +34,28 @@ pub(crate) trait Tableau {
     /// Value of row `r`'s basic variable.
     fn rhs_value(&self, r: usize) -> f64;
 
-    /// Rows attaining the minimum ratio `rhs/M_rc` over rows with positive entry in column `c`.
-    fn min_ratio_rows(&self, c: usize) -> Vec<usize> {
-        let mut best: Vec<usize> = Vec::new();
+    /// The lexicographic minimum-ratio row for entering column `c`, breaking ties by the
+    /// columns `lex` (the initial basis, whose columns form the basis inverse), or `None` if no
+    /// entry is positive (unbounded ray). One pass, no allocation.
+    fn lex_min_ratio_row(&self, c: usize, lex: &[usize]) -> Option<usize> {
+        let mut best: Option<usize> = None;
         for r in (0..self.rows()).filter(|&r| self.positive(r, c)) {
-            match best.first().map(|&b| self.cmp_ratio(r, b, c, None)) {
-                None | Some(Ordering::Equal) => best.push(r),
-                Some(Ordering::Less) => {
-                    best.clear();
-                    best.push(r);
+            let Some(b) = best else {
+                best = Some(r);
+                continue;
+            };
+            let mut ord = self.cmp_ratio(r, b, c, None);
+            for &col in lex {
+                if ord != Ordering::Equal {
+                    break;
                 }
-                Some(Ordering::Greater) => {}
+                ord = self.cmp_ratio(r, b, c, Some(col));
+            }
+            if ord == Ordering::Less {
+                best = Some(r);
             }
         }
         best
-    }
-
-    /// The lexicographic minimum-ratio row for entering column `c`, breaking ties by the
-    /// columns `lex` (the initial basis, whose columns form the basis inverse), or `None` if no
-    /// entry is positive (unbounded ray).
-    fn lex_min_ratio_row(&self, c: usize, lex: &[usize]) -> Option<usize> {
-        let mut cand = self.min_ratio_rows(c);
-        for &col in lex {
-            if cand.len() <= 1 {
-                break;
-            }
-            let mut best = vec![cand[0]];
-            for &r in &cand[1..] {
-                match self.cmp_ratio(r, best[0], c, Some(col)) {
-                    Ordering::Less => best = vec![r],
-                    Ordering::Equal => best.push(r),
-                    Ordering::Greater => {}
-                }
-            }
-            cand = best;
-        }
-        cand.first().copied()
     }
 }
 
@@ -185,12 +171,12 @@ impl Tableau for FloatTableau {
     }
     fn pivot(&mut self, r: usize, c: usize) {
         let p = self.m[r][c];
-        self.m[r].iter_mut().for_each(|x| *x /= p);
-        self.m[r][c] = 1.0;
-        let pivot_row = self.m[r].clone();
-        for (i, row) in self.m.iter_mut().enumerate() {
-            if i == r {
-                continue;
+        let mut pivot_row = std::mem::take(&mut self.m[r]);
+        pivot_row.iter_mut().for_each(|x| *x /= p);
+        pivot_row[c] = 1.0;
+        for row in self.m.iter_mut() {
+            if row.is_empty() {
+                continue; // the pivot row, taken out above
             }
             let f = row[c];
             if f != 0.0 {
@@ -200,6 +186,7 @@ impl Tableau for FloatTableau {
                 row[c] = 0.0;
             }
         }
+        self.m[r] = pivot_row;
         self.basis[r] = c;
     }
     fn positive(&self, r: usize, c: usize) -> bool {
@@ -310,8 +297,8 @@ mod tests {
         let fm = vec![vec![1., 2., 1., 0., 4.], vec![3., 1., 0., 1., 6.]];
         let mut it = IntTableau::new(im, vec![2, 3]);
         let mut ft = FloatTableau::new(fm, vec![2, 3], 1e-12);
-        assert_eq!(it.min_ratio_rows(0), vec![1]);
-        assert_eq!(ft.min_ratio_rows(0), vec![1]);
+        assert_eq!(it.lex_min_ratio_row(0, &[2, 3]), Some(1));
+        assert_eq!(ft.lex_min_ratio_row(0, &[2, 3]), Some(1));
         it.pivot(1, 0);
         ft.pivot(1, 0);
         for r in 0..2 {
