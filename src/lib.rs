@@ -32,6 +32,7 @@
 
 pub mod diag;
 pub mod expr;
+pub mod format;
 pub mod game;
 pub mod model;
 pub mod output;

@@ -2,6 +2,9 @@
 
 mod cli;
 mod diagnostics;
+mod gambit_formats;
+mod gambit_games;
+mod gambit_strategic;
 mod known_values;
 mod properties;
 mod seqform;

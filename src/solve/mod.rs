@@ -7,10 +7,17 @@
 //! so the certificate never trusts the solver that produced the profile.
 
 pub mod backward;
+pub mod correlated;
+pub mod enummixed;
+pub mod enumpure;
 pub mod lemke;
+pub mod lemkehowson;
 pub mod linalg;
+pub mod matrixlp;
 pub mod seqlp;
+mod strategic_input;
 pub mod subgame;
+mod tableau;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
 
@@ -41,6 +48,9 @@ pub enum Profile {
     Behavior(Vec<f64>),
     /// Mixed strategies of a strategic game, `mixed[player][strategy]`.
     Mixed(Vec<Vec<f64>>),
+    /// A correlated distribution over the pure profiles of a strategic game, numbered as in its
+    /// payoff table (first player fastest); see [`correlated`].
+    Correlated(Vec<f64>),
 }
 
 /// A node where the mover was indifferent between several best moves.
@@ -220,7 +230,13 @@ pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveEr
                 eq.events = Vec::new();
                 eq.regret = g.regrets(m);
             }
-            (Profile::Mixed(_), GameRef::Tree(_))
+            (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                eq.payoffs = correlated::payoffs(g, d);
+                eq.events = Vec::new();
+                eq.regret = correlated::regrets(g, d);
+            }
+            (Profile::Correlated(_), GameRef::Tree(_))
+            | (Profile::Mixed(_), GameRef::Tree(_))
             | (Profile::Behavior(_), GameRef::Strategic(_)) => {
                 return Err(SolveError::Numerical(
                     "solver returned a profile of the wrong form".into(),
@@ -238,6 +254,12 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(subgame::SubgameDecomposition),
         Box::new(seqlp::SequenceLp),
         Box::new(lemke::SequenceLcp),
+        Box::new(matrixlp::MatrixLp),
+        Box::new(enummixed::EnumMixed),
+        Box::new(lemkehowson::LemkeHowson),
+        Box::new(enumpure::EnumPure),
+        Box::new(enummixed::EnumMixedFloat),
+        Box::new(correlated::Correlated),
     ]
 }
 

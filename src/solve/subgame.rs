@@ -325,7 +325,7 @@ fn solve_one(
         .next()
         .and_then(|e| match e.profile {
             Profile::Behavior(b) => Some((b, Vec::new())),
-            Profile::Mixed(_) => None,
+            Profile::Mixed(_) | Profile::Correlated(_) => None,
         }))
 }
 

@@ -1,0 +1,495 @@
+//! Gambit `.efg` files: extensive-form games.
+//!
+//! The reader builds the tree with [`TreeBuilder`] from the nodes in prefix order, with an
+//! explicit stack (no recursion, so a chain a million moves deep reads fine). Gambit lets an
+//! outcome sit on any node and a play's payoff is the sum of the outcomes along its path; the
+//! reader pushes those sums down onto the leaves, since a [`Game`] holds payoffs at leaves only.
+//! Node names, move labels and information-set names are kept; a terminal node without a name
+//! takes its outcome's name. Leaves carry no event tags.
+//!
+//! [`write`] produces a valid `.efg` with one outcome per leaf, so reading it back gives an
+//! equal [`Game`].
+
+use super::lexer::{format_number, quote, Cursor, Tok};
+use super::FormatError;
+use crate::game::{Game, NodeKind, PlayerId, Tree, TreeBuilder};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Chance probabilities may miss 1 by this much (rationals written as rounded decimals).
+pub const PROB_SUM_TOL: f64 = 1e-6;
+
+/// An information set's description, as first given.
+#[derive(Clone, Debug, PartialEq)]
+struct SetDesc {
+    name: String,
+    actions: Vec<String>,
+    probs: Vec<f64>,
+}
+
+/// A node waiting for its children.
+struct Frame {
+    node: usize,
+    labels: Vec<String>,
+    probs: Vec<f64>,
+    next: usize,
+    /// Sum of outcomes on the path down to and including this node.
+    acc: Vec<f64>,
+}
+
+/// One parsed node.
+struct Parsed {
+    id: usize,
+    labels: Vec<String>,
+    probs: Vec<f64>,
+    own: Option<Vec<f64>>,
+}
+
+/// State of one read.
+struct Reader {
+    c: Cursor,
+    np: usize,
+    player_sets: HashMap<(usize, usize), SetDesc>,
+    chance_sets: HashMap<usize, SetDesc>,
+    outcomes: HashMap<usize, (String, Vec<f64>)>,
+    /// By builder node: probability of the chance move into it.
+    prob_of: Vec<f64>,
+    /// By builder node: payoffs at a terminal node.
+    payoff_of: Vec<Option<Vec<f64>>>,
+    /// By builder node: the Gambit name of a decision node's information set.
+    set_name_of: Vec<Option<String>>,
+}
+
+/// Reads a `.efg` file.
+pub fn read(src: &str) -> Result<Game, FormatError> {
+    let mut c = Cursor::new(src)?;
+    let magic = c.word("`EFG`")?;
+    if magic != "EFG" {
+        return Err(c.error_prev(format!("expected `EFG`, found `{magic}`")));
+    }
+    let version = c.number("the format version `2`")?;
+    if version != 2.0 {
+        return Err(c.error_prev(format!("unsupported .efg version {version}; expected 2")));
+    }
+    if let Some(Tok::Word(_)) = c.peek() {
+        c.word("`R` or `D`")?;
+    }
+    let title = c.string("the game title")?;
+    let players = c.string_list("player list")?;
+    let _comment = c.opt_string();
+    let np = players.len();
+    let mut r = Reader {
+        c,
+        np,
+        player_sets: HashMap::new(),
+        chance_sets: HashMap::new(),
+        outcomes: HashMap::new(),
+        prob_of: Vec::new(),
+        payoff_of: Vec::new(),
+        set_name_of: Vec::new(),
+    };
+    let mut b = TreeBuilder::new(title, players);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root = 0;
+    loop {
+        let node = r.node(&mut b)?;
+        let mut acc = stack
+            .last()
+            .map_or_else(|| vec![0.0; np], |f| f.acc.clone());
+        if let Some(o) = &node.own {
+            for (a, x) in acc.iter_mut().zip(o) {
+                *a += x;
+            }
+        }
+        match stack.last_mut() {
+            None => root = node.id,
+            Some(f) => {
+                b.add_move(f.node, f.labels[f.next].clone(), None, node.id)
+                    .map_err(|e| r.c.error_prev(e.to_string()))?;
+                if let Some(&p) = f.probs.get(f.next) {
+                    r.prob_of[node.id] = p;
+                }
+                f.next += 1;
+            }
+        }
+        if node.labels.is_empty() {
+            r.payoff_of[node.id] = Some(acc);
+        } else {
+            stack.push(Frame {
+                node: node.id,
+                labels: node.labels,
+                probs: node.probs,
+                next: 0,
+                acc,
+            });
+        }
+        while stack.last().is_some_and(|f| f.next == f.labels.len()) {
+            stack.pop();
+        }
+        if stack.is_empty() {
+            break;
+        }
+    }
+    if !r.c.at_end() {
+        return Err(r.c.error("unexpected text after the last node of the tree"));
+    }
+    r.finish(b, root)
+}
+
+impl Reader {
+    fn grow(&mut self, n: usize) {
+        while self.prob_of.len() < n {
+            self.prob_of.push(0.0);
+            self.payoff_of.push(None);
+            self.set_name_of.push(None);
+        }
+    }
+
+    /// Parses one node and adds it to the builder.
+    fn node(&mut self, b: &mut TreeBuilder) -> Result<Parsed, FormatError> {
+        let kind = self.c.word("a node (`p`, `c` or `t`)")?;
+        let mut name = self.c.string("the node name")?;
+        let (desc, player) = match kind.as_str() {
+            "t" => (None, None),
+            "c" => {
+                let num = self.c.index("a chance information-set number")?;
+                (Some(self.set_desc(true, num, 0)?), None)
+            }
+            "p" => {
+                let player = self.c.index("a player number")?;
+                if player == 0 || player > self.np {
+                    return Err(self.c.error_prev(format!(
+                        "player {player} does not exist (players are 1..{})",
+                        self.np
+                    )));
+                }
+                let num = self.c.index("an information-set number")?;
+                (
+                    Some(self.set_desc(false, num, player)?),
+                    Some((player, num)),
+                )
+            }
+            w => {
+                return Err(self
+                    .c
+                    .error_prev(format!("expected `p`, `c` or `t`, found `{w}`")))
+            }
+        };
+        let own = self.outcome()?;
+        let id = match (&desc, player) {
+            (None, _) => {
+                if name.is_empty() {
+                    name = own.as_ref().map(|o| o.0.clone()).unwrap_or_default();
+                }
+                b.terminal(name, Vec::new())
+            }
+            (Some(_), None) => b.chance(name),
+            (Some(_), Some((p, num))) => {
+                b.decision(name, PlayerId::from(p - 1), Some(format!("{p}:{num}")))
+            }
+        };
+        self.grow(id + 1);
+        let (labels, probs) = match desc {
+            Some(d) => {
+                if player.is_some() {
+                    self.set_name_of[id] = Some(d.name);
+                }
+                (d.actions, d.probs)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        Ok(Parsed {
+            id,
+            labels,
+            probs,
+            own: own.map(|o| o.1),
+        })
+    }
+
+    /// An information set's number has been read; reads or looks up its description.
+    fn set_desc(
+        &mut self,
+        chance: bool,
+        num: usize,
+        player: usize,
+    ) -> Result<SetDesc, FormatError> {
+        let given = match self.c.peek() {
+            Some(Tok::Str(_)) | Some(Tok::Open) => Some(self.read_desc(chance)?),
+            _ => None,
+        };
+        let known = if chance {
+            self.chance_sets.get(&num)
+        } else {
+            self.player_sets.get(&(player, num))
+        };
+        match (known, given) {
+            (Some(k), Some(g))
+                if k.actions != g.actions
+                    || k.probs != g.probs
+                    || (!g.name.is_empty() && g.name != k.name) =>
+            {
+                Err(self.c.error_prev(format!(
+                    "information set {num} is described differently before"
+                )))
+            }
+            (Some(k), _) => Ok(k.clone()),
+            (None, Some(g)) => {
+                if chance {
+                    self.chance_sets.insert(num, g.clone());
+                } else {
+                    self.player_sets.insert((player, num), g.clone());
+                }
+                Ok(g)
+            }
+            (None, None) => Err(self.c.error(format!(
+                "information set {num} appears without its actions for the first time"
+            ))),
+        }
+    }
+
+    /// `["name"] { "a" [prob] … }`.
+    fn read_desc(&mut self, chance: bool) -> Result<SetDesc, FormatError> {
+        let name = self.c.opt_string().unwrap_or_default();
+        self.c.open("`{` opening the action list")?;
+        let (mut actions, mut probs) = (Vec::new(), Vec::new());
+        while !self.c.eat_close() {
+            actions.push(self.c.string("an action name or `}`")?);
+            if chance {
+                let p = self.c.number("the action's probability")?;
+                if p < 0.0 {
+                    return Err(self.c.error_prev("negative chance probability"));
+                }
+                probs.push(p);
+                self.c.eat_comma();
+            }
+        }
+        if actions.is_empty() {
+            return Err(self
+                .c
+                .error_prev("an information set needs at least one action"));
+        }
+        let sum: f64 = probs.iter().sum();
+        if chance && (sum - 1.0).abs() > PROB_SUM_TOL {
+            return Err(self
+                .c
+                .error_prev(format!("chance probabilities sum to {sum}, not 1")));
+        }
+        Ok(SetDesc {
+            name,
+            actions,
+            probs,
+        })
+    }
+
+    /// Reads `OUTCOME ["name" { payoffs }]`; returns the name and payoffs of a non-zero
+    /// outcome.
+    fn outcome(&mut self) -> Result<Option<(String, Vec<f64>)>, FormatError> {
+        let num = self.c.index("an outcome number")?;
+        let mut given = None;
+        if matches!(self.c.peek(), Some(Tok::Str(_)) | Some(Tok::Open)) {
+            let name = self.c.opt_string().unwrap_or_default();
+            self.c.open("`{` opening the payoffs")?;
+            let mut pay = Vec::new();
+            while !self.c.eat_close() {
+                pay.push(self.c.number("a payoff or `}`")?);
+                self.c.eat_comma();
+            }
+            if pay.len() != self.np {
+                return Err(self.c.error_prev(format!(
+                    "outcome has {} payoffs for {} players",
+                    pay.len(),
+                    self.np
+                )));
+            }
+            given = Some((name, pay));
+        }
+        if num == 0 {
+            return Ok(None);
+        }
+        match (self.outcomes.get(&num), given) {
+            (Some(k), Some(g)) if *k != g => Err(self
+                .c
+                .error_prev(format!("outcome {num} is described differently before"))),
+            (Some(k), _) => Ok(Some(k.clone())),
+            (None, Some(g)) => {
+                self.outcomes.insert(num, g.clone());
+                Ok(Some(g))
+            }
+            (None, None) => Err(self.c.error(format!(
+                "outcome {num} appears without its payoffs for the first time"
+            ))),
+        }
+    }
+
+    /// Finishes the tree and lays out probabilities and payoffs by arena id.
+    fn finish(self, b: TreeBuilder, root: usize) -> Result<Game, FormatError> {
+        let built = b
+            .finish(root)
+            .map_err(|e| FormatError::new(1, 1, e.to_string()))?;
+        let mut tree = built.tree;
+        let np = self.np;
+        let mut chance = vec![0.0; tree.nodes.len()];
+        let mut payoffs = vec![0.0; tree.leaves.len() * np];
+        for (bix, id) in built.node_of.iter().enumerate() {
+            let Some(id) = id else { continue };
+            chance[id.ix()] = self.prob_of.get(bix).copied().unwrap_or(0.0);
+            match tree.nodes[id.ix()].kind {
+                NodeKind::Terminal { leaf } => {
+                    if let Some(Some(p)) = self.payoff_of.get(bix) {
+                        payoffs[leaf.ix() * np..(leaf.ix() + 1) * np].copy_from_slice(p);
+                    }
+                }
+                NodeKind::Decision { infoset, .. } => {
+                    if let Some(Some(n)) = self.set_name_of.get(bix) {
+                        tree.infoset_names[infoset.ix()] = n.clone();
+                    }
+                }
+                NodeKind::Chance => {}
+            }
+        }
+        Ok(Game {
+            tree: Arc::new(tree),
+            chance,
+            payoffs,
+        })
+    }
+}
+
+/// Writes a game as `.efg`.
+pub fn write(game: &Game) -> String {
+    let t: &Tree = &game.tree;
+    let mut s = format!("EFG 2 R {} {{", quote(&t.title));
+    for p in &t.players {
+        s.push(' ');
+        s.push_str(&quote(p));
+    }
+    s.push_str(" }\n\"\"\n\n");
+    // Infoset numbers per player: 1, 2, … in infoset-id order.
+    let mut count = vec![0usize; t.n_players()];
+    let set_num: Vec<usize> = t
+        .infosets
+        .iter()
+        .map(|set| {
+            count[set.player.ix()] += 1;
+            count[set.player.ix()]
+        })
+        .collect();
+    let mut described = vec![false; t.infosets.len()];
+    let mut chance_num = 0;
+    let np = t.n_players();
+    let mut stack = vec![0usize];
+    while let Some(i) = stack.pop() {
+        let n = t.nodes[i];
+        let labels = || {
+            n.children()
+                .map(|c| quote(&t.move_labels[c]))
+                .collect::<Vec<_>>()
+        };
+        match n.kind {
+            NodeKind::Terminal { leaf } => {
+                let pay: Vec<String> = game.payoffs[leaf.ix() * np..(leaf.ix() + 1) * np]
+                    .iter()
+                    .map(|&x| format_number(x))
+                    .collect();
+                let name = quote(&t.node_names[i]);
+                s.push_str(&format!(
+                    "t {name} {} {name} {{ {} }}\n",
+                    leaf.ix() + 1,
+                    pay.join(" ")
+                ));
+            }
+            NodeKind::Chance => {
+                chance_num += 1;
+                let acts: Vec<String> = n
+                    .children()
+                    .zip(labels())
+                    .map(|(c, l)| format!("{l} {}", format_number(game.chance[c])))
+                    .collect();
+                s.push_str(&format!(
+                    "c {} {chance_num} \"\" {{ {} }} 0\n",
+                    quote(&t.node_names[i]),
+                    acts.join(" ")
+                ));
+            }
+            NodeKind::Decision { player, infoset } => {
+                let k = infoset.ix();
+                let desc = if described[k] {
+                    String::new()
+                } else {
+                    described[k] = true;
+                    format!(
+                        " {} {{ {} }}",
+                        quote(&t.infoset_names[k]),
+                        labels().join(" ")
+                    )
+                };
+                s.push_str(&format!(
+                    "p {} {} {}{desc} 0\n",
+                    quote(&t.node_names[i]),
+                    player.ix() + 1,
+                    set_num[k]
+                ));
+            }
+        }
+        stack.extend(n.children().rev());
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = r#"EFG 2 R "t" { "A" "B" } ""
+c "root" 1 "" { "h" 1/3 "l" 2/3 } 1 "fee" { -1 0 }
+p "a" 1 1 "I" { "x" "y" } 0
+t "" 2 "end" { 2, 1 }
+p "b" 2 1 "J" { "u" "v" } 0
+t "" 3 "" { 0 0 }
+t "leaf" 4 "" { 1 1 }
+p "a2" 1 1 { "x" "y" } 0
+t "" 2
+t "" 0
+"#;
+
+    #[test]
+    fn outcomes_on_inner_nodes_are_summed_onto_leaves() {
+        let g = read(SRC).unwrap();
+        let t = &g.tree;
+        assert_eq!(t.leaves.len(), 5);
+        assert_eq!(t.infosets.len(), 2);
+        assert_eq!(t.infosets[0].n_members, 2);
+        assert_eq!(t.infoset_names[0], "I");
+        // The root's outcome (-1, 0) is added to every play: leaf "end" pays (2,1) + (-1,0).
+        let end = t
+            .leaves
+            .iter()
+            .position(|l| t.node_names[l.node.ix()] == "end");
+        assert_eq!(g.leaf_payoffs(end.unwrap().into()), &[1.0, 1.0]);
+        assert_eq!(g.chance[1], 1.0 / 3.0);
+        assert_eq!(read(&write(&g)).unwrap(), g);
+    }
+
+    #[test]
+    fn bad_probabilities_are_located() {
+        let bad = SRC.replace("2/3", "1/3");
+        let e = read(&bad).unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("sum"), "{e}");
+        let neg = SRC.replace("\"l\" 2/3", "\"l\" -2/3");
+        let e = read(&neg).unwrap_err();
+        assert_eq!((e.line, e.col), (2, 29), "{e}");
+    }
+
+    #[test]
+    fn structural_errors() {
+        // Player 3 does not exist.
+        assert!(read(&SRC.replace("p \"b\" 2", "p \"b\" 3")).is_err());
+        // A new information set without actions.
+        assert!(read(&SRC.replace("p \"a2\" 1 1 { \"x\" \"y\" }", "p \"a2\" 1 7")).is_err());
+        // Missing the last node.
+        let cut = SRC.trim_end().rsplit_once('\n').unwrap().0;
+        let e = read(cut).unwrap_err();
+        assert!(e.message.contains("end of input"), "{e}");
+    }
+}

@@ -1,0 +1,374 @@
+//! The reduced strategic form of an extensive game, for any number of players.
+//!
+//! A reduced pure strategy (a "plan") chooses an action only at the information sets its own
+//! earlier choices leave reachable; elsewhere it says nothing. Strategic-form solvers
+//! (pure enumeration, vertex enumeration, Lemke–Howson, correlated equilibrium) reach trees
+//! through this form, and [`ReducedForm::behavior_from_mixed`] maps their answers back to
+//! behaviour strategies.
+//!
+//! Strategy names follow Gambit: one character per information set of the player, in prefix
+//! (depth-first) order of the sets' first members — the 1-based action number, or `*` where the
+//! plan makes the set unreachable (`"11"`, `"2*"`). Strategies are listed with the first
+//! information set's choice changing slowest. [`ReducedForm::move_names`] gives the same plans
+//! spelled with move labels (`hedge/realign/*`).
+//!
+//! Every traversal is a loop with an explicit stack; the form is refused beyond
+//! [`MAX_PROFILES`] pure profiles instead of running out of memory or time.
+
+use super::ids::{InfosetId, PlayerId};
+use super::strategic::StrategicGame;
+use super::tree::{NodeKind, Tree};
+use super::Game;
+
+/// Largest number of pure-strategy profiles the reduced form may have.
+pub const MAX_PROFILES: usize = 1_000_000;
+
+/// Why the reduced strategic form was not built.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReduceError {
+    /// The form would be too large.
+    #[error("the reduced strategic form has more than {cap} pure-strategy profiles ({what}); use a sequence-form solver")]
+    TooLarge {
+        /// The limit.
+        cap: usize,
+        /// Which count went over.
+        what: String,
+    },
+}
+
+/// The reduced strategic form and the plans behind its strategies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReducedForm {
+    /// The strategic game (players and title as in the tree).
+    pub game: StrategicGame,
+    /// Each player's information sets, in prefix order of their first member.
+    pub infosets: Vec<Vec<InfosetId>>,
+    /// `plans[player][strategy][k]`: the action at `infosets[player][k]`, or `None` where the
+    /// plan makes that set unreachable.
+    pub plans: Vec<Vec<Vec<Option<usize>>>>,
+}
+
+/// Builds the reduced strategic form of `game`.
+pub fn reduced_strategic_form(game: &Game) -> Result<ReducedForm, ReduceError> {
+    let tree = &game.tree;
+    let np = tree.n_players();
+    let infosets = infosets_in_prefix_order(tree);
+    let mut pos_of = vec![0usize; tree.infosets.len()];
+    for sets in &infosets {
+        for (k, s) in sets.iter().enumerate() {
+            pos_of[s.ix()] = k;
+        }
+    }
+    let anc = own_ancestors(tree);
+    let mut plans = Vec::with_capacity(np);
+    let mut total = 1usize;
+    for (p, sets) in infosets.iter().enumerate().take(np) {
+        let pl = enumerate_plans(tree, p, sets, &pos_of, &anc)?;
+        total = total
+            .checked_mul(pl.len())
+            .filter(|&t| t <= MAX_PROFILES)
+            .ok_or_else(|| ReduceError::TooLarge {
+                cap: MAX_PROFILES,
+                what: "profiles".into(),
+            })?;
+        plans.push(pl);
+    }
+    let strategies: Vec<Vec<String>> = plans
+        .iter()
+        .map(|pl| pl.iter().map(|plan| gambit_name(plan)).collect())
+        .collect();
+    let mut sg = StrategicGame {
+        title: tree.title.clone(),
+        players: tree.players.clone(),
+        strategies,
+        payoffs: vec![0.0; total * np],
+    };
+    let shape = sg.shape();
+    let mut pure = vec![0usize; np];
+    let mut stack: Vec<(usize, f64)> = Vec::new();
+    for prof in 0..total {
+        let out = &mut sg.payoffs[prof * np..(prof + 1) * np];
+        stack.push((0, 1.0));
+        while let Some((i, pr)) = stack.pop() {
+            let node = tree.nodes[i];
+            match node.kind {
+                NodeKind::Terminal { leaf } => {
+                    for (o, x) in out.iter_mut().zip(game.leaf_payoffs(leaf)) {
+                        *o += pr * x;
+                    }
+                }
+                NodeKind::Chance => {
+                    for c in node.children() {
+                        let q = game.chance[c];
+                        if q != 0.0 {
+                            stack.push((c, pr * q));
+                        }
+                    }
+                }
+                NodeKind::Decision { player, infoset } => {
+                    let a = plans[player.ix()][pure[player.ix()]][pos_of[infoset.ix()]];
+                    // A reached set always has an action in the plan (see `enumerate_plans`);
+                    // the first action is a harmless fallback.
+                    stack.push((node.first_child as usize + a.unwrap_or(0), pr));
+                }
+            }
+        }
+        super::strategic::advance(&mut pure, &shape);
+    }
+    Ok(ReducedForm {
+        game: sg,
+        infosets,
+        plans,
+    })
+}
+
+/// Gambit's name for a plan: action numbers from 1, `*` where unreachable.
+fn gambit_name(plan: &[Option<usize>]) -> String {
+    plan.iter()
+        .map(|a| a.map_or("*".to_string(), |a| (a + 1).to_string()))
+        .collect()
+}
+
+/// Each player's information sets ordered by the prefix (depth-first) rank of their first
+/// member.
+fn infosets_in_prefix_order(tree: &Tree) -> Vec<Vec<InfosetId>> {
+    let mut rank = vec![usize::MAX; tree.infosets.len()];
+    let mut stack = vec![0usize];
+    let mut r = 0;
+    while let Some(i) = stack.pop() {
+        let n = tree.nodes[i];
+        if let NodeKind::Decision { infoset, .. } = n.kind {
+            if rank[infoset.ix()] == usize::MAX {
+                rank[infoset.ix()] = r;
+                r += 1;
+            }
+        }
+        stack.extend(n.children().rev());
+    }
+    let mut out = vec![Vec::new(); tree.n_players()];
+    let mut ids: Vec<usize> = (0..tree.infosets.len()).collect();
+    ids.sort_by_key(|&s| rank[s]);
+    for s in ids {
+        out[tree.infosets[s].player.ix()].push(InfosetId::from(s));
+    }
+    out
+}
+
+/// `anc[node * np + p]`: the nearest proper ancestor of `node` where player `p` moves, with the
+/// action taken towards `node` (node id + 1, action), or `(0, 0)` if there is none.
+fn own_ancestors(tree: &Tree) -> Vec<(u32, u32)> {
+    let np = tree.n_players();
+    let mut anc = vec![(0u32, 0u32); tree.nodes.len() * np];
+    for (i, n) in tree.nodes.iter().enumerate() {
+        for (a, c) in n.children().enumerate() {
+            for p in 0..np {
+                anc[c * np + p] = anc[i * np + p];
+            }
+            if let NodeKind::Decision { player, .. } = n.kind {
+                anc[c * np + player.ix()] = (i as u32 + 1, a as u32);
+            }
+        }
+    }
+    anc
+}
+
+/// True if some member of `set` is reachable given the player's choices in `plan` (choices not
+/// yet made count as consistent, which only matters without perfect recall).
+fn reachable(
+    tree: &Tree,
+    p: usize,
+    set: InfosetId,
+    plan: &[Option<usize>],
+    decided: usize,
+    pos_of: &[usize],
+    anc: &[(u32, u32)],
+) -> bool {
+    let np = tree.n_players();
+    tree.members(set).iter().any(|h| {
+        let mut cur = anc[h.ix() * np + p];
+        while cur.0 != 0 {
+            let a = cur.0 as usize - 1;
+            if let NodeKind::Decision { infoset, .. } = tree.nodes[a].kind {
+                let k = pos_of[infoset.ix()];
+                if k < decided && plan[k] != Some(cur.1 as usize) {
+                    return false;
+                }
+            }
+            cur = anc[a * np + p];
+        }
+        true
+    })
+}
+
+/// All reduced plans of player `p`, first set's choice slowest.
+fn enumerate_plans(
+    tree: &Tree,
+    p: usize,
+    sets: &[InfosetId],
+    pos_of: &[usize],
+    anc: &[(u32, u32)],
+) -> Result<Vec<Vec<Option<usize>>>, ReduceError> {
+    let k_max = sets.len();
+    let mut out = Vec::new();
+    let mut plan: Vec<Option<usize>> = vec![None; k_max];
+    let mut n_opt = vec![1usize; k_max];
+    let mut k = 0;
+    loop {
+        if k == k_max {
+            out.push(plan.clone());
+            if out.len() > MAX_PROFILES {
+                return Err(ReduceError::TooLarge {
+                    cap: MAX_PROFILES,
+                    what: format!("strategies of {}", tree.players[p]),
+                });
+            }
+            // Backtrack to the last set with an untried action.
+            loop {
+                if k == 0 {
+                    return Ok(out);
+                }
+                k -= 1;
+                if let Some(a) = plan[k] {
+                    if a + 1 < n_opt[k] {
+                        plan[k] = Some(a + 1);
+                        k += 1;
+                        break;
+                    }
+                }
+            }
+        } else {
+            let set = sets[k];
+            if reachable(tree, p, set, &plan, k, pos_of, anc) {
+                plan[k] = Some(0);
+                n_opt[k] = tree.infosets[set.ix()].n_actions as usize;
+            } else {
+                plan[k] = None;
+                n_opt[k] = 1;
+            }
+            k += 1;
+        }
+    }
+}
+
+impl ReducedForm {
+    /// A behaviour profile realization-equivalent to the mixed profile `mixed` (over this
+    /// form's strategies): at each information set, the probability of an action is the mass
+    /// of plans choosing it divided by the mass of plans reaching the set. Where the player's
+    /// own mixture never reaches a set, the first action is played (this cannot change any
+    /// payoff, and keeps pure strategies pure).
+    pub fn behavior_from_mixed(&self, tree: &Tree, mixed: &[Vec<f64>]) -> Vec<f64> {
+        let mut out = vec![0.0; tree.n_actions()];
+        for (p, sets) in self.infosets.iter().enumerate() {
+            for (k, set) in sets.iter().enumerate() {
+                let info = &tree.infosets[set.ix()];
+                let first = info.first_action as usize;
+                let n = info.n_actions as usize;
+                let mut den = 0.0;
+                for (s, plan) in self.plans[p].iter().enumerate() {
+                    if let Some(a) = plan[k] {
+                        let w = mixed[p].get(s).copied().unwrap_or(0.0);
+                        out[first + a] += w;
+                        den += w;
+                    }
+                }
+                if den > 0.0 {
+                    out[first..first + n].iter_mut().for_each(|x| *x /= den);
+                } else {
+                    out[first..first + n].iter_mut().for_each(|x| *x = 0.0);
+                    out[first] = 1.0;
+                }
+            }
+        }
+        out
+    }
+
+    /// A plan spelled with move labels joined by `/`, `*` at unreachable sets.
+    pub fn move_names(&self, tree: &Tree, player: PlayerId, strategy: usize) -> String {
+        let plan = &self.plans[player.ix()][strategy];
+        plan.iter()
+            .zip(&self.infosets[player.ix()])
+            .map(|(a, &set)| a.map_or("*".to_string(), |a| tree.action_label(set, a).to_string()))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::efg;
+
+    /// Myerson (1991), Figure 4.2, as distributed with Gambit.
+    const FIG4_2: &str = r#"EFG 2 R "Myerson 4.2" { "Player 1" "Player 2" } ""
+p "" 1 1 "" { "A1" "B1" } 0
+p "" 2 1 "" { "W2" "X2" } 0
+p "" 1 2 "" { "Y1" "Z1" } 0
+t "" 1 "" { 3, 0 }
+t "" 2 "" { 0, 0 }
+p "" 1 2 "" { "Y1" "Z1" } 0
+t "" 3 "" { 2, 3 }
+t "" 4 "" { 4, 1 }
+p "" 2 1 "" { "W2" "X2" } 0
+t "" 5 "" { 2, 3 }
+t "" 6 "" { 3, 2 }
+"#;
+
+    #[test]
+    fn gambit_names_and_payoffs() {
+        let g = efg::read(FIG4_2).unwrap();
+        let r = reduced_strategic_form(&g).unwrap();
+        // Gambit's reduced form of this game has strategies 11, 12, 2* and 1, 2
+        // (reference.json, catalog_books_myerson1991_fig4_2.efg).
+        assert_eq!(r.game.strategies[0], vec!["11", "12", "2*"]);
+        assert_eq!(r.game.strategies[1], vec!["1", "2"]);
+        // (12, 2): A1, X2, Z1 -> leaf (4, 1), Gambit's pure equilibrium payoff.
+        assert_eq!(r.game.payoff(&[1, 1], 0), 4.0);
+        assert_eq!(r.game.payoff(&[1, 1], 1), 1.0);
+        assert_eq!(r.move_names(&g.tree, PlayerId(0), 2), "B1/*");
+        let b = r.behavior_from_mixed(&g.tree, &[vec![0.0, 0.0, 1.0], vec![0.5, 0.5]]);
+        // Player 1 plays B1; its second set is unreached by its own play: first action.
+        let i0 = &g.tree.infosets[r.infosets[0][0].ix()];
+        let i1 = &g.tree.infosets[r.infosets[0][1].ix()];
+        assert_eq!(b[i0.first_action as usize + 1], 1.0);
+        assert_eq!(b[i1.first_action as usize], 1.0);
+    }
+
+    #[test]
+    fn mixed_and_behaviour_payoffs_agree() {
+        let g = efg::read(FIG4_2).unwrap();
+        let r = reduced_strategic_form(&g).unwrap();
+        let mixed = vec![vec![0.2, 0.3, 0.5], vec![0.6, 0.4]];
+        let b = r.behavior_from_mixed(&g.tree, &mixed);
+        let u1 = r.game.expected_payoffs(&mixed);
+        let u2 = crate::game::profile::expected_payoffs(&g, &b);
+        for (x, y) in u1.iter().zip(&u2) {
+            assert!((x - y).abs() < 1e-12, "{u1:?} {u2:?}");
+        }
+    }
+
+    #[test]
+    fn too_large_forms_are_refused() {
+        // Chance picks one of 21 nodes, each a separate binary choice of one player:
+        // 2^21 > 10^6 reduced strategies.
+        use crate::game::{PlayerId, TreeBuilder};
+        use std::sync::Arc;
+        let mut b = TreeBuilder::new("wide", vec!["P".into()]);
+        let root = b.chance("root");
+        for k in 0..21 {
+            let d = b.decision(format!("d{k}"), PlayerId(0), None);
+            b.add_move(root, format!("c{k}"), None, d).unwrap();
+            for a in ["l", "r"] {
+                let t = b.terminal(format!("t{k}{a}"), vec![]);
+                b.add_move(d, a, None, t).unwrap();
+            }
+        }
+        let tree = b.finish(root).unwrap().tree;
+        let mut g = Game::zeroed(Arc::new(tree));
+        for c in g.tree.nodes[0].children() {
+            g.chance[c] = 1.0 / 21.0;
+        }
+        let e = reduced_strategic_form(&g).unwrap_err();
+        assert!(e.to_string().contains("more than 1000000"), "{e}");
+    }
+}

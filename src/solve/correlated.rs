@@ -1,0 +1,243 @@
+//! Correlated equilibrium by linear programming, for any number of players.
+//!
+//! A correlated equilibrium (Aumann 1974) is a distribution `p` over pure profiles such that no
+//! player gains by deviating from a recommended strategy `s` to any `s'`:
+//! `Σ_{π: π_i = s} p(π) (u_i(s', π_{-i}) − u_i(π)) ≤ 0` for every player `i` and pair `s ≠ s'`.
+//! These constraints are linear, so the best equilibrium for an objective — total welfare
+//! (default) or one named player's payoff — is a linear program (Gilboa–Zemel 1989), solved with
+//! `good_lp`'s `microlp` backend.
+//!
+//! The answer is [`Profile::Correlated`]: probabilities over pure profiles numbered as in the
+//! payoff table (first player fastest). It is not a product of mixed strategies; its regret
+//! ([`regrets`]) is each player's gain from the best deviation plan (one alternative per
+//! recommendation). Strategic games only: a tree must be converted to its strategic form first.
+
+use super::*;
+use crate::game::strategic::advance;
+use good_lp::{microlp, variable, Expression, ProblemVariables, Solution as _, SolverModel};
+
+/// Correlated equilibrium by LP.
+pub struct Correlated;
+
+impl Solver for Correlated {
+    fn name(&self) -> &'static str {
+        "correlated"
+    }
+    fn describe(&self) -> &'static str {
+        "a correlated equilibrium maximising welfare or one player's payoff (LP), strategic games, any number of players"
+    }
+    fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
+        match game {
+            GameRef::Strategic(g) if g.n_players() > 0 => Ok(()),
+            GameRef::Strategic(_) => Err(Unsupported {
+                reason: "correlated needs at least one player".into(),
+                suggest: None,
+            }),
+            GameRef::Tree(_) => Err(Unsupported {
+                reason: "correlated works on strategic games; convert the tree to its reduced strategic form first (`deter convert`)".into(),
+                suggest: Some("enumpure"),
+            }),
+        }
+    }
+    fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        self.supports(game)?;
+        let GameRef::Strategic(g) = game else {
+            unreachable!("supports() admits strategic games only")
+        };
+        let weights = objective_weights(g, opts.objective.as_deref())?;
+        let p = solve_lp(g, &weights)?;
+        Ok(Solution::new(
+            self.name(),
+            vec![Equilibrium::new(Profile::Correlated(p))],
+        ))
+    }
+}
+
+/// Objective weight per player: all 1 for `welfare` (or none given), else 1 for the named
+/// player (by name or 1-based number).
+fn objective_weights(g: &StrategicGame, objective: Option<&str>) -> Result<Vec<f64>, SolveError> {
+    let np = g.n_players();
+    match objective {
+        None | Some("welfare") => Ok(vec![1.0; np]),
+        Some(name) => {
+            let p = g
+                .players
+                .iter()
+                .position(|x| x == name)
+                .or_else(|| {
+                    name.parse::<usize>()
+                        .ok()
+                        .filter(|&k| k >= 1 && k <= np)
+                        .map(|k| k - 1)
+                })
+                .ok_or_else(|| {
+                    SolveError::Unsupported(Unsupported {
+                        reason: format!(
+                            "objective `{name}` is neither `welfare` nor a player ({})",
+                            g.players.join(", ")
+                        ),
+                        suggest: None,
+                    })
+                })?;
+            let mut w = vec![0.0; np];
+            w[p] = 1.0;
+            Ok(w)
+        }
+    }
+}
+
+fn solve_lp(g: &StrategicGame, weights: &[f64]) -> Result<Vec<f64>, SolveError> {
+    let np = g.n_players();
+    let shape = g.shape();
+    let total = g.n_profiles();
+    let mut vars = ProblemVariables::new();
+    let x: Vec<_> = (0..total).map(|_| vars.add(variable().min(0.0))).collect();
+    let objective: Expression = (0..total)
+        .map(|k| {
+            let w: f64 = (0..np).map(|p| weights[p] * g.payoffs[k * np + p]).sum();
+            w * x[k]
+        })
+        .sum();
+    let mut model = vars.maximise(objective).using(microlp);
+    let sum: Expression = x.iter().sum();
+    model = model.with(sum.eq(1.0));
+    let mut stride = 1;
+    for p in 0..np {
+        let n = shape[p];
+        for s in 0..n {
+            for t in (0..n).filter(|&t| t != s) {
+                // Profiles with p playing s: gain from switching to t.
+                let mut gain = Expression::from(0.0);
+                let mut pure = vec![0usize; np];
+                for (k, &xk) in x.iter().enumerate().take(total) {
+                    if pure[p] == s {
+                        let alt = k + (t * stride) - (s * stride);
+                        let d = g.payoffs[alt * np + p] - g.payoffs[k * np + p];
+                        if d != 0.0 {
+                            gain += d * xk;
+                        }
+                    }
+                    advance(&mut pure, &shape);
+                }
+                model = model.with(gain.leq(0.0));
+            }
+        }
+        stride *= n;
+    }
+    let sol = model.solve().map_err(|e| SolveError::Lp(e.to_string()))?;
+    let mut p: Vec<f64> = x.iter().map(|&v| sol.value(v).max(0.0)).collect();
+    let s: f64 = p.iter().sum();
+    if s <= 0.0 {
+        return Err(SolveError::Lp("LP returned no distribution".into()));
+    }
+    p.iter_mut().for_each(|v| *v /= s);
+    Ok(p)
+}
+
+/// Expected payoff of each player under a distribution over pure profiles.
+pub fn payoffs(g: &StrategicGame, dist: &[f64]) -> Vec<f64> {
+    let np = g.n_players();
+    let mut out = vec![0.0; np];
+    for (k, &q) in dist.iter().enumerate().take(g.n_profiles()) {
+        for (p, o) in out.iter_mut().enumerate() {
+            *o += q * g.payoffs[k * np + p];
+        }
+    }
+    out
+}
+
+/// Each player's regret under a correlated distribution: the gain from the best deviation plan
+/// (for every recommended strategy, the best alternative, or obeying), `Σ_s max(0, max_t
+/// Σ_{π: π_i = s} p(π)(u_i(t, π_{-i}) − u_i(π)))`. Zero for every player exactly at a
+/// correlated equilibrium. A distribution of the wrong length gives infinite regret.
+pub fn regrets(g: &StrategicGame, dist: &[f64]) -> Vec<f64> {
+    let np = g.n_players();
+    let shape = g.shape();
+    let total = g.n_profiles();
+    if dist.len() != total {
+        return vec![f64::INFINITY; np];
+    }
+    let mut stride = 1;
+    let mut out = Vec::with_capacity(np);
+    for p in 0..np {
+        let n = shape[p];
+        // gain[s][t]
+        let mut gain = vec![vec![0.0; n]; n];
+        let mut pure = vec![0usize; np];
+        for (k, &dk) in dist.iter().enumerate().take(total) {
+            let s = pure[p];
+            if dk != 0.0 {
+                let base = k - s * stride;
+                for (t, gt) in gain[s].iter_mut().enumerate() {
+                    let alt = base + t * stride;
+                    *gt += dk * (g.payoffs[alt * np + p] - g.payoffs[k * np + p]);
+                }
+            }
+            advance(&mut pure, &shape);
+        }
+        out.push(
+            gain.iter()
+                .map(|row| row.iter().cloned().fold(0.0, f64::max))
+                .sum(),
+        );
+        stride *= n;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The game of chicken with payoffs (C,C)=(6,6), (C,D)=(2,7), (D,C)=(7,2), (D,D)=(0,0), as in
+    /// the Wikipedia article "Correlated equilibrium": the welfare-maximising correlated
+    /// equilibrium puts 1/2 on (C,C) and 1/4 on each asymmetric profile, 5.25 each, welfare 10.5.
+    fn chicken() -> StrategicGame {
+        StrategicGame {
+            title: "chicken".into(),
+            players: vec!["1".into(), "2".into()],
+            strategies: vec![vec!["C".into(), "D".into()]; 2],
+            // (C,C) (D,C) (C,D) (D,D)
+            payoffs: vec![6., 6., 7., 2., 2., 7., 0., 0.],
+        }
+    }
+
+    #[test]
+    fn chicken_welfare_optimum() {
+        let g = chicken();
+        let mut sol = Correlated
+            .solve(GameRef::Strategic(&g), &SolveOptions::default())
+            .unwrap();
+        certify(GameRef::Strategic(&g), &mut sol).unwrap();
+        let e = &sol.equilibria[0];
+        assert!(e.max_regret() <= 1e-9, "{:?}", e.regret);
+        let welfare: f64 = e.payoffs.iter().sum();
+        assert!((welfare - 10.5).abs() < 1e-9, "{welfare}");
+    }
+
+    #[test]
+    fn named_player_objective() {
+        let g = chicken();
+        let opts = SolveOptions {
+            objective: Some("1".into()),
+            ..SolveOptions::default()
+        };
+        let mut sol = Correlated.solve(GameRef::Strategic(&g), &opts).unwrap();
+        certify(GameRef::Strategic(&g), &mut sol).unwrap();
+        // Player 1's best equilibrium is the pure equilibrium (D, C), worth 7.
+        assert!((sol.equilibria[0].payoffs[0] - 7.0).abs() < 1e-9);
+        let bad = SolveOptions {
+            objective: Some("nobody".into()),
+            ..SolveOptions::default()
+        };
+        assert!(Correlated.solve(GameRef::Strategic(&g), &bad).is_err());
+    }
+
+    #[test]
+    fn regret_detects_a_bad_recommendation() {
+        let g = chicken();
+        // Always recommending (D, D) pays 0; swerving to C against D pays 2, so regret 2 each.
+        let r = regrets(&g, &[0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(r, vec![2.0, 2.0]);
+    }
+}
