@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diag;
+pub mod draw;
 pub mod expr;
 pub mod game;
 pub mod model;

@@ -3,8 +3,10 @@
 
 pub mod args;
 pub mod check;
+pub mod convert;
 pub mod gambit;
 pub mod input;
+pub mod report;
 pub mod solve;
 
 use anyhow::Result;
@@ -18,5 +20,7 @@ pub fn run() -> Result<ExitCode> {
     match &cli.command {
         Command::Check(a) => check::run(a),
         Command::Solve(a) => solve::run(a),
+        Command::Convert(a) => convert::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
