@@ -14,5 +14,6 @@ pub mod expr;
 pub mod game;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod solve;
 pub mod source;
