@@ -100,8 +100,11 @@ impl<'a> Solver<'a> {
 pub struct Threshold {
     /// The parameter value.
     pub value: f64,
-    /// What changes, in words ("Protege at protege_h: acquiesce → realign").
-    pub changes: Vec<String>,
+    /// Choices that switch because the mover becomes indifferent here, in words
+    /// ("Protege at protege_h switches from acquiesce to realign").
+    pub causes: Vec<String>,
+    /// Choices that switch in consequence (their mover's options changed value).
+    pub consequences: Vec<String>,
     /// The exact condition, solved for the parameter, when it has a closed form.
     pub exact: Vec<String>,
 }
@@ -141,7 +144,12 @@ pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: us
     for i in 1..n {
         if let (Some(a), Some(b)) = (&choices[i - 1], &choices[i]) {
             if a != b {
-                thresholds.push(locate(t, &mut s, base, k, (xs[i - 1], xs[i]), a));
+                let th = locate(t, &mut s, base, k, (xs[i - 1], xs[i]), a);
+                // A switch exactly at an end of the range is a tie there, not a threshold.
+                let tol = 1e-9 * (hi - lo).abs().max(1.0);
+                if th.value > lo + tol && th.value < hi - tol {
+                    thresholds.push(th);
+                }
             }
         }
     }
@@ -173,10 +181,16 @@ fn locate(
     theta[k] = b;
     let right = s.choices(&theta).map(<[u32]>::to_vec).unwrap_or_default();
     let tree = &*t.tree;
-    let mut changes = Vec::new();
-    let mut exact = Vec::new();
+    let mut out = Threshold {
+        value: (a + b) / 2.0,
+        causes: Vec::new(),
+        consequences: Vec::new(),
+        exact: Vec::new(),
+    };
     let name = t.params.names[k].as_str();
     let value = |n: &str| t.params.id(n).map(|i| base[i]);
+    theta[k] = out.value;
+    let at = |n: &str| t.params.id(n).map(|i| theta[i]);
     let conds = cond::conditions(t, &right).unwrap_or_default();
     for (i, node) in tree.nodes.iter().enumerate() {
         let NodeKind::Decision { player, .. } = node.kind else {
@@ -185,32 +199,35 @@ fn locate(
         let (Some(&l), Some(&r)) = (left.get(i), right.get(i)) else {
             continue;
         };
-        if l != r {
-            let f = node.first_child as usize;
-            let (lm, rm) = (
-                &tree.move_labels[f + l as usize],
-                &tree.move_labels[f + r as usize],
-            );
-            changes.push(format!(
-                "{} at {}: {lm} → {rm}",
-                tree.players[player.ix()],
-                tree.node_names[i]
-            ));
-            if let Some(c) = find(&conds, &tree.node_names[i], rm, lm) {
+        if l == r {
+            continue;
+        }
+        let f = node.first_child as usize;
+        let (lm, rm) = (
+            &tree.move_labels[f + l as usize],
+            &tree.move_labels[f + r as usize],
+        );
+        let words = format!(
+            "{} at {} switches from {lm} to {rm}",
+            tree.players[player.ix()],
+            tree.node_names[i]
+        );
+        let c = find(&conds, &tree.node_names[i], rm, lm);
+        let scale = 1.0 + theta.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        match c {
+            Some(c) if c.diff.eval(&at).abs() <= 1e-6 * scale => {
                 if let cond::Shown::Bound { var, rhs, .. } = cond::show(&c.diff, &[name], &value) {
                     let e = format!("{var} = {rhs}");
-                    if !exact.contains(&e) {
-                        exact.push(e);
+                    if !out.exact.contains(&e) {
+                        out.exact.push(e);
                     }
                 }
+                out.causes.push(words);
             }
+            _ => out.consequences.push(words),
         }
     }
-    Threshold {
-        value: (a + b) / 2.0,
-        changes,
-        exact,
-    }
+    out
 }
 
 fn find<'c>(conds: &'c [Cond], node: &str, chosen: &str, other: &str) -> Option<&'c Cond> {

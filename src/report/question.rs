@@ -114,6 +114,9 @@ impl<'a> Pair<'a> {
     }
 }
 
+/// A regime: its effect, the choices in the treatment and control games, and its grid cells.
+pub type Regime = (Effect, (Vec<u32>, Vec<u32>), Vec<usize>);
+
 /// The map of a question over two parameters.
 #[derive(Clone, Debug)]
 pub struct Map {
@@ -128,7 +131,7 @@ pub struct Map {
     /// Regime of each cell (index into `regimes`).
     pub regime: Vec<usize>,
     /// The regimes: their effect, the choices in both games, and their cells.
-    pub regimes: Vec<(Effect, (Vec<u32>, Vec<u32>), Vec<usize>)>,
+    pub regimes: Vec<Regime>,
 }
 
 /// Maps the question over its axes' ranges, other parameters at `base`, on an `n × n` grid.
@@ -189,63 +192,143 @@ pub struct RegionText {
     pub path_control: String,
 }
 
+#[derive(Clone)]
 struct Ineq {
     exact: Poly,
     numeric: Poly,
 }
 
-/// Describes each regime of a map with the given effect, largest first.
+/// Describes where a map shows `effect`: as one region when the conditions shared by all its
+/// regimes carve out exactly those grid points (up to one row or column of boundary points),
+/// otherwise regime by regime, largest first.
 pub fn regions(p: &Prepared<'_>, base: &[f64], m: &Map, effect: Effect) -> Vec<RegionText> {
     let names = &p.treatment.params.names;
     let (xn, yn) = (names[m.axes.0].as_str(), names[m.axes.1].as_str());
     let value = |n: &str| p.treatment.params.id(n).map(|i| base[i]);
-    let n_cells = m.effect.len().max(1);
-    let mut out: Vec<RegionText> = Vec::new();
-    let mut regimes: Vec<&(Effect, (Vec<u32>, Vec<u32>), Vec<usize>)> =
-        m.regimes.iter().filter(|r| r.0 == effect).collect();
+    let mut regimes: Vec<&Regime> = m.regimes.iter().filter(|r| r.0 == effect).collect();
     regimes.sort_by_key(|r| std::cmp::Reverse(r.2.len()));
-    for (_, (ct, cc), cells) in regimes {
-        let mut conds = cond::conditions(&p.treatment, ct).unwrap_or_default();
-        conds.extend(cond::conditions(&p.control, cc).unwrap_or_default());
-        let mut ineqs: Vec<Ineq> = conds
-            .into_iter()
-            .map(|c| Ineq {
-                numeric: c.diff.substitute(&value, &[xn, yn]),
-                exact: c.diff,
-            })
-            .filter(|q| q.numeric.mentions(xn) || q.numeric.mentions(yn))
-            .collect();
-        prune(&mut ineqs, m, xn, yn);
-        let at = |cell: usize| {
+    let per: Vec<(Vec<Ineq>, &Vec<usize>)> = regimes
+        .iter()
+        .map(|(_, (ct, cc), cells)| {
+            let mut conds = cond::conditions(&p.treatment, ct).unwrap_or_default();
+            conds.extend(cond::conditions(&p.control, cc).unwrap_or_default());
+            let ineqs = conds
+                .into_iter()
+                .map(|c| Ineq {
+                    numeric: c.diff.substitute(&value, &[xn, yn]),
+                    exact: c.diff,
+                })
+                .filter(|q| q.numeric.mentions(xn) || q.numeric.mentions(yn))
+                .collect();
+            (ineqs, cells)
+        })
+        .collect();
+    let ctx = Ctx { p, base, m, xn, yn };
+    if per.len() > 1 {
+        if let Some(r) = merged(&ctx, &per, effect) {
+            return vec![r];
+        }
+    }
+    per.into_iter()
+        .map(|(mut ineqs, cells)| {
+            prune(&mut ineqs, m, xn, yn);
+            ctx.text(effect, &ineqs, &[cells])
+        })
+        .collect()
+}
+
+struct Ctx<'c, 'p> {
+    p: &'c Prepared<'p>,
+    base: &'c [f64],
+    m: &'c Map,
+    xn: &'c str,
+    yn: &'c str,
+}
+
+impl Ctx<'_, '_> {
+    /// Whether `q` holds at a grid point, counting equality (a tie, which backward induction
+    /// breaks toward the first move) as holding.
+    fn holds(&self, q: &Ineq, cell: usize) -> bool {
+        let (i, j) = (cell % self.m.xs.len(), cell / self.m.xs.len());
+        let v = |n: &str| {
+            if n == self.xn {
+                Some(self.m.xs[i])
+            } else if n == self.yn {
+                Some(self.m.ys[j])
+            } else {
+                None
+            }
+        };
+        q.numeric.eval(&v) > -1e-9
+    }
+
+    fn text(&self, effect: Effect, ineqs: &[Ineq], groups: &[&Vec<usize>]) -> RegionText {
+        let (p, m, base) = (self.p, self.m, self.base);
+        let value = |n: &str| p.treatment.params.id(n).map(|i| base[i]);
+        let mut paths_t: Vec<String> = Vec::new();
+        let mut paths_c: Vec<String> = Vec::new();
+        for cells in groups {
+            let cell = cells[cells.len() / 2];
             let mut th = base.to_vec();
             th[m.axes.0] = m.xs[cell % m.xs.len()];
             th[m.axes.1] = m.ys[cell / m.xs.len()];
-            th
-        };
-        let th = at(cells[cells.len() / 2]);
-        let path = |t: &GameTemplate| {
-            Solver::new(t)
-                .solve(&th)
-                .map(|s| path_in_words(&s.game, &s.profile).replace('\n', "; "))
-                .unwrap_or_default()
-        };
-        out.push(RegionText {
+            for (t, out) in [(&p.treatment, &mut paths_t), (&p.control, &mut paths_c)] {
+                if let Some(s) = Solver::new(t).solve(&th) {
+                    let w = path_in_words(&s.game, &s.profile).replace('\n', "; ");
+                    if !out.contains(&w) {
+                        out.push(w);
+                    }
+                }
+            }
+        }
+        let n: usize = groups.iter().map(|g| g.len()).sum();
+        RegionText {
             effect,
-            share: cells.len() as f64 / n_cells as f64,
-            numeric: numeric_text(&ineqs, xn, yn),
+            share: n as f64 / m.effect.len().max(1) as f64,
+            numeric: numeric_text(ineqs, self.xn, self.yn),
             exact: joined(
                 ineqs
                     .iter()
-                    .map(|q| cond::show(&q.exact, &[yn, xn], &value))
+                    .map(|q| cond::show(&q.exact, &[self.yn, self.xn], &value))
                     .collect(),
-                xn,
-                yn,
+                self.xn,
+                self.yn,
             ),
-            path_treatment: path(&p.treatment),
-            path_control: path(&p.control),
-        });
+            path_treatment: paths_t.join(" or "),
+            path_control: paths_c.join(" or "),
+        }
     }
-    out
+}
+
+/// One description for several regimes: the conditions every regime's points satisfy, if
+/// together they select the effect's points.
+fn merged(
+    ctx: &Ctx<'_, '_>,
+    per: &[(Vec<Ineq>, &Vec<usize>)],
+    effect: Effect,
+) -> Option<RegionText> {
+    let inside: Vec<usize> = per.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    let mut common: Vec<Ineq> = Vec::new();
+    for (ineqs, _) in per {
+        for q in ineqs {
+            let dup = common.iter().any(|c| c.numeric == q.numeric);
+            if !dup && inside.iter().all(|&c| ctx.holds(q, c)) {
+                common.push(Ineq {
+                    exact: q.exact.clone(),
+                    numeric: q.numeric.clone(),
+                });
+            }
+        }
+    }
+    let stray = (0..ctx.m.effect.len())
+        .filter(|&c| ctx.m.effect[c] != effect && common.iter().all(|q| ctx.holds(q, c)))
+        .count();
+    if common.is_empty() || stray > ctx.m.xs.len() + ctx.m.ys.len() {
+        return None;
+    }
+    prune(&mut common, ctx.m, ctx.xn, ctx.yn);
+    let groups: Vec<&Vec<usize>> = per.iter().map(|(_, c)| *c).collect();
+    Some(ctx.text(effect, &common, &groups))
 }
 
 /// Drops conditions that hold on the whole map, duplicates, and those implied (on the map's
@@ -398,6 +481,19 @@ mod tests {
         let path = format!("{}/models/{f}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
         crate::model::load(f, text).template.unwrap()
+    }
+
+    #[test]
+    fn dialogue_regions() {
+        let t = load("deterrence_dialogue.toml");
+        let q = &t.ast.questions[0];
+        let p = prepare(&t, q).unwrap();
+        let base = t.defaults();
+        let axes = (t.params.id("alpha").unwrap(), t.params.id("c_D").unwrap());
+        let m = map(&p, &base, axes, 61).unwrap();
+        for r in regions(&p, &base, &m, Effect::Higher) {
+            eprintln!("{r:?}");
+        }
     }
 
     #[test]
