@@ -45,6 +45,13 @@ fn bench_eval(c: &mut Criterion) {
         let mut stack = Vec::new();
         g.bench_function(name, |b| b.iter(|| e.eval(black_box(&params), &mut stack)));
     }
+    // Reference point for the machine's speed: the same difference as compiled Rust.
+    g.bench_function("native_difference", |b| {
+        b.iter(|| {
+            let p = black_box(&params);
+            p[0] - p[1]
+        })
+    });
     g.finish();
 }
 

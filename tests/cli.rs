@@ -32,8 +32,21 @@ fn solve_hedging_prints_the_path_in_words() {
         s.contains("Expected payoffs: Protege 0.1, Challenger 0, Defender 0"),
         "{s}"
     );
-    assert!(
-        s.contains("challenger_a  Challenger   challenge   (off the path)"),
+    let line = s
+        .lines()
+        .find(|l| l.trim_start().starts_with("challenger_a"))
+        .unwrap();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        words,
+        [
+            "challenger_a",
+            "Challenger",
+            "challenge",
+            "(off",
+            "the",
+            "path)"
+        ],
         "{s}"
     );
     assert!(s.contains("✓ no player gains by deviating"), "{s}");
@@ -163,4 +176,22 @@ fn solver_refusal_names_the_information_set() {
         "{e}"
     );
     assert!(e.contains("use the `subgame` solver"), "{e}");
+}
+
+#[test]
+fn ties_all_says_when_the_cap_cuts_the_list() {
+    let o = deter(&[
+        "solve",
+        "models/deterrence_dialogue.toml",
+        "--scenario",
+        "thin_architecture",
+        "--ties",
+        "all",
+        "--max-equilibria",
+        "1",
+    ]);
+    let s = stdout(&o);
+    assert!(s.contains("Status: truncated"), "{s}");
+    assert!(s.contains("Equilibrium 1"), "{s}");
+    assert!(!s.contains("Equilibrium 2"), "{s}");
 }

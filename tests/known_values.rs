@@ -310,3 +310,28 @@ fn centipede_takes_at_first_move_section_3() {
     }
     assert_close(&sol.equilibria[0].payoffs, &[0.4, 0.1], 1e-12);
 }
+
+#[test]
+fn model_format_worked_example_solves_as_documented() {
+    // The first ```toml block of docs/model-format.md, solved as the text there says.
+    let doc = std::fs::read_to_string(repo("docs/model-format.md")).unwrap();
+    let start = doc.find("```toml\n").unwrap() + 8;
+    let end = start + doc[start..].find("```").unwrap();
+    let loaded = deter::model::load("example.toml", doc[start..end].to_string());
+    assert!(loaded.diags.is_empty(), "{:?}", loaded.diags);
+    let t = loaded.template.unwrap();
+    let g = t.instantiate(&t.defaults()).unwrap();
+    let sol = solve_bi(&g);
+    let p = match &sol.equilibria[0].profile {
+        deter::solve::Profile::Behavior(p) => p.clone(),
+        _ => unreachable!(),
+    };
+    assert_eq!(
+        deter::output::words::path_in_words(&g, &p),
+        "Entrant enters → Incumbent: accommodate"
+    );
+    let g = t.instantiate(&theta(&t, Some("aggressive"), &[])).unwrap();
+    let sol = solve_bi(&g);
+    assert_eq!(choice(&g, &sol, "incumbent"), "fight");
+    assert_eq!(choice(&g, &sol, "entrant"), "out");
+}

@@ -1,8 +1,8 @@
 //! The parsed form of a formula: a small tree with byte spans, kept for diagnostics, reports
 //! and symbolic questions (which parameters a formula reads, whether it is affine in one).
 //!
-//! Evaluation never walks this tree; [`super::compile`] turns it into flat bytecode. The tree
-//! walks here are recursive: [`super::parse`] refuses formulas nested deeper than
+//! Evaluation never walks this tree; [`super::compile()`] turns it into flat bytecode. The tree
+//! walks here are recursive: [`super::parse()`] refuses formulas nested deeper than
 //! [`super::MAX_DEPTH`], so every tree it returns is shallow. A tree built by hand should stay
 //! within the same bound.
 

@@ -50,6 +50,18 @@ pub(crate) enum Op {
     JumpIfZero(u32),
     /// Jumps to the instruction index.
     Jump(u32),
+    // Fused forms of `leaf; op` where the leaf is the whole right operand: the top of the
+    // stack becomes `top op leaf`. They halve the dispatches of typical payoff formulas.
+    AddP(u32),
+    SubP(u32),
+    MulP(u32),
+    DivP(u32),
+    AddC(f64),
+    SubC(f64),
+    MulC(f64),
+    DivC(f64),
+    PowC(f64),
+    CmpC(CmpOp, f64),
 }
 
 /// A compiled formula, ready for fast repeated evaluation with [`Expr::eval`].
@@ -60,6 +72,11 @@ pub struct Expr {
     pub(crate) spans: Vec<Range<usize>>,
     pub(crate) max_stack: usize,
     params: Vec<ParamId>,
+    /// Span of the first read of each entry of `params`.
+    param_spans: Vec<Range<usize>>,
+    /// One more than the largest parameter id read (0 if none): `eval` checks the length of
+    /// its `params` slice against this once, up front.
+    pub(crate) n_params: usize,
     span: Range<usize>,
 }
 
@@ -71,6 +88,8 @@ impl Expr {
             spans: vec![Range::default()],
             max_stack: 1,
             params: Vec::new(),
+            param_spans: Vec::new(),
+            n_params: 0,
             span: 0..0,
         }
     }
@@ -87,6 +106,12 @@ impl Expr {
     /// mentioned only in an `if` branch that constant folding removed are not listed.
     pub fn params(&self) -> &[ParamId] {
         &self.params
+    }
+
+    /// Span of the first place the compiled code reads parameter `p`, if it reads it.
+    pub fn param_span(&self, p: ParamId) -> Option<Range<usize>> {
+        let i = self.params.iter().position(|&q| q == p)?;
+        self.param_spans.get(i).cloned()
     }
 
     /// Byte span of the whole formula.
@@ -136,21 +161,23 @@ pub fn compile(
         ids,
         ops: Vec::new(),
         spans: Vec::new(),
+        used: Vec::new(),
     };
     let (_, max_stack) = c.node(ast);
-    let mut params: Vec<ParamId> = Vec::new();
-    for op in &c.ops {
-        if let Op::Param(i) = op {
-            if !params.contains(&ParamId(*i)) {
-                params.push(ParamId(*i));
-            }
-        }
-    }
+    let n_params = c
+        .used
+        .iter()
+        .map(|(p, _)| p.0 as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let (params, param_spans) = c.used.into_iter().unzip();
     Ok(Expr {
         ops: c.ops,
         spans: c.spans,
         max_stack,
         params,
+        param_spans,
+        n_params,
         span: ast.span.clone(),
     })
 }
@@ -172,12 +199,39 @@ struct Compiler<'a> {
     ids: Vec<(&'a str, ParamId)>,
     ops: Vec<Op>,
     spans: Vec<Range<usize>>,
+    /// Parameters read, with the span of their first read. Code reading a parameter is never
+    /// folded away, so this matches the final code.
+    used: Vec<(ParamId, Range<usize>)>,
 }
 
 impl Compiler<'_> {
     fn emit(&mut self, op: Op, span: &Range<usize>) {
         self.ops.push(op);
         self.spans.push(span.clone());
+    }
+
+    /// Emits binary `op` whose right operand's code starts at `b_start`, fused with that
+    /// operand when it is a single parameter or constant.
+    fn emit_bin(&mut self, op: BinOp, b_start: usize, span: &Range<usize>) {
+        let leaf = match self.ops.get(b_start..) {
+            Some([leaf]) => Some(*leaf),
+            _ => None,
+        };
+        let fused = match (op, leaf) {
+            (BinOp::Add, Some(Op::Param(i))) => Op::AddP(i),
+            (BinOp::Sub, Some(Op::Param(i))) => Op::SubP(i),
+            (BinOp::Mul, Some(Op::Param(i))) => Op::MulP(i),
+            (BinOp::Div, Some(Op::Param(i))) => Op::DivP(i),
+            (BinOp::Add, Some(Op::Const(c))) => Op::AddC(c),
+            (BinOp::Sub, Some(Op::Const(c))) => Op::SubC(c),
+            (BinOp::Mul, Some(Op::Const(c))) => Op::MulC(c),
+            (BinOp::Div, Some(Op::Const(c))) => Op::DivC(c),
+            (BinOp::Pow, Some(Op::Const(c))) => Op::PowC(c),
+            _ => return self.emit(bin_op(op), span),
+        };
+        self.ops.truncate(b_start);
+        self.spans.truncate(b_start);
+        self.emit(fused, span);
     }
 
     /// Replaces the code emitted since `start` by the constant `v`.
@@ -205,6 +259,9 @@ impl Compiler<'_> {
                     .iter()
                     .find(|(n, _)| n == name)
                     .map_or(u32::MAX, |(_, id)| id.0);
+                if !self.used.iter().any(|(p, _)| p.0 == id) {
+                    self.used.push((ParamId(id), span.clone()));
+                }
                 self.emit(Op::Param(id), span);
                 (None, 1)
             }
@@ -215,15 +272,23 @@ impl Compiler<'_> {
             }
             AstKind::Bin(op, a, b) => {
                 let (ca, da) = self.node(a);
+                let b_start = self.ops.len();
                 let (cb, db) = self.node(b);
-                self.emit(bin_op(*op), span);
+                self.emit_bin(*op, b_start, span);
                 let value = ca.zip(cb).map(|(x, y)| apply_bin(*op, x, y));
                 self.folded(start, value, span, da.max(1 + db))
             }
             AstKind::Cmp(op, a, b) => {
                 let (ca, da) = self.node(a);
+                let b_start = self.ops.len();
                 let (cb, db) = self.node(b);
-                self.emit(Op::Cmp(*op), span);
+                if let Some(&[Op::Const(c)]) = self.ops.get(b_start..) {
+                    self.ops.truncate(b_start);
+                    self.spans.truncate(b_start);
+                    self.emit(Op::CmpC(*op, c), span);
+                } else {
+                    self.emit(Op::Cmp(*op), span);
+                }
                 let value = ca.zip(cb).map(|(x, y)| Ok::<f64, ()>(op.apply(x, y)));
                 self.folded(start, value, span, da.max(1 + db))
             }
@@ -361,11 +426,29 @@ mod tests {
         assert_eq!(build("max(1, 2, sqrt(9))").is_constant(), Some(3.0));
         assert_eq!(build("if(1 > 2, a, 5)").is_constant(), Some(5.0));
         assert_eq!(build("a").is_constant(), None);
-        // `(2*3)*a`: Const(6), Param, Mul.
-        assert_eq!(build("2*3*a").len(), 3);
+        // `(2*3)*a`: Const(6), MulP(a).
+        assert_eq!(build("2*3*a").len(), 2);
         // Errors are not folded away: they surface at evaluation with their span.
         assert_eq!(build("1/0").is_constant(), None);
         assert_eq!(build("ln(0)").is_constant(), None);
+    }
+
+    #[test]
+    fn leaf_right_operands_are_fused() {
+        assert_eq!(build("a - b").ops, vec![Op::Param(0), Op::SubP(1)]);
+        assert_eq!(build("a^2").ops, vec![Op::Param(0), Op::PowC(2.0)]);
+        // The right operand here is an `if`, not its last leaf: no fusion.
+        let e = build("a + if(b, c, d)");
+        assert_eq!(e.ops.last(), Some(&Op::Add));
+    }
+
+    #[test]
+    fn param_spans_point_at_first_reads() {
+        let e = build("b*2 + a - b");
+        assert_eq!(e.params(), &[ParamId(1), ParamId(0)]);
+        assert_eq!(e.param_span(ParamId(1)), Some(0..1));
+        assert_eq!(e.param_span(ParamId(0)), Some(6..7));
+        assert_eq!(e.param_span(ParamId(2)), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! sweep evaluates millions of parameter points with no allocation and no string look-up.
 //!
 //! The arithmetic of each operator lives in [`apply_bin`] and [`apply_func`], shared with
-//! constant folding in [`super::compile`] and [`super::Ast::simplify`], so a folded constant is
+//! constant folding in [`super::compile()`] and [`super::Ast::simplify`], so a folded constant is
 //! bit-for-bit the value evaluation would compute.
 
 use std::ops::Range;
@@ -126,60 +126,104 @@ pub(crate) fn apply_func(f: Func, args: &[f64]) -> Result<f64, EvalErrorKind> {
 impl Expr {
     /// Evaluates the formula with parameter `ParamId(i)` equal to `params[i]`.
     ///
-    /// `stack` is scratch space owned by the caller and reused across calls: it is cleared and,
-    /// on the first call only, grown to [`Expr::max_stack`], so later calls do not allocate.
+    /// `stack` is scratch space owned by the caller and reused across calls: on the first call
+    /// (or when a formula needs more room than any before) it grows to [`Expr::max_stack`];
+    /// later calls do not allocate. Its contents are meaningless between calls.
     pub fn eval(&self, params: &[f64], stack: &mut Vec<f64>) -> Result<f64, EvalError> {
-        stack.clear();
-        stack.reserve(self.max_stack);
+        if params.len() < self.n_params {
+            return Err(self.missing_param(params.len()));
+        }
+        if stack.len() < self.max_stack {
+            stack.resize(self.max_stack, 0.0);
+        }
+        // The top of the stack lives in `top`; `below[..sp]` holds the values under it. The
+        // first push parks a dummy in `below[0]`, so `max_stack` slots suffice. Compiled code
+        // never over- or underflows, and `params` was checked to cover every parameter read;
+        // were either broken, `get`/`get_mut` would turn it into a NaN (reported as
+        // `NotFinite`) rather than a panic.
+        let below = stack.as_mut_slice();
+        let mut sp = 0usize;
+        let mut top = f64::NAN;
         let ops = self.ops.as_slice();
         let mut pc = 0;
-        while let Some(&op) = ops.get(pc) {
-            let at = pc;
-            let fail = |kind| EvalError {
-                kind,
-                span: self.op_span(at),
+        macro_rules! push {
+            ($v:expr) => {{
+                let v = $v;
+                if let Some(slot) = below.get_mut(sp) {
+                    *slot = top;
+                }
+                sp += 1;
+                top = v;
+            }};
+        }
+        macro_rules! param {
+            ($i:expr) => {
+                params.get($i as usize).copied().unwrap_or(f64::NAN)
             };
+        }
+        macro_rules! pop {
+            () => {{
+                sp = sp.wrapping_sub(1);
+                below.get(sp).copied().unwrap_or(f64::NAN)
+            }};
+        }
+        macro_rules! check {
+            ($r:expr) => {
+                match $r {
+                    Ok(v) => v,
+                    Err(kind) => return Err(self.error(kind, pc.wrapping_sub(1))),
+                }
+            };
+        }
+        while let Some(&op) = ops.get(pc) {
             pc += 1;
             match op {
-                Op::Const(v) => stack.push(v),
-                Op::Param(i) => match params.get(i as usize) {
-                    Some(&v) => stack.push(v),
-                    None => {
-                        return Err(fail(EvalErrorKind::ParamOutOfRange {
-                            id: i,
-                            len: params.len(),
-                        }))
-                    }
-                },
-                Op::Add => bin(stack, |a, b| a + b),
-                Op::Sub => bin(stack, |a, b| a - b),
-                Op::Mul => bin(stack, |a, b| a * b),
-                Op::Div => try_bin(stack, div).map_err(fail)?,
-                Op::Pow => try_bin(stack, pow).map_err(fail)?,
-                Op::Cmp(c) => bin(stack, |a, b| c.apply(a, b)),
-                Op::Neg => top(stack, |x| Ok(-x)).map_err(fail)?,
-                Op::Abs => top(stack, |x| Ok(x.abs())).map_err(fail)?,
-                Op::Exp => top(stack, |x| Ok(x.exp())).map_err(fail)?,
-                Op::Ln => top(stack, |x| unary(Func::Ln, x)).map_err(fail)?,
-                Op::Sqrt => top(stack, |x| unary(Func::Sqrt, x)).map_err(fail)?,
-                Op::Min(n) => fold_top(stack, n, false),
-                Op::Max(n) => fold_top(stack, n, true),
+                Op::Const(v) => push!(v),
+                Op::Param(i) => push!(param!(i)),
+                Op::AddP(i) => top += param!(i),
+                Op::SubP(i) => top -= param!(i),
+                Op::MulP(i) => top *= param!(i),
+                Op::DivP(i) => top = check!(div(top, param!(i))),
+                Op::AddC(c) => top += c,
+                Op::SubC(c) => top -= c,
+                Op::MulC(c) => top *= c,
+                Op::DivC(c) => top = check!(div(top, c)),
+                Op::PowC(c) => top = check!(pow(top, c)),
+                Op::CmpC(cmp, c) => top = cmp.apply(top, c),
+                // `a + b` and `a * b` with `a` below the top (IEEE `+` and `*` commute).
+                Op::Add => top += pop!(),
+                Op::Sub => top = pop!() - top,
+                Op::Mul => top *= pop!(),
+                Op::Div => top = check!(div(pop!(), top)),
+                Op::Pow => top = check!(pow(pop!(), top)),
+                Op::Cmp(cmp) => top = cmp.apply(pop!(), top),
+                Op::Neg => top = -top,
+                Op::Abs => top = top.abs(),
+                Op::Exp => top = top.exp(),
+                Op::Ln => top = check!(unary(Func::Ln, top)),
+                Op::Sqrt => top = check!(unary(Func::Sqrt, top)),
+                Op::Min(n) | Op::Max(n) => {
+                    // `top` and the `n - 1` values below it.
+                    let k = sp.saturating_sub((n as usize).saturating_sub(1));
+                    let rest = below.get(k..sp).unwrap_or(&[]);
+                    let is_max = matches!(op, Op::Max(_));
+                    let v = extreme(rest, is_max);
+                    sp = k;
+                    top = extreme(&[v, top], is_max);
+                }
                 Op::JumpIfZero(to) => {
-                    if stack.pop().unwrap_or(0.0) == 0.0 {
+                    if top == 0.0 {
                         pc = to as usize;
                     }
+                    top = pop!();
                 }
                 Op::Jump(to) => pc = to as usize,
             }
         }
-        // Compiled code leaves exactly one value; an empty stack cannot happen and would be
-        // reported as a non-finite result.
-        match stack.pop() {
-            Some(v) if v.is_finite() => Ok(v),
-            _ => Err(EvalError {
-                kind: EvalErrorKind::NotFinite,
-                span: self.span(),
-            }),
+        if top.is_finite() && sp == 1 {
+            Ok(top)
+        } else {
+            Err(self.error(EvalErrorKind::NotFinite, usize::MAX))
         }
     }
 
@@ -216,49 +260,78 @@ impl Expr {
         Ok((at0, at1? - at0))
     }
 
-    fn op_span(&self, pc: usize) -> Range<usize> {
-        self.spans.get(pc).cloned().unwrap_or_else(|| self.span())
+    /// The error for a `params` slice of length `len`, too short for this formula: names the
+    /// first read of the lowest missing parameter.
+    #[cold]
+    fn missing_param(&self, len: usize) -> EvalError {
+        let missing = self.params().iter().filter(|p| p.0 as usize >= len).min();
+        let id = missing.map_or(u32::MAX, |p| p.0);
+        let span = missing
+            .and_then(|&p| self.param_span(p))
+            .unwrap_or_else(|| self.span());
+        EvalError {
+            kind: EvalErrorKind::ParamOutOfRange { id, len },
+            span,
+        }
+    }
+
+    /// The error `kind` at instruction `at` (the whole formula when `at` is out of range).
+    #[cold]
+    fn error(&self, kind: EvalErrorKind, at: usize) -> EvalError {
+        let span = self.spans.get(at).cloned().unwrap_or_else(|| self.span());
+        EvalError { kind, span }
     }
 }
 
-// The stack helpers below never panic: compiled code always has enough operands on the stack,
-// and if it did not, a missing operand reads as NaN and surfaces as `NotFinite`.
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[inline(always)]
-fn bin(stack: &mut Vec<f64>, f: impl Fn(f64, f64) -> f64) {
-    let b = stack.pop().unwrap_or(f64::NAN);
-    if let Some(a) = stack.last_mut() {
-        *a = f(*a, b);
+    #[test]
+    fn operator_rules() {
+        assert_eq!(
+            apply_bin(BinOp::Div, 1.0, 0.0),
+            Err(EvalErrorKind::DivisionByZero)
+        );
+        assert_eq!(
+            apply_bin(BinOp::Div, 1.0, -0.0),
+            Err(EvalErrorKind::DivisionByZero)
+        );
+        assert_eq!(apply_bin(BinOp::Pow, 2.0, -1.0), Ok(0.5));
+        assert_eq!(
+            apply_bin(BinOp::Pow, -1.0, 0.5),
+            Err(EvalErrorKind::Domain {
+                func: "^",
+                arg: -1.0
+            })
+        );
+        // NaN in, NaN out: not a domain error of `^` itself.
+        assert!(apply_bin(BinOp::Pow, f64::NAN, 2.0).unwrap().is_nan());
+        assert_eq!(
+            apply_func(Func::Ln, &[0.0]),
+            Err(EvalErrorKind::Domain {
+                func: "ln",
+                arg: 0.0
+            })
+        );
+        assert_eq!(apply_func(Func::Sqrt, &[-0.0]), Ok(-0.0));
+        assert_eq!(
+            apply_func(Func::Sqrt, &[-1.0]),
+            Err(EvalErrorKind::Domain {
+                func: "sqrt",
+                arg: -1.0
+            })
+        );
     }
-}
 
-#[inline(always)]
-fn try_bin(
-    stack: &mut Vec<f64>,
-    f: impl Fn(f64, f64) -> Result<f64, EvalErrorKind>,
-) -> Result<(), EvalErrorKind> {
-    let b = stack.pop().unwrap_or(f64::NAN);
-    if let Some(a) = stack.last_mut() {
-        *a = f(*a, b)?;
+    #[test]
+    fn min_and_max_propagate_nan() {
+        // `f64::min(NaN, 1)` is 1; a formula's `min` must not hide the NaN.
+        assert!(apply_func(Func::Min, &[f64::NAN, 1.0]).unwrap().is_nan());
+        assert!(apply_func(Func::Max, &[1.0, f64::NAN, 3.0])
+            .unwrap()
+            .is_nan());
+        assert_eq!(apply_func(Func::Max, &[1.0, 4.0, 3.0]), Ok(4.0));
+        assert_eq!(apply_func(Func::Min, &[1.0, -4.0, 3.0]), Ok(-4.0));
     }
-    Ok(())
-}
-
-#[inline(always)]
-fn top(
-    stack: &mut [f64],
-    f: impl Fn(f64) -> Result<f64, EvalErrorKind>,
-) -> Result<(), EvalErrorKind> {
-    if let Some(x) = stack.last_mut() {
-        *x = f(*x)?;
-    }
-    Ok(())
-}
-
-#[inline]
-fn fold_top(stack: &mut Vec<f64>, n: u32, max: bool) {
-    let k = stack.len().saturating_sub(n as usize);
-    let v = extreme(&stack[k..], max);
-    stack.truncate(k);
-    stack.push(v);
 }

@@ -2,7 +2,7 @@
 //! `if(T > 0.2, a - lambda*T + L, a)`.
 //!
 //! A sweep evaluates the same formulas at millions of parameter points, so a formula is
-//! [`parse`]d once into an [`Ast`] (kept for diagnostics and reports), [`compile`]d once into
+//! [`parse()`]d once into an [`Ast`] (kept for diagnostics and reports), [`compile()`]d once into
 //! an [`Expr`] — flat bytecode with parameter names resolved to [`ParamId`]s and constant
 //! subtrees folded — and then evaluated with [`Expr::eval`], which does no string look-up and,
 //! given a reused scratch buffer, no allocation.
@@ -48,13 +48,15 @@
 //! - Evaluation fails ([`EvalError`]) on division by exactly zero, `ln` of a number <= 0,
 //!   `sqrt` of a negative number, `^` with no real value (`(-1)^0.5`), and a final result that
 //!   is infinite or NaN.
-//! - Nesting deeper than [`MAX_DEPTH`] levels is refused when parsing.
+//! - A formula nested deeper than [`MAX_DEPTH`] levels is refused when parsing; each
+//!   operator of a chain `a + b + c + …` counts as a level, as the tree leans one deeper.
 //!
 //! There are no logical operators; `min`, `max` and `if` combine conditions.
 
 mod ast;
 mod compile;
 mod eval;
+mod lex;
 mod parse;
 
 pub use ast::{Ast, AstKind, BinOp, CmpOp, Func};

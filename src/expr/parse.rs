@@ -1,15 +1,16 @@
-//! Formula text to [`Ast`]: a tokenizer and a recursive-descent parser with byte spans and
-//! helpful messages.
+//! Formula text to [`Ast`]: a recursive-descent parser over the tokens of [`super::lex`],
+//! with byte spans and helpful messages.
 //!
 //! Nesting is bounded twice, so hostile input cannot overflow the stack: the parser's own
 //! recursion (each parenthesis, call, unary minus and `^` operand is one level) and the height
 //! of the resulting tree (which also grows with each operator of a long `a + b + c + …` chain)
 //! may not exceed [`MAX_DEPTH`]. The recursive tree walks of [`super::ast`] and
-//! [`super::compile`] rely on the second bound.
+//! [`super::compile()`] rely on the second bound.
 
 use std::ops::Range;
 
-use super::ast::{Ast, AstKind, BinOp, CmpOp, Func};
+use super::ast::{Ast, AstKind, BinOp, Func};
+use super::lex::{lex, Tok, Token};
 
 /// The deepest nesting a formula may have (see the module doc for what counts as a level).
 pub const MAX_DEPTH: usize = 256;
@@ -26,7 +27,7 @@ pub struct ParseError {
     pub hint: Option<String>,
 }
 
-fn err<T>(
+pub(super) fn err<T>(
     message: impl Into<String>,
     span: Range<usize>,
     hint: Option<String>,
@@ -38,140 +39,8 @@ fn err<T>(
     })
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Tok {
-    Num(f64),
-    Ident,
-    Op(BinOp),
-    Cmp(CmpOp),
-    LParen,
-    RParen,
-    Comma,
-    End,
-}
-
-#[derive(Clone, Debug)]
-struct Token {
-    tok: Tok,
-    span: Range<usize>,
-}
-
-fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
-    let bytes = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let tok = if c.is_ascii_digit() || c == b'.' {
-            i = lex_number(src, i)?.1;
-            lex_number(src, start)?.0
-        } else if c.is_ascii_alphabetic() || c == b'_' {
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                i += 1;
-            }
-            Tok::Ident
-        } else {
-            let next = bytes.get(i + 1).copied();
-            let (tok, len) = match (c, next) {
-                (b'<', Some(b'=')) => (Tok::Cmp(CmpOp::Le), 2),
-                (b'>', Some(b'=')) => (Tok::Cmp(CmpOp::Ge), 2),
-                (b'=', Some(b'=')) => (Tok::Cmp(CmpOp::Eq), 2),
-                (b'!', Some(b'=')) => (Tok::Cmp(CmpOp::Ne), 2),
-                (b'<', _) => (Tok::Cmp(CmpOp::Lt), 1),
-                (b'>', _) => (Tok::Cmp(CmpOp::Gt), 1),
-                (b'+', _) => (Tok::Op(BinOp::Add), 1),
-                (b'-', _) => (Tok::Op(BinOp::Sub), 1),
-                (b'*', _) => (Tok::Op(BinOp::Mul), 1),
-                (b'/', _) => (Tok::Op(BinOp::Div), 1),
-                (b'^', _) => (Tok::Op(BinOp::Pow), 1),
-                (b'(', _) => (Tok::LParen, 1),
-                (b')', _) => (Tok::RParen, 1),
-                (b',', _) => (Tok::Comma, 1),
-                _ => return Err(bad_char(src, i)),
-            };
-            i += len;
-            tok
-        };
-        out.push(Token {
-            tok,
-            span: start..i,
-        });
-    }
-    out.push(Token {
-        tok: Tok::End,
-        span: src.len()..src.len(),
-    });
-    Ok(out)
-}
-
-fn bad_char(src: &str, i: usize) -> ParseError {
-    // `i` is a char boundary: the lexer only advances over ASCII bytes.
-    let ch = src[i..].chars().next().unwrap_or('?');
-    let span = i..i + ch.len_utf8();
-    let hint = match ch {
-        '=' => Some("did you mean `==`?".to_string()),
-        '!' => Some("did you mean `!=`?".to_string()),
-        '&' | '|' => Some("formulas have no logical operators; use `if` or `min`/`max`".into()),
-        _ => None,
-    };
-    ParseError {
-        message: format!("unexpected character `{ch}`"),
-        span,
-        hint,
-    }
-}
-
-/// Lexes the number starting at byte `start`; returns its value and end.
-fn lex_number(src: &str, start: usize) -> Result<(Tok, usize), ParseError> {
-    let bytes = src.as_bytes();
-    let digits = |mut i: usize| {
-        while i < bytes.len() && bytes[i].is_ascii_digit() {
-            i += 1;
-        }
-        i
-    };
-    let mut i = digits(start);
-    let int_digits = i - start;
-    let mut frac_digits = 0;
-    if bytes.get(i) == Some(&b'.') {
-        let j = digits(i + 1);
-        frac_digits = j - i - 1;
-        i = j;
-    }
-    let mut bad = int_digits + frac_digits == 0;
-    if matches!(bytes.get(i), Some(b'e' | b'E')) {
-        let mut j = i + 1;
-        if matches!(bytes.get(j), Some(b'+' | b'-')) {
-            j += 1;
-        }
-        let k = digits(j);
-        bad |= k == j;
-        i = k;
-    }
-    // Swallow trailing identifier characters so `2x` or `1e` is reported whole.
-    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-        i += 1;
-        bad = true;
-    }
-    let text = &src[start..i];
-    let value: Option<f64> = if bad { None } else { text.parse().ok() };
-    match value {
-        Some(v) if v.is_finite() => Ok((Tok::Num(v), i)),
-        Some(_) => err(format!("number `{text}` is too large"), start..i, None),
-        None => err(
-            format!("malformed number `{text}`"),
-            start..i,
-            Some("numbers look like `2`, `0.5`, `.5` or `1e-3`; write `2*x`, not `2x`".into()),
-        ),
-    }
-}
-
-/// Parses a formula. See the [module doc](super) for the grammar.
+/// Parses a formula. See the [module doc](super) for the grammar; errors carry the byte span
+/// of the offending text and, where one helps, a hint.
 pub fn parse(src: &str) -> Result<Ast, ParseError> {
     let tokens = lex(src)?;
     if tokens.len() == 1 {

@@ -102,6 +102,9 @@ fn precedence_and_associativity() {
         ("if(a > 1, b, c)", 3.0),
         ("if(a - 2, b, c)", 4.0),
         ("x_1 + 1", 1.0),
+        ("a + if(b > 5, c, b)", 5.0),
+        ("1 - if(a > 1, b, 0)", -2.0),
+        ("max(a, b) - min(c, 1)*2", 1.0),
     ];
     for (src, want) in cases {
         assert_eq!(value(src, &p), Ok(*want), "{src}");

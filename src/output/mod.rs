@@ -126,15 +126,26 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     .map(|s| g.tree.node_names[s.node.ix()].chars().count())
                     .max()
                     .unwrap_or(0);
-                for s in &strat {
+                let wp = g
+                    .tree
+                    .players
+                    .iter()
+                    .map(|p| p.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let said: Vec<String> = strat.iter().map(words::strategy_words).collect();
+                let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+                for (s, text) in strat.iter().zip(&said) {
                     let who = mover(&g.tree, s.node);
-                    o.push_str(&format!(
-                        "    {:w$}  {:12} {}{}\n",
+                    let line = format!(
+                        "    {:w$}  {:wp$}  {:ws$}{}",
                         g.tree.node_names[s.node.ix()],
                         who,
-                        words::strategy_words(s),
-                        if s.on_path { "" } else { "   (off the path)" },
-                    ));
+                        text,
+                        if s.on_path { "" } else { "  (off the path)" },
+                    );
+                    o.push_str(line.trim_end());
+                    o.push('\n');
                 }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {

@@ -85,19 +85,22 @@ pub fn solve_into(game: &Game, tol: f64, ws: &mut Workspace) {
     let values = &mut ws.values;
     for i in (0..n).rev() {
         let node = tree.nodes[i];
+        let first = node.first_child as usize;
+        let k = node.n_children as usize;
+        // Children are consecutive and after `i` (breadth-first ids), so the node's own value
+        // and its children's values are disjoint slices: no per-element bounds checks.
+        let (head, tail) = values.split_at_mut(first.max(i + 1) * np);
+        let out = &mut head[i * np..(i + 1) * np];
         match node.kind {
             NodeKind::Terminal { leaf } => {
-                let src = &game.payoffs[leaf.ix() * np..(leaf.ix() + 1) * np];
-                values[i * np..(i + 1) * np].copy_from_slice(src);
+                let l = leaf.ix() * np;
+                out.copy_from_slice(&game.payoffs[l..l + np]);
             }
             NodeKind::Chance => {
-                let (head, tail) = values.split_at_mut((i + 1) * np);
-                let out = &mut head[i * np..];
+                let kids = &tail[(first * np).saturating_sub(head_len(i, first, np))..][..k * np];
                 out.fill(0.0);
-                let base = (i + 1) * np;
-                for c in node.children() {
-                    let pr = game.chance[c];
-                    let v = &tail[c * np - base..(c + 1) * np - base];
+                for (c, v) in kids.chunks_exact(np).enumerate() {
+                    let pr = game.chance[first + c];
                     for (o, x) in out.iter_mut().zip(v) {
                         *o += pr * x;
                     }
@@ -105,42 +108,47 @@ pub fn solve_into(game: &Game, tol: f64, ws: &mut Workspace) {
             }
             NodeKind::Decision { player, .. } => {
                 let p = player.ix();
-                let first = node.first_child as usize;
-                let mut best = first;
-                let mut best_v = values[first * np + p];
-                for c in first + 1..first + node.n_children as usize {
-                    let v = values[c * np + p];
+                let kids = &tail[(first * np).saturating_sub(head_len(i, first, np))..][..k * np];
+                let mut best = 0;
+                let mut best_v = kids[p];
+                // One pass finds the best move and notices whether any other move comes within
+                // `eps` of it (a possible tie); only then is the precise tie scan run.
+                let mut near = false;
+                for (c, v) in kids.chunks_exact(np).enumerate().skip(1) {
+                    let v = v[p];
                     if v > best_v {
+                        near |= v - best_v <= eps;
                         best_v = v;
                         best = c;
+                    } else if best_v - v <= eps {
+                        near = true;
                     }
                 }
-                // Tie scan: a second pass only over this node's children.
-                let mut tied = 0;
-                for c in node.children() {
-                    if best_v - values[c * np + p] <= eps {
-                        tied += 1;
-                    }
-                }
-                if tied > 1 {
-                    let moves = node
-                        .children()
-                        .filter(|&c| best_v - values[c * np + p] <= eps)
-                        .map(|c| c - first)
+                if near {
+                    let moves: Vec<usize> = (0..k)
+                        .filter(|&c| best_v - kids[c * np + p] <= eps)
                         .collect();
-                    ws.ties.push(Tie {
-                        node: NodeId::from(i),
-                        player,
-                        moves,
-                        value: best_v,
-                    });
+                    if moves.len() > 1 {
+                        ws.ties.push(Tie {
+                            node: NodeId::from(i),
+                            player,
+                            moves,
+                            value: best_v,
+                        });
+                    }
                 }
-                ws.choice[i] = (best - first) as u32;
-                values.copy_within(best * np..(best + 1) * np, i * np);
+                ws.choice[i] = best as u32;
+                out.copy_from_slice(&kids[best * np..(best + 1) * np]);
             }
         }
     }
     ws.ties.reverse(); // report top-down
+}
+
+/// Length of the `head` half in [`solve_into`]'s split, as an offset into the tail.
+#[inline(always)]
+fn head_len(i: usize, first: usize, np: usize) -> usize {
+    first.max(i + 1) * np
 }
 
 /// The behaviour profile of the choices in a solved workspace.
@@ -161,8 +169,8 @@ impl Solver for BackwardInduction {
     }
 
     fn describe(&self) -> &'static str {
-        "backward induction: the subgame-perfect equilibrium of perfect-information games \
-         (any number of players, chance nodes); reports ties, `--ties all` enumerates all pure SPE"
+        "subgame-perfect equilibrium of a perfect-information game by backward induction \
+         (any number of players, chance nodes; ties reported, `--ties all` lists every pure SPE)"
     }
 
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
