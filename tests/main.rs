@@ -4,4 +4,5 @@ mod cli;
 mod diagnostics;
 mod known_values;
 mod properties;
+mod report;
 mod util;

@@ -349,8 +349,14 @@ fn answer_map(
         }
     }
     r.given = given;
+    // Points at the same place share one dot: "baseline, cold_war".
     let mut pts = vec![("baseline".to_string(), base[x], base[y])];
-    pts.extend(scen.iter().map(|(n, _, th)| (n.clone(), th[x], th[y])));
+    for (n, _, th) in scen {
+        match pts.iter_mut().find(|p| p.1 == th[x] && p.2 == th[y]) {
+            Some(p) => p.0 = format!("{}, {n}", p.0),
+            None => pts.push((n.clone(), th[x], th[y])),
+        }
+    }
     let title = format!(
         "{}: {} over {} and {}",
         q_title(r),

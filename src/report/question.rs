@@ -484,34 +484,34 @@ mod tests {
     }
 
     #[test]
-    fn dialogue_regions() {
+    fn dialogue_regions_merge_into_one() {
+        // MODELS.md §5: commitment sustains dialogue iff a0 − σ < c_D < a0 + α − σ; the two
+        // regimes inside (the challenger provokes or not without commitment) merge into one.
         let t = load("deterrence_dialogue.toml");
-        let q = &t.ast.questions[0];
-        let p = prepare(&t, q).unwrap();
+        let p = prepare(&t, &t.ast.questions[0]).unwrap();
         let base = t.defaults();
         let axes = (t.params.id("alpha").unwrap(), t.params.id("c_D").unwrap());
         let m = map(&p, &base, axes, 61).unwrap();
-        for r in regions(&p, &base, &m, Effect::Higher) {
-            eprintln!("{r:?}");
-        }
+        let r = regions(&p, &base, &m, Effect::Higher);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].exact, ["a0 - sigma < c_D < a0 + alpha - sigma"]);
+        assert!(regions(&p, &base, &m, Effect::Lower).is_empty());
     }
 
     #[test]
-    fn hedging_regions() {
+    fn hedging_scenarios_explained() {
+        // MODELS.md §4: Cold War deters (c_D = 1.5 ∈ (a, a + L − λT) = (1, 2.85)); 2001–2014
+        // provokes (c_D = .85 ∈ (a + L − λT, a) = (.7, 1)).
         let t = load("hedging.toml");
-        let q = &t.ast.questions[0];
-        let p = prepare(&t, q).unwrap();
-        let base = t.defaults();
-        let axes = (t.params.id("T").unwrap(), t.params.id("c_D").unwrap());
-        let m = map(&p, &base, axes, 61).unwrap();
-        for e in [Effect::Lower, Effect::Higher] {
-            for r in regions(&p, &base, &m, e) {
-                eprintln!("{r:?}");
-            }
-        }
-        for s in &t.scenarios {
-            let th = t.point(Some(&s.name), &[]).unwrap();
-            eprintln!("{} {:?}", s.name, explain(&p, &th, &[axes.0, axes.1]));
-        }
+        let p = prepare(&t, &t.ast.questions[0]).unwrap();
+        let axes = [t.params.id("T").unwrap(), t.params.id("c_D").unwrap()];
+        let cold = explain(&p, &t.point(Some("cold_war"), &[]).unwrap(), &axes);
+        assert_eq!((cold.0, cold.1), (Effect::Lower, (0.0, 1.0)));
+        assert!(cold
+            .2
+            .contains(&"c_D = 1.5 < a - lambda*T + L = 2.85".to_string()));
+        let post = explain(&p, &t.point(Some("post_2001"), &[]).unwrap(), &axes);
+        assert_eq!((post.0, post.1), (Effect::Higher, (1.0, 0.0)));
+        assert!(post.2.contains(&"c_D = 0.85 < a = 1".to_string()));
     }
 }
