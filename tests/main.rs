@@ -5,4 +5,5 @@ mod diagnostics;
 mod known_values;
 mod properties;
 mod report;
+mod seqform;
 mod util;

@@ -4,9 +4,11 @@
 //! that structure with numbers (payoffs, chance probabilities) at one parameter point;
 //! [`StrategicGame`] is the strategic (normal) form. Solvers see only these types.
 
+pub mod examples;
 pub mod ids;
 pub mod numeric;
 pub mod profile;
+pub mod sequence;
 pub mod strategic;
 pub mod tree;
 

@@ -86,7 +86,9 @@ pub fn text(r: &SolveReport<'_>) -> String {
         if let Some(s) = r.scenario {
             o.push_str(&format!("Scenario: {s}\n"));
         }
-        o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
+        if !ps.is_empty() {
+            o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
+        }
     }
     if let Some(v) = sol.value {
         o.push_str(&format!(

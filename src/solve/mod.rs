@@ -7,6 +7,10 @@
 //! so the certificate never trusts the solver that produced the profile.
 
 pub mod backward;
+pub mod lemke;
+pub mod linalg;
+pub mod seqlp;
+pub mod subgame;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
 
@@ -229,7 +233,12 @@ pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveEr
 
 /// All solvers, in the order `deter solve` tries them by default.
 pub fn registry() -> Vec<Box<dyn Solver>> {
-    vec![Box::new(backward::BackwardInduction)]
+    vec![
+        Box::new(backward::BackwardInduction),
+        Box::new(subgame::SubgameDecomposition),
+        Box::new(seqlp::SequenceLp),
+        Box::new(lemke::SequenceLcp),
+    ]
 }
 
 /// The solver with this name.
