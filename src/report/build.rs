@@ -253,7 +253,7 @@ pub fn counterfactual_words(t: &GameTemplate, cf: &Counterfactual) -> String {
         }
     }
     if parts.is_empty() {
-        "the game as written".into()
+        "the game is played as written".into()
     } else {
         parts.join(" and ")
     }
