@@ -65,9 +65,10 @@ pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, Rep
     let pi = check_perfect_information(&t.tree);
     if let Err(u) = &pi {
         notes.push(format!(
-            "Equilibria, comparative statics and questions are computed by backward induction, \
-             which needs perfect information; {}. Use `deter solve` with another solver.",
+            "Equilibria, comparative statics and questions are omitted: the report computes them \
+             by backward induction, and {}. `deter solve` picks a solver that fits this game.",
             u.reason
+                .trim_start_matches("backward induction needs perfect information, but ")
         ));
     }
     let solvable = pi.is_ok();

@@ -90,15 +90,19 @@ fn model(r: &Report, d: &mut Vec<Block>) {
             ]
         })
         .collect();
-    d.push(Block::Table(
-        vec![
-            "Parameter".into(),
-            "Baseline".into(),
-            "Range".into(),
-            "Meaning".into(),
-        ],
-        rows,
-    ));
+    if r.params.is_empty() {
+        d.push(Block::Para("The model has no parameters.".into()));
+    } else {
+        d.push(Block::Table(
+            vec![
+                "Parameter".into(),
+                "Baseline".into(),
+                "Range".into(),
+                "Meaning".into(),
+            ],
+            rows,
+        ));
+    }
     let scen: Vec<String> = r.points[1..]
         .iter()
         .map(|p| {
@@ -125,9 +129,13 @@ fn model(r: &Report, d: &mut Vec<Block>) {
         d.push(Block::Figure(
             "tree.svg".into(),
             svg.clone(),
-            "The game tree at the baseline. Thick red edges: the equilibrium path; orange: \
-             equilibrium moves off the path. Leaves show the outcome and payoffs."
-                .into(),
+            if r.points.iter().any(|p| !p.path.is_empty()) {
+                "The game tree at the baseline. Thick red edges: the equilibrium path; orange: \
+                 equilibrium moves off the path. Leaves show the outcome and payoffs."
+                    .into()
+            } else {
+                "The game tree at the baseline. Leaves show the outcome and payoffs.".into()
+            },
         ));
     }
 }

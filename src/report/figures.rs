@@ -165,6 +165,7 @@ pub fn region_svg(
     let (pw, ph) = (W - ML - MR, H - MT - MB);
     let (nx, ny) = (m.xs.len(), m.ys.len());
     let (cw, ch) = (pw / nx as f64, ph / ny as f64);
+    o.push_str("<g shape-rendering=\"crispEdges\">\n");
     for j in 0..ny {
         let mut i = 0;
         while i < nx {
@@ -185,6 +186,7 @@ pub fn region_svg(
             i = k;
         }
     }
+    o.push_str("</g>\n");
     let xr = (m.xs[0], m.xs[nx - 1]);
     let yr = (m.ys[0], m.ys[ny - 1]);
     axes(&mut o, xr, yr, xl, yl);
