@@ -277,3 +277,117 @@ fn browser_end_to_end() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+fn load_text(name: &str, text: String) -> deter::model::GameTemplate {
+    let l = deter::model::load(name, text);
+    match l.template {
+        Some(t) => t,
+        None => panic!("{}", deter::diag::render_short(&l.source, &l.diags)),
+    }
+}
+
+#[test]
+fn chance_probabilities_and_information_sets_are_drawn() {
+    // Nature picks the defender's type with probability p = 0.3 (hard) — a formula, so the
+    // drawing must show its value at the point.
+    let t = load_text(
+        "types.toml",
+        r#"
+title = "Types"
+players = ["C"]
+root = "nature"
+[parameters]
+p = { value = 0.3, range = [0, 1] }
+[nodes.nature]
+chance = { hard = { to = "c_hard", prob = "p" }, soft = { to = "c_soft", prob = "1 - p" } }
+[nodes.c_hard]
+player = "C"
+moves = { stay = "q1", go = "w1" }
+[nodes.c_soft]
+player = "C"
+moves = { stay = "q2", go = "w2" }
+[outcomes.q1]
+payoffs = { C = 0 }
+[outcomes.w1]
+payoffs = { C = -1 }
+[outcomes.q2]
+payoffs = { C = 0 }
+[outcomes.w2]
+payoffs = { C = 1 }
+"#
+        .into(),
+    );
+    let g = t.instantiate(&t.defaults()).unwrap();
+    let sol = solve_bi(&g);
+    let Profile::Behavior(b) = &sol.equilibria[0].profile else {
+        panic!("behaviour profile")
+    };
+    let m = Marks::of(&g, b).unwrap();
+    let d = Drawing {
+        game: &g,
+        marks: Some(&m),
+    };
+    let s = draw::svg::svg(&d).unwrap();
+    assert!(
+        s.contains(">hard (0.3)<") && s.contains(">soft (0.7)<"),
+        "{s}"
+    );
+    assert!(s.contains(">Nature<"));
+    // Both chance edges are on the path; then C stays when hard and goes when soft.
+    assert_eq!(s.matches("class=\"edge path\"").count(), 4);
+    assert!(draw::dot::dot(&d).unwrap().contains("label=\"hard (0.3)\""));
+
+    // Matching pennies (tests/models): P2's two nodes form one information set.
+    let mp = template("tests/models/matching_pennies.toml");
+    let g = mp.instantiate(&[]).unwrap();
+    let d = Drawing {
+        game: &g,
+        marks: None,
+    };
+    assert_eq!(
+        draw::svg::svg(&d)
+            .unwrap()
+            .matches("class=\"infoset\"")
+            .count(),
+        1
+    );
+    assert!(draw::dot::dot(&d)
+        .unwrap()
+        .contains("style=dashed, dir=none"));
+}
+
+#[test]
+fn very_large_trees_are_refused_with_a_message() {
+    // A chain of 1,000 decision nodes, each with an exit: 2,001 nodes, above draw::MAX_NODES.
+    let n = 1000;
+    let mut text = String::from("title = \"Chain\"\nplayers = [\"A\"]\nroot = \"d0\"\n");
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("d{}", i + 1)
+        } else {
+            "end".into()
+        };
+        text.push_str(&format!(
+            "[nodes.d{i}]\nplayer = \"A\"\nmoves = {{ stop = \"x{i}\", on = \"{next}\" }}\n\
+             [outcomes.x{i}]\npayoffs = {{ A = {i} }}\n"
+        ));
+    }
+    text.push_str("[outcomes.end]\npayoffs = { A = 0 }\n");
+    let t = load_text("chain.toml", text);
+    let g = t.instantiate(&[]).unwrap();
+    let d = Drawing {
+        game: &g,
+        marks: None,
+    };
+    let err = draw::svg::svg(&d).unwrap_err().to_string();
+    assert!(err.contains("2001 nodes") && err.contains("2000"), "{err}");
+    assert!(draw::dot::dot(&d).is_err());
+    // The report still works, and says why the tree is missing.
+    let r = report::build(&t, "chain.toml", &Options::default()).unwrap();
+    assert!(r.tree_svg.is_none());
+    assert!(
+        r.notes.iter().any(|n| n.contains("not drawn")),
+        "{:?}",
+        r.notes
+    );
+}
