@@ -9,8 +9,12 @@
 //! with everything inline. Output is deterministic: no timestamps, numbers via
 //! [`crate::output::words::num`].
 //!
-//! The computations live in [`analysis`], [`question`], [`cond`] and [`poly`]; they solve
-//! perfect-information games by backward induction. A model with imperfect information still
+//! The computations live in [`analysis`] (equilibria at a point, comparative statics and
+//! thresholds), [`question`] (maps and regions of a question), [`cond`] (the inequality behind
+//! each equilibrium choice) and [`poly`] (their exact polynomial form); they solve
+//! perfect-information games by backward induction. These four modules are the report's whole
+//! interface to the analysis, so another implementation of thresholds or question regions can
+//! replace them without touching the document or the renderers. A model with imperfect information still
 //! gets its model description and tree; the equilibrium sections then say why they are absent.
 
 pub mod analysis;
