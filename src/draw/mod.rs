@@ -4,7 +4,7 @@
 //! on chance edges, the payoff vector at each leaf and, when a profile is given, the equilibrium:
 //! edges on the path of play are thick and coloured, equilibrium moves off the path are
 //! coloured, and members of an information set are joined by a dashed line. The layout
-//! ([`layout`]) is computed with loops only. Trees larger than [`MAX_NODES`] are refused with a
+//! ([`layout()`]) is computed with loops only. Trees larger than [`MAX_NODES`] are refused with a
 //! clear message: a drawing of thousands of nodes is unreadable, and the report says so instead.
 
 pub mod dot;

@@ -1,6 +1,6 @@
 //! `deter report`: a model's analysis as Markdown and self-contained HTML.
 //!
-//! [`build`] computes a [`Report`] — the model (players, parameters, scenarios), the tree with
+//! [`build()`] computes a [`Report`] — the model (players, parameters, scenarios), the tree with
 //! the equilibrium path, the equilibrium at the baseline and in each scenario, comparative
 //! statics for every parameter with a range, and the answer to each of the model's questions
 //! (a map, the regions in sentences with exact conditions, and the answer in each scenario).
