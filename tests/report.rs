@@ -235,6 +235,23 @@ fn convert_cli_draws_svg_and_dot() {
     };
     assert!(run("svg").starts_with("<svg"));
     assert!(run("dot").starts_with("digraph"));
+    // Imperfect information: --path draws the equilibrium of the solver `deter solve` picks.
+    // Matching pennies' unique equilibrium mixes 1/2–1/2 for both players (MODELS.md §3).
+    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args([
+            "convert",
+            "tests/models/matching_pennies.toml",
+            "--to",
+            "svg",
+            "--path",
+        ])
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(s.matches(">heads [0.5]<").count(), 3, "{s}");
+    assert_eq!(s.matches("class=\"infoset\"").count(), 1);
 }
 
 fn chromium_installed() -> bool {

@@ -118,7 +118,8 @@ pub struct ConvertArgs {
     /// Parameter point (payoffs and chance probabilities are drawn at this point).
     #[command(flatten)]
     pub point: PointArgs,
-    /// Highlight the subgame-perfect equilibrium path (perfect-information games).
+    /// Highlight the equilibrium path (subgame perfect by backward induction when the game has
+    /// perfect information; otherwise the solver `deter solve` would pick).
     #[arg(long)]
     pub path: bool,
     /// Write to this file instead of standard output (written atomically).

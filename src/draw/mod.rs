@@ -53,6 +53,9 @@ pub struct Marks {
     pub played: Vec<bool>,
     /// The node is reached with positive probability (so the edge into it is on the path).
     pub on_path: Vec<bool>,
+    /// Probability of the move into the node at decision nodes (1 at chance nodes and the
+    /// root); drawn on the edge when strictly between 0 and 1 (a mixed equilibrium).
+    pub prob: Vec<f64>,
 }
 
 impl Marks {
@@ -67,19 +70,25 @@ impl Marks {
         }
         let reach = reach_probabilities(game, profile);
         let mut played = vec![false; tree.nodes.len()];
+        let mut prob = vec![1.0; tree.nodes.len()];
         for node in &tree.nodes {
             for (a, c) in node.children().enumerate() {
                 played[c] = match node.kind {
                     NodeKind::Decision { infoset, .. } => {
                         let s = &tree.infosets[infoset.ix()];
-                        profile[s.first_action as usize + a] > 1e-12
+                        prob[c] = profile[s.first_action as usize + a];
+                        prob[c] > 1e-12
                     }
                     _ => game.chance[c] > 1e-12,
                 };
             }
         }
         let on_path = reach.iter().map(|&r| r > 1e-12).collect();
-        Ok(Marks { played, on_path })
+        Ok(Marks {
+            played,
+            on_path,
+            prob,
+        })
     }
 }
 
@@ -115,7 +124,9 @@ impl<'a> Drawing<'a> {
         }
     }
 
-    /// Label of the edge into node `i`: the move label, with the probability on chance edges.
+    /// Label of the edge into node `i`: the move label, with the probability on chance edges
+    /// (`hard (0.3)`) and on moves a mixed equilibrium plays with probability strictly between
+    /// 0 and 1 (`heads [0.5]`).
     pub fn edge_label(&self, i: usize) -> String {
         let tree = &*self.game.tree;
         let label = &tree.move_labels[i];
@@ -123,7 +134,10 @@ impl<'a> Drawing<'a> {
             Some(p) if matches!(tree.node(p).kind, NodeKind::Chance) => {
                 format!("{label} ({})", num(self.game.chance[i]))
             }
-            _ => label.clone(),
+            _ => match self.marks.map(|m| m.prob[i]) {
+                Some(q) if q > 1e-12 && q < 1.0 - 1e-12 => format!("{label} [{}]", num(q)),
+                _ => label.clone(),
+            },
         }
     }
 
