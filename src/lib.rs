@@ -36,6 +36,8 @@ pub mod expr;
 pub mod game;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod report;
 pub mod solve;
 pub mod source;
+pub mod sweep;

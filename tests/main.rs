@@ -6,4 +6,5 @@ mod known_values;
 mod properties;
 mod report;
 mod seqform;
+mod sweep;
 mod util;

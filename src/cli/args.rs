@@ -24,6 +24,10 @@ pub enum Command {
     /// Write a report (Markdown and self-contained HTML): model, tree, scenarios, comparative
     /// statics and the answers to the model's questions.
     Report(ReportArgs),
+    /// Solve a model at every point of a parameter grid (CSV or JSON Lines; see docs/sweep.md).
+    Sweep(SweepArgs),
+    /// Join the outputs of `deter sweep --shard` runs, checking every point appears once.
+    Merge(MergeArgs),
 }
 
 /// Flags of `deter check`.
@@ -144,4 +148,62 @@ pub struct ReportArgs {
     /// Grid points per axis for the question maps (each question solves 2 × N² games).
     #[arg(long, default_value_t = 121)]
     pub grid: usize,
+}
+
+/// Output formats of `deter sweep`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepFormat {
+    /// Comma-separated values with a header line.
+    Csv,
+    /// JSON Lines: one object per point.
+    Jsonl,
+}
+
+/// Flags of `deter sweep`.
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The model (.toml).
+    pub file: PathBuf,
+    /// An axis: `NAME=LO:HI:N`, `NAME=LO:HI:N:log` or `NAME=V1,V2,...` (repeatable; the last
+    /// --vary varies fastest).
+    #[arg(long, value_name = "AXIS", required = true)]
+    pub vary: Vec<String>,
+    /// Values of the parameters not varied.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Solver (default: backward induction when the game has perfect information).
+    #[arg(long)]
+    pub solver: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: SweepFormat,
+    /// Write to this file (whole or not at all, with a PATH.sweep.json manifest) instead of
+    /// stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue an interrupted run of the same sweep from PATH.partial (needs --out).
+    #[arg(long, requires = "out")]
+    pub resume: bool,
+    /// Compute only part I of N of the grid (`--shard 3/16`; numbered from 1; needs --out).
+    #[arg(long, value_name = "I/N", requires = "out")]
+    pub shard: Option<String>,
+    /// Also draw the sweep as SVG: a line chart for one parameter, a region map for two.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Skip the model's questions (no `question:*` columns; a third of the work per point).
+    #[arg(long)]
+    pub no_questions: bool,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Flags of `deter merge`.
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The merged output file.
+    pub out: PathBuf,
+    /// The shard outputs (each with its PATH.sweep.json manifest).
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
 }

@@ -8,6 +8,7 @@ pub mod gambit;
 pub mod input;
 pub mod report;
 pub mod solve;
+pub mod sweep;
 
 use anyhow::Result;
 use args::{Cli, Command};
@@ -22,5 +23,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Solve(a) => solve::run(a),
         Command::Convert(a) => convert::run(a),
         Command::Report(a) => report::run(a),
+        Command::Sweep(a) => sweep::run(a),
+        Command::Merge(a) => sweep::merge(a),
     }
 }

@@ -1,0 +1,352 @@
+//! Comparative statics by brute force: solve a model at every point of a parameter grid.
+//!
+//! A [`Sweeper`] holds a template, a base parameter point and a [`Grid`]. It solves any index
+//! range of the grid in parallel (rayon), each worker thread reusing one [`crate::game::Game`],
+//! one evaluation stack and one backward-induction workspace, so the hot path allocates nothing
+//! per point beyond the output text. Outcome labels and paths in words are interned per reached
+//! outcome. Games that are not of perfect information fall back to the registry solver, one
+//! solve per point.
+//!
+//! Results come out as [`Row`]s ([`Sweeper::rows`]) or stream as CSV / JSON Lines in index order
+//! to any writer ([`Sweeper::stream`]); [`file`] adds whole-or-nothing output files, `--resume`
+//! and the shard merge. Column names are in [`format`]; the CLI and file layout are documented in
+//! `docs/sweep.md`.
+
+pub mod file;
+pub mod format;
+pub mod grid;
+pub mod question;
+mod worker;
+
+pub use format::Format;
+pub use grid::{Grid, Shard, Spacing, VarySpec};
+pub use question::{Answer, Question};
+
+use crate::model::GameTemplate;
+use crate::solve::{self, GameRef};
+use rayon::prelude::*;
+use std::io::Write;
+use std::ops::Range;
+use std::sync::Arc;
+use worker::Worker;
+
+/// Why a sweep could not be set up, run, resumed or merged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SweepError {
+    /// A `--vary` axis is malformed or out of range.
+    #[error("`--vary {spec}`: {message}")]
+    Vary {
+        /// The axis as written.
+        spec: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A `--shard` is malformed.
+    #[error("`--shard {spec}`: {message}")]
+    Shard {
+        /// The shard as written.
+        spec: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The grid as a whole is invalid.
+    #[error("{0}")]
+    Grid(String),
+    /// The solver cannot be used.
+    #[error("{0}")]
+    Solver(String),
+    /// The model fails at a grid point.
+    #[error("at point {index} ({at}): {message}")]
+    Point {
+        /// The point's index.
+        index: u64,
+        /// Its parameter values in words.
+        at: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A previous partial output cannot be resumed.
+    #[error("cannot resume `{path}`: {message}")]
+    Resume {
+        /// The partial file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// Shard outputs cannot be merged.
+    #[error("cannot merge: {0}")]
+    Merge(String),
+    /// Reading or writing failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+impl SweepError {
+    pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> SweepError {
+        let context = context.into();
+        move |source| SweepError::Io { context, source }
+    }
+}
+
+/// One grid point's result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The point's index in the grid.
+    pub index: u64,
+    /// The varied parameters' values, in axis order.
+    pub params: Vec<f64>,
+    /// Short outcome label: the reached outcome's name (`name (p) + …` when play is random).
+    pub outcome: Arc<str>,
+    /// The path of play in words (random plays joined by `; `).
+    pub path: Arc<str>,
+    /// Each player's expected payoff (NaN if no equilibrium was found).
+    pub payoffs: Vec<f64>,
+    /// Each event tag's probability, by event id (NaN if no equilibrium was found).
+    pub events: Vec<f64>,
+    /// Number of equilibria the solver reported.
+    pub n_equilibria: usize,
+    /// Number of nodes where a mover was indifferent.
+    pub n_ties: usize,
+    /// Largest regret over players (the certificate; ≈ 0).
+    pub max_regret: f64,
+    /// The answer to each of [`Sweeper::questions`].
+    pub answers: Vec<Answer>,
+}
+
+/// How points are solved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Allocation-free backward induction (perfect-information games).
+    Backward,
+    /// A registry solver by name, one full solve and certificate per point.
+    Registry(String),
+}
+
+impl Method {
+    /// The solver's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Method::Backward => "backward",
+            Method::Registry(n) => n,
+        }
+    }
+}
+
+/// Points per unit of parallel work.
+const CHUNK: u64 = 4096;
+
+/// A sweep over a grid: what to solve and how.
+#[derive(Clone, Debug)]
+pub struct Sweeper<'t> {
+    /// The model.
+    pub template: &'t GameTemplate,
+    /// Parameter values of the parameters not varied.
+    pub base: Vec<f64>,
+    /// The grid.
+    pub grid: Grid,
+    /// The solving method.
+    pub method: Method,
+    /// Relative tolerance for ties.
+    pub tol: f64,
+    /// The model's questions answered at every point (all it declares, by default).
+    pub questions: Vec<Question>,
+}
+
+/// A callback receiving each batch's rows.
+pub type RowHook<'a> = &'a mut dyn FnMut(&[Row]);
+
+/// Callbacks while streaming.
+#[derive(Default)]
+pub struct Hooks<'a> {
+    /// Called with the number of points finished so far (in this call), after each batch.
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Called with each batch's rows, in index order (rows are only built when this is set).
+    pub rows: Option<RowHook<'a>>,
+}
+
+/// The output of one chunk.
+pub(crate) struct ChunkOut {
+    bytes: Vec<u8>,
+    rows: Vec<Row>,
+}
+
+impl<'t> Sweeper<'t> {
+    /// A sweep of `template` over `grid`, other parameters at `base` (from
+    /// [`GameTemplate::point`]). `solver` is a registry name or `None` for the first that fits;
+    /// backward induction uses the fast allocation-free path.
+    pub fn new(
+        template: &'t GameTemplate,
+        base: Vec<f64>,
+        grid: Grid,
+        solver: Option<&str>,
+    ) -> Result<Sweeper<'t>, SweepError> {
+        if base.len() != template.params.len() {
+            return Err(SweepError::Grid(format!(
+                "the base point has {} values, the model {} parameters",
+                base.len(),
+                template.params.len()
+            )));
+        }
+        let pi = solve::backward::check_perfect_information(&template.tree);
+        let method = match solver {
+            None if pi.is_ok() => Method::Backward,
+            Some("backward") => {
+                pi.map_err(|e| SweepError::Solver(format!("solver `backward`: {e}")))?;
+                Method::Backward
+            }
+            name => {
+                let game = template.empty_game();
+                let s = match name {
+                    Some(n) => {
+                        let s = solve::by_name(n).ok_or_else(|| {
+                            let names: Vec<&str> =
+                                solve::registry().iter().map(|s| s.name()).collect();
+                            let hint = crate::diag::did_you_mean(n, names.iter().copied())
+                                .unwrap_or_else(|| format!("the solvers are {}", names.join(", ")));
+                            SweepError::Solver(format!("unknown solver `{n}`; {hint}"))
+                        })?;
+                        s.supports(GameRef::Tree(&game)).map_err(|e| {
+                            SweepError::Solver(format!("solver `{n}` cannot solve this game: {e}"))
+                        })?;
+                        s
+                    }
+                    None => solve::pick(GameRef::Tree(&game)).map_err(|e| {
+                        SweepError::Solver(format!("no solver fits this game: {e}"))
+                    })?,
+                };
+                Method::Registry(s.name().to_string())
+            }
+        };
+        Ok(Sweeper {
+            template,
+            base,
+            grid,
+            method,
+            tol: 1e-9,
+            questions: question::questions(template)?,
+        })
+    }
+
+    /// The output columns, in order (see [`format::columns`]).
+    pub fn columns(&self) -> Vec<String> {
+        format::columns(self)
+    }
+
+    /// Solves the points `range` (clamped to the grid) in parallel; rows in index order.
+    pub fn rows(&self, range: Range<u64>) -> Result<Vec<Row>, SweepError> {
+        let mut all = Vec::new();
+        let mut keep = |rows: &[Row]| all.extend_from_slice(rows);
+        self.stream(
+            range,
+            None,
+            &mut std::io::sink(),
+            Hooks {
+                progress: None,
+                rows: Some(&mut keep),
+            },
+        )?;
+        Ok(all)
+    }
+
+    /// Solves the points `range` (clamped to the grid) in parallel and writes them in index
+    /// order to `out` as `format` (no header; see [`format::header`]). With `format = None`
+    /// nothing is formatted (use the row hook). Memory is bounded by one batch of chunks,
+    /// independent of the range's length. Returns the number of points written.
+    pub fn stream(
+        &self,
+        range: Range<u64>,
+        format: Option<Format>,
+        out: &mut dyn Write,
+        mut hooks: Hooks<'_>,
+    ) -> Result<u64, SweepError> {
+        let range = range.start.min(self.grid.len())..range.end.min(self.grid.len());
+        let keep = hooks.rows.is_some();
+        let n_chunks = (range.end - range.start).div_ceil(CHUNK);
+        // Each axis value printed once (shortest exact decimal), not once per row.
+        let axis_text: Vec<Vec<String>> = (self.grid.axes.iter())
+            .map(|a| a.values.iter().map(|v| v.to_string()).collect())
+            .collect();
+        let batch = (rayon::current_num_threads() as u64 * 4).max(1);
+        let mut c0 = 0;
+        while c0 < n_chunks {
+            let c1 = (c0 + batch).min(n_chunks);
+            let outs: Vec<Result<ChunkOut, SweepError>> = (c0..c1)
+                .into_par_iter()
+                .map_init(
+                    || Worker::new(self, &axis_text),
+                    |w, c| {
+                        let a = range.start + c * CHUNK;
+                        let b = (a + CHUNK).min(range.end);
+                        w.chunk(a..b, format, keep)
+                    },
+                )
+                .collect();
+            for o in outs {
+                let o = o?;
+                out.write_all(&o.bytes)
+                    .map_err(SweepError::io("writing sweep output"))?;
+                if let Some(f) = hooks.rows.as_mut() {
+                    f(&o.rows);
+                }
+            }
+            let done = (c1 * CHUNK).min(range.end - range.start);
+            if let Some(p) = hooks.progress {
+                p(done);
+            }
+            c0 = c1;
+        }
+        Ok(range.end - range.start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hedging() -> GameTemplate {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/hedging.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        crate::model::load("hedging.toml", text).template.unwrap()
+    }
+
+    #[test]
+    fn rows_agree_with_the_registry_solver() {
+        let t = hedging();
+        let grid = Grid::new(vec![
+            VarySpec::parse("T=0:1:7", &t.params).unwrap(),
+            VarySpec::parse("c_D=0:3:9", &t.params).unwrap(),
+        ])
+        .unwrap();
+        let fast = Sweeper::new(&t, t.defaults(), grid.clone(), None).unwrap();
+        assert_eq!(fast.method, Method::Backward);
+        let mut slow = fast.clone();
+        slow.method = Method::Registry("backward".into());
+        let a = fast.rows(0..grid.len()).unwrap();
+        let b = slow.rows(0..grid.len()).unwrap();
+        assert_eq!(a.len(), 63);
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.outcome, y.outcome);
+            assert_eq!(x.path, y.path);
+            assert_eq!(x.n_ties, y.n_ties);
+            for (p, q) in x.payoffs.iter().zip(&y.payoffs) {
+                assert!((p - q).abs() <= 1e-12);
+            }
+            assert_eq!(x.events, y.events);
+            assert!(x.max_regret <= 1e-9 && y.max_regret <= 1e-9);
+        }
+    }
+
+    #[test]
+    fn unknown_solver_is_refused_with_a_hint() {
+        let t = hedging();
+        let grid = Grid::new(vec![]).unwrap();
+        let e = Sweeper::new(&t, t.defaults(), grid, Some("backwards")).unwrap_err();
+        assert!(e.to_string().contains("did you mean `backward`"), "{e}");
+    }
+}

@@ -1,0 +1,404 @@
+//! One thread's share of a sweep: reused buffers, point evaluation and chunk formatting.
+//!
+//! The fast path (perfect information) instantiates the game in place, runs
+//! [`backward::solve_into`], and then certifies the result independently of the solver: reach
+//! probabilities give payoffs and events, and a per-player best-response pass over the same
+//! buffers gives each player's regret. Outcome labels and paths are interned per reached leaf
+//! when the game has no chance moves (they cannot change between points then).
+
+use super::format::{self, Format};
+use super::question::{Answer, Question};
+use super::{ChunkOut, Method, Row, SweepError, Sweeper};
+use crate::game::tree::NodeKind;
+use crate::game::Game;
+use crate::output::words;
+use crate::solve::backward::{self, Workspace};
+use crate::solve::{self, GameRef, Profile, SolveOptions, Solver};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Per-thread state, reused across points.
+pub(crate) struct Worker<'s, 't> {
+    sw: &'s Sweeper<'t>,
+    /// Each axis's values as text.
+    axis_text: &'s [Vec<String>],
+    /// The current point's position along each axis.
+    coords: Vec<usize>,
+    game: Game,
+    stack: Vec<f64>,
+    ws: Workspace,
+    theta: Vec<f64>,
+    reach: Vec<f64>,
+    br: Vec<f64>,
+    solver: Option<Box<dyn Solver>>,
+    no_chance: bool,
+    /// Interned (outcome, path) per leaf index (games without chance moves).
+    by_leaf: Vec<Option<(Arc<str>, Arc<str>)>>,
+    // The current point's results.
+    pub(crate) payoffs: Vec<f64>,
+    pub(crate) events: Vec<f64>,
+    pub(crate) outcome: Arc<str>,
+    pub(crate) path: Arc<str>,
+    pub(crate) n_eq: usize,
+    pub(crate) n_ties: usize,
+    pub(crate) regret: f64,
+    /// Each question's treatment and control games.
+    qgames: Vec<[QGame; 2]>,
+    pub(crate) answers: Vec<Answer>,
+}
+
+/// A question's counterfactual game, with its own buffers.
+struct QGame {
+    game: Game,
+    ws: Workspace,
+    reach: Vec<f64>,
+    /// The compared event's id in this game (absent: probability 0).
+    event: Option<usize>,
+}
+
+impl QGame {
+    fn new(t: &crate::model::GameTemplate, event: &str) -> QGame {
+        QGame {
+            game: t.empty_game(),
+            ws: Workspace::default(),
+            reach: vec![0.0; t.tree.nodes.len()],
+            event: t.tree.event_id(event).map(|e| e.ix()),
+        }
+    }
+}
+
+impl<'s, 't> Worker<'s, 't> {
+    pub(crate) fn new(sw: &'s Sweeper<'t>, axis_text: &'s [Vec<String>]) -> Self {
+        let t = sw.template;
+        let tree = &t.tree;
+        let solver = match &sw.method {
+            Method::Backward => None,
+            Method::Registry(n) => solve::by_name(n),
+        };
+        let no_chance = !tree
+            .nodes
+            .iter()
+            .any(|n| matches!(n.kind, NodeKind::Chance));
+        Worker {
+            sw,
+            axis_text,
+            coords: vec![0; sw.grid.axes.len()],
+            game: t.empty_game(),
+            stack: Vec::new(),
+            ws: Workspace::default(),
+            theta: sw.base.clone(),
+            reach: vec![0.0; tree.nodes.len()],
+            br: vec![0.0; tree.nodes.len()],
+            solver,
+            no_chance,
+            by_leaf: vec![None; tree.leaves.len()],
+            payoffs: vec![0.0; tree.players.len()],
+            events: vec![0.0; tree.events.len()],
+            outcome: Arc::from(""),
+            path: Arc::from(""),
+            n_eq: 0,
+            n_ties: 0,
+            regret: 0.0,
+            qgames: sw
+                .questions
+                .iter()
+                .map(|q| {
+                    [
+                        QGame::new(&q.treatment, &q.event),
+                        QGame::new(&q.control, &q.event),
+                    ]
+                })
+                .collect(),
+            answers: vec![Answer::Neither; sw.questions.len()],
+        }
+    }
+
+    /// The sweep this worker serves.
+    pub(crate) fn sw(&self) -> &'s Sweeper<'t> {
+        self.sw
+    }
+
+    /// The parameter values of the current point along the grid's axes.
+    pub(crate) fn axis_value(&self, axis: usize) -> f64 {
+        self.theta[self.sw.grid.axes[axis].param]
+    }
+
+    /// The current point's value along an axis, as text.
+    pub(crate) fn axis_text(&self, axis: usize) -> &str {
+        &self.axis_text[axis][self.coords[axis]]
+    }
+
+    /// Solves and formats the points `range`.
+    pub(crate) fn chunk(
+        &mut self,
+        range: Range<u64>,
+        fmt: Option<Format>,
+        keep: bool,
+    ) -> Result<ChunkOut, SweepError> {
+        let n = (range.end - range.start) as usize;
+        let mut bytes = Vec::with_capacity(if fmt.is_some() { n * 160 } else { 0 });
+        let mut rows = Vec::with_capacity(if keep { n } else { 0 });
+        for index in range {
+            self.eval(index)?;
+            if let Some(f) = fmt {
+                format::write_row(f, self, index, &mut bytes);
+            }
+            if keep {
+                rows.push(self.row(index));
+            }
+        }
+        Ok(ChunkOut { bytes, rows })
+    }
+
+    fn row(&self, index: u64) -> Row {
+        Row {
+            index,
+            params: (0..self.sw.grid.axes.len())
+                .map(|a| self.axis_value(a))
+                .collect(),
+            outcome: self.outcome.clone(),
+            path: self.path.clone(),
+            payoffs: self.payoffs.clone(),
+            events: self.events.clone(),
+            n_equilibria: self.n_eq,
+            n_ties: self.n_ties,
+            max_regret: self.regret,
+            answers: self.answers.clone(),
+        }
+    }
+
+    fn point_error(&self, index: u64, message: String) -> SweepError {
+        SweepError::Point {
+            index,
+            at: self.sw.template.describe_point(&self.theta),
+            message,
+        }
+    }
+
+    /// Solves point `index` into the result fields.
+    pub(crate) fn eval(&mut self, index: u64) -> Result<(), SweepError> {
+        let sw = self.sw;
+        sw.grid.point(index, &sw.base, &mut self.theta);
+        sw.grid.coords(index, &mut self.coords);
+        if let Err(e) = sw
+            .template
+            .instantiate_into(&self.theta, &mut self.game, &mut self.stack)
+        {
+            let d = sw.template.diagnose(&e, &self.theta);
+            return Err(self.point_error(index, d.message));
+        }
+        let solver = self.solver.take();
+        let r = match &solver {
+            None => {
+                self.eval_backward();
+                Ok(())
+            }
+            Some(s) => self.eval_registry(&**s, index),
+        };
+        let r = r.and_then(|_| self.eval_questions(solver.as_deref(), index));
+        self.solver = solver;
+        r
+    }
+
+    fn eval_questions(
+        &mut self,
+        solver: Option<&dyn Solver>,
+        index: u64,
+    ) -> Result<(), SweepError> {
+        let sw = self.sw;
+        for (k, q) in sw.questions.iter().enumerate() {
+            let mut p = [0.0; 2];
+            for (j, t) in [&q.treatment, &q.control].into_iter().enumerate() {
+                let qg = &mut self.qgames[k][j];
+                if let Err(e) = t.instantiate_into(&self.theta, &mut qg.game, &mut self.stack) {
+                    let d = t.diagnose(&e, &self.theta);
+                    return Err(
+                        self.point_error(index, format!("question `{}`: {}", q.name, d.message))
+                    );
+                }
+                p[j] = match solver {
+                    None => qg.event_prob_backward(sw.tol),
+                    Some(s) => match qg.event_prob_registry(s, sw.tol) {
+                        Ok(x) => x,
+                        Err(e) => {
+                            return Err(
+                                self.point_error(index, format!("question `{}`: {e}", q.name))
+                            )
+                        }
+                    },
+                };
+            }
+            self.answers[k] = Question::answer(p[0], p[1], sw.tol);
+        }
+        Ok(())
+    }
+
+    fn eval_backward(&mut self) {
+        let sw = self.sw;
+        let tree = &*sw.template.tree; // the same tree as `self.game.tree`
+        let g = &self.game;
+        let np = g.n_players();
+        backward::solve_into(g, sw.tol, &mut self.ws);
+        // Reach probabilities of the chosen pure profile (with chance).
+        let reach = &mut self.reach;
+        reach[0] = 1.0;
+        for (i, node) in tree.nodes.iter().enumerate() {
+            let r = reach[i];
+            let first = node.first_child as usize;
+            for c in node.children() {
+                reach[c] = match node.kind {
+                    NodeKind::Chance => r * g.chance[c],
+                    _ if c - first == self.ws.choice[i] as usize => r,
+                    _ => 0.0,
+                };
+            }
+        }
+        self.payoffs.fill(0.0);
+        self.events.fill(0.0);
+        let mut reached = 0;
+        for (l, leaf) in tree.leaves.iter().enumerate() {
+            let r = reach[leaf.node.ix()];
+            if r != 0.0 {
+                reached = l;
+                for (p, o) in self.payoffs.iter_mut().enumerate() {
+                    *o += r * g.payoffs[l * np + p];
+                }
+                for e in &leaf.events {
+                    self.events[e.ix()] += r;
+                }
+            }
+        }
+        self.regret = self.best_response_regret();
+        self.n_eq = 1;
+        self.n_ties = self.ws.ties.len();
+        if self.no_chance {
+            let (o, p) = match &self.by_leaf[reached] {
+                Some(x) => x.clone(),
+                None => {
+                    let x = self.words_of(&backward::profile_of(tree, &self.ws));
+                    self.by_leaf[reached] = Some(x.clone());
+                    x
+                }
+            };
+            self.outcome = o;
+            self.path = p;
+        } else {
+            let x = self.words_of(&backward::profile_of(tree, &self.ws));
+            (self.outcome, self.path) = x;
+        }
+    }
+
+    /// The largest regret of the chosen pure profile: for each player, the value of a best
+    /// response against the others' choices (computed afresh) minus the expected payoff.
+    fn best_response_regret(&mut self) -> f64 {
+        let g = &self.game;
+        let tree = &*g.tree;
+        let np = g.n_players();
+        let mut worst: f64 = 0.0;
+        for p in 0..np {
+            for i in (0..tree.nodes.len()).rev() {
+                let node = tree.nodes[i];
+                self.br[i] = match node.kind {
+                    NodeKind::Terminal { leaf } => g.payoffs[leaf.ix() * np + p],
+                    NodeKind::Chance => node.children().map(|c| g.chance[c] * self.br[c]).sum(),
+                    NodeKind::Decision { player, .. } if player.ix() == p => node
+                        .children()
+                        .map(|c| self.br[c])
+                        .fold(f64::NEG_INFINITY, f64::max),
+                    NodeKind::Decision { .. } => {
+                        self.br[node.first_child as usize + self.ws.choice[i] as usize]
+                    }
+                };
+            }
+            worst = worst.max(self.br[0] - self.payoffs[p]);
+        }
+        worst
+    }
+
+    fn words_of(&self, profile: &[f64]) -> (Arc<str>, Arc<str>) {
+        let label = words::outcome_label(&self.game, profile);
+        let path = words::path_in_words(&self.game, profile).replace('\n', "; ");
+        (Arc::from(label), Arc::from(path))
+    }
+
+    fn eval_registry(&mut self, s: &dyn Solver, index: u64) -> Result<(), SweepError> {
+        let game = GameRef::Tree(&self.game);
+        let opts = SolveOptions {
+            tol: self.sw.tol,
+            ..SolveOptions::default()
+        };
+        let mut sol = s
+            .solve(game, &opts)
+            .map_err(|e| self.point_error(index, format!("solver `{}`: {e}", s.name())))?;
+        solve::certify(game, &mut sol)
+            .map_err(|e| self.point_error(index, format!("certificate: {e}")))?;
+        self.n_eq = sol.equilibria.len();
+        self.n_ties = sol.ties.len();
+        match sol.equilibria.first() {
+            Some(eq) => {
+                self.payoffs.copy_from_slice(&eq.payoffs);
+                self.events.copy_from_slice(&eq.events);
+                self.regret = eq.max_regret();
+                let Profile::Behavior(p) = &eq.profile else {
+                    return Err(self.point_error(index, "solver returned a mixed profile".into()));
+                };
+                (self.outcome, self.path) = self.words_of(p);
+            }
+            None => {
+                self.payoffs.fill(f64::NAN);
+                self.events.fill(f64::NAN);
+                self.regret = f64::NAN;
+                self.outcome = Arc::from("none");
+                self.path = Arc::from("no equilibrium found");
+            }
+        }
+        Ok(())
+    }
+}
+
+impl QGame {
+    /// Probability of the compared event under backward induction.
+    fn event_prob_backward(&mut self, tol: f64) -> f64 {
+        backward::solve_into(&self.game, tol, &mut self.ws);
+        let Some(e) = self.event else { return 0.0 };
+        let g = &self.game;
+        let tree = &*g.tree;
+        self.reach[0] = 1.0;
+        for (i, node) in tree.nodes.iter().enumerate() {
+            let r = self.reach[i];
+            let first = node.first_child as usize;
+            for c in node.children() {
+                self.reach[c] = match node.kind {
+                    NodeKind::Chance => r * g.chance[c],
+                    _ if c - first == self.ws.choice[i] as usize => r,
+                    _ => 0.0,
+                };
+            }
+        }
+        tree.leaves
+            .iter()
+            .filter(|l| l.events.iter().any(|x| x.ix() == e))
+            .map(|l| self.reach[l.node.ix()])
+            .sum()
+    }
+
+    /// Probability of the compared event in the solver's first equilibrium (NaN if none).
+    fn event_prob_registry(
+        &self,
+        s: &dyn Solver,
+        tol: f64,
+    ) -> Result<f64, crate::solve::SolveError> {
+        let game = GameRef::Tree(&self.game);
+        let opts = SolveOptions {
+            tol,
+            ..SolveOptions::default()
+        };
+        let mut sol = s.solve(game, &opts)?;
+        solve::certify(game, &mut sol)?;
+        Ok(match (sol.equilibria.first(), self.event) {
+            (Some(eq), Some(e)) => eq.events[e],
+            (Some(_), None) => 0.0,
+            (None, _) => f64::NAN,
+        })
+    }
+}
