@@ -7,7 +7,7 @@
 //! by bisection between grid points whose equilibria differ and printed to six decimals.
 
 use super::cond::{self, Cond};
-use crate::game::profile::event_probabilities;
+use crate::game::profile::{event_probabilities, expected_payoffs};
 use crate::game::tree::NodeKind;
 use crate::game::Game;
 use crate::model::GameTemplate;
@@ -59,6 +59,16 @@ impl<'a> Solver<'a> {
         self.choices(theta)?;
         let p = profile_of(&self.game.tree, &self.ws);
         Some(event_probabilities(&self.game, &p))
+    }
+
+    /// Solves at `theta` and returns the event probabilities and the expected payoffs.
+    pub fn outcomes(&mut self, theta: &[f64]) -> Option<(Vec<f64>, Vec<f64>)> {
+        self.choices(theta)?;
+        let p = profile_of(&self.game.tree, &self.ws);
+        Some((
+            event_probabilities(&self.game, &p),
+            expected_payoffs(&self.game, &p),
+        ))
     }
 
     /// Solves at `theta`, keeping everything.
@@ -118,6 +128,8 @@ pub struct Statics {
     pub xs: Vec<f64>,
     /// Event probabilities at each grid value (`NaN` where the model cannot be evaluated).
     pub events: Vec<Vec<f64>>,
+    /// Expected payoffs at each grid value, by player (`NaN` likewise).
+    pub payoffs: Vec<Vec<f64>>,
     /// Thresholds in increasing order.
     pub thresholds: Vec<Threshold>,
 }
@@ -131,14 +143,19 @@ pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: us
         .map(|i| lo + (hi - lo) * i as f64 / (n - 1) as f64)
         .collect();
     let mut events = Vec::with_capacity(n);
+    let mut payoffs = Vec::with_capacity(n);
     let mut choices: Vec<Option<Vec<u32>>> = Vec::with_capacity(n);
     for &x in &xs {
         theta[k] = x;
         choices.push(s.choices(&theta).map(<[u32]>::to_vec));
-        events.push(
-            s.events(&theta)
-                .unwrap_or_else(|| vec![f64::NAN; t.tree.events.len()]),
-        );
+        let (e, u) = s.outcomes(&theta).unwrap_or_else(|| {
+            (
+                vec![f64::NAN; t.tree.events.len()],
+                vec![f64::NAN; t.tree.n_players()],
+            )
+        });
+        events.push(e);
+        payoffs.push(u);
     }
     let mut thresholds = Vec::new();
     for i in 1..n {
@@ -157,6 +174,7 @@ pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: us
         param: k,
         xs,
         events,
+        payoffs,
         thresholds,
     }
 }

@@ -11,6 +11,7 @@ use crate::game::profile::expected_payoffs;
 use crate::model::ast::Counterfactual;
 use crate::model::GameTemplate;
 use crate::output::words::{node_strategies, outcome_label, path_in_words, strategy_words};
+use crate::plot::{line_svg, LineChart, Series};
 use crate::solve::backward::check_perfect_information;
 
 /// What to put in a report.
@@ -206,17 +207,7 @@ fn statics(t: &GameTemplate, base: &[f64], opts: &Options) -> Vec<StaticsReport>
                 (w[0], w[1], path)
             })
             .collect();
-        let svg = (!s.thresholds.is_empty()).then(|| {
-            let series: Vec<(String, Vec<f64>)> = t
-                .tree
-                .events
-                .iter()
-                .enumerate()
-                .map(|(e, name)| (name.clone(), s.events.iter().map(|v| v[e]).collect()))
-                .collect();
-            let th: Vec<f64> = s.thresholds.iter().map(|x| x.value).collect();
-            figures::statics_svg(&t.params.names[k], &s.xs, &series, &th, base[k])
-        });
+        let svg = (!s.thresholds.is_empty()).then(|| statics_plot(t, &s, base[k]));
         out.push(StaticsReport {
             param: t.params.names[k].clone(),
             range: (lo, hi),
@@ -227,6 +218,52 @@ fn statics(t: &GameTemplate, base: &[f64], opts: &Options) -> Vec<StaticsReport>
         });
     }
     out
+}
+
+/// The plot of one parameter's statics: [`crate::plot::line_svg`] (event probabilities above,
+/// expected payoffs below), or the report's own probability plot if that fails.
+fn statics_plot(t: &GameTemplate, s: &analysis::Statics, base: f64) -> String {
+    let name = &t.params.names[s.param];
+    let probs: Vec<Series> = t
+        .tree
+        .events
+        .iter()
+        .enumerate()
+        .map(|(e, n)| Series {
+            name: format!("P({n})"),
+            values: s.events.iter().map(|v| v[e]).collect(),
+        })
+        .collect();
+    let payoffs: Vec<Series> = t
+        .tree
+        .players
+        .iter()
+        .enumerate()
+        .map(|(p, n)| Series {
+            name: n.clone(),
+            values: s.payoffs.iter().map(|v| v[p]).collect(),
+        })
+        .collect();
+    let th: Vec<f64> = s.thresholds.iter().map(|x| x.value).collect();
+    let title = format!("Equilibrium as {name} varies (others at the baseline)");
+    let chart = LineChart {
+        title: &title,
+        x_name: name,
+        xs: &s.xs,
+        probs: &probs,
+        payoffs: &payoffs,
+        thresholds: &th,
+    };
+    line_svg(&chart).unwrap_or_else(|_| {
+        let series: Vec<(String, Vec<f64>)> = t
+            .tree
+            .events
+            .iter()
+            .cloned()
+            .zip(probs.into_iter().map(|x| x.values))
+            .collect();
+        figures::statics_svg(name, &s.xs, &series, &th, base)
+    })
 }
 
 /// A counterfactual in words: "Protege hedges", "Defender cannot abandon".

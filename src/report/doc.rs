@@ -363,7 +363,7 @@ fn statics(st: &[StaticsReport], d: &mut Vec<Block>) {
                 format!("statics-{}.svg", slug(&s.param)),
                 svg.clone(),
                 format!(
-                    "Equilibrium event probabilities as {} varies (baseline {}); dashed lines mark thresholds.",
+                    "Equilibrium event probabilities (top) and expected payoffs (bottom) as {} varies (baseline {}); dashed lines mark thresholds.",
                     s.param,
                     num(s.base)
                 ),
