@@ -31,6 +31,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diag;
+pub mod draw;
 pub mod expr;
 pub mod format;
 pub mod game;
@@ -40,6 +41,7 @@ pub mod plot;
 pub mod poly;
 pub mod questions;
 pub mod regions;
+pub mod report;
 pub mod solve;
 pub mod source;
 pub mod sweep;

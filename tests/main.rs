@@ -7,6 +7,7 @@ mod gambit_games;
 mod gambit_strategic;
 mod known_values;
 mod properties;
+mod report;
 mod seqform;
 mod sweep;
 mod thresholds;

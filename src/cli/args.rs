@@ -19,6 +19,11 @@ pub enum Command {
     Check(CheckArgs),
     /// Compute equilibria of a model (.toml) or a Gambit game (.efg, .nfg).
     Solve(SolveArgs),
+    /// Draw a model's game tree (SVG, Graphviz DOT).
+    Convert(ConvertArgs),
+    /// Write a report (Markdown and self-contained HTML): model, tree, scenarios, comparative
+    /// statics and the answers to the model's questions.
+    Report(ReportArgs),
     /// Solve a model at every point of a parameter grid (CSV or JSON Lines; see docs/sweep.md).
     Sweep(SweepArgs),
     /// Join the outputs of `deter sweep --shard` runs, checking every point appears once.
@@ -144,6 +149,54 @@ pub struct SolveArgs {
     /// List the solvers and the games each handles.
     #[arg(long)]
     pub list_solvers: bool,
+}
+
+/// Output formats of `deter convert`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvertFormat {
+    /// The tree drawn as SVG.
+    Svg,
+    /// The tree in Graphviz DOT (`dot -Tpdf`).
+    Dot,
+}
+
+/// Flags of `deter convert`.
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    /// The model file.
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub to: ConvertFormat,
+    /// Parameter point (payoffs and chance probabilities are drawn at this point).
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Highlight the equilibrium path (subgame perfect by backward induction when the game has
+    /// perfect information; otherwise the solver `deter solve` would pick).
+    #[arg(long)]
+    pub path: bool,
+    /// Write to this file instead of standard output (written atomically).
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+/// Flags of `deter report`.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The model file.
+    pub file: PathBuf,
+    /// Directory to write report.md, report.html and the SVG figures into (created if missing).
+    #[arg(long, default_value = "report")]
+    pub out: PathBuf,
+    /// Scenarios to include (repeatable; default: every scenario in the file).
+    #[arg(long = "scenario", value_name = "NAME")]
+    pub scenarios: Vec<String>,
+    /// Change the baseline point: `--set name=value` (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub sets: Vec<String>,
+    /// Grid points per axis for the question maps (each question solves 2 × N² games).
+    #[arg(long, default_value_t = 121)]
+    pub grid: usize,
 }
 
 /// Output formats of `deter sweep`.

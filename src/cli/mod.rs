@@ -3,8 +3,10 @@
 
 pub mod args;
 pub mod check;
+pub mod convert;
 pub mod gambit;
 pub mod input;
+pub mod report;
 pub mod solve;
 pub mod sweep;
 pub mod thresholds;
@@ -20,6 +22,8 @@ pub fn run() -> Result<ExitCode> {
     match &cli.command {
         Command::Check(a) => check::run(a),
         Command::Solve(a) => solve::run(a),
+        Command::Convert(a) => convert::run(a),
+        Command::Report(a) => report::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::Merge(a) => sweep::merge(a),
         Command::Thresholds(a) => thresholds::run(a),

@@ -1,0 +1,25 @@
+//! `deter report`: loads the model, computes the report and writes its files.
+
+use super::args::ReportArgs;
+use super::input;
+use anyhow::{Context, Result};
+use deter::report::{self, Options};
+use std::process::ExitCode;
+
+/// Runs `deter report`.
+pub fn run(args: &ReportArgs) -> Result<ExitCode> {
+    let (_, t) = input::load_model(&args.file)?;
+    let opts = Options {
+        scenarios: (!args.scenarios.is_empty()).then(|| args.scenarios.clone()),
+        sets: input::parse_sets(&args.sets)?,
+        grid: args.grid.clamp(2, 1001),
+        ..Options::default()
+    };
+    let file = args.file.display().to_string();
+    let r = report::build(&t, &file, &opts).context("cannot make the report")?;
+    let files = report::render::write(&r, &args.out)?;
+    for f in &files {
+        println!("wrote {}", f.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,420 @@
+//! Computing a [`Report`] from a model template.
+
+use super::analysis::{self, Solver};
+use super::question::{self, Effect};
+use super::{
+    figures, ParamRow, PointReport, QuestionReport, Report, ReportError, ScenarioAnswer,
+    StaticsReport,
+};
+use crate::draw::{self, Drawing, Marks};
+use crate::game::profile::expected_payoffs;
+use crate::model::ast::Counterfactual;
+use crate::model::GameTemplate;
+use crate::output::words::{node_strategies, outcome_label, path_in_words, strategy_words};
+use crate::plot::{line_svg, LineChart, Series};
+use crate::solve::backward::check_perfect_information;
+
+/// What to put in a report.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Scenarios to include (`None`: all).
+    pub scenarios: Option<Vec<String>>,
+    /// Changes to the baseline (the model's defaults).
+    pub sets: Vec<(String, f64)>,
+    /// Grid points per axis of question maps.
+    pub grid: usize,
+    /// Grid points of comparative-statics curves.
+    pub statics_points: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            scenarios: None,
+            sets: Vec::new(),
+            grid: 121,
+            statics_points: 201,
+        }
+    }
+}
+
+/// Computes the report of template `t` (loaded from `file`).
+pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, ReportError> {
+    let base = t.point(None, &opts.sets).map_err(ReportError::Point)?;
+    let mut scen: Vec<(String, String, Vec<f64>)> = Vec::new();
+    for s in &t.scenarios {
+        if opts
+            .scenarios
+            .as_ref()
+            .is_some_and(|l| !l.contains(&s.name))
+        {
+            continue;
+        }
+        let th = t
+            .point(Some(&s.name), &opts.sets)
+            .map_err(ReportError::Point)?;
+        scen.push((s.name.clone(), s.about.clone(), th));
+    }
+    if let Some(l) = &opts.scenarios {
+        for n in l {
+            t.scenario(n).map_err(ReportError::Point)?;
+        }
+    }
+    t.instantiate(&base)
+        .map_err(|e| ReportError::Baseline(t.diagnose(&e, &base).message))?;
+    let mut notes = Vec::new();
+    let pi = check_perfect_information(&t.tree);
+    if let Err(u) = &pi {
+        notes.push(format!(
+            "Equilibria, comparative statics and questions are omitted: the report computes them \
+             by backward induction, and {}. `deter solve` picks a solver that fits this game.",
+            u.reason
+                .trim_start_matches("backward induction needs perfect information, but ")
+        ));
+    }
+    let solvable = pi.is_ok();
+    let mut points = vec![point_report(t, "baseline", "", &base, &base, solvable)];
+    for (name, about, th) in &scen {
+        points.push(point_report(t, name, about, th, &base, solvable));
+    }
+    let tree_svg = tree(t, &base, solvable, &mut notes);
+    let statics = if solvable {
+        statics(t, &base, opts)
+    } else {
+        Vec::new()
+    };
+    let questions = t
+        .ast
+        .questions
+        .iter()
+        .map(|q| question_report(t, q, &base, &scen, opts, solvable))
+        .collect();
+    Ok(Report {
+        file: file.to_string(),
+        title: t.title.clone(),
+        about: t.about.clone(),
+        players: t.tree.players.clone(),
+        params: (0..t.params.len())
+            .map(|k| ParamRow {
+                name: t.params.names[k].clone(),
+                value: base[k],
+                range: t.params.ranges[k],
+                about: t.params.about[k].clone(),
+            })
+            .collect(),
+        points,
+        tree_svg,
+        notes,
+        statics,
+        questions,
+    })
+}
+
+fn tree(t: &GameTemplate, base: &[f64], solvable: bool, notes: &mut Vec<String>) -> Option<String> {
+    let game = t.instantiate(base).ok()?;
+    let solved = if solvable {
+        Solver::new(t).solve(base)
+    } else {
+        None
+    };
+    let marks = solved.and_then(|s| Marks::of(&s.game, &s.profile).ok());
+    match draw::svg::svg(&Drawing {
+        game: &game,
+        marks: marks.as_ref(),
+    }) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            notes.push(format!("The tree is not drawn: {e}."));
+            None
+        }
+    }
+}
+
+fn point_report(
+    t: &GameTemplate,
+    name: &str,
+    about: &str,
+    th: &[f64],
+    base: &[f64],
+    solvable: bool,
+) -> PointReport {
+    let changes = (0..t.params.len())
+        .filter(|&k| th[k] != base[k])
+        .map(|k| (t.params.names[k].clone(), th[k]))
+        .collect();
+    let mut r = PointReport {
+        name: name.into(),
+        about: about.into(),
+        changes,
+        path: String::new(),
+        outcome: String::new(),
+        payoffs: Vec::new(),
+        events: Vec::new(),
+        strategies: Vec::new(),
+        ties: Vec::new(),
+    };
+    if !solvable {
+        return r;
+    }
+    let Some(s) = Solver::new(t).solve(th) else {
+        r.path = "the model cannot be evaluated here".into();
+        return r;
+    };
+    let tree = &*s.game.tree;
+    r.path = path_in_words(&s.game, &s.profile).replace('\n', "; ");
+    r.outcome = outcome_label(&s.game, &s.profile);
+    r.payoffs = expected_payoffs(&s.game, &s.profile);
+    let ev = crate::game::profile::event_probabilities(&s.game, &s.profile);
+    r.events = tree.events.iter().cloned().zip(ev).collect();
+    r.strategies = node_strategies(&s.game, &s.profile)
+        .iter()
+        .map(|ns| {
+            let who = match tree.node(ns.node).kind {
+                crate::game::NodeKind::Decision { player, .. } => tree.players[player.ix()].clone(),
+                _ => String::new(),
+            };
+            (
+                tree.node_names[ns.node.ix()].clone(),
+                who,
+                strategy_words(ns),
+            )
+        })
+        .collect();
+    r.ties = s.ties;
+    r
+}
+
+fn statics(t: &GameTemplate, base: &[f64], opts: &Options) -> Vec<StaticsReport> {
+    let mut out = Vec::new();
+    for k in 0..t.params.len() {
+        let Some((lo, hi)) = t.params.ranges[k] else {
+            continue;
+        };
+        let s = analysis::statics(t, base, k, lo, hi, opts.statics_points);
+        let mut cuts = vec![lo];
+        cuts.extend(s.thresholds.iter().map(|x| x.value));
+        cuts.push(hi);
+        let mut solver = Solver::new(t);
+        let mut th = base.to_vec();
+        let segments = cuts
+            .windows(2)
+            .map(|w| {
+                th[k] = (w[0] + w[1]) / 2.0;
+                let path = solver
+                    .solve(&th)
+                    .map(|s| path_in_words(&s.game, &s.profile).replace('\n', "; "))
+                    .unwrap_or_else(|| "cannot be evaluated".into());
+                (w[0], w[1], path)
+            })
+            .collect();
+        let svg = (!s.thresholds.is_empty()).then(|| statics_plot(t, &s, base[k]));
+        out.push(StaticsReport {
+            param: t.params.names[k].clone(),
+            range: (lo, hi),
+            base: base[k],
+            thresholds: s.thresholds,
+            segments,
+            svg,
+        });
+    }
+    out
+}
+
+/// The plot of one parameter's statics: [`crate::plot::line_svg`] (event probabilities above,
+/// expected payoffs below), or the report's own probability plot if that fails.
+fn statics_plot(t: &GameTemplate, s: &analysis::Statics, base: f64) -> String {
+    let name = &t.params.names[s.param];
+    let probs: Vec<Series> = t
+        .tree
+        .events
+        .iter()
+        .enumerate()
+        .map(|(e, n)| Series {
+            name: format!("P({n})"),
+            values: s.events.iter().map(|v| v[e]).collect(),
+        })
+        .collect();
+    let payoffs: Vec<Series> = t
+        .tree
+        .players
+        .iter()
+        .enumerate()
+        .map(|(p, n)| Series {
+            name: n.clone(),
+            values: s.payoffs.iter().map(|v| v[p]).collect(),
+        })
+        .collect();
+    let th: Vec<f64> = s.thresholds.iter().map(|x| x.value).collect();
+    let title = format!("Equilibrium as {name} varies (others at the baseline)");
+    let chart = LineChart {
+        title: &title,
+        x_name: name,
+        xs: &s.xs,
+        probs: &probs,
+        payoffs: &payoffs,
+        thresholds: &th,
+    };
+    line_svg(&chart).unwrap_or_else(|_| {
+        let series: Vec<(String, Vec<f64>)> = t
+            .tree
+            .events
+            .iter()
+            .cloned()
+            .zip(probs.into_iter().map(|x| x.values))
+            .collect();
+        figures::statics_svg(name, &s.xs, &series, &th, base)
+    })
+}
+
+/// A counterfactual in words: "Protege hedges", "Defender cannot abandon".
+pub fn counterfactual_words(t: &GameTemplate, cf: &Counterfactual) -> String {
+    let ast = &t.ast;
+    let node = |n: &str| ast.nodes.iter().find(|x| x.name.v == n);
+    let who = |n: &str| match node(n).map(|x| &x.mover) {
+        Some(crate::model::ast::Mover::Player { player, .. }) => player.v.clone(),
+        _ => "Nature".to_string(),
+    };
+    let say = |n: &str, m: &str| {
+        node(n)
+            .and_then(|x| x.moves.iter().find(|mv| mv.label.v == m))
+            .and_then(|mv| mv.say.clone())
+            .unwrap_or_else(|| format!("plays {m}"))
+    };
+    let mut parts: Vec<String> = cf
+        .force
+        .iter()
+        .map(|(n, m)| format!("{} {}", who(&n.v), say(&n.v, &m.v)))
+        .collect();
+    for (n, ms) in &cf.remove {
+        for m in ms {
+            parts.push(format!("{} cannot {}", who(&n.v), m.v));
+        }
+    }
+    if parts.is_empty() {
+        "the game is played as written".into()
+    } else {
+        parts.join(" and ")
+    }
+}
+
+fn question_report(
+    t: &GameTemplate,
+    q: &crate::model::ast::QuestionDef,
+    base: &[f64],
+    scen: &[(String, String, Vec<f64>)],
+    opts: &Options,
+    solvable: bool,
+) -> QuestionReport {
+    let mut r = QuestionReport {
+        name: q.name.v.clone(),
+        ask: q.ask.clone(),
+        subject: q.subject.clone(),
+        event: q.event.v.clone(),
+        lower: q.lower.clone(),
+        higher: q.higher.clone(),
+        treatment: counterfactual_words(t, &q.treatment),
+        control: counterfactual_words(t, &q.control),
+        axes: None,
+        map_svg: None,
+        lower_regions: Vec::new(),
+        higher_regions: Vec::new(),
+        given: Vec::new(),
+        answers: Vec::new(),
+        note: None,
+    };
+    if !solvable {
+        r.note = Some("not computed: the game has imperfect information".into());
+        return r;
+    }
+    let p = match question::prepare(t, q) {
+        Ok(p) => p,
+        Err(e) => {
+            r.note = Some(e);
+            return r;
+        }
+    };
+    let axes: Vec<usize> = q.vary.iter().filter_map(|v| t.params.id(&v.v)).collect();
+    if let [x, y] = axes[..] {
+        answer_map(t, &p, base, scen, opts, (x, y), &mut r);
+    } else {
+        r.note =
+            Some("no map: the question needs `vary` with two parameters that have ranges".into());
+    }
+    let mut pts = vec![("baseline".to_string(), base.to_vec())];
+    pts.extend(scen.iter().map(|(n, _, th)| (n.clone(), th.clone())));
+    for (name, th) in pts {
+        let (effect, pr, why) = question::explain(&p, &th, &axes);
+        r.answers.push(ScenarioAnswer {
+            name,
+            effect,
+            p: pr,
+            why,
+        });
+    }
+    r
+}
+
+fn answer_map(
+    t: &GameTemplate,
+    p: &question::Prepared<'_>,
+    base: &[f64],
+    scen: &[(String, String, Vec<f64>)],
+    opts: &Options,
+    (x, y): (usize, usize),
+    r: &mut QuestionReport,
+) {
+    let names = &t.params.names;
+    r.axes = Some((names[x].clone(), names[y].clone()));
+    let Some(m) = question::map(p, base, (x, y), opts.grid) else {
+        r.note = Some(format!(
+            "no map: `{}` and `{}` both need a range",
+            names[x], names[y]
+        ));
+        return;
+    };
+    r.lower_regions = question::regions(p, base, &m, Effect::Lower);
+    r.higher_regions = question::regions(p, base, &m, Effect::Higher);
+    let mut given: Vec<(String, f64)> = Vec::new();
+    for reg in r.lower_regions.iter().chain(&r.higher_regions) {
+        for text in &reg.exact {
+            for w in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if let Some(k) = t.params.id(w) {
+                    if k != x && k != y && !given.iter().any(|g| g.0 == w) {
+                        given.push((w.to_string(), base[k]));
+                    }
+                }
+            }
+        }
+    }
+    r.given = given;
+    // Points at the same place share one dot: "baseline, cold_war".
+    let mut pts = vec![("baseline".to_string(), base[x], base[y])];
+    for (n, _, th) in scen {
+        match pts.iter_mut().find(|p| p.1 == th[x] && p.2 == th[y]) {
+            Some(p) => p.0 = format!("{}, {n}", p.0),
+            None => pts.push((n.clone(), th[x], th[y])),
+        }
+    }
+    let title = format!(
+        "{}: {} over {} and {}",
+        q_title(r),
+        r.subject,
+        names[x],
+        names[y]
+    );
+    r.map_svg = Some(figures::region_svg(
+        &m,
+        (&names[x], &names[y]),
+        (&r.lower, &r.higher),
+        &pts,
+        &title,
+    ));
+}
+
+fn q_title(r: &QuestionReport) -> &str {
+    if r.ask.is_empty() {
+        &r.name
+    } else {
+        &r.ask
+    }
+}

@@ -1,0 +1,410 @@
+//! `deter report` and `deter convert`: the report's conclusions against the analytic results of
+//! the domain notes (MODELS.md §4 and §5), the tree drawings, the self-contained HTML, atomic
+//! writes, and the browser end-to-end check.
+
+use crate::util::{assert_close, repo, solve_bi, template, theta};
+use deter::draw::{self, Drawing, Marks};
+use deter::output::words::path_in_words;
+use deter::report::{self, doc, render, Options};
+use deter::solve::Profile;
+use std::process::Command;
+
+fn markdown(model: &str) -> (report::Report, String) {
+    let t = template(model);
+    let r = report::build(&t, model, &Options::default()).unwrap();
+    let md = render::markdown(&doc::document(&r));
+    (r, md)
+}
+
+fn has(md: &str, s: &str) {
+    assert!(md.contains(s), "report lacks {s:?}:\n{md}");
+}
+
+/// Every point the report solves is also solved here and certified (regret ≤ 1e-9); the
+/// report's path of play must be the certified one.
+fn certify_points(model: &str, r: &report::Report) {
+    let t = template(model);
+    for p in &r.points {
+        let scenario = (p.name != "baseline").then_some(p.name.as_str());
+        let g = t.instantiate(&theta(&t, scenario, &[])).unwrap();
+        let sol = solve_bi(&g);
+        let Profile::Behavior(b) = &sol.equilibria[0].profile else {
+            panic!("backward induction gives a behaviour profile")
+        };
+        assert_eq!(p.path, path_in_words(&g, b).replace('\n', "; "));
+    }
+}
+
+#[test]
+fn hedging_report_states_the_regions_of_models_4() {
+    let (r, md) = markdown("models/hedging.toml");
+    certify_points("models/hedging.toml", &r);
+    // MODELS.md §4: hedging deters iff T > T* = −ψ0/β and a < c_D < a + L − λT (ρ = 0, so the
+    // poisoned-prize branch is empty). Baseline ψ0 = −.2, β = 1, a = 1, L = 2, λ = .5 give
+    // T* = 0.2 and a + L − λT = 3 − 0.5T.
+    has(&md, "Hedging deters when T > 0.2 and 1 < c_D < 3 - 0.5*T");
+    has(&md, "T > -psi0/beta and a < c_D < a - lambda*T + L");
+    // MODELS.md §4: hedging provokes, for T ≤ T*, iff a − λT < c_D < a (the T > T* branch needs
+    // λT > L, impossible for T ≤ 1 at λ = .5, L = 2).
+    has(&md, "Hedging provokes when T < 0.2 and 1 - 0.5*T < c_D < 1");
+    has(&md, "T < -psi0/beta and a - lambda*T < c_D < a");
+    // MODELS.md §4 calibrations: Cold War Λ = 1.85, deters for c_D ∈ (1, 2.85) and c_D = 1.5;
+    // 2001–2014 Λ = −.3, provokes for c_D ∈ (.7, 1) and c_D = .85.
+    has(&md, "In cold_war, hedging deters: `challenge` has probability 0 when Protege hedges and 1 when Protege aligns");
+    has(&md, "c_D = 1.5 < a - lambda*T + L = 2.85");
+    has(&md, "In post_2001, hedging provokes: `challenge` has probability 1 when Protege hedges and 0 when Protege aligns");
+    has(&md, "c_D = 0.85 > a - lambda*T + L = 0.7");
+    // MODELS.md §4: at c_D = .85, e_P = .5 the 2001–2014 SPE payoff is (.1, 1.5, −.7).
+    let post = r.points.iter().find(|p| p.name == "post_2001").unwrap();
+    assert_close(&post.payoffs, &[0.1, 1.5, -0.7], 1e-12);
+    // Comparative statics in T at the baseline: the threshold T* = −ψ0/β = 0.2.
+    has(&md, "at T = 0.2, where T = -psi0/beta");
+}
+
+#[test]
+fn dialogue_report_finds_the_complementarity_of_models_5() {
+    let (r, md) = markdown("models/deterrence_dialogue.toml");
+    certify_points("models/deterrence_dialogue.toml", &r);
+    // MODELS.md §5 (δ_C < g): under m = 1 dialogue happens iff c_D < a0 + α − σ; under m = 0
+    // iff c_D < a0 − σ. So commitment sustains dialogue exactly when a0 − σ < c_D < a0 + α − σ,
+    // i.e. α > σ + c_D − a0. Baseline a0 = 1, σ = .5.
+    has(
+        &md,
+        "A reinforced commitment sustains dialogue when 0.5 < c_D < 0.5 + alpha",
+    );
+    has(&md, "a0 - sigma < c_D < a0 + alpha - sigma");
+    // MODELS.md §5 oracle: α = .4 → (m, d) = (1, 0), payoff (0, 0, −.3); α = 1 → (1, 1),
+    // payoff (.3, .2, −.3).
+    let thin = r
+        .points
+        .iter()
+        .find(|p| p.name == "thin_architecture")
+        .unwrap();
+    assert_close(&thin.payoffs, &[0.0, 0.0, -0.3], 1e-12);
+    assert!(
+        thin.path.contains("does not open a dialogue"),
+        "{}",
+        thin.path
+    );
+    let nato = r.points.iter().find(|p| p.name == "nato_like").unwrap();
+    assert_close(&nato.payoffs, &[0.3, 0.2, -0.3], 1e-12);
+    assert!(
+        nato.path.contains("Protege opens a dialogue"),
+        "{}",
+        nato.path
+    );
+    has(
+        &md,
+        "In thin_architecture, a reinforced commitment makes no difference",
+    );
+    has(
+        &md,
+        "In nato_like, a reinforced commitment sustains dialogue",
+    );
+}
+
+fn hedging_drawing() -> (deter::game::Game, Marks) {
+    let t = template("models/hedging.toml");
+    let g = t.instantiate(&t.defaults()).unwrap();
+    let sol = solve_bi(&g);
+    let Profile::Behavior(b) = &sol.equilibria[0].profile else {
+        panic!("behaviour profile")
+    };
+    let m = Marks::of(&g, b).unwrap();
+    (g, m)
+}
+
+#[test]
+fn tree_svg_has_every_label_and_the_path() {
+    let (g, m) = hedging_drawing();
+    let s = draw::svg::svg(&Drawing {
+        game: &g,
+        marks: Some(&m),
+    })
+    .unwrap();
+    let tree = &g.tree;
+    for (i, name) in tree.node_names.iter().enumerate() {
+        assert!(s.contains(&format!(">{name}<")), "node {name} missing");
+        if i > 0 {
+            assert!(s.contains(&format!(">{}<", tree.move_labels[i])));
+        }
+    }
+    // Baseline SPE (MODELS.md §4, Cold War): hedge, then no challenge — two edges on the path.
+    assert_eq!(s.matches("class=\"edge path\"").count(), 2);
+    assert_eq!(s.matches("class=\"edge").count(), tree.nodes.len() - 1);
+}
+
+#[test]
+fn dot_output_is_a_digraph_with_every_edge() {
+    let (g, m) = hedging_drawing();
+    let s = draw::dot::dot(&Drawing {
+        game: &g,
+        marks: Some(&m),
+    })
+    .unwrap();
+    assert!(s.starts_with("digraph \"Hedging and defender support\" {"));
+    assert!(s.trim_end().ends_with('}'));
+    let edges: Vec<&str> = s.lines().filter(|l| l.contains(" -> ")).collect();
+    assert_eq!(edges.len(), g.tree.nodes.len() - 1);
+    for e in edges {
+        let (a, rest) = e.trim().split_once(" -> ").unwrap();
+        let b = rest.split_whitespace().next().unwrap();
+        assert!(a.starts_with('n') && a[1..].parse::<usize>().is_ok(), "{e}");
+        assert!(b.starts_with('n') && b[1..].parse::<usize>().is_ok(), "{e}");
+        assert!(e.ends_with("];"), "{e}");
+    }
+    assert_eq!(s.matches("penwidth=3").count(), 2);
+}
+
+#[test]
+fn html_is_self_contained() {
+    let (r, _) = markdown("models/hedging.toml");
+    let html = render::html(&r.title, &doc::document(&r));
+    for bad in [
+        "http:", "https:", "src=", "<script", "url(", "@import", "<link",
+    ] {
+        assert!(!html.contains(bad), "HTML contains {bad:?}");
+    }
+    assert!(html.contains("<svg class=\"deter-tree\""));
+    assert!(
+        html.matches("<svg").count() >= 2,
+        "tree and region map inline"
+    );
+}
+
+#[test]
+fn report_cli_writes_every_file_and_nothing_partial() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["report", "models/hedging.toml", "--out"])
+        .arg(&out)
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in [
+        "report.md",
+        "report.html",
+        "tree.svg",
+        "question-hedging_deters.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("![") && md.contains("](tree.svg)"));
+    // A directory where report.html should go makes that write fail: the command fails, and no
+    // temporary or partial file is left behind.
+    let out2 = dir.path().join("out2");
+    std::fs::create_dir_all(out2.join("report.html")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["report", "models/hedging.toml", "--out"])
+        .arg(&out2)
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("report.html"));
+    for e in std::fs::read_dir(&out2).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            !name.starts_with(".tmp"),
+            "temporary file {name} left behind"
+        );
+    }
+    let md2 = std::fs::read_to_string(out2.join("report.md")).unwrap();
+    assert_eq!(md, md2, "report.md is written whole, and deterministically");
+}
+
+#[test]
+fn convert_cli_draws_svg_and_dot() {
+    let run = |to: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+            .args([
+                "convert",
+                "models/deterrence_dialogue.toml",
+                "--to",
+                to,
+                "--path",
+            ])
+            .current_dir(repo(""))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert!(run("svg").starts_with("<svg"));
+    assert!(run("dot").starts_with("digraph"));
+    // Imperfect information: --path draws the equilibrium of the solver `deter solve` picks.
+    // Matching pennies' unique equilibrium mixes 1/2–1/2 for both players (MODELS.md §3).
+    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args([
+            "convert",
+            "tests/models/matching_pennies.toml",
+            "--to",
+            "svg",
+            "--path",
+        ])
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(s.matches(">heads [0.5]<").count(), 3, "{s}");
+    assert_eq!(s.matches("class=\"infoset\"").count(), 1);
+}
+
+fn chromium_installed() -> bool {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .any(|b| {
+            Command::new("sh")
+                .args(["-c", &format!("command -v {b}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// Runs scripts/e2e-browser.sh when `DETER_E2E=1` or a Chromium is installed; otherwise says
+/// why it is skipped.
+#[test]
+fn browser_end_to_end() {
+    let asked = std::env::var("DETER_E2E").is_ok_and(|v| v == "1");
+    if !asked && !chromium_installed() {
+        eprintln!(
+            "SKIPPED browser_end_to_end: no Chromium installed; set DETER_E2E=1 to let \
+             scripts/e2e-browser.sh install it (needs root and apt-get)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(repo("scripts/e2e-browser.sh"))
+        .arg(dir.path())
+        .env("DETER_BIN", env!("CARGO_BIN_EXE_deter"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    if o.status.code() == Some(77) {
+        eprintln!("SKIPPED browser_end_to_end: {err}");
+        return;
+    }
+    assert!(
+        o.status.success(),
+        "{err}\n{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+fn load_text(name: &str, text: String) -> deter::model::GameTemplate {
+    let l = deter::model::load(name, text);
+    match l.template {
+        Some(t) => t,
+        None => panic!("{}", deter::diag::render_short(&l.source, &l.diags)),
+    }
+}
+
+#[test]
+fn chance_probabilities_and_information_sets_are_drawn() {
+    // Nature picks the defender's type with probability p = 0.3 (hard) — a formula, so the
+    // drawing must show its value at the point.
+    let t = load_text(
+        "types.toml",
+        r#"
+title = "Types"
+players = ["C"]
+root = "nature"
+[parameters]
+p = { value = 0.3, range = [0, 1] }
+[nodes.nature]
+chance = { hard = { to = "c_hard", prob = "p" }, soft = { to = "c_soft", prob = "1 - p" } }
+[nodes.c_hard]
+player = "C"
+moves = { stay = "q1", go = "w1" }
+[nodes.c_soft]
+player = "C"
+moves = { stay = "q2", go = "w2" }
+[outcomes.q1]
+payoffs = { C = 0 }
+[outcomes.w1]
+payoffs = { C = -1 }
+[outcomes.q2]
+payoffs = { C = 0 }
+[outcomes.w2]
+payoffs = { C = 1 }
+"#
+        .into(),
+    );
+    let g = t.instantiate(&t.defaults()).unwrap();
+    let sol = solve_bi(&g);
+    let Profile::Behavior(b) = &sol.equilibria[0].profile else {
+        panic!("behaviour profile")
+    };
+    let m = Marks::of(&g, b).unwrap();
+    let d = Drawing {
+        game: &g,
+        marks: Some(&m),
+    };
+    let s = draw::svg::svg(&d).unwrap();
+    assert!(
+        s.contains(">hard (0.3)<") && s.contains(">soft (0.7)<"),
+        "{s}"
+    );
+    assert!(s.contains(">Nature<"));
+    // Both chance edges are on the path; then C stays when hard and goes when soft.
+    assert_eq!(s.matches("class=\"edge path\"").count(), 4);
+    assert!(draw::dot::dot(&d).unwrap().contains("label=\"hard (0.3)\""));
+
+    // Matching pennies (tests/models): P2's two nodes form one information set.
+    let mp = template("tests/models/matching_pennies.toml");
+    let g = mp.instantiate(&[]).unwrap();
+    let d = Drawing {
+        game: &g,
+        marks: None,
+    };
+    assert_eq!(
+        draw::svg::svg(&d)
+            .unwrap()
+            .matches("class=\"infoset\"")
+            .count(),
+        1
+    );
+    assert!(draw::dot::dot(&d)
+        .unwrap()
+        .contains("style=dashed, dir=none"));
+}
+
+#[test]
+fn very_large_trees_are_refused_with_a_message() {
+    // A chain of 1,000 decision nodes, each with an exit: 2,001 nodes, above draw::MAX_NODES.
+    let n = 1000;
+    let mut text = String::from("title = \"Chain\"\nplayers = [\"A\"]\nroot = \"d0\"\n");
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("d{}", i + 1)
+        } else {
+            "end".into()
+        };
+        text.push_str(&format!(
+            "[nodes.d{i}]\nplayer = \"A\"\nmoves = {{ stop = \"x{i}\", on = \"{next}\" }}\n\
+             [outcomes.x{i}]\npayoffs = {{ A = {i} }}\n"
+        ));
+    }
+    text.push_str("[outcomes.end]\npayoffs = { A = 0 }\n");
+    let t = load_text("chain.toml", text);
+    let g = t.instantiate(&[]).unwrap();
+    let d = Drawing {
+        game: &g,
+        marks: None,
+    };
+    let err = draw::svg::svg(&d).unwrap_err().to_string();
+    assert!(err.contains("2001 nodes") && err.contains("2000"), "{err}");
+    assert!(draw::dot::dot(&d).is_err());
+    // The report still works, and says why the tree is missing.
+    let r = report::build(&t, "chain.toml", &Options::default()).unwrap();
+    assert!(r.tree_svg.is_none());
+    assert!(
+        r.notes.iter().any(|n| n.contains("not drawn")),
+        "{:?}",
+        r.notes
+    );
+}
