@@ -9,71 +9,6 @@ use deter::game::profile::max_regret;
 use deter::game::profile::pure_profile;
 use deter::model::GameTemplate;
 
-/// The MODELS.md §4 parameters, read from a parameter vector by name.
-struct Hedge {
-    c_d: f64,
-    a: f64,
-    lambda: f64,
-    t: f64,
-    l: f64,
-    psi0: f64,
-    beta: f64,
-    rho: f64,
-    g: f64,
-}
-
-impl Hedge {
-    fn of(t: &GameTemplate, th: &[f64]) -> Hedge {
-        let p = |n: &str| th[t.params.id(n).unwrap()];
-        Hedge {
-            c_d: p("c_D"),
-            a: p("a"),
-            lambda: p("lambda"),
-            t: p("T"),
-            l: p("L"),
-            psi0: p("psi0"),
-            beta: p("beta"),
-            rho: p("rho"),
-            g: p("g"),
-        }
-    }
-    /// T* = −ψ0/β.
-    fn t_star(&self) -> f64 {
-        -self.psi0 / self.beta
-    }
-    /// Λ = L − λT.
-    fn big_lambda(&self) -> f64 {
-        self.l - self.lambda * self.t
-    }
-    /// §4 "Hedging deters": T > T* and c_D > a and (c_D < a + Λ, or g + ρ < 0).
-    fn deters(&self) -> bool {
-        self.t > self.t_star()
-            && self.c_d > self.a
-            && (self.c_d < self.a + self.big_lambda() || self.g + self.rho < 0.0)
-    }
-    /// §4 "Hedging provokes": if T > T*, a + Λ < c_D < a and g + ρ > 0; if T ≤ T*,
-    /// a − λT < c_D < a.
-    fn provokes(&self) -> bool {
-        if self.t > self.t_star() {
-            self.a + self.big_lambda() < self.c_d && self.c_d < self.a && self.g + self.rho > 0.0
-        } else {
-            self.a - self.lambda * self.t < self.c_d && self.c_d < self.a
-        }
-    }
-    /// Distance to the nearest boundary of the two regions (to skip near-ties).
-    fn margin(&self) -> f64 {
-        [
-            self.t - self.t_star(),
-            self.c_d - self.a,
-            self.c_d - self.a - self.big_lambda(),
-            self.g + self.rho,
-            self.c_d - (self.a - self.lambda * self.t),
-        ]
-        .iter()
-        .fold(f64::INFINITY, |m, x| m.min(x.abs()))
-    }
-}
-
 /// Solver's answer: (challenges an aligned protégé, challenges a hedging protégé).
 fn challenges(t: &GameTemplate, th: &[f64]) -> (bool, bool) {
     let g = t.instantiate(th).unwrap();
@@ -334,4 +269,87 @@ fn model_format_worked_example_solves_as_documented() {
     let sol = solve_bi(&g);
     assert_eq!(choice(&g, &sol, "incumbent"), "fight");
     assert_eq!(choice(&g, &sol, "entrant"), "out");
+}
+
+/// All pure Nash equilibria of a tree (via its reduced strategic form), certified.
+fn pure_nash(g: &deter::game::Game) -> Vec<deter::solve::Equilibrium> {
+    use deter::solve::{certify, enumpure::EnumPure, GameRef, SolveOptions, Solver};
+    let mut sol = EnumPure
+        .solve(GameRef::Tree(g), &SolveOptions::default())
+        .unwrap();
+    certify(GameRef::Tree(g), &mut sol).unwrap();
+    for eq in &sol.equilibria {
+        assert!(eq.max_regret() <= 1e-9);
+    }
+    sol.equilibria
+}
+
+#[test]
+fn beer_quiche_pooling_equilibria_section_3() {
+    // MODELS.md §3: two pooling equilibria, on beer with payoffs (2.9, .9) and on quiche with
+    // (2.1, .9), both Nash equilibria of the game.
+    let t = template("tests/models/beer_quiche.toml");
+    let g = t.instantiate(&t.defaults()).unwrap();
+    let eqs = pure_nash(&g);
+    let beer = g.tree.event_id("beer").unwrap().ix();
+    let quiche = g.tree.event_id("quiche").unwrap().ix();
+    let pool = |ev: usize, pay: [f64; 2]| {
+        eqs.iter().any(|e| {
+            (e.events[ev] - 1.0).abs() < 1e-12
+                && (e.payoffs[0] - pay[0]).abs() < 1e-9
+                && (e.payoffs[1] - pay[1]).abs() < 1e-9
+        })
+    };
+    assert!(pool(beer, [2.9, 0.9]), "pooling on beer");
+    assert!(pool(quiche, [2.1, 0.9]), "pooling on quiche");
+}
+
+#[test]
+fn hedging_strategic_form_contains_the_spe_section_4() {
+    // The subgame-perfect equilibrium is a Nash equilibrium, so its reduced-form strategies are
+    // among the pure equilibria of the strategic form; checked at both calibrations.
+    use deter::game::reduce::reduced_strategic_form;
+    use deter::game::NodeKind;
+    use deter::solve::enumpure::pure_equilibria;
+    let t = template("models/hedging.toml");
+    for sc in ["cold_war", "post_2001"] {
+        let g = t.instantiate(&theta(&t, Some(sc), &[])).unwrap();
+        let sol = solve_bi(&g);
+        let rf = reduced_strategic_form(&g).unwrap();
+        // The SPE's choice at every information set.
+        let mut spe = vec![0usize; g.tree.infosets.len()];
+        for (s, set) in g.tree.infosets.iter().enumerate() {
+            let node = g.tree.members(deter::game::InfosetId(s as u32))[0];
+            assert!(matches!(g.tree.node(node).kind, NodeKind::Decision { .. }));
+            spe[s] = choice_index(&g, &sol, set.first_action as usize, set.n_actions as usize);
+        }
+        // Each player's reduced strategy consistent with those choices.
+        let pure: Vec<usize> = (0..g.n_players())
+            .map(|p| {
+                rf.plans[p]
+                    .iter()
+                    .position(|plan| {
+                        plan.iter()
+                            .zip(&rf.infosets[p])
+                            .all(|(c, set)| c.is_none_or(|a| a == spe[set.ix()]))
+                    })
+                    .unwrap()
+            })
+            .collect();
+        let (eqs, truncated) = pure_equilibria(&rf.game, 1e-9, 10_000);
+        assert!(!truncated);
+        assert!(eqs.contains(&pure), "{sc}: SPE {pure:?} not among {eqs:?}");
+    }
+}
+
+fn choice_index(
+    _g: &deter::game::Game,
+    sol: &deter::solve::Solution,
+    first: usize,
+    n: usize,
+) -> usize {
+    let deter::solve::Profile::Behavior(p) = &sol.equilibria[0].profile else {
+        unreachable!()
+    };
+    (0..n).find(|&a| p[first + a] > 0.5).unwrap()
 }

@@ -1,6 +1,6 @@
 //! Sweeps: the hedging regions of MODELS.md §4 point by point, resume, shards and merge, plots.
 
-use crate::util::{repo, solve_bi, template};
+use crate::util::{repo, solve_bi, template, Hedge};
 use deter::model::GameTemplate;
 use deter::output::words;
 use deter::solve::Profile;
@@ -8,71 +8,6 @@ use deter::sweep::file::{self, manifest_path, partial_path};
 use deter::sweep::{Effect, Format, Grid, Hooks, Shard, Sweeper, VarySpec};
 use std::path::Path;
 use std::process::Command;
-
-/// MODELS.md §4's conditions, copied from tests/known_values.rs (`Hedge`).
-struct Hedge {
-    c_d: f64,
-    a: f64,
-    lambda: f64,
-    t: f64,
-    l: f64,
-    psi0: f64,
-    beta: f64,
-    rho: f64,
-    g: f64,
-}
-
-impl Hedge {
-    fn of(t: &GameTemplate, th: &[f64]) -> Hedge {
-        let p = |n: &str| th[t.params.id(n).unwrap()];
-        Hedge {
-            c_d: p("c_D"),
-            a: p("a"),
-            lambda: p("lambda"),
-            t: p("T"),
-            l: p("L"),
-            psi0: p("psi0"),
-            beta: p("beta"),
-            rho: p("rho"),
-            g: p("g"),
-        }
-    }
-    /// T* = −ψ0/β.
-    fn t_star(&self) -> f64 {
-        -self.psi0 / self.beta
-    }
-    /// Λ = L − λT.
-    fn big_lambda(&self) -> f64 {
-        self.l - self.lambda * self.t
-    }
-    /// §4 "Hedging deters": T > T* and c_D > a and (c_D < a + Λ, or g + ρ < 0).
-    fn deters(&self) -> bool {
-        self.t > self.t_star()
-            && self.c_d > self.a
-            && (self.c_d < self.a + self.big_lambda() || self.g + self.rho < 0.0)
-    }
-    /// §4 "Hedging provokes": if T > T*, a + Λ < c_D < a and g + ρ > 0; if T ≤ T*,
-    /// a − λT < c_D < a.
-    fn provokes(&self) -> bool {
-        if self.t > self.t_star() {
-            self.a + self.big_lambda() < self.c_d && self.c_d < self.a && self.g + self.rho > 0.0
-        } else {
-            self.a - self.lambda * self.t < self.c_d && self.c_d < self.a
-        }
-    }
-    /// Distance to the nearest boundary of the two regions (to skip near-ties).
-    fn margin(&self) -> f64 {
-        [
-            self.t - self.t_star(),
-            self.c_d - self.a,
-            self.c_d - self.a - self.big_lambda(),
-            self.g + self.rho,
-            self.c_d - (self.a - self.lambda * self.t),
-        ]
-        .iter()
-        .fold(f64::INFINITY, |m, x| m.min(x.abs()))
-    }
-}
 
 fn grid(t: &GameTemplate, axes: &[&str]) -> Grid {
     Grid::new(

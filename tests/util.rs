@@ -73,3 +73,68 @@ pub fn assert_close(got: &[f64], want: &[f64], tol: f64) {
         assert!((g - w).abs() <= tol, "got {got:?}, want {want:?}");
     }
 }
+
+/// The MODELS.md §4 parameters, read from a parameter vector by name.
+pub struct Hedge {
+    pub c_d: f64,
+    pub a: f64,
+    pub lambda: f64,
+    pub t: f64,
+    pub l: f64,
+    pub psi0: f64,
+    pub beta: f64,
+    pub rho: f64,
+    pub g: f64,
+}
+
+impl Hedge {
+    pub fn of(t: &GameTemplate, th: &[f64]) -> Hedge {
+        let p = |n: &str| th[t.params.id(n).unwrap()];
+        Hedge {
+            c_d: p("c_D"),
+            a: p("a"),
+            lambda: p("lambda"),
+            t: p("T"),
+            l: p("L"),
+            psi0: p("psi0"),
+            beta: p("beta"),
+            rho: p("rho"),
+            g: p("g"),
+        }
+    }
+    /// T* = −ψ0/β.
+    pub fn t_star(&self) -> f64 {
+        -self.psi0 / self.beta
+    }
+    /// Λ = L − λT.
+    pub fn big_lambda(&self) -> f64 {
+        self.l - self.lambda * self.t
+    }
+    /// §4 "Hedging deters": T > T* and c_D > a and (c_D < a + Λ, or g + ρ < 0).
+    pub fn deters(&self) -> bool {
+        self.t > self.t_star()
+            && self.c_d > self.a
+            && (self.c_d < self.a + self.big_lambda() || self.g + self.rho < 0.0)
+    }
+    /// §4 "Hedging provokes": if T > T*, a + Λ < c_D < a and g + ρ > 0; if T ≤ T*,
+    /// a − λT < c_D < a.
+    pub fn provokes(&self) -> bool {
+        if self.t > self.t_star() {
+            self.a + self.big_lambda() < self.c_d && self.c_d < self.a && self.g + self.rho > 0.0
+        } else {
+            self.a - self.lambda * self.t < self.c_d && self.c_d < self.a
+        }
+    }
+    /// Distance to the nearest boundary of the two regions (to skip near-ties).
+    pub fn margin(&self) -> f64 {
+        [
+            self.t - self.t_star(),
+            self.c_d - self.a,
+            self.c_d - self.a - self.big_lambda(),
+            self.g + self.rho,
+            self.c_d - (self.a - self.lambda * self.t),
+        ]
+        .iter()
+        .fold(f64::INFINITY, |m, x| m.min(x.abs()))
+    }
+}

@@ -158,12 +158,18 @@ pub enum ConvertFormat {
     Svg,
     /// The tree in Graphviz DOT (`dot -Tpdf`).
     Dot,
+    /// Gambit extensive form (a strategic game becomes a tree of simultaneous moves).
+    Efg,
+    /// Gambit strategic form (a tree becomes its reduced strategic form).
+    Nfg,
+    /// A deter model file with the numbers at the chosen point.
+    Toml,
 }
 
 /// Flags of `deter convert`.
 #[derive(Args, Debug)]
 pub struct ConvertArgs {
-    /// The model file.
+    /// The game: a model (.toml) or a Gambit file (.efg, .nfg).
     pub file: PathBuf,
     /// Output format.
     #[arg(long, value_enum)]

@@ -1,45 +1,63 @@
-//! `deter convert`: the tree of a model drawn as SVG or Graphviz DOT.
+//! `deter convert`: a game drawn (SVG, Graphviz DOT) or written in another format (Gambit
+//! `.efg`/`.nfg`, a deter model with numbers at one parameter point).
 
 use super::args::{ConvertArgs, ConvertFormat};
-use super::input;
+use super::input::{self, GameInput};
 use anyhow::{bail, Context, Result};
-use deter::diag::render;
 use deter::draw::{self, Drawing, Marks};
+use deter::format::{efg, model, nfg};
+use deter::game::reduce::reduced_strategic_form;
 use deter::game::Game;
 use deter::output::write_atomic;
 use deter::solve::backward::{check_perfect_information, profile_of, solve_into, Workspace};
 use deter::solve::{self, GameRef, Profile, SolveOptions};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Runs `deter convert`.
 pub fn run(args: &ConvertArgs) -> Result<ExitCode> {
-    let (loaded, t) = input::load_model(&args.file)?;
-    let theta = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
-    let game = match t.instantiate(&theta) {
-        Ok(g) => g,
-        Err(e) => {
-            let d = t.diagnose(&e, &theta);
-            eprint!(
-                "{}",
-                render(&loaded.source, &[d], std::io::stderr().is_terminal())
-            );
-            bail!("the model cannot be evaluated at this parameter point");
+    let input = input::load_game(&args.file, args.point.scenario.as_deref(), &args.point.sets)?;
+    let text = match (args.to, &input) {
+        (ConvertFormat::Svg | ConvertFormat::Dot, GameInput::Nfg(_)) => {
+            bail!("a strategic-form game has no tree to draw; convert it `--to efg` first")
         }
+        (
+            ConvertFormat::Svg | ConvertFormat::Dot,
+            GameInput::Model { game, .. } | GameInput::Efg(game),
+        ) => {
+            let marks = if args.path {
+                Some(equilibrium_marks(game)?)
+            } else {
+                None
+            };
+            let d = Drawing {
+                game,
+                marks: marks.as_ref(),
+            };
+            if args.to == ConvertFormat::Svg {
+                draw::svg::svg(&d)?
+            } else {
+                draw::dot::dot(&d)?
+            }
+        }
+        (ConvertFormat::Efg, GameInput::Model { game, .. } | GameInput::Efg(game)) => {
+            efg::write(game)
+        }
+        (ConvertFormat::Efg, GameInput::Nfg(g)) => efg::write(&model::strategic_tree(g)),
+        (ConvertFormat::Nfg, GameInput::Nfg(g)) => nfg::write(g),
+        (ConvertFormat::Nfg, GameInput::Model { game, .. } | GameInput::Efg(game)) => {
+            let rf = reduced_strategic_form(game)
+                .map_err(|e| anyhow::anyhow!("cannot form the strategic form: {e}"))?;
+            nfg::write(&rf.game)
+        }
+        (ConvertFormat::Toml, GameInput::Model { game, .. } | GameInput::Efg(game)) => {
+            model::write(game)
+        }
+        (ConvertFormat::Toml, GameInput::Nfg(g)) => model::write(&model::strategic_tree(g)),
     };
-    let marks = if args.path {
-        Some(equilibrium_marks(&game)?)
-    } else {
-        None
-    };
-    let d = Drawing {
-        game: &game,
-        marks: marks.as_ref(),
-    };
-    let text = match args.to {
-        ConvertFormat::Svg => draw::svg::svg(&d)?,
-        ConvertFormat::Dot => draw::dot::dot(&d)?,
-    };
+    if args.path && !matches!(args.to, ConvertFormat::Svg | ConvertFormat::Dot) {
+        bail!("`--path` highlights a drawing; it applies to `--to svg` and `--to dot`");
+    }
     match &args.out {
         Some(path) => write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write `{}`", path.display()))?,

@@ -90,3 +90,75 @@ pub fn kind(path: &Path) -> Kind {
         _ => Kind::Model,
     }
 }
+
+/// A game loaded from any supported file, at the parameter point the flags chose.
+pub enum GameInput {
+    /// A parametric model instantiated at `theta`.
+    Model {
+        /// The template.
+        template: Box<GameTemplate>,
+        /// The parameter point.
+        theta: Vec<f64>,
+        /// The game at `theta`.
+        game: deter::game::Game,
+    },
+    /// A Gambit extensive-form game.
+    Efg(deter::game::Game),
+    /// A Gambit strategic-form game.
+    Nfg(deter::game::StrategicGame),
+}
+
+impl GameInput {
+    /// The title to show.
+    pub fn title(&self, file: &str) -> String {
+        let t = match self {
+            GameInput::Model { template, .. } => template.title.clone(),
+            GameInput::Efg(g) => g.tree.title.clone(),
+            GameInput::Nfg(g) => g.title.clone(),
+        };
+        if t.is_empty() {
+            file.to_string()
+        } else {
+            t
+        }
+    }
+}
+
+/// Loads a model (at the point chosen by `--scenario`/`--set`) or a Gambit `.efg`/`.nfg` file.
+/// Problems are reported with file, line and column.
+pub fn load_game(path: &Path, scenario: Option<&str>, sets: &[String]) -> Result<GameInput> {
+    let kind = kind(path);
+    if kind != Kind::Model && (scenario.is_some() || !sets.is_empty()) {
+        bail!("`--set` and `--scenario` apply to parametric models (.toml), not Gambit files");
+    }
+    let gambit = |e: deter::format::FormatError| {
+        anyhow::anyhow!("{}:{}:{}: {}", path.display(), e.line, e.col, e.message)
+    };
+    match kind {
+        Kind::Model => {
+            let (loaded, t) = load_model(path)?;
+            let theta = point(&t, scenario, sets)?;
+            match t.instantiate(&theta) {
+                Ok(game) => Ok(GameInput::Model {
+                    template: Box::new(t),
+                    theta,
+                    game,
+                }),
+                Err(e) => {
+                    let d = t.diagnose(&e, &theta);
+                    eprint!(
+                        "{}",
+                        diag::render(&loaded.source, &[d], std::io::stderr().is_terminal())
+                    );
+                    bail!("the model cannot be evaluated at this parameter point");
+                }
+            }
+        }
+        Kind::Efg => Ok(GameInput::Efg(
+            deter::format::efg::read(&read_text(path)?).map_err(gambit)?,
+        )),
+        Kind::Nfg => Ok(GameInput::Nfg(
+            deter::format::nfg::read(&read_text(path)?).map_err(gambit)?,
+        )),
+    }
+}

@@ -4,7 +4,6 @@
 pub mod args;
 pub mod check;
 pub mod convert;
-pub mod gambit;
 pub mod input;
 pub mod report;
 pub mod solve;

@@ -1,12 +1,11 @@
 //! `deter solve`: equilibria of one game at one parameter point.
 
 use super::args::{SolveArgs, SolveFormat, Ties};
-use super::input::{self, Kind};
+use super::input::{self, GameInput};
 use anyhow::{bail, Context, Result};
-use deter::diag::{did_you_mean, render};
+use deter::diag::did_you_mean;
 use deter::output::{self, SolveReport};
 use deter::solve::{self, GameRef, SolveOptions, Solver, TieMode};
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// Prints the solver list.
@@ -61,43 +60,24 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     }
     let path = args.file.as_ref().context("no input file given")?;
     let file = path.display().to_string();
-    match input::kind(path) {
-        Kind::Model => {
-            let (loaded, t) = input::load_model(path)?;
-            let theta = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
-            let game = match t.instantiate(&theta) {
-                Ok(g) => g,
-                Err(e) => {
-                    let d = t.diagnose(&e, &theta);
-                    eprint!(
-                        "{}",
-                        render(&loaded.source, &[d], std::io::stderr().is_terminal())
-                    );
-                    bail!("the model cannot be evaluated at this parameter point");
-                }
-            };
-            let title = if t.title.is_empty() {
-                file.clone()
-            } else {
-                t.title.clone()
-            };
-            finish(
-                args,
-                &file,
-                &title,
-                GameRef::Tree(&game),
-                Some((&t.params.names, &theta)),
-                args.point.scenario.as_deref(),
-            )
-        }
-        Kind::Efg | Kind::Nfg => {
-            if !args.point.sets.is_empty() || args.point.scenario.is_some() {
-                bail!(
-                    "`--set` and `--scenario` apply to parametric models (.toml), not Gambit files"
-                );
-            }
-            super::gambit::solve_file(args, path)
-        }
+    let scenario = args.point.scenario.as_deref();
+    let input = input::load_game(path, scenario, &args.point.sets)?;
+    let title = input.title(&file);
+    match &input {
+        GameInput::Model {
+            template,
+            theta,
+            game,
+        } => finish(
+            args,
+            &file,
+            &title,
+            GameRef::Tree(game),
+            Some((&template.params.names, theta)),
+            scenario,
+        ),
+        GameInput::Efg(g) => finish(args, &file, &title, GameRef::Tree(g), None, None),
+        GameInput::Nfg(g) => finish(args, &file, &title, GameRef::Strategic(g), None, None),
     }
 }
 

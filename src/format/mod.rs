@@ -7,6 +7,7 @@
 
 pub mod efg;
 pub mod lexer;
+pub mod model;
 pub mod nfg;
 
 /// A parse error, located by 1-based line and column.

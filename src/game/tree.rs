@@ -188,6 +188,21 @@ impl Tree {
             .map(|p| id.ix() - self.node(p).first_child as usize)
     }
 
+    /// A display name for a node: its own name, or (for unnamed nodes, common in Gambit files)
+    /// its information set's name and id, or `#id`.
+    pub fn node_label(&self, id: NodeId) -> String {
+        let name = &self.node_names[id.ix()];
+        if !name.is_empty() {
+            return name.clone();
+        }
+        match self.node(id).kind {
+            NodeKind::Decision { infoset, .. } if !self.infoset_names[infoset.ix()].is_empty() => {
+                format!("{}#{}", self.infoset_names[infoset.ix()], id.0)
+            }
+            _ => format!("#{}", id.0),
+        }
+    }
+
     /// A display name for an information set: its own name, or its first member's name.
     pub fn infoset_display(&self, set: InfosetId) -> &str {
         let name = &self.infoset_names[set.ix()];

@@ -125,7 +125,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
                 let strat = words::node_strategies(g, p);
                 let w = strat
                     .iter()
-                    .map(|s| g.tree.node_names[s.node.ix()].chars().count())
+                    .map(|s| g.tree.node_label(s.node).chars().count())
                     .max()
                     .unwrap_or(0);
                 let wp = g
@@ -141,7 +141,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     let who = mover(&g.tree, s.node);
                     let line = format!(
                         "    {:w$}  {:wp$}  {:ws$}{}",
-                        g.tree.node_names[s.node.ix()],
+                        g.tree.node_label(s.node),
                         who,
                         text,
                         if s.on_path { "" } else { "  (off the path)" },
@@ -278,7 +278,7 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                                 mv.insert(m.clone(), json!(clean(*x)));
                             }
                             json!({
-                                "node": g.tree.node_names[s.node.ix()],
+                                "node": g.tree.node_label(s.node),
                                 "player": mover(&g.tree, s.node),
                                 "on_path": s.on_path,
                                 "moves": mv,
