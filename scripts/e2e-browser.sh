@@ -24,7 +24,7 @@ if [ -z "$browser" ]; then
   if [ "${DETER_E2E_NO_INSTALL:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "e2e-browser: installing chromium with apt-get" >&2
     export DEBIAN_FRONTEND=noninteractive
-    if apt-get update >"$out/apt.log" 2>&1 && apt-get install -y chromium >>"$out/apt.log" 2>&1; then
+    if timeout 600 apt-get update >"$out/apt.log" 2>&1 && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y chromium >>"$out/apt.log" 2>&1; then
       browser="$(find_browser || true)"
     else
       echo "e2e-browser: apt-get could not install chromium (see $out/apt.log)" >&2
