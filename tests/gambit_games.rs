@@ -46,3 +46,16 @@ pub fn reference() -> Option<serde_json::Value> {
     let text = std::fs::read_to_string(dir.join("reference.json")).ok()?;
     serde_json::from_str(&text).ok()
 }
+
+/// The reference entry of a solver for a game, unless Gambit skipped it, failed or timed out.
+pub fn entry<'a>(
+    r: &'a serde_json::Value,
+    game: &str,
+    solver: &str,
+) -> Option<&'a serde_json::Value> {
+    let e = r.get(game)?.get(solver)?;
+    let unusable = ["skipped", "error", "timeout_s"]
+        .iter()
+        .any(|k| e.get(k).is_some());
+    (!unusable).then_some(e)
+}

@@ -7,7 +7,7 @@
 //! `lcp` found one. Trees are compared through the reduced strategic form, whose strategy names
 //! must be exactly Gambit's. Every equilibrium passes the regret certificate (≤ 1e-9).
 
-use crate::gambit_games::{games_with_ext, reference};
+use crate::gambit_games::{entry, games_with_ext, reference};
 use deter::format::{efg, nfg};
 use deter::game::reduce::reduced_strategic_form;
 use deter::game::StrategicGame;
@@ -19,15 +19,6 @@ const TOL: f64 = 1e-6;
 /// Tree games on which Gambit's own `enummixed` took longer than this are left to the
 /// benchmarks (one game, `contrib_games_bcp4.efg`: 23 s in Gambit, 45 s here; it agrees).
 const SLOW_S: f64 = 2.0;
-
-/// The reference entry of a solver, unless Gambit skipped it, failed or timed out.
-fn entry<'a>(r: &'a Value, game: &str, solver: &str) -> Option<&'a Value> {
-    let e = r.get(game)?.get(solver)?;
-    let unusable = ["skipped", "error", "timeout_s"]
-        .iter()
-        .any(|k| e.get(k).is_some());
-    (!unusable).then_some(e)
-}
 
 /// Gambit's equilibria as mixed profiles over `g`'s strategies (keys `player|strategy`, with
 /// the player names Gambit used, listed in the entry: it calls nameless players `_1`, `_2`).

@@ -4,6 +4,7 @@ mod cli;
 mod diagnostics;
 mod gambit_formats;
 mod gambit_games;
+mod gambit_seqform;
 mod gambit_strategic;
 mod known_values;
 mod properties;
