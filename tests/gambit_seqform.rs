@@ -263,7 +263,6 @@ fn kuhn_efg_is_the_built_in_kuhn_poker() {
 }
 
 #[test]
-#[ignore = "needs deter solve for .efg"]
 fn deter_solve_kuhn_efg_prints_minus_one_eighteenth() {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
         .args(["solve", "tests/models/kuhn.efg"])

@@ -203,13 +203,17 @@ impl Tree {
         }
     }
 
-    /// A display name for an information set: its own name, or its first member's name.
-    pub fn infoset_display(&self, set: InfosetId) -> &str {
+    /// A display name for an information set: its own name, else its first member's name,
+    /// else (unnamed sets are common in Gambit files) `#N`, its number in the arena.
+    pub fn infoset_display(&self, set: InfosetId) -> String {
         let name = &self.infoset_names[set.ix()];
-        if name.is_empty() {
-            &self.node_names[self.members(set)[0].ix()]
+        let first = &self.node_names[self.members(set)[0].ix()];
+        if !name.is_empty() {
+            name.clone()
+        } else if !first.is_empty() {
+            first.clone()
         } else {
-            name
+            format!("#{}", set.0)
         }
     }
 }
