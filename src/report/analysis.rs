@@ -6,11 +6,11 @@
 //! points costs two small solves per point and no allocation per solve. Thresholds are located
 //! by bisection between grid points whose equilibria differ and printed to six decimals.
 
-use super::cond::{self, Cond};
 use crate::game::profile::{event_probabilities, expected_payoffs};
 use crate::game::tree::NodeKind;
-use crate::game::Game;
+use crate::game::{Game, NodeId};
 use crate::model::GameTemplate;
+use crate::regions;
 use crate::solve::backward::{profile_of, solve_into, Workspace};
 
 /// The subgame-perfect equilibrium at one point.
@@ -205,11 +205,7 @@ fn locate(
         consequences: Vec::new(),
         exact: Vec::new(),
     };
-    let name = t.params.names[k].as_str();
-    let value = |n: &str| t.params.id(n).map(|i| base[i]);
     theta[k] = out.value;
-    let at = |n: &str| t.params.id(n).map(|i| theta[i]);
-    let conds = cond::conditions(t, &right).unwrap_or_default();
     for (i, node) in tree.nodes.iter().enumerate() {
         let NodeKind::Decision { player, .. } = node.kind else {
             continue;
@@ -230,12 +226,12 @@ fn locate(
             tree.players[player.ix()],
             tree.node_names[i]
         );
-        let c = find(&conds, &tree.node_names[i], rm, lm);
+        // The switch is caused here when the mover is indifferent at the threshold.
+        let c = regions::compare(t, &right, NodeId::from(i), r as usize, l as usize, false);
         let scale = 1.0 + theta.iter().fold(0.0f64, |m, x| m.max(x.abs()));
         match c {
-            Some(c) if c.diff.eval(&at).abs() <= 1e-6 * scale => {
-                if let cond::Shown::Bound { var, rhs, .. } = cond::show(&c.diff, &[name], &value) {
-                    let e = format!("{var} = {rhs}");
+            Some(c) if c.margin(&theta).is_some_and(|d| d.abs() <= 1e-6 * scale) => {
+                if let Some(e) = c.equation(k, base) {
                     if !out.exact.contains(&e) {
                         out.exact.push(e);
                     }
@@ -246,10 +242,4 @@ fn locate(
         }
     }
     out
-}
-
-fn find<'c>(conds: &'c [Cond], node: &str, chosen: &str, other: &str) -> Option<&'c Cond> {
-    conds
-        .iter()
-        .find(|c| c.node == node && c.chosen == chosen && c.other == other)
 }

@@ -4,15 +4,15 @@
 //! The treatment and control are counterfactual games built from the model
 //! ([`crate::model::build::build`]); at each point both are solved and the event's probability
 //! compared. Grid points with the same pair of equilibria form a *regime*; a regime's
-//! conditions are those of both equilibria ([`super::cond`]) that involve the mapped parameters,
+//! conditions are those of both equilibria ([`crate::regions::choice_conditions`]) that involve the mapped parameters,
 //! without the ones that hold everywhere on the map or follow from the others there.
 
 use super::analysis::Solver;
-use super::cond::{self, Shown};
-use super::poly::Poly;
 use crate::model::ast::QuestionDef;
 use crate::model::{build::build, GameTemplate};
 use crate::output::words::{num, path_in_words};
+use crate::poly::Poly;
+use crate::regions::{chain, choice_conditions, Condition};
 
 /// The effect of the treatment on the event's probability.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -192,10 +192,29 @@ pub struct RegionText {
     pub path_control: String,
 }
 
+/// A condition of a regime, with its margin as a polynomial in the map's axes.
 #[derive(Clone)]
 struct Ineq {
-    exact: Poly,
+    exact: Condition,
     numeric: Poly,
+}
+
+/// The conditions of both games' pure equilibria.
+fn both(p: &Prepared<'_>, (ct, cc): (&[u32], &[u32])) -> Vec<Condition> {
+    let mut out: Vec<Condition> = choice_conditions(&p.treatment, ct)
+        .into_iter()
+        .map(|c| c.3)
+        .collect();
+    out.extend(choice_conditions(&p.control, cc).into_iter().map(|c| c.3));
+    out
+}
+
+/// `base` with the map's axes at grid cell `(i, j)`.
+fn at_cell(base: &[f64], m: &Map, i: usize, j: usize) -> Vec<f64> {
+    let mut th = base.to_vec();
+    th[m.axes.0] = m.xs[i];
+    th[m.axes.1] = m.ys[j];
+    th
 }
 
 /// Describes where a map shows `effect`: as one region when the conditions shared by all its
@@ -204,21 +223,21 @@ struct Ineq {
 pub fn regions(p: &Prepared<'_>, base: &[f64], m: &Map, effect: Effect) -> Vec<RegionText> {
     let names = &p.treatment.params.names;
     let (xn, yn) = (names[m.axes.0].as_str(), names[m.axes.1].as_str());
-    let value = |n: &str| p.treatment.params.id(n).map(|i| base[i]);
+    let keep = [m.axes.0, m.axes.1];
     let mut regimes: Vec<&Regime> = m.regimes.iter().filter(|r| r.0 == effect).collect();
     regimes.sort_by_key(|r| std::cmp::Reverse(r.2.len()));
     let per: Vec<(Vec<Ineq>, &Vec<usize>)> = regimes
         .iter()
         .map(|(_, (ct, cc), cells)| {
-            let mut conds = cond::conditions(&p.treatment, ct).unwrap_or_default();
-            conds.extend(cond::conditions(&p.control, cc).unwrap_or_default());
-            let ineqs = conds
+            let ineqs = both(p, (ct, cc))
                 .into_iter()
-                .map(|c| Ineq {
-                    numeric: c.diff.substitute(&value, &[xn, yn]),
-                    exact: c.diff,
+                .filter_map(|c| {
+                    Some(Ineq {
+                        numeric: c.margin_in(base, &keep)?,
+                        exact: c,
+                    })
                 })
-                .filter(|q| q.numeric.mentions(xn) || q.numeric.mentions(yn))
+                .filter(|q| q.numeric.mentions(keep[0]) || q.numeric.mentions(keep[1]))
                 .collect();
             (ineqs, cells)
         })
@@ -231,7 +250,7 @@ pub fn regions(p: &Prepared<'_>, base: &[f64], m: &Map, effect: Effect) -> Vec<R
     }
     per.into_iter()
         .map(|(mut ineqs, cells)| {
-            prune(&mut ineqs, m, xn, yn);
+            prune(&mut ineqs, base, m);
             ctx.text(effect, &ineqs, &[cells])
         })
         .collect()
@@ -250,21 +269,12 @@ impl Ctx<'_, '_> {
     /// breaks toward the first move) as holding.
     fn holds(&self, q: &Ineq, cell: usize) -> bool {
         let (i, j) = (cell % self.m.xs.len(), cell / self.m.xs.len());
-        let v = |n: &str| {
-            if n == self.xn {
-                Some(self.m.xs[i])
-            } else if n == self.yn {
-                Some(self.m.ys[j])
-            } else {
-                None
-            }
-        };
-        q.numeric.eval(&v) > -1e-9
+        q.numeric.eval(&at_cell(self.base, self.m, i, j)) > -1e-9
     }
 
     fn text(&self, effect: Effect, ineqs: &[Ineq], groups: &[&Vec<usize>]) -> RegionText {
         let (p, m, base) = (self.p, self.m, self.base);
-        let value = |n: &str| p.treatment.params.id(n).map(|i| base[i]);
+        let (x, y) = m.axes;
         let mut paths_t: Vec<String> = Vec::new();
         let mut paths_c: Vec<String> = Vec::new();
         for cells in groups {
@@ -285,14 +295,19 @@ impl Ctx<'_, '_> {
         RegionText {
             effect,
             share: n as f64 / m.effect.len().max(1) as f64,
-            numeric: numeric_text(ineqs, self.xn, self.yn),
-            exact: joined(
+            numeric: chain(
                 ineqs
                     .iter()
-                    .map(|q| cond::show(&q.exact, &[self.yn, self.xn], &value))
+                    .filter_map(|q| q.exact.shown_at(&[y, x], base, &[x, y]))
                     .collect(),
-                self.xn,
-                self.yn,
+                &[self.xn, self.yn],
+            ),
+            exact: chain(
+                ineqs
+                    .iter()
+                    .filter_map(|q| q.exact.shown(&[y, x], base))
+                    .collect(),
+                &[self.xn, self.yn],
             ),
             path_treatment: paths_t.join(" or "),
             path_control: paths_c.join(" or "),
@@ -326,26 +341,15 @@ fn merged(
     if common.is_empty() || stray > ctx.m.xs.len() + ctx.m.ys.len() {
         return None;
     }
-    prune(&mut common, ctx.m, ctx.xn, ctx.yn);
+    prune(&mut common, ctx.base, ctx.m);
     let groups: Vec<&Vec<usize>> = per.iter().map(|(_, c)| *c).collect();
     Some(ctx.text(effect, &common, &groups))
 }
 
 /// Drops conditions that hold on the whole map, duplicates, and those implied (on the map's
 /// grid) by the others.
-fn prune(ineqs: &mut Vec<Ineq>, m: &Map, xn: &str, yn: &str) {
-    let holds = |q: &Ineq, i: usize, j: usize| {
-        let v = |n: &str| {
-            if n == xn {
-                Some(m.xs[i])
-            } else if n == yn {
-                Some(m.ys[j])
-            } else {
-                None
-            }
-        };
-        q.numeric.eval(&v) > 0.0
-    };
+fn prune(ineqs: &mut Vec<Ineq>, base: &[f64], m: &Map) {
+    let holds = |q: &Ineq, i: usize, j: usize| q.numeric.eval(&at_cell(base, m, i, j)) > 0.0;
     let cells: Vec<(usize, usize)> = (0..m.ys.len())
         .flat_map(|j| (0..m.xs.len()).map(move |i| (i, j)))
         .collect();
@@ -367,79 +371,6 @@ fn prune(ineqs: &mut Vec<Ineq>, m: &Map, xn: &str, yn: &str) {
     }
 }
 
-/// Numeric conditions: each solved for y, else x, else left as `… > 0`.
-fn numeric_text(ineqs: &[Ineq], xn: &str, yn: &str) -> Vec<String> {
-    let shown = ineqs
-        .iter()
-        .map(|q| {
-            solve_numeric(&q.numeric, xn, yn)
-                .unwrap_or_else(|| Shown::Positive(q.numeric.text(true)))
-        })
-        .collect();
-    joined(shown, xn, yn)
-}
-
-/// Conditions as text, bounds on the same parameter joined (`1 < c_D < 3 - 0.5*T`), those on
-/// the x axis first.
-fn joined(shown: Vec<Shown>, xn: &str, yn: &str) -> Vec<String> {
-    let mut lower: Vec<(String, String)> = Vec::new();
-    let mut upper: Vec<(String, String)> = Vec::new();
-    let mut other = Vec::new();
-    for s in shown {
-        match s {
-            Shown::Bound {
-                var, upper: u, rhs, ..
-            } => {
-                if u {
-                    upper.push((var, rhs))
-                } else {
-                    lower.push((var, rhs))
-                }
-            }
-            Shown::Positive(s) => other.push(s),
-        }
-    }
-    let mut vars: Vec<String> = vec![xn.to_string(), yn.to_string()];
-    for (v, _) in lower.iter().chain(&upper) {
-        if !vars.contains(v) {
-            vars.push(v.clone());
-        }
-    }
-    let mut out = Vec::new();
-    for var in &vars {
-        let lo: Vec<&String> = lower.iter().filter(|b| &b.0 == var).map(|b| &b.1).collect();
-        let hi: Vec<&String> = upper.iter().filter(|b| &b.0 == var).map(|b| &b.1).collect();
-        if lo.len() == 1 && hi.len() == 1 {
-            out.push(format!("{} < {var} < {}", lo[0], hi[0]));
-            continue;
-        }
-        out.extend(lo.iter().map(|r| format!("{var} > {r}")));
-        out.extend(hi.iter().map(|r| format!("{var} < {r}")));
-    }
-    out.extend(other.into_iter().map(|s| format!("{s} > 0")));
-    out
-}
-
-/// Solves a polynomial in the two axes for y (constant coefficient), else for x.
-fn solve_numeric(p: &Poly, xn: &str, yn: &str) -> Option<Shown> {
-    for var in [yn, xn] {
-        if let Some((coef, rest)) = p.split(var) {
-            if let Some(k) = coef.as_constant() {
-                if k != 0.0 {
-                    let r = rest.scale(-1.0 / k);
-                    return Some(Shown::Bound {
-                        var: var.to_string(),
-                        upper: k < 0.0,
-                        rhs: r.text(true),
-                        rhs_poly: Some(r),
-                    });
-                }
-            }
-        }
-    }
-    None
-}
-
 /// The answer at one point (a scenario) in words, with the deciding conditions.
 pub fn explain(
     p: &Prepared<'_>,
@@ -451,17 +382,14 @@ pub fn explain(
     if a.effect == Effect::Unknown {
         return (a.effect, a.p, Vec::new());
     }
-    let names = &p.treatment.params.names;
-    let vars: Vec<&str> = axes.iter().rev().map(|&k| names[k].as_str()).collect();
-    let value = |n: &str| p.treatment.params.id(n).map(|i| theta[i]);
-    let mut conds = cond::conditions(&p.treatment, &a.choices.0).unwrap_or_default();
-    conds.extend(cond::conditions(&p.control, &a.choices.1).unwrap_or_default());
+    let vars: Vec<usize> = axes.iter().rev().copied().collect();
     let mut why = Vec::new();
-    for c in conds {
-        if vars.iter().any(|v| c.diff.mentions(v)) {
-            let s = cond::at_point(&c.diff, &vars, &value);
-            if !why.contains(&s) {
-                why.push(s);
+    for c in both(p, (&a.choices.0, &a.choices.1)) {
+        if vars.iter().any(|&v| c.mentions(v)) {
+            if let Some(s) = c.at_point(&vars, theta) {
+                if !why.contains(&s) {
+                    why.push(s);
+                }
             }
         }
     }
