@@ -31,6 +31,8 @@ pub enum Effect {
     Higher,
     /// No difference.
     None,
+    /// The model cannot be evaluated here (a point of a map where a formula fails).
+    Unknown,
 }
 
 /// Why a question cannot be answered.
@@ -198,6 +200,7 @@ impl PreparedQuestion {
             Effect::Lower => &self.def.lower,
             Effect::Higher => &self.def.higher,
             Effect::None => "has no effect",
+            Effect::Unknown => "cannot be evaluated",
         }
     }
 }

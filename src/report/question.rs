@@ -1,58 +1,18 @@
 //! A question's answer: the map over its two `vary` parameters, the regions in sentences with
 //! exact conditions, and the answer at each scenario with the conditions that decide it.
 //!
-//! The treatment and control are counterfactual games built from the model
-//! ([`crate::model::build::build`]); at each point both are solved and the event's probability
+//! The treatment and control are the counterfactual games of a [`PreparedQuestion`]; at each point both are solved and the event's probability
 //! compared. Grid points with the same pair of equilibria form a *regime*; a regime's
 //! conditions are those of both equilibria ([`crate::regions::choice_conditions`]) that involve the mapped parameters,
 //! without the ones that hold everywhere on the map or follow from the others there.
 
 use super::analysis::Solver;
-use crate::model::ast::QuestionDef;
-use crate::model::{build::build, GameTemplate};
 use crate::output::words::{num, path_in_words};
 use crate::poly::Poly;
+use crate::questions::PreparedQuestion;
 use crate::regions::{chain, choice_conditions, Condition};
 
-/// The effect of the treatment on the event's probability.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Effect {
-    /// Lower with the treatment (e.g. hedging deters).
-    Lower,
-    /// Higher with the treatment (e.g. hedging provokes).
-    Higher,
-    /// The same.
-    None,
-    /// The model cannot be evaluated here.
-    Unknown,
-}
-
-/// A question compiled for evaluation.
-pub struct Prepared<'a> {
-    /// The declaration.
-    pub def: &'a QuestionDef,
-    /// The treatment game.
-    pub treatment: GameTemplate,
-    /// The control game.
-    pub control: GameTemplate,
-}
-
-/// Builds the counterfactual games of a question.
-pub fn prepare<'a>(t: &GameTemplate, q: &'a QuestionDef) -> Result<Prepared<'a>, String> {
-    let one = |cf| {
-        build(&t.ast, cf).0.ok_or_else(|| {
-            format!(
-                "question `{}`: its counterfactual game has errors",
-                q.name.v
-            )
-        })
-    };
-    Ok(Prepared {
-        def: q,
-        treatment: one(&q.treatment)?,
-        control: one(&q.control)?,
-    })
-}
+pub use crate::questions::Effect;
 
 /// The answer at one point.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,7 +34,7 @@ pub struct Pair<'a> {
 
 impl<'a> Pair<'a> {
     /// Solvers for a prepared question.
-    pub fn new(p: &'a Prepared<'_>) -> Self {
+    pub fn new(p: &'a PreparedQuestion) -> Self {
         let e = &p.def.event.v;
         Pair {
             t: Solver::new(&p.treatment),
@@ -95,13 +55,7 @@ impl<'a> Pair<'a> {
         let prob = |e: Option<Vec<f64>>, i: Option<usize>| e.map(|v| i.map_or(0.0, |i| v[i]));
         match (ct, cc, prob(pt, self.ev.0), prob(pc, self.ev.1)) {
             (Some(ct), Some(cc), Some(a), Some(b)) => Answer {
-                effect: if a < b - 1e-9 {
-                    Effect::Lower
-                } else if a > b + 1e-9 {
-                    Effect::Higher
-                } else {
-                    Effect::None
-                },
+                effect: Effect::compare(a, b, 1e-9),
                 p: (a, b),
                 choices: (ct, cc),
             },
@@ -135,7 +89,7 @@ pub struct Map {
 }
 
 /// Maps the question over its axes' ranges, other parameters at `base`, on an `n × n` grid.
-pub fn map(p: &Prepared<'_>, base: &[f64], axes: (usize, usize), n: usize) -> Option<Map> {
+pub fn map(p: &PreparedQuestion, base: &[f64], axes: (usize, usize), n: usize) -> Option<Map> {
     let params = &p.treatment.params;
     let (rx, ry) = (params.ranges[axes.0]?, params.ranges[axes.1]?);
     let n = n.max(2);
@@ -200,7 +154,7 @@ struct Ineq {
 }
 
 /// The conditions of both games' pure equilibria.
-fn both(p: &Prepared<'_>, (ct, cc): (&[u32], &[u32])) -> Vec<Condition> {
+fn both(p: &PreparedQuestion, (ct, cc): (&[u32], &[u32])) -> Vec<Condition> {
     let mut out: Vec<Condition> = choice_conditions(&p.treatment, ct)
         .into_iter()
         .map(|c| c.3)
@@ -220,7 +174,7 @@ fn at_cell(base: &[f64], m: &Map, i: usize, j: usize) -> Vec<f64> {
 /// Describes where a map shows `effect`: as one region when the conditions shared by all its
 /// regimes carve out exactly those grid points (up to one row or column of boundary points),
 /// otherwise regime by regime, largest first.
-pub fn regions(p: &Prepared<'_>, base: &[f64], m: &Map, effect: Effect) -> Vec<RegionText> {
+pub fn regions(p: &PreparedQuestion, base: &[f64], m: &Map, effect: Effect) -> Vec<RegionText> {
     let names = &p.treatment.params.names;
     let (xn, yn) = (names[m.axes.0].as_str(), names[m.axes.1].as_str());
     let keep = [m.axes.0, m.axes.1];
@@ -256,15 +210,15 @@ pub fn regions(p: &Prepared<'_>, base: &[f64], m: &Map, effect: Effect) -> Vec<R
         .collect()
 }
 
-struct Ctx<'c, 'p> {
-    p: &'c Prepared<'p>,
+struct Ctx<'c> {
+    p: &'c PreparedQuestion,
     base: &'c [f64],
     m: &'c Map,
     xn: &'c str,
     yn: &'c str,
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_> {
     /// Whether `q` holds at a grid point, counting equality (a tie, which backward induction
     /// breaks toward the first move) as holding.
     fn holds(&self, q: &Ineq, cell: usize) -> bool {
@@ -317,11 +271,7 @@ impl Ctx<'_, '_> {
 
 /// One description for several regimes: the conditions every regime's points satisfy, if
 /// together they select the effect's points.
-fn merged(
-    ctx: &Ctx<'_, '_>,
-    per: &[(Vec<Ineq>, &Vec<usize>)],
-    effect: Effect,
-) -> Option<RegionText> {
+fn merged(ctx: &Ctx<'_>, per: &[(Vec<Ineq>, &Vec<usize>)], effect: Effect) -> Option<RegionText> {
     let inside: Vec<usize> = per.iter().flat_map(|(_, c)| c.iter().copied()).collect();
     let mut common: Vec<Ineq> = Vec::new();
     for (ineqs, _) in per {
@@ -373,7 +323,7 @@ fn prune(ineqs: &mut Vec<Ineq>, base: &[f64], m: &Map) {
 
 /// The answer at one point (a scenario) in words, with the deciding conditions.
 pub fn explain(
-    p: &Prepared<'_>,
+    p: &PreparedQuestion,
     theta: &[f64],
     axes: &[usize],
 ) -> (Effect, (f64, f64), Vec<String>) {
@@ -405,7 +355,7 @@ pub fn percent(x: f64) -> String {
 mod tests {
     use super::*;
 
-    fn load(f: &str) -> GameTemplate {
+    fn load(f: &str) -> crate::model::GameTemplate {
         let path = format!("{}/models/{f}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
         crate::model::load(f, text).template.unwrap()
@@ -416,7 +366,7 @@ mod tests {
         // MODELS.md §5: commitment sustains dialogue iff a0 − σ < c_D < a0 + α − σ; the two
         // regimes inside (the challenger provokes or not without commitment) merge into one.
         let t = load("deterrence_dialogue.toml");
-        let p = prepare(&t, &t.ast.questions[0]).unwrap();
+        let p = crate::questions::prepare(&t).unwrap().remove(0);
         let base = t.defaults();
         let axes = (t.params.id("alpha").unwrap(), t.params.id("c_D").unwrap());
         let m = map(&p, &base, axes, 61).unwrap();
@@ -431,7 +381,7 @@ mod tests {
         // MODELS.md §4: Cold War deters (c_D = 1.5 ∈ (a, a + L − λT) = (1, 2.85)); 2001–2014
         // provokes (c_D = .85 ∈ (a + L − λT, a) = (.7, 1)).
         let t = load("hedging.toml");
-        let p = prepare(&t, &t.ast.questions[0]).unwrap();
+        let p = crate::questions::prepare(&t).unwrap().remove(0);
         let axes = [t.params.id("T").unwrap(), t.params.id("c_D").unwrap()];
         let cold = explain(&p, &t.point(Some("cold_war"), &[]).unwrap(), &axes);
         assert_eq!((cold.0, cold.1), (Effect::Lower, (0.0, 1.0)));
