@@ -10,7 +10,7 @@ use super::analysis::Solver;
 use crate::output::words::{num, path_in_words};
 use crate::poly::Poly;
 use crate::questions::PreparedQuestion;
-use crate::regions::{chain, choice_conditions, Condition};
+use crate::regions::{chain, Condition};
 
 pub use crate::questions::Effect;
 
@@ -153,16 +153,6 @@ struct Ineq {
     numeric: Poly,
 }
 
-/// The conditions of both games' pure equilibria.
-fn both(p: &PreparedQuestion, (ct, cc): (&[u32], &[u32])) -> Vec<Condition> {
-    let mut out: Vec<Condition> = choice_conditions(&p.treatment, ct)
-        .into_iter()
-        .map(|c| c.3)
-        .collect();
-    out.extend(choice_conditions(&p.control, cc).into_iter().map(|c| c.3));
-    out
-}
-
 /// `base` with the map's axes at grid cell `(i, j)`.
 fn at_cell(base: &[f64], m: &Map, i: usize, j: usize) -> Vec<f64> {
     let mut th = base.to_vec();
@@ -183,7 +173,8 @@ pub fn regions(p: &PreparedQuestion, base: &[f64], m: &Map, effect: Effect) -> V
     let per: Vec<(Vec<Ineq>, &Vec<usize>)> = regimes
         .iter()
         .map(|(_, (ct, cc), cells)| {
-            let ineqs = both(p, (ct, cc))
+            let ineqs = p
+                .conditions((ct, cc))
                 .into_iter()
                 .filter_map(|c| {
                     Some(Ineq {
@@ -333,16 +324,7 @@ pub fn explain(
         return (a.effect, a.p, Vec::new());
     }
     let vars: Vec<usize> = axes.iter().rev().copied().collect();
-    let mut why = Vec::new();
-    for c in both(p, (&a.choices.0, &a.choices.1)) {
-        if vars.iter().any(|&v| c.mentions(v)) {
-            if let Some(s) = c.at_point(&vars, theta) {
-                if !why.contains(&s) {
-                    why.push(s);
-                }
-            }
-        }
-    }
+    let why = p.deciding((&a.choices.0, &a.choices.1), theta, &vars);
     (a.effect, a.p, why)
 }
 
