@@ -31,6 +31,8 @@ pub enum Effect {
     Higher,
     /// No difference.
     None,
+    /// The model cannot be evaluated here (a point of a map where a formula fails).
+    Unknown,
 }
 
 /// Why a question cannot be answered.
@@ -187,6 +189,43 @@ fn label(t: &GameTemplate, cf: &Counterfactual) -> String {
 }
 
 impl PreparedQuestion {
+    /// The conditions of the pure equilibria `choices` (treatment, control) of the two games
+    /// (see [`regions::choice_conditions`]), treatment first.
+    pub fn conditions(&self, (ct, cc): (&[u32], &[u32])) -> Vec<regions::Condition> {
+        let mut out: Vec<regions::Condition> = regions::choice_conditions(&self.treatment, ct)
+            .into_iter()
+            .map(|c| c.3)
+            .collect();
+        out.extend(
+            regions::choice_conditions(&self.control, cc)
+                .into_iter()
+                .map(|c| c.3),
+        );
+        out
+    }
+
+    /// The conditions that decide the answer at `theta`, given the two games' choices there:
+    /// those involving `vars`, solved for the first of `vars` they can be, with both sides'
+    /// values (`c_D = 1.5 < a - lambda*T + L = 2.85`), without repeats.
+    pub fn deciding(
+        &self,
+        choices: (&[u32], &[u32]),
+        theta: &[f64],
+        vars: &[usize],
+    ) -> Vec<String> {
+        let mut why = Vec::new();
+        for c in self.conditions(choices) {
+            if vars.iter().any(|&v| c.mentions(v)) {
+                if let Some(s) = c.at_point(vars, theta) {
+                    if !why.contains(&s) {
+                        why.push(s);
+                    }
+                }
+            }
+        }
+        why
+    }
+
     /// The answer at `theta`.
     pub fn answer(&self, theta: &[f64]) -> Result<Answer, QuestionError> {
         answer(&self.def, &self.treatment, &self.control, theta)
@@ -198,6 +237,7 @@ impl PreparedQuestion {
             Effect::Lower => &self.def.lower,
             Effect::Higher => &self.def.higher,
             Effect::None => "has no effect",
+            Effect::Unknown => "cannot be evaluated",
         }
     }
 }

@@ -23,6 +23,9 @@ use crate::poly::{mono_show, Poly, ZERO};
 use crate::solve::backward::{self, Workspace};
 use std::fmt;
 
+mod bound;
+pub use bound::{chain, choice_conditions, Shown};
+
 /// Most leaves a continuation value may sum over before it is left without a formula.
 const MAX_LEAVES: usize = 256;
 

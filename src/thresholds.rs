@@ -103,6 +103,9 @@ pub struct Threshold {
     /// When the move above beats the move below, as an inequality (isolating the parameter
     /// when possible).
     pub condition: Option<String>,
+    /// Where the cause's mover is indifferent, solved for the parameter in the model's terms
+    /// (`c_D = a`), when it can be.
+    pub equation: Option<String>,
 }
 
 /// A reusable solver of one template along one parameter.
@@ -269,7 +272,8 @@ fn resolve(
             let m = 0.5 * (a + b);
             let (_, ll, lp) = scan.describe(a)?;
             let (_, rl, rp) = scan.describe(b)?;
-            out.push(make(scan, m, false, &ca, &cb, (ll, lp), (rl, rp), None));
+            let none = (None, None);
+            out.push(make(scan, m, false, &ca, &cb, (ll, lp), (rl, rp), none));
             continue;
         }
         // Several changes in the bracket: subdivide and keep the cells that change.
@@ -300,7 +304,11 @@ fn cause(ca: &[u32], cb: &[u32]) -> Option<usize> {
     (0..ca.len()).rev().find(|&i| ca[i] != cb[i])
 }
 
-/// Locates the root of the cause's payoff difference in `[a, b]`: `(root, exact, condition)`.
+/// A located root: `(root, exact, (condition, equation))`.
+type Located = (f64, bool, (Option<String>, Option<String>));
+
+/// Locates the root of the cause's payoff difference in `[a, b]`: `(root, exact, (condition,
+/// equation))`.
 fn locate(
     scan: &mut Scan<'_>,
     a: f64,
@@ -308,15 +316,18 @@ fn locate(
     b: f64,
     cb: &[u32],
     opts: &ThresholdOptions,
-) -> Result<Option<(f64, bool, Option<String>)>, ThresholdError> {
+) -> Result<Option<Located>, ThresholdError> {
     let Some(node) = cause(ca, cb) else {
         return Ok(None);
     };
     let (from, to) = (ca[node] as usize, cb[node] as usize);
     let cond = regions::compare(scan.t, ca, NodeId::from(node), to, from, false);
-    let text = cond
-        .as_ref()
-        .map(|c| c.render(&[scan.param], Some(&scan.theta)));
+    let text = (
+        cond.as_ref()
+            .map(|c| c.render(&[scan.param], Some(&scan.theta))),
+        cond.as_ref()
+            .and_then(|c| c.equation(scan.param, &scan.theta)),
+    );
     // Exact: the difference is affine in the parameter once the others are fixed.
     if let Some((l, r)) = cond.as_ref().and_then(|c| c.polys.as_ref()) {
         let d = l.sub(r).substitute(&scan.theta, &[scan.param]);
@@ -377,7 +388,7 @@ fn make(
     cb: &[u32],
     left: (String, String),
     right: (String, String),
-    condition: Option<String>,
+    (condition, equation): (Option<String>, Option<String>),
 ) -> Threshold {
     let tree = &*scan.t.tree;
     let changes: Vec<NodeChange> = (0..ca.len())
@@ -419,6 +430,7 @@ fn make(
         left_path: left.1,
         right_path: right.1,
         condition,
+        equation,
     }
 }
 

@@ -75,6 +75,7 @@ pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
                         "player": t.tree.players[th.player.ix()],
                         "from": th.labels.0, "to": th.labels.1,
                         "condition": th.condition,
+                        "equation": th.equation,
                         "outcome_changes": th.outcome_changes,
                         "left": th.left, "right": th.right,
                         "also": th.also.iter().map(|c| t.tree.node_names[c.node.ix()].clone()).collect::<Vec<_>>(),

@@ -6,7 +6,7 @@ use super::{Effect, PreparedQuestion, QuestionError};
 use crate::model::GameTemplate;
 use crate::output::words::{outcome_label, path_in_words};
 use crate::poly::{Poly, ZERO};
-use crate::regions::{self, Condition, RegionError};
+use crate::regions::{self, chain, Condition, RegionError};
 use crate::solve::backward;
 
 /// One group of map points with the same moves in both games (or merged groups).
@@ -63,6 +63,46 @@ fn with_value(c: &Condition, prefer: &[usize], theta: &[f64], keep: &[usize]) ->
     } else {
         format!("{formula} (here {here})")
     }
+}
+
+/// A group's conditions as one clause: the polynomial ones with the other parameters' values
+/// filled in and bounds on the same parameter chained (`T > 0.2 and 1 < c_D < 3 - 0.5*T`),
+/// then the rest as "formula (here value)", then the polynomial ones in the model's terms:
+/// "(in the model's terms: T > -psi0/beta and a < c_D < a - lambda*T + L)".
+fn stated(
+    main: &[Condition],
+    prefer: &[usize],
+    theta: &[f64],
+    keep: &[usize],
+    order: &[&str],
+) -> String {
+    let mut numeric = Vec::new();
+    let mut exact = Vec::new();
+    let mut rest = Vec::new();
+    for c in main {
+        match (
+            c.tie,
+            c.shown_at(prefer, theta, keep),
+            c.shown(prefer, theta),
+        ) {
+            (false, Some(n), Some(e)) => {
+                numeric.push(n);
+                exact.push(e);
+            }
+            _ => rest.push(with_value(c, prefer, theta, keep)),
+        }
+    }
+    let (numeric, exact) = (chain(numeric, order), chain(exact, order));
+    let mut s = numeric
+        .iter()
+        .chain(&rest)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" and ");
+    if !exact.is_empty() && exact != numeric {
+        s.push_str(&format!(" (in the model's terms: {})", exact.join(" and ")));
+    }
+    s
 }
 
 /// The margin as a polynomial in `keep`, scaled so the first of `keep` (from the end) with a
@@ -238,7 +278,8 @@ pub fn region_sentences(
     let total = (n * n) as f64;
     let ev = &q.def.event.v;
     let mut out = Vec::new();
-    for (g, main) in merged {
+    let order = [names[x].as_str(), names[y].as_str()];
+    for (g, _) in merged {
         let a = q.answer(&g.theta)?;
         let pct = 100.0 * g.count as f64 / total;
         let share = if pct < 1.0 {
@@ -252,10 +293,10 @@ pub fn region_sentences(
             q.word(g.effect),
             names[x],
             names[y],
-            if main.is_empty() {
+            if g.main.is_empty() {
                 "everywhere on the map".to_string()
             } else {
-                main.join(" and ")
+                stated(&g.main, &prefer, &g.theta, &keep, &order)
             },
             crate::output::words::num(a.p_control),
             q.control_label,

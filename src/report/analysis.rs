@@ -3,15 +3,14 @@
 //!
 //! Everything here solves perfect-information games by backward induction
 //! ([`crate::solve::backward`]) on games instantiated from a template, so a map of 121 × 121
-//! points costs two small solves per point and no allocation per solve. Thresholds are located
-//! by bisection between grid points whose equilibria differ and printed to six decimals.
+//! points costs two small solves per point and no allocation per solve. Thresholds come from
+//! [`crate::thresholds`] (exact where the deciding comparison is linear).
 
-use super::cond::{self, Cond};
 use crate::game::profile::{event_probabilities, expected_payoffs};
-use crate::game::tree::NodeKind;
-use crate::game::Game;
+use crate::game::{Game, NodeId, PlayerId};
 use crate::model::GameTemplate;
 use crate::solve::backward::{profile_of, solve_into, Workspace};
+use crate::thresholds::{self, thresholds, ThresholdOptions};
 
 /// The subgame-perfect equilibrium at one point.
 #[derive(Clone, Debug)]
@@ -134,7 +133,8 @@ pub struct Statics {
     pub thresholds: Vec<Threshold>,
 }
 
-/// Comparative statics of parameter `k` over `[lo, hi]` from `base`, on `n` grid points.
+/// Comparative statics of parameter `k` over `[lo, hi]` from `base`, on `n` grid points: the
+/// curves on the grid, the thresholds located exactly by [`crate::thresholds::thresholds`].
 pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: usize) -> Statics {
     let mut s = Solver::new(t);
     let mut theta = base.to_vec();
@@ -144,10 +144,8 @@ pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: us
         .collect();
     let mut events = Vec::with_capacity(n);
     let mut payoffs = Vec::with_capacity(n);
-    let mut choices: Vec<Option<Vec<u32>>> = Vec::with_capacity(n);
     for &x in &xs {
         theta[k] = x;
-        choices.push(s.choices(&theta).map(<[u32]>::to_vec));
         let (e, u) = s.outcomes(&theta).unwrap_or_else(|| {
             (
                 vec![f64::NAN; t.tree.events.len()],
@@ -157,19 +155,18 @@ pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: us
         events.push(e);
         payoffs.push(u);
     }
-    let mut thresholds = Vec::new();
-    for i in 1..n {
-        if let (Some(a), Some(b)) = (&choices[i - 1], &choices[i]) {
-            if a != b {
-                let th = locate(t, &mut s, base, k, (xs[i - 1], xs[i]), a);
-                // A switch exactly at an end of the range is a tie there, not a threshold.
-                let tol = 1e-9 * (hi - lo).abs().max(1.0);
-                if th.value > lo + tol && th.value < hi - tol {
-                    thresholds.push(th);
-                }
-            }
-        }
-    }
+    let opts = ThresholdOptions {
+        grid: n - 1,
+        ..ThresholdOptions::default()
+    };
+    // A switch exactly at an end of the range is a tie there, not a threshold.
+    let tol = 1e-9 * (hi - lo).abs().max(1.0);
+    let thresholds = thresholds(t, base, k, lo, hi, &opts)
+        .unwrap_or_default()
+        .iter()
+        .filter(|th| th.value > lo + tol && th.value < hi - tol)
+        .map(|th| in_words(t, th))
+        .collect();
     Statics {
         param: k,
         xs,
@@ -179,77 +176,29 @@ pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: us
     }
 }
 
-fn locate(
-    t: &GameTemplate,
-    s: &mut Solver<'_>,
-    base: &[f64],
-    k: usize,
-    (mut a, mut b): (f64, f64),
-    left: &[u32],
-) -> Threshold {
-    let mut theta = base.to_vec();
-    for _ in 0..60 {
-        let mid = (a + b) / 2.0;
-        theta[k] = mid;
-        match s.choices(&theta) {
-            Some(c) if c == left => a = mid,
-            _ => b = mid,
-        }
-    }
-    theta[k] = b;
-    let right = s.choices(&theta).map(<[u32]>::to_vec).unwrap_or_default();
+/// A threshold in words: the cause's switch, the switches in consequence (top-down), and the
+/// cause's indifference in the model's terms.
+fn in_words(t: &GameTemplate, th: &thresholds::Threshold) -> Threshold {
     let tree = &*t.tree;
-    let mut out = Threshold {
-        value: (a + b) / 2.0,
-        causes: Vec::new(),
-        consequences: Vec::new(),
-        exact: Vec::new(),
-    };
-    let name = t.params.names[k].as_str();
-    let value = |n: &str| t.params.id(n).map(|i| base[i]);
-    theta[k] = out.value;
-    let at = |n: &str| t.params.id(n).map(|i| theta[i]);
-    let conds = cond::conditions(t, &right).unwrap_or_default();
-    for (i, node) in tree.nodes.iter().enumerate() {
-        let NodeKind::Decision { player, .. } = node.kind else {
-            continue;
-        };
-        let (Some(&l), Some(&r)) = (left.get(i), right.get(i)) else {
-            continue;
-        };
-        if l == r {
-            continue;
-        }
-        let f = node.first_child as usize;
-        let (lm, rm) = (
-            &tree.move_labels[f + l as usize],
-            &tree.move_labels[f + r as usize],
-        );
-        let words = format!(
-            "{} at {} switches from {lm} to {rm}",
+    let words = |node: NodeId, player: PlayerId, from: usize, to: usize| {
+        let f = tree.node(node).first_child as usize;
+        format!(
+            "{} at {} switches from {} to {}",
             tree.players[player.ix()],
-            tree.node_names[i]
-        );
-        let c = find(&conds, &tree.node_names[i], rm, lm);
-        let scale = 1.0 + theta.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-        match c {
-            Some(c) if c.diff.eval(&at).abs() <= 1e-6 * scale => {
-                if let cond::Shown::Bound { var, rhs, .. } = cond::show(&c.diff, &[name], &value) {
-                    let e = format!("{var} = {rhs}");
-                    if !out.exact.contains(&e) {
-                        out.exact.push(e);
-                    }
-                }
-                out.causes.push(words);
-            }
-            _ => out.consequences.push(words),
-        }
+            tree.node_names[node.ix()],
+            tree.move_labels[f + from],
+            tree.move_labels[f + to]
+        )
+    };
+    let mut also = th.also.clone();
+    also.sort_by_key(|c| c.node.ix());
+    Threshold {
+        value: th.value,
+        causes: vec![words(th.node, th.player, th.moves.0, th.moves.1)],
+        consequences: also
+            .iter()
+            .map(|c| words(c.node, c.player, c.from, c.to))
+            .collect(),
+        exact: th.equation.iter().cloned().collect(),
     }
-    out
-}
-
-fn find<'c>(conds: &'c [Cond], node: &str, chosen: &str, other: &str) -> Option<&'c Cond> {
-    conds
-        .iter()
-        .find(|c| c.node == node && c.chosen == chosen && c.other == other)
 }

@@ -326,10 +326,16 @@ fn question_report(
         r.note = Some("not computed: the game has imperfect information".into());
         return r;
     }
-    let p = match question::prepare(t, q) {
-        Ok(p) => p,
+    let prepared =
+        crate::questions::prepare(t).map(|v| v.into_iter().find(|p| p.def.name.v == q.name.v));
+    let p = match prepared {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            r.note = Some(format!("question `{}` is not declared", q.name.v));
+            return r;
+        }
         Err(e) => {
-            r.note = Some(e);
+            r.note = Some(e.to_string());
             return r;
         }
     };
@@ -356,7 +362,7 @@ fn question_report(
 
 fn answer_map(
     t: &GameTemplate,
-    p: &question::Prepared<'_>,
+    p: &crate::questions::PreparedQuestion,
     base: &[f64],
     scen: &[(String, String, Vec<f64>)],
     opts: &Options,

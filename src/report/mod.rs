@@ -19,10 +19,8 @@
 
 pub mod analysis;
 pub mod build;
-pub mod cond;
 pub mod doc;
 pub mod figures;
-pub mod poly;
 pub mod question;
 pub mod render;
 

@@ -1,58 +1,18 @@
 //! A question's answer: the map over its two `vary` parameters, the regions in sentences with
 //! exact conditions, and the answer at each scenario with the conditions that decide it.
 //!
-//! The treatment and control are counterfactual games built from the model
-//! ([`crate::model::build::build`]); at each point both are solved and the event's probability
+//! The treatment and control are the counterfactual games of a [`PreparedQuestion`]; at each point both are solved and the event's probability
 //! compared. Grid points with the same pair of equilibria form a *regime*; a regime's
-//! conditions are those of both equilibria ([`super::cond`]) that involve the mapped parameters,
+//! conditions are those of both equilibria ([`crate::regions::choice_conditions`]) that involve the mapped parameters,
 //! without the ones that hold everywhere on the map or follow from the others there.
 
 use super::analysis::Solver;
-use super::cond::{self, Shown};
-use super::poly::Poly;
-use crate::model::ast::QuestionDef;
-use crate::model::{build::build, GameTemplate};
 use crate::output::words::{num, path_in_words};
+use crate::poly::Poly;
+use crate::questions::PreparedQuestion;
+use crate::regions::{chain, Condition};
 
-/// The effect of the treatment on the event's probability.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Effect {
-    /// Lower with the treatment (e.g. hedging deters).
-    Lower,
-    /// Higher with the treatment (e.g. hedging provokes).
-    Higher,
-    /// The same.
-    None,
-    /// The model cannot be evaluated here.
-    Unknown,
-}
-
-/// A question compiled for evaluation.
-pub struct Prepared<'a> {
-    /// The declaration.
-    pub def: &'a QuestionDef,
-    /// The treatment game.
-    pub treatment: GameTemplate,
-    /// The control game.
-    pub control: GameTemplate,
-}
-
-/// Builds the counterfactual games of a question.
-pub fn prepare<'a>(t: &GameTemplate, q: &'a QuestionDef) -> Result<Prepared<'a>, String> {
-    let one = |cf| {
-        build(&t.ast, cf).0.ok_or_else(|| {
-            format!(
-                "question `{}`: its counterfactual game has errors",
-                q.name.v
-            )
-        })
-    };
-    Ok(Prepared {
-        def: q,
-        treatment: one(&q.treatment)?,
-        control: one(&q.control)?,
-    })
-}
+pub use crate::questions::Effect;
 
 /// The answer at one point.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,7 +34,7 @@ pub struct Pair<'a> {
 
 impl<'a> Pair<'a> {
     /// Solvers for a prepared question.
-    pub fn new(p: &'a Prepared<'_>) -> Self {
+    pub fn new(p: &'a PreparedQuestion) -> Self {
         let e = &p.def.event.v;
         Pair {
             t: Solver::new(&p.treatment),
@@ -95,13 +55,7 @@ impl<'a> Pair<'a> {
         let prob = |e: Option<Vec<f64>>, i: Option<usize>| e.map(|v| i.map_or(0.0, |i| v[i]));
         match (ct, cc, prob(pt, self.ev.0), prob(pc, self.ev.1)) {
             (Some(ct), Some(cc), Some(a), Some(b)) => Answer {
-                effect: if a < b - 1e-9 {
-                    Effect::Lower
-                } else if a > b + 1e-9 {
-                    Effect::Higher
-                } else {
-                    Effect::None
-                },
+                effect: Effect::compare(a, b, 1e-9),
                 p: (a, b),
                 choices: (ct, cc),
             },
@@ -135,7 +89,7 @@ pub struct Map {
 }
 
 /// Maps the question over its axes' ranges, other parameters at `base`, on an `n × n` grid.
-pub fn map(p: &Prepared<'_>, base: &[f64], axes: (usize, usize), n: usize) -> Option<Map> {
+pub fn map(p: &PreparedQuestion, base: &[f64], axes: (usize, usize), n: usize) -> Option<Map> {
     let params = &p.treatment.params;
     let (rx, ry) = (params.ranges[axes.0]?, params.ranges[axes.1]?);
     let n = n.max(2);
@@ -192,33 +146,43 @@ pub struct RegionText {
     pub path_control: String,
 }
 
+/// A condition of a regime, with its margin as a polynomial in the map's axes.
 #[derive(Clone)]
 struct Ineq {
-    exact: Poly,
+    exact: Condition,
     numeric: Poly,
+}
+
+/// `base` with the map's axes at grid cell `(i, j)`.
+fn at_cell(base: &[f64], m: &Map, i: usize, j: usize) -> Vec<f64> {
+    let mut th = base.to_vec();
+    th[m.axes.0] = m.xs[i];
+    th[m.axes.1] = m.ys[j];
+    th
 }
 
 /// Describes where a map shows `effect`: as one region when the conditions shared by all its
 /// regimes carve out exactly those grid points (up to one row or column of boundary points),
 /// otherwise regime by regime, largest first.
-pub fn regions(p: &Prepared<'_>, base: &[f64], m: &Map, effect: Effect) -> Vec<RegionText> {
+pub fn regions(p: &PreparedQuestion, base: &[f64], m: &Map, effect: Effect) -> Vec<RegionText> {
     let names = &p.treatment.params.names;
     let (xn, yn) = (names[m.axes.0].as_str(), names[m.axes.1].as_str());
-    let value = |n: &str| p.treatment.params.id(n).map(|i| base[i]);
+    let keep = [m.axes.0, m.axes.1];
     let mut regimes: Vec<&Regime> = m.regimes.iter().filter(|r| r.0 == effect).collect();
     regimes.sort_by_key(|r| std::cmp::Reverse(r.2.len()));
     let per: Vec<(Vec<Ineq>, &Vec<usize>)> = regimes
         .iter()
         .map(|(_, (ct, cc), cells)| {
-            let mut conds = cond::conditions(&p.treatment, ct).unwrap_or_default();
-            conds.extend(cond::conditions(&p.control, cc).unwrap_or_default());
-            let ineqs = conds
+            let ineqs = p
+                .conditions((ct, cc))
                 .into_iter()
-                .map(|c| Ineq {
-                    numeric: c.diff.substitute(&value, &[xn, yn]),
-                    exact: c.diff,
+                .filter_map(|c| {
+                    Some(Ineq {
+                        numeric: c.margin_in(base, &keep)?,
+                        exact: c,
+                    })
                 })
-                .filter(|q| q.numeric.mentions(xn) || q.numeric.mentions(yn))
+                .filter(|q| q.numeric.mentions(keep[0]) || q.numeric.mentions(keep[1]))
                 .collect();
             (ineqs, cells)
         })
@@ -231,40 +195,31 @@ pub fn regions(p: &Prepared<'_>, base: &[f64], m: &Map, effect: Effect) -> Vec<R
     }
     per.into_iter()
         .map(|(mut ineqs, cells)| {
-            prune(&mut ineqs, m, xn, yn);
+            prune(&mut ineqs, base, m);
             ctx.text(effect, &ineqs, &[cells])
         })
         .collect()
 }
 
-struct Ctx<'c, 'p> {
-    p: &'c Prepared<'p>,
+struct Ctx<'c> {
+    p: &'c PreparedQuestion,
     base: &'c [f64],
     m: &'c Map,
     xn: &'c str,
     yn: &'c str,
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_> {
     /// Whether `q` holds at a grid point, counting equality (a tie, which backward induction
     /// breaks toward the first move) as holding.
     fn holds(&self, q: &Ineq, cell: usize) -> bool {
         let (i, j) = (cell % self.m.xs.len(), cell / self.m.xs.len());
-        let v = |n: &str| {
-            if n == self.xn {
-                Some(self.m.xs[i])
-            } else if n == self.yn {
-                Some(self.m.ys[j])
-            } else {
-                None
-            }
-        };
-        q.numeric.eval(&v) > -1e-9
+        q.numeric.eval(&at_cell(self.base, self.m, i, j)) > -1e-9
     }
 
     fn text(&self, effect: Effect, ineqs: &[Ineq], groups: &[&Vec<usize>]) -> RegionText {
         let (p, m, base) = (self.p, self.m, self.base);
-        let value = |n: &str| p.treatment.params.id(n).map(|i| base[i]);
+        let (x, y) = m.axes;
         let mut paths_t: Vec<String> = Vec::new();
         let mut paths_c: Vec<String> = Vec::new();
         for cells in groups {
@@ -285,14 +240,19 @@ impl Ctx<'_, '_> {
         RegionText {
             effect,
             share: n as f64 / m.effect.len().max(1) as f64,
-            numeric: numeric_text(ineqs, self.xn, self.yn),
-            exact: joined(
+            numeric: chain(
                 ineqs
                     .iter()
-                    .map(|q| cond::show(&q.exact, &[self.yn, self.xn], &value))
+                    .filter_map(|q| q.exact.shown_at(&[y, x], base, &[x, y]))
                     .collect(),
-                self.xn,
-                self.yn,
+                &[self.xn, self.yn],
+            ),
+            exact: chain(
+                ineqs
+                    .iter()
+                    .filter_map(|q| q.exact.shown(&[y, x], base))
+                    .collect(),
+                &[self.xn, self.yn],
             ),
             path_treatment: paths_t.join(" or "),
             path_control: paths_c.join(" or "),
@@ -302,11 +262,7 @@ impl Ctx<'_, '_> {
 
 /// One description for several regimes: the conditions every regime's points satisfy, if
 /// together they select the effect's points.
-fn merged(
-    ctx: &Ctx<'_, '_>,
-    per: &[(Vec<Ineq>, &Vec<usize>)],
-    effect: Effect,
-) -> Option<RegionText> {
+fn merged(ctx: &Ctx<'_>, per: &[(Vec<Ineq>, &Vec<usize>)], effect: Effect) -> Option<RegionText> {
     let inside: Vec<usize> = per.iter().flat_map(|(_, c)| c.iter().copied()).collect();
     let mut common: Vec<Ineq> = Vec::new();
     for (ineqs, _) in per {
@@ -326,26 +282,15 @@ fn merged(
     if common.is_empty() || stray > ctx.m.xs.len() + ctx.m.ys.len() {
         return None;
     }
-    prune(&mut common, ctx.m, ctx.xn, ctx.yn);
+    prune(&mut common, ctx.base, ctx.m);
     let groups: Vec<&Vec<usize>> = per.iter().map(|(_, c)| *c).collect();
     Some(ctx.text(effect, &common, &groups))
 }
 
 /// Drops conditions that hold on the whole map, duplicates, and those implied (on the map's
 /// grid) by the others.
-fn prune(ineqs: &mut Vec<Ineq>, m: &Map, xn: &str, yn: &str) {
-    let holds = |q: &Ineq, i: usize, j: usize| {
-        let v = |n: &str| {
-            if n == xn {
-                Some(m.xs[i])
-            } else if n == yn {
-                Some(m.ys[j])
-            } else {
-                None
-            }
-        };
-        q.numeric.eval(&v) > 0.0
-    };
+fn prune(ineqs: &mut Vec<Ineq>, base: &[f64], m: &Map) {
+    let holds = |q: &Ineq, i: usize, j: usize| q.numeric.eval(&at_cell(base, m, i, j)) > 0.0;
     let cells: Vec<(usize, usize)> = (0..m.ys.len())
         .flat_map(|j| (0..m.xs.len()).map(move |i| (i, j)))
         .collect();
@@ -367,82 +312,9 @@ fn prune(ineqs: &mut Vec<Ineq>, m: &Map, xn: &str, yn: &str) {
     }
 }
 
-/// Numeric conditions: each solved for y, else x, else left as `… > 0`.
-fn numeric_text(ineqs: &[Ineq], xn: &str, yn: &str) -> Vec<String> {
-    let shown = ineqs
-        .iter()
-        .map(|q| {
-            solve_numeric(&q.numeric, xn, yn)
-                .unwrap_or_else(|| Shown::Positive(q.numeric.text(true)))
-        })
-        .collect();
-    joined(shown, xn, yn)
-}
-
-/// Conditions as text, bounds on the same parameter joined (`1 < c_D < 3 - 0.5*T`), those on
-/// the x axis first.
-fn joined(shown: Vec<Shown>, xn: &str, yn: &str) -> Vec<String> {
-    let mut lower: Vec<(String, String)> = Vec::new();
-    let mut upper: Vec<(String, String)> = Vec::new();
-    let mut other = Vec::new();
-    for s in shown {
-        match s {
-            Shown::Bound {
-                var, upper: u, rhs, ..
-            } => {
-                if u {
-                    upper.push((var, rhs))
-                } else {
-                    lower.push((var, rhs))
-                }
-            }
-            Shown::Positive(s) => other.push(s),
-        }
-    }
-    let mut vars: Vec<String> = vec![xn.to_string(), yn.to_string()];
-    for (v, _) in lower.iter().chain(&upper) {
-        if !vars.contains(v) {
-            vars.push(v.clone());
-        }
-    }
-    let mut out = Vec::new();
-    for var in &vars {
-        let lo: Vec<&String> = lower.iter().filter(|b| &b.0 == var).map(|b| &b.1).collect();
-        let hi: Vec<&String> = upper.iter().filter(|b| &b.0 == var).map(|b| &b.1).collect();
-        if lo.len() == 1 && hi.len() == 1 {
-            out.push(format!("{} < {var} < {}", lo[0], hi[0]));
-            continue;
-        }
-        out.extend(lo.iter().map(|r| format!("{var} > {r}")));
-        out.extend(hi.iter().map(|r| format!("{var} < {r}")));
-    }
-    out.extend(other.into_iter().map(|s| format!("{s} > 0")));
-    out
-}
-
-/// Solves a polynomial in the two axes for y (constant coefficient), else for x.
-fn solve_numeric(p: &Poly, xn: &str, yn: &str) -> Option<Shown> {
-    for var in [yn, xn] {
-        if let Some((coef, rest)) = p.split(var) {
-            if let Some(k) = coef.as_constant() {
-                if k != 0.0 {
-                    let r = rest.scale(-1.0 / k);
-                    return Some(Shown::Bound {
-                        var: var.to_string(),
-                        upper: k < 0.0,
-                        rhs: r.text(true),
-                        rhs_poly: Some(r),
-                    });
-                }
-            }
-        }
-    }
-    None
-}
-
 /// The answer at one point (a scenario) in words, with the deciding conditions.
 pub fn explain(
-    p: &Prepared<'_>,
+    p: &PreparedQuestion,
     theta: &[f64],
     axes: &[usize],
 ) -> (Effect, (f64, f64), Vec<String>) {
@@ -451,20 +323,8 @@ pub fn explain(
     if a.effect == Effect::Unknown {
         return (a.effect, a.p, Vec::new());
     }
-    let names = &p.treatment.params.names;
-    let vars: Vec<&str> = axes.iter().rev().map(|&k| names[k].as_str()).collect();
-    let value = |n: &str| p.treatment.params.id(n).map(|i| theta[i]);
-    let mut conds = cond::conditions(&p.treatment, &a.choices.0).unwrap_or_default();
-    conds.extend(cond::conditions(&p.control, &a.choices.1).unwrap_or_default());
-    let mut why = Vec::new();
-    for c in conds {
-        if vars.iter().any(|v| c.diff.mentions(v)) {
-            let s = cond::at_point(&c.diff, &vars, &value);
-            if !why.contains(&s) {
-                why.push(s);
-            }
-        }
-    }
+    let vars: Vec<usize> = axes.iter().rev().copied().collect();
+    let why = p.deciding((&a.choices.0, &a.choices.1), theta, &vars);
     (a.effect, a.p, why)
 }
 
@@ -477,7 +337,7 @@ pub fn percent(x: f64) -> String {
 mod tests {
     use super::*;
 
-    fn load(f: &str) -> GameTemplate {
+    fn load(f: &str) -> crate::model::GameTemplate {
         let path = format!("{}/models/{f}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
         crate::model::load(f, text).template.unwrap()
@@ -488,7 +348,7 @@ mod tests {
         // MODELS.md §5: commitment sustains dialogue iff a0 − σ < c_D < a0 + α − σ; the two
         // regimes inside (the challenger provokes or not without commitment) merge into one.
         let t = load("deterrence_dialogue.toml");
-        let p = prepare(&t, &t.ast.questions[0]).unwrap();
+        let p = crate::questions::prepare(&t).unwrap().remove(0);
         let base = t.defaults();
         let axes = (t.params.id("alpha").unwrap(), t.params.id("c_D").unwrap());
         let m = map(&p, &base, axes, 61).unwrap();
@@ -503,7 +363,7 @@ mod tests {
         // MODELS.md §4: Cold War deters (c_D = 1.5 ∈ (a, a + L − λT) = (1, 2.85)); 2001–2014
         // provokes (c_D = .85 ∈ (a + L − λT, a) = (.7, 1)).
         let t = load("hedging.toml");
-        let p = prepare(&t, &t.ast.questions[0]).unwrap();
+        let p = crate::questions::prepare(&t).unwrap().remove(0);
         let axes = [t.params.id("T").unwrap(), t.params.id("c_D").unwrap()];
         let cold = explain(&p, &t.point(Some("cold_war"), &[]).unwrap(), &axes);
         assert_eq!((cold.0, cold.1), (Effect::Lower, (0.0, 1.0)));
