@@ -39,7 +39,7 @@ pub enum ReportError {
     #[error("the model cannot be evaluated at the baseline point: {0}")]
     Baseline(String),
     /// Writing a file failed.
-    #[error("cannot write `{path}`: {source}")]
+    #[error("cannot write `{path}`")]
     Io {
         /// The file.
         path: String,

@@ -77,7 +77,7 @@ pub enum SweepError {
     #[error("cannot merge: {0}")]
     Merge(String),
     /// Reading or writing failed.
-    #[error("{context}: {source}")]
+    #[error("{context}")]
     Io {
         /// What was being done.
         context: String,
