@@ -402,6 +402,7 @@ pub fn answer_map(
     n: usize,
 ) -> Result<Vec<Vec<Effect>>, QuestionError> {
     let n = n.max(1);
+    let mut ev = Evaluator::new(q)?;
     let mut theta = base.to_vec();
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
@@ -409,14 +410,18 @@ pub fn answer_map(
         for j in 0..n {
             theta[x] = sentences::centre(xr, i, n);
             theta[y] = sentences::centre(yr, j, n);
-            row.push(q.answer(&theta)?.effect);
+            row.push(ev.effect_at(&theta)?);
         }
         out.push(row);
     }
     Ok(out)
 }
 
+mod eval;
+mod map;
 mod sentences;
+pub use eval::Evaluator;
+pub use map::{map_regions, question_map, MapRegion, QuestionMap, Regime};
 pub use sentences::{outcome_regions, region_sentences, OutcomeRegion};
 
 #[cfg(test)]

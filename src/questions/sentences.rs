@@ -211,20 +211,21 @@ pub fn region_sentences(
     let n = n.max(1);
     let names = &q.treatment.params.names;
     let mut groups: Vec<(Vec<u32>, Vec<u32>, Group)> = Vec::new();
+    let mut ev = super::Evaluator::new(q)?;
     let mut theta = base.to_vec();
     for i in 0..n {
         for j in 0..n {
             theta[x] = centre(xr, i, n);
             theta[y] = centre(yr, j, n);
-            let a = q.answer(&theta)?;
-            let (st, sc) = a.signature;
+            let effect = ev.effect_at(&theta)?;
+            let (st, sc) = ev.signature();
             match groups.iter_mut().find(|g| g.0 == st && g.1 == sc) {
                 Some(g) => g.2.count += 1,
                 None => groups.push((
-                    st,
-                    sc,
+                    st.to_vec(),
+                    sc.to_vec(),
                     Group {
-                        effect: a.effect,
+                        effect,
                         label: String::new(),
                         count: 1,
                         theta: theta.clone(),

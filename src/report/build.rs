@@ -371,15 +371,15 @@ fn answer_map(
 ) {
     let names = &t.params.names;
     r.axes = Some((names[x].clone(), names[y].clone()));
-    let Some(m) = question::map(p, base, (x, y), opts.grid) else {
+    let Some(m) = crate::questions::question_map(p, base, (x, y), opts.grid) else {
         r.note = Some(format!(
             "no map: `{}` and `{}` both need a range",
             names[x], names[y]
         ));
         return;
     };
-    r.lower_regions = question::regions(p, base, &m, Effect::Lower);
-    r.higher_regions = question::regions(p, base, &m, Effect::Higher);
+    r.lower_regions = crate::questions::map_regions(p, base, &m, Effect::Lower);
+    r.higher_regions = crate::questions::map_regions(p, base, &m, Effect::Higher);
     let mut given: Vec<(String, f64)> = Vec::new();
     for reg in r.lower_regions.iter().chain(&r.higher_regions) {
         for text in &reg.exact {
