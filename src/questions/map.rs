@@ -6,7 +6,7 @@
 //! ones that hold everywhere on the map or follow from the others there; regimes with the same
 //! effect are stated as one region when their shared conditions select exactly their points.
 
-use super::{Effect, Evaluator, PreparedQuestion};
+use super::{Effect, Evaluator, PreparedQuestion, QuestionError};
 use crate::output::words::path_in_words;
 use crate::poly::Poly;
 use crate::regions::{chain, Condition};
@@ -31,15 +31,16 @@ pub struct QuestionMap {
     pub regimes: Vec<Regime>,
 }
 
-/// Maps the question over its axes' ranges, other parameters at `base`, on an `n × n` grid.
+/// Maps the question over `x ∈ rx`, `y ∈ ry` (`axes = (x, y)`), other parameters at `base`,
+/// at the nodes of an `n × n` grid; points where the model cannot be evaluated are
+/// [`Effect::Unknown`].
 pub fn question_map(
     p: &PreparedQuestion,
     base: &[f64],
     axes: (usize, usize),
+    (rx, ry): ((f64, f64), (f64, f64)),
     n: usize,
-) -> Option<QuestionMap> {
-    let params = &p.treatment.params;
-    let (rx, ry) = (params.ranges[axes.0]?, params.ranges[axes.1]?);
+) -> Result<QuestionMap, QuestionError> {
     let n = n.max(2);
     let grid = |(lo, hi): (f64, f64)| -> Vec<f64> {
         (0..n)
@@ -47,7 +48,7 @@ pub fn question_map(
             .collect()
     };
     let (xs, ys) = (grid(rx), grid(ry));
-    let mut ev = Evaluator::new(p).ok()?;
+    let mut ev = Evaluator::new(p)?;
     let mut theta = base.to_vec();
     let mut m = QuestionMap {
         axes,
@@ -82,7 +83,7 @@ pub fn question_map(
             m.regime.push(r);
         }
     }
-    Some(m)
+    Ok(m)
 }
 
 /// A regime described: conditions on the map's axes (numbers filled in for the other
@@ -97,6 +98,12 @@ pub struct MapRegion {
     pub numeric: Vec<String>,
     /// The same conditions in the model's symbols: `c_D < a - lambda*T + L`.
     pub exact: Vec<String>,
+    /// The event's probability with the treatment and with the control, at a point of the
+    /// region.
+    pub probabilities: (f64, f64),
+    /// The conditions that do not involve the map's axes, at the base point (`T > 0.2` for a
+    /// map over other parameters).
+    pub background: Vec<String>,
     /// Path of play with the treatment, at a point of the region.
     pub path_treatment: String,
     /// Path of play under the control.
@@ -185,6 +192,8 @@ impl Ctx<'_> {
         let mut paths_t: Vec<String> = Vec::new();
         let mut paths_c: Vec<String> = Vec::new();
         let mut ev = Evaluator::new(p).ok();
+        let mut probabilities = (f64::NAN, f64::NAN);
+        let mut background: Vec<String> = Vec::new();
         for cells in groups {
             let cell = cells[cells.len() / 2];
             let mut th = base.to_vec();
@@ -193,6 +202,20 @@ impl Ctx<'_> {
             let Some(ev) = ev.as_mut() else { continue };
             if ev.effect_at(&th).is_err() {
                 continue;
+            }
+            if probabilities.0.is_nan() {
+                probabilities = ev.probabilities();
+            }
+            for c in p.conditions(ev.signature()) {
+                // A move tied with its alternative for every value (both give -g_P) is the
+                // tie rule's pick, not a condition.
+                let tied = c.polys.as_ref().is_some_and(|(l, r)| l.sub(r).is_zero());
+                if !c.always() && !tied && !c.mentions(x) && !c.mentions(y) {
+                    let text = c.render(&[y, x], Some(base));
+                    if !background.contains(&text) {
+                        background.push(text);
+                    }
+                }
             }
             for ((game, profile), out) in ev.games().into_iter().zip([&mut paths_t, &mut paths_c]) {
                 let w = path_in_words(game, &profile).replace('\n', "; ");
@@ -204,6 +227,8 @@ impl Ctx<'_> {
         let n: usize = groups.iter().map(|g| g.len()).sum();
         MapRegion {
             effect,
+            probabilities,
+            background,
             share: n as f64 / m.effect.len().max(1) as f64,
             numeric: chain(
                 ineqs
@@ -290,7 +315,8 @@ mod tests {
         let p = crate::questions::prepare(&t).unwrap().remove(0);
         let base = t.defaults();
         let axes = (t.params.id("alpha").unwrap(), t.params.id("c_D").unwrap());
-        let m = question_map(&p, &base, axes, 61).unwrap();
+        let r = |k: usize| t.params.ranges[k].unwrap();
+        let m = question_map(&p, &base, axes, (r(axes.0), r(axes.1)), 61).unwrap();
         let r = map_regions(&p, &base, &m, Effect::Higher);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].exact, ["a0 - sigma < c_D < a0 + alpha - sigma"]);
