@@ -9,10 +9,9 @@ use crate::poly::{Poly, ZERO};
 use crate::regions::{self, Condition, RegionError};
 use crate::solve::backward;
 
-/// One group of map points with the same moves in both games (or merged groups).
+/// One group of map points with the same moves (or merged groups).
 struct Group {
-    effect: Effect,
-    /// The outcome label (for [`outcome_regions`]; empty for questions).
+    /// The outcome label.
     label: String,
     count: usize,
     theta: Vec<f64>,
@@ -119,14 +118,14 @@ fn drop_redundant(g: &mut Group, keep: &[usize]) {
     }
 }
 
-/// Merges two groups with the same effect whose conditions differ only in one opposite pair:
+/// Merges two groups with the same outcome whose conditions differ only in one opposite pair:
 /// that node's move does not matter to the answer.
 fn merge_complements(groups: &mut Vec<Group>, keep: &[usize]) {
     'outer: loop {
         for i in 0..groups.len() {
             for j in i + 1..groups.len() {
                 let (a, b) = (&groups[i], &groups[j]);
-                if a.effect != b.effect || a.label != b.label || a.main.len() != b.main.len() {
+                if a.label != b.label || a.main.len() != b.main.len() {
                     continue;
                 }
                 let diff: Vec<usize> = (0..a.main.len())
@@ -269,7 +268,6 @@ pub fn outcome_regions(
                     groups.push((
                         ws.choice.clone(),
                         Group {
-                            effect: Effect::None,
                             label: outcome_label(&game, &prof),
                             count: 1,
                             theta: theta.clone(),
