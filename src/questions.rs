@@ -8,10 +8,11 @@
 //! hedging deter?", "does a commitment restrain?", "does an audience cost deter?".
 //!
 //! Explanations come from [`crate::regions`]: the condition behind every node's move in each
-//! game. [`region_sentences`] samples a map over two parameters, groups the points by their
-//! *signature* (every node's move in both games), and states each group where the answer is yes
-//! as the conjunction of its nodes' conditions — exact inequalities, with their values at the
-//! base point. [`question_thresholds`] finds where the answer changes along one parameter,
+//! game. [`question_map`] samples the answer over two parameters with an [`Evaluator`] (both
+//! games solved at each point, nothing written out) and groups the points by their *signature*
+//! (every node's move in both games); [`map_regions`] states where the answer is yes as the
+//! conditions of those groups — exact inequalities, with the other parameters' values filled
+//! in — and [`region_sentences`] puts them in sentences. [`question_thresholds`] finds where the answer changes along one parameter,
 //! exactly, from the equilibrium thresholds of the two games.
 
 use crate::game::profile::event_probabilities;
@@ -391,32 +392,11 @@ pub fn question_thresholds(
     Ok(out)
 }
 
-/// The answer at the centres of an `n × n` grid over `x ∈ xr`, `y ∈ yr` (others at `base`),
-/// indexed `[i][j]` for the `i`-th value of `x` and the `j`-th of `y` (the sampling of
-/// [`region_sentences`]).
-pub fn answer_map(
-    q: &PreparedQuestion,
-    base: &[f64],
-    (x, xr): (usize, (f64, f64)),
-    (y, yr): (usize, (f64, f64)),
-    n: usize,
-) -> Result<Vec<Vec<Effect>>, QuestionError> {
-    let n = n.max(1);
-    let mut theta = base.to_vec();
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut row = Vec::with_capacity(n);
-        for j in 0..n {
-            theta[x] = sentences::centre(xr, i, n);
-            theta[y] = sentences::centre(yr, j, n);
-            row.push(q.answer(&theta)?.effect);
-        }
-        out.push(row);
-    }
-    Ok(out)
-}
-
+mod eval;
+mod map;
 mod sentences;
+pub use eval::Evaluator;
+pub use map::{map_regions, question_map, MapRegion, QuestionMap, Regime};
 pub use sentences::{outcome_regions, region_sentences, OutcomeRegion};
 
 #[cfg(test)]

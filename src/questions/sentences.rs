@@ -4,15 +4,14 @@
 
 use super::{Effect, PreparedQuestion, QuestionError};
 use crate::model::GameTemplate;
-use crate::output::words::{outcome_label, path_in_words};
+use crate::output::words::{num, outcome_label, path_in_words};
 use crate::poly::{Poly, ZERO};
-use crate::regions::{self, chain, Condition, RegionError};
+use crate::regions::{self, Condition, RegionError};
 use crate::solve::backward;
 
-/// One group of map points with the same moves in both games (or merged groups).
+/// One group of map points with the same moves (or merged groups).
 struct Group {
-    effect: Effect,
-    /// The outcome label (for [`outcome_regions`]; empty for questions).
+    /// The outcome label.
     label: String,
     count: usize,
     theta: Vec<f64>,
@@ -63,46 +62,6 @@ fn with_value(c: &Condition, prefer: &[usize], theta: &[f64], keep: &[usize]) ->
     } else {
         format!("{formula} (here {here})")
     }
-}
-
-/// A group's conditions as one clause: the polynomial ones with the other parameters' values
-/// filled in and bounds on the same parameter chained (`T > 0.2 and 1 < c_D < 3 - 0.5*T`),
-/// then the rest as "formula (here value)", then the polynomial ones in the model's terms:
-/// "(in the model's terms: T > -psi0/beta and a < c_D < a - lambda*T + L)".
-fn stated(
-    main: &[Condition],
-    prefer: &[usize],
-    theta: &[f64],
-    keep: &[usize],
-    order: &[&str],
-) -> String {
-    let mut numeric = Vec::new();
-    let mut exact = Vec::new();
-    let mut rest = Vec::new();
-    for c in main {
-        match (
-            c.tie,
-            c.shown_at(prefer, theta, keep),
-            c.shown(prefer, theta),
-        ) {
-            (false, Some(n), Some(e)) => {
-                numeric.push(n);
-                exact.push(e);
-            }
-            _ => rest.push(with_value(c, prefer, theta, keep)),
-        }
-    }
-    let (numeric, exact) = (chain(numeric, order), chain(exact, order));
-    let mut s = numeric
-        .iter()
-        .chain(&rest)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" and ");
-    if !exact.is_empty() && exact != numeric {
-        s.push_str(&format!(" (in the model's terms: {})", exact.join(" and ")));
-    }
-    s
 }
 
 /// The margin as a polynomial in `keep`, scaled so the first of `keep` (from the end) with a
@@ -159,14 +118,14 @@ fn drop_redundant(g: &mut Group, keep: &[usize]) {
     }
 }
 
-/// Merges two groups with the same effect whose conditions differ only in one opposite pair:
+/// Merges two groups with the same outcome whose conditions differ only in one opposite pair:
 /// that node's move does not matter to the answer.
 fn merge_complements(groups: &mut Vec<Group>, keep: &[usize]) {
     'outer: loop {
         for i in 0..groups.len() {
             for j in i + 1..groups.len() {
                 let (a, b) = (&groups[i], &groups[j]);
-                if a.effect != b.effect || a.label != b.label || a.main.len() != b.main.len() {
+                if a.label != b.label || a.main.len() != b.main.len() {
                     continue;
                 }
                 let diff: Vec<usize> = (0..a.main.len())
@@ -193,12 +152,11 @@ fn merge_complements(groups: &mut Vec<Group>, keep: &[usize]) {
 }
 
 /// Sentences stating where the answer to `q` is yes (lower) and where it is higher, on the
-/// map of parameters `x` over `xr` and `y` over `yr` (others at `base`), sampled at the
-/// centres of an `n × n` grid. Points are grouped by their moves in both games; each group
-/// where the treatment has an effect is stated as the conjunction of its nodes' conditions
-/// (isolating `y`, then `x`, where possible, with the values the other parameters have at
-/// `base`); groups that print the same are merged. The conditions that do not involve `x` or
-/// `y` are stated as holding at the base point. Largest groups first, lower before higher.
+/// map of parameters `x` over `xr` and `y` over `yr` (others at `base`), sampled at the nodes
+/// of an `n × n` grid: the regions of [`super::map_regions`], each as its conditions with the
+/// other parameters' values filled in, then in the model's terms; the conditions that do not
+/// involve `x` or `y` are stated as holding at the base point. Lower before higher, largest
+/// regions first.
 pub fn region_sentences(
     q: &PreparedQuestion,
     base: &[f64],
@@ -208,114 +166,57 @@ pub fn region_sentences(
     yr: (f64, f64),
     n: usize,
 ) -> Result<Vec<String>, QuestionError> {
-    let n = n.max(1);
     let names = &q.treatment.params.names;
-    let mut groups: Vec<(Vec<u32>, Vec<u32>, Group)> = Vec::new();
-    let mut theta = base.to_vec();
-    for i in 0..n {
-        for j in 0..n {
-            theta[x] = centre(xr, i, n);
-            theta[y] = centre(yr, j, n);
-            let a = q.answer(&theta)?;
-            let (st, sc) = a.signature;
-            match groups.iter_mut().find(|g| g.0 == st && g.1 == sc) {
-                Some(g) => g.2.count += 1,
-                None => groups.push((
-                    st,
-                    sc,
-                    Group {
-                        effect: a.effect,
-                        label: String::new(),
-                        count: 1,
-                        theta: theta.clone(),
-                        main: Vec::new(),
-                        background: Vec::new(),
-                    },
-                )),
-            }
-        }
-    }
-    let keep = [x, y];
-    let prefer = [y, x];
-    let mut merged: Vec<Group> = Vec::new();
-    for (_, _, mut g) in groups {
-        if g.effect == Effect::None {
-            continue;
-        }
-        conditions(&q.control, &g.theta, &keep, &mut g.main, &mut g.background)?;
-        conditions(
-            &q.treatment,
-            &g.theta,
-            &keep,
-            &mut g.main,
-            &mut g.background,
-        )?;
-        merged.push(g);
-    }
-    merge_complements(&mut merged, &keep);
-    for g in &mut merged {
-        drop_redundant(g, &keep);
-    }
-    let text = |g: &Group| -> Vec<String> {
-        g.main
-            .iter()
-            .map(|c| with_value(c, &prefer, &g.theta, &keep))
-            .collect()
-    };
-    let mut final_groups: Vec<(Group, Vec<String>)> = Vec::new();
-    for g in merged {
-        let t = text(&g);
-        match final_groups
-            .iter_mut()
-            .find(|(m, mt)| m.effect == g.effect && *mt == t)
-        {
-            Some((m, _)) => m.count += g.count,
-            None => final_groups.push((g, t)),
-        }
-    }
-    let mut merged = final_groups;
-    merged.sort_by_key(|(g, _)| (g.effect != Effect::Lower, std::cmp::Reverse(g.count)));
-    let total = (n * n) as f64;
+    let m = super::question_map(q, base, (x, y), (xr, yr), n)?;
     let ev = &q.def.event.v;
     let mut out = Vec::new();
-    let order = [names[x].as_str(), names[y].as_str()];
-    for (g, _) in merged {
-        let a = q.answer(&g.theta)?;
-        let pct = 100.0 * g.count as f64 / total;
-        let share = if pct < 1.0 {
-            "under 1%".to_string()
-        } else {
-            format!("{}%", crate::output::words::num(pct.round()))
-        };
-        let mut s = format!(
-            "{} {} ({share} of the map over {} and {}) when {}: P({ev}) is {} {} but {} {}.",
-            capital(&q.def.subject),
-            q.word(g.effect),
-            names[x],
-            names[y],
-            if g.main.is_empty() {
+    for effect in [Effect::Lower, Effect::Higher] {
+        for r in super::map_regions(q, base, &m, effect) {
+            let pct = 100.0 * r.share;
+            let share = if pct < 1.0 {
+                "under 1%".to_string()
+            } else {
+                format!("{}%", num(pct.round()))
+            };
+            let when = if r.numeric.is_empty() {
                 "everywhere on the map".to_string()
             } else {
-                stated(&g.main, &prefer, &g.theta, &keep, &order)
-            },
-            crate::output::words::num(a.p_control),
-            q.control_label,
-            crate::output::words::num(a.p_treatment),
-            q.treatment_label,
-        );
-        if !g.background.is_empty() {
+                r.numeric.join(" and ")
+            };
+            let mut s = format!(
+                "{} {} ({share} of the map over {} and {}) when {when}",
+                capital(&q.def.subject),
+                q.word(effect),
+                names[x],
+                names[y],
+            );
+            if !r.exact.is_empty() && r.exact != r.numeric {
+                s.push_str(&format!(
+                    " (in the model's terms: {})",
+                    r.exact.join(" and ")
+                ));
+            }
             s.push_str(&format!(
-                " This needs, as at the base point, {}.",
-                g.background.join(" and ")
+                ": P({ev}) is {} {} but {} {}.",
+                num(r.probabilities.1),
+                q.control_label,
+                num(r.probabilities.0),
+                q.treatment_label,
             ));
+            if !r.background.is_empty() {
+                s.push_str(&format!(
+                    " This needs, as at the base point, {}.",
+                    r.background.join(" and ")
+                ));
+            }
+            out.push(s);
         }
-        out.push(s);
     }
     Ok(out)
 }
 
 /// The centre of cell `i` of `n` over `r`.
-pub(super) fn centre(r: (f64, f64), i: usize, n: usize) -> f64 {
+fn centre(r: (f64, f64), i: usize, n: usize) -> f64 {
     r.0 + (r.1 - r.0) * (i as f64 + 0.5) / n as f64
 }
 
@@ -367,7 +268,6 @@ pub fn outcome_regions(
                     groups.push((
                         ws.choice.clone(),
                         Group {
-                            effect: Effect::None,
                             label: outcome_label(&game, &prof),
                             count: 1,
                             theta: theta.clone(),

@@ -1,9 +1,10 @@
 //! The computations behind a report, behind one small interface: equilibria at a point,
-//! comparative statics along one parameter, and the map of a question's answer over two.
+//! and comparative statics along one parameter (the map of a question's answer is
+//! [`crate::questions::question_map`]).
 //!
 //! Everything here solves perfect-information games by backward induction
-//! ([`crate::solve::backward`]) on games instantiated from a template, so a map of 121 × 121
-//! points costs two small solves per point and no allocation per solve. Thresholds come from
+//! ([`crate::solve::backward`]) on games instantiated from a template, reusing the game and
+//! workspace from one point to the next. Thresholds come from
 //! [`crate::thresholds`] (exact where the deciding comparison is linear).
 
 use crate::game::profile::{event_probabilities, expected_payoffs};
@@ -45,19 +46,12 @@ impl<'a> Solver<'a> {
     }
 
     /// Solves at `theta`; returns the choices, or `None` if the model cannot be evaluated.
-    pub fn choices(&mut self, theta: &[f64]) -> Option<&[u32]> {
+    fn choices(&mut self, theta: &[f64]) -> Option<&[u32]> {
         self.t
             .instantiate_into(theta, &mut self.game, &mut self.stack)
             .ok()?;
         solve_into(&self.game, 1e-9, &mut self.ws);
         Some(&self.ws.choice)
-    }
-
-    /// Solves at `theta` and returns the probability of each event.
-    pub fn events(&mut self, theta: &[f64]) -> Option<Vec<f64>> {
-        self.choices(theta)?;
-        let p = profile_of(&self.game.tree, &self.ws);
-        Some(event_probabilities(&self.game, &p))
     }
 
     /// Solves at `theta` and returns the event probabilities and the expected payoffs.

@@ -371,15 +371,23 @@ fn answer_map(
 ) {
     let names = &t.params.names;
     r.axes = Some((names[x].clone(), names[y].clone()));
-    let Some(m) = question::map(p, base, (x, y), opts.grid) else {
+    let ranges = (t.params.ranges[x], t.params.ranges[y]);
+    let (Some(rx), Some(ry)) = ranges else {
         r.note = Some(format!(
             "no map: `{}` and `{}` both need a range",
             names[x], names[y]
         ));
         return;
     };
-    r.lower_regions = question::regions(p, base, &m, Effect::Lower);
-    r.higher_regions = question::regions(p, base, &m, Effect::Higher);
+    let m = match crate::questions::question_map(p, base, (x, y), (rx, ry), opts.grid) {
+        Ok(m) => m,
+        Err(e) => {
+            r.note = Some(e.to_string());
+            return;
+        }
+    };
+    r.lower_regions = crate::questions::map_regions(p, base, &m, Effect::Lower);
+    r.higher_regions = crate::questions::map_regions(p, base, &m, Effect::Higher);
     let mut given: Vec<(String, f64)> = Vec::new();
     for reg in r.lower_regions.iter().chain(&r.higher_regions) {
         for text in &reg.exact {

@@ -1,7 +1,7 @@
 //! The report as a list of blocks, shared by the Markdown and HTML renderers so both say the
 //! same thing in the same order.
 
-use super::question::{percent, Effect, RegionText};
+use super::question::{percent, Effect, MapRegion};
 use super::{QuestionReport, Report, StaticsReport};
 use crate::output::words::num;
 
@@ -205,7 +205,7 @@ fn row(label: &str, r: &Report, f: impl Fn(&super::PointReport) -> String) -> Ve
     v
 }
 
-fn region_sentence(q: &QuestionReport, reg: &RegionText, word: &str) -> String {
+fn region_sentence(q: &QuestionReport, reg: &MapRegion, word: &str) -> String {
     let when = and_list(&reg.numeric);
     let exact = and_list(&reg.exact);
     let mut s = format!("{} {word} when {when}", cap(&q.subject));

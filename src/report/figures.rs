@@ -5,7 +5,7 @@
 //! in HTML. The map merges runs of equal cells in each row into one rectangle, so a 121 × 121
 //! map is a few hundred elements.
 
-use super::question::{Effect, Map};
+use super::question::{Effect, QuestionMap};
 use crate::draw::svg::esc;
 use crate::output::words::num;
 use std::fmt::Write;
@@ -154,7 +154,7 @@ pub fn effect_style(e: Effect, lower: &str, higher: &str) -> (&'static str, Stri
 /// A question's map: cells coloured by effect, a legend, and labelled points (scenarios, the
 /// baseline) drawn on top.
 pub fn region_svg(
-    m: &Map,
+    m: &QuestionMap,
     (xl, yl): (&str, &str),
     (lower, higher): (&str, &str),
     points: &[(String, f64, f64)],

@@ -27,7 +27,7 @@ pub mod render;
 pub use build::{build, Options};
 
 use analysis::Threshold;
-use question::{Effect, RegionText};
+use question::{Effect, MapRegion};
 
 /// Why a report cannot be made.
 #[derive(Debug, thiserror::Error)]
@@ -138,9 +138,9 @@ pub struct QuestionReport {
     /// The map.
     pub map_svg: Option<String>,
     /// Regions where the treatment lowers the event's probability.
-    pub lower_regions: Vec<RegionText>,
+    pub lower_regions: Vec<MapRegion>,
     /// Regions where it raises it.
-    pub higher_regions: Vec<RegionText>,
+    pub higher_regions: Vec<MapRegion>,
     /// Baseline values of the other parameters named in the exact conditions.
     pub given: Vec<(String, f64)>,
     /// The answer at the baseline and in each scenario.

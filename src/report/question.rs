@@ -1,316 +1,10 @@
-//! A question's answer: the map over its two `vary` parameters, the regions in sentences with
-//! exact conditions, and the answer at each scenario with the conditions that decide it.
-//!
-//! The treatment and control are the counterfactual games of a [`PreparedQuestion`]; at each point both are solved and the event's probability
-//! compared. Grid points with the same pair of equilibria form a *regime*; a regime's
-//! conditions are those of both equilibria ([`crate::regions::choice_conditions`]) that involve the mapped parameters,
-//! without the ones that hold everywhere on the map or follow from the others there.
+//! A question's answer at each scenario, with the conditions that decide it. The map and its
+//! regions come from [`crate::questions::question_map`] and [`crate::questions::map_regions`].
 
-use super::analysis::Solver;
-use crate::output::words::{num, path_in_words};
-use crate::poly::Poly;
-use crate::questions::PreparedQuestion;
-use crate::regions::{chain, Condition};
+use crate::output::words::num;
+use crate::questions::{Evaluator, PreparedQuestion};
 
-pub use crate::questions::Effect;
-
-/// The answer at one point.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Answer {
-    /// The effect.
-    pub effect: Effect,
-    /// The event's probability with the treatment and with the control.
-    pub p: (f64, f64),
-    /// Choices in the treatment and control games.
-    pub choices: (Vec<u32>, Vec<u32>),
-}
-
-/// Solvers for the two games of a question.
-pub struct Pair<'a> {
-    t: Solver<'a>,
-    c: Solver<'a>,
-    ev: (Option<usize>, Option<usize>),
-}
-
-impl<'a> Pair<'a> {
-    /// Solvers for a prepared question.
-    pub fn new(p: &'a PreparedQuestion) -> Self {
-        let e = &p.def.event.v;
-        Pair {
-            t: Solver::new(&p.treatment),
-            c: Solver::new(&p.control),
-            ev: (
-                p.treatment.tree.event_id(e).map(|x| x.ix()),
-                p.control.tree.event_id(e).map(|x| x.ix()),
-            ),
-        }
-    }
-
-    /// The answer at `theta`.
-    pub fn answer(&mut self, theta: &[f64]) -> Answer {
-        let ct = self.t.choices(theta).map(<[u32]>::to_vec);
-        let cc = self.c.choices(theta).map(<[u32]>::to_vec);
-        let pt = self.t.events(theta);
-        let pc = self.c.events(theta);
-        let prob = |e: Option<Vec<f64>>, i: Option<usize>| e.map(|v| i.map_or(0.0, |i| v[i]));
-        match (ct, cc, prob(pt, self.ev.0), prob(pc, self.ev.1)) {
-            (Some(ct), Some(cc), Some(a), Some(b)) => Answer {
-                effect: Effect::compare(a, b, 1e-9),
-                p: (a, b),
-                choices: (ct, cc),
-            },
-            _ => Answer {
-                effect: Effect::Unknown,
-                p: (f64::NAN, f64::NAN),
-                choices: (Vec::new(), Vec::new()),
-            },
-        }
-    }
-}
-
-/// A regime: its effect, the choices in the treatment and control games, and its grid cells.
-pub type Regime = (Effect, (Vec<u32>, Vec<u32>), Vec<usize>);
-
-/// The map of a question over two parameters.
-#[derive(Clone, Debug)]
-pub struct Map {
-    /// Indices of the x and y parameters.
-    pub axes: (usize, usize),
-    /// Grid values along x and y.
-    pub xs: Vec<f64>,
-    /// Grid values along y.
-    pub ys: Vec<f64>,
-    /// Effect at `[j * xs.len() + i]` (row j = y, column i = x).
-    pub effect: Vec<Effect>,
-    /// Regime of each cell (index into `regimes`).
-    pub regime: Vec<usize>,
-    /// The regimes: their effect, the choices in both games, and their cells.
-    pub regimes: Vec<Regime>,
-}
-
-/// Maps the question over its axes' ranges, other parameters at `base`, on an `n × n` grid.
-pub fn map(p: &PreparedQuestion, base: &[f64], axes: (usize, usize), n: usize) -> Option<Map> {
-    let params = &p.treatment.params;
-    let (rx, ry) = (params.ranges[axes.0]?, params.ranges[axes.1]?);
-    let n = n.max(2);
-    let grid = |(lo, hi): (f64, f64)| -> Vec<f64> {
-        (0..n)
-            .map(|i| lo + (hi - lo) * i as f64 / (n - 1) as f64)
-            .collect()
-    };
-    let (xs, ys) = (grid(rx), grid(ry));
-    let mut pair = Pair::new(p);
-    let mut theta = base.to_vec();
-    let mut m = Map {
-        axes,
-        effect: Vec::with_capacity(n * n),
-        regime: Vec::with_capacity(n * n),
-        regimes: Vec::new(),
-        xs,
-        ys,
-    };
-    let mut index = std::collections::HashMap::new();
-    for j in 0..n {
-        for i in 0..n {
-            theta[axes.0] = m.xs[i];
-            theta[axes.1] = m.ys[j];
-            let a = pair.answer(&theta);
-            let key = (a.effect, a.choices.clone());
-            let r = *index.entry(key).or_insert_with(|| {
-                m.regimes.push((a.effect, a.choices.clone(), Vec::new()));
-                m.regimes.len() - 1
-            });
-            m.regimes[r].2.push(j * n + i);
-            m.effect.push(a.effect);
-            m.regime.push(r);
-        }
-    }
-    Some(m)
-}
-
-/// A regime described: conditions on the map's axes (numbers filled in for the other
-/// parameters) and exact (symbolic), plus the paths of play in both games.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RegionText {
-    /// The effect.
-    pub effect: Effect,
-    /// Share of the map's cells.
-    pub share: f64,
-    /// Conditions with the other parameters at their values: `T > 0.2`, `1 < c_D < 3 - 0.5*T`.
-    pub numeric: Vec<String>,
-    /// The same conditions in the model's symbols: `c_D < a - lambda*T + L`.
-    pub exact: Vec<String>,
-    /// Path of play with the treatment, at a point of the region.
-    pub path_treatment: String,
-    /// Path of play under the control.
-    pub path_control: String,
-}
-
-/// A condition of a regime, with its margin as a polynomial in the map's axes.
-#[derive(Clone)]
-struct Ineq {
-    exact: Condition,
-    numeric: Poly,
-}
-
-/// `base` with the map's axes at grid cell `(i, j)`.
-fn at_cell(base: &[f64], m: &Map, i: usize, j: usize) -> Vec<f64> {
-    let mut th = base.to_vec();
-    th[m.axes.0] = m.xs[i];
-    th[m.axes.1] = m.ys[j];
-    th
-}
-
-/// Describes where a map shows `effect`: as one region when the conditions shared by all its
-/// regimes carve out exactly those grid points (up to one row or column of boundary points),
-/// otherwise regime by regime, largest first.
-pub fn regions(p: &PreparedQuestion, base: &[f64], m: &Map, effect: Effect) -> Vec<RegionText> {
-    let names = &p.treatment.params.names;
-    let (xn, yn) = (names[m.axes.0].as_str(), names[m.axes.1].as_str());
-    let keep = [m.axes.0, m.axes.1];
-    let mut regimes: Vec<&Regime> = m.regimes.iter().filter(|r| r.0 == effect).collect();
-    regimes.sort_by_key(|r| std::cmp::Reverse(r.2.len()));
-    let per: Vec<(Vec<Ineq>, &Vec<usize>)> = regimes
-        .iter()
-        .map(|(_, (ct, cc), cells)| {
-            let ineqs = p
-                .conditions((ct, cc))
-                .into_iter()
-                .filter_map(|c| {
-                    Some(Ineq {
-                        numeric: c.margin_in(base, &keep)?,
-                        exact: c,
-                    })
-                })
-                .filter(|q| q.numeric.mentions(keep[0]) || q.numeric.mentions(keep[1]))
-                .collect();
-            (ineqs, cells)
-        })
-        .collect();
-    let ctx = Ctx { p, base, m, xn, yn };
-    if per.len() > 1 {
-        if let Some(r) = merged(&ctx, &per, effect) {
-            return vec![r];
-        }
-    }
-    per.into_iter()
-        .map(|(mut ineqs, cells)| {
-            prune(&mut ineqs, base, m);
-            ctx.text(effect, &ineqs, &[cells])
-        })
-        .collect()
-}
-
-struct Ctx<'c> {
-    p: &'c PreparedQuestion,
-    base: &'c [f64],
-    m: &'c Map,
-    xn: &'c str,
-    yn: &'c str,
-}
-
-impl Ctx<'_> {
-    /// Whether `q` holds at a grid point, counting equality (a tie, which backward induction
-    /// breaks toward the first move) as holding.
-    fn holds(&self, q: &Ineq, cell: usize) -> bool {
-        let (i, j) = (cell % self.m.xs.len(), cell / self.m.xs.len());
-        q.numeric.eval(&at_cell(self.base, self.m, i, j)) > -1e-9
-    }
-
-    fn text(&self, effect: Effect, ineqs: &[Ineq], groups: &[&Vec<usize>]) -> RegionText {
-        let (p, m, base) = (self.p, self.m, self.base);
-        let (x, y) = m.axes;
-        let mut paths_t: Vec<String> = Vec::new();
-        let mut paths_c: Vec<String> = Vec::new();
-        for cells in groups {
-            let cell = cells[cells.len() / 2];
-            let mut th = base.to_vec();
-            th[m.axes.0] = m.xs[cell % m.xs.len()];
-            th[m.axes.1] = m.ys[cell / m.xs.len()];
-            for (t, out) in [(&p.treatment, &mut paths_t), (&p.control, &mut paths_c)] {
-                if let Some(s) = Solver::new(t).solve(&th) {
-                    let w = path_in_words(&s.game, &s.profile).replace('\n', "; ");
-                    if !out.contains(&w) {
-                        out.push(w);
-                    }
-                }
-            }
-        }
-        let n: usize = groups.iter().map(|g| g.len()).sum();
-        RegionText {
-            effect,
-            share: n as f64 / m.effect.len().max(1) as f64,
-            numeric: chain(
-                ineqs
-                    .iter()
-                    .filter_map(|q| q.exact.shown_at(&[y, x], base, &[x, y]))
-                    .collect(),
-                &[self.xn, self.yn],
-            ),
-            exact: chain(
-                ineqs
-                    .iter()
-                    .filter_map(|q| q.exact.shown(&[y, x], base))
-                    .collect(),
-                &[self.xn, self.yn],
-            ),
-            path_treatment: paths_t.join(" or "),
-            path_control: paths_c.join(" or "),
-        }
-    }
-}
-
-/// One description for several regimes: the conditions every regime's points satisfy, if
-/// together they select the effect's points.
-fn merged(ctx: &Ctx<'_>, per: &[(Vec<Ineq>, &Vec<usize>)], effect: Effect) -> Option<RegionText> {
-    let inside: Vec<usize> = per.iter().flat_map(|(_, c)| c.iter().copied()).collect();
-    let mut common: Vec<Ineq> = Vec::new();
-    for (ineqs, _) in per {
-        for q in ineqs {
-            let dup = common.iter().any(|c| c.numeric == q.numeric);
-            if !dup && inside.iter().all(|&c| ctx.holds(q, c)) {
-                common.push(Ineq {
-                    exact: q.exact.clone(),
-                    numeric: q.numeric.clone(),
-                });
-            }
-        }
-    }
-    let stray = (0..ctx.m.effect.len())
-        .filter(|&c| ctx.m.effect[c] != effect && common.iter().all(|q| ctx.holds(q, c)))
-        .count();
-    if common.is_empty() || stray > ctx.m.xs.len() + ctx.m.ys.len() {
-        return None;
-    }
-    prune(&mut common, ctx.base, ctx.m);
-    let groups: Vec<&Vec<usize>> = per.iter().map(|(_, c)| *c).collect();
-    Some(ctx.text(effect, &common, &groups))
-}
-
-/// Drops conditions that hold on the whole map, duplicates, and those implied (on the map's
-/// grid) by the others.
-fn prune(ineqs: &mut Vec<Ineq>, base: &[f64], m: &Map) {
-    let holds = |q: &Ineq, i: usize, j: usize| q.numeric.eval(&at_cell(base, m, i, j)) > 0.0;
-    let cells: Vec<(usize, usize)> = (0..m.ys.len())
-        .flat_map(|j| (0..m.xs.len()).map(move |i| (i, j)))
-        .collect();
-    ineqs.retain(|q| !cells.iter().all(|&(i, j)| holds(q, i, j)));
-    let mut k = 0;
-    while k < ineqs.len() {
-        let implied = cells.iter().all(|&(i, j)| {
-            holds(&ineqs[k], i, j)
-                || ineqs
-                    .iter()
-                    .enumerate()
-                    .any(|(l, q)| l != k && !holds(q, i, j))
-        });
-        if implied {
-            ineqs.remove(k);
-        } else {
-            k += 1;
-        }
-    }
-}
+pub use crate::questions::{Effect, MapRegion, QuestionMap};
 
 /// The answer at one point (a scenario) in words, with the deciding conditions.
 pub fn explain(
@@ -318,14 +12,18 @@ pub fn explain(
     theta: &[f64],
     axes: &[usize],
 ) -> (Effect, (f64, f64), Vec<String>) {
-    let mut pair = Pair::new(p);
-    let a = pair.answer(theta);
-    if a.effect == Effect::Unknown {
-        return (a.effect, a.p, Vec::new());
-    }
+    let Some((effect, ev)) = Evaluator::new(p)
+        .ok()
+        .and_then(|mut ev| Some((ev.effect_at(theta).ok()?, ev)))
+    else {
+        return (Effect::Unknown, (f64::NAN, f64::NAN), Vec::new());
+    };
     let vars: Vec<usize> = axes.iter().rev().copied().collect();
-    let why = p.deciding((&a.choices.0, &a.choices.1), theta, &vars);
-    (a.effect, a.p, why)
+    (
+        effect,
+        ev.probabilities(),
+        p.deciding(ev.signature(), theta, &vars),
+    )
 }
 
 /// `0.25` → `25%`.
@@ -341,21 +39,6 @@ mod tests {
         let path = format!("{}/models/{f}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
         crate::model::load(f, text).template.unwrap()
-    }
-
-    #[test]
-    fn dialogue_regions_merge_into_one() {
-        // MODELS.md §5: commitment sustains dialogue iff a0 − σ < c_D < a0 + α − σ; the two
-        // regimes inside (the challenger provokes or not without commitment) merge into one.
-        let t = load("deterrence_dialogue.toml");
-        let p = crate::questions::prepare(&t).unwrap().remove(0);
-        let base = t.defaults();
-        let axes = (t.params.id("alpha").unwrap(), t.params.id("c_D").unwrap());
-        let m = map(&p, &base, axes, 61).unwrap();
-        let r = regions(&p, &base, &m, Effect::Higher);
-        assert_eq!(r.len(), 1);
-        assert_eq!(r[0].exact, ["a0 - sigma < c_D < a0 + alpha - sigma"]);
-        assert!(regions(&p, &base, &m, Effect::Lower).is_empty());
     }
 
     #[test]
