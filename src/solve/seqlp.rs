@@ -168,6 +168,27 @@ pub fn solve_zero_sum(g: &Game, sf: &SequenceForm) -> Result<ZeroSumSolution, So
     })
 }
 
+/// The left-hand sides of the maximin LP's inequalities, one per opponent sequence j:
+/// `Σ_k O[k][j] q_k − sign Σ_i M[i][j] x_i` (each must be ≤ 0). Shared by both LP backends.
+fn inequality_rows(
+    opp: &SparseMatrix,
+    mt: &SparseMatrix,
+    sign: f64,
+    q: &[Variable],
+    x: &[Variable],
+) -> Vec<Expression> {
+    let mut rows: Vec<Expression> = (0..opp.cols)
+        .map(|_| Expression::with_capacity(4))
+        .collect();
+    for &(k, j, v) in &opp.entries {
+        rows[j as usize].add_mul(v, q[k as usize]);
+    }
+    for &(j, i, v) in &mt.entries {
+        rows[j as usize].add_mul(-sign * v, x[i as usize]);
+    }
+    rows
+}
+
 /// `max q₀ s.t. Oᵀq − sign·Mᵀx ≤ 0 (one row per opponent sequence), Own x = e, x ≥ 0`, where
 /// `mt` is the payoff matrix with rows = opponent sequences and columns = own sequences.
 /// Returns the plan and the optimum.
@@ -182,16 +203,7 @@ fn maximin(
     let x: Vec<Variable> = vars.add_vector(variable().min(0.0), own.cols);
     let q: Vec<Variable> = vars.add_vector(variable(), opp.rows);
     let mut model = vars.maximise(q[0]).using(microlp);
-    // One inequality per opponent sequence j: Σ_k O[k][j] q_k − sign Σ_i M[i][j] x_i ≤ 0.
-    let mut rows: Vec<Expression> = (0..opp.cols)
-        .map(|_| Expression::with_capacity(4))
-        .collect();
-    for &(k, j, v) in &opp.entries {
-        rows[j as usize].add_mul(v, q[k as usize]);
-    }
-    for &(j, i, v) in &mt.entries {
-        rows[j as usize].add_mul(-sign * v, x[i as usize]);
-    }
+    let rows = inequality_rows(opp, mt, sign, &q, &x);
     for r in rows {
         model = model.with(r.leq(0.0));
     }
@@ -237,15 +249,7 @@ mod interior {
             .tol_feas(1e-12)
             .tol_gap_abs(1e-12)
             .tol_gap_rel(1e-12);
-        let mut rows: Vec<Expression> = (0..opp.cols)
-            .map(|_| Expression::with_capacity(4))
-            .collect();
-        for &(k, j, v) in &opp.entries {
-            rows[j as usize].add_mul(v, q[k as usize]);
-        }
-        for &(j, i, v) in &mt.entries {
-            rows[j as usize].add_mul(-v, x[i as usize]);
-        }
+        let rows = inequality_rows(opp, mt, 1.0, &q, &x);
         let refs: Vec<_> = rows
             .into_iter()
             .map(|r| model.add_constraint(r.leq(0.0)))
