@@ -32,6 +32,7 @@ pub fn random_game(n: usize, seed: u64) -> StrategicGame {
         players: vec!["1".into(), "2".into()],
         strategies: vec![(1..=n).map(|s| s.to_string()).collect(); 2],
         payoffs: (0..n * n * 2).map(|_| (rng.next() % 1000) as f64).collect(),
+        exact: None,
     }
 }
 

@@ -32,6 +32,7 @@
 
 pub mod diag;
 pub mod draw;
+pub mod exact;
 pub mod expr;
 pub mod format;
 pub mod game;

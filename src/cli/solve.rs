@@ -49,6 +49,8 @@ pub fn options(args: &SolveArgs) -> SolveOptions {
         },
         max_pivots: None,
         objective: args.objective.clone(),
+        max_equilibria: Some(args.max_equilibria),
+        deadline: None,
     }
 }
 

@@ -351,6 +351,7 @@ impl Reader {
             tree: Arc::new(tree),
             chance,
             payoffs,
+            exact: None,
         })
     }
 }

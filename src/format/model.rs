@@ -241,6 +241,7 @@ mod tests {
                 vec!["C".into(), "D".into(), "E".into()],
             ],
             payoffs: (0..12).map(|x| x as f64).collect(),
+            exact: None,
         };
         let t = strategic_tree(&g);
         assert_eq!(t.tree.leaves.len(), 6);

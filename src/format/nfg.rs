@@ -55,6 +55,7 @@ pub fn read(src: &str) -> Result<StrategicGame, FormatError> {
         players,
         strategies,
         payoffs,
+        exact: None,
     })
 }
 

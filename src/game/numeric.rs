@@ -6,6 +6,7 @@
 
 use super::ids::{LeafId, NodeId, PlayerId};
 use super::tree::Tree;
+use crate::exact::Rational;
 use std::sync::Arc;
 
 /// An extensive-form game with numeric payoffs and chance probabilities.
@@ -18,6 +19,19 @@ pub struct Game {
     pub chance: Vec<f64>,
     /// `payoffs[leaf * n_players + player]`.
     pub payoffs: Vec<f64>,
+    /// The same numbers as exact rationals, when every payoff and chance probability is
+    /// rational (read from a file, or a model whose formulas are rational at this point).
+    /// `None` means only the floats are known; the floats are then the game.
+    pub exact: Option<Arc<ExactNumbers>>,
+}
+
+/// Exact payoffs and chance probabilities of a [`Game`], laid out as its float vectors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExactNumbers {
+    /// As [`Game::chance`].
+    pub chance: Vec<Rational>,
+    /// As [`Game::payoffs`].
+    pub payoffs: Vec<Rational>,
 }
 
 impl Game {
@@ -29,6 +43,7 @@ impl Game {
             tree,
             chance: vec![0.0; n],
             payoffs: vec![0.0; m],
+            exact: None,
         }
     }
 

@@ -83,6 +83,7 @@ pub fn reduced_strategic_form(game: &Game) -> Result<ReducedForm, ReduceError> {
         players: tree.players.clone(),
         strategies,
         payoffs: vec![0.0; total * np],
+        exact: None,
     };
     let shape = sg.shape();
     let mut pure = vec![0usize; np];

@@ -15,6 +15,9 @@ pub struct StrategicGame {
     pub strategies: Vec<Vec<String>>,
     /// `payoffs[profile * n_players + player]`, profiles numbered first player fastest.
     pub payoffs: Vec<f64>,
+    /// The same payoffs as exact rationals, when they are all rational (`None`: only the
+    /// floats are known).
+    pub exact: Option<std::sync::Arc<Vec<crate::exact::Rational>>>,
 }
 
 impl StrategicGame {
@@ -129,6 +132,7 @@ mod tests {
             strategies: vec![vec!["H".into(), "T".into()], vec!["H".into(), "T".into()]],
             // (H,H) (T,H) (H,T) (T,T)
             payoffs: vec![1., -1., -1., 1., -1., 1., 1., -1.],
+            exact: None,
         }
     }
 

@@ -45,6 +45,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Solved => "solved",
         Status::Truncated => "truncated",
         Status::PivotLimit => "pivot-limit",
+        Status::TimeLimit => "time-limit",
     }
 }
 

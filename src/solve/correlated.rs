@@ -199,6 +199,7 @@ mod tests {
             strategies: vec![vec!["C".into(), "D".into()]; 2],
             // (C,C) (D,C) (C,D) (D,D)
             payoffs: vec![6., 6., 7., 2., 2., 7., 0., 0.],
+            exact: None,
         }
     }
 

@@ -343,6 +343,7 @@ mod tests {
             players: vec!["1".into(), "2".into()],
             strategies: vec![vec!["T".into(), "B".into()], vec!["l".into(), "r".into()]],
             payoffs: vec![1., 1., 0., 0., 1., 1., 2., 1.],
+            exact: None,
         };
         for (x, y) in &eqs {
             let r = g.regrets(&[x.clone(), y.clone()]);

@@ -114,6 +114,7 @@ mod tests {
                 .map(|&n| (1..=n).map(|s| s.to_string()).collect())
                 .collect(),
             payoffs,
+            exact: None,
         }
     }
 

@@ -191,6 +191,7 @@ mod tests {
             payoffs: (0..6)
                 .flat_map(|k| [a[k % 3][k / 3], b[k % 3][k / 3]])
                 .collect(),
+            exact: None,
         };
         for drop in 0..5 {
             for path in [float_path, exact_path] {

@@ -97,6 +97,7 @@ mod tests {
             players: vec!["1".into(), "2".into()],
             strategies: vec![vec!["H".into(), "T".into()]; 2],
             payoffs: vec![1., -1., -1., 1., -1., 1., 1., -1.],
+            exact: None,
         };
         let mut sol = MatrixLp
             .solve(GameRef::Strategic(&g), &SolveOptions::default())
@@ -117,6 +118,7 @@ mod tests {
             players: vec!["1".into(), "2".into()],
             strategies: vec![vec!["C".into(), "D".into()]; 2],
             payoffs: vec![3., 3., 5., 0., 0., 5., 1., 1.],
+            exact: None,
         };
         let e = MatrixLp.supports(GameRef::Strategic(&pd)).unwrap_err();
         assert!(e.to_string().contains("constant-sum"), "{e}");
@@ -125,6 +127,7 @@ mod tests {
             players: vec!["1".into(), "2".into(), "3".into()],
             strategies: vec![vec!["a".into()]; 3],
             payoffs: vec![0.0; 3],
+            exact: None,
         };
         let e = MatrixLp.supports(GameRef::Strategic(&three)).unwrap_err();
         assert_eq!(

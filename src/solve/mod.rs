@@ -109,6 +109,9 @@ pub enum Status {
     Truncated,
     /// A pivoting method hit its pivot limit.
     PivotLimit,
+    /// The time budget ([`SolveOptions::deadline`]) ran out; the equilibria found so far are
+    /// returned.
+    TimeLimit,
 }
 
 /// The result of a solver run.
@@ -162,6 +165,11 @@ pub struct SolveOptions {
     pub max_pivots: Option<usize>,
     /// Objective for objective-driven methods (correlated equilibrium): `welfare` or a player.
     pub objective: Option<String>,
+    /// Enumerating methods stop after this many equilibria ([`Status::Truncated`]).
+    pub max_equilibria: Option<usize>,
+    /// Long-running methods stop at this instant ([`Status::TimeLimit`]) and return what they
+    /// have found.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for SolveOptions {
@@ -171,6 +179,8 @@ impl Default for SolveOptions {
             ties: TieMode::Report,
             max_pivots: None,
             objective: None,
+            max_equilibria: None,
+            deadline: None,
         }
     }
 }
