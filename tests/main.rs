@@ -12,4 +12,5 @@ mod report;
 mod seqform;
 mod sweep;
 mod thresholds;
+mod types;
 mod util;

@@ -6,9 +6,11 @@
 //! The file format is documented in `docs/model-format.md`.
 
 pub mod ast;
+pub mod bind;
 pub mod build;
 pub mod read;
 pub mod template;
+mod types;
 
 pub use ast::{Counterfactual, ModelAst};
 pub use template::{GameTemplate, InstantiateError, Params, Scenario};
