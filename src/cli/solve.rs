@@ -51,6 +51,10 @@ pub fn options(args: &SolveArgs) -> SolveOptions {
         objective: args.objective.clone(),
         max_equilibria: Some(args.max_equilibria),
         deadline: None,
+        refine: args.refine.map(|r| match r {
+            super::args::Refine::Intuitive => deter::solve::pbe::Refinement::Intuitive,
+            super::args::Refine::D1 => deter::solve::pbe::Refinement::D1,
+        }),
     }
 }
 

@@ -5,6 +5,7 @@
 //! [`words::num`] so output is deterministic (fixed precision, no negative zero). The JSON
 //! schema is documented in `docs/json.md` and versioned by its `schema` field.
 
+pub mod beliefs;
 pub mod words;
 
 use crate::game::tree::Tree;
@@ -109,7 +110,12 @@ pub fn text(r: &SolveReport<'_>) -> String {
     }
     let pl = players(r.game);
     for (k, eq) in sol.equilibria.iter().enumerate() {
-        o.push_str(&format!("\nEquilibrium {}\n", k + 1));
+        let concept = eq.component.as_deref().map(beliefs::header);
+        o.push_str(&format!(
+            "\nEquilibrium {}{}\n",
+            k + 1,
+            concept.unwrap_or_default()
+        ));
         match (&eq.profile, r.game) {
             (Profile::Behavior(p), GameRef::Tree(g)) => {
                 let path = words::path_in_words(g, p);
@@ -122,33 +128,37 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     o.push_str(&format!("  Path of play: {path}\n"));
                 }
                 o.push_str(&format!("  Outcome: {}\n", words::outcome_label(g, p)));
-                o.push_str("  Strategies (every decision node, on and off the path):\n");
-                let strat = words::node_strategies(g, p);
-                let w = strat
-                    .iter()
-                    .map(|s| g.tree.node_label(s.node).chars().count())
-                    .max()
-                    .unwrap_or(0);
-                let wp = g
-                    .tree
-                    .players
-                    .iter()
-                    .map(|p| p.chars().count())
-                    .max()
-                    .unwrap_or(0);
-                let said: Vec<String> = strat.iter().map(words::strategy_words).collect();
-                let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
-                for (s, text) in strat.iter().zip(&said) {
-                    let who = mover(&g.tree, s.node);
-                    let line = format!(
-                        "    {:w$}  {:wp$}  {:ws$}{}",
-                        g.tree.node_label(s.node),
-                        who,
-                        text,
-                        if s.on_path { "" } else { "  (off the path)" },
-                    );
-                    o.push_str(line.trim_end());
-                    o.push('\n');
+                if let Some(c) = &eq.component {
+                    o.push_str(&beliefs::text(g, c, eq.sequential.as_ref(), r.tol));
+                } else {
+                    o.push_str("  Strategies (every decision node, on and off the path):\n");
+                    let strat = words::node_strategies(g, p);
+                    let w = strat
+                        .iter()
+                        .map(|s| g.tree.node_label(s.node).chars().count())
+                        .max()
+                        .unwrap_or(0);
+                    let wp = g
+                        .tree
+                        .players
+                        .iter()
+                        .map(|p| p.chars().count())
+                        .max()
+                        .unwrap_or(0);
+                    let said: Vec<String> = strat.iter().map(words::strategy_words).collect();
+                    let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+                    for (s, text) in strat.iter().zip(&said) {
+                        let who = mover(&g.tree, s.node);
+                        let line = format!(
+                            "    {:w$}  {:wp$}  {:ws$}{}",
+                            g.tree.node_label(s.node),
+                            who,
+                            text,
+                            if s.on_path { "" } else { "  (off the path)" },
+                        );
+                        o.push_str(line.trim_end());
+                        o.push('\n');
+                    }
                 }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {
@@ -287,6 +297,9 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                         })
                         .collect();
                     e.insert("strategies".into(), Value::Array(strat));
+                    if let Some(c) = &eq.component {
+                        e.extend(beliefs::json(g, c, eq.sequential.as_ref()));
+                    }
                 }
                 (Profile::Mixed(m), GameRef::Strategic(g)) => {
                     let strat: Vec<Value> = m

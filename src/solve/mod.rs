@@ -6,6 +6,7 @@
 //! event probabilities and regret with the independent routines of [`crate::game::profile`],
 //! so the certificate never trusts the solver that produced the profile.
 
+pub mod assessment;
 pub mod backward;
 pub mod correlated;
 pub mod enummixed;
@@ -14,6 +15,7 @@ pub mod lemke;
 pub mod lemkehowson;
 pub mod linalg;
 pub mod matrixlp;
+pub mod pbe;
 pub mod seqlp;
 mod strategic_input;
 pub mod subgame;
@@ -80,6 +82,12 @@ pub struct Equilibrium {
     pub regret: Vec<f64>,
     /// Beliefs at information-set members (belief-aware solvers only), by node id.
     pub beliefs: Option<Vec<f64>>,
+    /// The equilibrium component it represents, with its belief sets, class and refinement
+    /// results (`pbe` only).
+    pub component: Option<Box<pbe::Component>>,
+    /// The certificate of the assessment, when the equilibrium carries beliefs (filled by
+    /// [`certify`]).
+    pub sequential: Option<assessment::Check>,
 }
 
 impl Equilibrium {
@@ -91,6 +99,8 @@ impl Equilibrium {
             events: Vec::new(),
             regret: Vec::new(),
             beliefs: None,
+            component: None,
+            sequential: None,
         }
     }
 
@@ -170,6 +180,8 @@ pub struct SolveOptions {
     /// Long-running methods stop at this instant ([`Status::TimeLimit`]) and return what they
     /// have found.
     pub deadline: Option<std::time::Instant>,
+    /// Keep only the equilibria that pass this refinement of off-path beliefs (`pbe`).
+    pub refine: Option<pbe::Refinement>,
 }
 
 impl Default for SolveOptions {
@@ -181,6 +193,7 @@ impl Default for SolveOptions {
             objective: None,
             max_equilibria: None,
             deadline: None,
+            refine: None,
         }
     }
 }
@@ -234,6 +247,15 @@ pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveEr
                 eq.payoffs = profile::expected_payoffs(g, p);
                 eq.events = profile::event_probabilities(g, p);
                 eq.regret = profile::regrets(g, p)?;
+                if let Some(b) = &eq.beliefs {
+                    eq.sequential = Some(assessment::check_equilibrium(
+                        g,
+                        p,
+                        b,
+                        eq.component.as_deref(),
+                        ASSESSMENT_TOL,
+                    ));
+                }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {
                 eq.payoffs = g.expected_payoffs(m);
@@ -257,10 +279,14 @@ pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveEr
     Ok(())
 }
 
+/// Relative tolerance of the assessment certificate when an equilibrium is given in floats.
+pub const ASSESSMENT_TOL: f64 = 1e-9;
+
 /// All solvers, in the order `deter solve` tries them by default.
 pub fn registry() -> Vec<Box<dyn Solver>> {
     vec![
         Box::new(backward::BackwardInduction),
+        Box::new(pbe::Pbe),
         Box::new(subgame::SubgameDecomposition),
         Box::new(seqlp::SequenceLp),
         Box::new(lemke::SequenceLcp),
@@ -278,10 +304,37 @@ pub fn by_name(name: &str) -> Option<Box<dyn Solver>> {
     registry().into_iter().find(|s| s.name() == name)
 }
 
-/// The first solver in the registry that supports the game.
+/// The solver `deter solve` uses by default: for a tree with hidden information, a belief-aware
+/// method (every perfect Bayesian equilibrium with `pbe` where the game is small enough,
+/// otherwise [`belief_aware_fallback`]); for anything else, the first solver in the registry
+/// that supports the game.
 pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
+    if let GameRef::Tree(g) = game {
+        if !g.tree.is_perfect_information() {
+            if pbe::small_enough(g) {
+                return Ok(Box::new(pbe::Pbe));
+            }
+            if let Some(s) = belief_aware_fallback(game) {
+                return Ok(s);
+            }
+        }
+    }
+    first_supporting(game)
+}
+
+/// The belief-aware method for trees with hidden information too large for `pbe`: a solver
+/// registered as `logit` (the limit of logit agent quantal response equilibria, which is a
+/// sequential equilibrium), if it takes the game. Without one, `pick` falls back to the
+/// registry order (Nash equilibria, whose off-path play carries no beliefs).
+pub fn belief_aware_fallback(game: GameRef<'_>) -> Option<Box<dyn Solver>> {
+    by_name("logit").filter(|s| s.supports(game).is_ok())
+}
+
+/// The first solver in the registry that supports the game (`pbe` is skipped: it is picked
+/// only where it is small enough).
+fn first_supporting(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
     let mut last = None;
-    for s in registry() {
+    for s in registry().into_iter().filter(|s| s.name() != "pbe") {
         match s.supports(game) {
             Ok(()) => return Ok(s),
             Err(e) => last = Some(e),
