@@ -7,6 +7,7 @@ mod gambit_games;
 mod gambit_seqform;
 mod gambit_strategic;
 mod known_values;
+mod pbe;
 mod properties;
 mod report;
 mod seqform;

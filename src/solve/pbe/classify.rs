@@ -13,16 +13,26 @@ use super::system::Problem;
 /// The class of an equilibrium, per privately informed player.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClassName {
-    /// One entry per typed player that moves on the path: its class at its first move.
+    /// One entry per typed player that moves on the path: its class at its first move (at
+    /// the component's representative point).
     pub players: Vec<PlayerClass>,
+    /// The classes of the first informed mover across the component, when a continuum passes
+    /// through several (e.g. separating, semi-separating and pooling at a regime boundary).
+    pub span: Vec<Kind>,
 }
 
 impl ClassName {
-    /// The headline: the class of the first informed mover ("pooling", …), or "—".
-    pub fn headline(&self) -> &str {
+    /// The headline: the class of the first informed mover ("pooling", …), or the classes a
+    /// continuum passes through.
+    pub fn headline(&self) -> String {
+        if self.span.len() > 1 {
+            let names: Vec<&str> = self.span.iter().map(|k| k.name()).collect();
+            return format!("a continuum through {}", names.join(", "));
+        }
         self.players
             .first()
             .map_or("no private information on the path", |p| p.kind.name())
+            .to_string()
     }
 }
 
@@ -68,7 +78,6 @@ pub fn classify(p: &Problem<'_>, c: &Component) -> Option<ClassName> {
     if st.class != Class::ObservedActions {
         return None;
     }
-    let tree = &*p.game.tree;
     let typed = st.typed_players();
     let mut players = Vec::new();
     for &j in &typed {
@@ -90,29 +99,8 @@ pub fn classify(p: &Problem<'_>, c: &Component) -> Option<ClassName> {
         });
         let Some((h, on)) = found else { continue };
         // Each type's move: its action probabilities at the representative point.
-        let moves: Vec<(usize, Vec<f64>, Vec<bool>)> = on
-            .iter()
-            .map(|&(t, s)| {
-                let set = &tree.infosets[s.ix()];
-                let probs: Vec<f64> = (0..set.n_actions as usize)
-                    .map(|a| c.point.behaviour[set.first_action as usize + a].x)
-                    .collect();
-                let support: Vec<bool> = probs.iter().map(|&x| x > 0.0).collect();
-                (t, probs, support)
-            })
-            .collect();
-        let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-12);
-        let kind = if moves.iter().all(|m| same(&m.1, &moves[0].1)) {
-            Kind::Pooling
-        } else if moves.iter().enumerate().all(|(i, a)| {
-            moves[..i]
-                .iter()
-                .all(|b| !a.2.iter().zip(&b.2).any(|(x, y)| *x && *y))
-        }) {
-            Kind::Separating
-        } else {
-            Kind::SemiSeparating
-        };
+        let moves = type_moves(p, &c.point.behaviour, &on);
+        let kind = kind_of(&moves);
         let mut groups: Vec<(Vec<usize>, String)> = Vec::new();
         for (t, probs, _) in &moves {
             let set = on.iter().find(|x| x.0 == *t).map(|x| x.1);
@@ -130,9 +118,67 @@ pub fn classify(p: &Problem<'_>, c: &Component) -> Option<ClassName> {
         });
     }
     if players.is_empty() {
-        None
+        return None;
+    }
+    // The first informed mover's class at every support of the component.
+    let first = &players[0];
+    let on: Vec<(usize, crate::game::InfosetId)> = match &st.histories[first.history].mover {
+        Mover::Player { agent, .. } => agent
+            .iter()
+            .enumerate()
+            .filter_map(|(t, s)| s.map(|s| (t, s)))
+            .filter(|(_, s)| c.sets[s.ix()].on_path)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut span: Vec<Kind> = Vec::new();
+    for alt in &c.alternatives {
+        let k = kind_of(&type_moves(p, &alt.point, &on));
+        if !span.contains(&k) {
+            span.push(k);
+        }
+    }
+    span.sort_by_key(|k| match k {
+        Kind::Separating => 0,
+        Kind::SemiSeparating => 1,
+        Kind::Pooling => 2,
+    });
+    Some(ClassName { players, span })
+}
+
+/// Each type's action probabilities and support at its set.
+#[allow(clippy::type_complexity)]
+fn type_moves(
+    p: &Problem<'_>,
+    behaviour: &[super::component::Val],
+    on: &[(usize, crate::game::InfosetId)],
+) -> Vec<(usize, Vec<f64>, Vec<bool>)> {
+    let tree = &*p.game.tree;
+    on.iter()
+        .map(|&(t, s)| {
+            let set = &tree.infosets[s.ix()];
+            let probs: Vec<f64> = (0..set.n_actions as usize)
+                .map(|a| behaviour[set.first_action as usize + a].x)
+                .collect();
+            let support: Vec<bool> = probs.iter().map(|&x| x > 0.0).collect();
+            (t, probs, support)
+        })
+        .collect()
+}
+
+/// Pooling if every type moves alike, separating if no two types share a move.
+fn kind_of(moves: &[(usize, Vec<f64>, Vec<bool>)]) -> Kind {
+    let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-12);
+    if moves.iter().all(|m| same(&m.1, &moves[0].1)) {
+        Kind::Pooling
+    } else if moves.iter().enumerate().all(|(i, a)| {
+        moves[..i]
+            .iter()
+            .all(|b| !a.2.iter().zip(&b.2).any(|(x, y)| *x && *y))
+    }) {
+        Kind::Separating
     } else {
-        Some(ClassName { players })
+        Kind::SemiSeparating
     }
 }
 

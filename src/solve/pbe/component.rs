@@ -200,9 +200,11 @@ pub enum Coord {
     },
 }
 
-/// One way the component is sustained off the path.
+/// One support of the component: its central point, and how it is sustained off the path.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Alternative {
+    /// Probability of every action at the support's central point.
+    pub point: Vec<Val>,
     /// Off-path information sets and the range of each action's probability.
     pub play: Vec<(InfosetId, Vec<Range>)>,
     /// The free-belief coordinates the conditions below are written in.
@@ -304,11 +306,9 @@ pub fn assemble(p: &Problem<'_>, pieces: &[Piece]) -> Vec<Component> {
             Solved::Unresolved(_) => {}
         }
     }
-    // Group by the play on the path: reached sets and their supports; connect touching pieces.
-    let keys: Vec<Vec<(usize, Vec<usize>)>> = entries
-        .iter()
-        .map(|(i, pt)| path_key(p, &pieces[*i], pt))
-        .collect();
+    // Connect entries whose closures touch: a continuum of equilibria, possibly through
+    // several supports, is one component. Two entries whose supports make different pure
+    // moves at some set cannot touch; that cheap test comes first.
     let mut group: Vec<usize> = (0..entries.len()).collect();
     fn root(g: &mut [usize], x: usize) -> usize {
         let mut r = x;
@@ -320,16 +320,16 @@ pub fn assemble(p: &Problem<'_>, pieces: &[Piece]) -> Vec<Component> {
     }
     for a in 0..entries.len() {
         for b in 0..a {
-            if keys[a] != keys[b] || root(&mut group, a) == root(&mut group, b) {
+            if root(&mut group, a) == root(&mut group, b) {
                 continue;
             }
-            if touch(
-                p,
-                &pieces[entries[a].0],
-                &entries[a].1,
-                &pieces[entries[b].0],
-                &entries[b].1,
-            ) {
+            let (pa, pb) = (&pieces[entries[a].0], &pieces[entries[b].0]);
+            let conflict = pa
+                .supports
+                .iter()
+                .zip(&pb.supports)
+                .any(|(x, y)| x.len() == 1 && y.len() == 1 && x != y);
+            if !conflict && touch(p, pa, &entries[a].1, pb, &entries[b].1) {
                 let (ra, rb) = (root(&mut group, a), root(&mut group, b));
                 group[ra.max(rb)] = ra.min(rb);
             }
@@ -346,20 +346,6 @@ pub fn assemble(p: &Problem<'_>, pieces: &[Piece]) -> Vec<Component> {
         comps.push(summarise(p, pieces, &entries, &members));
     }
     comps
-}
-
-/// The reached information sets and their supports at a point.
-fn path_key(p: &Problem<'_>, piece: &Piece, pt: &Point) -> Vec<(usize, Vec<usize>)> {
-    let reach = reach(p, &behaviour(piece, pt));
-    let tree = &*p.game.tree;
-    (0..tree.infosets.len())
-        .filter(|&s| {
-            tree.members(InfosetId::from(s))
-                .iter()
-                .any(|m| reach[m.ix()] > 0.0)
-        })
-        .map(|s| (s, piece.supports[s].clone()))
-        .collect()
 }
 
 /// Probability of every action at a point of a piece.
@@ -789,6 +775,7 @@ fn alternative(p: &Problem<'_>, piece: &Piece, pt: &Point, sets: &[SetSummary]) 
         }
     }
     Alternative {
+        point: behaviour(piece, pt),
         play,
         coords,
         conditions,

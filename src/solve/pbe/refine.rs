@@ -476,6 +476,32 @@ fn nonlinear() -> String {
     "a deviation payoff is not linear over the continuation's solutions".into()
 }
 
+/// Types `t` for which another type `t'` gains strictly more from the deviation (relative to
+/// their equilibrium payoffs) under every continuation.
+fn most_eager(cont: &Continuation<'_>) -> Result<Vec<usize>, ()> {
+    let mut out = Vec::new();
+    for (k, (t, star)) in cont.types.iter().enumerate() {
+        let beaten = cont.types.iter().enumerate().any(|(k2, (t2, star2))| {
+            if t2 == t {
+                return false;
+            }
+            cont.pieces.iter().enumerate().all(|(pi, piece)| {
+                // (u_t' − u*_t') − (u_t − u*_t) > 0 everywhere on the piece.
+                let d = cont.payoff[pi][k2].sub(&cont.payoff[pi][k]);
+                match extreme(piece, &d, &[], false) {
+                    Ok(None) => true,
+                    Ok(Some(lo)) => lo - star2 + star > Q::zero(),
+                    Err(()) => false,
+                }
+            })
+        });
+        if beaten {
+            out.push(*t);
+        }
+    }
+    Ok(out)
+}
+
 fn d1(p: &Problem<'_>, c: &Component, pieces: &[Piece], cont: &Continuation<'_>) -> Verdict {
     let verdict = |ruled_out, outcome| Verdict {
         refinement: Refinement::D1,
@@ -520,6 +546,15 @@ fn d1(p: &Problem<'_>, c: &Component, pieces: &[Piece], cont: &Continuation<'_>)
         if by_some {
             ruled.push(*t);
         }
+    }
+    if ruled.len() == cont.types.len() {
+        // No type could gain: D1 as stated imposes nothing. Keep the types most eager to
+        // deviate instead — t is ruled out if another type gains strictly more than t under
+        // every continuation (the D1 choice of Zagare and Kilgour's deterrence models).
+        ruled = match most_eager(cont) {
+            Ok(r) => r,
+            Err(()) => return verdict(Vec::new(), Outcome::Undecided(nonlinear())),
+        };
     }
     if ruled.is_empty() || ruled.len() == cont.types.len() {
         return verdict(Vec::new(), Outcome::Passes);
