@@ -99,7 +99,7 @@ pub fn condition_text(l: &Lin, rel: Rel, coords: &[Coord]) -> String {
 /// Belief conditions for people: bounds on one probability are merged (`1/3 ≤ Pr(…) ≤ 1`),
 /// and the bounds every probability has (0 and 1) are left out.
 pub fn conditions_text(conds: &[(Lin, Rel)], coords: &[Coord]) -> Vec<String> {
-    use crate::exact::Rational as Q;
+    use crate::solve::pbe::poly::Q;
     use num_traits::{One, Signed, Zero};
     let mut lo: Vec<Option<(Q, bool)>> = vec![None; coords.len()];
     let mut hi: Vec<Option<(Q, bool)>> = vec![None; coords.len()];

@@ -53,16 +53,21 @@ pub struct Val {
     /// The float value.
     pub x: f64,
     /// The exact value, if known.
-    pub q: Option<Q>,
+    pub q: Option<exact::Rational>,
 }
 
 impl Val {
     /// An exact value.
     pub fn exact(q: Q) -> Val {
         Val {
-            x: exact::to_f64(&q),
-            q: Some(q),
+            x: q.to_f64(),
+            q: Some(q.to_big()),
         }
+    }
+
+    /// The exact value in the solver's number type.
+    pub fn q(&self) -> Option<Q> {
+        self.q.clone().map(Q::from_big)
     }
 
     /// A float value.
@@ -73,8 +78,8 @@ impl Val {
     /// `2/3`, or the float in fixed precision (also for exact values whose fraction would not
     /// be readable, such as the exact value of a float input).
     pub fn show(&self) -> String {
-        match &self.q {
-            Some(q) => show_q(q),
+        match self.q() {
+            Some(q) => show_q(&q),
             None => crate::output::words::num(self.x),
         }
     }
@@ -90,10 +95,10 @@ impl Val {
 /// An exact number for people: `2/3`, or its decimal when the fraction is not readable (a
 /// denominator above a million, as the exact value of a float such as 0.4 has).
 pub fn show_q(q: &Q) -> String {
-    if q.denom() <= &num_bigint::BigInt::from(1_000_000) {
-        exact::display(q)
+    if q.denom_at_most(1_000_000) {
+        q.display()
     } else {
-        crate::output::words::num(exact::to_f64(q))
+        crate::output::words::num(q.to_f64())
     }
 }
 
@@ -403,7 +408,7 @@ fn reach(p: &Problem<'_>, behaviour: &[Val]) -> Vec<f64> {
         let node = tree.nodes[i];
         for (a, c) in node.children().enumerate() {
             let pr = match node.kind {
-                crate::game::NodeKind::Chance => exact::to_f64(&p.chance[c]),
+                crate::game::NodeKind::Chance => p.chance[c].to_f64(),
                 crate::game::NodeKind::Decision { infoset, .. } => {
                     let v = &behaviour[tree.infosets[infoset.ix()].first_action as usize + a];
                     match &v.q {
@@ -423,6 +428,9 @@ fn reach(p: &Problem<'_>, behaviour: &[Val]) -> Vec<f64> {
 /// A central point of a polytope: each unknown in turn set to the middle of its range given
 /// the ones before.
 fn central_point(poly: &Polytope) -> Vec<Q> {
+    if poly.free.is_empty() {
+        return poly.expand(&[]);
+    }
     let two = Q::from_integer(2.into());
     let mut cur = poly.clone();
     for v in 0..poly.n {
@@ -701,7 +709,7 @@ fn belief_ranges(
                     let x = at[k].clone().unwrap_or_else(|| Val::float(f64::NAN));
                     Some(match acc {
                         None => x,
-                        Some(a) => match (a.q, x.q) {
+                        Some(a) => match (a.q(), x.q()) {
                             (Some(qa), Some(qx)) => Val::exact(qa + qx),
                             _ => Val::float(a.x + x.x),
                         },
@@ -921,6 +929,10 @@ pub fn project(poly: &Polytope, keep: &[usize]) -> Vec<(Lin, Rel)> {
             out.push((k, r));
         }
     }
+    if m == 1 {
+        // One coordinate: keep the tightest bound on each side (and any equality).
+        return tightest(out);
+    }
     if let Some(pl) = Polytope::new(m, &out) {
         // Keep equalities, and inequalities not implied by the others.
         let facets = pl.facets();
@@ -936,6 +948,42 @@ pub fn project(poly: &Polytope, keep: &[usize]) -> Vec<(Lin, Rel)> {
     } else {
         out
     }
+}
+
+/// Bounds on one coordinate: the equalities, and the tightest lower and upper bound.
+fn tightest(rows: Vec<(Lin, Rel)>) -> Vec<(Lin, Rel)> {
+    let mut eqs = Vec::new();
+    let mut lo: Option<(Q, Lin, Rel)> = None;
+    let mut hi: Option<(Q, Lin, Rel)> = None;
+    for (l, r) in rows {
+        if r == Rel::Eq {
+            if !eqs.iter().any(|(e, _)| e == &l) {
+                eqs.push((l, r));
+            }
+            continue;
+        }
+        let c = l.coef[0].clone();
+        let b = -&l.constant / &c;
+        let strict = r == Rel::Gt;
+        let slot = if c.is_positive() { &mut lo } else { &mut hi };
+        let better = match slot {
+            None => true,
+            Some((x, _, xr)) => {
+                if c.is_positive() {
+                    b > *x || (b == *x && strict && *xr != Rel::Gt)
+                } else {
+                    b < *x || (b == *x && strict && *xr != Rel::Gt)
+                }
+            }
+        };
+        if better {
+            *slot = Some((b, l, r));
+        }
+    }
+    if !eqs.is_empty() {
+        return eqs;
+    }
+    lo.into_iter().chain(hi).map(|(_, l, r)| (l, r)).collect()
 }
 
 /// True if `f` (a facet, in free coordinates) is `l` composed with the parametrisation.

@@ -363,9 +363,75 @@ impl Polytope {
         (a, b)
     }
 
+    /// One free unknown: its interval `[lo, hi]` with strictness flags (`None` = unbounded), or
+    /// `Err` if a constant inequality fails.
+    #[allow(clippy::type_complexity)]
+    fn interval(&self) -> Result<(Option<(Q, bool)>, Option<(Q, bool)>), ()> {
+        let v = self.free[0];
+        let mut lo: Option<(Q, bool)> = None;
+        let mut hi: Option<(Q, bool)> = None;
+        for (l, r) in &self.ineq {
+            let c = &l.coef[v];
+            let strict = *r == Rel::Gt;
+            if c.is_zero() {
+                let ok = if strict {
+                    l.constant.is_positive()
+                } else {
+                    !l.constant.is_negative()
+                };
+                if !ok {
+                    return Err(());
+                }
+                continue;
+            }
+            let b = -&l.constant / c;
+            if c.is_positive() {
+                let tighter = match &lo {
+                    None => true,
+                    Some((x, sx)) => b > *x || (b == *x && strict && !sx),
+                };
+                if tighter {
+                    lo = Some((b, strict));
+                }
+            } else {
+                let tighter = match &hi {
+                    None => true,
+                    Some((x, sx)) => b < *x || (b == *x && strict && !sx),
+                };
+                if tighter {
+                    hi = Some((b, strict));
+                }
+            }
+        }
+        Ok((lo, hi))
+    }
+
     /// A point where every strict inequality holds, as deep inside them as possible (the
     /// slack is maximised); `None` if there is none.
     pub fn interior_point(&self) -> Option<Vec<Q>> {
+        if self.free.len() == 1 {
+            let (lo, hi) = self.interval().ok()?;
+            let y = match (lo, hi) {
+                (Some((a, sa)), Some((b, sb))) => {
+                    if a > b || (a == b && (sa || sb)) {
+                        return None;
+                    }
+                    (a + b) / Q::from_integer(2.into())
+                }
+                (Some((a, _)), None) => a + Q::one(),
+                (None, Some((b, _))) => b - Q::one(),
+                (None, None) => Q::zero(),
+            };
+            return Some(self.expand(&[y]));
+        }
+        if self.free.is_empty() {
+            // A single point: the inequalities are constants.
+            let ok = self.ineq.iter().all(|(l, r)| match r {
+                Rel::Gt => l.constant.is_positive(),
+                _ => !l.constant.is_negative(),
+            });
+            return ok.then(|| self.expand(&[]));
+        }
         let (a, b) = self.rows(true);
         let k = self.free.len();
         let mut c = vec![Q::zero(); k + 1];
@@ -393,6 +459,16 @@ impl Polytope {
 
     /// True if the closure (strict inequalities relaxed) has a point.
     pub fn closure_nonempty(&self) -> bool {
+        if self.free.is_empty() {
+            return self.ineq.iter().all(|(l, _)| !l.constant.is_negative());
+        }
+        if self.free.len() == 1 {
+            return match self.relaxed().interval() {
+                Ok((Some((a, _)), Some((b, _)))) => a <= b,
+                Ok(_) => true,
+                Err(()) => false,
+            };
+        }
         let (a, b) = self.rows(false);
         let c = vec![Q::zero(); self.free.len()];
         !matches!(maximize(&c, &a, &b), Lp::Infeasible)
@@ -410,6 +486,21 @@ impl Polytope {
     /// Minimum and maximum of a form over the closure (`None` for an unbounded side).
     pub fn range(&self, form: &Lin) -> (Option<Q>, Option<Q>) {
         let f = compose(form, &self.param);
+        if self.free.iter().all(|&v| f.coef[v].is_zero()) {
+            return (Some(f.constant.clone()), Some(f.constant));
+        }
+        if self.free.len() == 1 {
+            let c = &f.coef[self.free[0]];
+            let Ok((lo, hi)) = self.relaxed().interval() else {
+                return (None, None);
+            };
+            let at = |y: Option<(Q, bool)>| y.map(|(y, _)| c * &y + &f.constant);
+            return if c.is_positive() {
+                (at(lo), at(hi))
+            } else {
+                (at(hi), at(lo))
+            };
+        }
         let (a, b) = self.rows(false);
         let c: Vec<Q> = self.free.iter().map(|&v| f.coef[v].clone()).collect();
         let neg: Vec<Q> = c.iter().map(|x| -x).collect();
@@ -422,6 +513,17 @@ impl Polytope {
             _ => None,
         };
         (lo, hi)
+    }
+
+    /// The closure: strict inequalities made weak.
+    fn relaxed(&self) -> Polytope {
+        let mut p = self.clone();
+        for (_, r) in p.ineq.iter_mut() {
+            if *r == Rel::Gt {
+                *r = Rel::Ge;
+            }
+        }
+        p
     }
 
     /// Adds constraints (in the original unknowns).
@@ -499,7 +601,7 @@ mod tests {
     use super::*;
 
     fn q(n: i64, d: i64) -> Q {
-        Q::new(n.into(), d.into())
+        Q::from_big(crate::exact::Rational::new(n.into(), d.into()))
     }
 
     fn lin(coef: &[i64], c: i64) -> Lin {

@@ -34,6 +34,7 @@
 pub mod classify;
 pub mod component;
 pub mod linear;
+pub mod num;
 pub mod poly;
 pub mod refine;
 pub mod roots;
@@ -144,6 +145,7 @@ pub fn enumerate_in(
         stopped: false,
     };
     let mut idx = vec![0usize; sets];
+    let mut ws = system::Workspace::default();
     loop {
         if let Some(d) = deadline {
             if std::time::Instant::now() >= d {
@@ -152,16 +154,18 @@ pub fn enumerate_in(
             }
         }
         let supports: Vec<Vec<usize>> = (0..sets).map(|s| choices[s][idx[s]].clone()).collect();
-        let conditions = p.conditions_in(&supports, region).map_err(|e| match e {
-            BuildError::TooManyUnknowns => SolveError::Unsupported(super::Unsupported {
-                reason: "a support has more than 64 unknowns".into(),
-                suggest: Some("lcp"),
-            }),
-            BuildError::NoPerfectRecall => SolveError::Unsupported(super::Unsupported {
-                reason: "the game does not have perfect recall".into(),
-                suggest: None,
-            }),
-        })?;
+        let conditions = p
+            .conditions_ws(&supports, region, &mut ws)
+            .map_err(|e| match e {
+                BuildError::TooManyUnknowns => SolveError::Unsupported(super::Unsupported {
+                    reason: "a support has more than 64 unknowns".into(),
+                    suggest: Some("lcp"),
+                }),
+                BuildError::NoPerfectRecall => SolveError::Unsupported(super::Unsupported {
+                    reason: "the game does not have perfect recall".into(),
+                    suggest: None,
+                }),
+            })?;
         let mut conditions = conditions;
         conditions.conditions.extend(extra.iter().cloned());
         match solve::solve(conditions.vars.len(), &conditions.conditions) {

@@ -10,11 +10,8 @@
 //! substituting known values can only lower degrees. A system whose polynomials all have degree
 //! at most one is linear and is solved exactly ([`super::linear`]).
 
-use crate::exact::Rational;
+pub use super::num::Q;
 use num_traits::{One, Signed, Zero};
-
-/// An exact rational number.
-pub type Q = Rational;
 
 /// A multilinear polynomial: `(monomial, coefficient)` pairs sorted by monomial, no zero
 /// coefficients. Bit `v` of a monomial is unknown `v`.
@@ -206,7 +203,7 @@ impl Poly {
         self.terms
             .iter()
             .map(|(m, c)| {
-                let mut t = crate::exact::to_f64(c);
+                let mut t = c.to_f64();
                 let mut bits = *m;
                 while bits != 0 {
                     t *= values[bits.trailing_zeros() as usize];
@@ -229,7 +226,7 @@ mod tests {
     use super::*;
 
     fn q(n: i64, d: i64) -> Q {
-        Q::new(n.into(), d.into())
+        Q::from_big(crate::exact::Rational::new(n.into(), d.into()))
     }
 
     #[test]

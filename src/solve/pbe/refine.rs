@@ -331,7 +331,7 @@ fn continuation<'p>(
 }
 
 fn val_q(v: &Val) -> Q {
-    v.q.clone().unwrap_or_else(|| super::system::exact(v.x))
+    v.q().unwrap_or_else(|| super::system::exact(v.x))
 }
 
 /// Every player's expected payoff from every node under an exact behaviour profile.

@@ -62,7 +62,7 @@ impl I {
         .widen()
     }
     fn of(q: &Q) -> I {
-        I::point(crate::exact::to_f64(q)).widen()
+        I::point(q.to_f64()).widen()
     }
 }
 
@@ -310,7 +310,7 @@ mod tests {
     use super::*;
 
     fn q(n: i64, d: i64) -> Q {
-        Q::new(n.into(), d.into())
+        Q::from_big(crate::exact::Rational::new(n.into(), d.into()))
     }
 
     #[test]

@@ -162,8 +162,11 @@ impl<'a> Problem<'a> {
     /// Reads a game: its exact numbers (the exact ones it carries, or the floats' exact
     /// values), its structure, and the actions that survive conditional dominance.
     pub fn new(game: &'a Game) -> Problem<'a> {
-        let (pay, chance) = match &game.exact {
-            Some(x) => (x.payoffs.clone(), x.chance.clone()),
+        let (pay, chance): (Vec<Q>, Vec<Q>) = match &game.exact {
+            Some(x) => (
+                x.payoffs.iter().cloned().map(Q::from_big).collect(),
+                x.chance.iter().cloned().map(Q::from_big).collect(),
+            ),
             None => (
                 game.payoffs.iter().map(|&x| exact(x)).collect(),
                 game.chance.iter().map(|&x| exact(x)).collect(),
@@ -283,6 +286,17 @@ impl<'a> Problem<'a> {
         supports: &[Vec<usize>],
         region: Option<&Region>,
     ) -> Result<Conditions, BuildError> {
+        self.conditions_ws(supports, region, &mut Workspace::default())
+    }
+
+    /// [`Self::conditions_in`], reusing the continuation values of `ws` (from the previous
+    /// support of an enumeration) wherever no support below a node changed.
+    pub fn conditions_ws(
+        &self,
+        supports: &[Vec<usize>],
+        region: Option<&Region>,
+        ws: &mut Workspace,
+    ) -> Result<Conditions, BuildError> {
         let tree = &*self.game.tree;
         let mut vars = Vec::new();
         let mut points = Vec::new();
@@ -300,9 +314,11 @@ impl<'a> Problem<'a> {
             });
         }
         let active = |s: usize| region.is_none_or(|r| r.active[s]);
-        // Action probabilities.
+        // Action probabilities. Unknowns are numbered from the deepest sets up, so that a
+        // change of support at a set leaves the numbering below it, and the values cached for
+        // nodes below it, as they were.
         let mut prob = vec![Poly::zero(); tree.n_actions()];
-        for (s, set) in tree.infosets.iter().enumerate() {
+        for (s, set) in tree.infosets.iter().enumerate().rev() {
             let sup = &supports[s];
             let first = set.first_action as usize;
             if let (false, Some(r)) = (active(s), region) {
@@ -330,7 +346,8 @@ impl<'a> Problem<'a> {
             }
             prob[first + sup[0]] = Poly::one_minus(&vs);
         }
-        let values = self.values(&prob)?;
+        self.update_values(supports, &prob, ws)?;
+        let values = &ws.values;
         let mut by_history = Vec::new();
         let weights = if self.observed_actions() {
             let (w, h) =
@@ -441,7 +458,11 @@ impl<'a> Problem<'a> {
             weights,
             points,
             conditions,
-            values,
+            values: if region.is_some() {
+                values.clone()
+            } else {
+                Vec::new()
+            },
             by_history,
         })
     }
@@ -451,14 +472,40 @@ impl<'a> Problem<'a> {
         total.as_constant().is_some_and(|c| c.is_positive())
     }
 
-    /// `values[node * n_players + player]`: each player's expected payoff from each node on.
-    fn values(&self, prob: &[Poly]) -> Result<Vec<Poly>, BuildError> {
+    /// Fills `ws.values[node * n_players + player]`, each player's expected payoff from each
+    /// node on, recomputing only nodes below a set whose support differs from `ws.supports`.
+    fn update_values(
+        &self,
+        supports: &[Vec<usize>],
+        prob: &[Poly],
+        ws: &mut Workspace,
+    ) -> Result<(), BuildError> {
         let tree = &*self.game.tree;
         let np = tree.n_players();
         let n = tree.nodes.len();
-        let mut v = vec![Poly::zero(); n * np];
+        let cacheable = tree.infosets.len() <= 64 && ws.values.len() == n * np;
+        if ws.below.len() != n {
+            ws.below = subtree_sets(tree);
+        }
+        let changed: u64 = if cacheable && ws.supports.len() == supports.len() {
+            supports
+                .iter()
+                .zip(&ws.supports)
+                .enumerate()
+                .filter(|(_, (a, b))| a != b)
+                .fold(0, |m, (s, _)| m | (1u64 << s))
+        } else {
+            u64::MAX
+        };
+        if ws.values.len() != n * np {
+            ws.values = vec![Poly::zero(); n * np];
+        }
+        let v = &mut ws.values;
         for i in (0..n).rev() {
             let node = tree.nodes[i];
+            if changed != u64::MAX && ws.below[i] & changed == 0 {
+                continue;
+            }
             match node.kind {
                 NodeKind::Terminal { leaf } => {
                     for p in 0..np {
@@ -485,15 +532,19 @@ impl<'a> Problem<'a> {
                             if pr.is_zero() {
                                 continue;
                             }
-                            let t = pr.mul(&v[c * np + p]).ok_or(BuildError::NoPerfectRecall)?;
-                            acc = acc.add(&t);
+                            let t = match pr.as_constant() {
+                                Some(k) if k == Q::one() => v[c * np + p].clone(),
+                                _ => pr.mul(&v[c * np + p]).ok_or(BuildError::NoPerfectRecall)?,
+                            };
+                            acc = if acc.is_zero() { t } else { acc.add(&t) };
                         }
                         v[i * np + p] = acc;
                     }
                 }
             }
         }
-        Ok(v)
+        ws.supports = supports.to_vec();
+        Ok(())
     }
 
     /// Beliefs kept per public history and player type (observed-action games).
@@ -691,8 +742,42 @@ impl<'a> Problem<'a> {
     }
 }
 
+/// Reusable state of a support enumeration: the last support and its continuation values.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    supports: Vec<Vec<usize>>,
+    values: Vec<Poly>,
+    /// Per node: the information sets at or below it (bit set; sets numbered below 64).
+    below: Vec<u64>,
+}
+
+/// For every node, the bit set of the information sets at or below it (all bits when a set's
+/// number is 64 or more, which disables reuse).
+fn subtree_sets(tree: &crate::game::Tree) -> Vec<u64> {
+    let n = tree.nodes.len();
+    let mut m = vec![0u64; n];
+    for i in (0..n).rev() {
+        let node = tree.nodes[i];
+        let mut x = match node.kind {
+            NodeKind::Decision { infoset, .. } => {
+                if infoset.ix() < 64 {
+                    1u64 << infoset.ix()
+                } else {
+                    u64::MAX
+                }
+            }
+            _ => 0,
+        };
+        for c in node.children() {
+            x |= m[c];
+        }
+        m[i] = x;
+    }
+    m
+}
+
 /// The exact value of a finite float (infinities and NaN, which a valid game never holds,
 /// become zero).
 pub fn exact(x: f64) -> Q {
-    crate::exact::from_f64(x).unwrap_or_else(Q::zero)
+    Q::from_f64(x)
 }
