@@ -6,6 +6,7 @@ mod gambit_formats;
 mod gambit_games;
 mod gambit_seqform;
 mod gambit_strategic;
+mod hedging_private;
 mod known_values;
 mod pbe;
 mod properties;

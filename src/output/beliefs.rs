@@ -46,11 +46,27 @@ fn play_text(game: &Game, s: InfosetId, actions: &[Range]) -> String {
         .join(", ")
 }
 
+/// Beliefs in words; beliefs about types read "Challenger hard 1/3, soft 2/3; Defender …".
 fn belief_text(b: &[(String, Range)]) -> String {
-    b.iter()
-        .map(|(l, r)| format!("{l} {}", range_text(r)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::new();
+    let mut last: Option<&str> = None;
+    for (l, r) in b {
+        let (who, what) = match l.split_once(' ') {
+            Some((p, t)) => (Some(p), t),
+            None => (None, l.as_str()),
+        };
+        match (who, last) {
+            (Some(p), Some(q)) if p == q => out.push_str(&format!(", {what} {}", range_text(r))),
+            _ => {
+                if !out.is_empty() {
+                    out.push_str("; ");
+                }
+                out.push_str(&format!("{l} {}", range_text(r)));
+            }
+        }
+        last = who;
+    }
+    out
 }
 
 fn coord_text(c: &Coord) -> String {

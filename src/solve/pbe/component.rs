@@ -656,25 +656,31 @@ fn belief_groups(p: &Problem<'_>, s: usize) -> Vec<(String, Vec<usize>)> {
     let mover = tree.infosets[s].player.ix();
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for (k, m) in members.iter().enumerate() {
-        let label = if st.class == Class::ObservedActions {
+        if st.class == Class::ObservedActions {
+            // Beliefs about the other players' types are independent: one group per player
+            // and type (its marginal).
             let state = st.state_of[m.ix()] as usize;
-            st.typed_players()
-                .into_iter()
-                .filter(|&j| j != mover)
-                .map(|j| {
-                    format!(
-                        "{} {}",
-                        tree.players[j], st.type_names[j][st.type_of[j][state]]
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
+            for j in st.typed_players().into_iter().filter(|&j| j != mover) {
+                for t in 0..st.n_types(j) {
+                    let label = format!("{} {}", tree.players[j], st.type_names[j][t]);
+                    let pos = match groups.iter().position(|g| g.0 == label) {
+                        Some(i) => i,
+                        None => {
+                            groups.push((label, Vec::new()));
+                            groups.len() - 1
+                        }
+                    };
+                    if st.type_of[j][state] == t {
+                        groups[pos].1.push(k);
+                    }
+                }
+            }
         } else {
-            tree.node_label(*m)
-        };
-        match groups.iter_mut().find(|g| g.0 == label) {
-            Some(g) => g.1.push(k),
-            None => groups.push((label, vec![k])),
+            let label = tree.node_label(*m);
+            match groups.iter_mut().find(|g| g.0 == label) {
+                Some(g) => g.1.push(k),
+                None => groups.push((label, vec![k])),
+            }
         }
     }
     groups

@@ -375,22 +375,40 @@ fn extreme(piece: &Piece, f: &Poly, more: &[(Lin, Rel)], max: bool) -> Result<Op
             if !pl.closure_nonempty() {
                 return Ok(None);
             }
+            let mut f = f.clone();
             if f.degree() > 1 {
-                // Constant on the piece if its unknowns are pinned.
+                // Substitute the unknowns the piece pins down; what is left must be linear.
                 let pinned: u64 = (0..pl.n)
                     .filter(|&v| pl.param[v].is_constant())
                     .fold(0, |m, v| m | (1 << v));
-                if f.support() & !pinned != 0 {
+                let vals: Vec<Q> = pl.param.iter().map(|l| l.constant.clone()).collect();
+                f = f.substitute(pinned, &vals);
+                if f.degree() > 1 {
                     return Err(());
                 }
-                let vals: Vec<Q> = pl.param.iter().map(|l| l.constant.clone()).collect();
-                return Ok(Some(f.substitute(pinned, &vals).constant_term()));
             }
-            let (lo, hi) = pl.range(&linear(f, pl.n));
+            let (lo, hi) = pl.range(&linear(&f, pl.n));
             Ok(if max { hi } else { lo })
         }
         Solved::Points(_) | Solved::Unresolved(_) => Err(()),
     }
+}
+
+/// A polynomial with the unknowns a linear piece pins down substituted, if what is left is
+/// linear.
+fn pinned_linear(piece: &Piece, f: &Poly) -> Option<Poly> {
+    if f.degree() <= 1 {
+        return Some(f.clone());
+    }
+    let Solved::Linear(pl) = &piece.solved else {
+        return None;
+    };
+    let pinned: u64 = (0..pl.n)
+        .filter(|&v| pl.param[v].is_constant())
+        .fold(0, |m, v| m | (1 << v));
+    let vals: Vec<Q> = pl.param.iter().map(|l| l.constant.clone()).collect();
+    let g = f.substitute(pinned, &vals);
+    (g.degree() <= 1).then_some(g)
 }
 
 fn ruled_out_constraints(cont: &Continuation<'_>, ruled: &[usize], n: usize) -> Vec<(Lin, Rel)> {
@@ -521,12 +539,11 @@ fn d1(p: &Problem<'_>, c: &Component, pieces: &[Piece], cont: &Continuation<'_>)
             }
             let mut contained = true;
             for (pi, piece) in cont.pieces.iter().enumerate() {
-                let f = &cont.payoff[pi][k];
-                if f.degree() > 1 {
+                let Some(f) = pinned_linear(piece, &cont.payoff[pi][k]) else {
                     return verdict(Vec::new(), Outcome::Undecided(nonlinear()));
-                }
+                };
                 let n = n_of(piece);
-                let mut gain = linear(f, n);
+                let mut gain = linear(&f, n);
                 gain.constant -= star;
                 match extreme(piece, &cont.payoff[pi][k2], &[(gain, Rel::Ge)], false) {
                     Ok(None) => {}

@@ -221,7 +221,15 @@ impl Structure {
     /// Builds the public histories and checks the observed-actions class.
     fn observed_actions(&mut self, tree: &Tree, chance: &[Q]) -> Result<(), String> {
         let typed = self.typed_players();
-        // Independence: states ↔ product of types, prior = product of marginals.
+        // Independence: states ↔ product of types, prior = product of marginals. The prior
+        // may fall short of summing to one exactly (float probabilities such as 0.3 and
+        // 1 − 0.3), so the test is prior · total^(k−1) = Π marginals, which holds exactly for
+        // a product of independent draws whatever their sums.
+        let total: Q = self.prior.iter().fold(Q::zero(), |a, x| a + x);
+        let mut scale = Q::one();
+        for _ in 1..typed.len() {
+            scale *= &total;
+        }
         let mut seen: HashMap<Vec<usize>, usize> = HashMap::new();
         for s in 0..self.states.len() {
             let key: Vec<usize> = typed.iter().map(|&p| self.type_of[p][s]).collect();
@@ -235,7 +243,7 @@ impl Structure {
             for &p in &typed {
                 prod *= &self.marginal[p][self.type_of[p][s]];
             }
-            if prod != self.prior[s] {
+            if prod != &self.prior[s] * &scale {
                 return Err("the players' types are correlated".into());
             }
         }
