@@ -208,7 +208,11 @@ fn regimes_on_a_grid_of_priors_match_the_derivation_exactly() {
             }
             let refined = solve(&g, Some(Refinement::D1));
             let survivors: Vec<&Regime> = want.iter().filter(|r| r.survives_d1).collect();
-            assert_eq!(refined.len(), survivors.len(), "q = {qn}/{qd}, p = {pn}/{pd}: D1");
+            assert_eq!(
+                refined.len(),
+                survivors.len(),
+                "q = {qn}/{qd}, p = {pn}/{pd}: D1"
+            );
             for r in survivors {
                 assert!(refined.iter().any(|c| matches(&g, c, r)));
             }

@@ -447,3 +447,220 @@ fn cli_bluff_prints_mixing_beliefs_and_class() {
         .unwrap()
         .contains("1/2"));
 }
+
+#[test]
+fn three_privately_informed_players_written_once_solve_to_the_bluff() {
+    // Challenger, protégé and defender each with two types: 8 copies, 79 nodes, from a tree of
+    // four nodes and five outcomes. The soft challenger demands with probability 2/3 (the
+    // defender's belief in a hard challenger is then μ̄ = 1/3) and the soft defender defends
+    // with r solving w·y + (1−w)(1−p_Def)(1−r) = s: r = 3/8.
+    let t = template("models/extended_deterrence.toml");
+    assert_eq!(t.tree.nodes.len(), 79);
+    let g = exact_game(
+        &t,
+        &[
+            ("p_Ch", q(1, 4)),
+            ("p_Def", q(2, 5)),
+            ("w", q(1, 5)),
+            ("s", q(1, 2)),
+            ("y", q(1, 1)),
+            ("c_H", q(1, 4)),
+            ("c_S", q(-1, 2)),
+            ("d_H", q(1, 2)),
+            ("d_S", q(-2, 1)),
+        ],
+    );
+    let refined = solve(&g, Some(Refinement::D1));
+    assert_eq!(refined.len(), 1);
+    let c = &refined[0];
+    assert!(exactly(play(&g, c, "challenger[soft]", "demand"), q(2, 3)));
+    assert!(exactly(play(&g, c, "challenger[hard]", "demand"), one()));
+    assert!(exactly(play(&g, c, "defender[soft]", "defend"), q(3, 8)));
+    assert!(exactly(play(&g, c, "protege[weak]", "yield"), one()));
+    assert!(exactly(
+        belief(&g, c, "defender[soft]", "Challenger hard"),
+        q(1, 3)
+    ));
+    assert!(exactly(
+        belief(&g, c, "defender[soft]", "Protege firm"),
+        one()
+    ));
+    assert_eq!(c.class.as_ref().unwrap().headline(), "semi-separating");
+}
+
+mod random {
+    //! Property tests on random games: every equilibrium `pbe` reports passes the independent
+    //! assessment certificate exactly; on perfect-information trees it is backward induction.
+
+    use super::q;
+    use deter::exact::Rational as Q;
+    use deter::game::tree::TreeBuilder;
+    use deter::game::{ExactNumbers, Game, NodeKind, PlayerId};
+    use deter::solve::backward::BackwardInduction;
+    use deter::solve::pbe::Pbe;
+    use deter::solve::{self as solver, GameRef, Profile, SolveOptions, Solver};
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    fn exact(mut g: Game, payoffs: Vec<Q>, chance: Vec<Q>) -> Game {
+        g.payoffs = payoffs.iter().map(deter::exact::to_f64).collect();
+        g.chance = chance.iter().map(deter::exact::to_f64).collect();
+        g.exact = Some(Arc::new(ExactNumbers { chance, payoffs }));
+        g
+    }
+
+    /// A sender with 2–3 types (integer prior weights), two messages, a receiver with 2–3
+    /// responses who sees the message only; integer payoffs in [−3, 3].
+    fn signalling(seed: u64) -> Game {
+        let mut rng = Rng(seed | 1);
+        let types = 2 + rng.below(2) as usize;
+        let responses = 2 + rng.below(2) as usize;
+        let mut b = TreeBuilder::new("signalling", vec!["S".into(), "R".into()]);
+        let root = b.chance("nature");
+        for t in 0..types {
+            let s = b.decision(format!("s{t}"), PlayerId(0), None);
+            b.add_move(root, format!("t{t}"), None, s).unwrap();
+            for m in 0..2 {
+                let r = b.decision(format!("r{t}{m}"), PlayerId(1), Some(format!("after{m}")));
+                b.add_move(s, format!("m{m}"), None, r).unwrap();
+                for a in 0..responses {
+                    let leaf = b.terminal(format!("o{t}{m}{a}"), vec![]);
+                    b.add_move(r, format!("a{a}"), None, leaf).unwrap();
+                }
+            }
+        }
+        let g = Game::zeroed(Arc::new(b.finish(root).unwrap().tree));
+        let weights: Vec<i64> = (0..types).map(|_| 1 + rng.below(4) as i64).collect();
+        let total: i64 = weights.iter().sum();
+        let mut chance = vec![q(0, 1); g.tree.nodes.len()];
+        for (t, c) in g.tree.nodes[0].children().enumerate() {
+            chance[c] = q(weights[t], total);
+        }
+        let payoffs = (0..g.payoffs.len())
+            .map(|_| q(rng.below(7) as i64 - 3, 1))
+            .collect();
+        exact(g, payoffs, chance)
+    }
+
+    /// A random perfect-information tree with generic payoffs (distinct fractions).
+    fn perfect(seed: u64) -> Game {
+        let mut rng = Rng(seed | 1);
+        let mut b = TreeBuilder::new("pi", vec!["A".into(), "B".into()]);
+        let root = b.decision("root", PlayerId(0), None);
+        let mut open = vec![root];
+        let mut decisions = 1;
+        while let Some(node) = open.pop() {
+            for a in 0..2 + rng.below(2) {
+                let child = if rng.below(10) < 4 && decisions < 7 {
+                    decisions += 1;
+                    let c =
+                        b.decision(format!("d{}", b.len()), PlayerId(rng.below(2) as u32), None);
+                    open.push(c);
+                    c
+                } else {
+                    b.terminal(format!("t{}", b.len()), vec![])
+                };
+                b.add_move(node, format!("m{a}"), None, child).unwrap();
+            }
+        }
+        let g = Game::zeroed(Arc::new(b.finish(root).unwrap().tree));
+        let n = g.payoffs.len() as i64;
+        let payoffs = (0..n)
+            .map(|i| q(rng.below(20) as i64 * 64 + i, 64))
+            .collect();
+        let chance = vec![q(0, 1); g.tree.nodes.len()];
+        exact(g, payoffs, chance)
+    }
+
+    /// Nature picks one of two states that only the first player sees; it moves; the second
+    /// player sees nothing and responds (not an observed-action game: weak PBE).
+    fn hidden(seed: u64) -> Game {
+        let mut rng = Rng(seed | 1);
+        let mut b = TreeBuilder::new("hidden", vec!["A".into(), "B".into()]);
+        let root = b.chance("nature");
+        for t in 0..2 {
+            let a = b.decision(format!("a{t}"), PlayerId(0), None);
+            b.add_move(root, format!("t{t}"), None, a).unwrap();
+            for m in 0..2 {
+                let r = b.decision(format!("b{t}{m}"), PlayerId(1), Some("blind".into()));
+                b.add_move(a, format!("m{m}"), None, r).unwrap();
+                for x in 0..2 {
+                    let leaf = b.terminal(format!("o{t}{m}{x}"), vec![]);
+                    b.add_move(r, format!("x{x}"), None, leaf).unwrap();
+                }
+            }
+        }
+        let g = Game::zeroed(Arc::new(b.finish(root).unwrap().tree));
+        let w = 1 + rng.below(3) as i64;
+        let mut chance = vec![q(0, 1); g.tree.nodes.len()];
+        for (t, c) in g.tree.nodes[0].children().enumerate() {
+            chance[c] = if t == 0 { q(w, w + 1) } else { q(1, w + 1) };
+        }
+        let payoffs = (0..g.payoffs.len())
+            .map(|_| q(rng.below(7) as i64 - 3, 1))
+            .collect();
+        exact(g, payoffs, chance)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn weak_pbe_outside_observed_actions_passes_the_certificate(seed in any::<u64>()) {
+            let g = hidden(seed);
+            let mut sol = Pbe.solve(GameRef::Tree(&g), &SolveOptions::default()).unwrap();
+            solver::certify(GameRef::Tree(&g), &mut sol).unwrap();
+            for eq in &sol.equilibria {
+                let c = eq.component.as_ref().unwrap();
+                prop_assert_eq!(c.concept, deter::solve::pbe::component::Concept::WeakPerfectBayesian);
+                let ch = eq.sequential.as_ref().unwrap();
+                prop_assert!(ch.ok, "{:?}", ch);
+            }
+            if sol.status == solver::Status::Solved {
+                prop_assert!(!sol.equilibria.is_empty());
+            }
+        }
+
+        #[test]
+        fn every_reported_equilibrium_passes_the_assessment_certificate(seed in any::<u64>()) {
+            let g = signalling(seed);
+            let mut sol = Pbe.solve(GameRef::Tree(&g), &SolveOptions::default()).unwrap();
+            solver::certify(GameRef::Tree(&g), &mut sol).unwrap();
+            prop_assert_eq!(sol.status, solver::Status::Solved);
+            prop_assert!(!sol.equilibria.is_empty(), "a perfect Bayesian equilibrium exists");
+            for eq in &sol.equilibria {
+                let ch = eq.sequential.as_ref().unwrap();
+                prop_assert!(ch.ok && ch.exact, "{:?}", ch);
+                prop_assert!(eq.max_regret() <= 1e-9);
+            }
+        }
+
+        #[test]
+        fn on_perfect_information_pbe_is_backward_induction(seed in any::<u64>()) {
+            let g = perfect(seed);
+            let gr = GameRef::Tree(&g);
+            let bi = BackwardInduction.solve(gr, &SolveOptions::default()).unwrap();
+            let pbe = Pbe.solve(gr, &SolveOptions::default()).unwrap();
+            prop_assert_eq!(pbe.equilibria.len(), 1);
+            let (Profile::Behavior(a), Profile::Behavior(b)) =
+                (&bi.equilibria[0].profile, &pbe.equilibria[0].profile) else { unreachable!() };
+            prop_assert_eq!(a, b);
+            let c = pbe.equilibria[0].component.as_ref().unwrap();
+            prop_assert_eq!(c.concept, deter::solve::pbe::component::Concept::SubgamePerfect);
+            let _ = NodeKind::Chance;
+        }
+    }
+}
