@@ -148,6 +148,20 @@ impl Poly {
         if self.is_zero() || other.is_zero() {
             return Some(Poly::zero());
         }
+        if let Some(c) = self.as_constant() {
+            return Some(if c.is_one() {
+                other.clone()
+            } else {
+                other.scale(&c)
+            });
+        }
+        if let Some(c) = other.as_constant() {
+            return Some(if c.is_one() {
+                self.clone()
+            } else {
+                self.scale(&c)
+            });
+        }
         let mut terms = Vec::with_capacity(self.terms.len() * other.terms.len());
         for (ma, ca) in &self.terms {
             for (mb, cb) in &other.terms {

@@ -21,6 +21,7 @@ use super::poly::{Poly, Q};
 use super::structure::{Class, Mover, Structure};
 use crate::game::{Game, InfosetId, NodeKind};
 use num_traits::{One, Signed, Zero};
+use std::rc::Rc;
 
 /// At most this many unknowns in one system (monomials are 64-bit sets).
 pub const MAX_UNKNOWNS: usize = 64;
@@ -112,7 +113,7 @@ pub struct Conditions {
     pub values: Vec<Poly>,
     /// Observed-action games: unnormalised belief about each typed player's type at each
     /// public history, `[history][player][type]` (empty rows for untyped players).
-    pub by_history: Vec<Vec<Vec<Poly>>>,
+    pub by_history: Vec<Vec<Rc<Vec<Poly>>>>,
 }
 
 /// A part of the game solved on its own: the continuation after a public history, with given
@@ -556,13 +557,15 @@ impl<'a> Problem<'a> {
         vars: &mut Vec<Var>,
         points: &mut Vec<FreePoint>,
         region: Option<&Region>,
-    ) -> Result<(Vec<Vec<Poly>>, Vec<Vec<Vec<Poly>>>), BuildError> {
+    ) -> Result<(Vec<Vec<Poly>>, Vec<Vec<Rc<Vec<Poly>>>>), BuildError> {
         let tree = &*self.game.tree;
         let st = &self.st;
         let np = tree.n_players();
         let typed = st.typed_players();
-        // w[h][p][t]: unnormalised belief that player p has type t at history h.
-        let mut w: Vec<Vec<Vec<Poly>>> = Vec::with_capacity(st.histories.len());
+        // w[h][p][t]: unnormalised belief that player p has type t at history h. Rows are
+        // shared between a history and its children until the mover's row changes.
+        let empty: Rc<Vec<Poly>> = Rc::new(Vec::new());
+        let mut w: Vec<Vec<Rc<Vec<Poly>>>> = Vec::with_capacity(st.histories.len());
         for (h, hist) in st.histories.iter().enumerate() {
             let inside = region.is_none_or(|r| {
                 let mut cur = h;
@@ -577,20 +580,20 @@ impl<'a> Problem<'a> {
                 }
             });
             if !inside {
-                w.push(vec![Vec::new(); np]);
+                w.push(vec![empty.clone(); np]);
                 continue;
             }
             if let Some(r) = region.filter(|r| r.root == h) {
-                w.push(r.init.clone());
+                w.push(r.init.iter().map(|x| Rc::new(x.clone())).collect());
                 continue;
             }
-            let row: Vec<Vec<Poly>> = match hist.parent {
+            let row: Vec<Rc<Vec<Poly>>> = match hist.parent {
                 None => (0..np)
                     .map(|p| {
                         if typed.contains(&p) {
-                            st.marginal[p].iter().cloned().map(Poly::constant).collect()
+                            Rc::new(st.marginal[p].iter().cloned().map(Poly::constant).collect())
                         } else {
-                            Vec::new()
+                            empty.clone()
                         }
                     })
                     .collect(),
@@ -610,7 +613,7 @@ impl<'a> Problem<'a> {
                             });
                             // Beliefs about i matter only if someone else moves later.
                             let needed = st.movers_below[h] & !(1u64 << i.min(63)) != 0;
-                            row[i] = if bayes || !needed {
+                            row[i] = Rc::new(if bayes || !needed {
                                 (0..st.n_types(i))
                                     .map(|t| w[ph][i][t].mul(&pr(t)))
                                     .collect::<Option<Vec<Poly>>>()
@@ -633,7 +636,7 @@ impl<'a> Problem<'a> {
                                     belief: belief.clone(),
                                 });
                                 belief
-                            };
+                            });
                         }
                     }
                     row
