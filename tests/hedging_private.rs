@@ -294,3 +294,32 @@ fn the_bluff_is_certified_on_its_own() {
     behaviour[f + 1] = q(4, 5);
     assert!(!assessment::check(&g, &behaviour, &beliefs, None).ok);
 }
+
+#[test]
+fn hedging_provokes_when_it_pays_and_the_challenger_prizes_a_realigned_protege() {
+    // e_P = 3/10 > 0, ρ = 2, p = 3/5 > p* = 1/2, q = 2/5 < μ* = 1/2: an aligned protégé is left
+    // alone, a hedger is challenged with x_H = e_P/K_H^I = 9/20, where the irresolute defender
+    // supports with s = 1/6 (the challenger's indifference at μ*) and the irresolute protégé
+    // hedges with σ = q(1 − μ*)/((1 − q)μ*) = 2/3.
+    let t = template("models/hedging_private.toml");
+    let mut ps = params(q(2, 5), q(3, 5));
+    for (k, v) in ps.iter_mut() {
+        match *k {
+            "e_P" => *v = q(3, 10),
+            "rho" => *v = q(2, 1),
+            _ => {}
+        }
+    }
+    let g = exact_game(&t, &ps);
+    let refined = solve(&g, Some(Refinement::D1));
+    assert_eq!(refined.len(), 1);
+    let c = &refined[0];
+    assert_eq!(prob(&g, c, "protege[irresolute]", 1), Some(q(2, 3)));
+    assert_eq!(prob(&g, c, "challenger_h", 1), Some(q(9, 20)));
+    assert_eq!(prob(&g, c, "challenger_a", 1), Some(q(0, 1)));
+    assert_eq!(prob(&g, c, "defender_h[irresolute]", 0), Some(q(1, 6)));
+    // The option to hedge raises the probability of a challenge from 0 to 0.36.
+    let challenge = g.tree.event_id("challenge").unwrap();
+    let p = deter::game::profile::event_probabilities(&g, &c.point.behaviour_f64());
+    assert!((p[challenge.ix()] - 0.36).abs() < 1e-12);
+}
