@@ -15,6 +15,29 @@ use crate::solve::pbe::linear::{Lin, Rel};
 use crate::solve::pbe::refine::{Outcome, Verdict};
 use serde_json::{json, Map, Value};
 
+/// What the equilibria of a non-belief-aware solver are, for a tree with hidden information
+/// (`None` when there is nothing to warn about): "subgame perfect" means nothing where the
+/// only subgame is the whole game, and off-path moves carry no belief.
+pub fn nash_note(game: crate::solve::GameRef<'_>, solver: &str) -> Option<String> {
+    let crate::solve::GameRef::Tree(g) = game else {
+        return None;
+    };
+    if g.tree.is_perfect_information() || solver == "pbe" {
+        return None;
+    }
+    let roots = crate::solve::subgame::subgame_roots(&g.tree);
+    let what = if solver == "subgame" && roots.len() <= 1 {
+        "the whole game is its only subgame, so subgame perfection adds nothing to Nash \
+         equilibrium"
+    } else {
+        "these are Nash equilibria"
+    };
+    Some(format!(
+        "Note: {what}; a move off the path of play need not be rational under any belief \
+         (`--solver pbe` gives perfect Bayesian equilibria with beliefs)."
+    ))
+}
+
 /// The concept and class after "Equilibrium k": ` — sequential, semi-separating`.
 pub fn header(c: &Component) -> String {
     match &c.class {

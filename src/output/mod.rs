@@ -92,6 +92,9 @@ pub fn text(r: &SolveReport<'_>) -> String {
             o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
         }
     }
+    if let Some(note) = beliefs::nash_note(r.game, sol.solver) {
+        o.push_str(&format!("{note}\n"));
+    }
     if let Some(v) = sol.value {
         o.push_str(&format!(
             "Game value (for {}): {}\n",
@@ -351,6 +354,7 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "tolerance": r.tol,
         "equilibria": eqs,
         "ties": ties,
+        "note": beliefs::nash_note(r.game, sol.solver),
     })
 }
 
