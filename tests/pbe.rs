@@ -448,6 +448,69 @@ fn cli_bluff_prints_mixing_beliefs_and_class() {
         .contains("1/2"));
 }
 
+fn run(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(args)
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn cli_d1_at_p_def_07_prints_only_deterrence_with_its_off_path_belief() {
+    let text = run(&[
+        "solve",
+        "models/unilateral_deterrence.toml",
+        "--set",
+        "p_Def=0.7",
+        "--refine",
+        "d1",
+    ]);
+    assert!(
+        text.contains("Equilibrium 1 — sequential, pooling"),
+        "{text}"
+    );
+    assert!(!text.contains("Equilibrium 2"), "{text}");
+    assert!(
+        text.contains("Challenger at challenger[soft]  status_quo"),
+        "{text}"
+    );
+    assert!(
+        text.contains("beliefs: Pr(Challenger hard | Challenger initiates) = 1"),
+        "{text}"
+    );
+    assert!(text.contains("D1: passes"), "{text}");
+}
+
+#[test]
+fn nash_solvers_on_hidden_information_say_what_their_equilibria_are() {
+    let text = run(&["solve", "models/beer_quiche.toml", "--solver", "subgame"]);
+    assert!(
+        text.contains("the whole game is its only subgame, so subgame perfection adds nothing"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&run(&[
+        "solve",
+        "models/beer_quiche.toml",
+        "--solver",
+        "lcp",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert!(v["note"].as_str().unwrap().contains("Nash equilibria"));
+    let text = run(&["solve", "models/beer_quiche.toml"]);
+    assert!(!text.contains("Note:"), "{text}");
+    let text = run(&["solve", "models/hedging.toml"]);
+    assert!(!text.contains("Note:"), "{text}");
+}
+
 #[test]
 fn three_privately_informed_players_written_once_solve_to_the_bluff() {
     // Challenger, protégé and defender each with two types: 8 copies, 79 nodes, from a tree of
