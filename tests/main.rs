@@ -12,6 +12,7 @@ mod pbe;
 mod properties;
 mod report;
 mod seqform;
+mod subtrees;
 mod sweep;
 mod thresholds;
 mod types;

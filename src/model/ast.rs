@@ -6,6 +6,7 @@
 //! zero at some scenario — point at its line and column.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A value with the byte span it came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,7 +34,14 @@ pub struct FormulaSrc {
     /// Byte offset in the file of the formula text's first byte, if the text appears verbatim
     /// (no escapes), so offsets inside the formula map to file offsets.
     pub base: Option<usize>,
+    /// For a formula inside a subtree, the arguments of the use it was copied into: names the
+    /// formula may use, each standing for the use's formula (see [`SubtreeDef`]).
+    pub args: Option<Arc<Bindings>>,
 }
+
+/// A subtree use's arguments: `(name, formula)` pairs; the formulas may themselves be inside
+/// another use (their own `args`).
+pub type Bindings = Vec<(String, FormulaSrc)>;
 
 impl FormulaSrc {
     /// The file span of a span inside the formula text.
@@ -209,6 +217,51 @@ pub struct QuestionDef {
     pub vary: Vec<Sp<String>>,
 }
 
+/// A named subtree (`[subtrees.NAME]`): nodes and outcomes written once and used at several
+/// places of the tree, each use giving its own values to the subtree's arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubtreeDef {
+    /// Name (the key in `[subtrees]`).
+    pub name: Sp<String>,
+    /// Names the subtree's formulas use for values each use supplies.
+    pub args: Vec<Sp<String>>,
+    /// The subtree's first node (one of its own nodes, outcomes or uses).
+    pub root: Option<Sp<String>>,
+    /// Its decision and chance nodes, in file order.
+    pub nodes: Vec<NodeDef>,
+    /// Its outcomes, in file order.
+    pub outcomes: Vec<OutcomeDef>,
+    /// Subtrees used inside it.
+    pub uses: Vec<UseDef>,
+    /// Span of the whole entry.
+    pub span: Range<usize>,
+}
+
+/// A use of a subtree in place of a node: `[nodes.NAME] subtree = "…", args = { … }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UseDef {
+    /// The use's name: moves lead to it as to a node, and the copied nodes and outcomes are
+    /// named `LOCAL_NAME` (e.g. `defender_h` for the subtree's `defender` in use `h`).
+    pub name: Sp<String>,
+    /// The subtree used.
+    pub subtree: Sp<String>,
+    /// `(argument, formula)` in file order.
+    pub args: Vec<(Sp<String>, FormulaSrc)>,
+    /// Span of the whole entry.
+    pub span: Range<usize>,
+}
+
+/// One copy of a subtree made when the model was read: which written names became which.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instance {
+    /// The subtree copied.
+    pub subtree: String,
+    /// The use's full name (nested uses join names with `_`).
+    pub name: String,
+    /// `(name in the subtree, name in the tree)` for each of its nodes and outcomes.
+    pub names: Vec<(String, String)>,
+}
+
 /// A whole model file.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct ModelAst {
@@ -236,6 +289,13 @@ pub struct ModelAst {
     pub types: Vec<PlayerTypes>,
     /// A joint prior over type profiles (`[prior]`), and the span of its table.
     pub prior: Option<(Vec<PriorEntry>, Range<usize>)>,
+    /// Subtrees (`[subtrees.NAME]`), as written.
+    pub subtrees: Vec<SubtreeDef>,
+    /// Uses of subtrees among the top-level nodes, as written.
+    pub uses: Vec<UseDef>,
+    /// The copies of subtrees made by [`expand`](super::expand::expand): their nodes and
+    /// outcomes are already in `nodes` and `outcomes`.
+    pub instances: Vec<Instance>,
     /// Names of nodes and outcomes that are declared but could not be read (already reported);
     /// references to them are not reported again.
     pub broken: Vec<String>,

@@ -407,15 +407,35 @@ fn parse_formula(
             return None;
         }
     };
+    // A subtree's arguments shadow parameters of the same name.
+    let is_arg = |name: &str| {
+        f.args
+            .as_ref()
+            .is_some_and(|a| a.iter().any(|(n, _)| n == name))
+    };
     // Bound names resolve to a placeholder: only the unknown names matter here.
     let mut resolve = |name: &str| {
+        if is_arg(name) {
+            return Some(ParamId(0));
+        }
         params
             .id(name)
             .map(|i| ParamId(i as u32))
             .or_else(|| bound(name).then_some(ParamId(0)))
     };
     match expr::compile(&ast, &mut resolve) {
-        Ok(_) => Some(ast),
+        Ok(_) => match &f.args {
+            None => Some(ast),
+            Some(args) => {
+                // Each argument's own mistakes are reported where the use writes it.
+                let mut parsed = Vec::with_capacity(args.len());
+                for (n, af) in args.iter() {
+                    parsed.push((n.as_str(), parse_formula(af, params, bound, d)?));
+                }
+                let lookup = |name: &str| parsed.iter().find(|(n, _)| *n == name).map(|(_, a)| a);
+                Some(bind::substitute(&ast, &lookup))
+            }
+        },
         Err(unknown) => {
             for u in unknown {
                 d.push(
@@ -929,6 +949,54 @@ fn is_identifier(s: &str) -> bool {
         && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
 }
 
+/// The nodes a counterfactual's name stands for: the node of that name; else, for
+/// `SUBTREE.NODE`, that node in every copy of the subtree; else every node of the information
+/// set of that name. Empty when the name is none of these.
+pub fn nodes_named(ast: &ModelAst, name: &str) -> Vec<usize> {
+    if let Some(i) = ast.nodes.iter().position(|n| n.name.v == name) {
+        return vec![i];
+    }
+    if let Some((st, local)) = name.split_once('.') {
+        let copies: Vec<usize> = ast
+            .instances
+            .iter()
+            .filter(|c| c.subtree == st)
+            .filter_map(|c| c.names.iter().find(|(l, _)| l == local))
+            .filter_map(|(_, new)| ast.nodes.iter().position(|n| &n.name.v == new))
+            .collect();
+        if !copies.is_empty() {
+            return copies;
+        }
+    }
+    ast.nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(&n.mover, Mover::Player { infoset: Some(i), .. } if i.v == name))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Every name a counterfactual may use (for suggestions).
+fn counterfactual_names(ast: &ModelAst) -> Vec<String> {
+    let mut v: Vec<String> = ast.nodes.iter().map(|n| n.name.v.clone()).collect();
+    for c in &ast.instances {
+        for (local, _) in &c.names {
+            v.push(format!("{}.{local}", c.subtree));
+        }
+    }
+    for n in &ast.nodes {
+        if let Mover::Player {
+            infoset: Some(i), ..
+        } = &n.mover
+        {
+            v.push(i.v.clone());
+        }
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
 fn apply_counterfactual<'a>(
     ast: &'a ModelAst,
     cf: &Counterfactual,
@@ -937,17 +1005,18 @@ fn apply_counterfactual<'a>(
     let mut moves: Vec<Vec<&MoveDef>> =
         ast.nodes.iter().map(|n| n.moves.iter().collect()).collect();
     let node_ix = |name: &Sp<String>, d: &mut Vec<Diagnostic>| {
-        let i = ast.nodes.iter().position(|n| n.name.v == name.v);
-        if i.is_none() {
+        let found = nodes_named(ast, &name.v);
+        if found.is_empty() {
             d.push(
                 Diagnostic::error(name.span.clone(), format!("unknown node `{}`", name.v))
+                    .with_label("not a node, an information set, or SUBTREE.NODE")
                     .with_hint_opt(did_you_mean(
                         &name.v,
-                        ast.nodes.iter().map(|n| n.name.v.as_str()),
+                        counterfactual_names(ast).iter().map(String::as_str),
                     )),
             );
         }
-        i
+        found
     };
     let check_move = |i: usize, m: &Sp<String>, d: &mut Vec<Diagnostic>| {
         let ok = ast.nodes[i].moves.iter().any(|x| x.label.v == m.v);
@@ -965,13 +1034,13 @@ fn apply_counterfactual<'a>(
         }
     };
     for (node, m) in &cf.force {
-        if let Some(i) = node_ix(node, d) {
+        for i in node_ix(node, d) {
             check_move(i, m, d);
             moves[i].retain(|x| x.label.v == m.v);
         }
     }
     for (node, ms) in &cf.remove {
-        if let Some(i) = node_ix(node, d) {
+        for i in node_ix(node, d) {
             for m in ms {
                 check_move(i, m, d);
             }

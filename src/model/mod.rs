@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod bind;
 pub mod build;
+pub mod expand;
 pub mod read;
 pub mod template;
 mod types;
@@ -34,8 +35,11 @@ pub struct Loaded {
 /// Reads, checks and compiles a model file's text.
 pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
     let source = SourceFile::new(name, text);
-    let (ast, mut diags) = read::read(&source.text);
+    let (mut ast, mut diags) = read::read(&source.text);
     let syntax_broken = diags.iter().any(|d| d.message.starts_with("TOML syntax"));
+    if !syntax_broken {
+        expand::expand(&mut ast, &mut diags);
+    }
     let (template, more) = if syntax_broken {
         // After a TOML syntax error the document's structure is a guess; checking names and
         // the tree against it would only add noise.
@@ -47,6 +51,9 @@ pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
     };
     diags.extend(more);
     diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    // A mistake inside a subtree is found once per copy; it is reported once.
+    let mut seen = std::collections::HashSet::new();
+    diags.retain(|d| seen.insert((d.span.clone(), d.message.clone())));
     let template = if has_errors(&diags) { None } else { template };
     Loaded {
         source,

@@ -44,6 +44,7 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             "questions",
             "types",
             "prior",
+            "subtrees",
         ],
         "the top level",
     );
@@ -85,18 +86,15 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
         }
     }
     if let Some(t) = table.get("nodes").and_then(|v| r.table(v, "nodes")) {
-        for (k, v) in t.iter() {
-            match r.node(k, v) {
-                Some(n) => ast.nodes.push(n),
-                None => ast.broken.push(k.get_ref().to_string()),
-            }
-        }
+        r.nodes(t, &mut ast.nodes, &mut ast.uses, &mut ast.broken);
     }
     if let Some(t) = table.get("outcomes").and_then(|v| r.table(v, "outcomes")) {
+        r.outcomes(t, &mut ast.outcomes, &mut ast.broken);
+    }
+    if let Some(t) = table.get("subtrees").and_then(|v| r.table(v, "subtrees")) {
         for (k, v) in t.iter() {
-            match r.outcome(k, v) {
-                Some(o) => ast.outcomes.push(o),
-                None => ast.broken.push(k.get_ref().to_string()),
+            if let Some(st) = r.subtree(k, v, &mut ast.broken) {
+                ast.subtrees.push(st);
             }
         }
     }
@@ -254,6 +252,7 @@ impl<'t> Reader<'t> {
                     text: s.to_string(),
                     base: verbatim.then_some(span.start + 1),
                     span,
+                    args: None,
                 })
             }
             DeValue::Integer(_) | DeValue::Float(_) => {
@@ -262,6 +261,7 @@ impl<'t> Reader<'t> {
                     text: format!("{}", n.v),
                     base: None,
                     span,
+                    args: None,
                 })
             }
             _ => {
@@ -372,6 +372,103 @@ impl<'t> Reader<'t> {
             }
         }
         Some(sc)
+    }
+
+    /// The entries of a `nodes` table: decision and chance nodes, and uses of subtrees.
+    fn nodes(
+        &mut self,
+        t: &DeTable<'_>,
+        nodes: &mut Vec<NodeDef>,
+        uses: &mut Vec<UseDef>,
+        broken: &mut Vec<String>,
+    ) {
+        for (k, v) in t.iter() {
+            let is_use = matches!(v.get_ref(), DeValue::Table(x) if x.get("subtree").is_some());
+            let ok = if is_use {
+                self.use_def(k, v).map(|u| uses.push(u)).is_some()
+            } else {
+                self.node(k, v).map(|n| nodes.push(n)).is_some()
+            };
+            if !ok {
+                broken.push(k.get_ref().to_string());
+            }
+        }
+    }
+
+    /// The entries of an `outcomes` table.
+    fn outcomes(&mut self, t: &DeTable<'_>, out: &mut Vec<OutcomeDef>, broken: &mut Vec<String>) {
+        for (k, v) in t.iter() {
+            match self.outcome(k, v) {
+                Some(o) => out.push(o),
+                None => broken.push(k.get_ref().to_string()),
+            }
+        }
+    }
+
+    /// `[subtrees.NAME]`: `args`, `root`, and its own `nodes` and `outcomes`.
+    fn subtree(
+        &mut self,
+        k: &Spanned<std::borrow::Cow<'_, str>>,
+        v: &V<'_>,
+        broken: &mut Vec<String>,
+    ) -> Option<SubtreeDef> {
+        let name = key_sp(k);
+        let what = format!("subtree `{}`", name.v);
+        let t = self.table(v, &what)?;
+        self.keys(t, &["args", "root", "nodes", "outcomes", "about"], &what);
+        let mut st = SubtreeDef {
+            name,
+            args: Vec::new(),
+            root: None,
+            nodes: Vec::new(),
+            outcomes: Vec::new(),
+            uses: Vec::new(),
+            span: v.span(),
+        };
+        if let Some(a) = t.get("args") {
+            st.args = self.string_list(a, &format!("the args of {what}"));
+        }
+        match t.get("root") {
+            Some(r) => st.root = self.string(r, "root"),
+            None => {
+                self.err(st.name.span.clone(), format!("{what} has no `root`"))
+                    .hints
+                    .push("name its first node: `root = \"…\"`".into());
+            }
+        }
+        if let Some(n) = t.get("nodes").and_then(|x| self.table(x, "nodes")) {
+            self.nodes(n, &mut st.nodes, &mut st.uses, broken);
+        }
+        if let Some(o) = t.get("outcomes").and_then(|x| self.table(x, "outcomes")) {
+            self.outcomes(o, &mut st.outcomes, broken);
+        }
+        Some(st)
+    }
+
+    /// A node that uses a subtree: `subtree = "NAME"`, `args = { name = "formula", … }`.
+    fn use_def(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<UseDef> {
+        let name = key_sp(k);
+        let what = format!("node `{}`", name.v);
+        let t = self.table(v, &what)?;
+        self.keys(t, &["subtree", "args", "about"], &what);
+        let subtree = self.string(t.get("subtree")?, "subtree")?;
+        let mut args = Vec::new();
+        if let Some(a) = t.get("args") {
+            if let Some(at) = self.table(a, &format!("the args of {what}")) {
+                for (ak, av) in at.iter() {
+                    let w = format!("argument `{}` of {what}", ak.get_ref());
+                    if let Some(f) = self.formula(av, &w) {
+                        args.push((key_sp(ak), f));
+                    }
+                }
+            }
+        }
+        Some(UseDef {
+            name,
+            subtree,
+            args,
+            span: v.span(),
+        })
     }
 
     fn node(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<NodeDef> {
@@ -670,15 +767,41 @@ impl<'t> Reader<'t> {
         self.keys(t, &["force", "remove"], what);
         if let Some(f) = t.get("force").and_then(|f| self.table(f, "force")) {
             for (nk, nv) in f.iter() {
-                if let Some(m) = self.string(nv, "a forced move") {
-                    cf.force.push((key_sp(nk), m));
+                match nv.get_ref() {
+                    // `crisis.defender = "support"` (a dotted key): that node of a subtree.
+                    DeValue::Table(inner) => {
+                        for (ik, iv) in inner.iter() {
+                            if let Some(m) = self.string(iv, "a forced move") {
+                                let name = format!("{}.{}", nk.get_ref(), ik.get_ref());
+                                let span = nk.span().start..ik.span().end;
+                                cf.force.push((Sp::new(name, span), m));
+                            }
+                        }
+                    }
+                    _ => {
+                        if let Some(m) = self.string(nv, "a forced move") {
+                            cf.force.push((key_sp(nk), m));
+                        }
+                    }
                 }
             }
         }
         if let Some(r) = t.get("remove").and_then(|r| self.table(r, "remove")) {
             for (nk, nv) in r.iter() {
-                let moves = self.string_list(nv, "removed moves");
-                cf.remove.push((key_sp(nk), moves));
+                match nv.get_ref() {
+                    DeValue::Table(inner) => {
+                        for (ik, iv) in inner.iter() {
+                            let moves = self.string_list(iv, "removed moves");
+                            let name = format!("{}.{}", nk.get_ref(), ik.get_ref());
+                            cf.remove
+                                .push((Sp::new(name, nk.span().start..ik.span().end), moves));
+                        }
+                    }
+                    _ => {
+                        let moves = self.string_list(nv, "removed moves");
+                        cf.remove.push((key_sp(nk), moves));
+                    }
+                }
             }
         }
         cf
