@@ -195,3 +195,72 @@ fn ties_all_says_when_the_cap_cuts_the_list() {
     assert!(s.contains("Equilibrium 1"), "{s}");
     assert!(!s.contains("Equilibrium 2"), "{s}");
 }
+
+/// Runs deter with its standard output connected to `out`.
+fn deter_to(args: &[&str], out: std::process::Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(args)
+        .current_dir(repo(""))
+        .stdout(out)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+/// Commands whose output a reader may stop reading early.
+const PRINTING: &[&[&str]] = &[
+    &["check", "models/hedging.toml"],
+    &["regions", "models/hedging.toml"],
+    &["thresholds", "models/hedging.toml", "--vary", "c_D"],
+    &["solve", "--list-solvers"],
+    &["solve", "models/hedging.toml", "--format", "json"],
+    &["sweep", "models/hedging.toml", "--vary", "T=0:1:50000"],
+    &["convert", "models/hedging.toml", "--to", "svg"],
+];
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // `deter … | head` with head already gone: every write fails with a broken pipe.
+    for args in PRINTING {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = deter_to(args, writer.into());
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(o.stderr.is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_a_clear_error() {
+    for args in PRINTING {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = deter_to(args, full.into());
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(e.contains("No space left on device"), "{args:?}: {e}");
+        assert!(!e.contains("panicked"), "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn inputs_that_used_to_panic_are_located_errors() {
+    for f in [
+        "moves_absent_target",
+        "moves_typo",
+        "moves_array",
+        "payoff_not_finite",
+    ] {
+        let path = format!("tests/models/invalid/{f}.toml");
+        for cmd in ["check", "solve", "report"] {
+            let o = deter(&[cmd, &path]);
+            let e = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{cmd} {f}: {e}");
+            assert!(!e.contains("panicked"), "{cmd} {f}: {e}");
+            assert!(e.contains(&format!("{f}.toml:")), "{cmd} {f}: located: {e}");
+        }
+    }
+}

@@ -25,7 +25,7 @@ pub fn print_diags(loaded: &model::Loaded, short: bool) {
             std::io::stderr().is_terminal(),
         )
     };
-    eprint!("{s}");
+    err!("{s}");
 }
 
 /// Loads a model file; prints its diagnostics; fails if it has errors.
@@ -146,7 +146,7 @@ pub fn load_game(path: &Path, scenario: Option<&str>, sets: &[String]) -> Result
                 }),
                 Err(e) => {
                     let d = t.diagnose(&e, &theta);
-                    eprint!(
+                    err!(
                         "{}",
                         diag::render(&loaded.source, &[d], std::io::stderr().is_terminal())
                     );
