@@ -563,7 +563,6 @@ fn report_out_removes_its_own_stale_files_and_nobody_elses() {
     assert!(names.contains(&"report.md".to_string()));
     // A file of the user's in the folder is never touched; deter's stale files still go.
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    std::fs::write(out.join("statics-c_D.svg"), "a user's own figure").unwrap();
     assert!(report_cli("models/hedging.toml", &out).status.success());
     assert!(report_cli("models/entry_deterrence.toml", &out)
         .status

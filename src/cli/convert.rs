@@ -15,6 +15,10 @@ use std::process::ExitCode;
 
 /// Runs `deter convert`.
 pub fn run(args: &ConvertArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.out {
+        deter::output::file::check_target(path)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
     let input = input::load_game(&args.file, args.point.scenario.as_deref(), &args.point.sets)?;
     let text = match (args.to, &input) {
         (ConvertFormat::Svg | ConvertFormat::Dot, GameInput::Nfg(_)) => {

@@ -167,6 +167,19 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
             m.axes.len()
         );
     }
+    let sizes: Vec<u64> = m.axes.iter().map(|a| a.1).collect();
+    let product = sizes.iter().try_fold(1u64, |acc, &k| acc.checked_mul(k));
+    if sizes
+        .iter()
+        .any(|&k| k == 0 || k > deter::sweep::grid::MAX_AXIS as u64)
+        || product != Some(m.points)
+    {
+        bail!(
+            "`{}`: its axes ({sizes:?} values) do not make its {} points; the manifest is damaged",
+            file::manifest_path(&args.file).display(),
+            m.points
+        );
+    }
     let mut axes: Vec<(String, Vec<f64>)> = (m.axes.iter())
         .map(|(n, k)| Ok((n.clone(), vec![f64::NAN; usize::try_from(*k)?])))
         .collect::<Result<_>>()?;

@@ -146,6 +146,33 @@ impl Method {
     }
 }
 
+/// An axis's values as text, each printed once (shortest exact decimal) rather than once per
+/// row, packed into one string: a few bytes per value, so a 10⁷-value axis stays small.
+pub(crate) struct AxisText {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl AxisText {
+    fn new(values: &[f64]) -> AxisText {
+        use std::fmt::Write;
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(values.len());
+        for v in values {
+            let _ = write!(text, "{v}");
+            // At most 10⁷ values of at most 24 bytes each: the offsets fit in u32.
+            ends.push(text.len() as u32);
+        }
+        AxisText { text, ends }
+    }
+
+    /// The text of value `k`.
+    pub(crate) fn get(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[start..self.ends[k] as usize]
+    }
+}
+
 /// Points per unit of parallel work.
 const CHUNK: u64 = 4096;
 
@@ -299,9 +326,8 @@ impl<'t> Sweeper<'t> {
         let range = range.start.min(self.grid.len())..range.end.min(self.grid.len());
         let keep = hooks.rows.is_some() || hooks.points.is_some();
         let n_chunks = (range.end - range.start).div_ceil(CHUNK);
-        // Each axis value printed once (shortest exact decimal), not once per row.
-        let axis_text: Vec<Vec<String>> = (self.grid.axes.iter())
-            .map(|a| a.values.iter().map(|v| v.to_string()).collect())
+        let axis_text: Vec<AxisText> = (self.grid.axes.iter())
+            .map(|a| AxisText::new(&a.values))
             .collect();
         let batch = (rayon::current_num_threads() as u64 * 4).max(1);
         let mut c0 = 0;
