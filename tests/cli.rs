@@ -264,3 +264,53 @@ fn inputs_that_used_to_panic_are_located_errors() {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn convert_out_writes_through_links_and_into_devices() {
+    // `-o /dev/stdout` writes into the standard output (here a pipe) and never replaces the
+    // link or the device behind it.
+    let o = deter(&[
+        "convert",
+        "models/hedging.toml",
+        "--to",
+        "efg",
+        "-o",
+        "/dev/stdout",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("EFG 2 R"), "{}", stdout(&o));
+    let link = std::fs::symlink_metadata("/dev/stdout").unwrap();
+    assert!(link.file_type().is_symlink());
+    // A symlinked -o: the link stays, its target is written.
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("tree.svg", dir.path().join("link.svg")).unwrap();
+    let link = dir.path().join("link.svg");
+    let o = deter(&[
+        "convert",
+        "models/hedging.toml",
+        "--to",
+        "svg",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(dir.path().join("tree.svg"))
+        .unwrap()
+        .starts_with("<svg"));
+    // A directory is refused before anything is computed.
+    let o = deter(&[
+        "convert",
+        "models/hedging.toml",
+        "--to",
+        "svg",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
+}
