@@ -409,11 +409,15 @@ impl<'t> Reader<'t> {
         let is_chance = matches!(mover, Mover::Chance);
         let Some(mt) = self.table(mv, &format!("the moves of {what}")) else {
             if let Some(d) = self.diags.last_mut() {
-                d.hints.push(
+                d.hints.push(if is_chance {
+                    "chance moves are a table from each move's label to where it leads and its \
+                     probability: `chance = { hard = { to = \"h\", prob = \"p\" }, … }`"
+                        .into()
+                } else {
                     "moves are a table from each move's label to where it leads: \
                      `moves = { fight = \"war\", yield = \"peace\" }`"
-                        .into(),
-                );
+                        .into()
+                });
             }
             return None;
         };
