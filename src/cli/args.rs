@@ -151,6 +151,9 @@ pub struct SolveArgs {
     /// List the solvers and the games each handles.
     #[arg(long)]
     pub list_solvers: bool,
+    /// Accept strategic forms beyond 10^7 payoff cells (profiles × players).
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 /// Output formats of `deter convert`.
