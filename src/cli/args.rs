@@ -28,6 +28,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Join the outputs of `deter sweep --shard` runs, checking every point appears once.
     Merge(MergeArgs),
+    /// Draw a finished (for example merged) sweep file as `sweep --plot` would.
+    Plot(PlotArgs),
     /// Parameter values where the equilibrium changes along one parameter (perfect information).
     Thresholds(ThresholdsArgs),
     /// Each decision node's move and the inequality under which it is chosen.
@@ -264,4 +266,14 @@ pub struct MergeArgs {
     /// The shard outputs (each with its PATH.sweep.json manifest).
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
+}
+
+/// Flags of `deter plot`.
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// A finished sweep output (with its PATH.sweep.json manifest), e.g. from `deter merge`.
+    pub file: PathBuf,
+    /// Write the SVG to this file (written whole or not at all) instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
 }

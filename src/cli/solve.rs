@@ -9,11 +9,12 @@ use deter::solve::{self, GameRef, SolveOptions, Solver, TieMode};
 use std::process::ExitCode;
 
 /// Prints the solver list.
-pub fn list_solvers() {
-    println!("Solvers (the default is the first that fits the game):");
+pub fn list_solvers() -> Result<()> {
+    outln!("Solvers (the default is the first that fits the game):")?;
     for s in solve::registry() {
-        println!("  {:14} {}", s.name(), s.describe());
+        outln!("  {:14} {}", s.name(), s.describe())?;
     }
+    Ok(())
 }
 
 /// Chooses the solver: the named one (checked against the game) or the first that fits.
@@ -62,7 +63,7 @@ pub fn options(args: &SolveArgs) -> SolveOptions {
 /// Runs `deter solve`.
 pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     if args.list_solvers {
-        list_solvers();
+        list_solvers()?;
         return Ok(ExitCode::SUCCESS);
     }
     let path = args.file.as_ref().context("no input file given")?;
@@ -120,10 +121,7 @@ pub fn finish(
             serde_json::to_string_pretty(&output::json(&rep)).context("writing JSON")? + "\n"
         }
     };
-    use std::io::Write;
-    std::io::stdout()
-        .write_all(out.as_bytes())
-        .context("writing output")?;
+    super::out::write_stdout_bytes(out.as_bytes())?;
     if let Some(k) = sol.equilibria.iter().position(|e| !e.is_certified()) {
         bail!(
             "equilibrium {} failed the regret certificate ({}); solver `{}` did not find an \
