@@ -222,6 +222,7 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
 
     // Tree.
     let mut b = TreeBuilder::new(ast.title.clone(), players.clone());
+    b.set_player_names(ast.display_names());
     let mut bnode: HashMap<Target, usize> = HashMap::new();
     for (i, n) in ast.nodes.iter().enumerate() {
         if !reachable.contains(&Target::Node(i)) {

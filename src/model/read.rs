@@ -35,6 +35,8 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
         &[
             "title",
             "about",
+            "source",
+            "names",
             "players",
             "root",
             "parameters",
@@ -61,6 +63,31 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             .push(Diagnostic::error(0..0, "missing `players`").with_hint(
                 "list the players in order, e.g. `players = [\"Protege\", \"Challenger\"]`",
             )),
+    }
+    if let Some(v) = table.get("source") {
+        ast.source = r.string(v, "source").map(|s| s.v).unwrap_or_default();
+    }
+    if let Some(t) = table.get("names").and_then(|v| r.table(v, "names")) {
+        for (k, v) in t.iter() {
+            let player = key_sp(k);
+            if !ast.players.iter().any(|p| p.v == player.v) {
+                let d = Diagnostic::error(
+                    player.span.clone(),
+                    format!(
+                        "`names` gives a name to `{}`, which is not a player",
+                        player.v
+                    ),
+                )
+                .with_label("not in `players`");
+                let hint = did_you_mean(&player.v, ast.players.iter().map(|p| p.v.as_str()));
+                r.diags.push(match hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                });
+            } else if let Some(name) = r.string(v, "a display name") {
+                ast.names.push((player, name.v));
+            }
+        }
     }
     match table.get("root") {
         Some(v) => ast.root = r.string(v, "root"),
@@ -589,6 +616,7 @@ impl<'t> Reader<'t> {
                 "control",
                 "lower",
                 "higher",
+                "good",
                 "vary",
             ],
             &what,
@@ -619,6 +647,18 @@ impl<'t> Reader<'t> {
             .get("vary")
             .map(|x| self.string_list(x, "vary"))
             .unwrap_or_default();
+        let good = t.get("good").and_then(|x| self.string(x, "good"));
+        if let Some(g) = good.as_ref().filter(|g| g.v != "lower" && g.v != "higher") {
+            self.err(
+                g.span.clone(),
+                format!("`good` is `{}`; it must be \"lower\" or \"higher\"", g.v),
+            )
+            .hints
+            .push(format!(
+                "`good = \"lower\"` when a lower probability of the event is the desirable \
+                 answer (`{lower}`), `good = \"higher\"` when a higher one is (`{higher}`)"
+            ));
+        }
         Some(QuestionDef {
             name,
             ask,
@@ -628,6 +668,7 @@ impl<'t> Reader<'t> {
             control,
             lower,
             higher,
+            good,
             vary,
         })
     }
