@@ -50,9 +50,9 @@ fn hedging_report_states_the_regions_of_models_4() {
     has(&md, "T < -psi0/beta and a - lambda*T < c_D < a");
     // MODELS.md §4 calibrations: Cold War Λ = 1.85, deters for c_D ∈ (1, 2.85) and c_D = 1.5;
     // 2001–2014 Λ = −.3, provokes for c_D ∈ (.7, 1) and c_D = .85.
-    has(&md, "In cold_war, hedging deters: `challenge` has probability 0 when Protege hedges and 1 when Protege aligns");
+    has(&md, "In cold_war, hedging deters: `challenge` has probability 0 when Protégé hedges and 1 when Protégé aligns");
     has(&md, "c_D = 1.5 < a - lambda*T + L = 2.85");
-    has(&md, "In post_2001, hedging provokes: `challenge` has probability 1 when Protege hedges and 0 when Protege aligns");
+    has(&md, "In post_2001, hedging provokes: `challenge` has probability 1 when Protégé hedges and 0 when Protégé aligns");
     has(&md, "c_D = 0.85 > a - lambda*T + L = 0.7");
     // MODELS.md §4: at c_D = .85, e_P = .5 the 2001–2014 SPE payoff is (.1, 1.5, −.7).
     let post = r.points.iter().find(|p| p.name == "post_2001").unwrap();
@@ -89,7 +89,7 @@ fn dialogue_report_finds_the_complementarity_of_models_5() {
     let nato = r.points.iter().find(|p| p.name == "nato_like").unwrap();
     assert_close(&nato.payoffs, &[0.3, 0.2, -0.3], 1e-12);
     assert!(
-        nato.path.contains("Protege opens a dialogue"),
+        nato.path.contains("Protégé (ROK) opens a dialogue"),
         "{}",
         nato.path
     );
@@ -117,19 +117,25 @@ fn hedging_drawing() -> (deter::game::Game, Marks) {
 #[test]
 fn tree_svg_has_every_label_and_the_path() {
     let (g, m) = hedging_drawing();
-    let s = draw::svg::svg(&Drawing {
-        game: &g,
-        marks: Some(&m),
-    })
-    .unwrap();
+    let mut d = Drawing::new(&g).with_marks(&m);
+    let s = draw::svg::svg(&d).unwrap();
     let tree = &g.tree;
-    for (i, name) in tree.node_names.iter().enumerate() {
-        assert!(s.contains(&format!(">{name}<")), "node {name} missing");
-        if i > 0 {
-            assert!(s.contains(&format!(">{}<", tree.move_labels[i])));
-        }
+    // By default the model's words: every move's `say` phrase, no identifiers.
+    for i in 1..tree.nodes.len() {
+        let said = tree.move_phrases[i].as_deref().unwrap();
+        assert!(s.contains(&format!(">{said}<")), "move {said} missing");
+        assert!(!s.contains(&format!(">{}<", tree.node_names[i])));
     }
-    // Baseline SPE (MODELS.md §4, Cold War): hedge, then no challenge — two edges on the path.
+    assert!(s.contains(">Protégé<"), "the display name");
+    // Asked for, the identifiers appear too.
+    d.ids = true;
+    let s = draw::svg::svg(&d).unwrap();
+    for (i, name) in tree.node_names.iter().enumerate() {
+        assert!(s.contains(name.as_str()), "node {name} missing");
+        let _ = i;
+    }
+    // Baseline SPE (docs/models/hedging.md, Cold War): hedge, then no challenge — two edges on
+    // the path.
     assert_eq!(s.matches("class=\"edge path\"").count(), 2);
     assert_eq!(s.matches("class=\"edge").count(), tree.nodes.len() - 1);
 }
@@ -137,11 +143,7 @@ fn tree_svg_has_every_label_and_the_path() {
 #[test]
 fn dot_output_is_a_digraph_with_every_edge() {
     let (g, m) = hedging_drawing();
-    let s = draw::dot::dot(&Drawing {
-        game: &g,
-        marks: Some(&m),
-    })
-    .unwrap();
+    let s = draw::dot::dot(&Drawing::new(&g).with_marks(&m)).unwrap();
     assert!(s.starts_with("digraph \"Hedging and defender support\" {"));
     assert!(s.trim_end().ends_with('}'));
     let edges: Vec<&str> = s.lines().filter(|l| l.contains(" -> ")).collect();
@@ -358,10 +360,7 @@ payoffs = { C = 1 }
         panic!("behaviour profile")
     };
     let m = Marks::of(&g, b).unwrap();
-    let d = Drawing {
-        game: &g,
-        marks: Some(&m),
-    };
+    let d = Drawing::new(&g).with_marks(&m);
     let s = draw::svg::svg(&d).unwrap();
     assert!(
         s.contains(">hard (0.3)<") && s.contains(">soft (0.7)<"),
@@ -375,10 +374,7 @@ payoffs = { C = 1 }
     // Matching pennies (tests/models): P2's two nodes form one information set.
     let mp = template("tests/models/matching_pennies.toml");
     let g = mp.instantiate(&[]).unwrap();
-    let d = Drawing {
-        game: &g,
-        marks: None,
-    };
+    let d = Drawing::new(&g);
     assert_eq!(
         draw::svg::svg(&d)
             .unwrap()
@@ -410,10 +406,7 @@ fn very_large_trees_are_refused_with_a_message() {
     text.push_str("[outcomes.end]\npayoffs = { A = 0 }\n");
     let t = load_text("chain.toml", text);
     let g = t.instantiate(&[]).unwrap();
-    let d = Drawing {
-        game: &g,
-        marks: None,
-    };
+    let d = Drawing::new(&g);
     let err = draw::svg::svg(&d).unwrap_err().to_string();
     assert!(err.contains("2001 nodes") && err.contains("2000"), "{err}");
     assert!(draw::dot::dot(&d).is_err());

@@ -16,11 +16,12 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         scenarios: (!args.scenarios.is_empty()).then(|| args.scenarios.clone()),
         sets: input::parse_sets(&args.sets)?,
         grid: args.grid.clamp(2, 1001),
+        formulas: args.formulas,
         ..Options::default()
     };
     let file = args.file.display().to_string();
     let r = report::build(&t, &file, &opts).context("cannot make the report")?;
-    let files = report::render::write(&r, &args.out)?;
+    let files = report::render::write_with(&r, &args.out, args.pdf)?;
     for f in &files {
         outln!("wrote {}", f.display())?;
     }

@@ -134,7 +134,7 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
         }
     }
     if let (Some(path), Some(a)) = (&args.plot, &plot) {
-        write_atomic(path, a.svg()?.as_bytes())
+        write_atomic(path, &figure_bytes(path, a.svg()?)?)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
@@ -199,6 +199,7 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
         players: parser.players(),
         events: parser.events(),
         question: m.question.clone(),
+        answer_words: m.answer_words.clone(),
     };
     let mut agg = Aggregate::new(spec)?;
     file::for_each_row(&args.file, &m, |r| {
@@ -207,9 +208,21 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
     })?;
     let svg = agg.svg()?;
     match &args.out {
-        Some(path) => write_atomic(path, svg.as_bytes())
+        Some(path) => write_atomic(path, &figure_bytes(path, svg)?)
             .with_context(|| format!("cannot write `{}`", path.display()))?,
         None => super::out::write_stdout_bytes(svg.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A figure's bytes for `path`: PDF when the name ends in `.pdf`, else the SVG.
+fn figure_bytes(path: &std::path::Path, svg: String) -> Result<Vec<u8>> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        Ok(deter::plot::pdf::svg_to_pdf(&svg)?)
+    } else {
+        Ok(svg.into_bytes())
+    }
 }

@@ -170,15 +170,60 @@ pub fn html(title: &str, blocks: &[Block]) -> String {
 /// deter's files from an earlier report that this one does not write are removed, nobody
 /// else's); returns the files written.
 pub fn write(r: &Report, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    write_with(r, dir, false)
+}
+
+/// [`write`], and with `pdf` every figure also as PDF (`tree.pdf` beside `tree.svg`).
+pub fn write_with(r: &Report, dir: &Path, pdf: bool) -> Result<Vec<PathBuf>, ReportError> {
     let blocks = document(r);
+    let html = html(&r.title, &blocks);
+    write_set(dir, &blocks, html, pdf, Vec::new())
+}
+
+/// The report as `deter watch --report` writes it: as [`write`], but `report.html` carries a
+/// small script that reloads the page when the report changes. `stamp` names this version; it
+/// is written to `stamp.js`, which the open page loads again every second (a `<script>`
+/// element works for pages opened from disk, where requests for data do not).
+pub fn write_live(r: &Report, dir: &Path, stamp: &str) -> Result<Vec<PathBuf>, ReportError> {
+    let blocks = document(r);
+    let stamp_js = serde_json::to_string(stamp).unwrap_or_else(|_| "\"\"".into());
+    let script = format!(
+        "<script>(function(){{var me={stamp_js};setInterval(function(){{\
+var s=document.createElement(\"script\");s.src=\"stamp.js?\"+Date.now();\
+s.onload=function(){{if(window.deterStamp!==undefined&&window.deterStamp!==me){{location.reload();}}s.remove();}};\
+s.onerror=function(){{s.remove();}};document.head.appendChild(s);}},1000);}})();</script>\n"
+    );
+    let html = html(&r.title, &blocks).replace("</body>", &(script + "</body>"));
+    let extra = vec![(
+        "stamp.js".to_string(),
+        format!("window.deterStamp = {stamp_js};\n").into_bytes(),
+    )];
+    write_set(dir, &blocks, html, false, extra)
+}
+
+fn write_set(
+    dir: &Path,
+    blocks: &[Block],
+    html: String,
+    pdf: bool,
+    extra: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<PathBuf>, ReportError> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for b in &blocks {
+    for b in blocks {
         if let Block::Figure(name, svg, _) = b {
             files.push((name.clone(), svg.clone().into_bytes()));
+            if pdf {
+                let bytes = crate::plot::pdf::svg_to_pdf(svg).map_err(|e| ReportError::Io {
+                    path: dir.join(name).display().to_string(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+                files.push((name.trim_end_matches(".svg").to_string() + ".pdf", bytes));
+            }
         }
     }
-    files.push(("report.md".into(), markdown(&blocks).into_bytes()));
-    files.push(("report.html".into(), html(&r.title, &blocks).into_bytes()));
+    files.push(("report.md".into(), markdown(blocks).into_bytes()));
+    files.push(("report.html".into(), html.into_bytes()));
+    files.extend(extra);
     write_dir(dir, &files).map_err(|source| ReportError::Io {
         path: dir.display().to_string(),
         source,

@@ -41,6 +41,9 @@ pub struct PlotSpec {
     pub events: Vec<String>,
     /// The first question's name and wording (a region map is coloured by its answer).
     pub question: Option<(String, String)>,
+    /// The first question's `lower` and `higher` words and its desirable answer (`good`), to
+    /// colour answers as every figure does ([`crate::plot::colour::answer`]).
+    pub answer_words: Option<(String, String, Option<String>)>,
 }
 
 impl PlotSpec {
@@ -54,6 +57,13 @@ impl PlotSpec {
             players: sw.template.tree.players.clone(),
             events: sw.template.tree.events.clone(),
             question: (sw.questions.first()).map(|q| (q.def.name.v.clone(), q.def.ask.clone())),
+            answer_words: sw.questions.first().map(|q| {
+                (
+                    q.def.lower.clone(),
+                    q.def.higher.clone(),
+                    q.def.good.as_ref().map(|g| g.v.clone()),
+                )
+            }),
         }
     }
 }
@@ -131,6 +141,8 @@ struct Map {
     cells: Vec<u32>,
     classes: HashMap<(Option<String>, String), u32>,
     legend: Vec<String>,
+    /// The answer word of each class, in legend order.
+    answers: Vec<Option<String>>,
 }
 
 enum Kind {
@@ -188,6 +200,7 @@ impl Aggregate {
                     cells: vec![u32::MAX; bx * by],
                     classes: HashMap::new(),
                     legend: Vec::new(),
+                    answers: Vec::new(),
                 })
             }
             axes => {
@@ -245,6 +258,7 @@ impl Aggregate {
                             Some(a) => format!("{a} — {}: {}", p.outcome, p.path),
                             None => format!("{} — {}", p.outcome, p.path),
                         });
+                        m.answers.push(p.answer.map(str::to_string));
                         m.classes.insert(key, next);
                         next
                     }
@@ -309,16 +323,39 @@ impl Aggregate {
         };
         let (xs, ys) = (&self.spec.axes[0], &self.spec.axes[1]);
         let title = match &self.spec.question {
-            Some((name, ask)) => format!("{title}: {ask} (`{name}`) and outcome"),
+            Some((name, ask)) => {
+                let ask = if ask.is_empty() { name } else { ask };
+                format!("{title} — {ask}: the answer and the outcome")
+            }
             None => title,
         };
         let cells: Vec<usize> = m.cells.iter().map(|&c| c as usize).collect();
+        use crate::questions::Effect;
+        let (answers, good) = match &self.spec.answer_words {
+            Some((lower, higher, good)) => {
+                let effect = |w: &Option<String>| match w.as_deref() {
+                    Some(w) if w == lower => Effect::Lower,
+                    Some(w) if w == higher => Effect::Higher,
+                    Some("no effect") => Effect::None,
+                    _ => Effect::Unknown,
+                };
+                let good = match good.as_deref() {
+                    Some("lower") => Some(Effect::Lower),
+                    Some("higher") => Some(Effect::Higher),
+                    _ => None,
+                };
+                (m.answers.iter().map(effect).collect(), good)
+            }
+            None => (Vec::new(), None),
+        };
         region_svg(&RegionMap {
             title: &title,
             x: (&xs.0, &bin_edges(&xs.1, m.bx)),
             y: (&ys.0, &bin_edges(&ys.1, m.by)),
             cells: &cells,
             legend: &m.legend,
+            answers: &answers,
+            good,
         })
     }
 }
@@ -334,6 +371,7 @@ mod tests {
             players: vec!["A".into()],
             events: vec!["war".into()],
             question: None,
+            answer_words: None,
         }
     }
 

@@ -86,6 +86,9 @@ pub struct Manifest {
     pub columns: Vec<String>,
     /// The first question's name and wording (it colours region maps).
     pub question: Option<(String, String)>,
+    /// The first question's answer words and its desirable answer (`lower`, `higher`, `good`),
+    /// so a map drawn from the file colours answers as the report does.
+    pub answer_words: Option<(String, String, Option<String>)>,
     /// Checksum of the rows written so far (all of them once finished).
     pub data: DataSum,
 }
@@ -159,6 +162,13 @@ impl Manifest {
                 .questions
                 .first()
                 .map(|q| (q.def.name.v.clone(), q.def.ask.clone())),
+            answer_words: sw.questions.first().map(|q| {
+                (
+                    q.def.lower.clone(),
+                    q.def.higher.clone(),
+                    q.def.good.as_ref().map(|g| g.v.clone()),
+                )
+            }),
         }
     }
 
@@ -176,7 +186,15 @@ impl Manifest {
             "vary": self.vary,
             "axes": self.axes.iter().map(|(n, k)| json!({"name": n, "values": k})).collect::<Vec<_>>(),
             "columns": self.columns,
-            "question": self.question.as_ref().map(|(n, a)| json!({"name": n, "ask": a})),
+            "question": self.question.as_ref().map(|(n, a)| {
+                let mut q = json!({"name": n, "ask": a});
+                if let Some((lower, higher, good)) = &self.answer_words {
+                    q["lower"] = json!(lower);
+                    q["higher"] = json!(higher);
+                    q["good"] = json!(good);
+                }
+                q
+            }),
             "data": {
                 "rows": self.data.rows,
                 "bytes": self.data.bytes,
@@ -221,6 +239,13 @@ impl Manifest {
                 })
                 .collect::<Option<_>>()?,
             columns: strings(v.get("columns")?)?,
+            answer_words: v.get("question").and_then(|q| {
+                Some((
+                    q.get("lower")?.as_str()?.to_string(),
+                    q.get("higher")?.as_str()?.to_string(),
+                    q.get("good").and_then(|g| g.as_str()).map(str::to_string),
+                ))
+            }),
             question: match v.get("question")? {
                 Value::Null => None,
                 q => Some((
