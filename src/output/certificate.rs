@@ -5,6 +5,7 @@
 //! rational arithmetic) or "certified to tolerance" (each player's regret within a stated
 //! fraction of that player's payoff range), and plainly when an answer failed.
 
+use super::words::small;
 use crate::solve::{Certificate, Equilibrium};
 use serde_json::{json, Map, Value};
 
@@ -45,8 +46,8 @@ pub fn text_line(eq: &Equilibrium, players: &[String]) -> String {
             .map(|(p, n)| {
                 let r = eq.regret.get(p).copied().unwrap_or(f64::NAN);
                 match with_tol.and_then(|t| t.get(p)) {
-                    Some(t) => format!("{n} {r:.1e} ≤ {t:.1e}"),
-                    None => format!("{n} {r:.1e}"),
+                    Some(t) => format!("{n} {} ≤ {}", small(r), small(*t)),
+                    None => format!("{n} {}", small(r)),
                 }
             })
             .collect::<Vec<_>>()
