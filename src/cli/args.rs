@@ -19,7 +19,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Compute equilibria of a model (.toml) or a Gambit game (.efg, .nfg).
     Solve(SolveArgs),
-    /// Draw a model's game tree (SVG, Graphviz DOT).
+    /// Draw a model's game tree (SVG, TikZ, PDF, Graphviz DOT) or write it in another format.
     Convert(ConvertArgs),
     /// Write a report (Markdown and self-contained HTML): model, tree, scenarios, comparative
     /// statics and the answers to the model's questions.
@@ -34,6 +34,26 @@ pub enum Command {
     Thresholds(ThresholdsArgs),
     /// Each decision node's move and the inequality under which it is chosen.
     Regions(RegionsArgs),
+    /// Re-check and re-solve a model on every save: diagnostics, the equilibrium and what
+    /// changed since the last save (optionally keeping a report fresh).
+    Watch(WatchArgs),
+}
+
+/// Flags of `deter watch` (see docs/cli.md).
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// The model file to watch.
+    pub file: PathBuf,
+    /// Parameter point to solve at.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Also rewrite the report into this directory on every save; its `report.html` reloads
+    /// itself in the browser when the report changes.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// How often to look at the file, in milliseconds.
+    #[arg(long, default_value_t = 250, value_name = "MS")]
+    pub interval: u64,
 }
 
 /// Flags of `deter thresholds` (see docs/thresholds.md).
@@ -163,6 +183,10 @@ pub enum ConvertFormat {
     Svg,
     /// The tree in Graphviz DOT (`dot -Tpdf`).
     Dot,
+    /// The tree as a standalone LaTeX document with a TikZ picture (compiles with pdflatex).
+    Tikz,
+    /// The tree drawn as a PDF (the SVG drawing, converted in pure Rust).
+    Pdf,
     /// Gambit extensive form (a strategic game becomes a tree of simultaneous moves).
     Efg,
     /// Gambit strategic form (a tree becomes its reduced strategic form).
@@ -186,6 +210,12 @@ pub struct ConvertArgs {
     /// perfect information; otherwise the solver `deter solve` would pick).
     #[arg(long)]
     pub path: bool,
+    /// Drawings: show the payoff formulas at the leaves, typeset (models only).
+    #[arg(long)]
+    pub formulas: bool,
+    /// Drawings: show node and outcome identifiers.
+    #[arg(long)]
+    pub ids: bool,
     /// Write to this file instead of standard output (written atomically).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -208,6 +238,12 @@ pub struct ReportArgs {
     /// Grid points per axis for the question maps (each question solves 2 × N² games).
     #[arg(long, default_value_t = 121)]
     pub grid: usize,
+    /// Also write every figure as PDF (tree.pdf, statics-PARAM.pdf, question-NAME.pdf).
+    #[arg(long)]
+    pub pdf: bool,
+    /// Show the payoff formulas at the tree's leaves, typeset, instead of the numbers.
+    #[arg(long)]
+    pub formulas: bool,
 }
 
 /// Output formats of `deter sweep`.

@@ -11,6 +11,7 @@ pub mod report;
 pub mod solve;
 pub mod sweep;
 pub mod thresholds;
+pub mod watch;
 
 use anyhow::Result;
 use args::{Cli, Command};
@@ -30,6 +31,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Plot(a) => sweep::plot(a),
         Command::Thresholds(a) => thresholds::run(a),
         Command::Regions(a) => thresholds::run_regions(a),
+        Command::Watch(a) => watch::run(a),
     }?;
     out::flush_stdout()?;
     Ok(code)
