@@ -2,6 +2,8 @@
 
 mod cli;
 mod diagnostics;
+mod docs;
+mod figures;
 mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;
@@ -14,3 +16,5 @@ mod seqform;
 mod sweep;
 mod thresholds;
 mod util;
+mod watch;
+mod words;
