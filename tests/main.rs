@@ -1,7 +1,9 @@
 //! The single integration-test target: one binary built from topic modules.
 
+mod all_games;
 mod cli;
 mod diagnostics;
+mod exact;
 mod gambit_formats;
 mod gambit_games;
 mod gambit_seqform;

@@ -8,7 +8,7 @@
 use super::words::{self, num};
 use crate::exact::{self, Rational};
 use crate::game::{Game, NodeKind};
-use crate::solve::{Equilibrium, ExactProfile, Solution};
+use crate::solve::{Equilibrium, ExactProfile, Profile, Solution};
 use num_traits::{Signed, Zero};
 use serde_json::{json, Map, Value};
 
@@ -108,14 +108,43 @@ pub fn strategy_words(game: &Game, eq: &Equilibrium, s: &words::NodeStrategy) ->
         .join(", ")
 }
 
-/// Exact fields for an equilibrium's JSON: `payoffs_exact` (by player) and, for behaviour
-/// profiles, `strategies_exact` (parallel to `strategies`: node and move probabilities).
+/// Exact fields for an equilibrium's JSON: `profile` (floats in the machine layout),
+/// `profile_exact` (the same as exact strings, when known), `payoffs_exact` (by player) and,
+/// for behaviour profiles, `strategies_exact` (parallel to `strategies`: node and move
+/// probabilities).
 pub fn json_fields(
     game: Option<&Game>,
     eq: &Equilibrium,
     players: &[String],
 ) -> Vec<(String, Value)> {
     let mut out = Vec::new();
+    // The profile in its machine layout: behaviour probabilities by action (information sets
+    // in arena order), mixed probabilities `[player][strategy]`, or a correlated distribution
+    // by pure profile (first player fastest).
+    let floats = |v: &[f64]| -> Value {
+        json!(v
+            .iter()
+            .map(|&x| if x == 0.0 { 0.0 } else { x })
+            .collect::<Vec<_>>())
+    };
+    out.push((
+        "profile".into(),
+        match &eq.profile {
+            Profile::Behavior(b) | Profile::Correlated(b) => floats(b),
+            Profile::Mixed(m) => json!(m.iter().map(|v| floats(v)).collect::<Vec<_>>()),
+        },
+    ));
+    let strings =
+        |v: &[Rational]| -> Value { json!(v.iter().map(exact::display).collect::<Vec<_>>()) };
+    if let Some(x) = &eq.exact {
+        out.push((
+            "profile_exact".into(),
+            match x {
+                ExactProfile::Behavior(b) | ExactProfile::Correlated(b) => strings(b),
+                ExactProfile::Mixed(m) => json!(m.iter().map(|v| strings(v)).collect::<Vec<_>>()),
+            },
+        ));
+    }
     if let Some(pay) = &eq.exact_payoffs {
         let mut m = Map::new();
         for (n, q) in players.iter().zip(pay) {
@@ -124,7 +153,7 @@ pub fn json_fields(
         out.push(("payoffs_exact".into(), Value::Object(m)));
     }
     if let (Some(g), Some(ExactProfile::Behavior(_))) = (game, &eq.exact) {
-        if let crate::solve::Profile::Behavior(p) = &eq.profile {
+        if let Profile::Behavior(p) = &eq.profile {
             let strat: Vec<Value> = words::node_strategies(g, p)
                 .iter()
                 .filter_map(|s| {

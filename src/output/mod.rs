@@ -109,7 +109,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
         ));
     }
     if sol.equilibria.is_empty() {
-        o.push_str("\nNo equilibrium found.\n");
+        o.push_str(&format!("\n{}\n", strategic::none_found(sol, r.game)));
     }
     let pl = players(r.game);
     for (k, eq) in sol.equilibria.iter().enumerate() {
@@ -339,6 +339,7 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "value_exact": sol.exact_value.as_ref().map(crate::exact::display),
         "tolerance": r.tol,
         "equilibria": eqs,
+        "note": sol.equilibria.is_empty().then(|| strategic::none_found(sol, r.game)),
         "ties": ties,
     })
 }

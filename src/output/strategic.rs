@@ -254,3 +254,21 @@ pub fn mixed_json(
 pub fn tree_strategy_names(g: &Game) -> Vec<Vec<String>> {
     strategy_labels(&g.tree).unwrap_or_default()
 }
+
+/// What to say when a solve lists no equilibrium.
+pub fn none_found(sol: &crate::solve::Solution, game: crate::solve::GameRef<'_>) -> String {
+    let complete = sol.status == crate::solve::Status::Solved;
+    if sol.solver == "enumpure" && complete {
+        let other = if game.n_players() == 2 {
+            "`--solver enummixed` lists the mixed ones"
+        } else {
+            "a mixed-strategy solver is needed"
+        };
+        format!(
+            "No pure-strategy equilibrium exists. `enumpure` looks for pure equilibria only; \
+             every finite game has an equilibrium in mixed strategies ({other})."
+        )
+    } else {
+        "No equilibrium found.".to_string()
+    }
+}
