@@ -347,7 +347,10 @@ fn imperfect_recall_games_are_refused_or_solved_in_mixed_strategies() {
             let why = solve::by_name(s).unwrap().supports(gr).unwrap_err();
             if g.n_players() == 2 && s != "backward" {
                 // Refused for the recall, naming the place and a solver that fits.
-                assert!(why.reason.contains("perfect recall at"), "{name} {s}: {why}");
+                assert!(
+                    why.reason.contains("perfect recall at"),
+                    "{name} {s}: {why}"
+                );
                 assert!(why.suggest.is_some(), "{name} {s}: {why}");
             }
         }
