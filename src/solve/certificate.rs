@@ -8,7 +8,7 @@
 //!
 //! - **Exact** — the game is exact ([`Game::exact`](crate::game::Game::exact)) and so is the
 //!   profile: handed over by an exact solver ([`Equilibrium::exact`]), or recovered from a
-//!   floating-point profile by [`reconstruct`](super::reconstruct) (small fractions near the
+//!   floating-point profile by [`reconstruct`] (small fractions near the
 //!   floats, or the exact solution of the indifference system on the float profile's support).
 //!   It passes only if every regret is exactly zero.
 //! - **Tolerance** — only floats are known (a model evaluated with `exp`, `ln`, `sqrt`), or the
