@@ -418,3 +418,38 @@ payoffs = { A = 1, B = 0 }
     assert!(sol.equilibria.iter().all(|e| e.is_certified()));
     assert_eq!(sol.equilibria[0].exact_payoffs.as_ref().unwrap()[0], q("1"));
 }
+
+/// Chicken (C, D per player; (C,C) = (6,6), (C,D) = (2,7), (D,C) = (7,2), (D,D) = (0,0)): the
+/// welfare-maximising correlated equilibrium puts 1/2 on (C, C) and 1/4 on each asymmetric
+/// profile; the output lists that distribution, exactly, with labelled strategies.
+#[test]
+fn correlated_equilibria_are_shown_as_distributions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chicken.nfg");
+    std::fs::write(
+        &path,
+        "NFG 1 R \"chicken\" { \"Row\" \"Col\" } { { \"C\" \"D\" } { \"C\" \"D\" } } \"\"\n\
+         6 6 7 2 2 7 0 0\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+            .args(["solve", "--solver", "correlated"])
+            .arg(&path)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let text = run(&[]);
+    assert!(text.contains("0.5  Row C, Col C"), "{text}");
+    assert!(text.contains("0.25  Row D, Col C"), "{text}");
+    assert!(!text.contains("cannot display"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).unwrap();
+    let d = &json["equilibria"][0]["distribution"];
+    assert_eq!(d[0]["probability_exact"], "1/2");
+    assert_eq!(d[0]["profile"]["Row"], "C");
+    assert_eq!(d.as_array().unwrap().len(), 3);
+    assert_eq!(json["equilibria"][0]["payoffs_exact"]["Row"], "21/4");
+}
