@@ -2,6 +2,7 @@
 
 mod cli;
 mod diagnostics;
+mod enumeration;
 mod gambit_formats;
 mod gambit_games;
 mod gambit_seqform;

@@ -15,6 +15,7 @@ pub mod lemkehowson;
 pub mod linalg;
 pub mod matrixlp;
 pub mod seqlp;
+pub mod staged;
 mod strategic_input;
 pub mod subgame;
 mod tableau;

@@ -51,7 +51,7 @@ impl Solver for EnumMixed {
         need_two_players("enummixed", game, "enumpure")
     }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
-        solve_with(self.name(), game, opts, Arithmetic::Exact)
+        solve_with(game, opts, Arithmetic::Exact)
     }
 }
 
@@ -69,7 +69,7 @@ impl Solver for EnumMixedFloat {
         need_two_players("enummixed-float", game, "enumpure")
     }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
-        solve_with(self.name(), game, opts, Arithmetic::Float)
+        solve_with(game, opts, Arithmetic::Float)
     }
 }
 
@@ -83,24 +83,42 @@ pub enum Arithmetic {
 }
 
 fn solve_with(
-    name: &'static str,
     game: GameRef<'_>,
     opts: &SolveOptions,
     arith: Arithmetic,
 ) -> Result<Solution, SolveError> {
+    solve_with_progress(game, opts, arith, &mut |_| {}).map(|(s, _)| s)
+}
+
+/// As [`EnumMixed`] (or [`EnumMixedFloat`]) with `on_progress` called every few hundred bases;
+/// also returns the final count of bases, vertices and equilibria.
+pub fn solve_with_progress(
+    game: GameRef<'_>,
+    opts: &SolveOptions,
+    arith: Arithmetic,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<(Solution, Progress), SolveError> {
+    let name = match arith {
+        Arithmetic::Exact => "enummixed",
+        Arithmetic::Float => "enummixed-float",
+    };
     need_two_players(name, game, "enumpure")?;
     let input = Input::new(game)?;
     let mut eqs = Vec::new();
+    let mut last = Progress::default();
     let outcome = stream(
         input.game(),
         arith,
         &Limits::from_options(opts),
         &mut |e| eqs.push(Equilibrium::new(input.profile(vec![e.x, e.y]))),
-        &mut |_| {},
+        &mut |p| {
+            last = *p;
+            on_progress(p)
+        },
     );
     let mut sol = Solution::new(name, eqs);
     sol.status = outcome.status();
-    Ok(sol)
+    Ok((sol, last))
 }
 
 /// When an enumeration stops early.
@@ -173,8 +191,10 @@ pub struct Extreme {
     pub exact: Option<(Vec<Rational>, Vec<Rational>)>,
 }
 
-/// How often (in bases) the deadline is checked and progress reported.
-const CHECK_EVERY: u64 = 512;
+/// How often (in bases) the deadline is checked.
+const CHECK_EVERY: u64 = 16;
+/// How often (in bases) progress is reported.
+const REPORT_EVERY: u64 = 1024;
 
 /// Enumerates the extreme equilibria of a two-player strategic game, calling `on_equilibrium`
 /// for each as it is found and `on_progress` every few hundred bases.

@@ -2,7 +2,7 @@
 //! and for each the face of the second polytope that completes its labels, in exact or
 //! floating-point arithmetic (the [`Kernel`]).
 
-use super::{Limits, Outcome, Progress, CHECK_EVERY};
+use super::{Limits, Outcome, Progress, CHECK_EVERY, REPORT_EVERY};
 use crate::exact::Rational;
 use crate::solve::linalg::dict::{
     square_system_feasible, square_system_feasible_f64, Entry, ExactDict, FloatDict, Pivoting,
@@ -185,7 +185,9 @@ pub(super) fn run<K: Kernel>(
                 outcome = Outcome::TimeLimit;
                 return ControlFlow::Break(());
             }
-            on_progress(&progress);
+            if progress.bases % REPORT_EVERY == 0 {
+                on_progress(&progress);
+            }
         }
         if !lexmin {
             return ControlFlow::Continue(());
