@@ -10,6 +10,7 @@ mod gambit_strategic;
 mod known_values;
 mod properties;
 mod report;
+mod scheduler;
 mod seqform;
 mod sweep;
 mod thresholds;
