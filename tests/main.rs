@@ -3,6 +3,7 @@
 mod cli;
 mod diagnostics;
 mod enumeration;
+mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;
 mod gambit_seqform;

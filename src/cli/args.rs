@@ -28,6 +28,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Join the outputs of `deter sweep --shard` runs, checking every point appears once.
     Merge(MergeArgs),
+    /// Draw a finished (for example merged) sweep file as `sweep --plot` would.
+    Plot(PlotArgs),
     /// Parameter values where the equilibrium changes along one parameter (perfect information).
     Thresholds(ThresholdsArgs),
     /// Each decision node's move and the inequality under which it is chosen.
@@ -153,6 +155,9 @@ pub struct SolveArgs {
     /// List the solvers and the games each handles.
     #[arg(long)]
     pub list_solvers: bool,
+    /// Accept strategic forms beyond 10^7 payoff cells (profiles × players).
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 /// Output formats of `deter convert`.
@@ -267,6 +272,7 @@ pub struct MergeArgs {
     pub shards: Vec<PathBuf>,
 }
 
+<<<<<<< HEAD
 /// A positive number of seconds.
 fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
     let v: f64 = s
@@ -279,4 +285,14 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
             "the time limit must be a positive number of seconds, not `{s}`"
         ))
     }
+=======
+/// Flags of `deter plot`.
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// A finished sweep output (with its PATH.sweep.json manifest), e.g. from `deter merge`.
+    pub file: PathBuf,
+    /// Write the SVG to this file (written whole or not at all) instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+>>>>>>> main
 }

@@ -9,11 +9,12 @@ use deter::solve::{self, staged, GameRef, Solution, SolveOptions, Solver, Status
 use std::process::ExitCode;
 
 /// Prints the solver list.
-pub fn list_solvers() {
-    println!("Solvers (the default is the first that fits the game):");
+pub fn list_solvers() -> Result<()> {
+    outln!("Solvers (the default is the first that fits the game):")?;
     for s in solve::registry() {
-        println!("  {:14} {}", s.name(), s.describe());
+        outln!("  {:14} {}", s.name(), s.describe())?;
     }
+    Ok(())
 }
 
 /// Chooses the solver: the named one (checked against the game) or the first that fits.
@@ -50,20 +51,29 @@ pub fn options(args: &SolveArgs) -> SolveOptions {
         max_pivots: None,
         objective: args.objective.clone(),
         max_equilibria: Some(args.max_equilibria),
+<<<<<<< HEAD
         deadline: args.time_limit.map(|d| std::time::Instant::now() + d),
+=======
+        deadline: None,
+        max_cells: if args.allow_large {
+            usize::MAX
+        } else {
+            deter::game::reduce::MAX_CELLS
+        },
+>>>>>>> main
     }
 }
 
 /// Runs `deter solve`.
 pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     if args.list_solvers {
-        list_solvers();
+        list_solvers()?;
         return Ok(ExitCode::SUCCESS);
     }
     let path = args.file.as_ref().context("no input file given")?;
     let file = path.display().to_string();
     let scenario = args.point.scenario.as_deref();
-    let input = input::load_game(path, scenario, &args.point.sets)?;
+    let input = input::load_game_within(path, scenario, &args.point.sets, options(args).max_cells)?;
     let title = input.title(&file);
     match &input {
         GameInput::Model {
@@ -96,6 +106,7 @@ pub fn finish(
 ) -> Result<ExitCode> {
     let (solver, auto) = choose(args.solver.as_deref(), game)?;
     let opts = options(args);
+<<<<<<< HEAD
     let scale = match game {
         GameRef::Tree(g) => g.payoff_scale(),
         GameRef::Strategic(g) => g.payoff_scale(),
@@ -175,6 +186,38 @@ pub fn finish(
                 st.solution.solver
             );
         }
+=======
+    let mut sol = solver
+        .solve(game, &opts)
+        .with_context(|| format!("solver `{}` failed", solver.name()))?;
+    solve::certify_with(game, &mut sol, args.tol).context("computing the regret certificate")?;
+    let rep = SolveReport {
+        file,
+        title,
+        game,
+        params,
+        scenario,
+        auto_picked: auto,
+        solver_about: solver.describe(),
+        solution: &sol,
+        tol: args.tol,
+    };
+    let out = match args.format {
+        SolveFormat::Text => output::text(&rep),
+        SolveFormat::Json => {
+            serde_json::to_string_pretty(&output::json(&rep)).context("writing JSON")? + "\n"
+        }
+    };
+    super::out::write_stdout_bytes(out.as_bytes())?;
+    if let Some(k) = sol.equilibria.iter().position(|e| !e.is_certified()) {
+        bail!(
+            "equilibrium {} failed the regret certificate ({}); solver `{}` did not find an \
+             equilibrium of this game",
+            k + 1,
+            deter::output::certificate::summary(&sol.equilibria[k]),
+            sol.solver
+        );
+>>>>>>> main
     }
     Ok(if sol.equilibria.is_empty() {
         ExitCode::from(1)
