@@ -32,6 +32,10 @@ fn slurm_job_array_merges_to_the_single_machine_sweep() {
         eprintln!("SKIPPED slurm_job_array_merges_to_the_single_machine_sweep: {err}");
         return;
     }
-    assert!(o.status.success(), "{err}\n{}", String::from_utf8_lossy(&o.stdout));
+    assert!(
+        o.status.success(),
+        "{err}\n{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     assert!(err.contains("slurm-e2e: PASS"), "{err}");
 }

@@ -272,7 +272,16 @@ pub struct MergeArgs {
     pub shards: Vec<PathBuf>,
 }
 
-<<<<<<< HEAD
+/// Flags of `deter plot`.
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// A finished sweep output (with its PATH.sweep.json manifest), e.g. from `deter merge`.
+    pub file: PathBuf,
+    /// Write the SVG to this file (written whole or not at all) instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
 /// A positive number of seconds.
 fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
     let v: f64 = s
@@ -285,14 +294,4 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
             "the time limit must be a positive number of seconds, not `{s}`"
         ))
     }
-=======
-/// Flags of `deter plot`.
-#[derive(Args, Debug)]
-pub struct PlotArgs {
-    /// A finished sweep output (with its PATH.sweep.json manifest), e.g. from `deter merge`.
-    pub file: PathBuf,
-    /// Write the SVG to this file (written whole or not at all) instead of standard output.
-    #[arg(long, short)]
-    pub out: Option<PathBuf>,
->>>>>>> main
 }

@@ -51,16 +51,12 @@ pub fn options(args: &SolveArgs) -> SolveOptions {
         max_pivots: None,
         objective: args.objective.clone(),
         max_equilibria: Some(args.max_equilibria),
-<<<<<<< HEAD
         deadline: args.time_limit.map(|d| std::time::Instant::now() + d),
-=======
-        deadline: None,
         max_cells: if args.allow_large {
             usize::MAX
         } else {
             deter::game::reduce::MAX_CELLS
         },
->>>>>>> main
     }
 }
 
@@ -106,11 +102,6 @@ pub fn finish(
 ) -> Result<ExitCode> {
     let (solver, auto) = choose(args.solver.as_deref(), game)?;
     let opts = options(args);
-<<<<<<< HEAD
-    let scale = match game {
-        GameRef::Tree(g) => g.payoff_scale(),
-        GameRef::Strategic(g) => g.payoff_scale(),
-    };
     let render = |sol: &Solution, auto_picked: bool, about: &str| -> Result<String> {
         let rep = SolveReport {
             file,
@@ -121,7 +112,7 @@ pub fn finish(
             auto_picked,
             solver_about: about,
             solution: sol,
-            tol: args.tol * scale,
+            tol: args.tol,
         };
         Ok(match args.format {
             SolveFormat::Text => output::text(&rep),
@@ -137,6 +128,7 @@ pub fn finish(
         game,
         solver.as_ref(),
         &opts,
+        args.tol,
         auto,
         &mut |q| {
             // The first answer is printed at once, before the enumeration starts (text only:
@@ -147,7 +139,8 @@ pub fn finish(
                     solve::by_name(q.solution.solver).map_or("", |s| s.describe()),
                     solver.name()
                 );
-                quick_out = render(&q.solution, false, &about).and_then(|s| print(&(s + "\n")));
+                quick_out = render(&q.solution, false, &about)
+                    .and_then(|s| super::out::write_stdout_bytes((s + "\n").as_bytes()));
             }
         },
         &mut |p| {
@@ -172,65 +165,24 @@ pub fn finish(
     if text {
         out.push_str(&completion(&staged, solver.name(), args));
     }
-    print(&out)?;
-    let stages = staged.quick.iter().chain([&staged.full]);
-    for st in stages {
-        if st
-            .solution
-            .equilibria
-            .iter()
-            .any(|e| e.max_regret() > args.tol * scale)
-        {
+    super::out::write_stdout_bytes(out.as_bytes())?;
+    for st in staged.quick.iter().chain([&staged.full]) {
+        let eqs = &st.solution.equilibria;
+        if let Some(k) = eqs.iter().position(|e| !e.is_certified()) {
             bail!(
-                "an equilibrium failed the regret certificate; this is a bug in solver `{}`",
+                "equilibrium {} failed the regret certificate ({}); solver `{}` did not find an \
+                 equilibrium of this game",
+                k + 1,
+                deter::output::certificate::summary(&eqs[k]),
                 st.solution.solver
             );
         }
-=======
-    let mut sol = solver
-        .solve(game, &opts)
-        .with_context(|| format!("solver `{}` failed", solver.name()))?;
-    solve::certify_with(game, &mut sol, args.tol).context("computing the regret certificate")?;
-    let rep = SolveReport {
-        file,
-        title,
-        game,
-        params,
-        scenario,
-        auto_picked: auto,
-        solver_about: solver.describe(),
-        solution: &sol,
-        tol: args.tol,
-    };
-    let out = match args.format {
-        SolveFormat::Text => output::text(&rep),
-        SolveFormat::Json => {
-            serde_json::to_string_pretty(&output::json(&rep)).context("writing JSON")? + "\n"
-        }
-    };
-    super::out::write_stdout_bytes(out.as_bytes())?;
-    if let Some(k) = sol.equilibria.iter().position(|e| !e.is_certified()) {
-        bail!(
-            "equilibrium {} failed the regret certificate ({}); solver `{}` did not find an \
-             equilibrium of this game",
-            k + 1,
-            deter::output::certificate::summary(&sol.equilibria[k]),
-            sol.solver
-        );
->>>>>>> main
     }
     Ok(if sol.equilibria.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn print(s: &str) -> Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    out.write_all(s.as_bytes()).context("writing output")?;
-    out.flush().context("writing output")
 }
 
 /// A spinner line on standard error for the enumeration (terminal only).

@@ -31,7 +31,7 @@ pub fn quick_method(game: GameRef<'_>, picked: &dyn Solver) -> Option<Box<dyn So
     let smaller = match game {
         GameRef::Strategic(g) => g.shape().into_iter().min()?,
         GameRef::Tree(_) => {
-            let input = Input::new(game).ok()?;
+            let input = Input::new(game, &SolveOptions::default()).ok()?;
             input.game().shape().into_iter().min()?
         }
     };
@@ -63,11 +63,12 @@ pub struct Staged {
 
 /// Solves `game` with `picked`, first with [`quick_method`] if `quick` is set and one applies
 /// (its certified solution goes to `on_quick` at once), reporting the enumeration's progress to
-/// `on_progress`. Every returned equilibrium is certified.
+/// `on_progress`. Every returned equilibrium is certified (relative tolerance `rel_tol`).
 pub fn run(
     game: GameRef<'_>,
     picked: &dyn Solver,
     opts: &SolveOptions,
+    rel_tol: f64,
     quick: bool,
     on_quick: &mut dyn FnMut(&Timed),
     on_progress: &mut dyn FnMut(&Progress),
@@ -76,7 +77,7 @@ pub fn run(
         Some(q) => {
             let t = Instant::now();
             let mut s = q.solve(game, opts)?;
-            certify(game, &mut s)?;
+            certify_with(game, &mut s, rel_tol)?;
             let timed = Timed {
                 solution: s,
                 time: t.elapsed(),
@@ -93,7 +94,7 @@ pub fn run(
     } else {
         (picked.solve(game, opts)?, None)
     };
-    certify(game, &mut full)?;
+    certify_with(game, &mut full, rel_tol)?;
     let time = t.elapsed();
     if full.status != Status::Solved {
         let missing: Vec<Equilibrium> = first
@@ -180,6 +181,7 @@ mod tests {
             gr,
             em.as_ref(),
             &opts,
+            1e-9,
             true,
             &mut |q| seen += q.solution.equilibria.len(),
             &mut |_| {},
@@ -188,17 +190,13 @@ mod tests {
         assert_eq!(seen, 1);
         assert_eq!(s.full.solution.status, Status::TimeLimit);
         assert!(!s.full.solution.equilibria.is_empty());
-        assert!(s
-            .full
-            .solution
-            .equilibria
-            .iter()
-            .all(|e| e.max_regret() <= 1e-9 * g.payoff_scale()));
+        assert!(s.full.solution.equilibria.iter().all(|e| e.is_certified()));
         // Without the deadline the enumeration completes and contains the quick equilibrium.
         let s = run(
             gr,
             em.as_ref(),
             &SolveOptions::default(),
+            1e-9,
             true,
             &mut |_| {},
             &mut |_| {},

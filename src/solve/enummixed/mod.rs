@@ -103,14 +103,21 @@ pub fn solve_with_progress(
         Arithmetic::Float => "enummixed-float",
     };
     need_two_players(name, game, "enumpure")?;
-    let input = Input::new(game)?;
+    let input = Input::new(game, opts)?;
     let mut eqs = Vec::new();
     let mut last = Progress::default();
     let outcome = stream(
         input.game(),
         arith,
         &Limits::from_options(opts),
-        &mut |e| eqs.push(Equilibrium::new(input.profile(vec![e.x, e.y]))),
+        &mut |e| {
+            eqs.push(match e.exact {
+                // Every reported pair is exact (computed so, or confirmed), so the
+                // certificate can be exact too.
+                Some((x, y)) => input.exact_equilibrium(vec![x, y]),
+                None => Equilibrium::new(input.profile(vec![e.x, e.y])),
+            })
+        },
         &mut |p| {
             last = *p;
             on_progress(p)
