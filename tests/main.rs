@@ -2,6 +2,7 @@
 
 mod cli;
 mod diagnostics;
+mod enumeration;
 mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;
@@ -10,6 +11,7 @@ mod gambit_strategic;
 mod known_values;
 mod properties;
 mod report;
+mod scheduler;
 mod seqform;
 mod sweep;
 mod thresholds;
