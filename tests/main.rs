@@ -3,7 +3,9 @@
 mod all_games;
 mod cli;
 mod diagnostics;
+mod enumeration;
 mod exact;
+mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;
 mod gambit_seqform;
@@ -11,6 +13,7 @@ mod gambit_strategic;
 mod known_values;
 mod properties;
 mod report;
+mod scheduler;
 mod seqform;
 mod sweep;
 mod thresholds;

@@ -18,6 +18,7 @@ pub mod linalg;
 pub mod matrixlp;
 pub mod reconstruct;
 pub mod seqlp;
+pub mod staged;
 mod strategic_input;
 pub mod subgame;
 mod tableau;
