@@ -84,9 +84,9 @@ pub struct PreparedQuestion {
     pub control: GameTemplate,
     /// Ids of the parameters to map the answer over (`vary`).
     pub vary: Vec<usize>,
-    /// "if Protege hedges": the treatment in words.
+    /// "if Protégé hedges": the treatment in words.
     pub treatment_label: String,
-    /// "if Protege aligns": the control in words.
+    /// "if Protégé aligns": the control in words.
     pub control_label: String,
 }
 
@@ -155,7 +155,7 @@ pub fn prepare(template: &GameTemplate) -> Result<Vec<PreparedQuestion>, Questio
     Ok(out)
 }
 
-/// A counterfactual in words: "if Protege hedges", "if Defender's move “abandons” is removed";
+/// A counterfactual in words: "if Protégé hedges", "if Defender's move “abandons” is removed";
 /// a phrase repeated at several nodes is said once.
 fn label(t: &GameTemplate, cf: &Counterfactual) -> String {
     let tree = &*t.tree;
@@ -431,8 +431,8 @@ mod tests {
             .template
             .expect("models/hedging.toml is valid");
         let q = &prepare(&t).unwrap()[0];
-        assert_eq!(q.treatment_label, "if Protege hedges");
-        assert_eq!(q.control_label, "if Protege aligns");
+        assert_eq!(q.treatment_label, "if Protégé hedges");
+        assert_eq!(q.control_label, "if Protégé aligns");
         assert_eq!(q.word(Effect::Lower), "deters");
     }
 }

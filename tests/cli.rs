@@ -25,11 +25,11 @@ fn solve_hedging_prints_the_path_in_words() {
     assert!(o.status.success(), "{}", stderr(&o));
     let s = stdout(&o);
     assert!(
-        s.contains("Path of play: Protege hedges → Challenger does not challenge"),
+        s.contains("Path of play: Protégé hedges → Challenger does not challenge"),
         "{s}"
     );
     assert!(
-        s.contains("Expected payoffs: Protege 0.1, Challenger 0, Defender 0"),
+        s.contains("Expected payoffs: Protégé 0.1, Challenger 0, Defender 0"),
         "{s}"
     );
     let line = s
@@ -58,11 +58,11 @@ fn post_2001_hedger_is_challenged_and_abandoned() {
     assert!(o.status.success(), "{}", stderr(&o));
     let s = stdout(&o);
     assert!(
-        s.contains("Protege hedges → Challenger challenges → Defender abandons → Protege realigns"),
+        s.contains("Protégé hedges → Challenger challenges → Defender abandons → Protégé realigns"),
         "{s}"
     );
     assert!(
-        s.contains("Expected payoffs: Protege 0.1, Challenger 1.5, Defender -0.7"),
+        s.contains("Expected payoffs: Protégé 0.1, Challenger 1.5, Defender -0.7"),
         "{s}"
     );
 }
@@ -136,7 +136,7 @@ fn check_exit_codes() {
 #[test]
 fn ties_are_reported_and_enumerated() {
     // Deterrence and dialogue, α = .4: without commitment the protégé is provoked whatever it
-    // does, so it is indifferent at rok_0 (MODELS.md §5 breaks the tie towards no dialogue).
+    // does, so it is indifferent at rok_0 (docs/models/deterrence_dialogue.md breaks the tie towards no dialogue).
     let o = deter(&[
         "solve",
         "models/deterrence_dialogue.toml",
@@ -145,7 +145,10 @@ fn ties_are_reported_and_enumerated() {
     ]);
     let s = stdout(&o);
     assert!(
-        s.contains("Protege at `rok_0` is indifferent between no_dialogue, dialogue"),
+        s.contains(
+            "after Defender (US) does not reinforce its commitment, Protégé (ROK) is indifferent \
+             between “does not open a dialogue” and “opens a dialogue” (value -1; node `rok_0` in the table above)"
+        ),
         "{s}"
     );
     let o = deter(&[

@@ -288,6 +288,16 @@ fn check(doc: &str) -> Vec<String> {
                         new_body.push_str(g);
                         new_body.push('\n');
                     }
+                    // A documented command succeeds, unless the docs show its error.
+                    let shows_error = want.iter().any(|l| l.starts_with("error"));
+                    if !o.status.success() && !shows_error {
+                        problems.push(format!(
+                            "{doc}:{}: `{cmd}` failed ({}):\n{}",
+                            block.line,
+                            o.status,
+                            got.join("\n")
+                        ));
+                    }
                     if !matches(&want_trim, &got) {
                         problems.push(format!(
                             "{doc}:{}: `{cmd}` printed:\n{}\n--- but the docs show:\n{}\n",

@@ -109,6 +109,15 @@ fn leaves_show_typeset_formulas_on_request() {
     assert!(tikz.contains("\\psi_{\\mathrm{0}}") && tikz.contains("\\beta\\cdot T"));
 }
 
+/// The texts of an SVG, in order, joined by spaces (wrapped lines read as one).
+fn words(svg: &str) -> String {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t.split_once('>')?.1.split("</text>").next()?.to_string()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn font_sizes(svg: &str) -> Vec<f64> {
     svg.split("font-size=\"")
         .skip(1)
@@ -157,7 +166,7 @@ fn statics_plots_read_well() {
     let c_d = plots.iter().find(|p| p.0 == "c_D").unwrap().1;
     // P(challenge), P(abandon) and P(realign) coincide over c_D: said, and drawn apart.
     assert!(
-        c_d.contains("P(abandon) and P(realign) are equal to P(challenge) everywhere."),
+        words(c_d).contains("P(abandon) and P(realign) are equal to P(challenge) everywhere."),
         "{c_d}"
     );
     // At psi0 = 0 only off-path moves change (docs/models/hedging.md): annotated.

@@ -1,8 +1,11 @@
 //! The single integration-test target: one binary built from topic modules.
 
+mod all_games;
 mod cli;
 mod diagnostics;
 mod docs;
+mod enumeration;
+mod exact;
 mod figures;
 mod fuzz_regressions;
 mod gambit_formats;
@@ -12,6 +15,7 @@ mod gambit_strategic;
 mod known_values;
 mod properties;
 mod report;
+mod scheduler;
 mod seqform;
 mod sweep;
 mod thresholds;

@@ -7,7 +7,9 @@
 
 pub mod certificate;
 pub mod dir;
+pub mod exact;
 pub mod file;
+pub mod strategic;
 pub mod words;
 
 use crate::game::tree::Tree;
@@ -59,6 +61,14 @@ fn players(game: GameRef<'_>) -> &[String] {
     }
 }
 
+/// How text names the players: a model's display names (`names = { … }`), else their names.
+fn display_players(game: GameRef<'_>) -> &[String] {
+    match game {
+        GameRef::Tree(g) => &g.tree.player_names,
+        GameRef::Strategic(g) => &g.players,
+    }
+}
+
 fn events(game: GameRef<'_>) -> &[String] {
     match game {
         GameRef::Tree(g) => &g.tree.events,
@@ -97,8 +107,8 @@ pub fn text(r: &SolveReport<'_>) -> String {
     if let Some(v) = sol.value {
         o.push_str(&format!(
             "Game value (for {}): {}\n",
-            players(r.game)[0],
-            num(v)
+            display_players(r.game)[0],
+            exact::game_value(sol, v)
         ));
     }
     if sol.status != Status::Solved {
@@ -108,9 +118,9 @@ pub fn text(r: &SolveReport<'_>) -> String {
         ));
     }
     if sol.equilibria.is_empty() {
-        o.push_str("\nNo equilibrium found.\n");
+        o.push_str(&format!("\n{}\n", strategic::none_found(sol, r.game)));
     }
-    let pl = players(r.game);
+    let pl = display_players(r.game);
     for (k, eq) in sol.equilibria.iter().enumerate() {
         o.push_str(&format!("\nEquilibrium {}\n", k + 1));
         match (&eq.profile, r.game) {
@@ -139,10 +149,13 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     .map(|p| p.chars().count())
                     .max()
                     .unwrap_or(0);
-                let said: Vec<String> = strat.iter().map(words::strategy_words).collect();
+                let said: Vec<String> = strat
+                    .iter()
+                    .map(|s| exact::strategy_words(g, eq, s))
+                    .collect();
                 let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
                 for (s, text) in strat.iter().zip(&said) {
-                    let who = mover(&g.tree, s.node);
+                    let who = mover_display(&g.tree, s.node);
                     let line = format!(
                         "    {:w$}  {:wp$}  {:ws$}{}",
                         g.tree.node_label(s.node),
@@ -155,23 +168,20 @@ pub fn text(r: &SolveReport<'_>) -> String {
                 }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                o.push_str("  Strategies:\n");
-                for (p, probs) in m.iter().enumerate() {
-                    let parts: Vec<String> = probs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, &x)| x > 1e-12)
-                        .map(|(s, &x)| format!("{} {}", g.strategies[p][s], num(x)))
-                        .collect();
-                    o.push_str(&format!("    {:12} {}\n", g.players[p], parts.join(", ")));
-                }
+                o.push_str(&strategic::mixed_text(g, eq, m));
+            }
+            (Profile::Mixed(m), GameRef::Tree(g)) => {
+                o.push_str(&strategic::tree_mixed_text(g, eq, m));
+            }
+            (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                o.push_str(&strategic::correlated_text(g, eq, d));
             }
             _ => o.push_str("  (profile of a form this game cannot display)\n"),
         }
         let pays: Vec<String> = pl
             .iter()
-            .zip(&eq.payoffs)
-            .map(|(n, v)| format!("{n} {}", num(*v)))
+            .enumerate()
+            .map(|(p, n)| format!("{n} {}", exact::payoff(eq, p)))
             .collect();
         o.push_str(&format!("  Expected payoffs: {}\n", pays.join(", ")));
         let ev = events(r.game);
@@ -189,18 +199,11 @@ pub fn text(r: &SolveReport<'_>) -> String {
         if !sol.ties.is_empty() {
             o.push_str("\nTies (the mover is indifferent; the first move listed was played):\n");
             for t in &sol.ties {
-                let n = g.tree.node(t.node);
-                let labels: Vec<&str> = t
-                    .moves
-                    .iter()
-                    .map(|&m| g.tree.move_labels[n.first_child as usize + m].as_str())
-                    .collect();
                 o.push_str(&format!(
-                    "  {} at `{}` is indifferent between {} (value {})\n",
-                    g.tree.players[t.player.ix()],
+                    "  {} (value {}; node `{}` in the table above)\n",
+                    words::tie_sentence(&g.tree, t.node, &t.moves),
+                    num(t.value),
                     g.tree.node_names[t.node.ix()],
-                    labels.join(", "),
-                    num(t.value)
                 ));
             }
             o.push_str("  Use `--ties all` to list every equilibrium the ties allow.\n");
@@ -212,6 +215,14 @@ pub fn text(r: &SolveReport<'_>) -> String {
 fn mover(tree: &Tree, node: crate::game::NodeId) -> &str {
     match tree.node(node).kind {
         crate::game::NodeKind::Decision { player, .. } => &tree.players[player.ix()],
+        _ => "Nature",
+    }
+}
+
+/// The mover at `node` as text names it (its display name).
+fn mover_display(tree: &Tree, node: crate::game::NodeId) -> &str {
+    match tree.node(node).kind {
+        crate::game::NodeKind::Decision { player, .. } => &tree.player_names[player.ix()],
         _ => "Nature",
     }
 }
@@ -277,14 +288,21 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                     e.insert("strategies".into(), Value::Array(strat));
                 }
                 (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                    let strat: Vec<Value> = m
-                        .iter()
-                        .enumerate()
-                        .map(|(p, probs)| {
-                            json!({"player": g.players[p], "strategies": named(&g.strategies[p], probs)})
-                        })
-                        .collect();
-                    e.insert("strategies".into(), Value::Array(strat));
+                    e.insert(
+                        "strategies".into(),
+                        strategic::mixed_json(&g.players, &g.strategies, eq, m),
+                    );
+                }
+                (Profile::Mixed(m), GameRef::Tree(g)) => {
+                    let names = strategic::tree_strategy_names(g);
+                    e.insert("form".into(), json!("mixed strategies over the reduced strategic form"));
+                    e.insert(
+                        "mixed_strategies".into(),
+                        strategic::mixed_json(&g.tree.players, &names, eq, m),
+                    );
+                }
+                (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                    e.insert("distribution".into(), strategic::correlated_json(g, eq, d));
                 }
                 _ => {}
             }
@@ -293,6 +311,11 @@ pub fn json(r: &SolveReport<'_>) -> Value {
             e.insert("regret".into(), named(pl, &eq.regret));
             e.insert("max_regret".into(), json!(eq.max_regret()));
             e.extend(certificate::json_fields(eq, pl));
+            let tree = match r.game {
+                GameRef::Tree(g) => Some(g),
+                GameRef::Strategic(_) => None,
+            };
+            e.extend(exact::json_fields(tree, eq, pl));
             Value::Object(e)
         })
         .collect();
@@ -323,8 +346,10 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "auto_picked": r.auto_picked,
         "status": status_word(sol.status),
         "value": sol.value,
+        "value_exact": sol.exact_value.as_ref().map(crate::exact::display),
         "tolerance": r.tol,
         "equilibria": eqs,
+        "note": sol.equilibria.is_empty().then(|| strategic::none_found(sol, r.game)),
         "ties": ties,
     })
 }
