@@ -1,5 +1,5 @@
 //! `deter report` and `deter convert`: the report's conclusions against the analytic results of
-//! the domain notes (MODELS.md §4 and §5), the tree drawings, the self-contained HTML, atomic
+//! the domain notes (docs/models/hedging.md and docs/models/deterrence_dialogue.md), the tree drawings, the self-contained HTML, atomic
 //! writes, and the browser end-to-end check.
 
 use crate::util::{assert_close, repo, solve_bi, template, theta};
@@ -39,22 +39,22 @@ fn certify_points(model: &str, r: &report::Report) {
 fn hedging_report_states_the_regions_of_models_4() {
     let (r, md) = markdown("models/hedging.toml");
     certify_points("models/hedging.toml", &r);
-    // MODELS.md §4: hedging deters iff T > T* = −ψ0/β and a < c_D < a + L − λT (ρ = 0, so the
+    // docs/models/hedging.md: hedging deters iff T > T* = −ψ0/β and a < c_D < a + L − λT (ρ = 0, so the
     // poisoned-prize branch is empty). Baseline ψ0 = −.2, β = 1, a = 1, L = 2, λ = .5 give
     // T* = 0.2 and a + L − λT = 3 − 0.5T.
     has(&md, "Hedging deters when T > 0.2 and 1 < c_D < 3 - 0.5*T");
     has(&md, "T > -psi0/beta and a < c_D < a - lambda*T + L");
-    // MODELS.md §4: hedging provokes, for T ≤ T*, iff a − λT < c_D < a (the T > T* branch needs
+    // docs/models/hedging.md: hedging provokes, for T ≤ T*, iff a − λT < c_D < a (the T > T* branch needs
     // λT > L, impossible for T ≤ 1 at λ = .5, L = 2).
     has(&md, "Hedging provokes when T < 0.2 and 1 - 0.5*T < c_D < 1");
     has(&md, "T < -psi0/beta and a - lambda*T < c_D < a");
-    // MODELS.md §4 calibrations: Cold War Λ = 1.85, deters for c_D ∈ (1, 2.85) and c_D = 1.5;
+    // docs/models/hedging.md calibrations: Cold War Λ = 1.85, deters for c_D ∈ (1, 2.85) and c_D = 1.5;
     // 2001–2014 Λ = −.3, provokes for c_D ∈ (.7, 1) and c_D = .85.
     has(&md, "In cold_war, hedging deters: `challenge` has probability 0 when Protégé hedges and 1 when Protégé aligns");
     has(&md, "c_D = 1.5 < a - lambda*T + L = 2.85");
     has(&md, "In post_2001, hedging provokes: `challenge` has probability 1 when Protégé hedges and 0 when Protégé aligns");
     has(&md, "c_D = 0.85 > a - lambda*T + L = 0.7");
-    // MODELS.md §4: at c_D = .85, e_P = .5 the 2001–2014 SPE payoff is (.1, 1.5, −.7).
+    // docs/models/hedging.md: at c_D = .85, e_P = .5 the 2001–2014 SPE payoff is (.1, 1.5, −.7).
     let post = r.points.iter().find(|p| p.name == "post_2001").unwrap();
     assert_close(&post.payoffs, &[0.1, 1.5, -0.7], 1e-12);
     // Comparative statics in T at the baseline: the threshold T* = −ψ0/β = 0.2.
@@ -65,7 +65,7 @@ fn hedging_report_states_the_regions_of_models_4() {
 fn dialogue_report_finds_the_complementarity_of_models_5() {
     let (r, md) = markdown("models/deterrence_dialogue.toml");
     certify_points("models/deterrence_dialogue.toml", &r);
-    // MODELS.md §5 (δ_C < g): under m = 1 dialogue happens iff c_D < a0 + α − σ; under m = 0
+    // docs/models/deterrence_dialogue.md (δ_C < g): under m = 1 dialogue happens iff c_D < a0 + α − σ; under m = 0
     // iff c_D < a0 − σ. So commitment sustains dialogue exactly when a0 − σ < c_D < a0 + α − σ,
     // i.e. α > σ + c_D − a0. Baseline a0 = 1, σ = .5.
     has(
@@ -73,7 +73,7 @@ fn dialogue_report_finds_the_complementarity_of_models_5() {
         "A reinforced commitment sustains dialogue when 0.5 < c_D < 0.5 + alpha",
     );
     has(&md, "a0 - sigma < c_D < a0 + alpha - sigma");
-    // MODELS.md §5 oracle: α = .4 → (m, d) = (1, 0), payoff (0, 0, −.3); α = 1 → (1, 1),
+    // docs/models/deterrence_dialogue.md oracle: α = .4 → (m, d) = (1, 0), payoff (0, 0, −.3); α = 1 → (1, 1),
     // payoff (.3, .2, −.3).
     let thin = r
         .points
@@ -245,7 +245,7 @@ fn convert_cli_draws_svg_and_dot() {
     assert!(run("svg").starts_with("<svg"));
     assert!(run("dot").starts_with("digraph"));
     // Imperfect information: --path draws the equilibrium of the solver `deter solve` picks.
-    // Matching pennies' unique equilibrium mixes 1/2–1/2 for both players (MODELS.md §3).
+    // Matching pennies' unique equilibrium mixes 1/2–1/2 for both players (docs/models/validation-games.md).
     let o = Command::new(env!("CARGO_BIN_EXE_deter"))
         .args([
             "convert",

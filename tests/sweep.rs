@@ -1,4 +1,4 @@
-//! Sweeps: the hedging regions of MODELS.md §4 point by point, resume, shards and merge, plots.
+//! Sweeps: the hedging regions of docs/models/hedging.md point by point, resume, shards and merge, plots.
 
 use crate::util::{repo, solve_bi, template, Hedge};
 use deter::model::GameTemplate;

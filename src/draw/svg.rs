@@ -156,7 +156,7 @@ mod tests {
             assert!(s.contains(&format!(">{label}<")), "missing {label}");
         }
         assert!(!s.contains(">not_challenge<") && !s.contains("status_quo_h"));
-        // At the defaults (the cold-war calibration, MODELS.md §4): P hedges, C does not
+        // At the defaults (the cold-war calibration, docs/models/hedging.md): P hedges, C does not
         // challenge — two path edges.
         assert_eq!(s.matches("class=\"edge path\"").count(), 2);
         assert!(s.contains(">(0.1, 0, 0)<"));

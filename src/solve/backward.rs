@@ -491,7 +491,7 @@ mod tests {
     use crate::game::tree::TreeBuilder;
     use std::sync::Arc;
 
-    /// Selten's chain-store stage (MODELS.md §3): E: Out (1,5); In → I: Fight (0,0) or
+    /// Selten's chain-store stage (docs/models/validation-games.md): E: Out (1,5); In → I: Fight (0,0) or
     /// Accommodate (2,2).
     fn chain_store() -> Game {
         let mut b = TreeBuilder::new("chain", vec!["Entrant".into(), "Incumbent".into()]);

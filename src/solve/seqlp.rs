@@ -467,7 +467,7 @@ mod tests {
             .solve(GameRef::Tree(&g), &SolveOptions::default())
             .unwrap();
         certify(GameRef::Tree(&g), &mut s).unwrap();
-        // MODELS.md §3: unique equilibrium (½, ½), value 0.
+        // docs/models/validation-games.md: unique equilibrium (½, ½), value 0.
         assert!(s.value.unwrap().abs() < 1e-9);
         let Profile::Behavior(b) = &s.equilibria[0].profile else {
             panic!("behaviour profile expected")
@@ -484,7 +484,7 @@ mod tests {
         let s = SequenceLp
             .solve(GameRef::Tree(&g), &SolveOptions::default())
             .unwrap();
-        // MODELS.md §3: value −1/18 for player 1.
+        // docs/models/validation-games.md: value −1/18 for player 1.
         assert!((s.value.unwrap() + 1.0 / 18.0).abs() < 1e-9);
     }
 }
