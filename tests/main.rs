@@ -2,6 +2,7 @@
 
 mod cli;
 mod diagnostics;
+mod fit;
 mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;
