@@ -645,3 +645,78 @@ fn ninety_five_percent_intervals_cover_the_truth_95_percent_of_the_time() {
     // within a sample).
     assert!((0.93..=0.97).contains(&rate), "coverage {rate}");
 }
+
+/// The example data in models/data/ is simulated from the models with the seeds below;
+/// `BLESS=1` rewrites it.
+#[test]
+fn example_data_is_reproducible() {
+    let su = setup("models/crisis.toml", None);
+    let mut cov = covariates(1000, 2024, &CRISIS_COLS);
+    // Round the covariates to readable precision.
+    cov = cov
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                let f: Vec<String> = l
+                    .split(',')
+                    .map(|x| format!("{:.3}", x.parse::<f64>().unwrap()))
+                    .collect();
+                format!("{}\n", f.join(","))
+            }
+        })
+        .collect();
+    let sim = simulate_csv(&su, &cov, &CRISIS_TRUTH, 2025);
+    // A dyad id per row (for clustered errors) and a few missing values.
+    let crises: String = sim
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("dyad,{l}\n")
+            } else if i % 97 == 0 {
+                let mut f: Vec<&str> = l.split(',').collect();
+                f[1] = "NA";
+                format!("D{:03},{}\n", (i - 1) % 150, f.join(","))
+            } else {
+                format!("D{:03},{l}\n", (i - 1) % 150)
+            }
+        })
+        .collect();
+    let m = std::fs::read_to_string(repo("models/hedging.toml")).unwrap();
+    let spec = std::fs::read_to_string(repo("models/data/hedging.fit.toml")).unwrap();
+    let hs = setup_text(&m, Some(&spec));
+    let hcov: String = covariates(2000, 77, &HEDGING_COLS)
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                let f: Vec<String> = l
+                    .split(',')
+                    .map(|x| format!("{:.3}", x.parse::<f64>().unwrap()))
+                    .collect();
+                format!("{}\n", f.join(","))
+            }
+        })
+        .collect();
+    let hedging = simulate_csv(&hs, &hcov, &HEDGING_TRUTH, 78);
+    for (rel, text) in [
+        ("models/data/crises.csv", crises),
+        ("models/data/hedging.csv", hedging),
+    ] {
+        let path = repo(rel);
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let have = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{rel} is missing; run with BLESS=1 to write it"));
+        assert!(
+            have == text,
+            "{rel} differs from its simulation; BLESS=1 rewrites it"
+        );
+    }
+}

@@ -6,6 +6,7 @@ pub mod out;
 pub mod args;
 pub mod check;
 pub mod convert;
+pub mod fit;
 pub mod input;
 pub mod report;
 pub mod solve;
@@ -30,6 +31,7 @@ pub fn run() -> Result<ExitCode> {
         Command::Plot(a) => sweep::plot(a),
         Command::Thresholds(a) => thresholds::run(a),
         Command::Regions(a) => thresholds::run_regions(a),
+        Command::Fit(a) => fit::run(a),
     }?;
     out::flush_stdout()?;
     Ok(code)

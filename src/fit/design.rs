@@ -992,6 +992,11 @@ impl Design {
             }
             n += w;
         }
-        acc.iter().map(|a| a / n.max(1.0)).collect()
+        // Parameters that do not vary keep their exact value (no rounding from averaging).
+        acc.iter()
+            .zip(&self.theta_base)
+            .zip(&self.varying)
+            .map(|((a, b), &v)| if v { a / n.max(1.0) } else { *b })
+            .collect()
     }
 }

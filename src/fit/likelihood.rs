@@ -529,6 +529,23 @@ impl<'a> Likelihood<'a> {
         Ok(w.r.clone())
     }
 
+    /// The probability of reaching `node` at pattern `i` and its gradient in the coefficients
+    /// (for delta-method bands).
+    pub fn reach_grad(
+        &self,
+        i: usize,
+        beta: &[f64],
+        node: usize,
+        w: &mut Work,
+    ) -> Result<(f64, Vec<f64>), Failure> {
+        self.forward(i, beta, w)?;
+        w.r_bar.iter_mut().for_each(|x| *x = 0.0);
+        w.r_bar[node] = 1.0;
+        let mut g = vec![0.0; self.n_coefs()];
+        self.reverse(i, w, &mut g)?;
+        Ok((w.r[node], g))
+    }
+
     /// The probability of every observation at pattern `i`, into `out` (one per
     /// [`Design::obs`]).
     pub fn obs_probs(

@@ -26,7 +26,8 @@
 //! - [`optimise`] maximises it (argmin's BFGS, then Newton steps on the Hessian);
 //! - [`inference`] gives standard errors (Hessian, clustered, bootstrap) and the delta method;
 //! - [`output`] writes the table, JSON, CSV and per-row predictions; [`simulate`] draws
-//!   outcomes from a fitted model (Monte Carlo tests, example data).
+//!   outcomes from a fitted model (Monte Carlo tests, example data); [`effects`] draws outcome
+//!   probabilities along a covariate with delta-method bands.
 //!
 //! The mathematics is written up in `docs/fit.md`.
 
@@ -34,6 +35,7 @@ pub mod choice;
 pub mod data;
 pub mod design;
 pub mod diff;
+pub mod effects;
 pub mod estimate;
 pub mod formulas;
 pub mod inference;
