@@ -720,3 +720,22 @@ fn example_data_is_reproducible() {
         );
     }
 }
+
+#[test]
+fn private_information_with_a_repeated_mover_is_refused_at_the_spec() {
+    // The challenger moves twice in the crisis game; with the [fit] section in a file of its
+    // own, the error must point into that file (at `errors`), not at a position of the model.
+    let m = std::fs::read_to_string(repo("models/crisis.toml")).unwrap();
+    let template = model::load("crisis.toml", m).template.unwrap();
+    let spec_text =
+        "[fit]\noutcome = \"outcome\"\nerrors  = \"private\"\n[fit.parameters]\nv_C = \"v0\"\n";
+    let (spec, diags) = spec::read(spec_text);
+    assert!(diags.is_empty(), "{diags:?}");
+    let d = spec::check(&spec.unwrap(), &template);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0]
+        .message
+        .contains("Challenger moves again at `challenger_again`"));
+    let span = d[0].span.clone().expect("located");
+    assert_eq!(&spec_text[span], "\"private\"");
+}

@@ -60,6 +60,15 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
             args.model.display()
         );
     };
+    if args.plot.is_some() && args.effects.is_none() {
+        bail!("--plot draws the curves of --effects COLUMN=LO:HI; give --effects too");
+    }
+    let axis = args
+        .effects
+        .as_deref()
+        .map(effects::Axis::parse)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let sets = args.point.all_sets()?;
     let theta = input::point(&t, args.point.scenario.as_deref(), &sets)?;
     let data = Data::read_file(&args.data).map_err(anyhow::Error::msg)?;
@@ -183,9 +192,8 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
             write_atomic(p, csv.as_bytes())
                 .with_context(|| format!("cannot write `{}`", p.display()))?;
         }
-        if let Some(e) = &args.effects {
-            let axis = effects::Axis::parse(e).map_err(anyhow::Error::msg)?;
-            let curves = effects::compute(&t, &spec, &data, &theta, &axis, &beta, &est.vcov)
+        if let Some(axis) = &axis {
+            let curves = effects::compute(&t, &spec, &data, &theta, axis, &beta, &est.vcov)
                 .map_err(anyhow::Error::msg)?;
             outln!()?;
             outln!("{}", curves.csv().trim_end())?;
@@ -195,9 +203,6 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
                     .with_context(|| format!("cannot write `{}`", p.display()))?;
             }
         }
-    }
-    if args.plot.is_some() && args.effects.is_none() {
-        bail!("--plot draws the curves of --effects COLUMN=LO:HI; give --effects too");
     }
     Ok(if est.optimum.converged {
         ExitCode::SUCCESS

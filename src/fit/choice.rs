@@ -369,11 +369,19 @@ mod tests {
     #[test]
     fn probit_with_unequal_scales_is_accurate() {
         // Scale ratios up to 10, where Gauss–Hermite alone is off by 3·10⁻⁴.
-        for s in [[1.0, 0.6, 1.3], [1.0, 0.3, 1.5], [1.0, 0.2, 2.0], [1.0, 1.0, 1.0]] {
+        for s in [
+            [1.0, 0.6, 1.3],
+            [1.0, 0.3, 1.5],
+            [1.0, 0.2, 2.0],
+            [1.0, 1.0, 1.0],
+        ] {
             for m in [[0.3, -1.2, 0.8], [5.0, -3.0, 0.2], [0.0, 0.0, 0.0]] {
                 let mut p = [0.0; 3];
                 probit(&m, &s, &mut p);
-                assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-13, "{s:?} {m:?}: {p:?}");
+                assert!(
+                    (p.iter().sum::<f64>() - 1.0).abs() < 1e-13,
+                    "{s:?} {m:?}: {p:?}"
+                );
                 for (a, &pa) in p.iter().enumerate() {
                     let q = probit_by_trapezoid(&m, &s, a);
                     assert!((pa - q).abs() < 1e-12, "{s:?} {m:?} p[{a}]: {pa} vs {q}");

@@ -170,10 +170,31 @@ impl Data {
         let mut rows = Vec::new();
         let mut lines = Vec::new();
         let mut bad_rows = Vec::new();
+        // Lines are counted from each record's byte offset: the csv crate's own line count
+        // skips blank lines, which would misnumber every row after one. The offset it gives is
+        // where reading resumed, before any blank lines it then skipped; a record never starts
+        // with a line break, so those are stepped over.
+        let mut counted = (0usize, 1u64);
+        let mut line_at = |pos: Option<&csv::Position>| {
+            let mut byte = pos
+                .map_or(counted.0, |p| p.byte() as usize)
+                .min(bytes.len());
+            while byte < bytes.len() && matches!(bytes[byte], b'\n' | b'\r') {
+                byte += 1;
+            }
+            if byte >= counted.0 {
+                let nl = bytes[counted.0..byte]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                counted = (byte, counted.1 + nl as u64);
+            }
+            counted.1
+        };
         for rec in records {
             match rec {
                 Ok(r) => {
-                    let line = r.position().map_or(0, |p| p.line());
+                    let line = line_at(r.position());
                     if r.len() == 1 && r.get(0) == Some("") {
                         continue; // a blank line
                     }
@@ -194,7 +215,7 @@ impl Data {
                     lines.push(line);
                 }
                 Err(e) => {
-                    let line = e.position().map(|p| p.line());
+                    let line = e.position().map(|p| line_at(Some(p)));
                     bad_rows.push(DataProblem {
                         line,
                         column: None,

@@ -197,9 +197,11 @@ pub fn maximise(
     let mut beta = start.to_vec();
     {
         let ls = MoreThuenteLineSearch::new();
-        let eye: Vec<Vec<f64>> = (0..k)
-            .map(|i| (0..k).map(|j| f64::from(u8::from(i == j))).collect())
-            .collect();
+        let inv_h0 = start_inverse_hessian(lik, start, scale).unwrap_or_else(|| {
+            (0..k)
+                .map(|i| (0..k).map(|j| f64::from(u8::from(i == j))).collect())
+                .collect()
+        });
         let solver = BFGS::new(ls)
             .with_tolerance_grad(1e-9)
             .and_then(|s| s.with_tolerance_cost(0.0));
@@ -207,7 +209,7 @@ pub fn maximise(
             Executor::new(ProblemRef(&problem), solver)
                 .configure(|s| {
                     s.param(start.to_vec())
-                        .inv_hessian(eye)
+                        .inv_hessian(inv_h0)
                         .max_iters(opts.max_iter)
                 })
                 .ctrlc(false)
@@ -234,7 +236,8 @@ pub fn maximise(
         .cache
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
-    let mut evaluations = cache.evals + 1;
+    // The start, and the scores pass for BFGS's first inverse Hessian.
+    let mut evaluations = cache.evals + 2;
     if let Some((b, f)) = cache.best {
         // The best finite point seen (BFGS's own best is among them).
         let cur = lik.eval(&beta, false);
@@ -301,6 +304,51 @@ pub fn maximise(
         decrement,
         bfgs_status,
         beta,
+    })
+}
+
+/// BFGS's first inverse Hessian of the mean negative log-likelihood: the inverse of the
+/// outer product of the per-row scores at the start (BHHH; the information matrix estimate),
+/// times the number of rows (its diagonal if it is singular). Started from the identity
+/// instead, BFGS first spends many iterations learning the coefficients' scales. `None` if a
+/// coefficient's score is zero at the start (BFGS then starts from the identity).
+fn start_inverse_hessian(lik: &Likelihood<'_>, start: &[f64], scale: f64) -> Option<Vec<Vec<f64>>> {
+    let k = start.len();
+    let scores = lik.cell_scores(start).ok()?;
+    let mut b = vec![0.0; k * k];
+    for (c, &w) in lik.weights.iter().enumerate() {
+        if w == 0.0 {
+            continue;
+        }
+        let s = &scores[c * k..(c + 1) * k];
+        for i in 0..k {
+            for j in 0..=i {
+                b[i * k + j] += w * s[i] * s[j];
+            }
+        }
+    }
+    for i in 0..k {
+        for j in 0..i {
+            b[j * k + i] = b[i * k + j];
+        }
+    }
+    if let Some(inv) = super::inference::inverse(&b, k) {
+        return Some(
+            (0..k)
+                .map(|i| (0..k).map(|j| inv[i * k + j] * scale).collect())
+                .collect(),
+        );
+    }
+    // Singular at the start (at zero coefficients utilities tie, and intercepts' scores can be
+    // proportional): its diagonal still gives each coefficient's scale.
+    (0..k).all(|i| b[i * k + i] > 0.0).then(|| {
+        (0..k)
+            .map(|i| {
+                (0..k)
+                    .map(|j| if i == j { scale / b[i * k + i] } else { 0.0 })
+                    .collect()
+            })
+            .collect()
     })
 }
 

@@ -448,18 +448,17 @@ pub fn check(spec: &FitSpec, t: &GameTemplate) -> Vec<Diagnostic> {
     if spec.errors.v == ErrorModel::Private {
         if let Some((node, player)) = repeated_mover(tree) {
             d.push(
+                // Located at `errors = "private"`: the [fit] section may be in another file
+                // (`--spec`) than the node, and the message names the node.
                 Diagnostic::error(
-                    t.node_spans
-                        .get(node)
-                        .cloned()
-                        .unwrap_or(spec.errors.span.clone()),
+                    spec.errors.span.clone(),
                     format!(
                         "with private-information errors each player may move at most once on \
                          any path, but {} moves again at `{}`",
                         tree.players[player], tree.node_names[node]
                     ),
                 )
-                .with_label("second move")
+                .with_label("private information")
                 .with_hint(
                     "a player who moves twice knows its own shocks at both moves, so its moves \
                      are correlated and the others would learn about its shocks from its first \
