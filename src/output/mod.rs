@@ -46,6 +46,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Truncated => "truncated",
         Status::PivotLimit => "pivot-limit",
         Status::TimeLimit => "time-limit",
+        Status::StepLimit => "step-limit",
     }
 }
 
@@ -104,8 +105,14 @@ pub fn text(r: &SolveReport<'_>) -> String {
             status_word(sol.status)
         ));
     }
-    if sol.equilibria.is_empty() {
-        o.push_str("\nNo equilibrium found.\n");
+    for note in &sol.notes {
+        o.push_str(&format!("Note: {note}\n"));
+    }
+    if sol.equilibria.is_empty() && sol.notes.is_empty() {
+        o.push_str(&format!(
+            "\n`{}` returned no equilibrium; every finite game has one: try `--solver logit`.\n",
+            sol.solver
+        ));
     }
     let pl = players(r.game);
     for (k, eq) in sol.equilibria.iter().enumerate() {
@@ -338,6 +345,7 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "tolerance": r.tol,
         "equilibria": eqs,
         "ties": ties,
+        "notes": sol.notes,
     })
 }
 

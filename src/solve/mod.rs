@@ -13,11 +13,16 @@ pub mod enumpure;
 pub mod lemke;
 pub mod lemkehowson;
 pub mod linalg;
+pub mod logit;
 pub mod matrixlp;
+pub mod polish;
+pub mod recall;
 pub mod seqlp;
 mod strategic_input;
 pub mod subgame;
 mod tableau;
+pub mod trace;
+pub mod values;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
 
@@ -112,6 +117,8 @@ pub enum Status {
     /// The time budget ([`SolveOptions::deadline`]) ran out; the equilibria found so far are
     /// returned.
     TimeLimit,
+    /// A path-following or iterative method reached its step limit before it converged.
+    StepLimit,
 }
 
 /// The result of a solver run.
@@ -127,6 +134,9 @@ pub struct Solution {
     pub ties: Vec<Tie>,
     /// The game value for the first player (zero-sum solvers).
     pub value: Option<f64>,
+    /// What the user should know about this run: limits hit and what to try instead, or
+    /// parts of the answer left out (printed with the solution).
+    pub notes: Vec<String>,
 }
 
 impl Solution {
@@ -138,6 +148,7 @@ impl Solution {
             equilibria,
             ties: Vec::new(),
             value: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -270,6 +281,7 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(enumpure::EnumPure),
         Box::new(enummixed::EnumMixedFloat),
         Box::new(correlated::Correlated),
+        Box::new(logit::Logit),
     ]
 }
 
