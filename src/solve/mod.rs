@@ -10,6 +10,7 @@ pub mod backward;
 pub mod correlated;
 pub mod enummixed;
 pub mod enumpure;
+pub mod gnm;
 pub mod lemke;
 pub mod lemkehowson;
 pub mod linalg;
@@ -282,6 +283,7 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(enummixed::EnumMixedFloat),
         Box::new(correlated::Correlated),
         Box::new(logit::Logit),
+        Box::new(gnm::GlobalNewton),
     ]
 }
 

@@ -50,6 +50,10 @@ pub struct TraceParams {
     /// Recompute the Jacobian at every Newton iteration (for piecewise-smooth homotopies)
     /// instead of reusing the one at the predicted point.
     pub full_newton: bool,
+    /// Keep the orientation by the sign of `det [H'(y); tᵀ]` rather than by `tᵀτ > 0` alone:
+    /// on a piecewise-smooth curve the direction may turn by more than a right angle where two
+    /// pieces meet, and only the determinant tells which way is forward.
+    pub orient_by_det: bool,
     /// Stop at this instant ([`TraceError::Deadline`]).
     pub deadline: Option<Instant>,
 }
@@ -65,6 +69,7 @@ impl Default for TraceParams {
             tol: 1e-9,
             max_newton: 8,
             full_newton: false,
+            orient_by_det: false,
             deadline: None,
         }
     }
@@ -93,6 +98,8 @@ pub struct Tracer<'a, H: Homotopy> {
     t: DVector<f64>,
     h: f64,
     steps: usize,
+    /// Sign of `det [H'(y); tᵀ]` at the current point (with `orient_by_det`).
+    orientation: f64,
     // Workspace.
     res: Vec<f64>,
     jac: DMatrix<f64>,
@@ -114,7 +121,9 @@ impl<'a, H: Homotopy> Tracer<'a, H> {
         let g = DVector::from_column_slice(guide);
         let t = tangent(&jac, &g).ok_or(TraceError::Singular)?;
         let h = params.first_step;
+        let orientation = augmented(&jac, &t).determinant().signum();
         Ok(Tracer {
+            orientation,
             hom,
             params,
             y: DVector::from_column_slice(y0),
@@ -162,6 +171,11 @@ impl<'a, H: Homotopy> Tracer<'a, H> {
         let p = self.params.clone();
         loop {
             if self.h < p.min_step {
+                // On a piecewise-smooth curve a failure at a tiny step is a corner where the
+                // next piece turns back: step across the corner onto it.
+                if p.orient_by_det && self.cross_corner() {
+                    return Ok(());
+                }
                 return Err(TraceError::StepTooSmall);
             }
             if p.deadline.is_some_and(|d| Instant::now() >= d) {
@@ -238,17 +252,79 @@ impl<'a, H: Homotopy> Tracer<'a, H> {
                 self.h *= 0.5;
                 continue;
             }
+            let mut tau = tau / norm;
+            if p.orient_by_det {
+                // det [J; τᵀ] has the sign of det [J; tᵀ] (as tᵀτ > 0).
+                let sign = lu.determinant().signum();
+                if sign != 0.0 && sign != self.orientation {
+                    tau = -tau;
+                }
+            }
             // Step-size control: aim for a first correction near a quarter of the maximum and
             // a contraction rate well below the maximum.
             let d_ratio = (dist0 / (p.max_dist * 0.25)).sqrt();
             let c_ratio = (contraction / (p.max_contraction * 0.25)).sqrt();
             let decel = d_ratio.max(c_ratio).clamp(0.5, 2.0);
             self.y = z;
-            self.t = tau / norm;
+            self.t = tau;
             self.h = (self.h / decel).min(p.max_step);
             self.steps += 1;
             return Ok(());
         }
+    }
+}
+
+impl<H: Homotopy> Tracer<'_, H> {
+    /// Crosses a corner of a piecewise-smooth curve: from just past the current point along
+    /// the old tangent (inside the next piece), takes the next piece's tangent (oriented by the
+    /// determinant), corrects onto it orthogonally to that tangent, and continues from there.
+    fn cross_corner(&mut self) -> bool {
+        let n = self.hom.n_eq();
+        for eps in [1e-9, 1e-7, 1e-5] {
+            let scale = eps * (1.0 + self.y.amax());
+            let mut z = &self.y + &self.t * scale;
+            self.hom
+                .jacobian(z.as_slice(), &mut self.res, &mut self.jac);
+            let a = augmented(&self.jac, &self.t);
+            let sign = a.clone().determinant().signum();
+            let mut e = DVector::zeros(n + 1);
+            e[n] = 1.0;
+            let Some(tau) = a.lu().solve(&e) else {
+                continue;
+            };
+            let norm = tau.norm();
+            if !norm.is_finite() || norm == 0.0 {
+                continue;
+            }
+            let mut tau = tau / norm;
+            if sign != 0.0 && sign != self.orientation {
+                tau = -tau;
+            }
+            let mut ok = false;
+            for _ in 0..self.params.max_newton * 2 {
+                self.hom
+                    .jacobian(z.as_slice(), &mut self.res, &mut self.jac);
+                let lu = augmented(&self.jac, &tau).lu();
+                let mut rhs = DVector::zeros(n + 1);
+                for (r, v) in rhs.iter_mut().zip(&self.res) {
+                    *r = -v;
+                }
+                let Some(d) = lu.solve(&rhs) else { break };
+                z += &d;
+                if d.norm() <= self.params.tol * (1.0 + z.amax()) {
+                    ok = true;
+                    break;
+                }
+            }
+            if ok {
+                self.y = z;
+                self.t = tau;
+                self.h = scale.max(self.params.min_step * 1e3);
+                self.steps += 1;
+                return true;
+            }
+        }
+        false
     }
 }
 
