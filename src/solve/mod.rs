@@ -9,6 +9,7 @@
 pub mod backward;
 pub mod correlated;
 pub mod enummixed;
+pub mod enumpoly;
 pub mod enumpure;
 pub mod gnm;
 pub mod lemke;
@@ -284,6 +285,7 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(correlated::Correlated),
         Box::new(logit::Logit),
         Box::new(gnm::GlobalNewton),
+        Box::new(enumpoly::EnumPoly),
     ]
 }
 
