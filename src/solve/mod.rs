@@ -17,6 +17,7 @@ pub mod lemkehowson;
 pub mod linalg;
 pub mod logit;
 pub mod matrixlp;
+pub mod nplayer;
 pub mod polish;
 pub mod recall;
 pub mod seqlp;
@@ -296,6 +297,12 @@ pub fn by_name(name: &str) -> Option<Box<dyn Solver>> {
 
 /// The first solver in the registry that supports the game.
 pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
+    // Three or more players with simultaneous moves or hidden information: pure enumeration
+    // (next in the registry) may find nothing, so enumerate all equilibria, falling back to
+    // the logit limit — a method that always returns an equilibrium.
+    if nplayer::applies(game) && nplayer::NPlayerDefault.supports(game).is_ok() {
+        return Ok(Box::new(nplayer::NPlayerDefault));
+    }
     let mut last = None;
     for s in registry() {
         match s.supports(game) {
