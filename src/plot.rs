@@ -5,6 +5,8 @@
 //! as a `String`; callers write it (the CLI atomically). Thresholds are an input of
 //! [`line_svg`] — from a symbolic analysis, or from [`outcome_changes`] on the grid itself.
 
+pub mod qre;
+
 use crate::sweep::{Effect, Row, Sweeper};
 use plotters::prelude::*;
 use std::collections::HashMap;

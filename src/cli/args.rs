@@ -32,6 +32,9 @@ pub enum Command {
     Thresholds(ThresholdsArgs),
     /// Each decision node's move and the inequality under which it is chosen.
     Regions(RegionsArgs),
+    /// Follow the logit quantal response equilibrium path from λ = 0 to its limit; write it as
+    /// CSV (and SVG).
+    Qre(QreArgs),
 }
 
 /// Flags of `deter thresholds` (see docs/thresholds.md).
@@ -149,6 +152,36 @@ pub struct SolveArgs {
     /// List the solvers and the games each handles.
     #[arg(long)]
     pub list_solvers: bool,
+    /// Accept strategic forms beyond 10^7 payoff cells (profiles × players).
+    #[arg(long)]
+    pub allow_large: bool,
+    /// Print the logit quantal response equilibrium at this precision λ (on the game's
+    /// payoffs) instead of a Nash equilibrium; certified by its fixed-point residual.
+    #[arg(long, value_name = "LAMBDA", conflicts_with_all = ["solver", "ties", "objective"])]
+    pub lambda: Option<f64>,
+}
+
+/// Flags of `deter qre` (see docs/cli.md).
+#[derive(Args, Debug)]
+pub struct QreArgs {
+    /// The game: a model (.toml) or a Gambit file (.efg, .nfg).
+    pub file: PathBuf,
+    /// Parameter point.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Write the path here as CSV: λ, then every move's probability (written whole or not at
+    /// all).
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: PathBuf,
+    /// Also draw the path as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Stop at this λ instead of following the path to its limit.
+    #[arg(long, value_name = "LAMBDA")]
+    pub max_lambda: Option<f64>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Output formats of `deter convert`.

@@ -5,6 +5,7 @@ pub mod args;
 pub mod check;
 pub mod convert;
 pub mod input;
+pub mod qre;
 pub mod report;
 pub mod solve;
 pub mod sweep;
@@ -27,5 +28,6 @@ pub fn run() -> Result<ExitCode> {
         Command::Merge(a) => sweep::merge(a),
         Command::Thresholds(a) => thresholds::run(a),
         Command::Regions(a) => thresholds::run_regions(a),
+        Command::Qre(a) => qre::run(a),
     }
 }

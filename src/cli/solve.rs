@@ -51,6 +51,11 @@ pub fn options(args: &SolveArgs) -> SolveOptions {
         objective: args.objective.clone(),
         max_equilibria: Some(args.max_equilibria),
         deadline: None,
+        max_cells: if args.allow_large {
+            usize::MAX
+        } else {
+            deter::game::reduce::MAX_CELLS
+        },
     }
 }
 
@@ -63,7 +68,7 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     let path = args.file.as_ref().context("no input file given")?;
     let file = path.display().to_string();
     let scenario = args.point.scenario.as_deref();
-    let input = input::load_game(path, scenario, &args.point.sets)?;
+    let input = input::load_game_within(path, scenario, &args.point.sets, options(args).max_cells)?;
     let title = input.title(&file);
     match &input {
         GameInput::Model {
@@ -92,16 +97,15 @@ pub fn finish(
     params: Option<(&[String], &[f64])>,
     scenario: Option<&str>,
 ) -> Result<ExitCode> {
+    if let Some(lambda) = args.lambda {
+        return super::qre::at_lambda(args, lambda, file, title, game, params);
+    }
     let (solver, auto) = choose(args.solver.as_deref(), game)?;
     let opts = options(args);
     let mut sol = solver
         .solve(game, &opts)
         .with_context(|| format!("solver `{}` failed", solver.name()))?;
-    solve::certify(game, &mut sol).context("computing the regret certificate")?;
-    let scale = match game {
-        GameRef::Tree(g) => g.payoff_scale(),
-        GameRef::Strategic(g) => g.payoff_scale(),
-    };
+    solve::certify_with(game, &mut sol, args.tol).context("computing the regret certificate")?;
     let rep = SolveReport {
         file,
         title,
@@ -111,7 +115,7 @@ pub fn finish(
         auto_picked: auto,
         solver_about: solver.describe(),
         solution: &sol,
-        tol: args.tol * scale,
+        tol: args.tol,
     };
     let out = match args.format {
         SolveFormat::Text => output::text(&rep),
@@ -123,13 +127,12 @@ pub fn finish(
     std::io::stdout()
         .write_all(out.as_bytes())
         .context("writing output")?;
-    if sol
-        .equilibria
-        .iter()
-        .any(|e| e.max_regret() > args.tol * scale)
-    {
+    if let Some(k) = sol.equilibria.iter().position(|e| !e.is_certified()) {
         bail!(
-            "an equilibrium failed the regret certificate; this is a bug in solver `{}`",
+            "equilibrium {} failed the regret certificate ({}); solver `{}` did not find an \
+             equilibrium of this game",
+            k + 1,
+            deter::output::certificate::summary(&sol.equilibria[k]),
             sol.solver
         );
     }

@@ -5,6 +5,8 @@
 //! [`words::num`] so output is deterministic (fixed precision, no negative zero). The JSON
 //! schema is documented in `docs/json.md` and versioned by its `schema` field.
 
+pub mod certificate;
+pub mod qre;
 pub mod words;
 
 use crate::game::tree::Tree;
@@ -36,7 +38,8 @@ pub struct SolveReport<'a> {
     pub solver_about: &'a str,
     /// The certified solution.
     pub solution: &'a Solution,
-    /// Regret tolerance the certificate is held to.
+    /// Relative regret tolerance (a fraction of each player's payoff range) where the
+    /// certificate cannot be exact.
     pub tol: f64,
 }
 
@@ -187,22 +190,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
                 .collect();
             o.push_str(&format!("  Event probabilities: {}\n", es.join(", ")));
         }
-        let regs: Vec<String> = pl
-            .iter()
-            .zip(&eq.regret)
-            .map(|(n, v)| format!("{n} {:.1e}", v))
-            .collect();
-        let ok = eq.max_regret() <= r.tol;
-        o.push_str(&format!(
-            "  Regret certificate: max {:.1e} {} ({})\n",
-            eq.max_regret(),
-            if ok {
-                "✓ no player gains by deviating"
-            } else {
-                "✗ NOT AN EQUILIBRIUM"
-            },
-            regs.join(", ")
-        ));
+        o.push_str(&format!("  {}\n", certificate::text_line(eq, pl)));
     }
     if let GameRef::Tree(g) = r.game {
         if !sol.ties.is_empty() {
@@ -311,7 +299,7 @@ pub fn json(r: &SolveReport<'_>) -> Value {
             e.insert("events".into(), named(ev, &eq.events));
             e.insert("regret".into(), named(pl, &eq.regret));
             e.insert("max_regret".into(), json!(eq.max_regret()));
-            e.insert("certified".into(), json!(eq.max_regret() <= r.tol));
+            e.extend(certificate::json_fields(eq, pl));
             Value::Object(e)
         })
         .collect();

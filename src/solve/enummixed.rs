@@ -41,7 +41,7 @@ impl Solver for EnumMixed {
     }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         self.supports(game)?;
-        let input = Input::new(game)?;
+        let input = Input::new(game, opts)?;
         let (a, b) = bimatrix(input.game());
         let limit = opts.max_pivots.unwrap_or(DEFAULT_MAX_BASES);
         let (eqs, complete) = extreme_equilibria(&a, &b, limit);
@@ -64,7 +64,7 @@ impl Solver for EnumMixedFloat {
     }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         self.supports(game)?;
-        let input = Input::new(game)?;
+        let input = Input::new(game, opts)?;
         let (a, b) = bimatrix(input.game());
         let limit = opts.max_pivots.unwrap_or(DEFAULT_MAX_BASES);
         // Payoffs are mapped onto [1, 2], so the tolerance is relative to the payoff range.

@@ -47,7 +47,7 @@ impl Solver for GlobalNewton {
         "gnm"
     }
     fn describe(&self) -> &'static str {
-        "one Nash equilibrium by the global Newton method (Govindan–Wilson), any number of players; strategic form (trees via the reduced form)"
+        "one Nash equilibrium by the global Newton method (Govindan–Wilson), any number of players; strategic form (trees via the reduced form; mixed strategies without perfect recall)"
     }
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
         if game.n_players() == 0 {
@@ -55,19 +55,6 @@ impl Solver for GlobalNewton {
                 reason: "gnm needs at least one player".into(),
                 suggest: None,
             });
-        }
-        if let GameRef::Tree(g) = game {
-            if let Some((p, s)) = super::recall::first_violation(&g.tree) {
-                return Err(Unsupported {
-                    reason: format!(
-                        "gnm returns behaviour strategies for trees, which needs perfect recall; \
-                         player {} does not have it at information set `{}`",
-                        g.tree.players[p.ix()],
-                        g.tree.infoset_display(s)
-                    ),
-                    suggest: Some("enumpure"),
-                });
-            }
         }
         if let GameRef::Strategic(g) = game {
             let n: usize = g.shape().iter().sum();
@@ -87,10 +74,9 @@ impl Solver for GlobalNewton {
     }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         self.supports(game)?;
-        let input = Input::new(game)?;
+        let input = Input::new(game, opts)?;
         let g = input.game();
         let model = StrategicValues::new(g);
-        let range = model.scale();
         let groups = model.groups().to_vec();
         let mut last_err = None;
         // Restarts: the bonus on each player's first strategy, then on the others in turn.
@@ -103,9 +89,9 @@ impl Solver for GlobalNewton {
             let accept = |p: &[f64]| {
                 let mixed = m_split(&groups, p);
                 let mut sol = Solution::new("gnm", vec![Equilibrium::new(input.profile(mixed))]);
-                certify(game, &mut sol).ok()?;
+                certify_with(game, &mut sol, opts.tol.min(super::logit::LIMIT_TOL * 1e3)).ok()?;
                 let eq = sol.equilibria.pop()?;
-                (eq.max_regret() <= super::logit::LIMIT_TOL * range * 1e3).then_some(eq)
+                eq.is_certified().then_some(eq)
             };
             let mut m = model.clone();
             match follow(model.clone(), &bonus, opts.deadline) {

@@ -7,10 +7,12 @@
 //! so the certificate never trusts the solver that produced the profile.
 
 pub mod backward;
+pub mod certificate;
 pub mod correlated;
 pub mod enummixed;
 pub mod enumpoly;
 pub mod enumpure;
+pub mod exactlp;
 pub mod gnm;
 pub mod lemke;
 pub mod lemkehowson;
@@ -19,7 +21,7 @@ pub mod logit;
 pub mod matrixlp;
 pub mod nplayer;
 pub mod polish;
-pub mod recall;
+pub mod reconstruct;
 pub mod seqlp;
 mod strategic_input;
 pub mod subgame;
@@ -28,6 +30,7 @@ pub mod trace;
 pub mod values;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
+pub use certificate::{Certificate, ExactProfile};
 
 /// A game handed to a solver: an extensive-form tree or a strategic form.
 #[derive(Clone, Copy, Debug)]
@@ -54,7 +57,11 @@ pub enum Profile {
     /// Behaviour strategies of an extensive game, indexed by action
     /// (`infosets[I].first_action + a`).
     Behavior(Vec<f64>),
-    /// Mixed strategies of a strategic game, `mixed[player][strategy]`.
+    /// Mixed strategies, `mixed[player][strategy]`: of a strategic game, or, for a tree, over
+    /// the strategies of its reduced strategic form
+    /// ([`reduced_strategic_form`](crate::game::reduce::reduced_strategic_form)) — the form
+    /// strategic-form solvers answer in when the tree lacks perfect recall, where mixed and
+    /// behaviour strategies differ.
     Mixed(Vec<Vec<f64>>),
     /// A correlated distribution over the pure profiles of a strategic game, numbered as in its
     /// payoff table (first player fastest); see [`correlated`].
@@ -88,6 +95,13 @@ pub struct Equilibrium {
     pub regret: Vec<f64>,
     /// Beliefs at information-set members (belief-aware solvers only), by node id.
     pub beliefs: Option<Vec<f64>>,
+    /// The profile in exact rationals: set by exact solvers, or by [`certify`] when it
+    /// recovers and confirms an exact equilibrium behind a float profile.
+    pub exact: Option<ExactProfile>,
+    /// Exact expected payoffs (filled by [`certify`] when the certificate is exact).
+    pub exact_payoffs: Option<Vec<crate::exact::Rational>>,
+    /// How the equilibrium was certified and whether it passed (filled by [`certify`]).
+    pub certificate: Certificate,
 }
 
 impl Equilibrium {
@@ -99,12 +113,35 @@ impl Equilibrium {
             events: Vec::new(),
             regret: Vec::new(),
             beliefs: None,
+            exact: None,
+            exact_payoffs: None,
+            certificate: Certificate::Pending,
         }
+    }
+
+    /// An equilibrium with its profile in floats and in exact rationals (exact solvers).
+    pub fn with_exact(exact: ExactProfile) -> Self {
+        let f = |v: &[crate::exact::Rational]| -> Vec<f64> {
+            v.iter().map(crate::exact::to_f64).collect()
+        };
+        let profile = match &exact {
+            ExactProfile::Behavior(b) => Profile::Behavior(f(b)),
+            ExactProfile::Mixed(m) => Profile::Mixed(m.iter().map(|v| f(v)).collect()),
+            ExactProfile::Correlated(d) => Profile::Correlated(f(d)),
+        };
+        let mut eq = Equilibrium::new(profile);
+        eq.exact = Some(exact);
+        eq
     }
 
     /// The largest regret over players.
     pub fn max_regret(&self) -> f64 {
         self.regret.iter().cloned().fold(0.0, f64::max)
+    }
+
+    /// True if the equilibrium passed its certificate (exactly or to tolerance).
+    pub fn is_certified(&self) -> bool {
+        self.certificate.passed()
     }
 }
 
@@ -137,6 +174,8 @@ pub struct Solution {
     pub ties: Vec<Tie>,
     /// The game value for the first player (zero-sum solvers).
     pub value: Option<f64>,
+    /// The same value exactly, when the solver computed it in rationals.
+    pub exact_value: Option<crate::exact::Rational>,
     /// What the user should know about this run: limits hit and what to try instead, or
     /// parts of the answer left out (printed with the solution).
     pub notes: Vec<String>,
@@ -151,6 +190,7 @@ impl Solution {
             equilibria,
             ties: Vec::new(),
             value: None,
+            exact_value: None,
             notes: Vec::new(),
         }
     }
@@ -171,7 +211,9 @@ pub enum TieMode {
 /// Options common to all solvers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SolveOptions {
-    /// Relative tolerance for ties and "zero probability"; scaled by the payoff magnitude.
+    /// Relative tolerance for ties and "zero probability" where the numbers are floats: a
+    /// fraction of each player's payoff range (see [`certificate::tolerance`]). Exact games
+    /// decide ties exactly.
     pub tol: f64,
     /// Tie handling.
     pub ties: TieMode,
@@ -184,6 +226,9 @@ pub struct SolveOptions {
     /// Long-running methods stop at this instant ([`Status::TimeLimit`]) and return what they
     /// have found.
     pub deadline: Option<std::time::Instant>,
+    /// Strategic forms (given or reduced from a tree) with more payoff cells (profiles ×
+    /// players) than this are refused before they are built.
+    pub max_cells: usize,
 }
 
 impl Default for SolveOptions {
@@ -195,6 +240,7 @@ impl Default for SolveOptions {
             objective: None,
             max_equilibria: None,
             deadline: None,
+            max_cells: crate::game::reduce::MAX_CELLS,
         }
     }
 }
@@ -239,34 +285,22 @@ pub trait Solver: Sync {
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError>;
 }
 
-/// Fills in payoffs, event probabilities and regrets of every equilibrium, independently of the
-/// solver that produced them.
+/// Fills in payoffs, event probabilities, regrets and the [`Certificate`] of every equilibrium,
+/// independently of the solver that produced them, with the default relative tolerance
+/// ([`certificate::DEFAULT_TOL`]) where the certificate cannot be exact.
 pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveError> {
+    certify_with(game, solution, certificate::DEFAULT_TOL)
+}
+
+/// [`certify`] with relative tolerance `rel` (a fraction of each player's payoff range).
+pub fn certify_with(
+    game: GameRef<'_>,
+    solution: &mut Solution,
+    rel: f64,
+) -> Result<(), SolveError> {
+    let mut reduced = None;
     for eq in &mut solution.equilibria {
-        match (&eq.profile, game) {
-            (Profile::Behavior(p), GameRef::Tree(g)) => {
-                eq.payoffs = profile::expected_payoffs(g, p);
-                eq.events = profile::event_probabilities(g, p);
-                eq.regret = profile::regrets(g, p)?;
-            }
-            (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                eq.payoffs = g.expected_payoffs(m);
-                eq.events = Vec::new();
-                eq.regret = g.regrets(m);
-            }
-            (Profile::Correlated(d), GameRef::Strategic(g)) => {
-                eq.payoffs = correlated::payoffs(g, d);
-                eq.events = Vec::new();
-                eq.regret = correlated::regrets(g, d);
-            }
-            (Profile::Correlated(_), GameRef::Tree(_))
-            | (Profile::Mixed(_), GameRef::Tree(_))
-            | (Profile::Behavior(_), GameRef::Strategic(_)) => {
-                return Err(SolveError::Numerical(
-                    "solver returned a profile of the wrong form".into(),
-                ))
-            }
-        }
+        certificate::certify_equilibrium(game, eq, rel, &mut reduced)?;
     }
     Ok(())
 }

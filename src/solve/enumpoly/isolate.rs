@@ -92,7 +92,8 @@ pub fn isolate(
     while let Some(x) = stack.pop() {
         examined += 1;
         if examined > params.max_boxes
-            || (examined.is_multiple_of(256) && params.deadline.is_some_and(|d| Instant::now() >= d))
+            || (examined.is_multiple_of(256)
+                && params.deadline.is_some_and(|d| Instant::now() >= d))
         {
             out.aborted = true;
             return out;

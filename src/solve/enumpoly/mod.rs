@@ -387,24 +387,6 @@ pub(super) fn lp_max_min(
     Some((s.value(t), x.iter().map(|&v| s.value(v)).collect()))
 }
 
-/// Largest minus smallest payoff (1 if all are equal).
-fn payoff_range(game: GameRef<'_>) -> f64 {
-    let pays = match game {
-        GameRef::Tree(g) => &g.payoffs,
-        GameRef::Strategic(g) => &g.payoffs,
-    };
-    let (lo, hi) = pays
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
-            (l.min(x), h.max(x))
-        });
-    if hi > lo {
-        hi - lo
-    } else {
-        1.0
-    }
-}
-
 impl Solver for EnumPoly {
     fn name(&self) -> &'static str {
         "enumpoly"
@@ -424,13 +406,11 @@ impl Solver for EnumPoly {
                 }
             },
             GameRef::Tree(g) => {
-                if let Some((p, s)) = super::recall::first_violation(&g.tree) {
+                if let Err(r) = crate::game::recall::check(&g.tree) {
                     return Err(Unsupported {
                         reason: format!(
-                            "enumpoly works in the sequence form, which needs perfect recall; \
-                             player {} does not have it at information set `{}`",
-                            g.tree.players[p.ix()],
-                            g.tree.infoset_display(s)
+                            "enumpoly works in the sequence form, which needs perfect recall; {}",
+                            r.describe(&g.tree)
                         ),
                         suggest: Some("enumpure"),
                     });
@@ -468,10 +448,9 @@ impl Solver for EnumPoly {
         let mut notes: Vec<(Remark, String)> = Vec::new();
         // Candidates that pass the support's own conditions are kept if the regret certificate
         // confirms them (in trees it is what checks the moves outside the support).
-        let range = payoff_range(game);
         let push = |sol: &mut Solution, profile: Profile| -> bool {
             let mut one = Solution::new("enumpoly", vec![Equilibrium::new(profile)]);
-            if certify(game, &mut one).is_err() || one.equilibria[0].max_regret() > opts.tol * range
+            if certify_with(game, &mut one, opts.tol).is_err() || !one.equilibria[0].is_certified()
             {
                 return false;
             }

@@ -283,7 +283,7 @@ where
                 }
                 // A continuum of equilibria: polishing from successive checkpoints lands on
                 // nearby but different points; after a while the nearest one is returned.
-                let settled = d <= 1e-9 || (unsettled >= PATIENCE && d <= 1e-4);
+                let settled = d <= 1e-9 || (unsettled >= PATIENCE && d <= 1e-6);
                 if settled && toward {
                     model.use_path_weights(None);
                     return Ok(Limit {
@@ -318,7 +318,7 @@ where
 }
 
 /// Checkpoints with an approaching but unreproduced candidate before it is returned anyway.
-const PATIENCE: usize = 6;
+const PATIENCE: usize = 16;
 
 /// Adds candidates not already present.
 fn add<T>(found: &mut Vec<(Vec<f64>, Vec<bool>, T)>, more: Vec<(Vec<f64>, Vec<bool>, T)>) {

@@ -33,7 +33,6 @@ pub mod residual;
 
 pub use homotopy::QreHomotopy;
 
-use super::recall;
 use super::trace::{correct_fixed, Homotopy, TraceError, TraceParams, Tracer};
 use super::values::{logs, max_gain, AgentValues, Coords, StrategicValues, ValueModel};
 use super::*;
@@ -45,7 +44,8 @@ pub const MAX_ACTIONS: usize = 2000;
 /// Largest strategic payoff table (profiles × players) taken.
 pub const MAX_CELLS: usize = 20_000_000;
 
-/// Regret (relative to the payoff range) a polished limit must reach to be returned.
+/// Regret (relative to each player's payoff range) a polished limit must reach to be returned
+/// when it cannot be certified exactly.
 pub const LIMIT_TOL: f64 = 1e-12;
 
 /// The limit of the logit QRE path.
@@ -132,15 +132,13 @@ pub(crate) fn supports(game: GameRef<'_>, name: &str) -> Result<(), Unsupported>
             g.shape().iter().sum::<usize>()
         }
         GameRef::Tree(g) => {
-            if let Some((p, s)) = recall::first_violation(&g.tree) {
+            if let Err(r) = crate::game::recall::check(&g.tree) {
                 return Err(Unsupported {
                     reason: format!(
-                        "{name} works in behaviour strategies, which need perfect recall; player {} \
-                         does not have it at information set `{}`",
-                        g.tree.players[p.ix()],
-                        g.tree.infoset_display(s)
+                        "{name} works in behaviour strategies, which need perfect recall; {}",
+                        r.describe(&g.tree)
                     ),
-                    suggest: Some("enumpure"),
+                    suggest: Some("gnm"),
                 });
             }
             g.tree.n_actions()
@@ -155,12 +153,13 @@ pub(crate) fn supports(game: GameRef<'_>, name: &str) -> Result<(), Unsupported>
     Ok(())
 }
 
-/// Certifies one candidate; `Some` if its regret is within [`LIMIT_TOL`] of the range.
-fn certified(game: GameRef<'_>, eq: Equilibrium, range: f64) -> Option<Equilibrium> {
+/// Certifies one candidate with the common certificate (exactly where it can be, else to
+/// [`LIMIT_TOL`] of each player's payoff range); `Some` if it passes.
+fn certified(game: GameRef<'_>, eq: Equilibrium, _range: f64) -> Option<Equilibrium> {
     let mut sol = Solution::new("logit", vec![eq]);
-    certify(game, &mut sol).ok()?;
+    certify_with(game, &mut sol, LIMIT_TOL).ok()?;
     let eq = sol.equilibria.pop()?;
-    (eq.max_regret() <= LIMIT_TOL * range).then_some(eq)
+    eq.is_certified().then_some(eq)
 }
 
 fn finish(res: Result<limit::Limit<Equilibrium>, NoLimit>, range: f64) -> Solution {
@@ -214,6 +213,8 @@ pub struct Qre {
     pub profile: Profile,
     /// Beliefs at every decision node (trees), as [`Equilibrium::beliefs`].
     pub beliefs: Option<Vec<f64>>,
+    /// Each player's expected payoff.
+    pub payoffs: Vec<f64>,
     /// The fixed-point residual `max |p − logit_λ(p)|`, recomputed independently.
     pub residual: f64,
 }
@@ -245,6 +246,7 @@ pub fn qre(
             let residual = residual::strategic_residual(g, &mixed, lambda);
             Ok(Qre {
                 lambda,
+                payoffs: g.expected_payoffs(&mixed),
                 profile: Profile::Mixed(mixed),
                 beliefs: None,
                 residual,
@@ -258,6 +260,7 @@ pub fn qre(
             let residual = residual::agent_residual(g, &p, lambda);
             Ok(Qre {
                 lambda,
+                payoffs: crate::game::profile::expected_payoffs(g, &p),
                 profile: Profile::Behavior(p),
                 beliefs,
                 residual,

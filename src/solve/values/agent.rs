@@ -64,6 +64,8 @@ pub struct AgentValues {
     reach: Vec<f64>,
     /// Linear mode: the sum of path weights of zero-probability moves above each node.
     elog: Vec<f64>,
+    /// Linear mode: the number of zero-probability (weighted) moves above each node.
+    wcount: Vec<u32>,
     value: Vec<f64>,
     belief: Vec<f64>,
     /// Linear mode: `belief[h] = bscale[h] · reach[h]` (the member's weight over the set's
@@ -126,6 +128,7 @@ impl AgentValues {
             weights: None,
             reach: vec![0.0; n],
             elog: vec![0.0; n],
+            wcount: vec![0; n],
             value: vec![0.0; n * np],
             belief: vec![0.0; n],
             bscale: vec![0.0; n],
@@ -294,9 +297,11 @@ impl AgentValues {
         // Reach: logarithmic, or linear with path weights behind zero-probability moves.
         self.reach[0] = if mode == Coords::Log { 0.0 } else { 1.0 };
         self.elog[0] = 0.0;
+        self.wcount[0] = 0;
         for (i, node) in tree.nodes.iter().enumerate() {
             let r = self.reach[i];
             let e = self.elog[i];
+            let k = self.wcount[i];
             for c in node.children() {
                 match mode {
                     Coords::Log => self.reach[c] = r + self.edge_log(c, x),
@@ -304,6 +309,7 @@ impl AgentValues {
                         let (f, w) = self.linear_factor(c, p);
                         self.reach[c] = r * f;
                         self.elog[c] = e + w.unwrap_or(0.0);
+                        self.wcount[c] = k + u32::from(w.is_some());
                     }
                 }
             }
@@ -351,21 +357,31 @@ impl AgentValues {
                     }
                 }
                 Coords::Linear => {
-                    let m = members
+                    // A zero-probability move is infinitely less likely than any positive
+                    // probability: members reached without one, if any, take all the belief;
+                    // otherwise the path weights compare them.
+                    let fewest = members
                         .iter()
                         .filter(|&&h| self.reach[h] != 0.0)
+                        .map(|&h| self.wcount[h].min(1))
+                        .min()
+                        .unwrap_or(1);
+                    let live = |h: usize| self.reach[h] != 0.0 && self.wcount[h].min(1) == fewest;
+                    let m = members
+                        .iter()
+                        .filter(|&&h| live(h))
                         .map(|&h| self.elog[h])
                         .fold(f64::NEG_INFINITY, f64::max);
                     let w: f64 = members
                         .iter()
-                        .filter(|&&h| self.reach[h] != 0.0)
+                        .filter(|&&h| live(h))
                         .map(|&h| (self.elog[h] - m).exp() * self.reach[h])
                         .sum();
                     if m == f64::NEG_INFINITY || w == 0.0 || !w.is_finite() {
                         bayes = false;
                     } else {
                         for &h in &members {
-                            self.bscale[h] = if self.reach[h] != 0.0 {
+                            self.bscale[h] = if live(h) {
                                 (self.elog[h] - m).exp() / w
                             } else {
                                 0.0
