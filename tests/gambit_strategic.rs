@@ -22,7 +22,7 @@ const SLOW_S: f64 = 2.0;
 
 /// Gambit's equilibria as mixed profiles over `g`'s strategies (keys `player|strategy`, with
 /// the player names Gambit used, listed in the entry: it calls nameless players `_1`, `_2`).
-fn gambit_profiles(e: &Value, g: &StrategicGame, name: &str) -> Vec<Vec<Vec<f64>>> {
+pub fn gambit_profiles(e: &Value, g: &StrategicGame, name: &str) -> Vec<Vec<Vec<f64>>> {
     let eqs = e["equilibria"].as_array().expect("equilibria list");
     let players: Vec<String> = e["players"]
         .as_array()

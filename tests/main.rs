@@ -2,11 +2,14 @@
 
 mod cli;
 mod diagnostics;
+mod gambit_enumpoly;
 mod gambit_formats;
 mod gambit_games;
+mod gambit_logit;
 mod gambit_seqform;
 mod gambit_strategic;
 mod known_values;
+mod nplayer;
 mod properties;
 mod report;
 mod seqform;

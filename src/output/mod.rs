@@ -160,6 +160,15 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     o.push_str(line.trim_end());
                     o.push('\n');
                 }
+                if let Some(bel) = &eq.beliefs {
+                    let lines = qre::belief_lines(g, bel);
+                    if !lines.is_empty() {
+                        o.push_str("  Beliefs (information sets with more than one node):\n");
+                        for l in lines {
+                            o.push_str(&format!("    {l}\n"));
+                        }
+                    }
+                }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {
                 o.push_str("  Strategies:\n");
@@ -282,6 +291,9 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                         })
                         .collect();
                     e.insert("strategies".into(), Value::Array(strat));
+                    if let Some(b) = &eq.beliefs {
+                        e.insert("beliefs".into(), qre::beliefs_json(g, b));
+                    }
                 }
                 (Profile::Mixed(m), GameRef::Strategic(g)) => {
                     let strat: Vec<Value> = m

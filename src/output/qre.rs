@@ -92,6 +92,18 @@ pub fn belief_lines(g: &Game, beliefs: &[f64]) -> Vec<String> {
         .collect()
 }
 
+/// Beliefs as a JSON object: every decision node's label and its probability within its
+/// information set.
+pub fn beliefs_json(g: &Game, beliefs: &[f64]) -> Value {
+    let mut m = Map::new();
+    for s in 0..g.tree.infosets.len() {
+        for h in g.tree.members(InfosetId::from(s)) {
+            m.insert(g.tree.node_label(*h), json!(clean(beliefs[h.ix()])));
+        }
+    }
+    Value::Object(m)
+}
+
 /// Text rendering of a QRE.
 pub fn text(r: &QreReport<'_>) -> String {
     let q = r.qre;
@@ -181,15 +193,7 @@ pub fn json(r: &QreReport<'_>) -> Value {
         moves.insert(l.clone(), json!(clean(*p)));
     }
     let beliefs: Option<Value> = match (r.game, &q.beliefs) {
-        (GameRef::Tree(g), Some(b)) => {
-            let mut m = Map::new();
-            for s in 0..g.tree.infosets.len() {
-                for h in g.tree.members(InfosetId::from(s)) {
-                    m.insert(g.tree.node_label(*h), json!(clean(b[h.ix()])));
-                }
-            }
-            Some(Value::Object(m))
-        }
+        (GameRef::Tree(g), Some(b)) => Some(beliefs_json(g, b)),
         _ => None,
     };
     json!({
