@@ -2,6 +2,8 @@
 
 mod cli;
 mod diagnostics;
+mod enumeration;
+mod fuzz_regressions;
 mod gambit_enumpoly;
 mod gambit_formats;
 mod gambit_games;
@@ -12,6 +14,7 @@ mod known_values;
 mod nplayer;
 mod properties;
 mod report;
+mod scheduler;
 mod seqform;
 mod sweep;
 mod thresholds;

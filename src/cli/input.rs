@@ -25,7 +25,7 @@ pub fn print_diags(loaded: &model::Loaded, short: bool) {
             std::io::stderr().is_terminal(),
         )
     };
-    eprint!("{s}");
+    err!("{s}");
 }
 
 /// Loads a model file; prints its diagnostics; fails if it has errors.
@@ -157,7 +157,7 @@ pub fn load_game_within(
                 }),
                 Err(e) => {
                     let d = t.diagnose(&e, &theta);
-                    eprint!(
+                    err!(
                         "{}",
                         diag::render(&loaded.source, &[d], std::io::stderr().is_terminal())
                     );
@@ -169,7 +169,7 @@ pub fn load_game_within(
             let (g, pos) = deter::format::efg::read_located(&read_text(path)?).map_err(gambit)?;
             if let Err(r) = deter::game::recall::check(&g.tree) {
                 let (l, c) = pos.get(r.second.ix()).copied().unwrap_or((1, 1));
-                eprintln!(
+                errln!(
                     "{}:{l}:{c}: note: {}; solvers that need perfect recall refuse this game, \
                      and strategic-form solvers answer in mixed strategies",
                     path.display(),

@@ -69,7 +69,10 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
     // Moves of each node after the counterfactual.
     let moves = apply_counterfactual(ast, cf, &mut d);
 
-    // Players and move targets.
+    // Players and move targets. A move into a node or outcome that could not be read (its
+    // error is already reported) leaves the tree unbuildable: `unresolved` stops the build
+    // before the tree is assembled.
+    let mut unresolved = false;
     let mut parent_of: HashMap<Target, (usize, &Sp<String>)> = HashMap::new();
     for (i, n) in ast.nodes.iter().enumerate() {
         if let Mover::Player { player, .. } = &n.mover {
@@ -96,7 +99,7 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
         }
         for m in &moves[i] {
             match names.get(m.to.v.as_str()) {
-                None if ast.broken.contains(&m.to.v) => {}
+                None if ast.broken.contains(&m.to.v) => unresolved = true,
                 None => d.push(
                     Diagnostic::error(
                         m.to.span.clone(),
@@ -143,7 +146,8 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
         }
     }
     let reachable = reachability(ast, &moves, &names, root);
-    if !counterfactual {
+    // With nodes that could not be read, what they lead to is unknown: no unreachable noise.
+    if !counterfactual && ast.broken.is_empty() {
         report_unreachable(ast, &names, &parent_of, &reachable, &mut d);
     }
 
@@ -209,7 +213,7 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
         let _ = n;
     }
 
-    if has_errors(&d) {
+    if has_errors(&d) || unresolved {
         return (None, d);
     }
     let Some(root) = root else {
@@ -243,13 +247,26 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
             continue;
         };
         for m in &moves[i] {
-            let to = bnode[&names[m.to.v.as_str()]];
+            let Some(&to) = names.get(m.to.v.as_str()).and_then(|t| bnode.get(t)) else {
+                // Unknown and unread targets were reported above and stop the build first.
+                d.push(Diagnostic::error(
+                    m.to.span.clone(),
+                    format!(
+                        "move `{}` leads to `{}`, which is not in the tree",
+                        m.label.v, m.to.v
+                    ),
+                ));
+                return (None, d);
+            };
             if let Err(e) = b.add_move(from, m.label.v.clone(), m.say.clone(), to) {
                 d.push(Diagnostic::error(m.to.span.clone(), e.to_string()));
             }
         }
     }
-    let built = match b.finish(bnode[&Target::Node(root)]) {
+    let Some(&root_id) = bnode.get(&Target::Node(root)) else {
+        return (None, d);
+    };
+    let built = match b.finish(root_id) {
         Ok(b) => b,
         Err(e) => {
             d.push(Diagnostic::error(

@@ -407,7 +407,20 @@ impl<'t> Reader<'t> {
             }
         };
         let is_chance = matches!(mover, Mover::Chance);
-        let mt = self.table(mv, &format!("the moves of {what}"))?;
+        let Some(mt) = self.table(mv, &format!("the moves of {what}")) else {
+            if let Some(d) = self.diags.last_mut() {
+                d.hints.push(if is_chance {
+                    "chance moves are a table from each move's label to where it leads and its \
+                     probability: `chance = { hard = { to = \"h\", prob = \"p\" }, … }`"
+                        .into()
+                } else {
+                    "moves are a table from each move's label to where it leads: \
+                     `moves = { fight = \"war\", yield = \"peace\" }`"
+                        .into()
+                });
+            }
+            return None;
+        };
         let mut moves = Vec::new();
         for (mk, mvv) in mt.iter() {
             moves.extend(self.move_def(mk, mvv, &what, is_chance));
@@ -505,12 +518,19 @@ impl<'t> Reader<'t> {
             Some(p) => {
                 out.payoffs_span = p.span();
                 if let Some(pt) = self.table(p, &format!("the payoffs of {what}")) {
+                    let mut unreadable = false;
                     for (pk, pv) in pt.iter() {
-                        if let Some(f) =
-                            self.formula(pv, &format!("the payoff of `{}` at {what}", pk.get_ref()))
+                        match self
+                            .formula(pv, &format!("the payoff of `{}` at {what}", pk.get_ref()))
                         {
-                            out.payoffs.push((key_sp(pk), f));
+                            Some(f) => out.payoffs.push((key_sp(pk), f)),
+                            None => unreadable = true,
                         }
+                    }
+                    // A payoff that could not be read is reported once, here; the outcome is
+                    // then left out (as `broken`) rather than reported again as missing it.
+                    if unreadable {
+                        return None;
                     }
                 }
             }

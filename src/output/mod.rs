@@ -6,13 +6,14 @@
 //! schema is documented in `docs/json.md` and versioned by its `schema` field.
 
 pub mod certificate;
+pub mod dir;
+pub mod file;
 pub mod qre;
 pub mod words;
 
 use crate::game::tree::Tree;
 use crate::solve::{GameRef, Profile, Solution, Status};
 use serde_json::{json, Map, Value};
-use std::io::Write;
 use std::path::Path;
 use words::num;
 
@@ -349,15 +350,8 @@ pub fn json(r: &SolveReport<'_>) -> Value {
     })
 }
 
-/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it
+/// (through symlinks, never replacing a device; see [`file::write_whole`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    file::write_whole(path, bytes)
 }

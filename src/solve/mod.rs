@@ -23,6 +23,7 @@ pub mod nplayer;
 pub mod polish;
 pub mod reconstruct;
 pub mod seqlp;
+pub mod staged;
 mod strategic_input;
 pub mod subgame;
 mod tableau;
