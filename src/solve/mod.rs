@@ -284,6 +284,12 @@ pub trait Solver: Sync {
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported>;
     /// Computes equilibria (profiles only; see [`certify`]).
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError>;
+    /// True for methods that work on the (reduced) strategic form: on a tree they build it,
+    /// so [`pick`] passes them over when it would exceed the default budget
+    /// ([`crate::game::reduce::MAX_CELLS`]).
+    fn uses_strategic_form(&self) -> bool {
+        false
+    }
 }
 
 /// Fills in payoffs, event probabilities, regrets and the [`Certificate`] of every equilibrium,
@@ -330,7 +336,9 @@ pub fn by_name(name: &str) -> Option<Box<dyn Solver>> {
     registry().into_iter().find(|s| s.name() == name)
 }
 
-/// The first solver in the registry that supports the game.
+/// The first solver in the registry that supports the game (strategic-form methods only if a
+/// tree's reduced strategic form fits the default budget). If none does, the refusal lists
+/// every solver's reason.
 pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
     // Three or more players with simultaneous moves or hidden information: pure enumeration
     // (next in the registry) may find nothing, so enumerate all equilibria, falling back to
@@ -338,15 +346,33 @@ pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
     if nplayer::applies(game) && nplayer::NPlayerDefault.supports(game).is_ok() {
         return Ok(Box::new(nplayer::NPlayerDefault));
     }
-    let mut last = None;
+    let mut reasons: Vec<String> = Vec::new();
+    let mut cells: Option<f64> = None;
+    let budget = crate::game::reduce::MAX_CELLS as f64;
     for s in registry() {
         match s.supports(game) {
-            Ok(()) => return Ok(s),
-            Err(e) => last = Some(e),
+            Ok(()) => {
+                if let (true, GameRef::Tree(g)) = (s.uses_strategic_form(), game) {
+                    let n =
+                        *cells.get_or_insert_with(|| crate::game::reduce::reduced_cells(&g.tree));
+                    if n > budget {
+                        reasons.push(format!(
+                            "{}: the reduced strategic form has about {n:.2e} payoff cells, \
+                             over the budget of {budget:.0e} (`--solver {}` with `--allow-large` \
+                             lifts it)",
+                            s.name(),
+                            s.name()
+                        ));
+                        continue;
+                    }
+                }
+                return Ok(s);
+            }
+            Err(e) => reasons.push(format!("{}: {e}", s.name())),
         }
     }
-    Err(last.unwrap_or(Unsupported {
-        reason: "no solver is registered".into(),
+    Err(Unsupported {
+        reason: format!("every solver refuses it:\n  {}", reasons.join("\n  ")),
         suggest: None,
-    }))
+    })
 }
