@@ -6,6 +6,8 @@
 //! [`line_svg`] — from a symbolic analysis, or from [`outcome_changes`] on the grid itself.
 //! A sweep's plot is assembled in bounded memory by [`crate::sweep::aggregate`].
 
+pub mod qre;
+
 use plotters::prelude::*;
 
 /// Why a plot could not be drawn.

@@ -1,7 +1,10 @@
 //! The single integration-test target: one binary built from topic modules.
 
+mod all_games;
 mod cli;
 mod diagnostics;
+mod enumeration;
+mod exact;
 mod fit;
 mod fuzz_regressions;
 mod gambit_formats;
@@ -11,6 +14,7 @@ mod gambit_strategic;
 mod known_values;
 mod properties;
 mod report;
+mod scheduler;
 mod seqform;
 mod sweep;
 mod thresholds;

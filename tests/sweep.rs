@@ -633,7 +633,18 @@ fn cli_sweep_outputs_are_checked_before_the_work() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a regular file"));
-    assert!(!std::fs::metadata("/dev/stdout").unwrap().is_file());
+    // The same for a device: /dev/null is refused and stays a device.
+    let o = deter(&[
+        "sweep",
+        "models/hedging.toml",
+        "--vary",
+        "T=0:1:3",
+        "--out",
+        "/dev/null",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a regular file"));
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
     // A symlinked --out is written through: the link stays, its target gets the rows.
     std::fs::create_dir(dir.path().join("real")).unwrap();
     std::os::unix::fs::symlink("real/target.csv", dir.path().join("link.csv")).unwrap();

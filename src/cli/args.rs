@@ -37,6 +37,9 @@ pub enum Command {
     /// Estimate a model's parameters from observed cases by maximum likelihood (strategic
     /// estimation; see docs/fit.md).
     Fit(FitArgs),
+    /// Follow the logit quantal response equilibrium path from λ = 0 to its limit; write it as
+    /// CSV (and SVG).
+    Qre(QreArgs),
 }
 
 /// Output formats of `deter fit`.
@@ -221,6 +224,10 @@ pub struct SolveArgs {
     /// Cap on the number of equilibria listed by enumerating methods.
     #[arg(long, default_value_t = 1000)]
     pub max_equilibria: usize,
+    /// Stop long enumerations after this many seconds and print what was found (the output
+    /// says the list is incomplete).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub time_limit: Option<std::time::Duration>,
     /// Relative tolerance for ties and for the regret certificate.
     #[arg(long, default_value_t = 1e-9)]
     pub tol: f64,
@@ -233,6 +240,33 @@ pub struct SolveArgs {
     /// Accept strategic forms beyond 10^7 payoff cells (profiles × players).
     #[arg(long)]
     pub allow_large: bool,
+    /// Print the logit quantal response equilibrium at this precision λ (on the game's
+    /// payoffs) instead of a Nash equilibrium; certified by its fixed-point residual.
+    #[arg(long, value_name = "LAMBDA", conflicts_with_all = ["solver", "ties", "objective"])]
+    pub lambda: Option<f64>,
+}
+
+/// Flags of `deter qre` (see docs/cli.md).
+#[derive(Args, Debug)]
+pub struct QreArgs {
+    /// The game: a model (.toml) or a Gambit file (.efg, .nfg).
+    pub file: PathBuf,
+    /// Parameter point.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Write the path here as CSV: λ, then every move's probability (written whole or not at
+    /// all).
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: PathBuf,
+    /// Also draw the path as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Stop at this λ instead of following the path to its limit.
+    #[arg(long, value_name = "LAMBDA")]
+    pub max_lambda: Option<f64>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Output formats of `deter convert`.
@@ -358,4 +392,18 @@ pub struct PlotArgs {
     /// Write the SVG to this file (written whole or not at all) instead of standard output.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+}
+
+/// A positive number of seconds.
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if v.is_finite() && v > 0.0 && v < 1e9 {
+        Ok(std::time::Duration::from_secs_f64(v))
+    } else {
+        Err(format!(
+            "the time limit must be a positive number of seconds, not `{s}`"
+        ))
+    }
 }

@@ -7,6 +7,7 @@
 
 pub mod ast;
 pub mod build;
+pub mod rational;
 pub mod read;
 pub mod template;
 

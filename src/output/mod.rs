@@ -7,7 +7,10 @@
 
 pub mod certificate;
 pub mod dir;
+pub mod exact;
 pub mod file;
+pub mod qre;
+pub mod strategic;
 pub mod words;
 
 use crate::game::tree::Tree;
@@ -49,6 +52,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Truncated => "truncated",
         Status::PivotLimit => "pivot-limit",
         Status::TimeLimit => "time-limit",
+        Status::StepLimit => "step-limit",
     }
 }
 
@@ -98,7 +102,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
         o.push_str(&format!(
             "Game value (for {}): {}\n",
             players(r.game)[0],
-            num(v)
+            exact::game_value(sol, v)
         ));
     }
     if sol.status != Status::Solved {
@@ -107,8 +111,11 @@ pub fn text(r: &SolveReport<'_>) -> String {
             status_word(sol.status)
         ));
     }
-    if sol.equilibria.is_empty() {
-        o.push_str("\nNo equilibrium found.\n");
+    for note in &sol.notes {
+        o.push_str(&format!("Note: {note}\n"));
+    }
+    if sol.equilibria.is_empty() && sol.notes.is_empty() {
+        o.push_str(&format!("\n{}\n", strategic::none_found(sol, r.game)));
     }
     let pl = players(r.game);
     for (k, eq) in sol.equilibria.iter().enumerate() {
@@ -139,7 +146,10 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     .map(|p| p.chars().count())
                     .max()
                     .unwrap_or(0);
-                let said: Vec<String> = strat.iter().map(words::strategy_words).collect();
+                let said: Vec<String> = strat
+                    .iter()
+                    .map(|s| exact::strategy_words(g, eq, s))
+                    .collect();
                 let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
                 for (s, text) in strat.iter().zip(&said) {
                     let who = mover(&g.tree, s.node);
@@ -153,25 +163,31 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     o.push_str(line.trim_end());
                     o.push('\n');
                 }
+                if let Some(bel) = &eq.beliefs {
+                    let lines = qre::belief_lines(g, bel);
+                    if !lines.is_empty() {
+                        o.push_str("  Beliefs (information sets with more than one node):\n");
+                        for l in lines {
+                            o.push_str(&format!("    {l}\n"));
+                        }
+                    }
+                }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                o.push_str("  Strategies:\n");
-                for (p, probs) in m.iter().enumerate() {
-                    let parts: Vec<String> = probs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, &x)| x > 1e-12)
-                        .map(|(s, &x)| format!("{} {}", g.strategies[p][s], num(x)))
-                        .collect();
-                    o.push_str(&format!("    {:12} {}\n", g.players[p], parts.join(", ")));
-                }
+                o.push_str(&strategic::mixed_text(g, eq, m));
+            }
+            (Profile::Mixed(m), GameRef::Tree(g)) => {
+                o.push_str(&strategic::tree_mixed_text(g, eq, m));
+            }
+            (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                o.push_str(&strategic::correlated_text(g, eq, d));
             }
             _ => o.push_str("  (profile of a form this game cannot display)\n"),
         }
         let pays: Vec<String> = pl
             .iter()
-            .zip(&eq.payoffs)
-            .map(|(n, v)| format!("{n} {}", num(*v)))
+            .enumerate()
+            .map(|(p, n)| format!("{n} {}", exact::payoff(eq, p)))
             .collect();
         o.push_str(&format!("  Expected payoffs: {}\n", pays.join(", ")));
         let ev = events(r.game);
@@ -275,16 +291,26 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                         })
                         .collect();
                     e.insert("strategies".into(), Value::Array(strat));
+                    if let Some(b) = &eq.beliefs {
+                        e.insert("beliefs".into(), qre::beliefs_json(g, b));
+                    }
                 }
                 (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                    let strat: Vec<Value> = m
-                        .iter()
-                        .enumerate()
-                        .map(|(p, probs)| {
-                            json!({"player": g.players[p], "strategies": named(&g.strategies[p], probs)})
-                        })
-                        .collect();
-                    e.insert("strategies".into(), Value::Array(strat));
+                    e.insert(
+                        "strategies".into(),
+                        strategic::mixed_json(&g.players, &g.strategies, eq, m),
+                    );
+                }
+                (Profile::Mixed(m), GameRef::Tree(g)) => {
+                    let names = strategic::tree_strategy_names(g);
+                    e.insert("form".into(), json!("mixed strategies over the reduced strategic form"));
+                    e.insert(
+                        "mixed_strategies".into(),
+                        strategic::mixed_json(&g.tree.players, &names, eq, m),
+                    );
+                }
+                (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                    e.insert("distribution".into(), strategic::correlated_json(g, eq, d));
                 }
                 _ => {}
             }
@@ -293,6 +319,11 @@ pub fn json(r: &SolveReport<'_>) -> Value {
             e.insert("regret".into(), named(pl, &eq.regret));
             e.insert("max_regret".into(), json!(eq.max_regret()));
             e.extend(certificate::json_fields(eq, pl));
+            let tree = match r.game {
+                GameRef::Tree(g) => Some(g),
+                GameRef::Strategic(_) => None,
+            };
+            e.extend(exact::json_fields(tree, eq, pl));
             Value::Object(e)
         })
         .collect();
@@ -323,9 +354,12 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "auto_picked": r.auto_picked,
         "status": status_word(sol.status),
         "value": sol.value,
+        "value_exact": sol.exact_value.as_ref().map(crate::exact::display),
         "tolerance": r.tol,
         "equilibria": eqs,
+        "note": sol.equilibria.is_empty().then(|| strategic::none_found(sol, r.game)),
         "ties": ties,
+        "notes": sol.notes,
     })
 }
 

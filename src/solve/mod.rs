@@ -10,17 +10,25 @@ pub mod backward;
 pub mod certificate;
 pub mod correlated;
 pub mod enummixed;
+pub mod enumpoly;
 pub mod enumpure;
 pub mod exactlp;
+pub mod gnm;
 pub mod lemke;
 pub mod lemkehowson;
 pub mod linalg;
+pub mod logit;
 pub mod matrixlp;
+pub mod nplayer;
+pub mod polish;
 pub mod reconstruct;
 pub mod seqlp;
+pub mod staged;
 mod strategic_input;
 pub mod subgame;
 mod tableau;
+pub mod trace;
+pub mod values;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
 pub use certificate::{Certificate, ExactProfile};
@@ -150,6 +158,8 @@ pub enum Status {
     /// The time budget ([`SolveOptions::deadline`]) ran out; the equilibria found so far are
     /// returned.
     TimeLimit,
+    /// A path-following or iterative method reached its step limit before it converged.
+    StepLimit,
 }
 
 /// The result of a solver run.
@@ -167,6 +177,9 @@ pub struct Solution {
     pub value: Option<f64>,
     /// The same value exactly, when the solver computed it in rationals.
     pub exact_value: Option<crate::exact::Rational>,
+    /// What the user should know about this run: limits hit and what to try instead, or
+    /// parts of the answer left out (printed with the solution).
+    pub notes: Vec<String>,
 }
 
 impl Solution {
@@ -179,6 +192,7 @@ impl Solution {
             ties: Vec::new(),
             value: None,
             exact_value: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -270,6 +284,12 @@ pub trait Solver: Sync {
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported>;
     /// Computes equilibria (profiles only; see [`certify`]).
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError>;
+    /// True for methods that work on the (reduced) strategic form: on a tree they build it,
+    /// so [`pick`] passes them over when it would exceed the default budget
+    /// ([`crate::game::reduce::MAX_CELLS`]).
+    fn uses_strategic_form(&self) -> bool {
+        false
+    }
 }
 
 /// Fills in payoffs, event probabilities, regrets and the [`Certificate`] of every equilibrium,
@@ -305,6 +325,9 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(enumpure::EnumPure),
         Box::new(enummixed::EnumMixedFloat),
         Box::new(correlated::Correlated),
+        Box::new(logit::Logit),
+        Box::new(gnm::GlobalNewton),
+        Box::new(enumpoly::EnumPoly),
     ]
 }
 
@@ -313,17 +336,43 @@ pub fn by_name(name: &str) -> Option<Box<dyn Solver>> {
     registry().into_iter().find(|s| s.name() == name)
 }
 
-/// The first solver in the registry that supports the game.
+/// The first solver in the registry that supports the game (strategic-form methods only if a
+/// tree's reduced strategic form fits the default budget). If none does, the refusal lists
+/// every solver's reason.
 pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
-    let mut last = None;
+    // Three or more players with simultaneous moves or hidden information: pure enumeration
+    // (next in the registry) may find nothing, so enumerate all equilibria, falling back to
+    // the logit limit — a method that always returns an equilibrium.
+    if nplayer::applies(game) && nplayer::NPlayerDefault.supports(game).is_ok() {
+        return Ok(Box::new(nplayer::NPlayerDefault));
+    }
+    let mut reasons: Vec<String> = Vec::new();
+    let mut cells: Option<f64> = None;
+    let budget = crate::game::reduce::MAX_CELLS as f64;
     for s in registry() {
         match s.supports(game) {
-            Ok(()) => return Ok(s),
-            Err(e) => last = Some(e),
+            Ok(()) => {
+                if let (true, GameRef::Tree(g)) = (s.uses_strategic_form(), game) {
+                    let n =
+                        *cells.get_or_insert_with(|| crate::game::reduce::reduced_cells(&g.tree));
+                    if n > budget {
+                        reasons.push(format!(
+                            "{}: the reduced strategic form has about {n:.2e} payoff cells, \
+                             over the budget of {budget:.0e} (`--solver {}` with `--allow-large` \
+                             lifts it)",
+                            s.name(),
+                            s.name()
+                        ));
+                        continue;
+                    }
+                }
+                return Ok(s);
+            }
+            Err(e) => reasons.push(format!("{}: {e}", s.name())),
         }
     }
-    Err(last.unwrap_or(Unsupported {
-        reason: "no solver is registered".into(),
+    Err(Unsupported {
+        reason: format!("every solver refuses it:\n  {}", reasons.join("\n  ")),
         suggest: None,
-    }))
+    })
 }
