@@ -42,13 +42,16 @@ fn setup(model_rel: &str, spec_rel: Option<&str>) -> (GameTemplate, FitSpec) {
     (template, spec)
 }
 
+/// A covariate column: its name and how a value is drawn.
+type Column = (&'static str, fn(&mut Rng) -> f64);
+
 /// `n` rows of covariates drawn by `cols`, then an `outcome` column drawn from the model at
 /// the coefficients `truth`.
 fn simulated(
     t: &GameTemplate,
     s: &FitSpec,
     n: usize,
-    cols: &[(&str, fn(&mut Rng) -> f64)],
+    cols: &[Column],
     truth: &[(&str, f64)],
 ) -> Data {
     let mut rng = Rng::new(7);
@@ -113,8 +116,7 @@ fn bench(c: &mut Criterion, name: &str, t: &GameTemplate, s: &FitSpec, data: &Da
 
 fn crisis(c: &mut Criterion) {
     let (t, s) = setup("models/crisis.toml", None);
-    let cols: [(&str, fn(&mut Rng) -> f64); 3] =
-        [("balance", normal), ("democracy", coin), ("alliance", coin)];
+    let cols: [Column; 3] = [("balance", normal), ("democracy", coin), ("alliance", coin)];
     let truth = [
         ("v0", 1.0),
         ("c0", 0.5),
@@ -132,8 +134,7 @@ fn crisis(c: &mut Criterion) {
 
 fn hedging(c: &mut Criterion) {
     let (t, s) = setup("models/hedging.toml", Some("models/data/hedging.fit.toml"));
-    let cols: [(&str, fn(&mut Rng) -> f64); 3] =
-        [("trade", normal), ("rivalry", normal), ("ties", unit)];
+    let cols: [Column; 3] = [("trade", normal), ("rivalry", normal), ("ties", unit)];
     let truth = [("d0", 1.2), ("d1", 0.5), ("k0", 0.8), ("k1", -0.6)];
     let data = simulated(&t, &s, 10_000, &cols, &truth);
     bench(c, "hedging_10k", &t, &s, &data);

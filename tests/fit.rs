@@ -623,7 +623,7 @@ fn clustered_and_bootstrap_standard_errors() {
 
 /// Coverage of 95% intervals over repeated samples (slow: `cargo test --release -- --ignored`).
 #[test]
-#[ignore]
+#[ignore = "slow (repeated 10^4-row fits): cargo test --release --test main ninety_five -- --ignored"]
 fn ninety_five_percent_intervals_cover_the_truth_95_percent_of_the_time() {
     let su = setup("models/crisis.toml", None);
     let reps = 200;
