@@ -13,15 +13,20 @@
 //! figure into a PDF.
 
 pub mod axis;
+pub mod band;
 pub mod canvas;
 pub mod colour;
 pub mod line;
 pub mod map;
 pub mod pdf;
+pub mod qre;
 
+pub use band::{band_svg, Band, BandChart};
 pub use canvas::{overlaps, Rect, TextBox};
 
 use crate::questions::Effect;
+// The logit path (`qre`) and the band chart are still drawn with plotters.
+use band::{color, draw_err};
 
 /// Why a plot could not be drawn.
 #[derive(Debug, thiserror::Error)]

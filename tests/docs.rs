@@ -353,6 +353,7 @@ fn reference_docs_commands_print_what_they_show() {
         "docs/thresholds.md",
         "docs/model-format.md",
         "docs/json.md",
+        "docs/fit.md",
     ]);
 }
 

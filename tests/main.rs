@@ -7,6 +7,7 @@ mod docs;
 mod enumeration;
 mod exact;
 mod figures;
+mod fit;
 mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;

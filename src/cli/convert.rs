@@ -19,7 +19,11 @@ pub fn run(args: &ConvertArgs) -> Result<ExitCode> {
         deter::output::file::check_target(path)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
-    let input = input::load_game(&args.file, args.point.scenario.as_deref(), &args.point.sets)?;
+    let input = input::load_game(
+        &args.file,
+        args.point.scenario.as_deref(),
+        &args.point.all_sets()?,
+    )?;
     let drawing = matches!(
         args.to,
         ConvertFormat::Svg | ConvertFormat::Dot | ConvertFormat::Tikz | ConvertFormat::Pdf

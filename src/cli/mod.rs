@@ -6,7 +6,9 @@ pub mod out;
 pub mod args;
 pub mod check;
 pub mod convert;
+pub mod fit;
 pub mod input;
+pub mod qre;
 pub mod report;
 pub mod solve;
 pub mod sweep;
@@ -32,6 +34,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Thresholds(a) => thresholds::run(a),
         Command::Regions(a) => thresholds::run_regions(a),
         Command::Watch(a) => watch::run(a),
+        Command::Fit(a) => fit::run(a),
+        Command::Qre(a) => qre::run(a),
     }?;
     out::flush_stdout()?;
     Ok(code)

@@ -69,7 +69,12 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     let path = args.file.as_ref().context("no input file given")?;
     let file = path.display().to_string();
     let scenario = args.point.scenario.as_deref();
-    let input = input::load_game_within(path, scenario, &args.point.sets, options(args).max_cells)?;
+    let input = input::load_game_within(
+        path,
+        scenario,
+        &args.point.all_sets()?,
+        options(args).max_cells,
+    )?;
     let title = input.title(&file);
     match &input {
         GameInput::Model {
@@ -100,6 +105,9 @@ pub fn finish(
     params: Option<(&[String], &[f64])>,
     scenario: Option<&str>,
 ) -> Result<ExitCode> {
+    if let Some(lambda) = args.lambda {
+        return super::qre::at_lambda(args, lambda, file, title, game, params);
+    }
     let (solver, auto) = choose(args.solver.as_deref(), game)?;
     let opts = options(args);
     let render = |sol: &Solution, auto_picked: bool, about: &str| -> Result<String> {
@@ -235,6 +243,9 @@ fn completion(s: &staged::Staged, name: &str, args: &SolveArgs) -> String {
         )),
         Status::PivotLimit => o.push_str(&format!(
             "Not completed: `{name}` stopped at its pivot limit{bases}; others may exist.\n"
+        )),
+        Status::StepLimit => o.push_str(&format!(
+            "Not completed: `{name}` stopped at its step limit{bases}; see the notes above.\n"
         )),
     }
     o

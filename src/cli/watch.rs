@@ -185,7 +185,7 @@ fn write_report(
 
 /// Runs `deter watch`.
 pub fn run(args: &WatchArgs) -> Result<ExitCode> {
-    let sets = parse_sets(&args.point.sets)?;
+    let sets = parse_sets(&args.point.all_sets()?)?;
     let path = &args.file;
     let mut seen: Option<Vec<u8>> = None;
     let mut last: Option<Summary> = None;

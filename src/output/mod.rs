@@ -9,6 +9,7 @@ pub mod certificate;
 pub mod dir;
 pub mod exact;
 pub mod file;
+pub mod qre;
 pub mod strategic;
 pub mod words;
 
@@ -51,6 +52,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Truncated => "truncated",
         Status::PivotLimit => "pivot-limit",
         Status::TimeLimit => "time-limit",
+        Status::StepLimit => "step-limit",
     }
 }
 
@@ -117,7 +119,10 @@ pub fn text(r: &SolveReport<'_>) -> String {
             status_word(sol.status)
         ));
     }
-    if sol.equilibria.is_empty() {
+    for note in &sol.notes {
+        o.push_str(&format!("Note: {note}\n"));
+    }
+    if sol.equilibria.is_empty() && sol.notes.is_empty() {
         o.push_str(&format!("\n{}\n", strategic::none_found(sol, r.game)));
     }
     let pl = display_players(r.game);
@@ -165,6 +170,15 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     );
                     o.push_str(line.trim_end());
                     o.push('\n');
+                }
+                if let Some(bel) = &eq.beliefs {
+                    let lines = qre::belief_lines(g, bel);
+                    if !lines.is_empty() {
+                        o.push_str("  Beliefs (information sets with more than one node):\n");
+                        for l in lines {
+                            o.push_str(&format!("    {l}\n"));
+                        }
+                    }
                 }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {
@@ -286,6 +300,9 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                         })
                         .collect();
                     e.insert("strategies".into(), Value::Array(strat));
+                    if let Some(b) = &eq.beliefs {
+                        e.insert("beliefs".into(), qre::beliefs_json(g, b));
+                    }
                 }
                 (Profile::Mixed(m), GameRef::Strategic(g)) => {
                     e.insert(
@@ -351,6 +368,7 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "equilibria": eqs,
         "note": sol.equilibria.is_empty().then(|| strategic::none_found(sol, r.game)),
         "ties": ties,
+        "notes": sol.notes,
     })
 }
 

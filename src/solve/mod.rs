@@ -10,18 +10,25 @@ pub mod backward;
 pub mod certificate;
 pub mod correlated;
 pub mod enummixed;
+pub mod enumpoly;
 pub mod enumpure;
 pub mod exactlp;
+pub mod gnm;
 pub mod lemke;
 pub mod lemkehowson;
 pub mod linalg;
+pub mod logit;
 pub mod matrixlp;
+pub mod nplayer;
+pub mod polish;
 pub mod reconstruct;
 pub mod seqlp;
 pub mod staged;
 mod strategic_input;
 pub mod subgame;
 mod tableau;
+pub mod trace;
+pub mod values;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
 pub use certificate::{Certificate, ExactProfile};
@@ -151,6 +158,8 @@ pub enum Status {
     /// The time budget ([`SolveOptions::deadline`]) ran out; the equilibria found so far are
     /// returned.
     TimeLimit,
+    /// A path-following or iterative method reached its step limit before it converged.
+    StepLimit,
 }
 
 /// The result of a solver run.
@@ -168,6 +177,9 @@ pub struct Solution {
     pub value: Option<f64>,
     /// The same value exactly, when the solver computed it in rationals.
     pub exact_value: Option<crate::exact::Rational>,
+    /// What the user should know about this run: limits hit and what to try instead, or
+    /// parts of the answer left out (printed with the solution).
+    pub notes: Vec<String>,
 }
 
 impl Solution {
@@ -180,6 +192,7 @@ impl Solution {
             ties: Vec::new(),
             value: None,
             exact_value: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -312,6 +325,9 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(enumpure::EnumPure),
         Box::new(enummixed::EnumMixedFloat),
         Box::new(correlated::Correlated),
+        Box::new(logit::Logit),
+        Box::new(gnm::GlobalNewton),
+        Box::new(enumpoly::EnumPoly),
     ]
 }
 
@@ -324,6 +340,12 @@ pub fn by_name(name: &str) -> Option<Box<dyn Solver>> {
 /// tree's reduced strategic form fits the default budget). If none does, the refusal lists
 /// every solver's reason.
 pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
+    // Three or more players with simultaneous moves or hidden information: pure enumeration
+    // (next in the registry) may find nothing, so enumerate all equilibria, falling back to
+    // the logit limit — a method that always returns an equilibrium.
+    if nplayer::applies(game) && nplayer::NPlayerDefault.supports(game).is_ok() {
+        return Ok(Box::new(nplayer::NPlayerDefault));
+    }
     let mut reasons: Vec<String> = Vec::new();
     let mut cells: Option<f64> = None;
     let budget = crate::game::reduce::MAX_CELLS as f64;
