@@ -7,6 +7,7 @@ pub mod args;
 pub mod check;
 pub mod convert;
 pub mod input;
+pub mod progress;
 pub mod qre;
 pub mod report;
 pub mod solve;
