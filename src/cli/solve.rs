@@ -72,7 +72,12 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     let path = args.file.as_ref().context("no input file given")?;
     let file = path.display().to_string();
     let scenario = args.point.scenario.as_deref();
-    let input = input::load_game_within(path, scenario, &args.point.sets, options(args).max_cells)?;
+    let input = input::load_game_within(
+        path,
+        scenario,
+        &args.point.all_sets()?,
+        options(args).max_cells,
+    )?;
     let title = input.title(&file);
     match &input {
         GameInput::Model {

@@ -42,6 +42,8 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             "nodes",
             "outcomes",
             "questions",
+            // Read by `crate::fit::spec`.
+            "fit",
         ],
         "the top level",
     );
