@@ -55,7 +55,7 @@ pub fn run(args: &QreArgs) -> Result<ExitCode> {
     }
     let file = args.file.display().to_string();
     let scenario = args.point.scenario.as_deref();
-    let input = input::load_game(&args.file, scenario, &args.point.sets)?;
+    let input = input::load_game(&args.file, scenario, &args.point.all_sets()?)?;
     let title = input.title(&file);
     let game = match &input {
         GameInput::Model { game, .. } | GameInput::Efg(game) => GameRef::Tree(game),
