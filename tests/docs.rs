@@ -373,3 +373,46 @@ fn patterns_match_as_documented() {
         Some(v(&["solve", "models/x.toml"]))
     );
 }
+
+/// Keys of a JSON object in the order written.
+fn keys(v: &serde_json::Value) -> Vec<String> {
+    v.as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn json_sample_keys_come_in_the_order_produced() {
+    let text = std::fs::read_to_string(repo("docs/json.md")).unwrap();
+    let sample = text
+        .split("```json\n")
+        .nth(1)
+        .and_then(|r| r.split("```").next())
+        .expect("docs/json.md shows a sample");
+    let doc: serde_json::Value = serde_json::from_str(sample).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args([
+            "solve",
+            "models/hedging.toml",
+            "--scenario",
+            "post_2001",
+            "--format",
+            "json",
+        ])
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(keys(&doc), keys(&got), "top-level keys");
+    let (d, g) = (&doc["equilibria"][0], &got["equilibria"][0]);
+    assert_eq!(keys(d), keys(g), "an equilibrium's keys");
+    assert_eq!(d["path"], g["path"]);
+    // Payoffs in player order, as docs/model-format.md promises.
+    let players: Vec<String> = got["players"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys(&g["payoffs"]), players);
+    assert_eq!(keys(&d["payoffs"]), players);
+}
