@@ -7,7 +7,7 @@
 //! whose support enumeration runs long (more than [`MAX_TREE_ACTIONS`] actions) are left to the
 //! benchmarks.
 
-use crate::gambit_games::{entry, games_with_ext, reference};
+use crate::gambit_games::{entry, games_dir, games_with_ext, reference};
 use crate::gambit_strategic::gambit_profiles;
 use deter::format::{efg, nfg};
 use deter::solve::{self, certify, enumpoly::EnumPoly, GameRef, Profile, SolveOptions, Solver};
@@ -120,4 +120,47 @@ fn enumpoly_finds_every_equilibrium_gambit_finds_in_small_trees() {
     if games_with_ext("efg").len() > 100 {
         assert!(checked >= 8, "only {checked} trees checked");
     }
+}
+
+/// A three-player tree whose full enumeration takes minutes (Myerson's exercise 2.8: most of
+/// its supports have continua or nonlinear systems).
+const SLOW_TREE: &str = "contrib_games_my_2-8.efg";
+
+#[test]
+fn a_time_limit_stops_enumpoly_with_certified_equilibria_and_says_so() {
+    let Some(dir) = games_dir() else { return };
+    let path = dir.join(SLOW_TREE);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{SLOW_TREE}: {e}"));
+    let g = efg::read(&text).unwrap();
+    let opts = SolveOptions {
+        deadline: Some(std::time::Instant::now() + std::time::Duration::from_millis(300)),
+        ..SolveOptions::default()
+    };
+    let mut sol = EnumPoly.solve(GameRef::Tree(&g), &opts).unwrap();
+    assert_eq!(sol.status, solve::Status::TimeLimit, "{:?}", sol.notes);
+    assert!(sol.notes.iter().any(|n| n.contains("incomplete")));
+    certify(GameRef::Tree(&g), &mut sol).unwrap();
+    assert!(sol.equilibria.iter().all(|e| e.is_certified()));
+
+    // The command line says the list is incomplete and why, and still exits successfully
+    // when it found equilibria.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["solve", "--solver", "enumpoly", "--time-limit", "0.3"])
+        .arg(&path)
+        .output()
+        .expect("runs deter");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Status: time-limit — the list below is incomplete"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not completed: `enumpoly` stopped at the time limit (300.0 ms)"),
+        "{text}"
+    );
+    assert_eq!(
+        out.status.success(),
+        text.contains("Equilibrium 1\n"),
+        "{text}"
+    );
 }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod convert;
 pub mod fit;
 pub mod input;
+pub mod progress;
 pub mod qre;
 pub mod report;
 pub mod solve;

@@ -2,15 +2,14 @@
 
 use super::args::{QreArgs, SolveArgs, SolveFormat};
 use super::input::{self, GameInput};
+use super::progress::Progress;
 use anyhow::{bail, Context, Result};
 use deter::output::qre::{self as render, QreReport, QRE_TOL};
 use deter::output::write_atomic;
 use deter::solve::logit::{self, PathPoint};
 use deter::solve::GameRef;
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 /// Prints the QRE at `lambda` (`deter solve --lambda`).
 pub fn at_lambda(
@@ -47,45 +46,6 @@ pub fn at_lambda(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A progress bar over λ on a log scale, only on a terminal and for traces that take a while.
-struct Progress {
-    bar: Option<ProgressBar>,
-    start: Instant,
-    quiet: bool,
-}
-
-impl Progress {
-    fn new(quiet: bool) -> Self {
-        Progress {
-            bar: None,
-            start: Instant::now(),
-            quiet,
-        }
-    }
-    fn update(&mut self, lambda: f64, points: usize) {
-        if self.quiet || !std::io::stderr().is_terminal() {
-            return;
-        }
-        if self.bar.is_none() && self.start.elapsed() > Duration::from_millis(300) {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed} tracing the logit path: {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            self.bar = Some(bar);
-        }
-        if let Some(b) = &self.bar {
-            b.set_message(format!("λ = {lambda:.4e}, {points} points"));
-            b.tick();
-        }
-    }
-    fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
-    }
-}
-
 /// Runs `deter qre`.
 pub fn run(args: &QreArgs) -> Result<ExitCode> {
     if let Some(m) = args.max_lambda {
@@ -95,7 +55,7 @@ pub fn run(args: &QreArgs) -> Result<ExitCode> {
     }
     let file = args.file.display().to_string();
     let scenario = args.point.scenario.as_deref();
-    let input = input::load_game(&args.file, scenario, &args.point.sets)?;
+    let input = input::load_game(&args.file, scenario, &args.point.all_sets()?)?;
     let title = input.title(&file);
     let game = match &input {
         GameInput::Model { game, .. } | GameInput::Efg(game) => GameRef::Tree(game),
@@ -106,7 +66,8 @@ pub fn run(args: &QreArgs) -> Result<ExitCode> {
     let mut progress = Progress::new(args.quiet);
     let end = logit::path(game, args.max_lambda, None, &mut |p| {
         points.push(p.clone());
-        progress.update(p.lambda, points.len());
+        let n = points.len();
+        progress.update(|| format!("tracing the logit path: λ = {:.4e}, {n} points", p.lambda));
     })
     .context("tracing the logit path")?;
     progress.finish();

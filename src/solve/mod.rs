@@ -158,7 +158,8 @@ pub enum Status {
     /// The time budget ([`SolveOptions::deadline`]) ran out; the equilibria found so far are
     /// returned.
     TimeLimit,
-    /// A path-following or iterative method reached its step limit before it converged.
+    /// A path-following or iterative method reached its step limit before it converged, or an
+    /// enumeration's root isolation stopped at its box budget (the list may be incomplete).
     StepLimit,
 }
 

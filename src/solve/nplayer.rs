@@ -9,8 +9,11 @@
 //! limit of the logit path ([`Logit`]: always an equilibrium, sequential in trees), and for
 //! strategic games to the global Newton method ([`GlobalNewton`]). The solution names the
 //! method that produced it, and its notes say what was not completed.
+//!
+//! The enumeration's budget is [`ENUMERATION_BUDGET`] when the caller set no deadline, and
+//! [`ENUMERATION_SHARE`] of the time left when it did, so that a fallback has time to run.
 
-use super::enumpoly::EnumPoly;
+use super::enumpoly::{self, isolate::IsolateParams, EnumPoly};
 use super::gnm::GlobalNewton;
 use super::logit::Logit;
 use super::*;
@@ -18,6 +21,20 @@ use std::time::{Duration, Instant};
 
 /// How long the default lets support enumeration run when the caller set no deadline.
 pub const ENUMERATION_BUDGET: Duration = Duration::from_secs(5);
+
+/// The share of the caller's remaining time that support enumeration may use.
+pub const ENUMERATION_SHARE: f64 = 0.75;
+
+/// What the default is doing, for a progress display.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Stage {
+    /// Support enumeration, this far.
+    Enumeration(enumpoly::Progress),
+    /// Tracing the logit path, at this precision λ (on the game's payoffs).
+    Logit(f64),
+    /// The global Newton method.
+    GlobalNewton,
+}
 
 /// Support enumeration, then the logit limit (and global Newton) if it found nothing.
 pub struct NPlayerDefault;
@@ -46,16 +63,34 @@ impl Solver for NPlayerDefault {
             .or_else(|_| EnumPoly.supports(game))
     }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        self.solve_with_progress(game, opts, &mut |_| {})
+    }
+}
+
+impl NPlayerDefault {
+    /// [`Solver::solve`], telling `on_stage` what it is doing (for a progress display).
+    pub fn solve_with_progress(
+        &self,
+        game: GameRef<'_>,
+        opts: &SolveOptions,
+        on_stage: &mut dyn FnMut(Stage),
+    ) -> Result<Solution, SolveError> {
         let mut notes = Vec::new();
         if EnumPoly.supports(game).is_ok() {
-            let deadline = opts
-                .deadline
-                .unwrap_or_else(|| Instant::now() + ENUMERATION_BUDGET);
+            let now = Instant::now();
+            let deadline = match opts.deadline {
+                Some(d) => now + d.saturating_duration_since(now).mul_f64(ENUMERATION_SHARE),
+                None => now + ENUMERATION_BUDGET,
+            };
             let sub = SolveOptions {
                 deadline: Some(deadline),
                 ..opts.clone()
             };
-            let sol = EnumPoly.solve(game, &sub)?;
+            on_stage(Stage::Enumeration(enumpoly::Progress::default()));
+            let sol =
+                EnumPoly.solve_with_progress(game, &sub, IsolateParams::default(), &mut |p| {
+                    on_stage(Stage::Enumeration(*p))
+                })?;
             if !sol.equilibria.is_empty() {
                 return Ok(sol);
             }
@@ -68,7 +103,13 @@ impl Solver for NPlayerDefault {
             if fallback.supports(game).is_err() {
                 continue;
             }
-            let mut sol = fallback.solve(game, opts)?;
+            let mut sol = if fallback.name() == Logit.name() {
+                on_stage(Stage::Logit(0.0));
+                Logit.solve_with_progress(game, opts, &mut |l| on_stage(Stage::Logit(l)))?
+            } else {
+                on_stage(Stage::GlobalNewton);
+                fallback.solve(game, opts)?
+            };
             if !sol.equilibria.is_empty() || out_of_time(&sol) {
                 notes.append(&mut sol.notes);
                 sol.notes = notes;

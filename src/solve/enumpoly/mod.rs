@@ -435,17 +435,49 @@ impl Solver for EnumPoly {
         Ok(())
     }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        self.solve_with_progress(game, opts, IsolateParams::default(), &mut |_| {})
+    }
+}
+
+/// How far a run has got, for a progress display.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Support profiles examined.
+    pub supports: usize,
+    /// Certified equilibria found.
+    pub equilibria: usize,
+}
+
+impl EnumPoly {
+    /// [`Solver::solve`] with root isolation limits `isolate` (its deadline is replaced by
+    /// `opts.deadline`), reporting to `on_progress` after every support.
+    ///
+    /// The status says whether the list is complete: [`Status::TimeLimit`] when the deadline
+    /// stopped the enumeration, [`Status::Truncated`] at `opts.max_equilibria`, and
+    /// [`Status::StepLimit`] when every support was examined but root isolation stopped at its
+    /// box budget on some of them (equilibria there may be missing). Equilibria found before
+    /// a stop are kept.
+    pub fn solve_with_progress(
+        &self,
+        game: GameRef<'_>,
+        opts: &SolveOptions,
+        isolate: IsolateParams,
+        on_progress: &mut dyn FnMut(&Progress),
+    ) -> Result<Solution, SolveError> {
         self.supports(game)?;
         let params = Params {
             deadline: opts.deadline,
             isolate: IsolateParams {
                 deadline: opts.deadline,
-                ..IsolateParams::default()
+                ..isolate
             },
         };
         let cap = opts.max_equilibria.unwrap_or(usize::MAX);
         let mut sol = Solution::new("enumpoly", Vec::new());
         let mut notes: Vec<(Remark, String)> = Vec::new();
+        let mut progress = Progress::default();
+        // Root isolation of a support cut short by the deadline (not by its box budget).
+        let mut interrupted = false;
         // Candidates that pass the support's own conditions are kept if the regret certificate
         // confirms them (in trees it is what checks the moves outside the support).
         let push = |sol: &mut Solution, profile: Profile| -> bool {
@@ -457,10 +489,10 @@ impl Solver for EnumPoly {
             sol.equilibria.append(&mut one.equilibria);
             true
         };
-        let stop = |rep: &SupportReport,
-                    sol: &mut Solution,
-                    notes: &mut Vec<(Remark, String)>,
-                    to_profile: &dyn Fn(&[Vec<f64>]) -> Profile|
+        let mut stop = |rep: &SupportReport,
+                        sol: &mut Solution,
+                        notes: &mut Vec<(Remark, String)>,
+                        to_profile: &dyn Fn(&[Vec<f64>]) -> Profile|
          -> bool {
             let mut last_ok = false;
             let mut full = false;
@@ -472,12 +504,19 @@ impl Solver for EnumPoly {
                 last_ok = push(sol, to_profile(p));
                 full = sol.equilibria.len() >= cap;
             }
-            if let Some(k) = rep.remark(last_ok) {
-                notes.push((k, rep.label.clone()));
+            match rep.remark(last_ok) {
+                Some(Remark::Budget) if opts.deadline.is_some_and(|d| Instant::now() >= d) => {
+                    interrupted = true;
+                }
+                Some(k) => notes.push((k, rep.label.clone())),
+                None => {}
             }
             if full {
                 sol.status = Status::Truncated;
             }
+            progress.supports += 1;
+            progress.equilibria = sol.equilibria.len();
+            on_progress(&progress);
             full
         };
         match game {
@@ -516,13 +555,25 @@ impl Solver for EnumPoly {
                 }
             }
         }
+        if sol.status == Status::Solved && interrupted {
+            sol.status = Status::TimeLimit;
+        }
+        if sol.status == Status::Solved && notes.iter().any(|(k, _)| *k == Remark::Budget) {
+            sol.status = Status::StepLimit;
+        }
         sol.notes = summarise(&notes);
-        if sol.status == Status::TimeLimit {
-            sol.notes.push(
+        match sol.status {
+            Status::TimeLimit => sol.notes.push(
                 "the time budget ran out before every support was examined; the list is \
-                 incomplete"
+                 incomplete (raise --time-limit to continue)"
                     .into(),
-            );
+            ),
+            Status::StepLimit => sol.notes.push(
+                "every support was examined, but the list may be incomplete where root \
+                 isolation stopped at its box budget"
+                    .into(),
+            ),
+            _ => {}
         }
         Ok(sol)
     }

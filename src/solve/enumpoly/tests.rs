@@ -148,3 +148,70 @@ fn tree_equilibria_are_certified_and_include_the_logit_limit() {
         .zip(want)
         .all(|(a, b)| (a - b).abs() < 1e-9)));
 }
+
+#[test]
+fn a_passed_deadline_stops_with_the_time_limit_status() {
+    let g = random(&[3, 3, 3], 17);
+    let opts = SolveOptions {
+        deadline: Some(Instant::now()),
+        ..SolveOptions::default()
+    };
+    let sol = EnumPoly.solve(GameRef::Strategic(&g), &opts).unwrap();
+    assert_eq!(sol.status, Status::TimeLimit);
+    assert!(
+        sol.notes.iter().any(|n| n.contains("incomplete")),
+        "{:?}",
+        sol.notes
+    );
+}
+
+#[test]
+fn a_support_cut_at_the_box_budget_makes_the_list_incomplete() {
+    // Three players with two strategies each: the full support's indifference conditions are
+    // bilinear, so they go to root isolation, which a budget of one box cannot finish unless
+    // the first box is excluded outright.
+    let tight = IsolateParams {
+        max_boxes: 1,
+        ..IsolateParams::default()
+    };
+    let mut cut = 0;
+    for seed in 1..12u64 {
+        let g = random(&[2, 2, 2], seed * 104_729);
+        let game = GameRef::Strategic(&g);
+        let opts = SolveOptions::default();
+        let full = EnumPoly.solve(game, &opts).unwrap();
+        let mut seen = 0;
+        let sol = EnumPoly
+            .solve_with_progress(game, &opts, tight.clone(), &mut |p| seen = p.supports)
+            .unwrap();
+        // Every support is still examined (3 × 3 × 3 nonempty supports).
+        assert_eq!(seen, 27, "seed {seed}");
+        let budget = sol.notes.iter().any(|n| n.contains("box budget"));
+        if budget {
+            cut += 1;
+            assert_eq!(
+                sol.status,
+                Status::StepLimit,
+                "seed {seed}: {:?}",
+                sol.notes
+            );
+        } else {
+            assert_eq!(sol.status, Status::Solved, "seed {seed}");
+        }
+        // What was found under the budget is certified and among the full list.
+        let mut sol = sol;
+        certify(game, &mut sol).unwrap();
+        for e in &sol.equilibria {
+            assert!(e.is_certified(), "seed {seed}");
+            assert!(
+                full.equilibria.iter().any(|f| mixed(f)
+                    .iter()
+                    .flatten()
+                    .zip(mixed(e).iter().flatten())
+                    .all(|(a, b)| (a - b).abs() < 1e-9)),
+                "seed {seed}"
+            );
+        }
+    }
+    assert!(cut > 0, "no seed reached the box budget");
+}

@@ -62,6 +62,19 @@ impl Solver for Logit {
         supports(game, "logit")
     }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        self.solve_with_progress(game, opts, &mut |_| {})
+    }
+}
+
+impl Logit {
+    /// [`Solver::solve`], calling `on_lambda` with the precision λ (on the game's payoffs) of
+    /// every accepted point of the path, for a progress display.
+    pub fn solve_with_progress(
+        &self,
+        game: GameRef<'_>,
+        opts: &SolveOptions,
+        on_lambda: &mut dyn FnMut(f64),
+    ) -> Result<Solution, SolveError> {
         self.supports(game)?;
         let params = LimitParams {
             trace: TraceParams {
@@ -81,7 +94,7 @@ impl Solver for Logit {
                     |m: &mut StrategicValues, p: &[f64]| {
                         certified(game, Equilibrium::new(Profile::Mixed(m.split(p))), range)
                     },
-                    |_| {},
+                    |y: &[f64]| on_lambda(y.last().copied().unwrap_or(0.0) / range),
                 );
                 Ok(finish(res, range))
             }
@@ -102,7 +115,7 @@ impl Solver for Logit {
                         eq.beliefs = Some(m.beliefs().to_vec());
                         certified(game, eq, range)
                     },
-                    |_| {},
+                    |y: &[f64]| on_lambda(y.last().copied().unwrap_or(0.0) / range),
                 );
                 Ok(finish(res, range))
             }
