@@ -4,10 +4,9 @@
 //! elements for the viewer to render, so no font file is needed. Both functions return the SVG
 //! as a `String`; callers write it (the CLI atomically). Thresholds are an input of
 //! [`line_svg`] — from a symbolic analysis, or from [`outcome_changes`] on the grid itself.
+//! A sweep's plot is assembled in bounded memory by [`crate::sweep::aggregate`].
 
-use crate::sweep::{Effect, Row, Sweeper};
 use plotters::prelude::*;
-use std::collections::HashMap;
 
 /// Why a plot could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -56,11 +55,11 @@ pub struct LineChart<'a> {
 pub struct RegionMap<'a> {
     /// Title.
     pub title: &'a str,
-    /// Horizontal parameter's name and values (increasing).
+    /// Horizontal parameter's name and cell edges (increasing, one more than the cells).
     pub x: (&'a str, &'a [f64]),
-    /// Vertical parameter's name and values (increasing).
+    /// Vertical parameter's name and cell edges (increasing, one more than the cells).
     pub y: (&'a str, &'a [f64]),
-    /// Class of each cell, `cells[ix * y.len() + iy]` (the sweep's order: y fastest).
+    /// Class of each cell, `cells[ix * ny + iy]` (the sweep's order: y fastest).
     pub cells: &'a [usize],
     /// Legend text of each class (e.g. `outcome — path in words`).
     pub legend: &'a [String],
@@ -85,10 +84,10 @@ fn color(k: usize) -> RGBColor {
 }
 
 /// Midpoints between adjacent x values where the label changes (`xs` and `labels` parallel).
-pub fn outcome_changes<S: AsRef<str>>(xs: &[f64], labels: &[S]) -> Vec<f64> {
+pub fn outcome_changes<S: PartialEq>(xs: &[f64], labels: &[S]) -> Vec<f64> {
     xs.windows(2)
         .zip(labels.windows(2))
-        .filter(|(_, l)| l[0].as_ref() != l[1].as_ref())
+        .filter(|(_, l)| l[0] != l[1])
         .map(|(x, _)| (x[0] + x[1]) / 2.0)
         .collect()
 }
@@ -115,7 +114,7 @@ fn extent(v: &[f64]) -> (f64, f64) {
 }
 
 /// Cell edges around each value: midpoints inside, half a step beyond the ends.
-fn edges(v: &[f64]) -> Vec<f64> {
+pub fn edges(v: &[f64]) -> Vec<f64> {
     match v.len() {
         0 => vec![],
         1 => vec![v[0] - 0.5, v[0] + 0.5],
@@ -208,14 +207,14 @@ pub fn line_svg(c: &LineChart<'_>) -> Result<String, PlotError> {
 /// The region map as SVG: each grid cell filled with its class's colour (runs of equal cells
 /// merged), and a legend in words below the map.
 pub fn region_svg(m: &RegionMap<'_>) -> Result<String, PlotError> {
-    let (nx, ny) = (m.x.1.len(), m.y.1.len());
+    let (nx, ny) = (m.x.1.len().saturating_sub(1), m.y.1.len().saturating_sub(1));
     if nx == 0 || ny == 0 || m.cells.len() != nx * ny {
         return Err(PlotError::Data(format!(
             "a region map needs {nx} × {ny} cells, got {}",
             m.cells.len()
         )));
     }
-    let (ex, ey) = (edges(m.x.1), edges(m.y.1));
+    let (ex, ey) = (m.x.1, m.y.1);
     let legend_h = 30 + 22 * m.legend.len() as u32;
     let mut s = String::new();
     {
@@ -267,107 +266,6 @@ pub fn region_svg(m: &RegionMap<'_>) -> Result<String, PlotError> {
     Ok(s)
 }
 
-/// The standard plot of a finished sweep: a line chart for one varied parameter (thresholds
-/// where the outcome changes between grid points, unless `thresholds` is given), a region map
-/// coloured by outcome for two. `rows` must be the whole grid in index order.
-pub fn sweep_svg(
-    sw: &Sweeper<'_>,
-    rows: &[Row],
-    thresholds: Option<&[f64]>,
-) -> Result<String, PlotError> {
-    let axes = &sw.grid.axes;
-    if rows.len() as u64 != sw.grid.len() {
-        return Err(PlotError::Data(format!(
-            "the plot needs the whole grid ({} points), got {} rows",
-            sw.grid.len(),
-            rows.len()
-        )));
-    }
-    let tree = &sw.template.tree;
-    let title = if sw.template.title.is_empty() {
-        "Sweep".to_string()
-    } else {
-        sw.template.title.clone()
-    };
-    match axes.len() {
-        1 => {
-            let mut order: Vec<usize> = (0..rows.len()).collect();
-            order.sort_by(|&a, &b| rows[a].params[0].total_cmp(&rows[b].params[0]));
-            let xs: Vec<f64> = order.iter().map(|&i| rows[i].params[0]).collect();
-            let labels: Vec<&str> = order.iter().map(|&i| &*rows[i].outcome).collect();
-            let series = |names: &[String], pick: &dyn Fn(&Row, usize) -> f64, prefix: &str| {
-                names
-                    .iter()
-                    .enumerate()
-                    .map(|(k, n)| Series {
-                        name: format!("{prefix}{n}"),
-                        values: order.iter().map(|&i| pick(&rows[i], k)).collect(),
-                    })
-                    .collect::<Vec<_>>()
-            };
-            let probs = series(&tree.events, &|r, k| r.events[k], "P(");
-            let probs: Vec<Series> = probs
-                .into_iter()
-                .map(|mut s| {
-                    s.name.push(')');
-                    s
-                })
-                .collect();
-            let payoffs = series(&tree.players, &|r, k| r.payoffs[k], "");
-            let found = outcome_changes(&xs, &labels);
-            line_svg(&LineChart {
-                title: &title,
-                x_name: &axes[0].name,
-                xs: &xs,
-                probs: &probs,
-                payoffs: &payoffs,
-                thresholds: thresholds.unwrap_or(&found),
-            })
-        }
-        2 => {
-            // Colour by the first question's answer (if the model asks one) and the outcome.
-            let q = sw.questions.first();
-            let mut class: HashMap<(Option<Effect>, &str), usize> = HashMap::new();
-            let mut legend = Vec::new();
-            let mut cells = Vec::with_capacity(rows.len());
-            for r in rows {
-                let a = q.and(r.answers.first().copied());
-                let n = class.len();
-                let k = *class.entry((a, &r.outcome)).or_insert_with(|| {
-                    legend.push(match (q, a) {
-                        (Some(q), Some(a)) => {
-                            format!("{} — {}: {}", q.word(a), r.outcome, r.path)
-                        }
-                        _ => format!("{} — {}", r.outcome, r.path),
-                    });
-                    n
-                });
-                cells.push(k);
-            }
-            let title = match q {
-                Some(q) => format!("{title}: {} (`{}`) and outcome", q.def.ask, q.def.name.v),
-                None => title,
-            };
-            let sorted = |v: &[f64]| v.windows(2).all(|w| w[0] < w[1]);
-            if !sorted(&axes[0].values) || !sorted(&axes[1].values) {
-                return Err(PlotError::Data(
-                    "a region map needs increasing values on both axes".into(),
-                ));
-            }
-            region_svg(&RegionMap {
-                title: &title,
-                x: (&axes[0].name, &axes[0].values),
-                y: (&axes[1].name, &axes[1].values),
-                cells: &cells,
-                legend: &legend,
-            })
-        }
-        n => Err(PlotError::Data(format!(
-            "--plot draws one or two varied parameters, this sweep varies {n}"
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,8 +280,8 @@ mod tests {
     fn region_map_has_rectangles_and_legend_text() {
         let svg = region_svg(&RegionMap {
             title: "t",
-            x: ("x", &[0.0, 1.0, 2.0]),
-            y: ("y", &[0.0, 1.0]),
+            x: ("x", &edges(&[0.0, 1.0, 2.0])),
+            y: ("y", &edges(&[0.0, 1.0])),
             cells: &[0, 0, 0, 1, 1, 1],
             legend: &["first outcome".into(), "second outcome".into()],
         })
@@ -395,8 +293,8 @@ mod tests {
             cells: &[0],
             ..RegionMap {
                 title: "t",
-                x: ("x", &[0.0, 1.0]),
-                y: ("y", &[0.0]),
+                x: ("x", &edges(&[0.0, 1.0])),
+                y: ("y", &edges(&[0.0])),
                 cells: &[],
                 legend: &[],
             }

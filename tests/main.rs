@@ -2,6 +2,8 @@
 
 mod cli;
 mod diagnostics;
+mod enumeration;
+mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;
 mod gambit_seqform;
@@ -11,6 +13,7 @@ mod known_values;
 mod pbe;
 mod properties;
 mod report;
+mod scheduler;
 mod seqform;
 mod sweep;
 mod thresholds;

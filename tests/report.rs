@@ -205,15 +205,22 @@ fn report_cli_writes_every_file_and_nothing_partial() {
         .unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("report.html"));
-    for e in std::fs::read_dir(&out2).unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(
-            !name.starts_with(".tmp"),
-            "temporary file {name} left behind"
-        );
-    }
-    let md2 = std::fs::read_to_string(out2.join("report.md")).unwrap();
-    assert_eq!(md, md2, "report.md is written whole, and deterministically");
+    // Nothing of the set is written (not even report.md), and nothing temporary is left.
+    let names: Vec<String> = std::fs::read_dir(&out2)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["report.html".to_string()]);
+    // Run again, the same report is the same bytes.
+    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["report", "models/hedging.toml", "--out"])
+        .arg(&out)
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let md2 = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert_eq!(md, md2, "report.md is deterministic");
 }
 
 #[test]
@@ -265,15 +272,22 @@ fn chromium_installed() -> bool {
         })
 }
 
-/// Runs scripts/e2e-browser.sh when `DETER_E2E=1` or a Chromium is installed; otherwise says
-/// why it is skipped.
+/// Prints a SKIPPED line to the real stderr (the harness does not capture it, so it shows in
+/// `cargo test`'s output).
+fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED browser_end_to_end: {why}");
+}
+
+/// Runs scripts/e2e-browser.sh when `DETER_E2E=1` (CI sets it) or a Chromium is installed.
+/// Asked for and unable to run is a failure; not asked for and no browser is a visible skip.
 #[test]
 fn browser_end_to_end() {
     let asked = std::env::var("DETER_E2E").is_ok_and(|v| v == "1");
     if !asked && !chromium_installed() {
-        eprintln!(
-            "SKIPPED browser_end_to_end: no Chromium installed; set DETER_E2E=1 to let \
-             scripts/e2e-browser.sh install it (needs root and apt-get)"
+        skipped(
+            "no Chromium installed; set DETER_E2E=1 to let scripts/e2e-browser.sh install it \
+             (needs root and apt-get)",
         );
         return;
     }
@@ -285,7 +299,11 @@ fn browser_end_to_end() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     if o.status.code() == Some(77) {
-        eprintln!("SKIPPED browser_end_to_end: {err}");
+        assert!(
+            !asked,
+            "DETER_E2E=1 asked for the browser end-to-end test, but it could not run: {err}"
+        );
+        skipped(&err);
         return;
     }
     assert!(
@@ -407,4 +425,241 @@ fn very_large_trees_are_refused_with_a_message() {
         "{:?}",
         r.notes
     );
+}
+
+/// The report's Markdown and HTML of a model given as text.
+fn report_of(name: &str, text: &str) -> (String, String) {
+    let t = load_text(name, text.to_string());
+    let opts = Options {
+        grid: 11,
+        statics_points: 41,
+        ..Options::default()
+    };
+    let r = report::build(&t, name, &opts).unwrap();
+    let blocks = doc::document(&r);
+    (render::markdown(&blocks), render::html(&r.title, &blocks))
+}
+
+#[test]
+fn a_failed_analysis_is_reported_never_taken_for_no_change() {
+    // The outcome flips at k = 0.5, where the payoff divides by zero: the threshold scan fails,
+    // and the report must say so instead of "does not change over the whole range of k".
+    let pole = r#"
+title = "Payoff pole"
+players = ["A", "B"]
+root = "a"
+[parameters]
+k = { value = 0.2, range = [0, 1] }
+[nodes.a]
+player = "A"
+moves = { safe = "s", risky = "r" }
+[outcomes.s]
+payoffs = { A = 0, B = 0 }
+[outcomes.r]
+payoffs = { A = "1/(k - 0.5)", B = 1 }
+"#;
+    // Chance probabilities that sum to one only at the ends of p's range (where the model is
+    // checked) fail everywhere between.
+    let ends = r#"
+title = "Ends only"
+players = ["A"]
+root = "a"
+[parameters]
+p = { value = 0, range = [0, 1] }
+[nodes.a]
+player = "A"
+moves = { play = "n", out = "o" }
+[nodes.n]
+chance = { x = { to = "w", prob = "p" }, y = { to = "l", prob = "1 - p*p" } }
+[outcomes.o]
+payoffs = { A = 0.5 }
+[outcomes.w]
+payoffs = { A = 1 }
+[outcomes.l]
+payoffs = { A = 0 }
+"#;
+    for (name, text, param) in [("pole.toml", pole, "k"), ("ends.toml", ends, "p")] {
+        let (md, html) = report_of(name, text);
+        assert!(
+            !md.contains(&format!("does not change over the whole range of {param}")),
+            "{md}"
+        );
+        has(&md, &format!("The analysis of {param} failed"));
+        assert!(html.contains(&format!("The analysis of {param} failed")));
+    }
+}
+
+#[test]
+fn model_text_is_escaped_in_markdown_as_in_html() {
+    let text = r#"
+title = "Alliances <script>alert(1)</script> & co"
+about = "See <img src=x onerror=alert(2)> and `<kbd>code</kbd>`."
+players = ["A", "B"]
+root = "a"
+[nodes.a]
+player = "A"
+moves = { go = { to = "o", say = "plays <b>go</b>" } }
+[outcomes.o]
+payoffs = { A = 1, B = 2 }
+"#;
+    let (md, html) = report_of("esc.toml", text);
+    for raw in ["<script>", "</script>", "<img", "<b>go"] {
+        // Every occurrence in the Markdown is backslash-escaped (outside code spans).
+        let bare = md
+            .match_indices(raw)
+            .filter(|(i, _)| !md[..*i].ends_with('\\'));
+        assert_eq!(bare.count(), 0, "raw HTML {raw} in report.md:\n{md}");
+        assert!(!html.contains(raw), "raw HTML {raw} in report.html");
+    }
+    has(&md, r"Alliances \<script>alert(1)\</script> & co");
+    // Comparisons are not escaped.
+    let (md, _) = report_of("plain.toml", &text.replace("& co", "T > 0.2 and 1 < c_D"));
+    has(&md, "T > 0.2 and 1 < c_D");
+    // Inside a code span Markdown shows text literally, so it is left as written.
+    has(&md, "`<kbd>code</kbd>`");
+}
+
+fn report_cli(model: &str, out: &std::path::Path) -> std::process::Output {
+    report_cli_with(model, out, &[])
+}
+
+fn report_cli_with(model: &str, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["report", model, "--grid", "11"])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .current_dir(repo(""))
+        .output()
+        .unwrap()
+}
+
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn report_out_removes_its_own_stale_files_and_nobody_elses() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert!(report_cli("models/hedging.toml", &out).status.success());
+    assert!(out.join("question-hedging_deters.svg").exists());
+    // Another model into the same folder: the hedging figures go.
+    assert!(report_cli("models/entry_deterrence.toml", &out)
+        .status
+        .success());
+    let names = names_in(&out);
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("hedging") || n == "statics-c_D.svg"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"report.md".to_string()));
+    // A file of the user's in the folder is never touched; deter's stale files still go.
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    assert!(report_cli("models/hedging.toml", &out).status.success());
+    assert!(report_cli("models/entry_deterrence.toml", &out)
+        .status
+        .success());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(!out.join("question-hedging_deters.svg").exists());
+    // Nothing temporary is left beside or inside the folder.
+    assert_eq!(names_in(dir.path()), vec!["out".to_string()]);
+    assert!(names_in(&out)
+        .iter()
+        .all(|n| !n.starts_with(".deter-") || n == ".deter-files.json"));
+    // A symlinked folder is written through.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("out", dir.path().join("link")).unwrap();
+        assert!(report_cli("models/hedging.toml", &dir.path().join("link"))
+            .status
+            .success());
+        assert!(std::fs::symlink_metadata(dir.path().join("link"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(out.join("question-hedging_deters.svg").exists());
+    }
+    // A file where the folder should be fails before the work.
+    let f = dir.path().join("file");
+    std::fs::write(&f, "x").unwrap();
+    let o = report_cli("models/hedging.toml", &f);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a directory"));
+}
+
+/// A small tmpfs mounted for one test (needs root and a kernel that allows it), unmounted on
+/// drop.
+#[cfg(target_os = "linux")]
+struct SmallDisk(tempfile::TempDir);
+
+#[cfg(target_os = "linux")]
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let d = tempfile::tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(d.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        ok.then_some(SmallDisk(d))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).output();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_leaves_the_previous_report_intact() {
+    // A disk with room for one report and half of another.
+    let probe = tempfile::tempdir().unwrap();
+    assert!(report_cli("models/hedging.toml", &probe.path().join("r"))
+        .status
+        .success());
+    let size: u64 = std::fs::read_dir(probe.path().join("r"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len().div_ceil(4096) * 4096)
+        .sum();
+    let Some(disk) = SmallDisk::mount(&format!("{}k", (size * 3 / 2).div_ceil(1024) + 16)) else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED a_full_disk_leaves_the_previous_report_intact: cannot mount a small tmpfs \
+             here (needs root); the directory swap is also tested without a full disk in \
+             output::dir"
+        );
+        return;
+    };
+    let out = disk.0.path().join("r");
+    let o = report_cli("models/hedging.toml", &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let before: Vec<(String, Vec<u8>)> = names_in(&out)
+        .into_iter()
+        .map(|n| (n.clone(), std::fs::read(out.join(&n)).unwrap()))
+        .collect();
+    // The second report does not fit beside the first: it fails, and the first is untouched.
+    let o = report_cli_with("models/hedging.toml", &out, &["--set", "T=0.1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("No space left on device"));
+    let after: Vec<(String, Vec<u8>)> = names_in(&out)
+        .into_iter()
+        .map(|n| (n.clone(), std::fs::read(out.join(&n)).unwrap()))
+        .collect();
+    assert!(before == after, "the old report changed");
+    assert_eq!(names_in(disk.0.path()), vec!["r".to_string()]);
 }

@@ -28,6 +28,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Join the outputs of `deter sweep --shard` runs, checking every point appears once.
     Merge(MergeArgs),
+    /// Draw a finished (for example merged) sweep file as `sweep --plot` would.
+    Plot(PlotArgs),
     /// Parameter values where the equilibrium changes along one parameter (perfect information).
     Thresholds(ThresholdsArgs),
     /// Each decision node's move and the inequality under which it is chosen.
@@ -149,6 +151,10 @@ pub struct SolveArgs {
     /// Cap on the number of equilibria listed by enumerating methods.
     #[arg(long, default_value_t = 1000)]
     pub max_equilibria: usize,
+    /// Stop long enumerations after this many seconds and print what was found (the output
+    /// says the list is incomplete).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub time_limit: Option<std::time::Duration>,
     /// Relative tolerance for ties and for the regret certificate.
     #[arg(long, default_value_t = 1e-9)]
     pub tol: f64,
@@ -162,6 +168,9 @@ pub struct SolveArgs {
     /// List the solvers and the games each handles.
     #[arg(long)]
     pub list_solvers: bool,
+    /// Accept strategic forms beyond 10^7 payoff cells (profiles × players).
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 /// Output formats of `deter convert`.
@@ -274,4 +283,28 @@ pub struct MergeArgs {
     /// The shard outputs (each with its PATH.sweep.json manifest).
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
+}
+
+/// Flags of `deter plot`.
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// A finished sweep output (with its PATH.sweep.json manifest), e.g. from `deter merge`.
+    pub file: PathBuf,
+    /// Write the SVG to this file (written whole or not at all) instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+/// A positive number of seconds.
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if v.is_finite() && v > 0.0 && v < 1e9 {
+        Ok(std::time::Duration::from_secs_f64(v))
+    } else {
+        Err(format!(
+            "the time limit must be a positive number of seconds, not `{s}`"
+        ))
+    }
 }

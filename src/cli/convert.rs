@@ -11,11 +11,14 @@ use deter::game::Game;
 use deter::output::write_atomic;
 use deter::solve::backward::{check_perfect_information, profile_of, solve_into, Workspace};
 use deter::solve::{self, GameRef, Profile, SolveOptions};
-use std::io::Write;
 use std::process::ExitCode;
 
 /// Runs `deter convert`.
 pub fn run(args: &ConvertArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.out {
+        deter::output::file::check_target(path)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
     let input = input::load_game(&args.file, args.point.scenario.as_deref(), &args.point.sets)?;
     let text = match (args.to, &input) {
         (ConvertFormat::Svg | ConvertFormat::Dot, GameInput::Nfg(_)) => {
@@ -61,9 +64,7 @@ pub fn run(args: &ConvertArgs) -> Result<ExitCode> {
     match &args.out {
         Some(path) => write_atomic(path, text.as_bytes())
             .with_context(|| format!("cannot write `{}`", path.display()))?,
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .context("writing output")?,
+        None => super::out::write_stdout_bytes(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
 }

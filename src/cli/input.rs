@@ -25,7 +25,7 @@ pub fn print_diags(loaded: &model::Loaded, short: bool) {
             std::io::stderr().is_terminal(),
         )
     };
-    eprint!("{s}");
+    err!("{s}");
 }
 
 /// Loads a model file; prints its diagnostics; fails if it has errors.
@@ -127,6 +127,17 @@ impl GameInput {
 /// Loads a model (at the point chosen by `--scenario`/`--set`) or a Gambit `.efg`/`.nfg` file.
 /// Problems are reported with file, line and column.
 pub fn load_game(path: &Path, scenario: Option<&str>, sets: &[String]) -> Result<GameInput> {
+    load_game_within(path, scenario, sets, deter::game::reduce::MAX_CELLS)
+}
+
+/// [`load_game`] with a budget of `max_cells` payoff cells for `.nfg` files. A game without
+/// perfect recall is noted on stderr, located where the file allows.
+pub fn load_game_within(
+    path: &Path,
+    scenario: Option<&str>,
+    sets: &[String],
+    max_cells: usize,
+) -> Result<GameInput> {
     let kind = kind(path);
     if kind != Kind::Model && (scenario.is_some() || !sets.is_empty()) {
         bail!("`--set` and `--scenario` apply to parametric models (.toml), not Gambit files");
@@ -146,7 +157,7 @@ pub fn load_game(path: &Path, scenario: Option<&str>, sets: &[String]) -> Result
                 }),
                 Err(e) => {
                     let d = t.diagnose(&e, &theta);
-                    eprint!(
+                    err!(
                         "{}",
                         diag::render(&loaded.source, &[d], std::io::stderr().is_terminal())
                     );
@@ -154,11 +165,21 @@ pub fn load_game(path: &Path, scenario: Option<&str>, sets: &[String]) -> Result
                 }
             }
         }
-        Kind::Efg => Ok(GameInput::Efg(
-            deter::format::efg::read(&read_text(path)?).map_err(gambit)?,
-        )),
+        Kind::Efg => {
+            let (g, pos) = deter::format::efg::read_located(&read_text(path)?).map_err(gambit)?;
+            if let Err(r) = deter::game::recall::check(&g.tree) {
+                let (l, c) = pos.get(r.second.ix()).copied().unwrap_or((1, 1));
+                errln!(
+                    "{}:{l}:{c}: note: {}; solvers that need perfect recall refuse this game, \
+                     and strategic-form solvers answer in mixed strategies",
+                    path.display(),
+                    r.describe(&g.tree)
+                );
+            }
+            Ok(GameInput::Efg(g))
+        }
         Kind::Nfg => Ok(GameInput::Nfg(
-            deter::format::nfg::read(&read_text(path)?).map_err(gambit)?,
+            deter::format::nfg::read_within(&read_text(path)?, max_cells).map_err(gambit)?,
         )),
     }
 }

@@ -9,6 +9,9 @@ use std::process::ExitCode;
 /// Runs `deter report`.
 pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let (_, t) = input::load_model(&args.file)?;
+    // The output directory is checked before the (long) computation.
+    deter::output::dir::check_dir(&args.out)
+        .with_context(|| format!("cannot write the report into `{}`", args.out.display()))?;
     let opts = Options {
         scenarios: (!args.scenarios.is_empty()).then(|| args.scenarios.clone()),
         sets: input::parse_sets(&args.sets)?,
@@ -19,7 +22,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
     let r = report::build(&t, &file, &opts).context("cannot make the report")?;
     let files = report::render::write(&r, &args.out)?;
     for f in &files {
-        println!("wrote {}", f.display());
+        outln!("wrote {}", f.display())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -41,7 +41,8 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
     let parent_of = check_moves(ast, &players, &names, &moves, &mut d);
     let root = check_root(ast, &names, &parent_of, &mut d);
     let reachable = reachability(&moves, &names, root);
-    if !counterfactual {
+    // With nodes that could not be read, what they lead to is unknown: no unreachable noise.
+    if !counterfactual && ast.broken.is_empty() {
         report_unreachable(ast, &parent_of, &reachable, &mut d);
     }
     check_payoff_players(ast, &players, &mut d);

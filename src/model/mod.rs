@@ -46,6 +46,21 @@ pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
         build::build(&ast, &Counterfactual::default())
     };
     diags.extend(more);
+    if let Some(t) = template.as_ref() {
+        if let Err(r) = crate::game::recall::check(&t.tree) {
+            diags.push(
+                Diagnostic::warning(
+                    t.node_spans.get(r.second.ix()).cloned(),
+                    r.describe(&t.tree),
+                )
+                .with_label("forgotten here")
+                .with_hint(
+                    "solvers that need perfect recall refuse this game; strategic-form solvers \
+                     answer in mixed strategies over the reduced strategic form",
+                ),
+            );
+        }
+    }
     diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     let template = if has_errors(&diags) { None } else { template };
     Loaded {

@@ -429,7 +429,20 @@ impl<'t> Reader<'t> {
             }
         };
         let is_chance = matches!(mover, Mover::Chance);
-        let mt = self.table(mv, &format!("the moves of {what}"))?;
+        let Some(mt) = self.table(mv, &format!("the moves of {what}")) else {
+            if let Some(d) = self.diags.last_mut() {
+                d.hints.push(if is_chance {
+                    "chance moves are a table from each move's label to where it leads and its \
+                     probability: `chance = { hard = { to = \"h\", prob = \"p\" }, … }`"
+                        .into()
+                } else {
+                    "moves are a table from each move's label to where it leads: \
+                     `moves = { fight = \"war\", yield = \"peace\" }`"
+                        .into()
+                });
+            }
+            return None;
+        };
         let mut moves = Vec::new();
         for (mk, mvv) in mt.iter() {
             moves.extend(self.move_def(mk, mvv, &what, is_chance));
@@ -527,6 +540,7 @@ impl<'t> Reader<'t> {
             Some(p) => {
                 out.payoffs_span = p.span();
                 if let Some(pt) = self.table(p, &format!("the payoffs of {what}")) {
+                    let mut unreadable = false;
                     for (pk, pv) in pt.iter() {
                         let whose = format!("the payoff of `{}` at {what}", pk.get_ref());
                         if let DeValue::Table(by_type) = pv.get_ref() {
@@ -534,8 +548,9 @@ impl<'t> Reader<'t> {
                             let mut entries = Vec::new();
                             for (tk, tv) in by_type.iter() {
                                 let w = format!("{whose} for type `{}`", tk.get_ref());
-                                if let Some(f) = self.formula(tv, &w) {
-                                    entries.push((key_sp(tk), f));
+                                match self.formula(tv, &w) {
+                                    Some(f) => entries.push((key_sp(tk), f)),
+                                    None => unreadable = true,
                                 }
                             }
                             out.payoffs.push((
@@ -545,9 +560,17 @@ impl<'t> Reader<'t> {
                                     span: pv.span(),
                                 },
                             ));
-                        } else if let Some(f) = self.formula(pv, &whose) {
-                            out.payoffs.push((key_sp(pk), PayoffSrc::Formula(f)));
+                        } else {
+                            match self.formula(pv, &whose) {
+                                Some(f) => out.payoffs.push((key_sp(pk), PayoffSrc::Formula(f))),
+                                None => unreadable = true,
+                            }
                         }
+                    }
+                    // A payoff that could not be read is reported once, here; the outcome is
+                    // then left out (as `broken`) rather than reported again as missing it.
+                    if unreadable {
+                        return None;
                     }
                 }
             }

@@ -6,12 +6,14 @@
 //! schema is documented in `docs/json.md` and versioned by its `schema` field.
 
 pub mod beliefs;
+pub mod certificate;
+pub mod dir;
+pub mod file;
 pub mod words;
 
 use crate::game::tree::Tree;
 use crate::solve::{GameRef, Profile, Solution, Status};
 use serde_json::{json, Map, Value};
-use std::io::Write;
 use std::path::Path;
 use words::num;
 
@@ -37,7 +39,8 @@ pub struct SolveReport<'a> {
     pub solver_about: &'a str,
     /// The certified solution.
     pub solution: &'a Solution,
-    /// Regret tolerance the certificate is held to.
+    /// Relative regret tolerance (a fraction of each player's payoff range) where the
+    /// certificate cannot be exact.
     pub tol: f64,
 }
 
@@ -193,22 +196,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
                 .collect();
             o.push_str(&format!("  Event probabilities: {}\n", es.join(", ")));
         }
-        let regs: Vec<String> = pl
-            .iter()
-            .zip(&eq.regret)
-            .map(|(n, v)| format!("{n} {:.1e}", v))
-            .collect();
-        let ok = eq.max_regret() <= r.tol;
-        o.push_str(&format!(
-            "  Regret certificate: max {:.1e} {} ({})\n",
-            eq.max_regret(),
-            if ok {
-                "✓ no player gains by deviating"
-            } else {
-                "✗ NOT AN EQUILIBRIUM"
-            },
-            regs.join(", ")
-        ));
+        o.push_str(&format!("  {}\n", certificate::text_line(eq, pl)));
     }
     if let GameRef::Tree(g) = r.game {
         if !sol.ties.is_empty() {
@@ -320,7 +308,7 @@ pub fn json(r: &SolveReport<'_>) -> Value {
             e.insert("events".into(), named(ev, &eq.events));
             e.insert("regret".into(), named(pl, &eq.regret));
             e.insert("max_regret".into(), json!(eq.max_regret()));
-            e.insert("certified".into(), json!(eq.max_regret() <= r.tol));
+            e.extend(certificate::json_fields(eq, pl));
             Value::Object(e)
         })
         .collect();
@@ -358,15 +346,8 @@ pub fn json(r: &SolveReport<'_>) -> Value {
     })
 }
 
-/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it
+/// (through symlinks, never replacing a device; see [`file::write_whole`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    file::write_whole(path, bytes)
 }

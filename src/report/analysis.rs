@@ -125,6 +125,8 @@ pub struct Statics {
     pub payoffs: Vec<Vec<f64>>,
     /// Thresholds in increasing order.
     pub thresholds: Vec<Threshold>,
+    /// Why the thresholds could not be located (then `thresholds` is empty and says nothing).
+    pub error: Option<String>,
 }
 
 /// Comparative statics of parameter `k` over `[lo, hi]` from `base`, on `n` grid points: the
@@ -155,18 +157,25 @@ pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: us
     };
     // A switch exactly at an end of the range is a tie there, not a threshold.
     let tol = 1e-9 * (hi - lo).abs().max(1.0);
-    let thresholds = thresholds(t, base, k, lo, hi, &opts)
-        .unwrap_or_default()
-        .iter()
-        .filter(|th| th.value > lo + tol && th.value < hi - tol)
-        .map(|th| in_words(t, th))
-        .collect();
+    let (thresholds, error) = match thresholds(t, base, k, lo, hi, &opts) {
+        Ok(found) => (
+            found
+                .iter()
+                .filter(|th| th.value > lo + tol && th.value < hi - tol)
+                .map(|th| in_words(t, th))
+                .collect(),
+            None,
+        ),
+        // An analysis that fails must say so: no thresholds found is not "nothing changes".
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
     Statics {
         param: k,
         xs,
         events,
         payoffs,
         thresholds,
+        error,
     }
 }
 

@@ -215,6 +215,7 @@ fn statics(t: &GameTemplate, base: &[f64], opts: &Options) -> Vec<StaticsReport>
             thresholds: s.thresholds,
             segments,
             svg,
+            error: s.error,
         });
     }
     out

@@ -320,9 +320,22 @@ fn statics(st: &[StaticsReport], d: &mut Vec<Block>) {
     ));
     let flat: Vec<String> = st
         .iter()
-        .filter(|s| s.thresholds.is_empty())
+        .filter(|s| s.thresholds.is_empty() && s.error.is_none())
         .map(|s| s.param.clone())
         .collect();
+    for s in st {
+        if let Some(e) = &s.error {
+            d.push(Block::Heading(
+                3,
+                format!("{} over [{}, {}]", s.param, num(s.range.0), num(s.range.1)),
+            ));
+            d.push(Block::Para(format!(
+                "The analysis of {} failed, so this report cannot say where the equilibrium \
+                 changes over this range: {e}.",
+                s.param
+            )));
+        }
+    }
     for s in st.iter().filter(|s| !s.thresholds.is_empty()) {
         d.push(Block::Heading(
             3,

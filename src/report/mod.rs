@@ -99,6 +99,8 @@ pub struct StaticsReport {
     pub segments: Vec<(f64, f64, String)>,
     /// The plot (only when something changes).
     pub svg: Option<String>,
+    /// Why the comparative statics could not be computed, if they could not.
+    pub error: Option<String>,
 }
 
 /// The answer at one scenario.

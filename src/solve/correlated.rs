@@ -13,6 +13,7 @@
 //! recommendation). Strategic games only: a tree must be converted to its strategic form first.
 
 use super::*;
+use crate::exact::Scalar;
 use crate::game::strategic::advance;
 use good_lp::{microlp, variable, Expression, ProblemVariables, Solution as _, SolverModel};
 
@@ -136,11 +137,20 @@ fn solve_lp(g: &StrategicGame, weights: &[f64]) -> Result<Vec<f64>, SolveError> 
 
 /// Expected payoff of each player under a distribution over pure profiles.
 pub fn payoffs(g: &StrategicGame, dist: &[f64]) -> Vec<f64> {
+    payoffs_in(g, &g.payoffs, dist)
+}
+
+/// [`payoffs`] over any scalar type, with the payoff table given (laid out as
+/// [`StrategicGame::payoffs`], e.g. the exact one).
+pub fn payoffs_in<T: Scalar>(g: &StrategicGame, table: &[T], dist: &[T]) -> Vec<T> {
     let np = g.n_players();
-    let mut out = vec![0.0; np];
-    for (k, &q) in dist.iter().enumerate().take(g.n_profiles()) {
+    let mut out = vec![T::zero(); np];
+    for (k, q) in dist.iter().enumerate().take(g.n_profiles()) {
+        if q.is_zero() {
+            continue;
+        }
         for (p, o) in out.iter_mut().enumerate() {
-            *o += q * g.payoffs[k * np + p];
+            *o = o.clone() + q.clone() * table[k * np + p].clone();
         }
     }
     out
@@ -151,35 +161,43 @@ pub fn payoffs(g: &StrategicGame, dist: &[f64]) -> Vec<f64> {
 /// Σ_{π: π_i = s} p(π)(u_i(t, π_{-i}) − u_i(π)))`. Zero for every player exactly at a
 /// correlated equilibrium. A distribution of the wrong length gives infinite regret.
 pub fn regrets(g: &StrategicGame, dist: &[f64]) -> Vec<f64> {
+    if dist.len() != g.n_profiles() {
+        return vec![f64::INFINITY; g.n_players()];
+    }
+    regrets_in(g, &g.payoffs, dist)
+}
+
+/// [`regrets`] over any scalar type, with the payoff table given. The distribution must have
+/// one entry per pure profile (entries beyond are ignored, missing ones count as zero).
+pub fn regrets_in<T: Scalar>(g: &StrategicGame, table: &[T], dist: &[T]) -> Vec<T> {
     let np = g.n_players();
     let shape = g.shape();
     let total = g.n_profiles();
-    if dist.len() != total {
-        return vec![f64::INFINITY; np];
-    }
     let mut stride = 1;
     let mut out = Vec::with_capacity(np);
     for p in 0..np {
         let n = shape[p];
         // gain[s][t]
-        let mut gain = vec![vec![0.0; n]; n];
+        let mut gain = vec![vec![T::zero(); n]; n];
         let mut pure = vec![0usize; np];
-        for (k, &dk) in dist.iter().enumerate().take(total) {
+        for (k, dk) in dist.iter().enumerate().take(total) {
             let s = pure[p];
-            if dk != 0.0 {
+            if !dk.is_zero() {
                 let base = k - s * stride;
                 for (t, gt) in gain[s].iter_mut().enumerate() {
                     let alt = base + t * stride;
-                    *gt += dk * (g.payoffs[alt * np + p] - g.payoffs[k * np + p]);
+                    let d = table[alt * np + p].clone() - table[k * np + p].clone();
+                    *gt = gt.clone() + dk.clone() * d;
                 }
             }
             advance(&mut pure, &shape);
         }
-        out.push(
-            gain.iter()
-                .map(|row| row.iter().cloned().fold(0.0, f64::max))
-                .sum(),
-        );
+        out.push(gain.into_iter().fold(T::zero(), |acc, row| {
+            let best = row
+                .into_iter()
+                .fold(T::zero(), |m, x| if x > m { x } else { m });
+            acc + best
+        }));
         stride *= n;
     }
     out

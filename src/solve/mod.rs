@@ -8,20 +8,25 @@
 
 pub mod assessment;
 pub mod backward;
+pub mod certificate;
 pub mod correlated;
 pub mod enummixed;
 pub mod enumpure;
+pub mod exactlp;
 pub mod lemke;
 pub mod lemkehowson;
 pub mod linalg;
 pub mod matrixlp;
 pub mod pbe;
+pub mod reconstruct;
 pub mod seqlp;
+pub mod staged;
 mod strategic_input;
 pub mod subgame;
 mod tableau;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
+pub use certificate::{Certificate, ExactProfile};
 
 /// A game handed to a solver: an extensive-form tree or a strategic form.
 #[derive(Clone, Copy, Debug)]
@@ -48,7 +53,11 @@ pub enum Profile {
     /// Behaviour strategies of an extensive game, indexed by action
     /// (`infosets[I].first_action + a`).
     Behavior(Vec<f64>),
-    /// Mixed strategies of a strategic game, `mixed[player][strategy]`.
+    /// Mixed strategies, `mixed[player][strategy]`: of a strategic game, or, for a tree, over
+    /// the strategies of its reduced strategic form
+    /// ([`reduced_strategic_form`](crate::game::reduce::reduced_strategic_form)) — the form
+    /// strategic-form solvers answer in when the tree lacks perfect recall, where mixed and
+    /// behaviour strategies differ.
     Mixed(Vec<Vec<f64>>),
     /// A correlated distribution over the pure profiles of a strategic game, numbered as in its
     /// payoff table (first player fastest); see [`correlated`].
@@ -88,6 +97,13 @@ pub struct Equilibrium {
     /// The certificate of the assessment, when the equilibrium carries beliefs (filled by
     /// [`certify`]).
     pub sequential: Option<assessment::Check>,
+    /// The profile in exact rationals: set by exact solvers, or by [`certify`] when it
+    /// recovers and confirms an exact equilibrium behind a float profile.
+    pub exact: Option<ExactProfile>,
+    /// Exact expected payoffs (filled by [`certify`] when the certificate is exact).
+    pub exact_payoffs: Option<Vec<crate::exact::Rational>>,
+    /// How the equilibrium was certified and whether it passed (filled by [`certify`]).
+    pub certificate: Certificate,
 }
 
 impl Equilibrium {
@@ -101,12 +117,35 @@ impl Equilibrium {
             beliefs: None,
             component: None,
             sequential: None,
+            exact: None,
+            exact_payoffs: None,
+            certificate: Certificate::Pending,
         }
+    }
+
+    /// An equilibrium with its profile in floats and in exact rationals (exact solvers).
+    pub fn with_exact(exact: ExactProfile) -> Self {
+        let f = |v: &[crate::exact::Rational]| -> Vec<f64> {
+            v.iter().map(crate::exact::to_f64).collect()
+        };
+        let profile = match &exact {
+            ExactProfile::Behavior(b) => Profile::Behavior(f(b)),
+            ExactProfile::Mixed(m) => Profile::Mixed(m.iter().map(|v| f(v)).collect()),
+            ExactProfile::Correlated(d) => Profile::Correlated(f(d)),
+        };
+        let mut eq = Equilibrium::new(profile);
+        eq.exact = Some(exact);
+        eq
     }
 
     /// The largest regret over players.
     pub fn max_regret(&self) -> f64 {
         self.regret.iter().cloned().fold(0.0, f64::max)
+    }
+
+    /// True if the equilibrium passed its certificate (exactly or to tolerance).
+    pub fn is_certified(&self) -> bool {
+        self.certificate.passed()
     }
 }
 
@@ -137,6 +176,8 @@ pub struct Solution {
     pub ties: Vec<Tie>,
     /// The game value for the first player (zero-sum solvers).
     pub value: Option<f64>,
+    /// The same value exactly, when the solver computed it in rationals.
+    pub exact_value: Option<crate::exact::Rational>,
 }
 
 impl Solution {
@@ -148,6 +189,7 @@ impl Solution {
             equilibria,
             ties: Vec::new(),
             value: None,
+            exact_value: None,
         }
     }
 }
@@ -167,7 +209,9 @@ pub enum TieMode {
 /// Options common to all solvers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SolveOptions {
-    /// Relative tolerance for ties and "zero probability"; scaled by the payoff magnitude.
+    /// Relative tolerance for ties and "zero probability" where the numbers are floats: a
+    /// fraction of each player's payoff range (see [`certificate::tolerance`]). Exact games
+    /// decide ties exactly.
     pub tol: f64,
     /// Tie handling.
     pub ties: TieMode,
@@ -182,6 +226,9 @@ pub struct SolveOptions {
     pub deadline: Option<std::time::Instant>,
     /// Keep only the equilibria that pass this refinement of off-path beliefs (`pbe`).
     pub refine: Option<pbe::Refinement>,
+    /// Strategic forms (given or reduced from a tree) with more payoff cells (profiles ×
+    /// players) than this are refused before they are built.
+    pub max_cells: usize,
 }
 
 impl Default for SolveOptions {
@@ -193,6 +240,7 @@ impl Default for SolveOptions {
             objective: None,
             max_equilibria: None,
             deadline: None,
+            max_cells: crate::game::reduce::MAX_CELLS,
             refine: None,
         }
     }
@@ -238,42 +286,31 @@ pub trait Solver: Sync {
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError>;
 }
 
-/// Fills in payoffs, event probabilities and regrets of every equilibrium, independently of the
-/// solver that produced them.
+/// Fills in payoffs, event probabilities, regrets and the [`Certificate`] of every equilibrium,
+/// independently of the solver that produced them, with the default relative tolerance
+/// ([`certificate::DEFAULT_TOL`]) where the certificate cannot be exact.
 pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveError> {
+    certify_with(game, solution, certificate::DEFAULT_TOL)
+}
+
+/// [`certify`] with relative tolerance `rel` (a fraction of each player's payoff range).
+pub fn certify_with(
+    game: GameRef<'_>,
+    solution: &mut Solution,
+    rel: f64,
+) -> Result<(), SolveError> {
+    let mut reduced = None;
     for eq in &mut solution.equilibria {
-        match (&eq.profile, game) {
-            (Profile::Behavior(p), GameRef::Tree(g)) => {
-                eq.payoffs = profile::expected_payoffs(g, p);
-                eq.events = profile::event_probabilities(g, p);
-                eq.regret = profile::regrets(g, p)?;
-                if let Some(b) = &eq.beliefs {
-                    eq.sequential = Some(assessment::check_equilibrium(
-                        g,
-                        p,
-                        b,
-                        eq.component.as_deref(),
-                        ASSESSMENT_TOL,
-                    ));
-                }
-            }
-            (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                eq.payoffs = g.expected_payoffs(m);
-                eq.events = Vec::new();
-                eq.regret = g.regrets(m);
-            }
-            (Profile::Correlated(d), GameRef::Strategic(g)) => {
-                eq.payoffs = correlated::payoffs(g, d);
-                eq.events = Vec::new();
-                eq.regret = correlated::regrets(g, d);
-            }
-            (Profile::Correlated(_), GameRef::Tree(_))
-            | (Profile::Mixed(_), GameRef::Tree(_))
-            | (Profile::Behavior(_), GameRef::Strategic(_)) => {
-                return Err(SolveError::Numerical(
-                    "solver returned a profile of the wrong form".into(),
-                ))
-            }
+        certificate::certify_equilibrium(game, eq, rel, &mut reduced)?;
+        if let (Profile::Behavior(p), GameRef::Tree(g), Some(b)) = (&eq.profile, game, &eq.beliefs)
+        {
+            eq.sequential = Some(assessment::check_equilibrium(
+                g,
+                p,
+                b,
+                eq.component.as_deref(),
+                rel,
+            ));
         }
     }
     Ok(())

@@ -277,6 +277,13 @@ impl Solver for Pbe {
                 .into_iter()
                 .map(|c| {
                     let mut e = Equilibrium::new(Profile::Behavior(c.point.behaviour_f64()));
+                    e.exact = c
+                        .point
+                        .behaviour
+                        .iter()
+                        .map(|v| v.q.clone())
+                        .collect::<Option<Vec<_>>>()
+                        .map(super::ExactProfile::Behavior);
                     e.beliefs = Some(c.point.beliefs_f64());
                     e.component = Some(Box::new(c));
                     e
