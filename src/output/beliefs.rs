@@ -288,13 +288,10 @@ pub fn text(game: &Game, c: &Component, check: Option<&Check>, tol: f64) -> Stri
         .filter(|a| !a.conditions.is_empty())
         .collect();
     if !varying.is_empty() || !with_beliefs.is_empty() {
-        o.push_str("  Off the path, the play is sustained by");
-        o.push_str(if c.alternatives.len() > 1 {
-            " any one of:\n"
-        } else {
-            ":\n"
-        });
-        for (k, alt) in c.alternatives.iter().enumerate() {
+        // Each alternative as printed; supports that differ only where nothing is shown read
+        // the same, and are listed once.
+        let mut shown: Vec<Vec<String>> = Vec::new();
+        for alt in &c.alternatives {
             let mut lines = Vec::new();
             for (s, actions) in alt.play.iter().filter(|(s, _)| varying.contains(s)) {
                 lines.push(format!(
@@ -309,7 +306,18 @@ pub fn text(game: &Game, c: &Component, check: Option<&Check>, tol: f64) -> Stri
             } else {
                 lines.push(format!("beliefs: {}", conds.join(" and ")));
             }
-            let bullet = if c.alternatives.len() > 1 {
+            if !shown.contains(&lines) {
+                shown.push(lines);
+            }
+        }
+        o.push_str("  Off the path, the play is sustained by");
+        o.push_str(if shown.len() > 1 {
+            " any one of:\n"
+        } else {
+            ":\n"
+        });
+        for (k, lines) in shown.iter().enumerate() {
+            let bullet = if shown.len() > 1 {
                 format!("{}. ", k + 1)
             } else {
                 String::new()
