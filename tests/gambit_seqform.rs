@@ -283,13 +283,13 @@ fn deter_solve_kuhn_efg_prints_minus_one_eighteenth() {
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // "Game value (for 1): -0.055556"; Kuhn (1950): the value to player 1 is −1/18.
-    let value: f64 = out
+    // "Game value (for 1): -1/18", exactly; Kuhn (1950): the value to player 1 is −1/18.
+    let value = out
         .lines()
         .find_map(|l| l.strip_prefix("Game value (for "))
         .and_then(|l| l.split_once("): "))
-        .and_then(|(_, v)| v.trim().parse().ok())
+        .map(|(_, v)| v.trim().to_string())
         .unwrap_or_else(|| panic!("no game value in\n{out}"));
-    assert!((value - (-1.0 / 18.0)).abs() <= 1e-6, "{out}");
+    assert_eq!(value, "-1/18", "{out}");
     assert!(out.contains("✓ no player gains by deviating"), "{out}");
 }

@@ -1,8 +1,10 @@
 //! The single integration-test target: one binary built from topic modules.
 
+mod all_games;
 mod cli;
 mod diagnostics;
 mod enumeration;
+mod exact;
 mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;

@@ -84,9 +84,8 @@ fn equilibrium_marks(game: &Game) -> Result<Marks> {
         .solve(g, &SolveOptions::default())
         .with_context(|| format!("--path: solver `{}` failed", solver.name()))?;
     solve::certify(g, &mut sol).context("--path: computing the regret certificate")?;
-    let tol = 1e-9 * game.payoff_scale();
     match sol.equilibria.first() {
-        Some(eq) if eq.max_regret() <= tol => match &eq.profile {
+        Some(eq) if eq.is_certified() => match &eq.profile {
             Profile::Behavior(p) => Ok(Marks::of(game, p)?),
             _ => bail!(
                 "--path: solver `{}` gave no behaviour profile",

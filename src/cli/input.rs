@@ -149,21 +149,31 @@ pub fn load_game_within(
         Kind::Model => {
             let (loaded, t) = load_model(path)?;
             let theta = point(&t, scenario, sets)?;
-            match t.instantiate(&theta) {
-                Ok(game) => Ok(GameInput::Model {
-                    template: Box::new(t),
-                    theta,
-                    game,
-                }),
-                Err(e) => {
-                    let d = t.diagnose(&e, &theta);
-                    err!(
-                        "{}",
-                        diag::render(&loaded.source, &[d], std::io::stderr().is_terminal())
-                    );
-                    bail!("the model cannot be evaluated at this parameter point");
-                }
+            let fail = |e: &deter::model::InstantiateError, th: &[f64]| {
+                let d = t.diagnose(e, th);
+                err!(
+                    "{}",
+                    diag::render(&loaded.source, &[d], std::io::stderr().is_terminal())
+                );
+                anyhow::anyhow!("the model cannot be evaluated at this parameter point")
+            };
+            let mut game = t.instantiate(&theta).map_err(|e| fail(&e, &theta))?;
+            // The same point exactly, as written in the file and on the command line.
+            let exact_sets: Vec<(String, deter::exact::Rational)> = sets
+                .iter()
+                .filter_map(|s| {
+                    let (k, v) = s.split_once('=')?;
+                    Some((k.trim().to_string(), deter::exact::parse(v.trim())?))
+                })
+                .collect();
+            if let Ok(th) = t.exact_point(&loaded.source.text, scenario, &exact_sets) {
+                t.fill_exact(&mut game, &th).map_err(|e| fail(&e, &theta))?;
             }
+            Ok(GameInput::Model {
+                template: Box::new(t),
+                theta,
+                game,
+            })
         }
         Kind::Efg => {
             let (g, pos) = deter::format::efg::read_located(&read_text(path)?).map_err(gambit)?;

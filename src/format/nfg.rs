@@ -6,7 +6,7 @@
 //! checked before anything is allocated: against a budget of payoff cells (profiles ×
 //! players, [`MAX_CELLS`] unless the caller lifts it) and against the numbers the file actually
 //! holds, so a few bytes declaring fifty million strategies are refused at once.
-//! [`write`] always produces the outcome-free payoff version with strategy names.
+//! [`write()`] always produces the outcome-free payoff version with strategy names.
 
 use super::lexer::{format_number, quote, Cursor, Tok};
 use super::FormatError;

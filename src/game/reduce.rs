@@ -63,13 +63,16 @@ pub fn reduced_strategic_form(game: &Game) -> Result<ReducedForm, ReduceError> {
     reduced_strategic_form_within(game, MAX_CELLS)
 }
 
-/// Builds the reduced strategic form of `game` if it has at most `max_cells` payoff cells
-/// (profiles × players); checked before the payoff table is allocated.
-pub fn reduced_strategic_form_within(
-    game: &Game,
-    max_cells: usize,
-) -> Result<ReducedForm, ReduceError> {
-    let tree = &game.tree;
+/// Each player's information sets in prefix order, the position of every set in its
+/// player's list, and each player's reduced plans — refused, before any plan is stored, when
+/// the product of the plan counts times the number of players exceeds `max_cells`.
+type PlanSets = (
+    Vec<Vec<InfosetId>>,
+    Vec<usize>,
+    Vec<Vec<Vec<Option<usize>>>>,
+);
+
+fn plan_sets(tree: &Tree, max_cells: usize) -> Result<PlanSets, ReduceError> {
     let np = tree.n_players();
     let infosets = infosets_in_prefix_order(tree);
     let mut pos_of = vec![0usize; tree.infosets.len()];
@@ -79,48 +82,112 @@ pub fn reduced_strategic_form_within(
         }
     }
     let anc = own_ancestors(tree);
-    let mut plans = Vec::with_capacity(np);
-    let mut total = 1usize;
     let cap = (max_cells / np.max(1)).max(1);
-    // Count first, allocate after: the product of the players' plan counts must fit the
-    // budget before any plan is stored.
+    let counts = plan_counts(tree, &infosets, &pos_of, &anc, cap);
     let perfect_recall = super::recall::check(tree).is_ok();
-    let mut bound = 1.0f64;
-    for (p, sets) in infosets.iter().enumerate().take(np) {
-        let n = if perfect_recall {
-            count_plans(tree, p, sets, &pos_of, &anc)
-        } else {
-            count_by_enumeration(tree, p, sets, &pos_of, &anc, cap)
-        };
-        bound *= n;
-        if bound > cap as f64 {
-            return Err(ReduceError::TooLarge {
-                cap: max_cells,
-                what: format!(
-                    "{} has {} reduced strategies",
-                    tree.players[p],
-                    if !perfect_recall && n > cap as f64 {
-                        format!("more than {cap}")
+    let bound: f64 = counts.iter().product();
+    if bound > cap as f64 {
+        return Err(ReduceError::TooLarge {
+            cap: max_cells,
+            what: format!(
+                "the players have {} reduced strategies",
+                counts
+                    .iter()
+                    .map(|&n| if n > cap as f64 && !perfect_recall {
+                        format!("over {cap}")
                     } else if n < 1e15 {
                         format!("{n}")
                     } else {
                         format!("{n:.3e}")
-                    }
-                ),
-            });
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" × ")
+            ),
+        });
+    }
+    let mut plans = Vec::with_capacity(np);
+    for (p, sets) in infosets.iter().enumerate().take(np) {
+        plans.push(enumerate_plans(tree, p, sets, &pos_of, &anc, cap)?);
+    }
+    Ok((infosets, pos_of, plans))
+}
+
+/// Each player's number of reduced plans: exactly by the sequence structure under perfect
+/// recall, else by walking them (stopping past `cap`).
+fn plan_counts(
+    tree: &Tree,
+    infosets: &[Vec<InfosetId>],
+    pos_of: &[usize],
+    anc: &[(u32, u32)],
+    cap: usize,
+) -> Vec<f64> {
+    let perfect_recall = super::recall::check(tree).is_ok();
+    infosets
+        .iter()
+        .enumerate()
+        .take(tree.n_players())
+        .map(|(p, sets)| {
+            if perfect_recall {
+                count_plans(tree, p, sets, pos_of, anc)
+            } else {
+                count_by_enumeration(tree, p, sets, pos_of, anc, cap)
+            }
+        })
+        .collect()
+}
+
+/// The number of payoff cells (profiles × players) of the reduced strategic form of `tree`,
+/// without building it (a float; beyond [`MAX_CELLS`] it may be a lower bound). Cheap: solvers
+/// are picked by it.
+pub fn reduced_cells(tree: &Tree) -> f64 {
+    let np = tree.n_players();
+    let infosets = infosets_in_prefix_order(tree);
+    let mut pos_of = vec![0usize; tree.infosets.len()];
+    for sets in &infosets {
+        for (k, s) in sets.iter().enumerate() {
+            pos_of[s.ix()] = k;
         }
     }
-    for (p, sets) in infosets.iter().enumerate().take(np) {
-        let pl = enumerate_plans(tree, p, sets, &pos_of, &anc, cap)?;
-        total = total
-            .checked_mul(pl.len())
-            .filter(|&t| t <= cap)
-            .ok_or_else(|| ReduceError::TooLarge {
-                cap: max_cells,
-                what: "profiles × players".into(),
-            })?;
-        plans.push(pl);
-    }
+    let anc = own_ancestors(tree);
+    let counts = plan_counts(tree, &infosets, &pos_of, &anc, MAX_CELLS);
+    counts.iter().product::<f64>() * np as f64
+}
+
+/// Each player's reduced strategies spelled with move labels (as
+/// [`ReducedForm::move_names`]), in the order of the reduced strategic form, within the
+/// default budget.
+pub fn strategy_labels(tree: &Tree) -> Result<Vec<Vec<String>>, ReduceError> {
+    let (infosets, _, plans) = plan_sets(tree, MAX_CELLS)?;
+    Ok(plans
+        .iter()
+        .enumerate()
+        .map(|(p, pl)| {
+            pl.iter()
+                .map(|plan| spell(tree, plan, &infosets[p]))
+                .collect()
+        })
+        .collect())
+}
+
+/// A plan with move labels joined by `/`, `*` at unreachable sets.
+fn spell(tree: &Tree, plan: &[Option<usize>], sets: &[InfosetId]) -> String {
+    plan.iter()
+        .zip(sets)
+        .map(|(a, &set)| a.map_or("*".to_string(), |a| tree.action_label(set, a).to_string()))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Builds the reduced strategic form of `game` if it has at most `max_cells` payoff cells
+/// (profiles × players); checked before the payoff table is allocated.
+pub fn reduced_strategic_form_within(
+    game: &Game,
+    max_cells: usize,
+) -> Result<ReducedForm, ReduceError> {
+    let tree = &game.tree;
+    let np = tree.n_players();
+    let (infosets, pos_of, plans) = plan_sets(tree, max_cells)?;
+    let total: usize = plans.iter().map(Vec::len).product();
     let strategies: Vec<Vec<String>> = plans
         .iter()
         .map(|pl| pl.iter().map(|plan| gambit_name(plan)).collect())
@@ -532,12 +599,11 @@ impl ReducedForm {
 
     /// A plan spelled with move labels joined by `/`, `*` at unreachable sets.
     pub fn move_names(&self, tree: &Tree, player: PlayerId, strategy: usize) -> String {
-        let plan = &self.plans[player.ix()][strategy];
-        plan.iter()
-            .zip(&self.infosets[player.ix()])
-            .map(|(a, &set)| a.map_or("*".to_string(), |a| tree.action_label(set, a).to_string()))
-            .collect::<Vec<_>>()
-            .join("/")
+        spell(
+            tree,
+            &self.plans[player.ix()][strategy],
+            &self.infosets[player.ix()],
+        )
     }
 }
 
@@ -618,5 +684,6 @@ t "" 6 "" { 3, 2 }
         let e = reduced_strategic_form(&g).unwrap_err();
         assert!(e.to_string().contains("16777216 reduced strategies"), "{e}");
         assert!(e.to_string().contains("more than 10000000"), "{e}");
+        assert_eq!(reduced_cells(&g.tree), 16777216.0);
     }
 }

@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod bind;
 pub mod build;
+pub mod rational;
 pub mod read;
 pub mod template;
 mod types;

@@ -8,7 +8,9 @@
 pub mod beliefs;
 pub mod certificate;
 pub mod dir;
+pub mod exact;
 pub mod file;
+pub mod strategic;
 pub mod words;
 
 use crate::game::tree::Tree;
@@ -102,7 +104,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
         o.push_str(&format!(
             "Game value (for {}): {}\n",
             players(r.game)[0],
-            num(v)
+            exact::game_value(sol, v)
         ));
     }
     if sol.status != Status::Solved {
@@ -112,7 +114,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
         ));
     }
     if sol.equilibria.is_empty() {
-        o.push_str("\nNo equilibrium found.\n");
+        o.push_str(&format!("\n{}\n", strategic::none_found(sol, r.game)));
     }
     let pl = players(r.game);
     for (k, eq) in sol.equilibria.iter().enumerate() {
@@ -151,7 +153,10 @@ pub fn text(r: &SolveReport<'_>) -> String {
                         .map(|p| p.chars().count())
                         .max()
                         .unwrap_or(0);
-                    let said: Vec<String> = strat.iter().map(words::strategy_words).collect();
+                    let said: Vec<String> = strat
+                        .iter()
+                        .map(|s| exact::strategy_words(g, eq, s))
+                        .collect();
                     let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
                     for (s, text) in strat.iter().zip(&said) {
                         let who = mover(&g.tree, s.node);
@@ -168,23 +173,20 @@ pub fn text(r: &SolveReport<'_>) -> String {
                 }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                o.push_str("  Strategies:\n");
-                for (p, probs) in m.iter().enumerate() {
-                    let parts: Vec<String> = probs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, &x)| x > 1e-12)
-                        .map(|(s, &x)| format!("{} {}", g.strategies[p][s], num(x)))
-                        .collect();
-                    o.push_str(&format!("    {:12} {}\n", g.players[p], parts.join(", ")));
-                }
+                o.push_str(&strategic::mixed_text(g, eq, m));
+            }
+            (Profile::Mixed(m), GameRef::Tree(g)) => {
+                o.push_str(&strategic::tree_mixed_text(g, eq, m));
+            }
+            (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                o.push_str(&strategic::correlated_text(g, eq, d));
             }
             _ => o.push_str("  (profile of a form this game cannot display)\n"),
         }
         let pays: Vec<String> = pl
             .iter()
-            .zip(&eq.payoffs)
-            .map(|(n, v)| format!("{n} {}", num(*v)))
+            .enumerate()
+            .map(|(p, n)| format!("{n} {}", exact::payoff(eq, p)))
             .collect();
         o.push_str(&format!("  Expected payoffs: {}\n", pays.join(", ")));
         let ev = events(r.game);
@@ -293,14 +295,21 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                     }
                 }
                 (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                    let strat: Vec<Value> = m
-                        .iter()
-                        .enumerate()
-                        .map(|(p, probs)| {
-                            json!({"player": g.players[p], "strategies": named(&g.strategies[p], probs)})
-                        })
-                        .collect();
-                    e.insert("strategies".into(), Value::Array(strat));
+                    e.insert(
+                        "strategies".into(),
+                        strategic::mixed_json(&g.players, &g.strategies, eq, m),
+                    );
+                }
+                (Profile::Mixed(m), GameRef::Tree(g)) => {
+                    let names = strategic::tree_strategy_names(g);
+                    e.insert("form".into(), json!("mixed strategies over the reduced strategic form"));
+                    e.insert(
+                        "mixed_strategies".into(),
+                        strategic::mixed_json(&g.tree.players, &names, eq, m),
+                    );
+                }
+                (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                    e.insert("distribution".into(), strategic::correlated_json(g, eq, d));
                 }
                 _ => {}
             }
@@ -309,6 +318,11 @@ pub fn json(r: &SolveReport<'_>) -> Value {
             e.insert("regret".into(), named(pl, &eq.regret));
             e.insert("max_regret".into(), json!(eq.max_regret()));
             e.extend(certificate::json_fields(eq, pl));
+            let tree = match r.game {
+                GameRef::Tree(g) => Some(g),
+                GameRef::Strategic(_) => None,
+            };
+            e.extend(exact::json_fields(tree, eq, pl));
             Value::Object(e)
         })
         .collect();
@@ -339,10 +353,15 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "auto_picked": r.auto_picked,
         "status": status_word(sol.status),
         "value": sol.value,
+        "value_exact": sol.exact_value.as_ref().map(crate::exact::display),
         "tolerance": r.tol,
         "equilibria": eqs,
+        "note": if sol.equilibria.is_empty() {
+            Some(strategic::none_found(sol, r.game))
+        } else {
+            beliefs::nash_note(r.game, sol.solver)
+        },
         "ties": ties,
-        "note": beliefs::nash_note(r.game, sol.solver),
     })
 }
 

@@ -8,7 +8,7 @@
 //!
 //! - **Exact** — the game is exact ([`Game::exact`](crate::game::Game::exact)) and so is the
 //!   profile: handed over by an exact solver ([`Equilibrium::exact`]), or recovered from a
-//!   floating-point profile by [`reconstruct`](super::reconstruct) (small fractions near the
+//!   floating-point profile by [`reconstruct`] (small fractions near the
 //!   floats, or the exact solution of the indifference system on the float profile's support).
 //!   It passes only if every regret is exactly zero.
 //! - **Tolerance** — only floats are known (a model evaluated with `exp`, `ln`, `sqrt`), or the
@@ -35,6 +35,19 @@ pub const DEFAULT_TOL: f64 = 1e-9;
 /// The floor of a tolerance, in units of f64 rounding (`f64::EPSILON`) of the player's largest
 /// absolute payoff: the error a float regret computation can make on its own.
 pub const FLOOR_ULPS: f64 = 512.0;
+
+/// Exact games up to this size (tree nodes, or payoff cells of a strategic form) are held to an
+/// exact certificate; beyond it a float answer without an exact counterpart is judged to
+/// tolerance (with its regrets computed exactly up to this size, in floats beyond).
+pub const STRICT_SIZE: usize = 5_000;
+
+/// Beyond this many tree nodes no exact profile is recovered from a float one (exact
+/// solvers' profiles are still checked exactly): products of fractions along deep paths make
+/// exact regrets slow.
+pub const RECOVER_NODES: usize = STRICT_SIZE;
+
+/// Beyond this many payoff cells no exact profile is recovered from a float one.
+pub const RECOVER_CELLS: usize = 200_000;
 
 /// A profile in exact rationals, in the same layout as the [`Profile`] it accompanies.
 #[derive(Clone, Debug, PartialEq)]
@@ -234,19 +247,35 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
             return Ok(());
         }
     }
-    // No exact equilibrium near the floats: regrets of the floats themselves, exactly.
-    let xf = dyadic(p);
-    let r = profile::regrets_in(&g.tree, &ex.chance, &ex.payoffs, &xf)?;
-    eq.regret = to_f64s(&r);
-    eq.certificate = if g.n_players() >= 3 {
-        tolerance_verdict(&eq.regret, &ranges, rel, true)
-    } else {
-        Certificate::Exact { passed: false }
-    };
+    // No exact equilibrium near the floats: regrets of the floats themselves, exactly where
+    // that is affordable.
+    let size = g.tree.nodes.len();
+    if size <= STRICT_SIZE {
+        let r = profile::regrets_in(&g.tree, &ex.chance, &ex.payoffs, &dyadic(p))?;
+        eq.regret = to_f64s(&r);
+    }
+    eq.certificate = inexact_verdict(&eq.regret, &ranges, rel, g.n_players(), size);
     if !valid {
         eq.certificate = failed(eq.certificate.clone());
     }
     Ok(())
+}
+
+/// The verdict on an exact game's float answer that has no exact counterpart: a failure for
+/// two-player games up to [`STRICT_SIZE`], else a tolerance (regrets computed exactly up to
+/// that size).
+fn inexact_verdict(
+    regret: &[f64],
+    ranges: &[(f64, f64)],
+    rel: f64,
+    np: usize,
+    size: usize,
+) -> Certificate {
+    if np <= 2 && size <= STRICT_SIZE {
+        Certificate::Exact { passed: false }
+    } else {
+        tolerance_verdict(regret, ranges, rel, size <= STRICT_SIZE)
+    }
 }
 
 /// Records an exact pass: the exact profile and payoffs, zero regrets; `after` refreshes the
@@ -323,13 +352,12 @@ fn certify_mixed(g: &StrategicGame, eq: &mut Equilibrium, m: &[Vec<f64>], rel: f
             return;
         }
     }
-    let xf: Vec<Vec<Rational>> = m.iter().map(|v| dyadic(v)).collect();
-    eq.regret = to_f64s(&regrets_in(&shape, &ex, &xf));
-    eq.certificate = if g.n_players() >= 3 {
-        tolerance_verdict(&eq.regret, &ranges, rel, true)
-    } else {
-        Certificate::Exact { passed: false }
-    };
+    let size = g.payoffs.len();
+    if size <= STRICT_SIZE {
+        let xf: Vec<Vec<Rational>> = m.iter().map(|v| dyadic(v)).collect();
+        eq.regret = to_f64s(&regrets_in(&shape, &ex, &xf));
+    }
+    eq.certificate = inexact_verdict(&eq.regret, &ranges, rel, g.n_players(), size);
     if !valid {
         eq.certificate = failed(eq.certificate.clone());
     }
@@ -362,14 +390,11 @@ fn certify_correlated(g: &StrategicGame, eq: &mut Equilibrium, d: &[f64], rel: f
             return;
         }
     }
-    if d.len() == g.n_profiles() {
+    let size = g.payoffs.len();
+    if d.len() == g.n_profiles() && size <= STRICT_SIZE {
         eq.regret = to_f64s(&super::correlated::regrets_in(g, &ex, &dyadic(d)));
     }
-    eq.certificate = if g.n_players() >= 3 {
-        tolerance_verdict(&eq.regret, &ranges, rel, true)
-    } else {
-        Certificate::Exact { passed: false }
-    };
+    eq.certificate = inexact_verdict(&eq.regret, &ranges, rel, g.n_players(), size);
     if !valid {
         eq.certificate = failed(eq.certificate.clone());
     }

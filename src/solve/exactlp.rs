@@ -11,7 +11,7 @@ use crate::exact::Rational;
 use num_traits::{One, Signed, Zero};
 
 /// The largest tableau (rows × columns) [`maximize`] accepts.
-pub const MAX_LP_ENTRIES: usize = 400_000;
+pub const MAX_LP_ENTRIES: usize = 60_000;
 
 /// Solves `rows · x = rhs` exactly. Where the system leaves variables free, they take the value
 /// in `guess` (which must have one entry per column). `None` if the system is inconsistent.

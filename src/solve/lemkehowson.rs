@@ -35,6 +35,9 @@ impl Solver for LemkeHowson {
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
         need_two_players("lemke-howson", game, "enumpure")
     }
+    fn uses_strategic_form(&self) -> bool {
+        true
+    }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         self.supports(game)?;
         let input = Input::new(game, opts)?;

@@ -46,6 +46,9 @@ impl Solver for MatrixLp {
             })
         }
     }
+    fn uses_strategic_form(&self) -> bool {
+        true
+    }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         self.supports(game)?;
         let input = Input::new(game, opts)?;

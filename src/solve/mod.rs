@@ -284,6 +284,12 @@ pub trait Solver: Sync {
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported>;
     /// Computes equilibria (profiles only; see [`certify`]).
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError>;
+    /// True for methods that work on the (reduced) strategic form: on a tree they build it,
+    /// so [`pick`] passes them over when it would exceed the default budget
+    /// ([`crate::game::reduce::MAX_CELLS`]).
+    fn uses_strategic_form(&self) -> bool {
+        false
+    }
 }
 
 /// Fills in payoffs, event probabilities, regrets and the [`Certificate`] of every equilibrium,
@@ -368,17 +374,36 @@ pub fn belief_aware_fallback(game: GameRef<'_>) -> Option<Box<dyn Solver>> {
 }
 
 /// The first solver in the registry that supports the game (`pbe` is skipped: it is picked
-/// only where it is small enough).
+/// only where it is small enough; strategic-form methods only if a tree's reduced strategic form
+/// fits the default budget). If none does, the refusal lists every solver's reason.
 fn first_supporting(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
-    let mut last = None;
+    let mut reasons: Vec<String> = Vec::new();
+    let mut cells: Option<f64> = None;
+    let budget = crate::game::reduce::MAX_CELLS as f64;
     for s in registry().into_iter().filter(|s| s.name() != "pbe") {
         match s.supports(game) {
-            Ok(()) => return Ok(s),
-            Err(e) => last = Some(e),
+            Ok(()) => {
+                if let (true, GameRef::Tree(g)) = (s.uses_strategic_form(), game) {
+                    let n =
+                        *cells.get_or_insert_with(|| crate::game::reduce::reduced_cells(&g.tree));
+                    if n > budget {
+                        reasons.push(format!(
+                            "{}: the reduced strategic form has about {n:.2e} payoff cells, \
+                             over the budget of {budget:.0e} (`--solver {}` with `--allow-large` \
+                             lifts it)",
+                            s.name(),
+                            s.name()
+                        ));
+                        continue;
+                    }
+                }
+                return Ok(s);
+            }
+            Err(e) => reasons.push(format!("{}: {e}", s.name())),
         }
     }
-    Err(last.unwrap_or(Unsupported {
-        reason: "no solver is registered".into(),
+    Err(Unsupported {
+        reason: format!("every solver refuses it:\n  {}", reasons.join("\n  ")),
         suggest: None,
-    }))
+    })
 }

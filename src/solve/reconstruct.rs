@@ -18,6 +18,7 @@
 //! A candidate that fails the exact check is discarded; if none passes, the certificate is
 //! computed on the floats themselves.
 
+use super::certificate::{tolerances, RECOVER_CELLS, RECOVER_NODES};
 use super::exactlp::solve_linear;
 use crate::exact::{self, Rational};
 use crate::game::strategic::regrets_in;
@@ -29,6 +30,10 @@ const ERRS: [f64; 5] = [0.0, 1e-12, 1e-9, 1e-7, 1e-5];
 
 /// Largest denominator tried.
 const MAX_DEN: u64 = 1 << 40;
+
+/// A candidate is checked exactly only if its float regrets are within this fraction of each
+/// player's payoff range.
+const PLAUSIBLE: f64 = 1e-7;
 
 /// Probabilities below this count as zero when reading a float profile's support.
 const SUPPORT_EPS: f64 = 1e-9;
@@ -51,13 +56,20 @@ pub fn rationalize(xs: &[f64], err: f64) -> Option<Vec<Rational>> {
     Some(out)
 }
 
-/// An exact behaviour profile of `g` near `p` with zero regret, if small fractions give one.
+/// An exact behaviour profile of `g` near `p` with zero regret, if small fractions give one
+/// (not tried on trees beyond [`RECOVER_NODES`] nodes).
 pub fn behavior(g: &Game, p: &[f64]) -> Option<Vec<Rational>> {
     let ex = g.exact.as_ref()?;
     let tree = &g.tree;
-    if p.len() != tree.n_actions() {
+    if p.len() != tree.n_actions() || tree.nodes.len() > RECOVER_NODES {
         return None;
     }
+    // A candidate must first look like an equilibrium in floats (cheap), then be one exactly.
+    let tol = tolerances(&g.payoff_ranges(), PLAUSIBLE);
+    let plausible = |c: &[Rational]| {
+        let f: Vec<f64> = c.iter().map(exact::to_f64).collect();
+        profile::regrets(g, &f).is_ok_and(|r| r.iter().zip(&tol).all(|(x, t)| x <= t))
+    };
     let mut last: Option<Vec<Rational>> = None;
     'errs: for err in ERRS {
         let mut cand = Vec::with_capacity(p.len());
@@ -68,7 +80,7 @@ pub fn behavior(g: &Game, p: &[f64]) -> Option<Vec<Rational>> {
             };
             cand.extend(q);
         }
-        if last.as_ref() == Some(&cand) {
+        if last.as_ref() == Some(&cand) || !plausible(&cand) {
             continue;
         }
         let r = profile::regrets_in(tree, &ex.chance, &ex.payoffs, &cand).ok()?;
@@ -85,7 +97,10 @@ pub fn behavior(g: &Game, p: &[f64]) -> Option<Vec<Rational>> {
 pub fn mixed(g: &StrategicGame, m: &[Vec<f64>]) -> Option<Vec<Vec<Rational>>> {
     let ex = g.exact.as_ref()?;
     let shape = g.shape();
-    if m.len() != shape.len() || m.iter().zip(&shape).any(|(v, &n)| v.len() != n) {
+    if m.len() != shape.len()
+        || m.iter().zip(&shape).any(|(v, &n)| v.len() != n)
+        || g.payoffs.len() > RECOVER_CELLS
+    {
         return None;
     }
     let ok = |x: &[Vec<Rational>]| regrets_in(&shape, ex, x).iter().all(Zero::is_zero);
@@ -116,7 +131,7 @@ pub fn mixed(g: &StrategicGame, m: &[Vec<f64>]) -> Option<Vec<Vec<Rational>>> {
 /// An exact correlated distribution near `d` with zero regret, if small fractions give one.
 pub fn correlated(g: &StrategicGame, d: &[f64]) -> Option<Vec<Rational>> {
     let ex = g.exact.as_ref()?;
-    if d.len() != g.n_profiles() {
+    if d.len() != g.n_profiles() || g.payoffs.len() > RECOVER_CELLS {
         return None;
     }
     for err in ERRS {

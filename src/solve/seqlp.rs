@@ -16,7 +16,7 @@
 //!
 //! The LP is solved on payoffs mapped affinely onto `[-1, 1]`, so trees with payoffs of 1e19 or
 //! 1e-19 solve as well as any, and the value is mapped back. When the game is exact, the float
-//! answer is confirmed in rationals ([`reconstruct::behavior`](super::reconstruct::behavior));
+//! answer is confirmed in rationals ([`reconstruct::behavior`]);
 //! if no exact equilibrium lies near it (a float LP cannot see payoff differences far below the
 //! payoff scale), both LPs are solved again in rationals ([`exactlp`]).
 

@@ -50,6 +50,9 @@ impl Solver for EnumMixed {
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
         need_two_players("enummixed", game, "enumpure")
     }
+    fn uses_strategic_form(&self) -> bool {
+        true
+    }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         solve_with(game, opts, Arithmetic::Exact)
     }
@@ -67,6 +70,9 @@ impl Solver for EnumMixedFloat {
     }
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
         need_two_players("enummixed-float", game, "enumpure")
+    }
+    fn uses_strategic_form(&self) -> bool {
+        true
     }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         solve_with(game, opts, Arithmetic::Float)
