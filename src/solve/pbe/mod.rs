@@ -75,7 +75,14 @@ pub fn small_enough(game: &Game) -> bool {
     }
     // The default is for games of private types with observed actions (signalling, screening,
     // deterrence under uncertainty), where every equilibrium is sequential; other hidden
-    // information keeps the registry's order, and `--solver pbe` still takes it.
+    // information keeps the registry's order, and `--solver pbe` still takes it. Two-player
+    // constant-sum games keep the sequence-form LP, which gives their value.
+    if super::seqlp::SequenceLp
+        .supports(GameRef::Tree(game))
+        .is_ok()
+    {
+        return false;
+    }
     let problem = Problem::new(game);
     matches!(problem.st.class, Class::ObservedActions)
         && !problem.st.typed_players().is_empty()
