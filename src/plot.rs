@@ -6,6 +6,8 @@
 //! [`line_svg`] — from a symbolic analysis, or from [`outcome_changes`] on the grid itself.
 //! A sweep's plot is assembled in bounded memory by [`crate::sweep::aggregate`].
 
+pub mod qre;
+
 use plotters::prelude::*;
 
 /// Why a plot could not be drawn.
@@ -325,4 +327,83 @@ mod tests {
         );
         assert!(svg.contains("<svg"));
     }
+}
+
+/// A curve with a confidence band.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    /// Legend text.
+    pub name: String,
+    /// The estimate at each x.
+    pub values: Vec<f64>,
+    /// Lower end of the band at each x.
+    pub lo: Vec<f64>,
+    /// Upper end of the band at each x.
+    pub hi: Vec<f64>,
+}
+
+/// Probabilities with confidence bands against one variable (fitted outcome probabilities).
+#[derive(Clone, Copy, Debug)]
+pub struct BandChart<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// The x-axis label.
+    pub x_name: &'a str,
+    /// The x values, increasing.
+    pub xs: &'a [f64],
+    /// The curves.
+    pub bands: &'a [Band],
+}
+
+/// The band chart as SVG: each curve a line over its shaded band, on a 0–1 scale.
+pub fn band_svg(c: &BandChart<'_>) -> Result<String, PlotError> {
+    if c.xs.len() < 2 {
+        return Err(PlotError::Data(
+            "nothing to plot: fewer than two points".into(),
+        ));
+    }
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (900, 520)).into_drawing_area();
+        root.fill(&WHITE).map_err(draw_err)?;
+        let root = root.titled(c.title, ("sans-serif", 20)).map_err(draw_err)?;
+        let (x0, x1) = extent(c.xs);
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x0..x1, -0.02..1.02)
+            .map_err(draw_err)?;
+        chart
+            .configure_mesh()
+            .x_desc(c.x_name)
+            .y_desc("probability")
+            .label_style(("sans-serif", 14))
+            .draw()
+            .map_err(draw_err)?;
+        for (k, b) in c.bands.iter().enumerate() {
+            let col = color(k);
+            let mut poly: Vec<(f64, f64)> =
+                c.xs.iter().copied().zip(b.hi.iter().copied()).collect();
+            poly.extend(c.xs.iter().copied().zip(b.lo.iter().copied()).rev());
+            chart
+                .draw_series(std::iter::once(Polygon::new(poly, col.mix(0.18).filled())))
+                .map_err(draw_err)?;
+            let pts: Vec<(f64, f64)> = c.xs.iter().copied().zip(b.values.iter().copied()).collect();
+            chart
+                .draw_series(LineSeries::new(pts, col.stroke_width(2)))
+                .map_err(draw_err)?
+                .label(b.name.as_str())
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], col.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(draw_err)?;
+        root.present().map_err(draw_err)?;
+    }
+    Ok(s)
 }

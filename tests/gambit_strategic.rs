@@ -18,7 +18,7 @@ const TOL: f64 = 1e-6;
 
 /// Gambit's equilibria as mixed profiles over `g`'s strategies (keys `player|strategy`, with
 /// the player names Gambit used, listed in the entry: it calls nameless players `_1`, `_2`).
-fn gambit_profiles(e: &Value, g: &StrategicGame, name: &str) -> Vec<Vec<Vec<f64>>> {
+pub fn gambit_profiles(e: &Value, g: &StrategicGame, name: &str) -> Vec<Vec<Vec<f64>>> {
     let eqs = e["equilibria"].as_array().expect("equilibria list");
     let players: Vec<String> = e["players"]
         .as_array()

@@ -5,6 +5,7 @@ mod cli;
 mod diagnostics;
 mod enumeration;
 mod exact;
+mod fit;
 mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;

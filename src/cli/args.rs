@@ -34,6 +34,72 @@ pub enum Command {
     Thresholds(ThresholdsArgs),
     /// Each decision node's move and the inequality under which it is chosen.
     Regions(RegionsArgs),
+    /// Estimate a model's parameters from observed cases by maximum likelihood (strategic
+    /// estimation; see docs/fit.md).
+    Fit(FitArgs),
+    /// Follow the logit quantal response equilibrium path from λ = 0 to its limit; write it as
+    /// CSV (and SVG).
+    Qre(QreArgs),
+}
+
+/// Output formats of `deter fit`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FitFormat {
+    /// The coefficient table and fit statistics.
+    Text,
+    /// JSON (schema `deter.fit/1`, see docs/fit.md).
+    Json,
+    /// The coefficient table as CSV.
+    Csv,
+}
+
+/// Flags of `deter fit` (see docs/fit.md).
+#[derive(Args, Debug)]
+pub struct FitArgs {
+    /// The model (.toml), with a [fit] section unless --spec gives one.
+    pub model: PathBuf,
+    /// The observed cases: a CSV file with a header line.
+    pub data: PathBuf,
+    /// Read the [fit] section from this file instead of the model file.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Values of the parameters that are not estimated.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FitFormat,
+    /// Also write the result to this file: JSON (for `--params`), or CSV if it ends in .csv.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write each row's fitted outcome probabilities to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub predict: Option<PathBuf>,
+    /// Cluster standard errors by this data column.
+    #[arg(long, value_name = "COLUMN")]
+    pub cluster: Option<String>,
+    /// Bootstrap standard errors from N refits on resampled rows (clusters with --cluster).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap's resampling.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Start value of a coefficient: `--start b0=1` (repeatable; others start at 0).
+    #[arg(long = "start", value_name = "COEF=VALUE")]
+    pub start: Vec<String>,
+    /// Largest number of BFGS iterations.
+    #[arg(long, default_value_t = 1000)]
+    pub max_iter: u64,
+    /// Fitted outcome probabilities along a covariate, other covariates at their means, with
+    /// 95% delta-method bands: `--effects balance=-2:2` or `balance=-2:2:N` (CSV on stdout).
+    #[arg(long, value_name = "COLUMN=LO:HI[:N]")]
+    pub effects: Option<String>,
+    /// Draw the --effects curves as SVG to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Flags of `deter thresholds` (see docs/thresholds.md).
@@ -128,6 +194,22 @@ pub struct PointArgs {
     /// Start from a named scenario's parameter values.
     #[arg(long)]
     pub scenario: Option<String>,
+    /// Parameter values estimated by `deter fit --out FILE.json` (applied after --scenario,
+    /// before --set).
+    #[arg(long, value_name = "FIT.json")]
+    pub params: Option<PathBuf>,
+}
+
+impl PointArgs {
+    /// The `--set` pairs with those of `--params` first.
+    pub fn all_sets(&self) -> anyhow::Result<Vec<String>> {
+        let mut v = match &self.params {
+            Some(p) => super::input::params_sets(p)?,
+            None => Vec::new(),
+        };
+        v.extend(self.sets.iter().cloned());
+        Ok(v)
+    }
 }
 
 /// Flags of `deter solve`.
@@ -171,6 +253,33 @@ pub struct SolveArgs {
     /// Accept strategic forms beyond 10^7 payoff cells (profiles × players).
     #[arg(long)]
     pub allow_large: bool,
+    /// Print the logit quantal response equilibrium at this precision λ (on the game's
+    /// payoffs) instead of a Nash equilibrium; certified by its fixed-point residual.
+    #[arg(long, value_name = "LAMBDA", conflicts_with_all = ["solver", "ties", "objective"])]
+    pub lambda: Option<f64>,
+}
+
+/// Flags of `deter qre` (see docs/cli.md).
+#[derive(Args, Debug)]
+pub struct QreArgs {
+    /// The game: a model (.toml) or a Gambit file (.efg, .nfg).
+    pub file: PathBuf,
+    /// Parameter point.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Write the path here as CSV: λ, then every move's probability (written whole or not at
+    /// all).
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: PathBuf,
+    /// Also draw the path as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Stop at this λ instead of following the path to its limit.
+    #[arg(long, value_name = "LAMBDA")]
+    pub max_lambda: Option<f64>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Output formats of `deter convert`.
@@ -222,6 +331,9 @@ pub struct ReportArgs {
     /// Change the baseline point: `--set name=value` (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub sets: Vec<String>,
+    /// Baseline at the parameter values estimated by `deter fit --out FILE.json` (before --set).
+    #[arg(long, value_name = "FIT.json")]
+    pub params: Option<PathBuf>,
     /// Grid points per axis for the question maps (each question solves 2 × N² games).
     #[arg(long, default_value_t = 121)]
     pub grid: usize,

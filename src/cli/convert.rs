@@ -19,7 +19,11 @@ pub fn run(args: &ConvertArgs) -> Result<ExitCode> {
         deter::output::file::check_target(path)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
-    let input = input::load_game(&args.file, args.point.scenario.as_deref(), &args.point.sets)?;
+    let input = input::load_game(
+        &args.file,
+        args.point.scenario.as_deref(),
+        &args.point.all_sets()?,
+    )?;
     let text = match (args.to, &input) {
         (ConvertFormat::Svg | ConvertFormat::Dot, GameInput::Nfg(_)) => {
             bail!("a strategic-form game has no tree to draw; convert it `--to efg` first")

@@ -65,6 +65,26 @@ pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, f64)>> {
         .collect()
 }
 
+/// The parameter values of a `deter fit --out FILE.json` result, as `name=value` pairs.
+pub fn params_sets(path: &Path) -> Result<Vec<String>> {
+    let text = read_text(path)?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", path.display()))?;
+    let Some(obj) = v.get("parameters").and_then(|p| p.as_object()) else {
+        bail!(
+            "`{}` has no \"parameters\" object; write one with `deter fit … --out {}`",
+            path.display(),
+            path.display()
+        );
+    };
+    obj.iter()
+        .map(|(k, x)| match x.as_f64() {
+            Some(f) => Ok(format!("{k}={f}")),
+            None => bail!("`{}`: parameter `{k}` is not a number", path.display()),
+        })
+        .collect()
+}
+
 /// The parameter point chosen by `--scenario` and `--set`.
 pub fn point(t: &GameTemplate, scenario: Option<&str>, sets: &[String]) -> Result<Vec<f64>> {
     let sets = parse_sets(sets)?;

@@ -6,7 +6,10 @@ pub mod out;
 pub mod args;
 pub mod check;
 pub mod convert;
+pub mod fit;
 pub mod input;
+pub mod progress;
+pub mod qre;
 pub mod report;
 pub mod solve;
 pub mod sweep;
@@ -30,6 +33,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Plot(a) => sweep::plot(a),
         Command::Thresholds(a) => thresholds::run(a),
         Command::Regions(a) => thresholds::run_regions(a),
+        Command::Fit(a) => fit::run(a),
+        Command::Qre(a) => qre::run(a),
     }?;
     out::flush_stdout()?;
     Ok(code)

@@ -14,7 +14,14 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot write the report into `{}`", args.out.display()))?;
     let opts = Options {
         scenarios: (!args.scenarios.is_empty()).then(|| args.scenarios.clone()),
-        sets: input::parse_sets(&args.sets)?,
+        sets: input::parse_sets(&{
+            let mut v = match &args.params {
+                Some(p) => input::params_sets(p)?,
+                None => Vec::new(),
+            };
+            v.extend(args.sets.iter().cloned());
+            v
+        })?,
         grid: args.grid.clamp(2, 1001),
         ..Options::default()
     };

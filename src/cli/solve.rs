@@ -5,7 +5,10 @@ use super::input::{self, GameInput};
 use anyhow::{bail, Context, Result};
 use deter::diag::did_you_mean;
 use deter::output::{self, SolveReport};
-use deter::solve::{self, staged, GameRef, Solution, SolveOptions, Solver, Status, TieMode};
+use deter::solve::{
+    self, enumpoly::EnumPoly, logit::Logit, nplayer, staged, GameRef, Solution, SolveError,
+    SolveOptions, Solver, Status, TieMode, Unsupported,
+};
 use std::process::ExitCode;
 
 /// Prints the solver list.
@@ -73,7 +76,12 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
     let path = args.file.as_ref().context("no input file given")?;
     let file = path.display().to_string();
     let scenario = args.point.scenario.as_deref();
-    let input = input::load_game_within(path, scenario, &args.point.sets, options(args).max_cells)?;
+    let input = input::load_game_within(
+        path,
+        scenario,
+        &args.point.all_sets()?,
+        options(args).max_cells,
+    )?;
     let title = input.title(&file);
     match &input {
         GameInput::Model {
@@ -104,6 +112,9 @@ pub fn finish(
     params: Option<(&[String], &[f64])>,
     scenario: Option<&str>,
 ) -> Result<ExitCode> {
+    if let Some(lambda) = args.lambda {
+        return super::qre::at_lambda(args, lambda, file, title, game, params);
+    }
     let (solver, auto) = choose(args.solver.as_deref(), game)?;
     let opts = options(args);
     let render = |sol: &Solution, auto_picked: bool, about: &str| -> Result<String> {
@@ -128,9 +139,10 @@ pub fn finish(
     let text = args.format == SolveFormat::Text;
     let mut quick_out = Ok(());
     let spinner = progress_line(solver.name());
+    let watched = Watched(solver.as_ref());
     let staged = staged::run(
         game,
-        solver.as_ref(),
+        &watched,
         &opts,
         args.tol,
         auto,
@@ -203,6 +215,55 @@ fn progress_line(solver: &str) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// The chosen solver, showing the progress of the long-running ones (the logit path, support
+/// enumeration and the default that chains them) on a terminal.
+struct Watched<'a>(&'a dyn Solver);
+
+impl Solver for Watched<'_> {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn describe(&self) -> &'static str {
+        self.0.describe()
+    }
+    fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
+        self.0.supports(game)
+    }
+    fn uses_strategic_form(&self) -> bool {
+        self.0.uses_strategic_form()
+    }
+    fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
+        let mut bar = super::progress::Progress::new(false);
+        let lambda = |l: f64| format!("logit: tracing the path, λ = {l:.4e}");
+        let supports = |p: &solve::enumpoly::Progress| {
+            format!(
+                "enumpoly: {} supports examined, {} equilibria",
+                p.supports, p.equilibria
+            )
+        };
+        // The default for three or more players shares its name with `enumpoly`.
+        let res = if self.0.describe() == nplayer::NPlayerDefault.describe() {
+            nplayer::NPlayerDefault.solve_with_progress(game, opts, &mut |s| {
+                bar.update(|| match s {
+                    nplayer::Stage::Enumeration(p) => supports(&p),
+                    nplayer::Stage::Logit(l) => lambda(l),
+                    nplayer::Stage::GlobalNewton => "gnm: following the global Newton path".into(),
+                })
+            })
+        } else if self.0.name() == Logit.name() {
+            Logit.solve_with_progress(game, opts, &mut |l| bar.update(|| lambda(l)))
+        } else if self.0.name() == EnumPoly.name() {
+            EnumPoly.solve_with_progress(game, opts, Default::default(), &mut |p| {
+                bar.update(|| supports(p))
+            })
+        } else {
+            self.0.solve(game, opts)
+        };
+        bar.finish();
+        res
+    }
+}
+
 /// What was and was not completed, when there was more than one stage or the last one stopped
 /// early.
 fn completion(s: &staged::Staged, name: &str, args: &SolveArgs) -> String {
@@ -229,9 +290,20 @@ fn completion(s: &staged::Staged, name: &str, args: &SolveArgs) -> String {
             secs(s.full.time)
         )),
         Status::TimeLimit => o.push_str(&format!(
-            "Not completed: `{name}` stopped at the time limit ({}){bases}; the {n} equilibria \
-             above are certified, but others may exist. Raise --time-limit to continue.\n",
-            args.time_limit.map_or_else(String::new, secs)
+            "Not completed: `{name}` stopped at {}{bases}; the {n} equilibria above are \
+             certified, but others may exist. {} --time-limit to continue.\n",
+            args.time_limit.map_or_else(
+                || format!(
+                    "its default time budget ({})",
+                    secs(nplayer::ENUMERATION_BUDGET)
+                ),
+                |t| format!("the time limit ({})", secs(t))
+            ),
+            if args.time_limit.is_some() {
+                "Raise"
+            } else {
+                "Set"
+            }
         )),
         Status::Truncated => o.push_str(&format!(
             "Not completed: `{name}` stopped at --max-equilibria {}{bases}; more equilibria exist.\n",
@@ -239,6 +311,10 @@ fn completion(s: &staged::Staged, name: &str, args: &SolveArgs) -> String {
         )),
         Status::PivotLimit => o.push_str(&format!(
             "Not completed: `{name}` stopped at its pivot limit{bases}; others may exist.\n"
+        )),
+        Status::StepLimit => o.push_str(&format!(
+            "Not completed: `{name}` stopped at its step limit{bases} (see the notes above); the \
+             {n} equilibria above are certified, but others may exist.\n"
         )),
     }
     o

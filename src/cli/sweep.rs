@@ -32,7 +32,7 @@ fn progress_bar(len: u64, quiet: bool) -> Option<ProgressBar> {
 /// Runs `deter sweep`.
 pub fn run(args: &SweepArgs) -> Result<ExitCode> {
     let (loaded, t) = input::load_model(&args.file)?;
-    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
+    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
     let axes = args
         .vary
         .iter()

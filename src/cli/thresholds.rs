@@ -46,7 +46,7 @@ fn parse_vary(t: &GameTemplate, s: &str) -> Result<(usize, f64, f64)> {
 /// Runs `deter thresholds`.
 pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
     let (_, t) = input::load_model(&args.file)?;
-    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
+    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
     let (id, lo, hi) = parse_vary(&t, &args.vary)?;
     let opts = ThresholdOptions {
         grid: args.grid.max(1),
@@ -161,7 +161,7 @@ fn print_conditions(t: &GameTemplate, theta: &[f64], prefer: &[usize]) -> Result
 /// Runs `deter regions`.
 pub fn run_regions(args: &RegionsArgs) -> Result<ExitCode> {
     let (_, t) = input::load_model(&args.file)?;
-    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
+    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
     let prefer = args
         .prefer
         .iter()

@@ -62,6 +62,14 @@ pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
             );
         }
     }
+    if !syntax_broken {
+        // The `[fit]` section (estimation), read and checked by its own module.
+        let (spec, more) = crate::fit::spec::read(&source.text);
+        diags.extend(more);
+        if let (Some(s), Some(t)) = (&spec, &template) {
+            diags.extend(crate::fit::spec::check(s, t));
+        }
+    }
     diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     let template = if has_errors(&diags) { None } else { template };
     Loaded {

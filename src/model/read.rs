@@ -44,6 +44,8 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             "questions",
             "types",
             "prior",
+            // Read by `crate::fit::spec`.
+            "fit",
         ],
         "the top level",
     );

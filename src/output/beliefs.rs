@@ -16,13 +16,17 @@ use crate::solve::pbe::refine::{Outcome, Verdict};
 use serde_json::{json, Map, Value};
 
 /// What the equilibria of a non-belief-aware solver are, for a tree with hidden information
-/// (`None` when there is nothing to warn about): "subgame perfect" means nothing where the
-/// only subgame is the whole game, and off-path moves carry no belief.
-pub fn nash_note(game: crate::solve::GameRef<'_>, solver: &str) -> Option<String> {
+/// (`None` when there is nothing to warn about, or the equilibria carry beliefs): "subgame
+/// perfect" means nothing where the only subgame is the whole game, and off-path moves carry no
+/// belief.
+pub fn nash_note(game: crate::solve::GameRef<'_>, sol: &crate::solve::Solution) -> Option<String> {
     let crate::solve::GameRef::Tree(g) = game else {
         return None;
     };
-    if g.tree.is_perfect_information() || solver == "pbe" {
+    let solver = sol.solver;
+    let with_beliefs =
+        !sol.equilibria.is_empty() && sol.equilibria.iter().all(|e| e.beliefs.is_some());
+    if g.tree.is_perfect_information() || solver == "pbe" || with_beliefs {
         return None;
     }
     let roots = crate::solve::subgame::subgame_roots(&g.tree);

@@ -10,6 +10,7 @@ pub mod certificate;
 pub mod dir;
 pub mod exact;
 pub mod file;
+pub mod qre;
 pub mod strategic;
 pub mod words;
 
@@ -52,6 +53,7 @@ fn status_word(s: Status) -> &'static str {
         Status::Truncated => "truncated",
         Status::PivotLimit => "pivot-limit",
         Status::TimeLimit => "time-limit",
+        Status::StepLimit => "step-limit",
     }
 }
 
@@ -97,7 +99,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
             o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
         }
     }
-    if let Some(note) = beliefs::nash_note(r.game, sol.solver) {
+    if let Some(note) = beliefs::nash_note(r.game, sol) {
         o.push_str(&format!("{note}\n"));
     }
     if let Some(v) = sol.value {
@@ -113,7 +115,10 @@ pub fn text(r: &SolveReport<'_>) -> String {
             status_word(sol.status)
         ));
     }
-    if sol.equilibria.is_empty() {
+    for note in &sol.notes {
+        o.push_str(&format!("Note: {note}\n"));
+    }
+    if sol.equilibria.is_empty() && sol.notes.is_empty() {
         o.push_str(&format!("\n{}\n", strategic::none_found(sol, r.game)));
     }
     let pl = players(r.game);
@@ -169,6 +174,15 @@ pub fn text(r: &SolveReport<'_>) -> String {
                         );
                         o.push_str(line.trim_end());
                         o.push('\n');
+                    }
+                }
+                if let Some(bel) = &eq.beliefs {
+                    let lines = qre::belief_lines(g, bel);
+                    if !lines.is_empty() {
+                        o.push_str("  Beliefs (information sets with more than one node):\n");
+                        for l in lines {
+                            o.push_str(&format!("    {l}\n"));
+                        }
                     }
                 }
             }
@@ -292,6 +306,8 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                     e.insert("strategies".into(), Value::Array(strat));
                     if let Some(c) = &eq.component {
                         e.extend(beliefs::json(g, c, eq.sequential.as_ref()));
+                    } else if let Some(b) = &eq.beliefs {
+                        e.insert("beliefs".into(), qre::beliefs_json(g, b));
                     }
                 }
                 (Profile::Mixed(m), GameRef::Strategic(g)) => {
@@ -359,9 +375,10 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "note": if sol.equilibria.is_empty() {
             Some(strategic::none_found(sol, r.game))
         } else {
-            beliefs::nash_note(r.game, sol.solver)
+            beliefs::nash_note(r.game, sol)
         },
         "ties": ties,
+        "notes": sol.notes,
     })
 }
 

@@ -262,13 +262,17 @@ pub fn none_found(sol: &crate::solve::Solution, game: crate::solve::GameRef<'_>)
         let other = if game.n_players() == 2 {
             "`--solver enummixed` lists the mixed ones"
         } else {
-            "a mixed-strategy solver is needed"
+            "`--solver logit` or `--solver gnm` finds one"
         };
         format!(
             "No pure-strategy equilibrium exists. `enumpure` looks for pure equilibria only; \
              every finite game has an equilibrium in mixed strategies ({other})."
         )
     } else {
-        "No equilibrium found.".to_string()
+        format!(
+            "`{}` returned no equilibrium; every finite game has one: try `--solver logit` or \
+             `--solver gnm`.",
+            sol.solver
+        )
     }
 }

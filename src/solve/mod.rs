@@ -11,19 +11,26 @@ pub mod backward;
 pub mod certificate;
 pub mod correlated;
 pub mod enummixed;
+pub mod enumpoly;
 pub mod enumpure;
 pub mod exactlp;
+pub mod gnm;
 pub mod lemke;
 pub mod lemkehowson;
 pub mod linalg;
+pub mod logit;
 pub mod matrixlp;
+pub mod nplayer;
 pub mod pbe;
+pub mod polish;
 pub mod reconstruct;
 pub mod seqlp;
 pub mod staged;
 mod strategic_input;
 pub mod subgame;
 mod tableau;
+pub mod trace;
+pub mod values;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
 pub use certificate::{Certificate, ExactProfile};
@@ -161,6 +168,9 @@ pub enum Status {
     /// The time budget ([`SolveOptions::deadline`]) ran out; the equilibria found so far are
     /// returned.
     TimeLimit,
+    /// A path-following or iterative method reached its step limit before it converged, or an
+    /// enumeration's root isolation stopped at its box budget (the list may be incomplete).
+    StepLimit,
 }
 
 /// The result of a solver run.
@@ -178,6 +188,9 @@ pub struct Solution {
     pub value: Option<f64>,
     /// The same value exactly, when the solver computed it in rationals.
     pub exact_value: Option<crate::exact::Rational>,
+    /// What the user should know about this run: limits hit and what to try instead, or
+    /// parts of the answer left out (printed with the solution).
+    pub notes: Vec<String>,
 }
 
 impl Solution {
@@ -190,6 +203,7 @@ impl Solution {
             ties: Vec::new(),
             value: None,
             exact_value: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -308,7 +322,9 @@ pub fn certify_with(
     let mut reduced = None;
     for eq in &mut solution.equilibria {
         certificate::certify_equilibrium(game, eq, rel, &mut reduced)?;
-        if let (Profile::Behavior(p), GameRef::Tree(g), Some(b)) = (&eq.profile, game, &eq.beliefs)
+        // Assessments of belief-aware solvers that report components (`pbe`).
+        if let (Profile::Behavior(p), GameRef::Tree(g), Some(b), Some(_)) =
+            (&eq.profile, game, &eq.beliefs, &eq.component)
         {
             eq.sequential = Some(assessment::check_equilibrium(
                 g,
@@ -339,6 +355,9 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(enumpure::EnumPure),
         Box::new(enummixed::EnumMixedFloat),
         Box::new(correlated::Correlated),
+        Box::new(logit::Logit),
+        Box::new(gnm::GlobalNewton),
+        Box::new(enumpoly::EnumPoly),
     ]
 }
 
@@ -347,30 +366,23 @@ pub fn by_name(name: &str) -> Option<Box<dyn Solver>> {
     registry().into_iter().find(|s| s.name() == name)
 }
 
-/// The solver `deter solve` uses by default: for a tree with hidden information, a belief-aware
-/// method (every perfect Bayesian equilibrium with `pbe` where the game is small enough,
-/// otherwise [`belief_aware_fallback`]); for anything else, the first solver in the registry
-/// that supports the game.
+/// The solver `deter solve` uses by default: `pbe` (every perfect Bayesian equilibrium) for a
+/// small game of private types with observed actions ([`pbe::small_enough`]); the n-player
+/// default for three or more players with hidden information; otherwise the first solver in the
+/// registry that supports the game.
 pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
     if let GameRef::Tree(g) = game {
-        if !g.tree.is_perfect_information() {
-            if pbe::small_enough(g) {
-                return Ok(Box::new(pbe::Pbe));
-            }
-            if let Some(s) = belief_aware_fallback(game) {
-                return Ok(s);
-            }
+        if !g.tree.is_perfect_information() && pbe::small_enough(g) {
+            return Ok(Box::new(pbe::Pbe));
         }
     }
+    // Three or more players with simultaneous moves or hidden information: pure enumeration
+    // (next in the registry) may find nothing, so enumerate all equilibria, falling back to
+    // the logit limit — a method that always returns an equilibrium.
+    if nplayer::applies(game) && nplayer::NPlayerDefault.supports(game).is_ok() {
+        return Ok(Box::new(nplayer::NPlayerDefault));
+    }
     first_supporting(game)
-}
-
-/// The belief-aware method for trees with hidden information too large for `pbe`: a solver
-/// registered as `logit` (the limit of logit agent quantal response equilibria, which is a
-/// sequential equilibrium), if it takes the game. Without one, `pick` falls back to the
-/// registry order (Nash equilibria, whose off-path play carries no beliefs).
-pub fn belief_aware_fallback(game: GameRef<'_>) -> Option<Box<dyn Solver>> {
-    by_name("logit").filter(|s| s.supports(game).is_ok())
 }
 
 /// The first solver in the registry that supports the game (`pbe` is skipped: it is picked
