@@ -739,3 +739,132 @@ fn private_information_with_a_repeated_mover_is_refused_at_the_spec() {
     let span = d[0].span.clone().expect("located");
     assert_eq!(&spec_text[span], "\"private\"");
 }
+
+fn deter_fit(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["fit", "models/crisis.toml", "models/data/crises.csv"];
+    all.extend_from_slice(args);
+    std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(&all)
+        .current_dir(repo(""))
+        .output()
+        .expect("deter runs")
+}
+
+#[test]
+fn effects_in_json_output_stay_inside_one_document() {
+    let o = deter_fit(&["--effects", "balance=-2:2:5", "--format", "json"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    // The whole of stdout is one JSON value (nothing appended after it).
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    assert!(v["coefficients"].is_array(), "{v}");
+    let fx = &v["effects"];
+    assert_eq!(fx["column"], "balance");
+    let xs: Vec<f64> = fx["x"]
+        .as_array()
+        .expect("x")
+        .iter()
+        .map(|x| x.as_f64().expect("number"))
+        .collect();
+    assert_eq!(xs.len(), 5);
+    assert!(
+        (xs[0] + 2.0).abs() < 1e-12 && (xs[4] - 2.0).abs() < 1e-12,
+        "{xs:?}"
+    );
+    let outcomes = fx["outcomes"].as_array().expect("outcomes");
+    let names: Vec<&str> = outcomes
+        .iter()
+        .map(|b| b["name"].as_str().expect("name"))
+        .collect();
+    let su = setup("models/crisis.toml", None);
+    for leaf in ["status_quo", "concession", "back_down", "war"] {
+        assert!(
+            su.template.tree.node_names.iter().any(|n| n == leaf),
+            "{leaf}"
+        );
+        assert!(names.contains(&leaf), "{names:?}");
+    }
+    for i in 0..5 {
+        let mut total = 0.0;
+        for b in outcomes {
+            let at = |k: &str| b[k][i].as_f64().expect("number");
+            assert!(at("lo") <= at("p") && at("p") <= at("hi"), "{b}");
+            total += at("p");
+        }
+        assert!((total - 1.0).abs() < 1e-5, "probabilities sum to {total}");
+    }
+    // The text format keeps the table, then the curves as CSV.
+    let o = deter_fit(&["--effects", "balance=-2:2:5"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let csv_head = out
+        .lines()
+        .find(|l| l.starts_with("balance,p_"))
+        .unwrap_or_else(|| panic!("no curves after the table:\n{out}"));
+    assert_eq!(csv_head.split(',').count(), 1 + 3 * outcomes.len());
+}
+
+#[test]
+fn effects_with_csv_output_are_refused_before_fitting() {
+    let o = deter_fit(&["--effects", "balance=-2:2", "--format", "csv"]);
+    assert!(!o.status.success());
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--format json"), "{err}");
+}
+
+#[test]
+fn games_with_information_sets_are_refused_at_the_fit_section() {
+    let m = r#"title = "Guess"
+players = ["C", "T"]
+root = "c"
+
+[parameters]
+u = { value = 1 }
+
+[nodes.c]
+player = "C"
+moves = { a = { to = "t1" }, b = { to = "t2" } }
+
+[nodes.t1]
+player = "T"
+infoset = "guess"
+moves = { x = { to = "ax" }, y = { to = "ay" } }
+
+[nodes.t2]
+player = "T"
+infoset = "guess"
+moves = { x = { to = "bx" }, y = { to = "by" } }
+
+[outcomes.ax]
+payoffs = { C = "u", T = 1 }
+[outcomes.ay]
+payoffs = { C = 0, T = 0 }
+[outcomes.bx]
+payoffs = { C = 0, T = 0 }
+[outcomes.by]
+payoffs = { C = 1, T = 1 }
+
+[fit]
+outcome = "outcome"
+[fit.parameters]
+u = "u0 + u1*x"
+"#;
+    // Loading the model checks its [fit] section: the refusal comes before any data is read.
+    let loaded = model::load("guess.toml", m.to_string());
+    let d: Vec<_> = loaded
+        .diags
+        .iter()
+        .filter(|d| d.message.contains("perfect information"))
+        .collect();
+    assert_eq!(d.len(), 1, "{:?}", loaded.diags);
+    assert!(d[0].message.contains("`guess`"), "{}", d[0].message);
+    // Located at the [fit] section of the file.
+    let span = d[0].span.clone().expect("located");
+    assert!(m[span.start..].starts_with("[fit]"), "{span:?}");
+}

@@ -91,7 +91,8 @@ pub struct FitArgs {
     #[arg(long, default_value_t = 1000)]
     pub max_iter: u64,
     /// Fitted outcome probabilities along a covariate, other covariates at their means, with
-    /// 95% delta-method bands: `--effects balance=-2:2` or `balance=-2:2:N` (CSV on stdout).
+    /// 95% delta-method bands: `--effects balance=-2:2` or `balance=-2:2:N` (CSV after the
+    /// table; in the document with --format json; refused with --format csv).
     #[arg(long, value_name = "COLUMN=LO:HI[:N]")]
     pub effects: Option<String>,
     /// Draw the --effects curves as SVG to this file.

@@ -63,6 +63,13 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
     if args.plot.is_some() && args.effects.is_none() {
         bail!("--plot draws the curves of --effects COLUMN=LO:HI; give --effects too");
     }
+    if args.effects.is_some() && args.format == FitFormat::Csv {
+        bail!(
+            "--effects with --format csv would put two tables on stdout; use --format json \
+             (the curves go inside the document as \"effects\") or the text format (the curves \
+             follow the table as CSV)"
+        );
+    }
     let axis = args
         .effects
         .as_deref()
@@ -153,25 +160,10 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
         errors: spec.errors.v.name(),
         link: spec.link.v.name(),
     };
-    match args.format {
-        FitFormat::Text => outln!("{}", output::text(&est, &header).trim_end())?,
-        FitFormat::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(&output::json(&est, &header))?
-        )?,
-        FitFormat::Csv => super::out::write_stdout_bytes(output::csv(&est).as_bytes())?,
-    }
-    if let Some(p) = &args.out {
-        let bytes = if p.extension().is_some_and(|e| e == "csv") {
-            output::csv(&est).into_bytes()
-        } else {
-            let mut s = serde_json::to_string_pretty(&output::json(&est, &header))?;
-            s.push('\n');
-            s.into_bytes()
-        };
-        write_atomic(p, &bytes).with_context(|| format!("cannot write `{}`", p.display()))?;
-    }
-    if args.predict.is_some() || args.effects.is_some() {
+    // Predictions and effects are computed before anything is printed, so that a JSON
+    // document on stdout carries the effects inside it.
+    let mut curves = None;
+    if args.predict.is_some() || axis.is_some() {
         let d = design::build(
             &t,
             &spec,
@@ -193,16 +185,43 @@ pub fn run(args: &FitArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot write `{}`", p.display()))?;
         }
         if let Some(axis) = &axis {
-            let curves = effects::compute(&t, &spec, &data, &theta, axis, &beta, &est.vcov)
+            let c = effects::compute(&t, &spec, &data, &theta, axis, &beta, &est.vcov)
                 .map_err(anyhow::Error::msg)?;
-            outln!()?;
-            outln!("{}", curves.csv().trim_end())?;
             if let Some(p) = &args.plot {
-                let svg = curves.svg(&t.title).map_err(anyhow::Error::msg)?;
+                let svg = c.svg(&t.title).map_err(anyhow::Error::msg)?;
                 write_atomic(p, svg.as_bytes())
                     .with_context(|| format!("cannot write `{}`", p.display()))?;
             }
+            curves = Some(c);
         }
+    }
+    let json = || {
+        let mut v = output::json(&est, &header);
+        if let (Some(c), Some(obj)) = (&curves, v.as_object_mut()) {
+            obj.insert("effects".to_string(), c.json());
+        }
+        v
+    };
+    match args.format {
+        FitFormat::Text => {
+            outln!("{}", output::text(&est, &header).trim_end())?;
+            if let Some(c) = &curves {
+                outln!()?;
+                outln!("{}", c.csv().trim_end())?;
+            }
+        }
+        FitFormat::Json => outln!("{}", serde_json::to_string_pretty(&json())?)?,
+        FitFormat::Csv => super::out::write_stdout_bytes(output::csv(&est).as_bytes())?,
+    }
+    if let Some(p) = &args.out {
+        let bytes = if p.extension().is_some_and(|e| e == "csv") {
+            output::csv(&est).into_bytes()
+        } else {
+            let mut s = serde_json::to_string_pretty(&json())?;
+            s.push('\n');
+            s.into_bytes()
+        };
+        write_atomic(p, &bytes).with_context(|| format!("cannot write `{}`", p.display()))?;
     }
     Ok(if est.optimum.converged {
         ExitCode::SUCCESS

@@ -86,6 +86,24 @@ impl Curves {
         s
     }
 
+    /// As JSON: `{"column", "x": [...], "outcomes": [{"name", "p", "lo", "hi"}, ...]}`.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "column": self.column,
+            "x": self.xs,
+            "outcomes": self
+                .bands
+                .iter()
+                .map(|b| serde_json::json!({
+                    "name": b.name,
+                    "p": b.values,
+                    "lo": b.lo,
+                    "hi": b.hi,
+                }))
+                .collect::<Vec<_>>(),
+        })
+    }
+
     /// As SVG.
     pub fn svg(&self, title: &str) -> Result<String, String> {
         band_svg(&BandChart {

@@ -254,7 +254,7 @@ pub fn estimate(
     let h_inv = inference::inverse(&opt.hessian, k)
         .ok_or_else(|| FitError::Other("the Hessian at the optimum is not invertible".into()))?;
     let mut vcov = h_inv.clone();
-    let mut se_kind = "inverse Hessian (central differences of the analytic gradient)".to_string();
+    let mut se_kind = "inverse Hessian (forward differences of the analytic gradient)".to_string();
     if let Some((name, clusters)) = &d.clusters {
         let scores = lik
             .cell_scores(&opt.beta)
@@ -323,21 +323,7 @@ pub fn estimate(
         .map(|p| d.ext_names[p].clone())
         .collect();
     // Observed and predicted frequencies.
-    let mut observed = vec![0.0; d.obs.len()];
-    let mut predicted = vec![0.0; d.obs.len()];
-    let mut w = lik.work();
-    let mut probs = vec![0.0; d.obs.len()];
-    for i in 0..d.n_patterns() {
-        if lik.obs_probs(i, &opt.beta, &mut w, &mut probs).is_err() {
-            continue;
-        }
-        for c in &d.cells[d.pattern_cells[i] as usize..d.pattern_cells[i + 1] as usize] {
-            observed[c.obs as usize] += c.count;
-            for (p, q) in predicted.iter_mut().zip(&probs) {
-                *p += c.count * q;
-            }
-        }
-    }
+    let (observed, predicted) = lik.frequencies(&opt.beta);
     let n = d.n_rows();
     let fit_table = d
         .obs_names

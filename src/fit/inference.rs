@@ -1,7 +1,7 @@
 //! Standard errors and intervals for the estimates.
 //!
 //! - **Hessian** (default): the inverse of the negative log-likelihood's Hessian at the optimum
-//!   (computed by central differences of the analytic gradient, see
+//!   (computed by forward differences of the analytic gradient, see
 //!   [`crate::fit::optimise::hessian`]).
 //! - **Clustered**: the sandwich `H⁻¹ (Σ_g s_g s_gᵀ) H⁻¹ · G/(G−1)`, with `s_g` the sum of the
 //!   per-row scores (gradients of each row's log-likelihood) in cluster `g`.

@@ -104,7 +104,6 @@ pub struct Work {
     sdbar: Vec<f64>,
     pb: Vec<f64>,
     stack: Vec<f64>,
-    grad: Vec<f64>,
 }
 
 /// The likelihood of a design under a model and an error structure.
@@ -121,6 +120,8 @@ pub struct Likelihood<'a> {
     nodes: Vec<NodeInfo>,
     n_players: usize,
     max_children: usize,
+    /// Each player's shock scale when it is the same at every row (no `exp` per row).
+    fixed_sigma: Vec<Option<f64>>,
     /// Weight of each cell (by default its count; the bootstrap reweights).
     pub weights: Vec<f64>,
 }
@@ -167,6 +168,12 @@ impl<'a> Likelihood<'a> {
             nodes,
             n_players: tree.n_players(),
             max_children,
+            fixed_sigma: (0..tree.n_players())
+                .map(|pl| {
+                    let e = design.n_params + pl;
+                    (!design.varying[e]).then(|| design.theta_base[e].exp())
+                })
+                .collect(),
             weights: design.cells.iter().map(|c| c.count).collect(),
         }
     }
@@ -204,7 +211,6 @@ impl<'a> Likelihood<'a> {
             sdbar: vec![0.0; k],
             pb: vec![0.0; k],
             stack: Vec::new(),
-            grad: vec![0.0; self.design.coefs.len()],
         }
     }
 
@@ -222,7 +228,7 @@ impl<'a> Likelihood<'a> {
                 pattern: i,
             })?;
         for pl in 0..np {
-            w.sigma[pl] = w.theta[d.n_params + pl].exp();
+            w.sigma[pl] = self.fixed_sigma[pl].unwrap_or_else(|| w.theta[d.n_params + pl].exp());
         }
         let private = self.errors == ErrorModel::Private;
         for (n, node) in self.nodes.iter().enumerate().rev() {
@@ -491,14 +497,42 @@ impl<'a> Likelihood<'a> {
     }
 
     /// The gradient of each cell's `ln P(observation)` (one row of `n_coefs` per cell): the
-    /// per-row scores behind clustered standard errors.
+    /// per-row scores behind clustered standard errors. Chunks of patterns run in parallel;
+    /// each cell's row is computed alone, so the result does not depend on the thread count.
     pub fn cell_scores(&self, beta: &[f64]) -> Result<Vec<f64>, Failure> {
         let d = self.design;
         let k = self.n_coefs();
-        let mut out = vec![0.0; d.cells.len() * k];
-        let mut w = self.work();
-        for i in 0..d.n_patterns() {
-            self.forward(i, beta, &mut w)?;
+        let np = d.n_patterns();
+        let parts: Vec<Result<Vec<f64>, Failure>> = (0..np.div_ceil(CHUNK))
+            .into_par_iter()
+            .map_init(
+                || self.work(),
+                |w, c| self.scores_range(c * CHUNK..((c + 1) * CHUNK).min(np), beta, w),
+            )
+            .collect();
+        let mut out = Vec::with_capacity(d.cells.len() * k);
+        for p in parts {
+            out.extend_from_slice(&p?);
+        }
+        Ok(out)
+    }
+
+    /// [`cell_scores`](Self::cell_scores) for the cells of the patterns in `range`.
+    fn scores_range(
+        &self,
+        range: std::ops::Range<usize>,
+        beta: &[f64],
+        w: &mut Work,
+    ) -> Result<Vec<f64>, Failure> {
+        let d = self.design;
+        let k = self.n_coefs();
+        let (lo, hi) = (
+            d.pattern_cells[range.start] as usize,
+            d.pattern_cells[range.end] as usize,
+        );
+        let mut out = vec![0.0; (hi - lo) * k];
+        for i in range {
+            self.forward(i, beta, w)?;
             for ci in d.pattern_cells[i] as usize..d.pattern_cells[i + 1] as usize {
                 w.r_bar.iter_mut().for_each(|x| *x = 0.0);
                 let obs = &d.obs[d.cells[ci].obs as usize];
@@ -512,12 +546,8 @@ impl<'a> Likelihood<'a> {
                 for &n in obs {
                     w.r_bar[n as usize] = 1.0 / l;
                 }
-                let mut g = std::mem::take(&mut w.grad);
-                g.iter_mut().for_each(|x| *x = 0.0);
-                let r = self.reverse(i, &mut w, &mut g);
-                out[ci * k..(ci + 1) * k].copy_from_slice(&g);
-                w.grad = g;
-                r?;
+                let g = &mut out[(ci - lo) * k..(ci - lo + 1) * k];
+                self.reverse(i, w, g)?;
             }
         }
         Ok(out)
@@ -544,6 +574,44 @@ impl<'a> Likelihood<'a> {
         let mut g = vec![0.0; self.n_coefs()];
         self.reverse(i, w, &mut g)?;
         Ok((w.r[node], g))
+    }
+
+    /// The observed and the predicted count of each observation (one per [`Design::obs`]) at
+    /// `beta`, over the rows used (patterns where the model fails are left out of both).
+    /// Chunks of patterns run in parallel and are summed in order.
+    pub fn frequencies(&self, beta: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        let d = self.design;
+        let (no, np) = (d.obs.len(), d.n_patterns());
+        let parts: Vec<(Vec<f64>, Vec<f64>)> = (0..np.div_ceil(CHUNK))
+            .into_par_iter()
+            .map_init(
+                || (self.work(), vec![0.0; no]),
+                |(w, probs), c| {
+                    let mut observed = vec![0.0; no];
+                    let mut predicted = vec![0.0; no];
+                    for i in c * CHUNK..((c + 1) * CHUNK).min(np) {
+                        if self.obs_probs(i, beta, w, probs).is_err() {
+                            continue;
+                        }
+                        let cells = d.pattern_cells[i] as usize..d.pattern_cells[i + 1] as usize;
+                        for cell in &d.cells[cells] {
+                            observed[cell.obs as usize] += cell.count;
+                            for (p, q) in predicted.iter_mut().zip(probs.iter()) {
+                                *p += cell.count * q;
+                            }
+                        }
+                    }
+                    (observed, predicted)
+                },
+            )
+            .collect();
+        let mut observed = vec![0.0; no];
+        let mut predicted = vec![0.0; no];
+        for (o, p) in parts {
+            observed.iter_mut().zip(&o).for_each(|(a, b)| *a += b);
+            predicted.iter_mut().zip(&p).for_each(|(a, b)| *a += b);
+        }
+        (observed, predicted)
     }
 
     /// The probability of every observation at pattern `i`, into `out` (one per

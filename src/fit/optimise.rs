@@ -1,7 +1,7 @@
 //! Maximising the log-likelihood.
 //!
 //! argmin's BFGS with the Moré–Thuente line search runs on the mean negative log-likelihood
-//! (scale-free tolerances) with the analytic gradient. The Hessian is then computed by central
+//! (scale-free tolerances) with the analytic gradient. The Hessian is then computed by forward
 //! differences of the analytic gradient ([`hessian`]); Newton steps with step halving polish
 //! the optimum until the Newton decrement `½ gᵀH⁻¹g` — the log-likelihood a further Newton step
 //! would still gain — is below [`DECREMENT_TOL`]. If BFGS's line search meets a point where
@@ -79,7 +79,8 @@ struct Problem<'l, 'a> {
 #[derive(Default)]
 struct Cache {
     last: Option<(Vec<f64>, f64, Vec<f64>)>,
-    best: Option<(Vec<f64>, f64)>,
+    /// The best finite point seen: coefficients, scaled cost, and the evaluation there.
+    best: Option<(Vec<f64>, f64, Eval)>,
     evals: usize,
 }
 
@@ -92,16 +93,16 @@ impl Problem<'_, '_> {
                 return (*f, g.clone());
             }
         }
-        let Eval { loglik, grad, .. } = self.lik.eval(beta, true);
+        let ev = self.lik.eval(beta, true);
         c.evals += 1;
-        let f = if loglik.is_finite() {
-            -loglik / self.scale
+        let f = if ev.loglik.is_finite() {
+            -ev.loglik / self.scale
         } else {
             f64::INFINITY
         };
-        let g: Vec<f64> = grad.iter().map(|x| -x / self.scale).collect();
-        if f.is_finite() && c.best.as_ref().is_none_or(|(_, bf)| f < *bf) {
-            c.best = Some((beta.to_vec(), f));
+        let g: Vec<f64> = ev.grad.iter().map(|x| -x / self.scale).collect();
+        if f.is_finite() && c.best.as_ref().is_none_or(|(_, bf, _)| f < *bf) {
+            c.best = Some((beta.to_vec(), f, ev));
         }
         c.last = Some((beta.to_vec(), f, g.clone()));
         (f, g)
@@ -127,30 +128,32 @@ impl Gradient for ProblemRef<'_, '_, '_> {
     }
 }
 
-/// The Hessian of the negative log-likelihood at `beta` (row-major), by central differences of
-/// the analytic gradient with steps `6e-6 · max(1, |β_k|)`, symmetrised. Also returns the
-/// number of evaluations.
-pub fn hessian(lik: &Likelihood<'_>, beta: &[f64]) -> (Vec<f64>, usize) {
+/// The Hessian of the negative log-likelihood at `beta` (row-major), by forward differences of
+/// the analytic gradient from `grad` (the log-likelihood's gradient at `beta`), with steps
+/// `h_j = 1e-7 · max(1, |β_j|)`, symmetrised. One gradient evaluation per coefficient; the
+/// truncation error `h/2 · ∂³ℓ` and the rounding error of the summed gradient (about
+/// `ε √n / h`) are both near 1e-7 relative, far below the sampling error of any estimate.
+/// Also returns the number of evaluations.
+pub fn hessian(lik: &Likelihood<'_>, beta: &[f64], grad: &[f64]) -> (Vec<f64>, usize) {
     let k = beta.len();
     let mut h = vec![0.0; k * k];
     let mut b = beta.to_vec();
     let mut evals = 0;
     for j in 0..k {
-        let step = 6e-6 * beta[j].abs().max(1.0);
-        b[j] = beta[j] + step;
+        b[j] = beta[j] + 1e-7 * beta[j].abs().max(1.0);
+        // The step actually taken, exactly representable.
+        let step = b[j] - beta[j];
         let up = lik.eval(&b, true);
-        b[j] = beta[j] - step;
-        let dn = lik.eval(&b, true);
         b[j] = beta[j];
-        evals += 2;
-        if !(up.loglik.is_finite() && dn.loglik.is_finite()) {
+        evals += 1;
+        if !up.loglik.is_finite() || grad.len() != k {
             for i in 0..k {
                 h[i * k + j] = f64::NAN;
             }
             continue;
         }
         for i in 0..k {
-            h[i * k + j] = -(up.grad[i] - dn.grad[i]) / (2.0 * step);
+            h[i * k + j] = -(up.grad[i] - grad[i]) / step;
         }
     }
     for i in 0..k {
@@ -238,19 +241,20 @@ pub fn maximise(
         .unwrap_or_else(|e| e.into_inner());
     // The start, and the scores pass for BFGS's first inverse Hessian.
     let mut evaluations = cache.evals + 2;
-    if let Some((b, f)) = cache.best {
-        // The best finite point seen (BFGS's own best is among them).
-        let cur = lik.eval(&beta, false);
-        evaluations += 1;
-        if !cur.loglik.is_finite() || -cur.loglik / scale > f {
+    // Newton polishing, from the best finite point seen (BFGS's own best is among them, as
+    // every point it looks at is evaluated here).
+    let mut at = match cache.best {
+        Some((b, _, ev)) => {
             beta = b;
+            ev
         }
-    }
-    // Newton polishing.
-    let mut at = lik.eval(&beta, true);
-    evaluations += 1;
+        None => {
+            evaluations += 1;
+            lik.eval(&beta, true)
+        }
+    };
     let mut newton_steps = 0;
-    let (mut h, e) = hessian(lik, &beta);
+    let (mut h, e) = hessian(lik, &beta, &at.grad);
     evaluations += e;
     let mut decrement;
     loop {
@@ -289,7 +293,7 @@ pub fn maximise(
         if !moved {
             break;
         }
-        let (h2, e) = hessian(lik, &beta);
+        let (h2, e) = hessian(lik, &beta, &at.grad);
         h = h2;
         evaluations += e;
     }
