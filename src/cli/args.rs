@@ -197,6 +197,15 @@ pub enum Ties {
     All,
 }
 
+/// Refinements of off-path beliefs (`deter solve --refine`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refine {
+    /// The Intuitive Criterion (Cho and Kreps 1987).
+    Intuitive,
+    /// Criterion D1 (Banks and Sobel 1987; the choice of Zagare and Kilgour).
+    D1,
+}
+
 /// Parameter point selection shared by solve, sweep, thresholds and report.
 #[derive(Args, Debug, Clone, Default)]
 pub struct PointArgs {
@@ -255,6 +264,10 @@ pub struct SolveArgs {
     /// Objective for the correlated-equilibrium solver: `welfare` or a player's name.
     #[arg(long)]
     pub objective: Option<String>,
+    /// Keep only the perfect Bayesian equilibria that pass a refinement of off-path beliefs
+    /// (the `pbe` solver; both are reported for every equilibrium anyway).
+    #[arg(long, value_enum)]
+    pub refine: Option<Refine>,
     /// List the solvers and the games each handles.
     #[arg(long)]
     pub list_solvers: bool,

@@ -60,6 +60,10 @@ pub fn options(args: &SolveArgs) -> SolveOptions {
         } else {
             deter::game::reduce::MAX_CELLS
         },
+        refine: args.refine.map(|r| match r {
+            super::args::Refine::Intuitive => deter::solve::pbe::Refinement::Intuitive,
+            super::args::Refine::D1 => deter::solve::pbe::Refinement::D1,
+        }),
     }
 }
 

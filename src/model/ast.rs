@@ -111,19 +111,69 @@ pub struct NodeDef {
     pub moves_span: Range<usize>,
 }
 
+/// A player's payoff at an outcome: one formula, or one formula per type of that player.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PayoffSrc {
+    /// The same formula whatever the player's type (it may still use names bound by types).
+    Formula(FormulaSrc),
+    /// `Player = { type = "formula", … }`: a formula per type of the player it belongs to.
+    ByType {
+        /// `(type name, formula)` in file order.
+        entries: Vec<(Sp<String>, FormulaSrc)>,
+        /// Span of the table.
+        span: Range<usize>,
+    },
+}
+
 /// A terminal outcome.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutcomeDef {
     /// Name (the key in `[outcomes]`).
     pub name: Sp<String>,
-    /// One payoff formula per player, by player name.
-    pub payoffs: Vec<(Sp<String>, FormulaSrc)>,
+    /// One payoff per player, by player name.
+    pub payoffs: Vec<(Sp<String>, PayoffSrc)>,
     /// Span of the `payoffs` table.
     pub payoffs_span: Range<usize>,
     /// Event tags.
     pub events: Vec<Sp<String>>,
     /// Optional description.
     pub about: String,
+}
+
+/// One private type of a player: `[types.PLAYER] NAME = { prob = "…", let = { … }, say = "…" }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// The type's name.
+    pub name: Sp<String>,
+    /// Prior probability (independent types); `None` when a joint `[prior]` gives it.
+    pub prob: Option<FormulaSrc>,
+    /// Names this type binds (`let = { c = "c_H" }`), usable in payoff and chance formulas.
+    pub lets: Vec<(Sp<String>, FormulaSrc)>,
+    /// Phrase for nature's move ("Challenger is hard"); optional.
+    pub say: Option<String>,
+    /// Span of the whole entry.
+    pub span: Range<usize>,
+}
+
+/// The private types of one player (`[types.PLAYER]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlayerTypes {
+    /// The player (the key under `[types]`).
+    pub player: Sp<String>,
+    /// Its types in file order.
+    pub types: Vec<TypeDef>,
+    /// Span of the player's table or array.
+    pub span: Range<usize>,
+}
+
+/// One entry of a joint prior: `"hard,soft" = "formula"` (one type per typed player, in the
+/// order of `[types]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriorEntry {
+    /// The key: type names separated by commas.
+    pub key: Sp<String>,
+    /// The probability of this type profile.
+    pub prob: FormulaSrc,
 }
 
 /// Moves removed or forced at named nodes: a counterfactual version of the game.
@@ -191,6 +241,10 @@ pub struct ModelAst {
     pub outcomes: Vec<OutcomeDef>,
     /// Report questions.
     pub questions: Vec<QuestionDef>,
+    /// Players' private types (`[types.PLAYER]`), in file order.
+    pub types: Vec<PlayerTypes>,
+    /// A joint prior over type profiles (`[prior]`), and the span of its table.
+    pub prior: Option<(Vec<PriorEntry>, Range<usize>)>,
     /// Names of nodes and outcomes that are declared but could not be read (already reported);
     /// references to them are not reported again.
     pub broken: Vec<String>,

@@ -7,14 +7,22 @@
 //! parameter's range — so a division by zero or a chance distribution that does not sum to one
 //! is reported before any solve. Every problem becomes a located [`Diagnostic`]; the template is
 //! produced only when there are no errors.
+//!
+//! Players with private types (`[types]`, checked in [`super::types`]) make the model stand for
+//! a larger tree: nature draws the types first and the written tree is copied once per type
+//! profile, with each name a type binds substituted into the copy's formulas. The checks run on
+//! the written model, so each mistake is reported once, at the line the modeler wrote.
 
 use super::ast::*;
+use super::bind;
 use super::template::{FormulaInfo, GameTemplate, InstantiateError, Params, Scenario};
+use super::types::{self, TypeSpace};
 use crate::diag::{did_you_mean, has_errors, Diagnostic};
 use crate::expr::{self, ParamId};
 use crate::game::tree::TreeBuilder;
-use crate::game::{NodeId, NodeKind, PlayerId};
+use crate::game::{NodeId, NodeKind, PlayerId, Tree};
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Names that cannot be parameters (they are formula functions).
@@ -25,8 +33,66 @@ const RESERVED: &[&str] = &["min", "max", "abs", "exp", "ln", "sqrt", "if"];
 pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<Diagnostic>) {
     let mut d = Vec::new();
     let counterfactual = !cf.force.is_empty() || !cf.remove.is_empty();
+    let players = check_players(ast, &mut d);
+    let params = build_params(ast, &mut d);
+    let scenarios = build_scenarios(ast, &params, &mut d);
+    let names = name_table(ast, &mut d);
+    let moves = apply_counterfactual(ast, cf, &mut d);
+    let parent_of = check_moves(ast, &players, &names, &moves, &mut d);
+    let root = check_root(ast, &names, &parent_of, &mut d);
+    let reachable = reachability(&moves, &names, root);
+    // With nodes that could not be read, what they lead to is unknown: no unreachable noise.
+    if !counterfactual && ast.broken.is_empty() {
+        report_unreachable(ast, &parent_of, &reachable, &mut d);
+    }
+    check_payoff_players(ast, &players, &mut d);
+    check_infosets(ast, &moves, &reachable, &mut d);
+    let space = types::check(ast, &players, &params, &mut d);
+    check_infoset_names(ast, &space, &mut d);
+    let parsed = parse_formulas(ast, &moves, &params, &space, &mut d);
 
-    // Players.
+    // A model whose reading failed somewhere (`broken`) may have moves into nodes that were
+    // never read; the reader has reported them, and no tree is built from such a model.
+    if has_errors(&d) || !ast.broken.is_empty() {
+        return (None, d);
+    }
+    let Some(root) = root else {
+        return (None, d);
+    };
+    let shape = Shape {
+        ast,
+        players: &players,
+        names: &names,
+        moves: &moves,
+        reachable: &reachable,
+        space: &space,
+    };
+    let Some((tree, origin)) = build_tree(&shape, root, &mut d) else {
+        return (None, d);
+    };
+    let Some(template) = assemble(&shape, tree, &origin, &parsed, params, scenarios, &mut d) else {
+        return (None, d);
+    };
+    check_points(&template, &shape, &origin, &parsed, &mut d);
+    if has_errors(&d) {
+        (None, d)
+    } else {
+        (Some(template), d)
+    }
+}
+
+/// The checked model as the tree builder reads it.
+struct Shape<'a> {
+    ast: &'a ModelAst,
+    players: &'a [String],
+    names: &'a HashMap<&'a str, Target>,
+    moves: &'a [Vec<&'a MoveDef>],
+    reachable: &'a HashSet<Target>,
+    space: &'a TypeSpace<'a>,
+}
+
+/// Players in order; duplicates and an empty list are errors.
+fn check_players(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut players: Vec<String> = Vec::new();
     for p in &ast.players {
         if players.contains(&p.v) {
@@ -43,11 +109,11 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
             "the model has no players",
         ));
     }
+    players
+}
 
-    let params = build_params(ast, &mut d);
-    let scenarios = build_scenarios(ast, &params, &mut d);
-
-    // Node and outcome names share one namespace.
+/// Node and outcome names, which share one namespace.
+fn name_table<'a>(ast: &'a ModelAst, d: &mut Vec<Diagnostic>) -> HashMap<&'a str, Target> {
     let mut names: HashMap<&str, Target> = HashMap::new();
     for (i, n) in ast.nodes.iter().enumerate() {
         names.insert(n.name.v.as_str(), Target::Node(i));
@@ -64,15 +130,20 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
         }
         names.insert(o.name.v.as_str(), Target::Outcome(i));
     }
-    let all_names: Vec<&str> = names.keys().copied().collect();
+    names
+}
 
-    // Moves of each node after the counterfactual.
-    let moves = apply_counterfactual(ast, cf, &mut d);
-
-    // Players and move targets. A move into a node or outcome that could not be read (its
-    // error is already reported) leaves the tree unbuildable: `unresolved` stops the build
-    // before the tree is assembled.
-    let mut unresolved = false;
+/// Movers are players, every node has a move, every move leads somewhere known, and nothing
+/// is entered twice. Returns each target's (first) parent node and the move into it.
+fn check_moves<'a>(
+    ast: &'a ModelAst,
+    players: &[String],
+    names: &HashMap<&str, Target>,
+    moves: &[Vec<&'a MoveDef>],
+    d: &mut Vec<Diagnostic>,
+) -> HashMap<Target, (usize, &'a Sp<String>)> {
+    let mut all_names: Vec<&str> = names.keys().copied().collect();
+    all_names.sort_unstable();
     let mut parent_of: HashMap<Target, (usize, &Sp<String>)> = HashMap::new();
     for (i, n) in ast.nodes.iter().enumerate() {
         if let Mover::Player { player, .. } = &n.mover {
@@ -99,7 +170,7 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
         }
         for m in &moves[i] {
             match names.get(m.to.v.as_str()) {
-                None if ast.broken.contains(&m.to.v) => unresolved = true,
+                None if ast.broken.contains(&m.to.v) => {}
                 None => d.push(
                     Diagnostic::error(
                         m.to.span.clone(),
@@ -131,9 +202,19 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
             }
         }
     }
+    parent_of
+}
 
-    // Root, reachability and cycles.
-    let root = root_node(ast, &names, &all_names, &mut d);
+/// The root node, which no move may lead back to.
+fn check_root(
+    ast: &ModelAst,
+    names: &HashMap<&str, Target>,
+    parent_of: &HashMap<Target, (usize, &Sp<String>)>,
+    d: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let mut all_names: Vec<&str> = names.keys().copied().collect();
+    all_names.sort_unstable();
+    let root = root_node(ast, names, &all_names, d);
     if let Some(r) = root {
         if let Some((_, into)) = parent_of.get(&Target::Node(r)) {
             d.push(
@@ -145,13 +226,11 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
             );
         }
     }
-    let reachable = reachability(ast, &moves, &names, root);
-    // With nodes that could not be read, what they lead to is unknown: no unreachable noise.
-    if !counterfactual && ast.broken.is_empty() {
-        report_unreachable(ast, &names, &parent_of, &reachable, &mut d);
-    }
+    root
+}
 
-    // Outcomes' payoffs.
+/// Every outcome has a payoff for every player and none for anyone else.
+fn check_payoff_players(ast: &ModelAst, players: &[String], d: &mut Vec<Diagnostic>) {
     for o in &ast.outcomes {
         for (p, _) in &o.payoffs {
             if !players.contains(&p.v) {
@@ -186,136 +265,510 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
             );
         }
     }
+}
 
-    check_infosets(ast, &moves, &reachable, &mut d);
-
-    // Formulas: parse and compile (all of them, so every error is reported).
-    let mut resolve = |name: &str| params.id(name).map(|i| ParamId(i as u32));
-    let mut compiled: HashMap<(usize, usize), (expr::Expr, expr::Ast)> = HashMap::new(); // (outcome, player) / chance
-    let mut chance_compiled: HashMap<(usize, usize), (expr::Expr, expr::Ast)> = HashMap::new();
-    for (oi, o) in ast.outcomes.iter().enumerate() {
-        for (p, f) in &o.payoffs {
-            if let Some(pi) = players.iter().position(|q| q == &p.v) {
-                if let Some(c) = compile_formula(f, &params, &mut resolve, &mut d) {
-                    compiled.insert((oi, pi), c);
-                }
+/// With types, a singleton node's copies are grouped under the node's name, so a written
+/// information set may not carry the name of a node as well.
+fn check_infoset_names(ast: &ModelAst, space: &TypeSpace<'_>, d: &mut Vec<Diagnostic>) {
+    if !space.is_typed() {
+        return;
+    }
+    for n in &ast.nodes {
+        if let Mover::Player {
+            infoset: Some(set), ..
+        } = &n.mover
+        {
+            if set.v != n.name.v && ast.nodes.iter().any(|m| m.name.v == set.v) {
+                d.push(
+                    Diagnostic::error(
+                        set.span.clone(),
+                        format!(
+                            "information set `{}` has the name of a node; with types, information sets are named after nodes",
+                            set.v
+                        ),
+                    )
+                    .with_hint("rename the information set"),
+                );
             }
         }
     }
-    for (ni, n) in ast.nodes.iter().enumerate() {
-        for (mi, m) in moves[ni].iter().enumerate() {
-            if let Some(f) = &m.prob {
-                if let Some(c) = compile_formula(f, &params, &mut resolve, &mut d) {
-                    chance_compiled.insert((ni, mi), c);
-                }
-            }
-        }
-        let _ = n;
-    }
+}
 
-    if has_errors(&d) || unresolved {
-        return (None, d);
-    }
-    let Some(root) = root else {
-        return (None, d);
+/// Every formula parsed once, with its names checked: payoffs and chance moves may use
+/// parameters and names bound by types; bound values and priors only parameters.
+struct Parsed {
+    /// `(outcome, player)` → the payoff formula, or one per type of the player.
+    payoffs: HashMap<(usize, usize), ParsedPayoff>,
+    /// `(node, move)` → the chance move's probability.
+    chance: HashMap<(usize, usize), expr::Ast>,
+    /// `(typed player, type)` → its prior probability (independent types).
+    type_prob: HashMap<(usize, usize), expr::Ast>,
+    /// Joint prior entries, by position in `[prior]`.
+    prior: HashMap<usize, expr::Ast>,
+    /// `(typed player, type, name)` → its bound formula.
+    lets: HashMap<(usize, usize, String), expr::Ast>,
+}
+
+enum ParsedPayoff {
+    Formula(expr::Ast),
+    ByType(HashMap<String, expr::Ast>),
+}
+
+fn parse_formulas(
+    ast: &ModelAst,
+    moves: &[Vec<&MoveDef>],
+    params: &Params,
+    space: &TypeSpace<'_>,
+    d: &mut Vec<Diagnostic>,
+) -> Parsed {
+    let mut out = Parsed {
+        payoffs: HashMap::new(),
+        chance: HashMap::new(),
+        type_prob: HashMap::new(),
+        prior: HashMap::new(),
+        lets: HashMap::new(),
     };
+    let players: Vec<&str> = ast.players.iter().map(|p| p.v.as_str()).collect();
+    let with_lets = |n: &str| space.let_owner.contains_key(n);
+    let no_lets = |_: &str| false;
+    for (oi, o) in ast.outcomes.iter().enumerate() {
+        for (p, pay) in &o.payoffs {
+            let Some(pi) = players.iter().position(|q| *q == p.v) else {
+                continue;
+            };
+            match pay {
+                PayoffSrc::Formula(f) => {
+                    if let Some(a) = parse_formula(f, params, &with_lets, d) {
+                        out.payoffs.insert((oi, pi), ParsedPayoff::Formula(a));
+                    }
+                }
+                PayoffSrc::ByType { entries, .. } => {
+                    let mut m = HashMap::new();
+                    for (t, f) in entries {
+                        if let Some(a) = parse_formula(f, params, &with_lets, d) {
+                            m.insert(t.v.clone(), a);
+                        }
+                    }
+                    out.payoffs.insert((oi, pi), ParsedPayoff::ByType(m));
+                }
+            }
+        }
+    }
+    for (ni, ms) in moves.iter().enumerate() {
+        for (mi, m) in ms.iter().enumerate() {
+            if let Some(f) = &m.prob {
+                if let Some(a) = parse_formula(f, params, &with_lets, d) {
+                    out.chance.insert((ni, mi), a);
+                }
+            }
+        }
+    }
+    for (k, (_, pt)) in space.players.iter().enumerate() {
+        for (ti, t) in pt.types.iter().enumerate() {
+            if let Some(f) = &t.prob {
+                if let Some(a) = parse_formula(f, params, &no_lets, d) {
+                    out.type_prob.insert((k, ti), a);
+                }
+            }
+            for (n, f) in &t.lets {
+                if let Some(a) = parse_formula(f, params, &no_lets, d) {
+                    out.lets.insert((k, ti, n.v.clone()), a);
+                }
+            }
+        }
+    }
+    if let Some((entries, _)) = &ast.prior {
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(a) = parse_formula(&e.prob, params, &no_lets, d) {
+                out.prior.insert(i, a);
+            }
+        }
+    }
+    out
+}
 
-    // Tree.
-    let mut b = TreeBuilder::new(ast.title.clone(), players.clone());
-    b.set_player_names(ast.display_names());
+/// Parses a formula and checks that every name in it is a parameter or `bound`.
+fn parse_formula(
+    f: &FormulaSrc,
+    params: &Params,
+    bound: &dyn Fn(&str) -> bool,
+    d: &mut Vec<Diagnostic>,
+) -> Option<expr::Ast> {
+    let ast = match expr::parse(&f.text) {
+        Ok(a) => a,
+        Err(e) => {
+            d.push(
+                Diagnostic::error(
+                    f.file_span(&e.span),
+                    format!("formula `{}`: {}", f.text, e.message),
+                )
+                .with_label("here")
+                .with_hint_opt(e.hint.clone()),
+            );
+            return None;
+        }
+    };
+    // Bound names resolve to a placeholder: only the unknown names matter here.
+    let mut resolve = |name: &str| {
+        params
+            .id(name)
+            .map(|i| ParamId(i as u32))
+            .or_else(|| bound(name).then_some(ParamId(0)))
+    };
+    match expr::compile(&ast, &mut resolve) {
+        Ok(_) => Some(ast),
+        Err(unknown) => {
+            for u in unknown {
+                d.push(
+                    Diagnostic::error(
+                        f.file_span(&u.span),
+                        format!("unknown parameter `{}` in formula `{}`", u.name, f.text),
+                    )
+                    .with_label("not declared in [parameters]")
+                    .with_hint_opt(did_you_mean(
+                        &u.name,
+                        params.names.iter().map(String::as_str),
+                    )),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// Where an arena node came from.
+#[derive(Clone, Debug)]
+enum Origin {
+    /// A copy of a written node or outcome, in a type profile.
+    Written { target: Target, profile: usize },
+    /// Nature's draw of the types of typed player `level` (independent types).
+    Types { level: usize },
+    /// Nature's draw of a type profile (joint prior).
+    Joint,
+}
+
+/// The tree: nature's type draws on top, then one copy of the written tree per type profile.
+fn build_tree(
+    s: &Shape<'_>,
+    root: usize,
+    d: &mut Vec<Diagnostic>,
+) -> Option<(Arc<Tree>, Vec<Origin>)> {
+    let space = s.space;
+    let mut b = TreeBuilder::new(s.ast.title.clone(), s.players.to_vec());
+    b.set_player_names(s.ast.display_names());
+    let mut origin_b: Vec<Origin> = Vec::new();
+    // Copies of the written tree, one per profile; their roots.
+    let mut roots = Vec::with_capacity(space.profiles.len());
+    for profile in 0..space.profiles.len() {
+        roots.push(copy_tree(s, root, profile, &mut b, &mut origin_b, d)?);
+    }
+    let top = if !space.is_typed() {
+        roots[0]
+    } else if space.joint.is_some() {
+        let c = b.chance("types");
+        origin_b.push(Origin::Joint);
+        for (profile, &r) in roots.iter().enumerate() {
+            let label = space.suffix(profile);
+            let label = label[1..label.len() - 1].to_string();
+            add_move(&mut b, c, label, Some(space.joint_phrase(profile)), r, d)?;
+        }
+        c
+    } else {
+        type_chain(s, &roots, &mut b, &mut origin_b, d)?
+    };
+    let built = match b.finish(top) {
+        Ok(b) => b,
+        Err(e) => {
+            d.push(Diagnostic::error(
+                s.ast.root.as_ref().map(|r| r.span.clone()),
+                e.to_string(),
+            ));
+            return None;
+        }
+    };
+    let mut origin = vec![Origin::Joint; built.tree.nodes.len()];
+    for (bi, id) in built.node_of.iter().enumerate() {
+        if let Some(id) = id {
+            origin[id.ix()] = origin_b[bi].clone();
+        }
+    }
+    Some((Arc::new(built.tree), origin))
+}
+
+fn add_move(
+    b: &mut TreeBuilder,
+    from: usize,
+    label: String,
+    say: Option<String>,
+    to: usize,
+    d: &mut Vec<Diagnostic>,
+) -> Option<()> {
+    match b.add_move(from, label, say, to) {
+        Ok(()) => Some(()),
+        Err(e) => {
+            d.push(Diagnostic::error(None, e.to_string()));
+            None
+        }
+    }
+}
+
+/// Independent types: one chance level per typed player (the first typed player at the top);
+/// the leaves of the chain are the copies' roots, in profile order.
+fn type_chain(
+    s: &Shape<'_>,
+    roots: &[usize],
+    b: &mut TreeBuilder,
+    origin_b: &mut Vec<Origin>,
+    d: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let space = s.space;
+    // Build bottom-up: level k has one node per prefix of k types.
+    let mut below: Vec<usize> = roots.to_vec();
+    for level in (0..space.players.len()).rev() {
+        let pt = space.players[level].1;
+        let n_types = pt.types.len();
+        let mut nodes = Vec::with_capacity(below.len() / n_types);
+        for (g, group) in below.chunks(n_types).enumerate() {
+            let prefix: Vec<&str> = prefix_of(space, level, g);
+            let name = if prefix.is_empty() {
+                format!("type:{}", pt.player.v)
+            } else {
+                format!("type:{}[{}]", pt.player.v, prefix.join(","))
+            };
+            let c = b.chance(name);
+            origin_b.push(Origin::Types { level });
+            for (t, &child) in group.iter().enumerate() {
+                let ty = &pt.types[t];
+                add_move(
+                    b,
+                    c,
+                    ty.name.v.clone(),
+                    Some(types::phrase(&pt.player.v, ty)),
+                    child,
+                    d,
+                )?;
+            }
+            nodes.push(c);
+        }
+        below = nodes;
+    }
+    below.first().copied()
+}
+
+/// The type names of typed players `0..level` in the `g`-th group of level `level`.
+fn prefix_of<'a>(space: &'a TypeSpace<'_>, level: usize, g: usize) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(level);
+    let mut rest = g;
+    for k in (0..level).rev() {
+        let n = space.players[k].1.types.len();
+        out.push(space.players[k].1.types[rest % n].name.v.as_str());
+        rest /= n;
+    }
+    out.reverse();
+    out
+}
+
+/// One copy of the written tree below `root`, in type profile `profile`.
+fn copy_tree(
+    s: &Shape<'_>,
+    root: usize,
+    profile: usize,
+    b: &mut TreeBuilder,
+    origin_b: &mut Vec<Origin>,
+    d: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let ast = s.ast;
+    let space = s.space;
+    let suffix = space.suffix(profile);
     let mut bnode: HashMap<Target, usize> = HashMap::new();
     for (i, n) in ast.nodes.iter().enumerate() {
-        if !reachable.contains(&Target::Node(i)) {
+        if !s.reachable.contains(&Target::Node(i)) {
             continue;
         }
+        let name = format!("{}{suffix}", n.name.v);
         let id = match &n.mover {
             Mover::Player { player, infoset } => {
-                let p = PlayerId::from(players.iter().position(|q| q == &player.v).unwrap_or(0));
-                b.decision(n.name.v.clone(), p, infoset.as_ref().map(|s| s.v.clone()))
+                let p = s.players.iter().position(|q| q == &player.v)?;
+                b.decision(
+                    name,
+                    PlayerId::from(p),
+                    infoset_key(s, n, infoset, p, profile),
+                )
             }
-            Mover::Chance => b.chance(n.name.v.clone()),
+            Mover::Chance => b.chance(name),
         };
+        origin_b.push(Origin::Written {
+            target: Target::Node(i),
+            profile,
+        });
         bnode.insert(Target::Node(i), id);
     }
     for (i, o) in ast.outcomes.iter().enumerate() {
-        if reachable.contains(&Target::Outcome(i)) {
+        if s.reachable.contains(&Target::Outcome(i)) {
             let ev = o.events.iter().map(|e| e.v.clone()).collect();
-            bnode.insert(Target::Outcome(i), b.terminal(o.name.v.clone(), ev));
+            bnode.insert(
+                Target::Outcome(i),
+                b.terminal(format!("{}{suffix}", o.name.v), ev),
+            );
+            origin_b.push(Origin::Written {
+                target: Target::Outcome(i),
+                profile,
+            });
         }
     }
     for (i, _) in ast.nodes.iter().enumerate() {
         let Some(&from) = bnode.get(&Target::Node(i)) else {
             continue;
         };
-        for m in &moves[i] {
-            let Some(&to) = names.get(m.to.v.as_str()).and_then(|t| bnode.get(t)) else {
-                // Unknown and unread targets were reported above and stop the build first.
-                d.push(Diagnostic::error(
-                    m.to.span.clone(),
-                    format!(
-                        "move `{}` leads to `{}`, which is not in the tree",
-                        m.label.v, m.to.v
-                    ),
-                ));
-                return (None, d);
-            };
+        for m in &s.moves[i] {
+            let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(t))?;
             if let Err(e) = b.add_move(from, m.label.v.clone(), m.say.clone(), to) {
                 d.push(Diagnostic::error(m.to.span.clone(), e.to_string()));
             }
         }
     }
-    let Some(&root_id) = bnode.get(&Target::Node(root)) else {
-        return (None, d);
-    };
-    let built = match b.finish(root_id) {
-        Ok(b) => b,
-        Err(e) => {
-            d.push(Diagnostic::error(
-                ast.root.as_ref().map(|r| r.span.clone()),
-                e.to_string(),
-            ));
-            return (None, d);
-        }
-    };
-    let tree = Arc::new(built.tree);
+    bnode.get(&Target::Node(root)).copied()
+}
 
-    // Spans per arena node; formulas in evaluation order.
-    let mut node_spans = vec![0..0; tree.nodes.len()];
-    let mut target_of_node: Vec<Option<Target>> = vec![None; tree.nodes.len()];
-    for (t, &bi) in &bnode {
-        if let Some(id) = built.node_of[bi] {
-            node_spans[id.ix()] = match *t {
-                Target::Node(i) => ast.nodes[i].name.span.clone(),
-                Target::Outcome(i) => ast.outcomes[i].name.span.clone(),
-            };
-            target_of_node[id.ix()] = Some(*t);
+/// The information-set key of a copy of decision node `n`: its written information set (or
+/// itself), refined by its mover's type. Without types this is the written `infoset` (a
+/// singleton when there is none).
+fn infoset_key(
+    s: &Shape<'_>,
+    n: &NodeDef,
+    infoset: &Option<Sp<String>>,
+    player: usize,
+    profile: usize,
+) -> Option<String> {
+    let space = s.space;
+    if !space.is_typed() {
+        return infoset.as_ref().map(|i| i.v.clone());
+    }
+    let base = infoset.as_ref().map_or(&n.name.v, |i| &i.v);
+    Some(match space.type_of(profile, player) {
+        Some(t) => format!("{base}[{}]", t.name.v),
+        None => base.clone(),
+    })
+}
+
+/// `ast` in type profile `profile`: every name the profile's types bind substituted.
+fn in_profile(ast: &expr::Ast, s: &Shape<'_>, parsed: &Parsed, profile: usize) -> expr::Ast {
+    let space = s.space;
+    if space.let_owner.is_empty() {
+        return ast.clone();
+    }
+    let lookup = |name: &str| {
+        let &k = space.let_owner.get(name)?;
+        parsed
+            .lets
+            .get(&(k, space.profiles[profile][k], name.to_string()))
+    };
+    bind::substitute(ast, &lookup)
+}
+
+/// Formulas in evaluation order, compiled, with their sources.
+#[derive(Default)]
+struct Compiled {
+    formulas: Vec<FormulaInfo>,
+    exprs: Vec<expr::Expr>,
+}
+
+impl Compiled {
+    /// Adds `info.ast` (already in its profile), compiled against the parameters.
+    fn push(&mut self, info: FormulaInfo, params: &Params, d: &mut Vec<Diagnostic>) -> Option<()> {
+        match expr::compile(&info.ast, &mut |name| {
+            params.id(name).map(|i| ParamId(i as u32))
+        }) {
+            Ok(e) => {
+                self.exprs.push(e);
+                self.formulas.push(info);
+                Some(())
+            }
+            Err(_) => {
+                // Names were checked when parsing, so this cannot happen; say so rather than
+                // build a wrong template.
+                d.push(Diagnostic::error(
+                    info.src.span.clone(),
+                    format!("{} `{}` could not be compiled", info.what, info.src.text),
+                ));
+                None
+            }
         }
     }
-    let np = players.len();
-    let mut formulas = Vec::new();
-    let mut exprs = Vec::new();
+}
+
+/// The template: tree, compiled formulas in evaluation order (payoffs leaf-major, then chance
+/// moves node by node) and the span of every node.
+fn assemble(
+    s: &Shape<'_>,
+    tree: Arc<Tree>,
+    origin: &[Origin],
+    parsed: &Parsed,
+    params: Params,
+    scenarios: Vec<Scenario>,
+    d: &mut Vec<Diagnostic>,
+) -> Option<GameTemplate> {
+    let ast = s.ast;
+    let space = s.space;
+    let node_spans: Vec<Range<usize>> = origin
+        .iter()
+        .map(|o| match o {
+            Origin::Written {
+                target: Target::Node(i),
+                ..
+            } => ast.nodes[*i].name.span.clone(),
+            Origin::Written {
+                target: Target::Outcome(i),
+                ..
+            } => ast.outcomes[*i].name.span.clone(),
+            Origin::Types { level } => space.players[*level].1.span.clone(),
+            Origin::Joint => ast.prior.as_ref().map_or(0..0, |(_, sp)| sp.clone()),
+        })
+        .collect();
+    let for_types = |profile: usize| {
+        if space.is_typed() {
+            format!(" when {}", space.describe(profile))
+        } else {
+            String::new()
+        }
+    };
+    let mut c = Compiled::default();
     for leaf in &tree.leaves {
-        let Some(Target::Outcome(oi)) = target_of_node[leaf.node.ix()] else {
-            unreachable!("every leaf comes from an outcome")
+        let Origin::Written {
+            target: Target::Outcome(oi),
+            profile,
+        } = origin[leaf.node.ix()]
+        else {
+            return None; // every leaf is a copy of an outcome
         };
         let o = &ast.outcomes[oi];
-        for (pi, pname) in players.iter().enumerate() {
-            let (e, a) = compiled[&(oi, pi)].clone();
-            let src = o
-                .payoffs
-                .iter()
-                .find(|(q, _)| &q.v == pname)
-                .map(|(_, f)| f.clone());
-            formulas.push(FormulaInfo {
-                src: src.unwrap_or_else(|| unreachable!("missing payoffs were reported")),
-                what: format!("the payoff of {pname} at outcome `{}`", o.name.v),
-                ast: a,
-            });
-            exprs.push(e);
+        for (pi, pname) in s.players.iter().enumerate() {
+            let (_, pay) = o.payoffs.iter().find(|(q, _)| &q.v == pname)?;
+            let (f, a) = match (pay, parsed.payoffs.get(&(oi, pi))?) {
+                (PayoffSrc::Formula(f), ParsedPayoff::Formula(a)) => (f, a),
+                (PayoffSrc::ByType { entries, .. }, ParsedPayoff::ByType(m)) => {
+                    let t = space.type_of(profile, pi)?;
+                    let f = entries
+                        .iter()
+                        .find(|(n, _)| n.v == t.name.v)
+                        .map(|e| &e.1)?;
+                    (f, m.get(&t.name.v)?)
+                }
+                _ => return None,
+            };
+            let info = FormulaInfo {
+                src: f.clone(),
+                what: format!(
+                    "the payoff of {pname} at outcome `{}`{}",
+                    o.name.v,
+                    for_types(profile)
+                ),
+                ast: in_profile(a, s, parsed, profile),
+            };
+            c.push(info, &params, d)?;
         }
     }
-    let n_payoffs = exprs.len();
-    debug_assert_eq!(n_payoffs, tree.leaves.len() * np);
+    let n_payoffs = c.exprs.len();
     let mut chance_targets = Vec::new();
     let mut chance_nodes = Vec::new();
     for (id, node) in tree.nodes.iter().enumerate() {
@@ -323,48 +776,72 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
             continue;
         }
         chance_nodes.push(NodeId::from(id));
-        let Some(Target::Node(ni)) = target_of_node[id] else {
-            unreachable!("chance nodes come from model nodes")
-        };
-        for (mi, c) in node.children().enumerate() {
-            let (e, a) = chance_compiled[&(ni, mi)].clone();
-            let m = &moves[ni][mi];
-            formulas.push(FormulaInfo {
-                src: m
-                    .prob
-                    .clone()
-                    .unwrap_or_else(|| unreachable!("chance moves have prob")),
-                what: format!(
-                    "the probability of move `{}` at chance node `{}`",
-                    m.label.v, ast.nodes[ni].name.v
-                ),
-                ast: a,
-            });
-            exprs.push(e);
-            chance_targets.push(NodeId::from(c));
+        for (mi, child) in node.children().enumerate() {
+            let (a, src, what, profile) = match &origin[id] {
+                Origin::Written {
+                    target: Target::Node(ni),
+                    profile,
+                } => {
+                    let m = s.moves[*ni].get(mi)?;
+                    (
+                        parsed.chance.get(&(*ni, mi))?,
+                        m.prob.clone()?,
+                        format!(
+                            "the probability of move `{}` at chance node `{}`{}",
+                            m.label.v,
+                            ast.nodes[*ni].name.v,
+                            for_types(*profile)
+                        ),
+                        *profile,
+                    )
+                }
+                Origin::Types { level } => {
+                    let pt = space.players[*level].1;
+                    let t = &pt.types[mi];
+                    (
+                        parsed.type_prob.get(&(*level, mi))?,
+                        t.prob.clone()?,
+                        format!(
+                            "the prior probability of type `{}` of {}",
+                            t.name.v, pt.player.v
+                        ),
+                        0,
+                    )
+                }
+                Origin::Joint => {
+                    let e = space.joint.as_ref()?.get(mi)?;
+                    (
+                        parsed.prior.get(&mi)?,
+                        e.prob.clone(),
+                        format!("the prior probability of `{}`", e.key.v),
+                        0,
+                    )
+                }
+                Origin::Written { .. } => return None,
+            };
+            let info = FormulaInfo {
+                src,
+                what,
+                ast: in_profile(a, s, parsed, profile),
+            };
+            c.push(info, &params, d)?;
+            chance_targets.push(NodeId::from(child));
         }
     }
-
-    let template = GameTemplate {
+    Some(GameTemplate {
         title: ast.title.clone(),
         about: ast.about.clone(),
         tree,
         params,
         scenarios,
-        formulas,
-        exprs,
+        formulas: c.formulas,
+        exprs: c.exprs,
         n_payoffs,
         chance_targets,
         chance_nodes,
         node_spans,
         ast: Arc::new(ast.clone()),
-    };
-    check_points(&template, &mut d);
-    if has_errors(&d) {
-        (None, d)
-    } else {
-        (Some(template), d)
-    }
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -537,7 +1014,6 @@ fn root_node(
 }
 
 fn reachability(
-    ast: &ModelAst,
     moves: &[Vec<&MoveDef>],
     names: &HashMap<&str, Target>,
     root: Option<usize>,
@@ -557,13 +1033,11 @@ fn reachability(
             }
         }
     }
-    let _ = ast;
     seen
 }
 
 fn report_unreachable(
     ast: &ModelAst,
-    names: &HashMap<&str, Target>,
     parent_of: &HashMap<Target, (usize, &Sp<String>)>,
     reachable: &HashSet<Target>,
     d: &mut Vec<Diagnostic>,
@@ -640,7 +1114,6 @@ fn report_unreachable(
             );
         }
     }
-    let _ = names;
 }
 
 fn check_infosets(
@@ -701,53 +1174,22 @@ fn check_infosets(
     }
 }
 
-fn compile_formula(
-    f: &FormulaSrc,
-    params: &Params,
-    resolve: &mut dyn FnMut(&str) -> Option<ParamId>,
-    d: &mut Vec<Diagnostic>,
-) -> Option<(expr::Expr, expr::Ast)> {
-    let ast = match expr::parse(&f.text) {
-        Ok(a) => a,
-        Err(e) => {
-            d.push(
-                Diagnostic::error(
-                    f.file_span(&e.span),
-                    format!("formula `{}`: {}", f.text, e.message),
-                )
-                .with_label("here")
-                .with_hint_opt(e.hint.clone()),
-            );
-            return None;
-        }
-    };
-    match expr::compile(&ast, resolve) {
-        Ok(e) => Some((e, ast)),
-        Err(unknown) => {
-            for u in unknown {
-                d.push(
-                    Diagnostic::error(
-                        f.file_span(&u.span),
-                        format!("unknown parameter `{}` in formula `{}`", u.name, f.text),
-                    )
-                    .with_label("not declared in [parameters]")
-                    .with_hint_opt(did_you_mean(
-                        &u.name,
-                        params.names.iter().map(String::as_str),
-                    )),
-                );
-            }
-            None
-        }
-    }
-}
-
 /// Evaluates every formula at the defaults, every scenario, and both ends of every range.
-fn check_points(t: &GameTemplate, d: &mut Vec<Diagnostic>) {
+///
+/// Each written formula is reported once, at its first failing point, however many copies of
+/// it the types made. A failing `let` value is reported at the `let`, and the formulas using it
+/// are not evaluated at that point (their failure would only repeat it).
+fn check_points(
+    t: &GameTemplate,
+    s: &Shape<'_>,
+    origin: &[Origin],
+    parsed: &Parsed,
+    d: &mut Vec<Diagnostic>,
+) {
     let mut points: Vec<Vec<f64>> = vec![t.defaults()];
-    for s in &t.scenarios {
+    for sc in &t.scenarios {
         let mut th = t.defaults();
-        for &(id, v) in &s.values {
+        for &(id, v) in &sc.values {
             th[id] = v;
         }
         points.push(th);
@@ -761,15 +1203,39 @@ fn check_points(t: &GameTemplate, d: &mut Vec<Diagnostic>) {
             }
         }
     }
+    let lets = compiled_lets(s, parsed, &t.params);
     let mut game = t.empty_game();
     let mut stack = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
     for th in &points {
+        let mut let_failed = false;
+        for (e, src, what) in &lets {
+            if let Err(error) = e.eval(th, &mut stack) {
+                let_failed = true;
+                if seen.insert((src.span.start, src.span.end)) {
+                    d.push(
+                        Diagnostic::error(
+                            src.file_span(&error.span),
+                            format!(
+                                "{what} `{}` fails {}: {error}",
+                                src.text,
+                                t.describe_point(th)
+                            ),
+                        )
+                        .with_label(error.to_string()),
+                    );
+                }
+            }
+        }
+        if let_failed {
+            continue;
+        }
         // Evaluate formula by formula so every failing formula is reported, not just the first.
         for (i, e) in t.exprs.iter().enumerate() {
             if let Err(error) = e.eval(th, &mut stack) {
+                let span = &t.formulas[i].src.span;
                 let err = InstantiateError::Eval { formula: i, error };
-                if seen.insert(format!("f{i}")) {
+                if seen.insert((span.start, span.end)) {
                     d.push(t.diagnose(&err, th));
                 }
             }
@@ -777,9 +1243,77 @@ fn check_points(t: &GameTemplate, d: &mut Vec<Diagnostic>) {
         if let Err(err @ InstantiateError::Chance { node, .. }) =
             t.instantiate_into(th, &mut game, &mut stack)
         {
-            if seen.insert(format!("c{}", node.ix())) {
-                d.push(t.diagnose(&err, th));
+            let span = &t.node_spans[node.ix()];
+            if seen.insert((span.start, span.end)) {
+                d.push(chance_diagnostic(t, s, origin, &err, th));
             }
         }
     }
+}
+
+/// Every `let` value compiled on its own, with its source and a description.
+fn compiled_lets<'a>(
+    s: &Shape<'a>,
+    parsed: &Parsed,
+    params: &Params,
+) -> Vec<(expr::Expr, &'a FormulaSrc, String)> {
+    let mut out = Vec::new();
+    for (k, (_, pt)) in s.space.players.iter().enumerate() {
+        for (ti, ty) in pt.types.iter().enumerate() {
+            for (n, f) in &ty.lets {
+                let Some(a) = parsed.lets.get(&(k, ti, n.v.clone())) else {
+                    continue;
+                };
+                if let Ok(e) =
+                    expr::compile(a, &mut |name| params.id(name).map(|i| ParamId(i as u32)))
+                {
+                    out.push((
+                        e,
+                        f,
+                        format!(
+                            "the value of `{}` for type `{}` of {}",
+                            n.v, ty.name.v, pt.player.v
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A chance failure; nature's draw of types is described as a prior.
+fn chance_diagnostic(
+    t: &GameTemplate,
+    s: &Shape<'_>,
+    origin: &[Origin],
+    err: &InstantiateError,
+    th: &[f64],
+) -> Diagnostic {
+    let InstantiateError::Chance {
+        node,
+        sum,
+        negative,
+    } = err
+    else {
+        return t.diagnose(err, th);
+    };
+    let whose = match &origin[node.ix()] {
+        Origin::Types { level } => format!("the types of `{}`", s.space.players[*level].1.player.v),
+        Origin::Joint => "the type profiles in `[prior]`".to_string(),
+        Origin::Written { .. } => return t.diagnose(err, th),
+    };
+    let at = t.describe_point(th);
+    let msg = match negative {
+        Some(p) => format!(
+            "the prior gives {whose} a negative probability ({}) {at}",
+            crate::output::words::num(*p)
+        ),
+        None => format!(
+            "the prior probabilities of {whose} sum to {}, not 1, {at}",
+            crate::output::words::num(*sum)
+        ),
+    };
+    Diagnostic::error(t.node_spans[node.ix()].clone(), msg)
+        .with_hint("write the last probability as 1 minus the others")
 }

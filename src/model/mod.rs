@@ -6,10 +6,12 @@
 //! The file format is documented in `docs/model-format.md`.
 
 pub mod ast;
+pub mod bind;
 pub mod build;
 pub mod rational;
 pub mod read;
 pub mod template;
+mod types;
 
 pub use ast::{Counterfactual, ModelAst};
 pub use template::{GameTemplate, InstantiateError, Params, Scenario};

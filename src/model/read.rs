@@ -44,6 +44,8 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             "nodes",
             "outcomes",
             "questions",
+            "types",
+            "prior",
             // Read by `crate::fit::spec`.
             "fit",
         ],
@@ -130,6 +132,26 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
     if let Some(t) = table.get("questions").and_then(|v| r.table(v, "questions")) {
         for (k, v) in t.iter() {
             ast.questions.extend(r.question(k, v));
+        }
+    }
+    if let Some(t) = table.get("types").and_then(|v| r.table(v, "types")) {
+        for (k, v) in t.iter() {
+            ast.types.extend(r.player_types(k, v));
+        }
+    }
+    if let Some(v) = table.get("prior") {
+        if let Some(t) = r.table(v, "prior") {
+            let mut entries = Vec::new();
+            for (k, x) in t.iter() {
+                let what = format!("the prior probability of `{}`", k.get_ref());
+                if let Some(prob) = r.formula(x, &what) {
+                    entries.push(PriorEntry {
+                        key: key_sp(k),
+                        prob,
+                    });
+                }
+            }
+            ast.prior = Some((entries, v.span()));
         }
     }
     (ast, r.diags)
@@ -549,11 +571,29 @@ impl<'t> Reader<'t> {
                 if let Some(pt) = self.table(p, &format!("the payoffs of {what}")) {
                     let mut unreadable = false;
                     for (pk, pv) in pt.iter() {
-                        match self
-                            .formula(pv, &format!("the payoff of `{}` at {what}", pk.get_ref()))
-                        {
-                            Some(f) => out.payoffs.push((key_sp(pk), f)),
-                            None => unreadable = true,
+                        let whose = format!("the payoff of `{}` at {what}", pk.get_ref());
+                        if let DeValue::Table(by_type) = pv.get_ref() {
+                            // `Player = { type = "formula", … }`: one formula per type.
+                            let mut entries = Vec::new();
+                            for (tk, tv) in by_type.iter() {
+                                let w = format!("{whose} for type `{}`", tk.get_ref());
+                                match self.formula(tv, &w) {
+                                    Some(f) => entries.push((key_sp(tk), f)),
+                                    None => unreadable = true,
+                                }
+                            }
+                            out.payoffs.push((
+                                key_sp(pk),
+                                PayoffSrc::ByType {
+                                    entries,
+                                    span: pv.span(),
+                                },
+                            ));
+                        } else {
+                            match self.formula(pv, &whose) {
+                                Some(f) => out.payoffs.push((key_sp(pk), PayoffSrc::Formula(f))),
+                                None => unreadable = true,
+                            }
                         }
                     }
                     // A payoff that could not be read is reported once, here; the outcome is
@@ -574,6 +614,102 @@ impl<'t> Reader<'t> {
         }
         if let Some(a) = t.get("about") {
             out.about = self.string(a, "about").map(|s| s.v).unwrap_or_default();
+        }
+        Some(out)
+    }
+
+    /// `[types.PLAYER]`: a table of types (each a prior formula or a table), or an array of
+    /// type names (for a joint `[prior]`).
+    fn player_types(
+        &mut self,
+        k: &Spanned<std::borrow::Cow<'_, str>>,
+        v: &V<'_>,
+    ) -> Option<PlayerTypes> {
+        let player = key_sp(k);
+        let what = format!("the types of `{}`", player.v);
+        let mut out = PlayerTypes {
+            player,
+            types: Vec::new(),
+            span: v.span(),
+        };
+        match v.get_ref() {
+            DeValue::Array(a) => {
+                for x in a {
+                    if let Some(name) = self.string(x, &format!("each entry of {what}")) {
+                        out.types.push(TypeDef {
+                            span: name.span.clone(),
+                            name,
+                            prob: None,
+                            lets: Vec::new(),
+                            say: None,
+                        });
+                    }
+                }
+            }
+            DeValue::Table(t) => {
+                for (tk, tv) in t.iter() {
+                    out.types.extend(self.type_def(tk, tv, &out.player.v));
+                }
+            }
+            _ => {
+                self.wrong_type(
+                    v,
+                    &what,
+                    "a table such as `{ hard = \"p\", soft = \"1 - p\" }`, or an array of type names",
+                );
+                return None;
+            }
+        }
+        Some(out)
+    }
+
+    fn type_def(
+        &mut self,
+        k: &Spanned<std::borrow::Cow<'_, str>>,
+        v: &V<'_>,
+        player: &str,
+    ) -> Option<TypeDef> {
+        let name = key_sp(k);
+        let what = format!("type `{}` of `{player}`", name.v);
+        let mut out = TypeDef {
+            name,
+            prob: None,
+            lets: Vec::new(),
+            say: None,
+            span: v.span(),
+        };
+        let t = match v.get_ref() {
+            DeValue::Table(t) => t,
+            DeValue::String(_) | DeValue::Integer(_) | DeValue::Float(_) => {
+                // `hard = "p_Ch"`: the prior probability only.
+                out.prob = Some(self.formula(v, &format!("the prior probability of {what}"))?);
+                return Some(out);
+            }
+            _ => {
+                self.wrong_type(
+                    v,
+                    &what,
+                    "a prior probability, or a table `{ prob = \"…\", let = { … } }`",
+                );
+                return None;
+            }
+        };
+        self.keys(t, &["prob", "let", "say"], &what);
+        if let Some(p) = t.get("prob") {
+            out.prob = self.formula(p, &format!("the prior probability of {what}"));
+        }
+        if let Some(s) = t.get("say") {
+            out.say = self.string(s, "say").map(|s| s.v);
+        }
+        if let Some(l) = t.get("let") {
+            if let Some(lt) = self.table(l, &format!("`let` of {what}")) {
+                for (nk, nv) in lt.iter() {
+                    let w = format!("the value of `{}` for {what}", nk.get_ref());
+                    if let Some(f) = self.formula(nv, &w) {
+                        out.lets.push((key_sp(nk), f));
+                    }
+                }
+            }
         }
         Some(out)
     }

@@ -5,6 +5,7 @@
 //! [`words::num`] so output is deterministic (fixed precision, no negative zero). The JSON
 //! schema is documented in `docs/json.md` and versioned by its `schema` field.
 
+pub mod beliefs;
 pub mod certificate;
 pub mod dir;
 pub mod exact;
@@ -106,6 +107,9 @@ pub fn text(r: &SolveReport<'_>) -> String {
             o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
         }
     }
+    if let Some(note) = beliefs::nash_note(r.game, sol) {
+        o.push_str(&format!("{note}\n"));
+    }
     if let Some(v) = sol.value {
         o.push_str(&format!(
             "Game value (for {}): {}\n",
@@ -127,7 +131,12 @@ pub fn text(r: &SolveReport<'_>) -> String {
     }
     let pl = display_players(r.game);
     for (k, eq) in sol.equilibria.iter().enumerate() {
-        o.push_str(&format!("\nEquilibrium {}\n", k + 1));
+        let concept = eq.component.as_deref().map(beliefs::header);
+        o.push_str(&format!(
+            "\nEquilibrium {}{}\n",
+            k + 1,
+            concept.unwrap_or_default()
+        ));
         match (&eq.profile, r.game) {
             (Profile::Behavior(p), GameRef::Tree(g)) => {
                 let path = words::path_in_words(g, p);
@@ -140,36 +149,40 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     o.push_str(&format!("  Path of play: {path}\n"));
                 }
                 o.push_str(&format!("  Outcome: {}\n", words::outcome_label(g, p)));
-                o.push_str("  Strategies (every decision node, on and off the path):\n");
-                let strat = words::node_strategies(g, p);
-                let w = strat
-                    .iter()
-                    .map(|s| g.tree.node_label(s.node).chars().count())
-                    .max()
-                    .unwrap_or(0);
-                let wp = g
-                    .tree
-                    .players
-                    .iter()
-                    .map(|p| p.chars().count())
-                    .max()
-                    .unwrap_or(0);
-                let said: Vec<String> = strat
-                    .iter()
-                    .map(|s| exact::strategy_words(g, eq, s))
-                    .collect();
-                let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
-                for (s, text) in strat.iter().zip(&said) {
-                    let who = mover_display(&g.tree, s.node);
-                    let line = format!(
-                        "    {:w$}  {:wp$}  {:ws$}{}",
-                        g.tree.node_label(s.node),
-                        who,
-                        text,
-                        if s.on_path { "" } else { "  (off the path)" },
-                    );
-                    o.push_str(line.trim_end());
-                    o.push('\n');
+                if let Some(c) = &eq.component {
+                    o.push_str(&beliefs::text(g, c, eq.sequential.as_ref(), r.tol));
+                } else {
+                    o.push_str("  Strategies (every decision node, on and off the path):\n");
+                    let strat = words::node_strategies(g, p);
+                    let w = strat
+                        .iter()
+                        .map(|s| g.tree.node_label(s.node).chars().count())
+                        .max()
+                        .unwrap_or(0);
+                    let wp = g
+                        .tree
+                        .players
+                        .iter()
+                        .map(|p| p.chars().count())
+                        .max()
+                        .unwrap_or(0);
+                    let said: Vec<String> = strat
+                        .iter()
+                        .map(|s| exact::strategy_words(g, eq, s))
+                        .collect();
+                    let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+                    for (s, text) in strat.iter().zip(&said) {
+                        let who = mover_display(&g.tree, s.node);
+                        let line = format!(
+                            "    {:w$}  {:wp$}  {:ws$}{}",
+                            g.tree.node_label(s.node),
+                            who,
+                            text,
+                            if s.on_path { "" } else { "  (off the path)" },
+                        );
+                        o.push_str(line.trim_end());
+                        o.push('\n');
+                    }
                 }
                 if let Some(bel) = &eq.beliefs {
                     let lines = qre::belief_lines(g, bel);
@@ -300,7 +313,9 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                         })
                         .collect();
                     e.insert("strategies".into(), Value::Array(strat));
-                    if let Some(b) = &eq.beliefs {
+                    if let Some(c) = &eq.component {
+                        e.extend(beliefs::json(g, c, eq.sequential.as_ref()));
+                    } else if let Some(b) = &eq.beliefs {
                         e.insert("beliefs".into(), qre::beliefs_json(g, b));
                     }
                 }
@@ -366,7 +381,11 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "value_exact": sol.exact_value.as_ref().map(crate::exact::display),
         "tolerance": r.tol,
         "equilibria": eqs,
-        "note": sol.equilibria.is_empty().then(|| strategic::none_found(sol, r.game)),
+        "note": if sol.equilibria.is_empty() {
+            Some(strategic::none_found(sol, r.game))
+        } else {
+            beliefs::nash_note(r.game, sol)
+        },
         "ties": ties,
         "notes": sol.notes,
     })

@@ -6,6 +6,7 @@
 //! event probabilities and regret with the independent routines of [`crate::game::profile`],
 //! so the certificate never trusts the solver that produced the profile.
 
+pub mod assessment;
 pub mod backward;
 pub mod certificate;
 pub mod correlated;
@@ -20,6 +21,7 @@ pub mod linalg;
 pub mod logit;
 pub mod matrixlp;
 pub mod nplayer;
+pub mod pbe;
 pub mod polish;
 pub mod reconstruct;
 pub mod seqlp;
@@ -96,6 +98,12 @@ pub struct Equilibrium {
     pub regret: Vec<f64>,
     /// Beliefs at information-set members (belief-aware solvers only), by node id.
     pub beliefs: Option<Vec<f64>>,
+    /// The equilibrium component it represents, with its belief sets, class and refinement
+    /// results (`pbe` only).
+    pub component: Option<Box<pbe::Component>>,
+    /// The certificate of the assessment, when the equilibrium carries beliefs (filled by
+    /// [`certify`]).
+    pub sequential: Option<assessment::Check>,
     /// The profile in exact rationals: set by exact solvers, or by [`certify`] when it
     /// recovers and confirms an exact equilibrium behind a float profile.
     pub exact: Option<ExactProfile>,
@@ -114,6 +122,8 @@ impl Equilibrium {
             events: Vec::new(),
             regret: Vec::new(),
             beliefs: None,
+            component: None,
+            sequential: None,
             exact: None,
             exact_payoffs: None,
             certificate: Certificate::Pending,
@@ -228,6 +238,8 @@ pub struct SolveOptions {
     /// Long-running methods stop at this instant ([`Status::TimeLimit`]) and return what they
     /// have found.
     pub deadline: Option<std::time::Instant>,
+    /// Keep only the equilibria that pass this refinement of off-path beliefs (`pbe`).
+    pub refine: Option<pbe::Refinement>,
     /// Strategic forms (given or reduced from a tree) with more payoff cells (profiles ×
     /// players) than this are refused before they are built.
     pub max_cells: usize,
@@ -243,6 +255,7 @@ impl Default for SolveOptions {
             max_equilibria: None,
             deadline: None,
             max_cells: crate::game::reduce::MAX_CELLS,
+            refine: None,
         }
     }
 }
@@ -309,14 +322,30 @@ pub fn certify_with(
     let mut reduced = None;
     for eq in &mut solution.equilibria {
         certificate::certify_equilibrium(game, eq, rel, &mut reduced)?;
+        // Assessments of belief-aware solvers that report components (`pbe`).
+        if let (Profile::Behavior(p), GameRef::Tree(g), Some(b), Some(_)) =
+            (&eq.profile, game, &eq.beliefs, &eq.component)
+        {
+            eq.sequential = Some(assessment::check_equilibrium(
+                g,
+                p,
+                b,
+                eq.component.as_deref(),
+                rel,
+            ));
+        }
     }
     Ok(())
 }
+
+/// Relative tolerance of the assessment certificate when an equilibrium is given in floats.
+pub const ASSESSMENT_TOL: f64 = 1e-9;
 
 /// All solvers, in the order `deter solve` tries them by default.
 pub fn registry() -> Vec<Box<dyn Solver>> {
     vec![
         Box::new(backward::BackwardInduction),
+        Box::new(pbe::Pbe),
         Box::new(subgame::SubgameDecomposition),
         Box::new(seqlp::SequenceLp),
         Box::new(lemke::SequenceLcp),
@@ -337,20 +366,33 @@ pub fn by_name(name: &str) -> Option<Box<dyn Solver>> {
     registry().into_iter().find(|s| s.name() == name)
 }
 
-/// The first solver in the registry that supports the game (strategic-form methods only if a
-/// tree's reduced strategic form fits the default budget). If none does, the refusal lists
-/// every solver's reason.
+/// The solver `deter solve` uses by default: `pbe` (every perfect Bayesian equilibrium) for a
+/// small game of private types with observed actions ([`pbe::small_enough`]); the n-player
+/// default for three or more players with hidden information; otherwise the first solver in the
+/// registry that supports the game.
 pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
+    if let GameRef::Tree(g) = game {
+        if !g.tree.is_perfect_information() && pbe::small_enough(g) {
+            return Ok(Box::new(pbe::Pbe));
+        }
+    }
     // Three or more players with simultaneous moves or hidden information: pure enumeration
     // (next in the registry) may find nothing, so enumerate all equilibria, falling back to
     // the logit limit — a method that always returns an equilibrium.
     if nplayer::applies(game) && nplayer::NPlayerDefault.supports(game).is_ok() {
         return Ok(Box::new(nplayer::NPlayerDefault));
     }
+    first_supporting(game)
+}
+
+/// The first solver in the registry that supports the game (`pbe` is skipped: it is picked
+/// only where it is small enough; strategic-form methods only if a tree's reduced strategic form
+/// fits the default budget). If none does, the refusal lists every solver's reason.
+fn first_supporting(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
     let mut reasons: Vec<String> = Vec::new();
     let mut cells: Option<f64> = None;
     let budget = crate::game::reduce::MAX_CELLS as f64;
-    for s in registry() {
+    for s in registry().into_iter().filter(|s| s.name() != "pbe") {
         match s.supports(game) {
             Ok(()) => {
                 if let (true, GameRef::Tree(g)) = (s.uses_strategic_form(), game) {
