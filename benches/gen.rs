@@ -79,6 +79,7 @@ pub fn random_tree(n: usize, n_players: usize, seed: u64) -> Game {
     let tree = Tree {
         title: "random".into(),
         players: (0..n_players).map(|p| format!("P{p}")).collect(),
+        player_names: (0..n_players).map(|p| format!("P{p}")).collect(),
         nodes,
         infosets,
         infoset_members: members,

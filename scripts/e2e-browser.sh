@@ -63,7 +63,7 @@ if [ "$size" -lt 20000 ]; then
 fi
 if command -v python3 >/dev/null 2>&1; then
   # Count non-white pixels and the pixels of the report's colours: the equilibrium path in the
-  # tree (#c0392b) and the region map's blue (#5dade2). PNG decoded with zlib only.
+  # tree (#c0392b) and the region map's blue (#4393c3, the desirable answer). PNG decoded with zlib only.
   python3 - "$png" <<'PY'
 import struct, sys, zlib
 data = open(sys.argv[1], "rb").read()
@@ -100,7 +100,7 @@ for _ in range(h):
         r, g, bl = line[x], line[x + 1], line[x + 2]
         if (r, g, bl) != (255, 255, 255): nonwhite += 1
         if abs(r - 0xc0) < 12 and abs(g - 0x39) < 12 and abs(bl - 0x2b) < 12: red += 1
-        if abs(r - 0x5d) < 12 and abs(g - 0xad) < 12 and abs(bl - 0xe2) < 12: blue += 1
+        if abs(r - 0x43) < 12 and abs(g - 0x93) < 12 and abs(bl - 0xc3) < 12: blue += 1
     prev = line
 print(f"e2e-browser: {w}x{h} screenshot, {nonwhite} non-white pixels, "
       f"{red} path-red pixels (tree), {blue} map-blue pixels (region map)")

@@ -8,10 +8,17 @@
 //! [`Rational`] is `num_rational::BigRational` (arbitrary precision, always normalised).
 
 use num_bigint::BigInt;
+use num_integer::Integer;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
 /// An exact rational number (arbitrary-precision numerator and denominator).
 pub type Rational = num_rational::BigRational;
+
+/// The numbers the generic game routines compute with: `f64` on the fast path and
+/// [`Rational`] for the exact certificate. Routines written once over `Scalar` give both.
+pub trait Scalar: Clone + PartialOrd + num_traits::Num + std::fmt::Debug {}
+
+impl<T: Clone + PartialOrd + num_traits::Num + std::fmt::Debug> Scalar for T {}
 
 /// Parses a number as written in a file, exactly: an integer (`-3`), a decimal with optional
 /// exponent (`0.85`, `-1.25e3`, `1e-19`) or a fraction of integers (`1/3`, `-5/2`).
@@ -72,6 +79,19 @@ pub fn parse(text: &str) -> Option<Rational> {
     })
 }
 
+/// Parses a number as Gambit's `.efg`/`.nfg` files write it: like [`parse`], and also a
+/// fraction of decimals (`1.5/2`).
+pub fn parse_fraction(text: &str) -> Option<Rational> {
+    match text.trim().split_once('/') {
+        Some((n, d)) if !n.contains('/') && !d.contains('/') => {
+            let (n, d) = (parse(n)?, parse(d)?);
+            (!d.is_zero()).then(|| n / d)
+        }
+        Some(_) => None,
+        None => parse(text),
+    }
+}
+
 fn parse_int(s: &str) -> Option<BigInt> {
     let s = s.trim();
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
@@ -106,6 +126,100 @@ pub fn to_f64(q: &Rational) -> f64 {
     } else {
         f64::INFINITY
     }
+}
+
+/// The rational with the smallest denominator within `max_err` of `x` whose denominator is at
+/// most `max_den` (a convergent of the continued fraction of `x`'s exact binary value), or
+/// `None` when no such convergent exists or `x` is not finite.
+///
+/// Floating-point solvers return `0.33333333333333331` for `1/3`; this recovers the fraction a
+/// solver meant, to be checked exactly afterwards (the answer is only a candidate).
+pub fn approximate(x: f64, max_den: u64, max_err: f64) -> Option<Rational> {
+    let target = from_f64(x)?;
+    let max_den = BigInt::from(max_den);
+    let tol = from_f64(max_err.abs())?;
+    // Convergents h/k of the continued fraction [a0; a1, a2, …] of `target`.
+    let (mut h0, mut h1) = (BigInt::zero(), BigInt::one());
+    let (mut k0, mut k1) = (BigInt::one(), BigInt::zero());
+    let mut rest = target.clone();
+    for _ in 0..200 {
+        let a = rest.floor().to_integer();
+        let h2 = &a * &h1 + &h0;
+        let k2 = &a * &k1 + &k0;
+        if k2 > max_den {
+            return None;
+        }
+        let cand = Rational::new(h2.clone(), k2.clone());
+        if (&cand - &target).abs() <= tol {
+            return Some(cand);
+        }
+        (h0, h1, k0, k1) = (h1, h2, k1, k2);
+        let frac = &rest - Rational::from_integer(a);
+        if frac.is_zero() {
+            return None;
+        }
+        rest = frac.recip();
+    }
+    None
+}
+
+/// The exact value of an integer-valued [`Rational`] as `BigInt`, or `None` if it is not an
+/// integer.
+pub fn to_integer(q: &Rational) -> Option<BigInt> {
+    q.denom().is_one().then(|| q.numer().clone())
+}
+
+/// The least common multiple of the denominators of `qs` (1 for an empty list).
+pub fn common_denominator<'a>(qs: impl IntoIterator<Item = &'a Rational>) -> BigInt {
+    qs.into_iter().fold(BigInt::one(), |l, q| l.lcm(q.denom()))
+}
+
+/// A terminating decimal for `q` (`0.1`, `-2.5`, `3`, `1e-19`), if its denominator has no
+/// prime factors but 2 and 5 and the decimal has at most `max_digits` digits.
+pub fn decimal(q: &Rational, max_digits: usize) -> Option<String> {
+    let mut d = q.denom().clone();
+    let (two, five) = (BigInt::from(2), BigInt::from(5));
+    let (mut a, mut b) = (0usize, 0usize);
+    while (&d % &two).is_zero() {
+        d /= &two;
+        a += 1;
+    }
+    while (&d % &five).is_zero() {
+        d /= &five;
+        b += 1;
+    }
+    if !d.is_one() {
+        return None;
+    }
+    let k = a.max(b);
+    let scaled = q.numer() * num_traits::pow(BigInt::from(10), k) / q.denom();
+    let digits = scaled.abs().to_string();
+    if digits.len() > max_digits {
+        return None;
+    }
+    let sign = if scaled.is_negative() { "-" } else { "" };
+    if k == 0 {
+        return Some(format!("{sign}{digits}"));
+    }
+    if k > 20 {
+        // Scientific notation for tiny numbers: `1e-19`, `2.5e-30`.
+        let (head, tail) = digits.split_at(1);
+        let tail = tail.trim_end_matches('0');
+        let exp = digits.len() as i64 - 1 - k as i64;
+        return Some(if tail.is_empty() {
+            format!("{sign}{head}e{exp}")
+        } else {
+            format!("{sign}{head}.{tail}e{exp}")
+        });
+    }
+    let padded = format!("{digits:0>width$}", width = k + 1);
+    let (int, frac) = padded.split_at(padded.len() - k);
+    let frac = frac.trim_end_matches('0');
+    Some(if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    })
 }
 
 /// `1/3`, `-5/2`, `3`: the shortest exact rendering.
@@ -145,6 +259,26 @@ mod tests {
         ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn fractions_of_decimals_and_approximations() {
+        assert_eq!(parse_fraction("1.5/2"), Some(q(3, 4)));
+        assert_eq!(parse_fraction("-1/3"), Some(q(-1, 3)));
+        assert_eq!(parse_fraction("1/0"), None);
+        assert_eq!(parse_fraction("1/2/3"), None);
+        assert_eq!(approximate(1.0 / 3.0, 1000, 1e-12), Some(q(1, 3)));
+        assert_eq!(approximate(0.5, 10, 0.0), Some(q(1, 2)));
+        assert_eq!(approximate(2.0 / 7.0 + 1e-7, 1000, 1e-12), None);
+        assert_eq!(approximate(0.0, 1, 0.0), Some(q(0, 1)));
+        assert_eq!(common_denominator(&[q(1, 4), q(1, 6)]), BigInt::from(12));
+        assert_eq!(decimal(&q(1, 10), 30).as_deref(), Some("0.1"));
+        assert_eq!(decimal(&q(-5, 2), 30).as_deref(), Some("-2.5"));
+        assert_eq!(decimal(&q(3, 1), 30).as_deref(), Some("3"));
+        assert_eq!(decimal(&q(1, 3), 30), None);
+        let tiny = parse("2.5e-30").unwrap();
+        assert_eq!(decimal(&tiny, 40).as_deref(), Some("2.5e-30"));
+        assert_eq!(parse(&decimal(&tiny, 40).unwrap()), Some(tiny));
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod diag;
 pub mod draw;
 pub mod exact;
 pub mod expr;
+pub mod fit;
 pub mod format;
 pub mod game;
 pub mod model;

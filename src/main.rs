@@ -1,7 +1,10 @@
 //! The `deter` binary: runs the CLI and maps errors to exit codes.
 //!
 //! Exit status: 0 success; 1 no equilibrium found (or, for `check`, warnings only); 2 error.
-//! Errors print with their cause chain; a closed pipe (`deter … | head`) exits quietly.
+//! Errors print with their cause chain. A closed pipe (`deter … | head`) exits quietly with
+//! status 0: the reader has what it wanted. Any other failure to write the output (a full disk)
+//! is an error like any other. Nothing is printed with `println!`, which would panic instead
+//! (see `cli::out`).
 
 mod cli;
 
@@ -17,7 +20,7 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            cli::out::errln!("error: {err:#}");
             ExitCode::from(2)
         }
     }

@@ -1,13 +1,32 @@
-//! Sweep plots as SVG text: a line chart over one parameter, a region map over two.
+//! Every figure except the tree, in one house style: the line chart of a parameter's
+//! comparative statics ([`line_svg`]), the map of a sweep's outcomes over two parameters
+//! ([`region_svg`]) and the map of a question's answers ([`question_map_svg`]); the report and
+//! the command line draw through these functions only.
 //!
-//! Drawn with plotters' SVG backend without any font feature: text is emitted as SVG `<text>`
-//! elements for the viewer to render, so no font file is needed. Both functions return the SVG
-//! as a `String`; callers write it (the CLI atomically). Thresholds are an input of
-//! [`line_svg`] — from a symbolic analysis, or from [`outcome_changes`] on the grid itself.
+//! The SVG is written directly ([`canvas`]): small deterministic text, fonts named rather than
+//! embedded, every text's box recorded so tests can check that no two overlap. Ticks are round
+//! and at least 11 px ([`axis`]); titles wrap; legends and notes sit outside the data; one
+//! colour meaning per answer across figures ([`colour`]); equilibrium quantities jump as steps
+//! at thresholds and coinciding curves are told apart ([`line`]). Thresholds are an input of
+//! [`line_svg`] — from a symbolic analysis, or from [`outcome_changes`] on the grid itself. A
+//! sweep's plot is assembled in bounded memory by [`crate::sweep::aggregate`]. [`pdf`] turns any
+//! figure into a PDF.
 
-use crate::sweep::{Effect, Row, Sweeper};
-use plotters::prelude::*;
-use std::collections::HashMap;
+pub mod axis;
+pub mod band;
+pub mod canvas;
+pub mod colour;
+pub mod line;
+pub mod map;
+pub mod pdf;
+pub mod qre;
+
+pub use band::{band_svg, Band, BandChart};
+pub use canvas::{overlaps, Rect, TextBox};
+
+use crate::questions::Effect;
+// The logit path (`qre`) and the band chart are still drawn with plotters.
+use band::{color, draw_err};
 
 /// Why a plot could not be drawn.
 #[derive(Debug, thiserror::Error)]
@@ -21,8 +40,13 @@ pub enum PlotError {
     Draw(String),
 }
 
-fn draw_err<E: std::fmt::Debug>(e: E) -> PlotError {
-    PlotError::Draw(format!("{e:?}"))
+/// A drawn figure: the SVG and the box of every text on it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    /// The SVG document.
+    pub svg: String,
+    /// Every text drawn, with its box.
+    pub texts: Vec<TextBox>,
 }
 
 /// One named curve.
@@ -56,66 +80,32 @@ pub struct LineChart<'a> {
 pub struct RegionMap<'a> {
     /// Title.
     pub title: &'a str,
-    /// Horizontal parameter's name and values (increasing).
+    /// Horizontal parameter's name and cell edges (increasing, one more than the cells).
     pub x: (&'a str, &'a [f64]),
-    /// Vertical parameter's name and values (increasing).
+    /// Vertical parameter's name and cell edges (increasing, one more than the cells).
     pub y: (&'a str, &'a [f64]),
-    /// Class of each cell, `cells[ix * y.len() + iy]` (the sweep's order: y fastest).
+    /// Class of each cell, `cells[ix * ny + iy]` (the sweep's order: y fastest).
     pub cells: &'a [usize],
     /// Legend text of each class (e.g. `outcome — path in words`).
     pub legend: &'a [String],
-}
-
-/// Distinguishable colours (Okabe–Ito, then a few more), cycled.
-const PALETTE: [RGBColor; 10] = [
-    RGBColor(0, 114, 178),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(213, 94, 0),
-    RGBColor(240, 228, 66),
-    RGBColor(120, 120, 120),
-    RGBColor(0, 0, 0),
-    RGBColor(150, 80, 200),
-];
-
-fn color(k: usize) -> RGBColor {
-    PALETTE[k % PALETTE.len()]
+    /// The question's answer in each class, when the map answers one (empty otherwise): the
+    /// classes are then coloured by answer ([`colour::answer`]), shades telling outcomes apart.
+    pub answers: &'a [Effect],
+    /// The desirable answer, if the question names one.
+    pub good: Option<Effect>,
 }
 
 /// Midpoints between adjacent x values where the label changes (`xs` and `labels` parallel).
-pub fn outcome_changes<S: AsRef<str>>(xs: &[f64], labels: &[S]) -> Vec<f64> {
+pub fn outcome_changes<S: PartialEq>(xs: &[f64], labels: &[S]) -> Vec<f64> {
     xs.windows(2)
         .zip(labels.windows(2))
-        .filter(|(_, l)| l[0].as_ref() != l[1].as_ref())
+        .filter(|(_, l)| l[0] != l[1])
         .map(|(x, _)| (x[0] + x[1]) / 2.0)
         .collect()
 }
 
-fn extent(v: &[f64]) -> (f64, f64) {
-    let lo = v
-        .iter()
-        .copied()
-        .filter(|x| x.is_finite())
-        .fold(f64::INFINITY, f64::min);
-    let hi = v
-        .iter()
-        .copied()
-        .filter(|x| x.is_finite())
-        .fold(f64::NEG_INFINITY, f64::max);
-    if !lo.is_finite() {
-        (0.0, 1.0)
-    } else if hi - lo < 1e-12 {
-        (lo - 0.5, hi + 0.5)
-    } else {
-        let pad = (hi - lo) * 0.05;
-        (lo - pad, hi + pad)
-    }
-}
-
 /// Cell edges around each value: midpoints inside, half a step beyond the ends.
-fn edges(v: &[f64]) -> Vec<f64> {
+pub fn edges(v: &[f64]) -> Vec<f64> {
     match v.len() {
         0 => vec![],
         1 => vec![v[0] - 0.5, v[0] + 0.5],
@@ -129,243 +119,145 @@ fn edges(v: &[f64]) -> Vec<f64> {
     }
 }
 
-type Area<'b> = DrawingArea<SVGBackend<'b>, plotters::coord::Shift>;
-
-fn panel(
-    area: &Area<'_>,
-    c: &LineChart<'_>,
-    series: &[Series],
-    y_name: &str,
-    y_range: (f64, f64),
-) -> Result<(), PlotError> {
-    let (x0, x1) = extent(c.xs);
-    let mut chart = ChartBuilder::on(area)
-        .margin(10)
-        .x_label_area_size(35)
-        .y_label_area_size(55)
-        .build_cartesian_2d(x0..x1, y_range.0..y_range.1)
-        .map_err(draw_err)?;
-    chart
-        .configure_mesh()
-        .x_desc(c.x_name)
-        .y_desc(y_name)
-        .draw()
-        .map_err(draw_err)?;
-    for &t in c.thresholds {
-        let pts = [(t, y_range.0), (t, y_range.1)];
-        chart
-            .draw_series(DashedLineSeries::new(pts, 6, 4, BLACK.stroke_width(1)))
-            .map_err(draw_err)?;
-    }
-    for (k, s) in series.iter().enumerate() {
-        let col = color(k);
-        let pts: Vec<(f64, f64)> =
-            c.xs.iter()
-                .zip(&s.values)
-                .filter(|(_, y)| y.is_finite())
-                .map(|(&x, &y)| (x, y))
-                .collect();
-        chart
-            .draw_series(LineSeries::new(pts, col.stroke_width(2)))
-            .map_err(draw_err)?
-            .label(s.name.as_str())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], col.stroke_width(2)));
-    }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(draw_err)?;
-    Ok(())
+/// The line chart as SVG: event probabilities against the parameter on top, expected payoffs
+/// below, each threshold a vertical dashed line on both panels ([`line`]).
+pub fn line_svg(c: &LineChart<'_>) -> Result<String, PlotError> {
+    Ok(line::figure(c)?.svg)
 }
 
-/// The line chart as SVG: event probabilities against the parameter on top, expected payoffs
-/// below, each threshold a vertical dashed line on both panels.
-pub fn line_svg(c: &LineChart<'_>) -> Result<String, PlotError> {
-    if c.xs.is_empty() {
-        return Err(PlotError::Data("nothing to plot: no points".into()));
-    }
-    let mut s = String::new();
-    {
-        let root = SVGBackend::with_string(&mut s, (900, 700)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let root = root.titled(c.title, ("sans-serif", 20)).map_err(draw_err)?;
-        let (top, bottom) = root.split_vertically(330);
-        panel(&top, c, c.probs, "probability", (-0.02, 1.02))?;
-        let all: Vec<f64> = c
-            .payoffs
-            .iter()
-            .flat_map(|s| s.values.iter().copied())
-            .collect();
-        panel(&bottom, c, c.payoffs, "expected payoff", extent(&all))?;
-        root.present().map_err(draw_err)?;
-    }
-    Ok(s)
+/// [`line_svg`] with the box of every text.
+pub fn line_figure(c: &LineChart<'_>) -> Result<Figure, PlotError> {
+    line::figure(c)
 }
 
 /// The region map as SVG: each grid cell filled with its class's colour (runs of equal cells
-/// merged), and a legend in words below the map.
+/// merged), and the legend in words below the map.
 pub fn region_svg(m: &RegionMap<'_>) -> Result<String, PlotError> {
-    let (nx, ny) = (m.x.1.len(), m.y.1.len());
+    Ok(region_figure(m)?.svg)
+}
+
+/// [`region_svg`] with the box of every text.
+pub fn region_figure(m: &RegionMap<'_>) -> Result<Figure, PlotError> {
+    let (nx, ny) = (m.x.1.len().saturating_sub(1), m.y.1.len().saturating_sub(1));
     if nx == 0 || ny == 0 || m.cells.len() != nx * ny {
         return Err(PlotError::Data(format!(
             "a region map needs {nx} × {ny} cells, got {}",
             m.cells.len()
         )));
     }
-    let (ex, ey) = (edges(m.x.1), edges(m.y.1));
-    let legend_h = 30 + 22 * m.legend.len() as u32;
-    let mut s = String::new();
-    {
-        let root = SVGBackend::with_string(&mut s, (900, 640 + legend_h)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_err)?;
-        let root = root.titled(m.title, ("sans-serif", 20)).map_err(draw_err)?;
-        let (map, legend) = root.split_vertically(620);
-        let mut chart = ChartBuilder::on(&map)
-            .margin(15)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(ex[0]..ex[nx], ey[0]..ey[ny])
-            .map_err(draw_err)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc(m.x.0)
-            .y_desc(m.y.0)
-            .draw()
-            .map_err(draw_err)?;
-        let mut rects = Vec::new();
-        for iy in 0..ny {
-            let mut ix = 0;
-            while ix < nx {
-                let k = m.cells[ix * ny + iy];
-                let mut jx = ix + 1;
-                while jx < nx && m.cells[jx * ny + iy] == k {
-                    jx += 1;
-                }
-                rects.push(Rectangle::new(
-                    [(ex[ix], ey[iy]), (ex[jx], ey[iy + 1])],
-                    color(k).filled(),
-                ));
-                ix = jx;
+    let by_answer = !m.answers.is_empty() && m.answers.len() >= m.legend.len();
+    let n_classes = m
+        .legend
+        .len()
+        .max(m.cells.iter().map(|&c| c + 1).max().unwrap_or(0));
+    let fills: Vec<String> = (0..n_classes)
+        .map(|k| {
+            if by_answer && k < m.answers.len() {
+                let e = m.answers[k];
+                // The k-th class with this answer gets the k-th shade of the answer's colour.
+                let nth = m.answers[..k].iter().filter(|&&x| x == e).count();
+                colour::shade(colour::answer(e, m.good).0, nth)
+            } else {
+                colour::series(k).to_string()
             }
-        }
-        chart.draw_series(rects).map_err(draw_err)?;
-        for (k, text) in m.legend.iter().enumerate() {
-            let y = 10 + 22 * k as i32;
-            legend
-                .draw(&Rectangle::new([(70, y), (86, y + 16)], color(k).filled()))
-                .map_err(draw_err)?;
-            legend
-                .draw(&Text::new(text.as_str(), (95, y + 2), ("sans-serif", 15)))
-                .map_err(draw_err)?;
-        }
-        root.present().map_err(draw_err)?;
-    }
-    Ok(s)
+        })
+        .collect();
+    let cell_fills: Vec<&str> = m.cells.iter().map(|&c| fills[c].as_str()).collect();
+    let keys: Vec<map::Key> = m
+        .legend
+        .iter()
+        .enumerate()
+        .map(|(k, t)| map::Key {
+            fill: fills[k].clone(),
+            text: t.clone(),
+        })
+        .collect();
+    Ok(map::figure(&map::Map {
+        title: m.title,
+        x: m.x,
+        y: m.y,
+        fills: &cell_fills,
+        keys: &keys,
+        points: &[],
+        note: "",
+    }))
 }
 
-/// The standard plot of a finished sweep: a line chart for one varied parameter (thresholds
-/// where the outcome changes between grid points, unless `thresholds` is given), a region map
-/// coloured by outcome for two. `rows` must be the whole grid in index order.
-pub fn sweep_svg(
-    sw: &Sweeper<'_>,
-    rows: &[Row],
-    thresholds: Option<&[f64]>,
-) -> Result<String, PlotError> {
-    let axes = &sw.grid.axes;
-    if rows.len() as u64 != sw.grid.len() {
-        return Err(PlotError::Data(format!(
-            "the plot needs the whole grid ({} points), got {} rows",
-            sw.grid.len(),
-            rows.len()
-        )));
-    }
-    let tree = &sw.template.tree;
-    let title = if sw.template.title.is_empty() {
-        "Sweep".to_string()
-    } else {
-        sw.template.title.clone()
+/// A question's answer over two parameters, as the report draws it.
+#[derive(Clone, Copy, Debug)]
+pub struct QuestionMapPlot<'a> {
+    /// Title (wrapped).
+    pub title: &'a str,
+    /// Horizontal parameter: name and range of the sampled values.
+    pub x: (&'a str, (f64, f64)),
+    /// Vertical parameter: name and range of the sampled values.
+    pub y: (&'a str, (f64, f64)),
+    /// Samples per axis (`nx`, `ny`).
+    pub n: (usize, usize),
+    /// The answer at each sample, `effect[j * nx + i]` (row `j` of `y`, column `i` of `x`).
+    pub effect: &'a [Effect],
+    /// The answers in words: "hedging deters", "hedging provokes".
+    pub words: (&'a str, &'a str),
+    /// The desirable answer, if the question names one.
+    pub good: Option<Effect>,
+    /// Labelled points (the baseline, the scenarios) in parameter units.
+    pub points: &'a [(String, f64, f64)],
+    /// A note under the legend.
+    pub note: &'a str,
+}
+
+/// The question's map as SVG ([`colour::answer`] colours, legend below the map).
+pub fn question_map_svg(q: &QuestionMapPlot<'_>) -> Figure {
+    let (nx, ny) = q.n;
+    let lin = |(a, b): (f64, f64), n: usize| -> Vec<f64> {
+        (0..=n).map(|k| a + (b - a) * k as f64 / n as f64).collect()
     };
-    match axes.len() {
-        1 => {
-            let mut order: Vec<usize> = (0..rows.len()).collect();
-            order.sort_by(|&a, &b| rows[a].params[0].total_cmp(&rows[b].params[0]));
-            let xs: Vec<f64> = order.iter().map(|&i| rows[i].params[0]).collect();
-            let labels: Vec<&str> = order.iter().map(|&i| &*rows[i].outcome).collect();
-            let series = |names: &[String], pick: &dyn Fn(&Row, usize) -> f64, prefix: &str| {
-                names
-                    .iter()
-                    .enumerate()
-                    .map(|(k, n)| Series {
-                        name: format!("{prefix}{n}"),
-                        values: order.iter().map(|&i| pick(&rows[i], k)).collect(),
-                    })
-                    .collect::<Vec<_>>()
-            };
-            let probs = series(&tree.events, &|r, k| r.events[k], "P(");
-            let probs: Vec<Series> = probs
-                .into_iter()
-                .map(|mut s| {
-                    s.name.push(')');
-                    s
-                })
-                .collect();
-            let payoffs = series(&tree.players, &|r, k| r.payoffs[k], "");
-            let found = outcome_changes(&xs, &labels);
-            line_svg(&LineChart {
-                title: &title,
-                x_name: &axes[0].name,
-                xs: &xs,
-                probs: &probs,
-                payoffs: &payoffs,
-                thresholds: thresholds.unwrap_or(&found),
-            })
-        }
-        2 => {
-            // Colour by the first question's answer (if the model asks one) and the outcome.
-            let q = sw.questions.first();
-            let mut class: HashMap<(Option<Effect>, &str), usize> = HashMap::new();
-            let mut legend = Vec::new();
-            let mut cells = Vec::with_capacity(rows.len());
-            for r in rows {
-                let a = q.and(r.answers.first().copied());
-                let n = class.len();
-                let k = *class.entry((a, &r.outcome)).or_insert_with(|| {
-                    legend.push(match (q, a) {
-                        (Some(q), Some(a)) => {
-                            format!("{} — {}: {}", q.word(a), r.outcome, r.path)
-                        }
-                        _ => format!("{} — {}", r.outcome, r.path),
-                    });
-                    n
-                });
-                cells.push(k);
-            }
-            let title = match q {
-                Some(q) => format!("{title}: {} (`{}`) and outcome", q.def.ask, q.def.name.v),
-                None => title,
-            };
-            let sorted = |v: &[f64]| v.windows(2).all(|w| w[0] < w[1]);
-            if !sorted(&axes[0].values) || !sorted(&axes[1].values) {
-                return Err(PlotError::Data(
-                    "a region map needs increasing values on both axes".into(),
-                ));
-            }
-            region_svg(&RegionMap {
-                title: &title,
-                x: (&axes[0].name, &axes[0].values),
-                y: (&axes[1].name, &axes[1].values),
-                cells: &cells,
-                legend: &legend,
-            })
-        }
-        n => Err(PlotError::Data(format!(
-            "--plot draws one or two varied parameters, this sweep varies {n}"
-        ))),
+    let (ex, ey) = (lin(q.x.1, nx), lin(q.y.1, ny));
+    let fill = |e: Effect| colour::answer(e, q.good).0;
+    let fills: Vec<&str> = (0..nx * ny)
+        .map(|c| {
+            let (i, j) = (c / ny, c % ny);
+            fill(q.effect.get(j * nx + i).copied().unwrap_or(Effect::Unknown))
+        })
+        .collect();
+    let mut keys = vec![
+        map::Key {
+            fill: fill(Effect::Lower).into(),
+            text: q.words.0.into(),
+        },
+        map::Key {
+            fill: fill(Effect::Higher).into(),
+            text: q.words.1.into(),
+        },
+        map::Key {
+            fill: fill(Effect::None).into(),
+            text: "no difference".into(),
+        },
+    ];
+    if q.effect.contains(&Effect::Unknown) {
+        keys.push(map::Key {
+            fill: fill(Effect::Unknown).into(),
+            text: "the model cannot be evaluated".into(),
+        });
     }
+    let points: Vec<map::Point> = q
+        .points
+        .iter()
+        .map(|(name, x, y)| map::Point {
+            name: name.clone(),
+            x: *x,
+            y: *y,
+        })
+        .collect();
+    map::figure(&map::Map {
+        title: q.title,
+        x: (q.x.0, &ex),
+        y: (q.y.0, &ey),
+        fills: &fills,
+        keys: &keys,
+        points: &points,
+        note: q.note,
+    })
 }
 
 #[cfg(test)]
@@ -382,10 +274,12 @@ mod tests {
     fn region_map_has_rectangles_and_legend_text() {
         let svg = region_svg(&RegionMap {
             title: "t",
-            x: ("x", &[0.0, 1.0, 2.0]),
-            y: ("y", &[0.0, 1.0]),
+            x: ("x", &edges(&[0.0, 1.0, 2.0])),
+            y: ("y", &edges(&[0.0, 1.0])),
             cells: &[0, 0, 0, 1, 1, 1],
             legend: &["first outcome".into(), "second outcome".into()],
+            answers: &[],
+            good: None,
         })
         .unwrap();
         assert!(svg.contains("first outcome") && svg.contains("second outcome"));
@@ -395,10 +289,12 @@ mod tests {
             cells: &[0],
             ..RegionMap {
                 title: "t",
-                x: ("x", &[0.0, 1.0]),
-                y: ("y", &[0.0]),
+                x: ("x", &edges(&[0.0, 1.0])),
+                y: ("y", &edges(&[0.0])),
                 cells: &[],
                 legend: &[],
+                answers: &[],
+                good: None,
             }
         });
         assert!(bad.is_err());

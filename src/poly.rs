@@ -319,7 +319,7 @@ mod tests {
 
     #[test]
     fn cancels_and_prints_in_parameter_order() {
-        // The defender's comparison at `defender_h` in models/hedging.toml (MODELS.md §4).
+        // The defender's comparison at `defender_h` in models/hedging.toml (docs/models/hedging.md).
         let lhs = poly("-e_D - c_D").unwrap();
         let rhs = poly("-e_D - (a - lambda*T) - L").unwrap();
         assert_eq!(rhs.sub(&lhs).show(&names()), "c_D - a + lambda*T - L");

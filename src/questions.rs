@@ -84,9 +84,9 @@ pub struct PreparedQuestion {
     pub control: GameTemplate,
     /// Ids of the parameters to map the answer over (`vary`).
     pub vary: Vec<usize>,
-    /// "if Protege hedges": the treatment in words.
+    /// "if Protégé hedges": the treatment in words.
     pub treatment_label: String,
-    /// "if Protege aligns": the control in words.
+    /// "if Protégé aligns": the control in words.
     pub control_label: String,
 }
 
@@ -155,37 +155,45 @@ pub fn prepare(template: &GameTemplate) -> Result<Vec<PreparedQuestion>, Questio
     Ok(out)
 }
 
-/// A counterfactual in words: "if Protege hedges", "if `hedge` is removed at `protege`".
+/// A counterfactual in words: "if Protégé hedges", "if Defender's move “abandons” is removed";
+/// a phrase repeated at several nodes is said once.
 fn label(t: &GameTemplate, cf: &Counterfactual) -> String {
     let tree = &*t.tree;
+    let child = |node: &str, m: &str| {
+        tree.node_names
+            .iter()
+            .position(|n| n == node)
+            .and_then(|i| tree.nodes[i].children().find(|&c| tree.move_labels[c] == m))
+    };
     let mut parts = Vec::new();
     for (node, m) in &cf.force {
-        let child = tree
-            .node_names
-            .iter()
-            .position(|n| *n == node.v)
-            .and_then(|i| {
-                tree.nodes[i]
-                    .children()
-                    .find(|&c| tree.move_labels[c] == m.v)
-            });
-        parts.push(match child {
+        parts.push(match child(&node.v, &m.v) {
             Some(c) => move_phrase(tree, c.into()),
             None => format!("`{}` is played at `{}`", m.v, node.v),
         });
     }
     for (node, ms) in &cf.remove {
-        let ms: Vec<&str> = ms.iter().map(|m| m.v.as_str()).collect();
-        parts.push(format!(
-            "`{}` is unavailable at `{}`",
-            ms.join("`, `"),
-            node.v
-        ));
+        for m in ms {
+            parts.push(match child(&node.v, &m.v) {
+                Some(c) => {
+                    let c = crate::game::NodeId::from(c);
+                    let who = tree
+                        .node(c)
+                        .parent()
+                        .map_or("Nature", |p| crate::output::words::mover_name(tree, p));
+                    format!(
+                        "{who}'s move “{}” is removed",
+                        crate::output::words::move_words(tree, c)
+                    )
+                }
+                None => format!("`{}` is unavailable at `{}`", m.v, node.v),
+            });
+        }
     }
     if parts.is_empty() {
         "in the game as written".into()
     } else {
-        format!("if {}", parts.join(" and "))
+        format!("if {}", crate::output::words::and_unique(&parts))
     }
 }
 
@@ -423,8 +431,8 @@ mod tests {
             .template
             .expect("models/hedging.toml is valid");
         let q = &prepare(&t).unwrap()[0];
-        assert_eq!(q.treatment_label, "if Protege hedges");
-        assert_eq!(q.control_label, "if Protege aligns");
+        assert_eq!(q.treatment_label, "if Protégé hedges");
+        assert_eq!(q.control_label, "if Protégé aligns");
         assert_eq!(q.word(Effect::Lower), "deters");
     }
 }

@@ -553,7 +553,7 @@ mod tests {
 
     #[test]
     fn hedging_conditions_print_as_inequalities() {
-        // Cold war (MODELS.md §4): D supports a hedger iff c_D < a_H + L; P realigns iff
+        // Cold war (docs/models/hedging.md): D supports a hedger iff c_D < a_H + L; P realigns iff
         // psi0 + beta*T > 0; D abandons an aligned P (who would acquiesce) iff c_D > a.
         let t = hedging();
         let theta = t.point(Some("cold_war"), &[]).unwrap();

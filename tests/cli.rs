@@ -25,11 +25,11 @@ fn solve_hedging_prints_the_path_in_words() {
     assert!(o.status.success(), "{}", stderr(&o));
     let s = stdout(&o);
     assert!(
-        s.contains("Path of play: Protege hedges → Challenger does not challenge"),
+        s.contains("Path of play: Protégé hedges → Challenger does not challenge"),
         "{s}"
     );
     assert!(
-        s.contains("Expected payoffs: Protege 0.1, Challenger 0, Defender 0"),
+        s.contains("Expected payoffs: Protégé 0.1, Challenger 0, Defender 0"),
         "{s}"
     );
     let line = s
@@ -58,11 +58,11 @@ fn post_2001_hedger_is_challenged_and_abandoned() {
     assert!(o.status.success(), "{}", stderr(&o));
     let s = stdout(&o);
     assert!(
-        s.contains("Protege hedges → Challenger challenges → Defender abandons → Protege realigns"),
+        s.contains("Protégé hedges → Challenger challenges → Defender abandons → Protégé realigns"),
         "{s}"
     );
     assert!(
-        s.contains("Expected payoffs: Protege 0.1, Challenger 1.5, Defender -0.7"),
+        s.contains("Expected payoffs: Protégé 0.1, Challenger 1.5, Defender -0.7"),
         "{s}"
     );
 }
@@ -136,7 +136,7 @@ fn check_exit_codes() {
 #[test]
 fn ties_are_reported_and_enumerated() {
     // Deterrence and dialogue, α = .4: without commitment the protégé is provoked whatever it
-    // does, so it is indifferent at rok_0 (MODELS.md §5 breaks the tie towards no dialogue).
+    // does, so it is indifferent at rok_0 (docs/models/deterrence_dialogue.md breaks the tie towards no dialogue).
     let o = deter(&[
         "solve",
         "models/deterrence_dialogue.toml",
@@ -145,7 +145,10 @@ fn ties_are_reported_and_enumerated() {
     ]);
     let s = stdout(&o);
     assert!(
-        s.contains("Protege at `rok_0` is indifferent between no_dialogue, dialogue"),
+        s.contains(
+            "after Defender (US) does not reinforce its commitment, Protégé (ROK) is indifferent \
+             between “does not open a dialogue” and “opens a dialogue” (value -1; node `rok_0` in the table above)"
+        ),
         "{s}"
     );
     let o = deter(&[
@@ -194,4 +197,123 @@ fn ties_all_says_when_the_cap_cuts_the_list() {
     assert!(s.contains("Status: truncated"), "{s}");
     assert!(s.contains("Equilibrium 1"), "{s}");
     assert!(!s.contains("Equilibrium 2"), "{s}");
+}
+
+/// Runs deter with its standard output connected to `out`.
+fn deter_to(args: &[&str], out: std::process::Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(args)
+        .current_dir(repo(""))
+        .stdout(out)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+/// Commands whose output a reader may stop reading early.
+const PRINTING: &[&[&str]] = &[
+    &["check", "models/hedging.toml"],
+    &["regions", "models/hedging.toml"],
+    &["thresholds", "models/hedging.toml", "--vary", "c_D"],
+    &["solve", "--list-solvers"],
+    &["solve", "models/hedging.toml", "--format", "json"],
+    &["sweep", "models/hedging.toml", "--vary", "T=0:1:50000"],
+    &["convert", "models/hedging.toml", "--to", "svg"],
+];
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // `deter … | head` with head already gone: every write fails with a broken pipe.
+    for args in PRINTING {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = deter_to(args, writer.into());
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(o.stderr.is_empty(), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_a_clear_error() {
+    for args in PRINTING {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = deter_to(args, full.into());
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(e.contains("No space left on device"), "{args:?}: {e}");
+        assert!(!e.contains("panicked"), "{args:?}: {e}");
+    }
+}
+
+#[test]
+fn inputs_that_used_to_panic_are_located_errors() {
+    for f in [
+        "moves_absent_target",
+        "moves_typo",
+        "moves_array",
+        "payoff_not_finite",
+    ] {
+        let path = format!("tests/models/invalid/{f}.toml");
+        for cmd in ["check", "solve", "report"] {
+            let o = deter(&[cmd, &path]);
+            let e = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{cmd} {f}: {e}");
+            assert!(!e.contains("panicked"), "{cmd} {f}: {e}");
+            assert!(e.contains(&format!("{f}.toml:")), "{cmd} {f}: located: {e}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn convert_out_writes_through_links_and_into_devices() {
+    // `-o /dev/stdout` writes into the standard output (here a pipe) and never replaces the
+    // link or the device behind it.
+    let o = deter(&[
+        "convert",
+        "models/hedging.toml",
+        "--to",
+        "efg",
+        "-o",
+        "/dev/stdout",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("EFG 2 R"), "{}", stdout(&o));
+    let link = std::fs::symlink_metadata("/dev/stdout").unwrap();
+    assert!(link.file_type().is_symlink());
+    // A symlinked -o: the link stays, its target is written.
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("tree.svg", dir.path().join("link.svg")).unwrap();
+    let link = dir.path().join("link.svg");
+    let o = deter(&[
+        "convert",
+        "models/hedging.toml",
+        "--to",
+        "svg",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(dir.path().join("tree.svg"))
+        .unwrap()
+        .starts_with("<svg"));
+    // A directory is refused before anything is computed.
+    let o = deter(&[
+        "convert",
+        "models/hedging.toml",
+        "--to",
+        "svg",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is a directory"), "{}", stderr(&o));
 }

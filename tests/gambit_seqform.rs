@@ -25,11 +25,12 @@ use serde_json::Value;
 const TOL: f64 = 1e-6;
 
 /// Payoffs of ±1e19 next to ±1: Gambit's own `lp` answer here is no equilibrium (reference
-/// `max_regret` 5e18, the large payoffs overwhelm its floating-point LP), and ours fails too
-/// (see [`seqform_lp_on_the_large_payoff_game`]).
+/// `max_regret` 5e18, the large payoffs overwhelm its floating-point LP); ours is exact (see
+/// [`seqform_lp_on_the_large_payoff_game`]).
 const LARGE_PAYOFF_GAME: &str = "tests_test_games_large_payoff_game.efg";
 
-/// Solves, certifies, and asserts one equilibrium with regret ≤ 1e-9 × the payoff scale.
+/// Solves, certifies, and asserts one equilibrium that passed its certificate (exact for these
+/// games, whose numbers are all rational).
 fn solve_certified(s: &dyn Solver, g: &Game, what: &str) -> solve::Solution {
     let gr = GameRef::Tree(g);
     let mut sol = s
@@ -37,12 +38,12 @@ fn solve_certified(s: &dyn Solver, g: &Game, what: &str) -> solve::Solution {
         .unwrap_or_else(|e| panic!("{what} {}: {e}", s.name()));
     certify(gr, &mut sol).unwrap_or_else(|e| panic!("{what} {}: {e}", s.name()));
     assert_eq!(sol.equilibria.len(), 1, "{what} {}: {sol:?}", s.name());
-    let bound = 1e-9 * g.payoff_scale();
     for e in &sol.equilibria {
         assert!(
-            e.max_regret() <= bound,
-            "{what} {}: regret {:?} > {bound}",
+            e.is_certified(),
+            "{what} {}: {:?}, regret {:?}",
             s.name(),
+            e.certificate,
             e.regret
         );
     }
@@ -79,7 +80,7 @@ fn full_set() -> bool {
 #[test]
 fn seqform_lp_value_agrees_with_gambit_lp() {
     let Some(r) = reference() else { return };
-    let (mut checked, mut skipped) = (0, 0);
+    let mut checked = 0;
     for (name, text) in games_with_ext("efg") {
         let Some(e) = entry(&r, &name, "lp") else {
             continue;
@@ -93,8 +94,14 @@ fn seqform_lp_value_agrees_with_gambit_lp() {
             let sol = solve_certified(&solve::lemke::SequenceLcp, &g, &name);
             let want = first_payoff(pure, &name);
             assert_close(sol.equilibria[0].payoffs[0], want, &format!("{name} lcp"));
-            eprintln!("  skip seqform-lp on {name}: see seqform_lp_on_the_large_payoff_game");
-            skipped += 1;
+            // Gambit's `lp` value (0) is wrong here; see seqform_lp_on_the_large_payoff_game.
+            let sol = solve_certified(&solve::seqlp::SequenceLp, &g, &name);
+            assert_close(
+                sol.value.expect("value"),
+                want,
+                &format!("{name} seqform-lp"),
+            );
+            checked += 1;
             continue;
         }
         let g = efg::read(&text).unwrap_or_else(|err| panic!("{name}: {err}"));
@@ -117,12 +124,10 @@ fn seqform_lp_value_agrees_with_gambit_lp() {
         );
         checked += 1;
     }
-    eprintln!(
-        "seqform-lp and subgame agree with Gambit's lp on {checked} trees ({skipped} skipped)"
-    );
+    eprintln!("seqform-lp and subgame agree with Gambit's lp on {checked} trees");
     if full_set() {
-        // Measured on the shipped set: 24 trees have a usable `lp` entry, one of them skipped.
-        assert!(checked >= 23, "only {checked} trees checked");
+        // Measured on the shipped set: 24 trees have a usable `lp` entry.
+        assert!(checked >= 24, "only {checked} trees checked");
     }
 }
 
@@ -220,10 +225,9 @@ fn games_without_perfect_recall_are_refused_with_the_place() {
 
 /// Gambit's `tests/test_games/large_payoff_game.efg` has a pure saddle point, so its value is
 /// the payoff of Gambit's single `enumpure` equilibrium (1 to player 1); Gambit's `lp` answer
-/// (value 0, regret 5e18) is wrong. Ours fails here: microlp stops with "No progress" on the
-/// 1e19 payoffs.
+/// (value 0, regret 5e18) is wrong. The LP runs on rescaled payoffs and its answer is confirmed
+/// (or recomputed) in exact arithmetic, so the value is exactly 1.
 #[test]
-#[ignore = "seqform-lp: microlp reports No progress on payoffs of 1e19"]
 fn seqform_lp_on_the_large_payoff_game() {
     let Some(r) = reference() else { return };
     let Some((name, text)) = games_with_ext("efg")
@@ -238,6 +242,14 @@ fn seqform_lp_on_the_large_payoff_game() {
     let g = efg::read(&text).unwrap_or_else(|err| panic!("{name}: {err}"));
     let sol = solve_certified(&solve::seqlp::SequenceLp, &g, &name);
     assert_close(sol.value.expect("value"), want, &name);
+    assert!(sol.equilibria[0].certificate.is_exact(), "{name}");
+    assert_eq!(
+        sol.exact_value
+            .as_ref()
+            .map(deter::exact::display)
+            .as_deref(),
+        Some("1")
+    );
 }
 
 /// `tests/models/kuhn.efg` is exactly what the writer makes of the built-in Kuhn poker (so the
@@ -271,13 +283,13 @@ fn deter_solve_kuhn_efg_prints_minus_one_eighteenth() {
         .unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    // "Game value (for 1): -0.055556"; Kuhn (1950): the value to player 1 is −1/18.
-    let value: f64 = out
+    // "Game value (for 1): -1/18", exactly; Kuhn (1950): the value to player 1 is −1/18.
+    let value = out
         .lines()
         .find_map(|l| l.strip_prefix("Game value (for "))
         .and_then(|l| l.split_once("): "))
-        .and_then(|(_, v)| v.trim().parse().ok())
+        .map(|(_, v)| v.trim().to_string())
         .unwrap_or_else(|| panic!("no game value in\n{out}"));
-    assert!((value - (-1.0 / 18.0)).abs() <= 1e-6, "{out}");
+    assert_eq!(value, "-1/18", "{out}");
     assert!(out.contains("✓ no player gains by deviating"), "{out}");
 }

@@ -1,6 +1,6 @@
-//! Solvers held to the analytic results of the domain notes (MODELS.md §3, §4, §5).
+//! Solvers held to the analytic results of the domain notes (docs/models/validation-games.md, docs/models/hedging.md, docs/models/deterrence_dialogue.md).
 //!
-//! Every expected value below is derived in MODELS.md; the section is cited at each test. The
+//! Every expected value below is derived in docs/models/; the page is cited at each test. The
 //! hedging regions are checked point by point: interior points on both sides of every boundary,
 //! and a few thousand seeded random points away from the boundaries.
 
@@ -100,7 +100,7 @@ fn hedging_regions_on_both_sides_of_every_boundary() {
 
 #[test]
 fn hedging_regions_at_random_points() {
-    // MODELS.md §4 was checked on 20,000 random draws; here 3,000 seeded draws over the
+    // docs/models/hedging.md was checked on 20,000 random draws; here 3,000 seeded draws over the
     // parameters the regions depend on, skipping points within 1e-6 of a boundary.
     let t = template("models/hedging.toml");
     let mut rng = 0x2545_F491_4F6C_DD1Du64;
@@ -154,7 +154,7 @@ fn window_of_ties() {
         let (ca, ch) = challenges(&t, &th);
         assert_eq!(ca && !ch, tt > 0.2 && tt < 0.45, "T = {tt}");
     }
-    // MODELS.md: "With moderate ties (T = .4, c_D = 1.05) hedging still deters".
+    // docs/models/hedging.md: "With moderate ties (T = .4, c_D = 1.05) hedging still deters".
     let th = theta(&t, Some("post_2001"), &[("c_D", 1.05), ("T", 0.4)]);
     assert_eq!(challenges(&t, &th), (true, false));
 }
@@ -227,7 +227,7 @@ fn chain_store_stage_section_3() {
 fn centipede_takes_at_first_move_section_3() {
     let t = template("models/centipede.toml");
     let g = t.instantiate(&t.defaults()).unwrap();
-    // Leaf payoffs as MODELS.md lists them: (.4,.1), (.2,.8), (1.6,.4), (.8,3.2), (6.4,1.6).
+    // Leaf payoffs as docs/models/validation-games.md lists them: (.4,.1), (.2,.8), (1.6,.4), (.8,3.2), (6.4,1.6).
     let names = ["take1", "take2", "take3", "take4", "passed"];
     let want = [[0.4, 0.1], [0.2, 0.8], [1.6, 0.4], [0.8, 3.2], [6.4, 1.6]];
     for (n, w) in names.iter().zip(want) {
@@ -286,7 +286,7 @@ fn pure_nash(g: &deter::game::Game) -> Vec<deter::solve::Equilibrium> {
 
 #[test]
 fn beer_quiche_pooling_equilibria_section_3() {
-    // MODELS.md §3: two pooling equilibria, on beer with payoffs (2.9, .9) and on quiche with
+    // docs/models/validation-games.md: two pooling equilibria, on beer with payoffs (2.9, .9) and on quiche with
     // (2.1, .9), both Nash equilibria of the game.
     let t = template("tests/models/beer_quiche.toml");
     let g = t.instantiate(&t.defaults()).unwrap();

@@ -1,7 +1,14 @@
 //! The single integration-test target: one binary built from topic modules.
 
+mod all_games;
 mod cli;
 mod diagnostics;
+mod docs;
+mod enumeration;
+mod exact;
+mod figures;
+mod fit;
+mod fuzz_regressions;
 mod gambit_formats;
 mod gambit_games;
 mod gambit_seqform;
@@ -11,9 +18,12 @@ mod known_values;
 mod pbe;
 mod properties;
 mod report;
+mod scheduler;
 mod seqform;
 mod subtrees;
 mod sweep;
 mod thresholds;
 mod types;
 mod util;
+mod watch;
+mod words;

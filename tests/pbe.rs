@@ -423,6 +423,9 @@ fn cli_bluff_prints_mixing_beliefs_and_class() {
     assert!(text.contains("semi-separating"), "{text}");
     assert!(text.contains("status_quo 1/3, initiate 2/3"), "{text}");
     assert!(text.contains("believes Challenger hard 1/3"), "{text}");
+    // Decimal inputs are exact: p_Def = 2/5 gives r = 1/6, certified exactly.
+    assert!(text.contains("capitulate 5/6, defend 1/6"), "{text}");
+    assert!(text.contains("certified exactly"), "{text}");
     assert!(text.contains("Assessment certificate: ✓"), "{text}");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
         .args([
@@ -486,6 +489,31 @@ fn cli_d1_at_p_def_07_prints_only_deterrence_with_its_off_path_belief() {
         "{text}"
     );
     assert!(text.contains("D1: passes"), "{text}");
+}
+
+#[test]
+fn cli_at_pi_h_reports_one_continuum_and_the_tie() {
+    // π_H = (1 − s)/(1 − c_H) = 0.5/0.625 = 0.8: the hard challenger is exactly indifferent.
+    let text = run(&[
+        "solve",
+        "models/unilateral_deterrence.toml",
+        "--set",
+        "p_Def=0.8",
+        "--set",
+        "c_H=0.375",
+    ]);
+    assert!(text.contains("a continuum through"), "{text}");
+    assert!(!text.contains("Equilibrium 2"), "{text}");
+    assert!(
+        text.contains(
+            "Challenger at challenger[hard] is indifferent between initiate and status_quo"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("status_quo [0, 1], initiate [0, 1]"),
+        "{text}"
+    );
 }
 
 #[test]

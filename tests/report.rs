@@ -1,5 +1,5 @@
 //! `deter report` and `deter convert`: the report's conclusions against the analytic results of
-//! the domain notes (MODELS.md §4 and §5), the tree drawings, the self-contained HTML, atomic
+//! the domain notes (docs/models/hedging.md and docs/models/deterrence_dialogue.md), the tree drawings, the self-contained HTML, atomic
 //! writes, and the browser end-to-end check.
 
 use crate::util::{assert_close, repo, solve_bi, template, theta};
@@ -39,22 +39,22 @@ fn certify_points(model: &str, r: &report::Report) {
 fn hedging_report_states_the_regions_of_models_4() {
     let (r, md) = markdown("models/hedging.toml");
     certify_points("models/hedging.toml", &r);
-    // MODELS.md §4: hedging deters iff T > T* = −ψ0/β and a < c_D < a + L − λT (ρ = 0, so the
+    // docs/models/hedging.md: hedging deters iff T > T* = −ψ0/β and a < c_D < a + L − λT (ρ = 0, so the
     // poisoned-prize branch is empty). Baseline ψ0 = −.2, β = 1, a = 1, L = 2, λ = .5 give
     // T* = 0.2 and a + L − λT = 3 − 0.5T.
     has(&md, "Hedging deters when T > 0.2 and 1 < c_D < 3 - 0.5*T");
     has(&md, "T > -psi0/beta and a < c_D < a - lambda*T + L");
-    // MODELS.md §4: hedging provokes, for T ≤ T*, iff a − λT < c_D < a (the T > T* branch needs
+    // docs/models/hedging.md: hedging provokes, for T ≤ T*, iff a − λT < c_D < a (the T > T* branch needs
     // λT > L, impossible for T ≤ 1 at λ = .5, L = 2).
     has(&md, "Hedging provokes when T < 0.2 and 1 - 0.5*T < c_D < 1");
     has(&md, "T < -psi0/beta and a - lambda*T < c_D < a");
-    // MODELS.md §4 calibrations: Cold War Λ = 1.85, deters for c_D ∈ (1, 2.85) and c_D = 1.5;
+    // docs/models/hedging.md calibrations: Cold War Λ = 1.85, deters for c_D ∈ (1, 2.85) and c_D = 1.5;
     // 2001–2014 Λ = −.3, provokes for c_D ∈ (.7, 1) and c_D = .85.
-    has(&md, "In cold_war, hedging deters: `challenge` has probability 0 when Protege hedges and 1 when Protege aligns");
+    has(&md, "In cold_war, hedging deters: `challenge` has probability 0 when Protégé hedges and 1 when Protégé aligns");
     has(&md, "c_D = 1.5 < a - lambda*T + L = 2.85");
-    has(&md, "In post_2001, hedging provokes: `challenge` has probability 1 when Protege hedges and 0 when Protege aligns");
+    has(&md, "In post_2001, hedging provokes: `challenge` has probability 1 when Protégé hedges and 0 when Protégé aligns");
     has(&md, "c_D = 0.85 > a - lambda*T + L = 0.7");
-    // MODELS.md §4: at c_D = .85, e_P = .5 the 2001–2014 SPE payoff is (.1, 1.5, −.7).
+    // docs/models/hedging.md: at c_D = .85, e_P = .5 the 2001–2014 SPE payoff is (.1, 1.5, −.7).
     let post = r.points.iter().find(|p| p.name == "post_2001").unwrap();
     assert_close(&post.payoffs, &[0.1, 1.5, -0.7], 1e-12);
     // Comparative statics in T at the baseline: the threshold T* = −ψ0/β = 0.2.
@@ -65,7 +65,7 @@ fn hedging_report_states_the_regions_of_models_4() {
 fn dialogue_report_finds_the_complementarity_of_models_5() {
     let (r, md) = markdown("models/deterrence_dialogue.toml");
     certify_points("models/deterrence_dialogue.toml", &r);
-    // MODELS.md §5 (δ_C < g): under m = 1 dialogue happens iff c_D < a0 + α − σ; under m = 0
+    // docs/models/deterrence_dialogue.md (δ_C < g): under m = 1 dialogue happens iff c_D < a0 + α − σ; under m = 0
     // iff c_D < a0 − σ. So commitment sustains dialogue exactly when a0 − σ < c_D < a0 + α − σ,
     // i.e. α > σ + c_D − a0. Baseline a0 = 1, σ = .5.
     has(
@@ -73,7 +73,7 @@ fn dialogue_report_finds_the_complementarity_of_models_5() {
         "A reinforced commitment sustains dialogue when 0.5 < c_D < 0.5 + alpha",
     );
     has(&md, "a0 - sigma < c_D < a0 + alpha - sigma");
-    // MODELS.md §5 oracle: α = .4 → (m, d) = (1, 0), payoff (0, 0, −.3); α = 1 → (1, 1),
+    // docs/models/deterrence_dialogue.md oracle: α = .4 → (m, d) = (1, 0), payoff (0, 0, −.3); α = 1 → (1, 1),
     // payoff (.3, .2, −.3).
     let thin = r
         .points
@@ -89,7 +89,7 @@ fn dialogue_report_finds_the_complementarity_of_models_5() {
     let nato = r.points.iter().find(|p| p.name == "nato_like").unwrap();
     assert_close(&nato.payoffs, &[0.3, 0.2, -0.3], 1e-12);
     assert!(
-        nato.path.contains("Protege opens a dialogue"),
+        nato.path.contains("Protégé (ROK) opens a dialogue"),
         "{}",
         nato.path
     );
@@ -117,19 +117,25 @@ fn hedging_drawing() -> (deter::game::Game, Marks) {
 #[test]
 fn tree_svg_has_every_label_and_the_path() {
     let (g, m) = hedging_drawing();
-    let s = draw::svg::svg(&Drawing {
-        game: &g,
-        marks: Some(&m),
-    })
-    .unwrap();
+    let mut d = Drawing::new(&g).with_marks(&m);
+    let s = draw::svg::svg(&d).unwrap();
     let tree = &g.tree;
-    for (i, name) in tree.node_names.iter().enumerate() {
-        assert!(s.contains(&format!(">{name}<")), "node {name} missing");
-        if i > 0 {
-            assert!(s.contains(&format!(">{}<", tree.move_labels[i])));
-        }
+    // By default the model's words: every move's `say` phrase, no identifiers.
+    for i in 1..tree.nodes.len() {
+        let said = tree.move_phrases[i].as_deref().unwrap();
+        assert!(s.contains(&format!(">{said}<")), "move {said} missing");
+        assert!(!s.contains(&format!(">{}<", tree.node_names[i])));
     }
-    // Baseline SPE (MODELS.md §4, Cold War): hedge, then no challenge — two edges on the path.
+    assert!(s.contains(">Protégé<"), "the display name");
+    // Asked for, the identifiers appear too.
+    d.ids = true;
+    let s = draw::svg::svg(&d).unwrap();
+    for (i, name) in tree.node_names.iter().enumerate() {
+        assert!(s.contains(name.as_str()), "node {name} missing");
+        let _ = i;
+    }
+    // Baseline SPE (docs/models/hedging.md, Cold War): hedge, then no challenge — two edges on
+    // the path.
     assert_eq!(s.matches("class=\"edge path\"").count(), 2);
     assert_eq!(s.matches("class=\"edge").count(), tree.nodes.len() - 1);
 }
@@ -137,11 +143,7 @@ fn tree_svg_has_every_label_and_the_path() {
 #[test]
 fn dot_output_is_a_digraph_with_every_edge() {
     let (g, m) = hedging_drawing();
-    let s = draw::dot::dot(&Drawing {
-        game: &g,
-        marks: Some(&m),
-    })
-    .unwrap();
+    let s = draw::dot::dot(&Drawing::new(&g).with_marks(&m)).unwrap();
     assert!(s.starts_with("digraph \"Hedging and defender support\" {"));
     assert!(s.trim_end().ends_with('}'));
     let edges: Vec<&str> = s.lines().filter(|l| l.contains(" -> ")).collect();
@@ -205,15 +207,22 @@ fn report_cli_writes_every_file_and_nothing_partial() {
         .unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("report.html"));
-    for e in std::fs::read_dir(&out2).unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        assert!(
-            !name.starts_with(".tmp"),
-            "temporary file {name} left behind"
-        );
-    }
-    let md2 = std::fs::read_to_string(out2.join("report.md")).unwrap();
-    assert_eq!(md, md2, "report.md is written whole, and deterministically");
+    // Nothing of the set is written (not even report.md), and nothing temporary is left.
+    let names: Vec<String> = std::fs::read_dir(&out2)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["report.html".to_string()]);
+    // Run again, the same report is the same bytes.
+    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["report", "models/hedging.toml", "--out"])
+        .arg(&out)
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let md2 = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert_eq!(md, md2, "report.md is deterministic");
 }
 
 #[test]
@@ -236,7 +245,7 @@ fn convert_cli_draws_svg_and_dot() {
     assert!(run("svg").starts_with("<svg"));
     assert!(run("dot").starts_with("digraph"));
     // Imperfect information: --path draws the equilibrium of the solver `deter solve` picks.
-    // Matching pennies' unique equilibrium mixes 1/2–1/2 for both players (MODELS.md §3).
+    // Matching pennies' unique equilibrium mixes 1/2–1/2 for both players (docs/models/validation-games.md).
     let o = Command::new(env!("CARGO_BIN_EXE_deter"))
         .args([
             "convert",
@@ -265,15 +274,22 @@ fn chromium_installed() -> bool {
         })
 }
 
-/// Runs scripts/e2e-browser.sh when `DETER_E2E=1` or a Chromium is installed; otherwise says
-/// why it is skipped.
+/// Prints a SKIPPED line to the real stderr (the harness does not capture it, so it shows in
+/// `cargo test`'s output).
+fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED browser_end_to_end: {why}");
+}
+
+/// Runs scripts/e2e-browser.sh when `DETER_E2E=1` (CI sets it) or a Chromium is installed.
+/// Asked for and unable to run is a failure; not asked for and no browser is a visible skip.
 #[test]
 fn browser_end_to_end() {
     let asked = std::env::var("DETER_E2E").is_ok_and(|v| v == "1");
     if !asked && !chromium_installed() {
-        eprintln!(
-            "SKIPPED browser_end_to_end: no Chromium installed; set DETER_E2E=1 to let \
-             scripts/e2e-browser.sh install it (needs root and apt-get)"
+        skipped(
+            "no Chromium installed; set DETER_E2E=1 to let scripts/e2e-browser.sh install it \
+             (needs root and apt-get)",
         );
         return;
     }
@@ -285,7 +301,11 @@ fn browser_end_to_end() {
         .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     if o.status.code() == Some(77) {
-        eprintln!("SKIPPED browser_end_to_end: {err}");
+        assert!(
+            !asked,
+            "DETER_E2E=1 asked for the browser end-to-end test, but it could not run: {err}"
+        );
+        skipped(&err);
         return;
     }
     assert!(
@@ -340,10 +360,7 @@ payoffs = { C = 1 }
         panic!("behaviour profile")
     };
     let m = Marks::of(&g, b).unwrap();
-    let d = Drawing {
-        game: &g,
-        marks: Some(&m),
-    };
+    let d = Drawing::new(&g).with_marks(&m);
     let s = draw::svg::svg(&d).unwrap();
     assert!(
         s.contains(">hard (0.3)<") && s.contains(">soft (0.7)<"),
@@ -357,10 +374,7 @@ payoffs = { C = 1 }
     // Matching pennies (tests/models): P2's two nodes form one information set.
     let mp = template("tests/models/matching_pennies.toml");
     let g = mp.instantiate(&[]).unwrap();
-    let d = Drawing {
-        game: &g,
-        marks: None,
-    };
+    let d = Drawing::new(&g);
     assert_eq!(
         draw::svg::svg(&d)
             .unwrap()
@@ -392,10 +406,7 @@ fn very_large_trees_are_refused_with_a_message() {
     text.push_str("[outcomes.end]\npayoffs = { A = 0 }\n");
     let t = load_text("chain.toml", text);
     let g = t.instantiate(&[]).unwrap();
-    let d = Drawing {
-        game: &g,
-        marks: None,
-    };
+    let d = Drawing::new(&g);
     let err = draw::svg::svg(&d).unwrap_err().to_string();
     assert!(err.contains("2001 nodes") && err.contains("2000"), "{err}");
     assert!(draw::dot::dot(&d).is_err());
@@ -407,4 +418,241 @@ fn very_large_trees_are_refused_with_a_message() {
         "{:?}",
         r.notes
     );
+}
+
+/// The report's Markdown and HTML of a model given as text.
+fn report_of(name: &str, text: &str) -> (String, String) {
+    let t = load_text(name, text.to_string());
+    let opts = Options {
+        grid: 11,
+        statics_points: 41,
+        ..Options::default()
+    };
+    let r = report::build(&t, name, &opts).unwrap();
+    let blocks = doc::document(&r);
+    (render::markdown(&blocks), render::html(&r.title, &blocks))
+}
+
+#[test]
+fn a_failed_analysis_is_reported_never_taken_for_no_change() {
+    // The outcome flips at k = 0.5, where the payoff divides by zero: the threshold scan fails,
+    // and the report must say so instead of "does not change over the whole range of k".
+    let pole = r#"
+title = "Payoff pole"
+players = ["A", "B"]
+root = "a"
+[parameters]
+k = { value = 0.2, range = [0, 1] }
+[nodes.a]
+player = "A"
+moves = { safe = "s", risky = "r" }
+[outcomes.s]
+payoffs = { A = 0, B = 0 }
+[outcomes.r]
+payoffs = { A = "1/(k - 0.5)", B = 1 }
+"#;
+    // Chance probabilities that sum to one only at the ends of p's range (where the model is
+    // checked) fail everywhere between.
+    let ends = r#"
+title = "Ends only"
+players = ["A"]
+root = "a"
+[parameters]
+p = { value = 0, range = [0, 1] }
+[nodes.a]
+player = "A"
+moves = { play = "n", out = "o" }
+[nodes.n]
+chance = { x = { to = "w", prob = "p" }, y = { to = "l", prob = "1 - p*p" } }
+[outcomes.o]
+payoffs = { A = 0.5 }
+[outcomes.w]
+payoffs = { A = 1 }
+[outcomes.l]
+payoffs = { A = 0 }
+"#;
+    for (name, text, param) in [("pole.toml", pole, "k"), ("ends.toml", ends, "p")] {
+        let (md, html) = report_of(name, text);
+        assert!(
+            !md.contains(&format!("does not change over the whole range of {param}")),
+            "{md}"
+        );
+        has(&md, &format!("The analysis of {param} failed"));
+        assert!(html.contains(&format!("The analysis of {param} failed")));
+    }
+}
+
+#[test]
+fn model_text_is_escaped_in_markdown_as_in_html() {
+    let text = r#"
+title = "Alliances <script>alert(1)</script> & co"
+about = "See <img src=x onerror=alert(2)> and `<kbd>code</kbd>`."
+players = ["A", "B"]
+root = "a"
+[nodes.a]
+player = "A"
+moves = { go = { to = "o", say = "plays <b>go</b>" } }
+[outcomes.o]
+payoffs = { A = 1, B = 2 }
+"#;
+    let (md, html) = report_of("esc.toml", text);
+    for raw in ["<script>", "</script>", "<img", "<b>go"] {
+        // Every occurrence in the Markdown is backslash-escaped (outside code spans).
+        let bare = md
+            .match_indices(raw)
+            .filter(|(i, _)| !md[..*i].ends_with('\\'));
+        assert_eq!(bare.count(), 0, "raw HTML {raw} in report.md:\n{md}");
+        assert!(!html.contains(raw), "raw HTML {raw} in report.html");
+    }
+    has(&md, r"Alliances \<script>alert(1)\</script> & co");
+    // Comparisons are not escaped.
+    let (md, _) = report_of("plain.toml", &text.replace("& co", "T > 0.2 and 1 < c_D"));
+    has(&md, "T > 0.2 and 1 < c_D");
+    // Inside a code span Markdown shows text literally, so it is left as written.
+    has(&md, "`<kbd>code</kbd>`");
+}
+
+fn report_cli(model: &str, out: &std::path::Path) -> std::process::Output {
+    report_cli_with(model, out, &[])
+}
+
+fn report_cli_with(model: &str, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["report", model, "--grid", "11"])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .current_dir(repo(""))
+        .output()
+        .unwrap()
+}
+
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn report_out_removes_its_own_stale_files_and_nobody_elses() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert!(report_cli("models/hedging.toml", &out).status.success());
+    assert!(out.join("question-hedging_deters.svg").exists());
+    // Another model into the same folder: the hedging figures go.
+    assert!(report_cli("models/entry_deterrence.toml", &out)
+        .status
+        .success());
+    let names = names_in(&out);
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("hedging") || n == "statics-c_D.svg"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"report.md".to_string()));
+    // A file of the user's in the folder is never touched; deter's stale files still go.
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    assert!(report_cli("models/hedging.toml", &out).status.success());
+    assert!(report_cli("models/entry_deterrence.toml", &out)
+        .status
+        .success());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(!out.join("question-hedging_deters.svg").exists());
+    // Nothing temporary is left beside or inside the folder.
+    assert_eq!(names_in(dir.path()), vec!["out".to_string()]);
+    assert!(names_in(&out)
+        .iter()
+        .all(|n| !n.starts_with(".deter-") || n == ".deter-files.json"));
+    // A symlinked folder is written through.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("out", dir.path().join("link")).unwrap();
+        assert!(report_cli("models/hedging.toml", &dir.path().join("link"))
+            .status
+            .success());
+        assert!(std::fs::symlink_metadata(dir.path().join("link"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(out.join("question-hedging_deters.svg").exists());
+    }
+    // A file where the folder should be fails before the work.
+    let f = dir.path().join("file");
+    std::fs::write(&f, "x").unwrap();
+    let o = report_cli("models/hedging.toml", &f);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a directory"));
+}
+
+/// A small tmpfs mounted for one test (needs root and a kernel that allows it), unmounted on
+/// drop.
+#[cfg(target_os = "linux")]
+struct SmallDisk(tempfile::TempDir);
+
+#[cfg(target_os = "linux")]
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let d = tempfile::tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(d.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        ok.then_some(SmallDisk(d))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).output();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_leaves_the_previous_report_intact() {
+    // A disk with room for one report and half of another.
+    let probe = tempfile::tempdir().unwrap();
+    assert!(report_cli("models/hedging.toml", &probe.path().join("r"))
+        .status
+        .success());
+    let size: u64 = std::fs::read_dir(probe.path().join("r"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len().div_ceil(4096) * 4096)
+        .sum();
+    let Some(disk) = SmallDisk::mount(&format!("{}k", (size * 3 / 2).div_ceil(1024) + 16)) else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED a_full_disk_leaves_the_previous_report_intact: cannot mount a small tmpfs \
+             here (needs root); the directory swap is also tested without a full disk in \
+             output::dir"
+        );
+        return;
+    };
+    let out = disk.0.path().join("r");
+    let o = report_cli("models/hedging.toml", &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let before: Vec<(String, Vec<u8>)> = names_in(&out)
+        .into_iter()
+        .map(|n| (n.clone(), std::fs::read(out.join(&n)).unwrap()))
+        .collect();
+    // The second report does not fit beside the first: it fails, and the first is untouched.
+    let o = report_cli_with("models/hedging.toml", &out, &["--set", "T=0.1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("No space left on device"));
+    let after: Vec<(String, Vec<u8>)> = names_in(&out)
+        .into_iter()
+        .map(|n| (n.clone(), std::fs::read(out.join(&n)).unwrap()))
+        .collect();
+    assert!(before == after, "the old report changed");
+    assert_eq!(names_in(disk.0.path()), vec!["r".to_string()]);
 }

@@ -1,5 +1,5 @@
 //! Sequence-form LP, Lemke on the sequence-form LCP, and subgame decomposition, checked on
-//! games with known answers (MODELS.md §3 and small games solved by hand below).
+//! games with known answers (docs/models/validation-games.md and small games solved by hand below).
 
 use deter::game::examples::{kuhn_poker, leduc_poker, matching_pennies};
 use deter::game::{Game, InfosetId, NodeKind, PlayerId, TreeBuilder};
@@ -85,10 +85,10 @@ fn simultaneous(d: f64, out: Option<f64>) -> Game {
 fn kuhn_lp_value_and_equilibrium_family() {
     let g = kuhn_poker();
     let (sol, b) = solve_certified(&SequenceLp, &g);
-    // MODELS.md §3: value −1/18 for player 1.
+    // docs/models/validation-games.md: value −1/18 for player 1.
     assert!((sol.value.unwrap() + 1.0 / 18.0).abs() < 1e-9);
     assert!((sol.equilibria[0].payoffs[0] + 1.0 / 18.0).abs() < 1e-9);
-    // MODELS.md §3, player 2: facing a bet K calls, Q calls 1/3, J folds; after a check
+    // docs/models/validation-games.md, player 2: facing a bet K calls, Q calls 1/3, J folds; after a check
     // K bets, Q checks, J bets 1/3.
     let close = |x: f64, y: f64| (x - y).abs() < 1e-9;
     assert!(close(prob(&g, &b, "2:K:b", "call"), 1.0));
@@ -116,14 +116,14 @@ fn kuhn_lp_value_and_equilibrium_family() {
 fn kuhn_lcp_equilibrium_pays_minus_one_eighteenth() {
     let g = kuhn_poker();
     let (sol, _) = solve_certified(&SequenceLcp, &g);
-    // Every equilibrium of a zero-sum game pays the value, −1/18 (MODELS.md §3).
+    // Every equilibrium of a zero-sum game pays the value, −1/18 (docs/models/validation-games.md).
     assert!((sol.equilibria[0].payoffs[0] + 1.0 / 18.0).abs() < 1e-9);
 }
 
 #[test]
 fn matching_pennies_half_half_from_both() {
     let g = matching_pennies();
-    // MODELS.md §3: unique equilibrium (½, ½), value 0.
+    // docs/models/validation-games.md: unique equilibrium (½, ½), value 0.
     for s in [&SequenceLp as &dyn Solver, &SequenceLcp] {
         let (sol, b) = solve_certified(s, &g);
         assert!(

@@ -377,3 +377,29 @@ payoffs = { A = "0", B = "0" }
     };
     assert_eq!(infoset("b_i_left"), infoset("b_i_right"));
 }
+
+#[test]
+fn a_question_forcing_every_copy_reads_once_in_words() {
+    let base = std::fs::read_to_string(repo(HEDGING)).unwrap();
+    let text = base
+        + r#"
+[questions.support_matters]
+ask       = "Does guaranteed support deter the challenger?"
+subject   = "guaranteed support"
+event     = "challenge"
+treatment = { force = { crisis.defender = "support" } }
+control   = { remove = { crisis.defender = ["support"] } }
+"#;
+    let loaded = model::load("q.toml", text);
+    let t = loaded.template.unwrap();
+    let q = t
+        .ast
+        .questions
+        .iter()
+        .find(|q| q.name.v == "support_matters")
+        .unwrap();
+    let words = deter::report::build::counterfactual_words(&t, &q.treatment);
+    assert_eq!(words.matches("supports").count(), 1, "{words}");
+    assert!(!words.contains("crisis.defender"), "{words}");
+    assert!(!words.contains("plays support"), "{words}");
+}

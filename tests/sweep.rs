@@ -1,4 +1,4 @@
-//! Sweeps: the hedging regions of MODELS.md §4 point by point, resume, shards and merge, plots.
+//! Sweeps: the hedging regions of docs/models/hedging.md point by point, resume, shards and merge, plots.
 
 use crate::util::{repo, solve_bi, template, Hedge};
 use deter::model::GameTemplate;
@@ -82,6 +82,50 @@ fn sweep_to(t: &GameTemplate, axes: &[&str], fmt: Format, shard: Shard, path: &P
     .unwrap();
 }
 
+/// Leaves `out` as a run killed after a checkpoint of `rows` rows would: the manifest records
+/// the prefix holding them, and the partial file holds that prefix plus `tail`.
+fn interrupted(whole: &Path, out: &Path, rows: u64, tail: &[u8]) -> Vec<u8> {
+    let want = std::fs::read(whole).unwrap();
+    let mut m = file::read_manifest(whole).unwrap();
+    let header = m.header().len();
+    let ends: Vec<usize> = want[header..]
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| header + i + 1)
+        .collect();
+    let cut = if rows == 0 {
+        header
+    } else {
+        ends[rows as usize - 1]
+    };
+    m.data = file::DataSum::of(&want[..cut], rows);
+    let json = serde_json::to_vec_pretty(&m.to_json()).unwrap();
+    std::fs::write(manifest_path(out), json).unwrap();
+    let mut partial = want[..cut].to_vec();
+    partial.extend_from_slice(tail);
+    std::fs::write(partial_path(out), &partial).unwrap();
+    want
+}
+
+fn resume_to(
+    t: &GameTemplate,
+    axes: &[&str],
+    fmt: Format,
+    out: &Path,
+) -> Result<file::FileSummary, deter::sweep::SweepError> {
+    let sw = Sweeper::new(t, base(t, "cold_war"), grid(t, axes), None).unwrap();
+    file::run_to_file(
+        &sw,
+        ("hedging.toml", "model text"),
+        fmt,
+        Shard::ALL,
+        out,
+        true,
+        Hooks::default(),
+    )
+}
+
 #[test]
 fn resume_after_an_interruption_gives_the_uninterrupted_bytes() {
     let t = template("models/hedging.toml");
@@ -91,46 +135,51 @@ fn resume_after_an_interruption_gives_the_uninterrupted_bytes() {
     for fmt in [Format::Csv, Format::Jsonl] {
         let whole = dir.path().join("whole");
         sweep_to(&t, &axes, fmt, Shard::ALL, &whole, false);
-        let want = std::fs::read(&whole).unwrap();
         assert!(!partial_path(&whole).exists());
-        let lines: Vec<usize> = want
-            .iter()
-            .enumerate()
-            .filter(|(_, &b)| b == b'\n')
-            .map(|(i, _)| i + 1)
-            .collect();
-        // Cut: nothing, mid-header, after the header, mid-row, after a row, before the last.
-        let cuts = [
-            0,
-            3,
-            lines[0],
-            lines[7] + 5,
-            lines[5000],
-            lines[lines.len() - 2] + 1,
-        ];
-        for cut in cuts {
+        // Rows after the last checkpoint (a torn row, a damaged one) are computed again.
+        for (rows, tail) in [
+            (0, &b""[..]),
+            (7, b"12,0.1,torn"),
+            (5000, b"garbage\n"),
+            (11_999, b""),
+            (12_000, b""),
+        ] {
             let out = dir.path().join("run");
-            std::fs::copy(manifest_path(&whole), manifest_path(&out)).unwrap();
-            std::fs::write(partial_path(&out), &want[..cut]).unwrap();
-            let sw = Sweeper::new(&t, base(&t, "cold_war"), grid(&t, &axes), None).unwrap();
-            let r = file::run_to_file(
-                &sw,
-                ("hedging.toml", "model text"),
-                fmt,
-                Shard::ALL,
-                &out,
-                true,
-                Hooks::default(),
+            let want = interrupted(&whole, &out, rows, tail);
+            let s = resume_to(&t, &axes, fmt, &out).unwrap();
+            assert_eq!((s.resumed, s.resumed + s.computed), (rows, 12_000));
+            assert_eq!(
+                std::fs::read(&out).unwrap(),
+                want,
+                "resumed after {rows} rows"
             );
-            if fmt == Format::Csv && cut < lines[0] {
-                // A torn header is not this sweep's header: refused, not guessed at.
-                assert!(r.unwrap_err().to_string().contains("header"));
-                continue;
-            }
-            let s = r.unwrap();
-            assert_eq!(s.resumed + s.computed, 12_000);
-            assert_eq!(std::fs::read(&out).unwrap(), want, "cut at byte {cut}");
             assert!(!partial_path(&out).exists());
+            assert_eq!(
+                std::fs::read(manifest_path(&out)).unwrap(),
+                std::fs::read(manifest_path(&whole)).unwrap()
+            );
+        }
+        // A checkpointed row edited afterwards is refused, not continued.
+        let out = dir.path().join("edited");
+        interrupted(&whole, &out, 5000, b"");
+        let mut p = std::fs::read(partial_path(&out)).unwrap();
+        let at = p.len() / 2;
+        p[at] = if p[at] == b'1' { b'2' } else { b'1' };
+        std::fs::write(partial_path(&out), &p).unwrap();
+        let e = resume_to(&t, &axes, fmt, &out).unwrap_err().to_string();
+        assert!(e.contains("edited or damaged"), "{e}");
+        // A partial file shorter than its checkpoint is refused.
+        interrupted(&whole, &out, 5000, b"");
+        std::fs::write(partial_path(&out), &p[..1000]).unwrap();
+        let e = resume_to(&t, &axes, fmt, &out).unwrap_err().to_string();
+        assert!(e.contains("shorter"), "{e}");
+        // Nothing checkpointed and even the header torn: start over.
+        if fmt == Format::Csv {
+            let want = interrupted(&whole, &out, 0, b"");
+            std::fs::write(partial_path(&out), &want[..3]).unwrap();
+            let s = resume_to(&t, &axes, fmt, &out).unwrap();
+            assert_eq!(s.resumed, 0);
+            assert_eq!(std::fs::read(&out).unwrap(), want);
         }
     }
     // A partial file of another sweep is refused.
@@ -216,6 +265,64 @@ fn shards_merge_into_the_single_run_and_gaps_are_refused() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("different sweeps"), "{e}");
+    // A shard whose values were edited (same length), or with a column added, is refused.
+    let text = std::fs::read_to_string(&parts[1]).unwrap();
+    let edited = dir.path().join("edited.csv");
+    std::fs::copy(manifest_path(&parts[1]), manifest_path(&edited)).unwrap();
+    let row = text.lines().nth(5).unwrap();
+    let changed = row.replacen(",0,", ",1,", 1);
+    assert_ne!(row, changed);
+    std::fs::write(&edited, text.replacen(row, &changed, 1)).unwrap();
+    let e = file::merge(&bad, &[parts[0].clone(), edited.clone(), parts[2].clone()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("edited"), "{e}");
+    let widened: String = text.lines().map(|l| format!("{l},x\n")).collect();
+    std::fs::write(&edited, widened).unwrap();
+    let e = file::merge(&bad, &[parts[0].clone(), edited, parts[2].clone()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("changed after deter wrote it"), "{e}");
+    assert!(!bad.exists() && !partial_path(&bad).exists());
+    // An unfinished shard is refused.
+    let cut = dir.path().join("cut.csv");
+    interrupted(&parts[1], &cut, 10, b"");
+    std::fs::copy(partial_path(&cut), &cut).unwrap();
+    let e = file::merge(&bad, &[parts[0].clone(), cut, parts[2].clone()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not finished"), "{e}");
+}
+
+#[test]
+fn a_second_sweep_to_the_same_output_is_refused_while_the_first_runs() {
+    let t = template("models/hedging.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.csv");
+    // The first writer's lock, held as a running sweep holds it.
+    let lock = deter::output::file::OutputLock::acquire(&out).unwrap();
+    let sw = Sweeper::new(&t, base(&t, "cold_war"), grid(&t, &["T=0:1:3"]), None).unwrap();
+    let run = |sw: &Sweeper<'_>| {
+        file::run_to_file(
+            sw,
+            ("h", "x"),
+            Format::Csv,
+            Shard::ALL,
+            &out,
+            false,
+            Hooks::default(),
+        )
+    };
+    let e = run(&sw).unwrap_err().to_string();
+    assert!(e.contains("another deter process is writing"), "{e}");
+    assert!(!out.exists() && !partial_path(&out).exists() && !manifest_path(&out).exists());
+    let e = file::merge(&out, std::slice::from_ref(&out))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("another deter process"), "{e}");
+    drop(lock);
+    run(&sw).unwrap();
+    assert!(out.exists());
 }
 
 fn deter(args: &[&str]) -> std::process::Output {
@@ -246,7 +353,7 @@ fn cli_sweep_plots_regions_and_lines_with_words() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let s = std::fs::read_to_string(&svg).unwrap();
     assert!(s.starts_with("<svg"), "{}", &s[..100.min(s.len())]);
-    assert!(s.contains("deters — status_quo_h: Protege hedges → Challenger does not challenge"));
+    assert!(s.contains("deters — status_quo_h: Protégé hedges → Challenger does not challenge"));
     assert!(
         s.contains("provokes — "),
         "the default point's grid crosses the provocation region"
@@ -374,4 +481,201 @@ fn imperfect_information_sweeps_use_the_registry_solver() {
         assert!(r.max_regret <= 1e-9);
         assert!(r.outcome.contains(" + "), "play is random: {}", r.outcome);
     }
+}
+
+#[test]
+fn cli_plot_draws_a_merged_sweep_as_the_single_run_plot() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    for (axes, fmt) in [
+        (&["--vary", "T=0:1:21", "--vary", "c_D=0:3:31"][..], "csv"),
+        (&["--vary", "c_D=0:3:61"][..], "jsonl"),
+    ] {
+        let run = |extra: &[&str]| {
+            let mut a = vec!["sweep", "models/hedging.toml", "--format", fmt];
+            a.extend_from_slice(axes);
+            a.extend_from_slice(extra);
+            let o = deter(&a);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        };
+        run(&["--out", &p("whole"), "--plot", &p("whole.svg")]);
+        run(&["--out", &p("s1"), "--shard", "1/2"]);
+        run(&["--out", &p("s2"), "--shard", "2/2"]);
+        let o = deter(&["merge", &p("merged"), &p("s2"), &p("s1")]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = deter(&["plot", &p("merged"), "--out", &p("merged.svg")]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            std::fs::read(p("merged.svg")).unwrap(),
+            std::fs::read(p("whole.svg")).unwrap(),
+            "deter plot of the merged shards draws the single run's plot ({fmt})"
+        );
+        // Without --out the SVG goes to standard output.
+        let o = deter(&["plot", &p("merged")]);
+        assert_eq!(o.stdout, std::fs::read(p("whole.svg")).unwrap());
+    }
+    // The shard message names the way to plot.
+    let o = deter(&[
+        "sweep",
+        "models/hedging.toml",
+        "--vary",
+        "T=0:1:5",
+        "--shard",
+        "1/2",
+        "--out",
+        &p("x"),
+        "--plot",
+        &p("x.svg"),
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("deter plot MERGED"), "{e}");
+    // A shard alone cannot be plotted.
+    let o = deter(&["plot", &p("s1")]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn cli_resumed_sweep_plots_the_same_as_an_uninterrupted_one() {
+    let t = template("models/hedging.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    let args = |out: &str, svg: &str| {
+        vec![
+            "sweep",
+            "models/hedging.toml",
+            "--scenario",
+            "cold_war",
+            "--vary",
+            "T=0:1:40",
+            "--vary",
+            "c_D=0:3:300",
+            "--out",
+            out,
+            "--plot",
+            svg,
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+    };
+    let a = args(&p("whole.csv"), &p("whole.svg"));
+    let o = deter(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let _ = t;
+    interrupted(
+        Path::new(&p("whole.csv")),
+        Path::new(&p("cut.csv")),
+        5000,
+        b"torn",
+    );
+    let mut a = args(&p("cut.csv"), &p("cut.svg"));
+    a.push("--resume".into());
+    let o = deter(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() && e.contains("5000 kept"), "{e}");
+    assert_eq!(
+        std::fs::read(p("cut.svg")).unwrap(),
+        std::fs::read(p("whole.svg")).unwrap()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn cli_sweep_outputs_are_checked_before_the_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    // A directory as --out fails at once, before a long sweep.
+    let start = std::time::Instant::now();
+    let o = deter(&[
+        "sweep",
+        "models/hedging.toml",
+        "--vary",
+        "T=0:1:3000",
+        "--vary",
+        "c_D=0:3:3000",
+        "--out",
+        &p(""),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("is a directory"), "{e}");
+    assert!(start.elapsed().as_secs() < 5, "failed only after the work");
+    let o = deter(&[
+        "sweep",
+        "models/hedging.toml",
+        "--vary",
+        "T=0:1:3",
+        "--out",
+        &p("no/such/dir/x.csv"),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    let o = deter(&[
+        "sweep",
+        "models/hedging.toml",
+        "--vary",
+        "T=0:1:3",
+        "--plot",
+        &p(""),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        o.stdout.is_empty(),
+        "no row computed before the plot path was checked"
+    );
+    // A sweep's output must be a regular file; /dev/stdout is refused, never replaced.
+    let o = deter(&[
+        "sweep",
+        "models/hedging.toml",
+        "--vary",
+        "T=0:1:3",
+        "--out",
+        "/dev/stdout",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a regular file"));
+    // The same for a device: /dev/null is refused and stays a device.
+    let o = deter(&[
+        "sweep",
+        "models/hedging.toml",
+        "--vary",
+        "T=0:1:3",
+        "--out",
+        "/dev/null",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a regular file"));
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    // A symlinked --out is written through: the link stays, its target gets the rows.
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    std::os::unix::fs::symlink("real/target.csv", dir.path().join("link.csv")).unwrap();
+    let o = deter(&[
+        "sweep",
+        "models/hedging.toml",
+        "--vary",
+        "T=0:1:3",
+        "--out",
+        &p("link.csv"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let link = std::fs::symlink_metadata(p("link.csv")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(p("real/target.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        4
+    );
+    assert!(Path::new(&p("real/target.csv.sweep.json")).exists());
+    // Files are created with the umask's mode (0644 under the usual 022), not 0600.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(p("real/target.csv"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, "").unwrap();
+    let want = std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, want);
 }

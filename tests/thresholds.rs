@@ -1,4 +1,4 @@
-//! Thresholds, regions and questions against the analytic results of MODELS.md §4 and §5.
+//! Thresholds, regions and questions against the analytic results of docs/models/hedging.md and docs/models/deterrence_dialogue.md.
 
 use crate::util::{template, theta};
 use deter::questions::{self, question_thresholds, region_sentences, Effect, PreparedQuestion};
@@ -33,12 +33,12 @@ const DIALOGUE: &str = "models/deterrence_dialogue.toml";
 
 #[test]
 fn hedging_thresholds_along_ties() {
-    // MODELS.md §4: T* = -psi0/beta = 0.2/1 = 0.2 (P's realignment becomes credible).
+    // docs/models/hedging.md: T* = -psi0/beta = 0.2/1 = 0.2 (P's realignment becomes credible).
     let ts = along(HEDGING, Some("cold_war"), &[], "T");
     let th = has(&ts, 0.2);
     assert_eq!(th.labels, ("acquiesce".into(), "realign".into()));
     // Post-2001 with c_D = 1.05: the window's upper end (L - (c_D - a))/lambda
-    // = (0.5 - 0.05)/1 = 0.45 (MODELS.md §4, "the window is T ∈ (.2, .45)").
+    // = (0.5 - 0.05)/1 = 0.45 (docs/models/hedging.md, "the window is T ∈ (.2, .45)").
     let ts = along(HEDGING, Some("post_2001"), &[("c_D", 1.05)], "T");
     has(&ts, 0.2);
     let th = has(&ts, 0.45);
@@ -47,7 +47,7 @@ fn hedging_thresholds_along_ties() {
 
 #[test]
 fn hedging_thresholds_along_cost_of_support() {
-    // MODELS.md §4: D supports an aligned P iff c_D < a = 1; a hedger iff
+    // docs/models/hedging.md: D supports an aligned P iff c_D < a = 1; a hedger iff
     // c_D < a + L - lambda*T: cold war 1 + 2 - 0.5*0.3 = 2.85, post-2001 1 + 0.5 - 0.8 = 0.7.
     let ts = along(HEDGING, Some("cold_war"), &[], "c_D");
     has(&ts, 1.0);
@@ -61,7 +61,7 @@ fn hedging_thresholds_along_cost_of_support() {
 
 #[test]
 fn dialogue_thresholds() {
-    // MODELS.md §5 oracle point (a0 = 1, sigma = .5, c_D = 1.2): D responds after commitment
+    // docs/models/deterrence_dialogue.md oracle point (a0 = 1, sigma = .5, c_D = 1.2): D responds after commitment
     // and dialogue iff c_D < a0 + alpha - sigma, i.e. alpha > sigma + c_D - a0 = 0.7.
     let ts = along(DIALOGUE, None, &[], "alpha");
     has(&ts, 0.7);
@@ -74,7 +74,7 @@ fn dialogue_thresholds() {
 
 #[test]
 fn defender_condition_prints_as_inequality() {
-    // MODELS.md §4: D supports a hedger iff c_D < a_H + L with a_H = a - lambda*T.
+    // docs/models/hedging.md: D supports a hedger iff c_D < a_H + L with a_H = a - lambda*T.
     let t = template(HEDGING);
     let th = theta(&t, Some("cold_war"), &[]);
     let id = t
@@ -104,7 +104,7 @@ fn question(file: &str, name: &str) -> (deter::model::GameTemplate, PreparedQues
 
 #[test]
 fn hedging_deters_in_cold_war_and_provokes_after_2001() {
-    // MODELS.md §4 calibration: cold war (c_D = 1.5 in (1, 2.85)) hedging deters; post-2001
+    // docs/models/hedging.md calibration: cold war (c_D = 1.5 in (1, 2.85)) hedging deters; post-2001
     // (c_D = .85 in (.7, 1)) hedging provokes.
     let (t, q) = question(HEDGING, "hedging_deters");
     let a = q.answer(&theta(&t, Some("cold_war"), &[])).unwrap();
@@ -118,7 +118,7 @@ fn hedging_deters_in_cold_war_and_provokes_after_2001() {
 
 #[test]
 fn hedging_region_sentences_state_the_deterrence_region() {
-    // MODELS.md §4: hedging deters iff T > T* = 0.2, c_D > a = 1 and c_D < a + L - lambda*T.
+    // docs/models/hedging.md: hedging deters iff T > T* = 0.2, c_D > a = 1 and c_D < a + L - lambda*T.
     let (t, q) = question(HEDGING, "hedging_deters");
     let base = theta(&t, Some("cold_war"), &[]);
     let (x, y) = (q.vary[0], q.vary[1]);
@@ -138,7 +138,7 @@ fn hedging_region_sentences_state_the_deterrence_region() {
 
 #[test]
 fn commitment_sustains_dialogue_iff_alpha_covers_dilution() {
-    // MODELS.md §5: dialogue survives under commitment only if alpha > sigma + (c_D - a0)
+    // docs/models/deterrence_dialogue.md: dialogue survives under commitment only if alpha > sigma + (c_D - a0)
     // = 0.5 + 0.2 = 0.7 at the oracle point; without commitment it would need
     // c_D < a0 - sigma = 0.5, which fails at c_D = 1.2.
     let (t, q) = question(DIALOGUE, "commitment_sustains_dialogue");
@@ -154,7 +154,7 @@ fn commitment_sustains_dialogue_iff_alpha_covers_dilution() {
 }
 #[test]
 fn dialogue_region_sentence_states_the_complementarity() {
-    // MODELS.md §5: with delta_C < g, dialogue is safe under commitment m iff
+    // docs/models/deterrence_dialogue.md: with delta_C < g, dialogue is safe under commitment m iff
     // c_D < a0 + alpha*m - sigma; so commitment sustains dialogue exactly when
     // a0 - sigma <= c_D < a0 + alpha - sigma, i.e. alpha > sigma + c_D - a0.
     let (t, q) = question(DIALOGUE, "commitment_sustains_dialogue");
@@ -184,7 +184,7 @@ fn deter(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn cli_thresholds_text_and_json() {
-    // MODELS.md §4: T* = -psi0/beta = 0.2 at the cold-war point.
+    // docs/models/hedging.md: T* = -psi0/beta = 0.2 at the cold-war point.
     let o = deter(&[
         "thresholds",
         "models/hedging.toml",
@@ -204,7 +204,7 @@ fn cli_thresholds_text_and_json() {
         s.contains("T = 0.2 (exact): hedging has no effect → deters"),
         "{s}"
     );
-    // MODELS.md §5: D responds after commitment and dialogue iff alpha > sigma + c_D - a0 = 0.7.
+    // docs/models/deterrence_dialogue.md: D responds after commitment and dialogue iff alpha > sigma + c_D - a0 = 0.7.
     let o = deter(&[
         "thresholds",
         "models/deterrence_dialogue.toml",
@@ -231,7 +231,7 @@ fn cli_regions_and_errors() {
         s.contains("Defender supports at `defender_h` iff c_D < a - lambda*T + L"),
         "{s}"
     );
-    // MODELS.md §5: commitment sustains dialogue iff a0 - sigma < c_D < a0 + alpha - sigma.
+    // docs/models/deterrence_dialogue.md: commitment sustains dialogue iff a0 - sigma < c_D < a0 + alpha - sigma.
     let o = deter(&[
         "regions",
         "models/deterrence_dialogue.toml",
@@ -255,7 +255,7 @@ fn cli_regions_and_errors() {
 
 #[test]
 fn hedging_answer_changes_at_the_analytic_boundaries() {
-    // MODELS.md §4: cold war, hedging deters for c_D in (a, a + L - lambda*T) = (1, 2.85);
+    // docs/models/hedging.md: cold war, hedging deters for c_D in (a, a + L - lambda*T) = (1, 2.85);
     // post-2001, it provokes for c_D in (a + L - lambda*T, a) = (0.7, 1); with c_D = 1.05
     // after 2001 it deters in the window of ties T in (T*, (L - (c_D - a))/lambda)
     // = (0.2, 0.45).
@@ -307,7 +307,7 @@ fn hedging_answer_changes_at_the_analytic_boundaries() {
 
 #[test]
 fn hedging_outcome_regions() {
-    // MODELS.md §4 calibration: at the cold-war point the SPE is "P hedges, C does not
+    // docs/models/hedging.md calibration: at the cold-war point the SPE is "P hedges, C does not
     // challenge" (status_quo_h) for c_D in (1, 2.85) once T > T* = 0.2.
     let t = template(HEDGING);
     let base = theta(&t, Some("cold_war"), &[]);

@@ -74,7 +74,7 @@ pub fn assert_close(got: &[f64], want: &[f64], tol: f64) {
     }
 }
 
-/// The MODELS.md §4 parameters, read from a parameter vector by name.
+/// The docs/models/hedging.md parameters, read from a parameter vector by name.
 pub struct Hedge {
     pub c_d: f64,
     pub a: f64,

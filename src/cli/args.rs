@@ -19,7 +19,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Compute equilibria of a model (.toml) or a Gambit game (.efg, .nfg).
     Solve(SolveArgs),
-    /// Draw a model's game tree (SVG, Graphviz DOT).
+    /// Draw a model's game tree (SVG, TikZ, PDF, Graphviz DOT) or write it in another format.
     Convert(ConvertArgs),
     /// Write a report (Markdown and self-contained HTML): model, tree, scenarios, comparative
     /// statics and the answers to the model's questions.
@@ -28,10 +28,99 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Join the outputs of `deter sweep --shard` runs, checking every point appears once.
     Merge(MergeArgs),
+    /// Draw a finished (for example merged) sweep file as `sweep --plot` would.
+    Plot(PlotArgs),
     /// Parameter values where the equilibrium changes along one parameter (perfect information).
     Thresholds(ThresholdsArgs),
     /// Each decision node's move and the inequality under which it is chosen.
     Regions(RegionsArgs),
+    /// Re-check and re-solve a model on every save: diagnostics, the equilibrium and what
+    /// changed since the last save (optionally keeping a report fresh).
+    Watch(WatchArgs),
+    /// Estimate a model's parameters from observed cases by maximum likelihood (strategic
+    /// estimation; see docs/fit.md).
+    Fit(FitArgs),
+    /// Follow the logit quantal response equilibrium path from λ = 0 to its limit; write it as
+    /// CSV (and SVG).
+    Qre(QreArgs),
+}
+
+/// Flags of `deter watch` (see docs/cli.md).
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// The model file to watch.
+    pub file: PathBuf,
+    /// Parameter point to solve at.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Also rewrite the report into this directory on every save; its `report.html` reloads
+    /// itself in the browser when the report changes.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+    /// How often to look at the file, in milliseconds.
+    #[arg(long, default_value_t = 250, value_name = "MS")]
+    pub interval: u64,
+}
+
+/// Output formats of `deter fit`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FitFormat {
+    /// The coefficient table and fit statistics.
+    Text,
+    /// JSON (schema `deter.fit/1`, see docs/fit.md).
+    Json,
+    /// The coefficient table as CSV.
+    Csv,
+}
+
+/// Flags of `deter fit` (see docs/fit.md).
+#[derive(Args, Debug)]
+pub struct FitArgs {
+    /// The model (.toml), with a [fit] section unless --spec gives one.
+    pub model: PathBuf,
+    /// The observed cases: a CSV file with a header line.
+    pub data: PathBuf,
+    /// Read the [fit] section from this file instead of the model file.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Values of the parameters that are not estimated.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Output format on standard output.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: FitFormat,
+    /// Also write the result to this file: JSON (for `--params`), or CSV if it ends in .csv.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write each row's fitted outcome probabilities to this CSV file.
+    #[arg(long, value_name = "FILE.csv")]
+    pub predict: Option<PathBuf>,
+    /// Cluster standard errors by this data column.
+    #[arg(long, value_name = "COLUMN")]
+    pub cluster: Option<String>,
+    /// Bootstrap standard errors from N refits on resampled rows (clusters with --cluster).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap's resampling.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Start value of a coefficient: `--start b0=1` (repeatable; others start at 0).
+    #[arg(long = "start", value_name = "COEF=VALUE")]
+    pub start: Vec<String>,
+    /// Largest number of BFGS iterations.
+    #[arg(long, default_value_t = 1000)]
+    pub max_iter: u64,
+    /// Fitted outcome probabilities along a covariate, other covariates at their means, with
+    /// 95% delta-method bands: `--effects balance=-2:2` or `balance=-2:2:N` (CSV after the
+    /// table; in the document with --format json; refused with --format csv).
+    #[arg(long, value_name = "COLUMN=LO:HI[:N]")]
+    pub effects: Option<String>,
+    /// Draw the --effects curves as SVG to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Flags of `deter thresholds` (see docs/thresholds.md).
@@ -126,6 +215,22 @@ pub struct PointArgs {
     /// Start from a named scenario's parameter values.
     #[arg(long)]
     pub scenario: Option<String>,
+    /// Parameter values estimated by `deter fit --out FILE.json` (applied after --scenario,
+    /// before --set).
+    #[arg(long, value_name = "FIT.json")]
+    pub params: Option<PathBuf>,
+}
+
+impl PointArgs {
+    /// The `--set` pairs with those of `--params` first.
+    pub fn all_sets(&self) -> anyhow::Result<Vec<String>> {
+        let mut v = match &self.params {
+            Some(p) => super::input::params_sets(p)?,
+            None => Vec::new(),
+        };
+        v.extend(self.sets.iter().cloned());
+        Ok(v)
+    }
 }
 
 /// Flags of `deter solve`.
@@ -149,6 +254,10 @@ pub struct SolveArgs {
     /// Cap on the number of equilibria listed by enumerating methods.
     #[arg(long, default_value_t = 1000)]
     pub max_equilibria: usize,
+    /// Stop long enumerations after this many seconds and print what was found (the output
+    /// says the list is incomplete).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub time_limit: Option<std::time::Duration>,
     /// Relative tolerance for ties and for the regret certificate.
     #[arg(long, default_value_t = 1e-9)]
     pub tol: f64,
@@ -162,6 +271,36 @@ pub struct SolveArgs {
     /// List the solvers and the games each handles.
     #[arg(long)]
     pub list_solvers: bool,
+    /// Accept strategic forms beyond 10^7 payoff cells (profiles × players).
+    #[arg(long)]
+    pub allow_large: bool,
+    /// Print the logit quantal response equilibrium at this precision λ (on the game's
+    /// payoffs) instead of a Nash equilibrium; certified by its fixed-point residual.
+    #[arg(long, value_name = "LAMBDA", conflicts_with_all = ["solver", "ties", "objective"])]
+    pub lambda: Option<f64>,
+}
+
+/// Flags of `deter qre` (see docs/cli.md).
+#[derive(Args, Debug)]
+pub struct QreArgs {
+    /// The game: a model (.toml) or a Gambit file (.efg, .nfg).
+    pub file: PathBuf,
+    /// Parameter point.
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Write the path here as CSV: λ, then every move's probability (written whole or not at
+    /// all).
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: PathBuf,
+    /// Also draw the path as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Stop at this λ instead of following the path to its limit.
+    #[arg(long, value_name = "LAMBDA")]
+    pub max_lambda: Option<f64>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Output formats of `deter convert`.
@@ -171,6 +310,10 @@ pub enum ConvertFormat {
     Svg,
     /// The tree in Graphviz DOT (`dot -Tpdf`).
     Dot,
+    /// The tree as a standalone LaTeX document with a TikZ picture (compiles with pdflatex).
+    Tikz,
+    /// The tree drawn as a PDF (the SVG drawing, converted in pure Rust).
+    Pdf,
     /// Gambit extensive form (a strategic game becomes a tree of simultaneous moves).
     Efg,
     /// Gambit strategic form (a tree becomes its reduced strategic form).
@@ -194,6 +337,12 @@ pub struct ConvertArgs {
     /// perfect information; otherwise the solver `deter solve` would pick).
     #[arg(long)]
     pub path: bool,
+    /// Drawings: show the payoff formulas at the leaves, typeset (models only).
+    #[arg(long)]
+    pub formulas: bool,
+    /// Drawings: show node and outcome identifiers.
+    #[arg(long)]
+    pub ids: bool,
     /// Write to this file instead of standard output (written atomically).
     #[arg(long, short)]
     pub out: Option<PathBuf>,
@@ -213,9 +362,18 @@ pub struct ReportArgs {
     /// Change the baseline point: `--set name=value` (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub sets: Vec<String>,
+    /// Baseline at the parameter values estimated by `deter fit --out FILE.json` (before --set).
+    #[arg(long, value_name = "FIT.json")]
+    pub params: Option<PathBuf>,
     /// Grid points per axis for the question maps (each question solves 2 × N² games).
     #[arg(long, default_value_t = 121)]
     pub grid: usize,
+    /// Also write every figure as PDF (tree.pdf, statics-PARAM.pdf, question-NAME.pdf).
+    #[arg(long)]
+    pub pdf: bool,
+    /// Show the payoff formulas at the tree's leaves, typeset, instead of the numbers.
+    #[arg(long)]
+    pub formulas: bool,
 }
 
 /// Output formats of `deter sweep`.
@@ -274,4 +432,28 @@ pub struct MergeArgs {
     /// The shard outputs (each with its PATH.sweep.json manifest).
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
+}
+
+/// Flags of `deter plot`.
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// A finished sweep output (with its PATH.sweep.json manifest), e.g. from `deter merge`.
+    pub file: PathBuf,
+    /// Write the SVG to this file (written whole or not at all) instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+}
+
+/// A positive number of seconds.
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if v.is_finite() && v > 0.0 && v < 1e9 {
+        Ok(std::time::Duration::from_secs_f64(v))
+    } else {
+        Err(format!(
+            "the time limit must be a positive number of seconds, not `{s}`"
+        ))
+    }
 }

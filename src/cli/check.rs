@@ -18,21 +18,21 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         let warnings = loaded.diags.len() - errors;
         if loaded.diags.is_empty() {
             let t = loaded.template.as_ref();
-            println!(
+            outln!(
                 "{}: ok ({} players, {} nodes, {} parameters, {} scenarios)",
                 path.display(),
                 t.map_or(0, |t| t.tree.n_players()),
                 t.map_or(0, |t| t.tree.nodes.len()),
                 t.map_or(0, |t| t.params.len()),
                 t.map_or(0, |t| t.scenarios.len()),
-            );
+            )?;
         } else {
-            println!(
+            outln!(
                 "{}: {errors} error{}, {warnings} warning{}",
                 path.display(),
                 if errors == 1 { "" } else { "s" },
                 if warnings == 1 { "" } else { "s" }
-            );
+            )?;
         }
         for d in &loaded.diags {
             worst = worst.max(Some(d.severity));

@@ -1,4 +1,4 @@
-//! `deter convert`: a game drawn (SVG, Graphviz DOT) or written in another format (Gambit
+//! `deter convert`: a game drawn (SVG, TikZ, PDF, Graphviz DOT) or written in another format (Gambit
 //! `.efg`/`.nfg`, a deter model with numbers at one parameter point).
 
 use super::args::{ConvertArgs, ConvertFormat};
@@ -11,59 +11,84 @@ use deter::game::Game;
 use deter::output::write_atomic;
 use deter::solve::backward::{check_perfect_information, profile_of, solve_into, Workspace};
 use deter::solve::{self, GameRef, Profile, SolveOptions};
-use std::io::Write;
 use std::process::ExitCode;
 
 /// Runs `deter convert`.
 pub fn run(args: &ConvertArgs) -> Result<ExitCode> {
-    let input = input::load_game(&args.file, args.point.scenario.as_deref(), &args.point.sets)?;
-    let text = match (args.to, &input) {
-        (ConvertFormat::Svg | ConvertFormat::Dot, GameInput::Nfg(_)) => {
+    if let Some(path) = &args.out {
+        deter::output::file::check_target(path)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    let input = input::load_game(
+        &args.file,
+        args.point.scenario.as_deref(),
+        &args.point.all_sets()?,
+    )?;
+    let drawing = matches!(
+        args.to,
+        ConvertFormat::Svg | ConvertFormat::Dot | ConvertFormat::Tikz | ConvertFormat::Pdf
+    );
+    if !drawing && (args.path || args.formulas || args.ids) {
+        bail!(
+            "`--path`, `--formulas` and `--ids` change a drawing; they apply to `--to svg`, \
+             `tikz`, `pdf` and `dot`"
+        );
+    }
+    let bytes: Vec<u8> = match (args.to, &input) {
+        (_, GameInput::Nfg(_)) if drawing => {
             bail!("a strategic-form game has no tree to draw; convert it `--to efg` first")
         }
-        (
-            ConvertFormat::Svg | ConvertFormat::Dot,
-            GameInput::Model { game, .. } | GameInput::Efg(game),
-        ) => {
+        (to, GameInput::Model { game, .. } | GameInput::Efg(game)) if drawing => {
             let marks = if args.path {
                 Some(equilibrium_marks(game)?)
             } else {
                 None
             };
-            let d = Drawing {
-                game,
-                marks: marks.as_ref(),
+            let formulas = match (&input, args.formulas) {
+                (GameInput::Model { template, .. }, true) => {
+                    Some(draw::scene::payoff_formulas(template))
+                }
+                (_, true) => {
+                    bail!("`--formulas` needs a model file: a Gambit file has numbers only")
+                }
+                _ => None,
             };
-            if args.to == ConvertFormat::Svg {
-                draw::svg::svg(&d)?
-            } else {
-                draw::dot::dot(&d)?
+            let mut d = Drawing::new(game);
+            d.marks = marks.as_ref();
+            d.formulas = formulas.as_deref();
+            d.ids = args.ids;
+            match to {
+                ConvertFormat::Svg => draw::svg::svg(&d)?.into_bytes(),
+                ConvertFormat::Tikz => draw::tikz::tikz(&d)?.into_bytes(),
+                ConvertFormat::Pdf => deter::plot::pdf::svg_to_pdf(&draw::svg::svg(&d)?)?,
+                _ => draw::dot::dot(&d)?.into_bytes(),
             }
         }
         (ConvertFormat::Efg, GameInput::Model { game, .. } | GameInput::Efg(game)) => {
-            efg::write(game)
+            efg::write(game).into_bytes()
         }
-        (ConvertFormat::Efg, GameInput::Nfg(g)) => efg::write(&model::strategic_tree(g)),
-        (ConvertFormat::Nfg, GameInput::Nfg(g)) => nfg::write(g),
+        (ConvertFormat::Efg, GameInput::Nfg(g)) => {
+            efg::write(&model::strategic_tree(g)).into_bytes()
+        }
+        (ConvertFormat::Nfg, GameInput::Nfg(g)) => nfg::write(g).into_bytes(),
         (ConvertFormat::Nfg, GameInput::Model { game, .. } | GameInput::Efg(game)) => {
             let rf = reduced_strategic_form(game)
                 .map_err(|e| anyhow::anyhow!("cannot form the strategic form: {e}"))?;
-            nfg::write(&rf.game)
+            nfg::write(&rf.game).into_bytes()
         }
         (ConvertFormat::Toml, GameInput::Model { game, .. } | GameInput::Efg(game)) => {
-            model::write(game)
+            model::write(game).into_bytes()
         }
-        (ConvertFormat::Toml, GameInput::Nfg(g)) => model::write(&model::strategic_tree(g)),
+        (ConvertFormat::Toml, GameInput::Nfg(g)) => {
+            model::write(&model::strategic_tree(g)).into_bytes()
+        }
+        // Every drawing format was matched by the two guarded arms above.
+        _ => unreachable!("drawings are handled above"),
     };
-    if args.path && !matches!(args.to, ConvertFormat::Svg | ConvertFormat::Dot) {
-        bail!("`--path` highlights a drawing; it applies to `--to svg` and `--to dot`");
-    }
     match &args.out {
-        Some(path) => write_atomic(path, text.as_bytes())
+        Some(path) => write_atomic(path, &bytes)
             .with_context(|| format!("cannot write `{}`", path.display()))?,
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .context("writing output")?,
+        None => super::out::write_stdout_bytes(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -83,9 +108,8 @@ fn equilibrium_marks(game: &Game) -> Result<Marks> {
         .solve(g, &SolveOptions::default())
         .with_context(|| format!("--path: solver `{}` failed", solver.name()))?;
     solve::certify(g, &mut sol).context("--path: computing the regret certificate")?;
-    let tol = 1e-9 * game.payoff_scale();
     match sol.equilibria.first() {
-        Some(eq) if eq.max_regret() <= tol => match &eq.profile {
+        Some(eq) if eq.is_certified() => match &eq.profile {
             Profile::Behavior(p) => Ok(Marks::of(game, p)?),
             _ => bail!(
                 "--path: solver `{}` gave no behaviour profile",

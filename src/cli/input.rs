@@ -25,7 +25,7 @@ pub fn print_diags(loaded: &model::Loaded, short: bool) {
             std::io::stderr().is_terminal(),
         )
     };
-    eprint!("{s}");
+    err!("{s}");
 }
 
 /// Loads a model file; prints its diagnostics; fails if it has errors.
@@ -61,6 +61,26 @@ pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, f64)>> {
                 .parse()
                 .with_context(|| format!("`--set {s}`: `{}` is not a number", v.trim()))?;
             Ok((k.trim().to_string(), x))
+        })
+        .collect()
+}
+
+/// The parameter values of a `deter fit --out FILE.json` result, as `name=value` pairs.
+pub fn params_sets(path: &Path) -> Result<Vec<String>> {
+    let text = read_text(path)?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", path.display()))?;
+    let Some(obj) = v.get("parameters").and_then(|p| p.as_object()) else {
+        bail!(
+            "`{}` has no \"parameters\" object; write one with `deter fit … --out {}`",
+            path.display(),
+            path.display()
+        );
+    };
+    obj.iter()
+        .map(|(k, x)| match x.as_f64() {
+            Some(f) => Ok(format!("{k}={f}")),
+            None => bail!("`{}`: parameter `{k}` is not a number", path.display()),
         })
         .collect()
 }
@@ -127,6 +147,17 @@ impl GameInput {
 /// Loads a model (at the point chosen by `--scenario`/`--set`) or a Gambit `.efg`/`.nfg` file.
 /// Problems are reported with file, line and column.
 pub fn load_game(path: &Path, scenario: Option<&str>, sets: &[String]) -> Result<GameInput> {
+    load_game_within(path, scenario, sets, deter::game::reduce::MAX_CELLS)
+}
+
+/// [`load_game`] with a budget of `max_cells` payoff cells for `.nfg` files. A game without
+/// perfect recall is noted on stderr, located where the file allows.
+pub fn load_game_within(
+    path: &Path,
+    scenario: Option<&str>,
+    sets: &[String],
+    max_cells: usize,
+) -> Result<GameInput> {
     let kind = kind(path);
     if kind != Kind::Model && (scenario.is_some() || !sets.is_empty()) {
         bail!("`--set` and `--scenario` apply to parametric models (.toml), not Gambit files");
@@ -138,27 +169,47 @@ pub fn load_game(path: &Path, scenario: Option<&str>, sets: &[String]) -> Result
         Kind::Model => {
             let (loaded, t) = load_model(path)?;
             let theta = point(&t, scenario, sets)?;
-            match t.instantiate(&theta) {
-                Ok(game) => Ok(GameInput::Model {
-                    template: Box::new(t),
-                    theta,
-                    game,
-                }),
-                Err(e) => {
-                    let d = t.diagnose(&e, &theta);
-                    eprint!(
-                        "{}",
-                        diag::render(&loaded.source, &[d], std::io::stderr().is_terminal())
-                    );
-                    bail!("the model cannot be evaluated at this parameter point");
-                }
+            let fail = |e: &deter::model::InstantiateError, th: &[f64]| {
+                let d = t.diagnose(e, th);
+                err!(
+                    "{}",
+                    diag::render(&loaded.source, &[d], std::io::stderr().is_terminal())
+                );
+                anyhow::anyhow!("the model cannot be evaluated at this parameter point")
+            };
+            let mut game = t.instantiate(&theta).map_err(|e| fail(&e, &theta))?;
+            // The same point exactly, as written in the file and on the command line.
+            let exact_sets: Vec<(String, deter::exact::Rational)> = sets
+                .iter()
+                .filter_map(|s| {
+                    let (k, v) = s.split_once('=')?;
+                    Some((k.trim().to_string(), deter::exact::parse(v.trim())?))
+                })
+                .collect();
+            if let Ok(th) = t.exact_point(&loaded.source.text, scenario, &exact_sets) {
+                t.fill_exact(&mut game, &th).map_err(|e| fail(&e, &theta))?;
             }
+            Ok(GameInput::Model {
+                template: Box::new(t),
+                theta,
+                game,
+            })
         }
-        Kind::Efg => Ok(GameInput::Efg(
-            deter::format::efg::read(&read_text(path)?).map_err(gambit)?,
-        )),
+        Kind::Efg => {
+            let (g, pos) = deter::format::efg::read_located(&read_text(path)?).map_err(gambit)?;
+            if let Err(r) = deter::game::recall::check(&g.tree) {
+                let (l, c) = pos.get(r.second.ix()).copied().unwrap_or((1, 1));
+                errln!(
+                    "{}:{l}:{c}: note: {}; solvers that need perfect recall refuse this game, \
+                     and strategic-form solvers answer in mixed strategies",
+                    path.display(),
+                    r.describe(&g.tree)
+                );
+            }
+            Ok(GameInput::Efg(g))
+        }
         Kind::Nfg => Ok(GameInput::Nfg(
-            deter::format::nfg::read(&read_text(path)?).map_err(gambit)?,
+            deter::format::nfg::read_within(&read_text(path)?, max_cells).map_err(gambit)?,
         )),
     }
 }

@@ -1,9 +1,14 @@
-//! `deter sweep` and `deter merge`: flags to library calls (all logic is in `deter::sweep`).
+//! `deter sweep`, `deter merge` and `deter plot`: flags to library calls (all logic is in
+//! `deter::sweep`).
 
-use super::args::{MergeArgs, SweepArgs, SweepFormat};
+use super::args::{MergeArgs, PlotArgs, SweepArgs, SweepFormat};
 use super::input;
+use super::out::StdoutError;
 use anyhow::{bail, Context, Result};
-use deter::sweep::{file, format, Format, Grid, Hooks, Row, Shard, Sweeper, VarySpec};
+use deter::output::file::check_target;
+use deter::output::write_atomic;
+use deter::sweep::aggregate::{Aggregate, PlotSpec, PointData};
+use deter::sweep::{file, format, Format, Grid, Hooks, Shard, SweepError, Sweeper, VarySpec};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -27,7 +32,7 @@ fn progress_bar(len: u64, quiet: bool) -> Option<ProgressBar> {
 /// Runs `deter sweep`.
 pub fn run(args: &SweepArgs) -> Result<ExitCode> {
     let (loaded, t) = input::load_model(&args.file)?;
-    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
+    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
     let axes = args
         .vary
         .iter()
@@ -47,8 +52,23 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
         None => Shard::ALL,
     };
     if args.plot.is_some() && shard != Shard::ALL {
-        bail!("--plot needs the whole grid; plot the merged output's sweep instead of a shard");
+        bail!(
+            "--plot needs the whole grid, and a shard holds part of it; merge the shards with \
+             `deter merge MERGED SHARD…` and draw the merged file with \
+             `deter plot MERGED --out FILE.svg`"
+        );
     }
+    // Every output is checked before the work starts, so a bad path fails at once.
+    if let Some(path) = &args.out {
+        file::check_out(path)?;
+    }
+    let mut plot = match &args.plot {
+        Some(path) => {
+            check_target(path).with_context(|| format!("cannot write `{}`", path.display()))?;
+            Some(Aggregate::new(PlotSpec::of(&sw))?)
+        }
+        None => None,
+    };
     let range = shard.range(sw.grid.len());
     let bar = progress_bar(range.end - range.start, args.quiet);
     let tick = |done: u64| {
@@ -56,17 +76,20 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
             b.set_position(done);
         }
     };
-    let mut rows: Vec<Row> = Vec::new();
-    let mut keep = |r: &[Row]| rows.extend_from_slice(r);
+    let mut feed = |p: &PointData<'_>| {
+        if let Some(a) = plot.as_mut() {
+            a.add(p);
+        }
+    };
     let hooks = Hooks {
         progress: Some(&tick),
-        rows: if args.plot.is_some() {
-            Some(&mut keep)
+        rows: None,
+        points: if args.plot.is_some() {
+            Some(&mut feed)
         } else {
             None
         },
     };
-    let mut resumed = 0;
     match &args.out {
         Some(path) => {
             let name = args.file.display().to_string();
@@ -79,11 +102,10 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
                 args.resume,
                 hooks,
             )?;
-            resumed = s.resumed;
             if let Some(b) = &bar {
                 b.finish_and_clear();
             }
-            eprintln!(
+            errln!(
                 "wrote {} rows to {}{}",
                 s.resumed + s.computed,
                 path.display(),
@@ -97,22 +119,23 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            let to_stdout = |e: std::io::Error| anyhow::Error::from(StdoutError(e));
             out.write_all(&format::header(fmt, &sw.columns()))
-                .context("writing output")?;
-            sw.stream(range, Some(fmt), &mut out, hooks)?;
-            out.flush().context("writing output")?;
+                .map_err(to_stdout)?;
+            sw.stream(range, Some(fmt), &mut out, hooks)
+                .map_err(|e| match e {
+                    SweepError::Io { source, .. } => to_stdout(source),
+                    e => e.into(),
+                })?;
+            out.flush().map_err(to_stdout)?;
             if let Some(b) = &bar {
                 b.finish_and_clear();
             }
         }
     }
-    if let Some(plot) = &args.plot {
-        if resumed > 0 {
-            rows = sw.rows(0..sw.grid.len())?;
-        }
-        let svg = deter::plot::sweep_svg(&sw, &rows, None)?;
-        deter::output::write_atomic(plot, svg.as_bytes())
-            .with_context(|| format!("cannot write `{}`", plot.display()))?;
+    if let (Some(path), Some(a)) = (&args.plot, &plot) {
+        write_atomic(path, &figure_bytes(path, a.svg()?)?)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -120,11 +143,86 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
 /// Runs `deter merge`.
 pub fn merge(args: &MergeArgs) -> Result<ExitCode> {
     let s = file::merge(&args.out, &args.shards)?;
-    eprintln!(
+    errln!(
         "merged {} files: {} rows to {}",
         s.files,
         s.rows,
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `deter plot`: draws a finished sweep file (a single run's or a merge's) as
+/// `sweep --plot` would have, reading it twice in bounded memory (the axes' values, then the
+/// points).
+pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
+    if let Some(path) = &args.out {
+        check_target(path).with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    let m = file::read_manifest(&args.file)?;
+    if !(1..=2).contains(&m.axes.len()) {
+        bail!(
+            "`{}` varies {} parameters; a plot draws one (a line chart) or two (a region map)",
+            args.file.display(),
+            m.axes.len()
+        );
+    }
+    let sizes: Vec<u64> = m.axes.iter().map(|a| a.1).collect();
+    let product = sizes.iter().try_fold(1u64, |acc, &k| acc.checked_mul(k));
+    if sizes
+        .iter()
+        .any(|&k| k == 0 || k > deter::sweep::grid::MAX_AXIS as u64)
+        || product != Some(m.points)
+    {
+        bail!(
+            "`{}`: its axes ({sizes:?} values) do not make its {} points; the manifest is damaged",
+            file::manifest_path(&args.file).display(),
+            m.points
+        );
+    }
+    let mut axes: Vec<(String, Vec<f64>)> = (m.axes.iter())
+        .map(|(n, k)| Ok((n.clone(), vec![f64::NAN; usize::try_from(*k)?])))
+        .collect::<Result<_>>()?;
+    file::for_each_row(&args.file, &m, |r| {
+        let mut index = r.index;
+        for (k, (_, vals)) in axes.iter_mut().enumerate().rev() {
+            let n = vals.len() as u64;
+            vals[(index % n) as usize] = r.axes[k];
+            index /= n;
+        }
+        Ok(())
+    })?;
+    let parser = deter::sweep::read::RowParser::new(m.format, &m.columns, m.axes.len())?;
+    let spec = PlotSpec {
+        title: m.title.clone(),
+        axes,
+        players: parser.players(),
+        events: parser.events(),
+        question: m.question.clone(),
+        answer_words: m.answer_words.clone(),
+    };
+    let mut agg = Aggregate::new(spec)?;
+    file::for_each_row(&args.file, &m, |r| {
+        agg.add(&PointData::of_parsed(r));
+        Ok(())
+    })?;
+    let svg = agg.svg()?;
+    match &args.out {
+        Some(path) => write_atomic(path, &figure_bytes(path, svg)?)
+            .with_context(|| format!("cannot write `{}`", path.display()))?,
+        None => super::out::write_stdout_bytes(svg.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A figure's bytes for `path`: PDF when the name ends in `.pdf`, else the SVG.
+fn figure_bytes(path: &std::path::Path, svg: String) -> Result<Vec<u8>> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        Ok(deter::plot::pdf::svg_to_pdf(&svg)?)
+    } else {
+        Ok(svg.into_bytes())
+    }
 }

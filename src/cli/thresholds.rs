@@ -46,7 +46,7 @@ fn parse_vary(t: &GameTemplate, s: &str) -> Result<(usize, f64, f64)> {
 /// Runs `deter thresholds`.
 pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
     let (_, t) = input::load_model(&args.file)?;
-    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
+    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
     let (id, lo, hi) = parse_vary(&t, &args.vary)?;
     let opts = ThresholdOptions {
         grid: args.grid.max(1),
@@ -101,39 +101,39 @@ pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
                 "thresholds": items,
                 "questions": qitems,
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
         SolveFormat::Text => {
-            println!(
+            outln!(
                 "Thresholds of {name} over [{}, {}] ({}):",
                 num(lo),
                 num(hi),
                 t.describe_point(&base)
-            );
+            )?;
             if ts.is_empty() {
-                println!("  none: the equilibrium is the same throughout");
+                outln!("  none: the equilibrium is the same throughout")?;
             }
             for th in &ts {
-                println!("  {}", th.describe(&t, id));
+                outln!("  {}", th.describe(&t, id))?;
             }
             for (q, found) in &qs {
-                println!("\nQuestion `{}`: {}", q.def.name.v, q.def.ask);
+                outln!("\nQuestion `{}`: {}", q.def.name.v, q.def.ask)?;
                 if found.is_empty() {
-                    println!("  the answer does not change along {name}");
+                    outln!("  the answer does not change along {name}")?;
                 }
                 for f in found {
-                    println!(
+                    outln!(
                         "  {name} = {} ({}): {} {} → {}",
                         num(f.value),
                         if f.exact { "exact" } else { "numeric" },
                         q.def.subject,
                         q.word(f.left),
                         q.word(f.right)
-                    );
+                    )?;
                 }
             }
             if args.regions {
-                println!("\nConditions at the base point:");
+                outln!("\nConditions at the base point:")?;
                 print_conditions(&t, &base, &[id])?;
             }
         }
@@ -144,34 +144,34 @@ pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
 fn print_conditions(t: &GameTemplate, theta: &[f64], prefer: &[usize]) -> Result<()> {
     for nc in node_conditions(t, theta)? {
         let mark = if nc.on_path { "" } else { " (off the path)" };
-        println!("  {}{mark}", nc.describe(&t.tree, prefer, Some(theta)));
+        outln!("  {}{mark}", nc.describe(&t.tree, prefer, Some(theta)))?;
     }
     let region = regions::outcome_region(t, theta)?;
     let conds: Vec<String> = region
         .iter()
         .map(|c| c.render(prefer, Some(theta)))
         .collect();
-    println!(
+    outln!(
         "  The equilibrium stays the same while: {}",
         conds.join(" and ")
-    );
+    )?;
     Ok(())
 }
 
 /// Runs `deter regions`.
 pub fn run_regions(args: &RegionsArgs) -> Result<ExitCode> {
     let (_, t) = input::load_model(&args.file)?;
-    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.sets)?;
+    let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
     let prefer = args
         .prefer
         .iter()
         .map(|p| t.params.lookup(p).map_err(anyhow::Error::msg))
         .collect::<Result<Vec<_>>>()?;
-    println!(
+    outln!(
         "Each move and the condition under which it is chosen ({}; valid while the moves \
          after it stay the same):",
         t.describe_point(&base)
-    );
+    )?;
     print_conditions(&t, &base, &prefer)?;
     match &args.map[..] {
         [] => {}
@@ -196,7 +196,7 @@ fn print_map(
     cells: usize,
 ) -> Result<()> {
     let names = &t.params.names;
-    println!(
+    outln!(
         "\nOutcomes over {} in [{}, {}] and {} in [{}, {}]:",
         names[x],
         num(xlo),
@@ -204,7 +204,7 @@ fn print_map(
         names[y],
         num(ylo),
         num(yhi)
-    );
+    )?;
     let rs = questions::outcome_regions(t, base, x, y, (xlo, xhi), (ylo, yhi), cells)?;
     for r in rs {
         let when = if r.conditions.is_empty() {
@@ -217,20 +217,20 @@ fn print_map(
         } else {
             format!("{}%", num((100.0 * r.share).round()))
         };
-        println!(
+        outln!(
             "  {} ({share} of the map): {}; when {when}",
             r.outcome,
             r.path.replace('\n', "; ")
-        );
+        )?;
     }
     for q in questions::prepare(t)? {
-        println!("\nQuestion `{}`: {}", q.def.name.v, q.def.ask);
+        outln!("\nQuestion `{}`: {}", q.def.name.v, q.def.ask)?;
         let s = questions::region_sentences(&q, base, x, y, (xlo, xhi), (ylo, yhi), cells)?;
         if s.is_empty() {
-            println!("  {} has no effect anywhere on the map", q.def.subject);
+            outln!("  {} has no effect anywhere on the map", q.def.subject)?;
         }
         for line in s {
-            println!("  {line}");
+            outln!("  {line}")?;
         }
     }
     Ok(())

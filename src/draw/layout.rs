@@ -73,7 +73,7 @@ mod tests {
                 .unwrap();
         let t = model::load("hedging.toml", text).template.unwrap();
         let l = layout(&t.tree);
-        // hedging.toml: 8 outcomes (MODELS.md §4 tree, two subtrees of 4 outcomes each).
+        // hedging.toml: 8 outcomes (docs/models/hedging.md tree, two subtrees of 4 outcomes each).
         assert_eq!(l.n_leaves, 8);
         assert_eq!(l.max_depth, 4);
         let mut leaf_rows: Vec<f64> = t

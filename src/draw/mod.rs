@@ -1,22 +1,30 @@
-//! Tree drawings: SVG for reports and `deter convert --to svg`, Graphviz DOT for `--to dot`.
+//! Tree drawings: SVG for reports and `deter convert --to svg`, TikZ for LaTeX papers
+//! (`--to tikz`), Graphviz DOT for `--to dot`.
 //!
-//! A drawing shows who moves at each node, the move labels on the edges, chance probabilities
-//! on chance edges, the payoff vector at each leaf and, when a profile is given, the equilibrium:
-//! edges on the path of play are thick and coloured, equilibrium moves off the path are
-//! coloured, and members of an information set are joined by a dashed line. The layout
-//! ([`layout()`]) is computed with loops only. Trees larger than [`MAX_NODES`] are refused with a
-//! clear message: a drawing of thousands of nodes is unreadable, and the report says so instead.
+//! A drawing shows who moves at each node (the players' display names), the moves on the edges
+//! in the model's own words (`say` phrases), chance probabilities on chance edges, and at each
+//! leaf the payoff vector — or, on request, the payoff formulas typeset with proper symbols
+//! ([`typeset`]: ψ₀, β·T, subscripts). When a profile is given, the equilibrium shows: edges on
+//! the path of play are thick and coloured, equilibrium moves off the path are coloured, and
+//! members of an information set are joined by a dashed line. Identifiers of nodes and outcomes
+//! appear only when asked for ([`Drawing::ids`]). The layout ([`layout()`]) is computed with
+//! loops only; labels are placed so that none overlaps another or lies on a line
+//! ([`scene`]). Trees larger than [`MAX_NODES`] are refused with a clear message: a drawing of
+//! thousands of nodes is unreadable, and the report says so instead.
 
 pub mod dot;
 pub mod layout;
+pub mod scene;
 pub mod svg;
+pub mod tikz;
+pub mod typeset;
 
 pub use layout::{layout, Layout};
 
 use crate::game::profile::reach_probabilities;
 use crate::game::tree::{NodeKind, Tree};
 use crate::game::Game;
-use crate::output::words::num;
+use crate::output::words::{move_words, mover_name, num};
 
 /// Largest tree drawn; larger ones are refused with [`DrawError::TooLarge`].
 pub const MAX_NODES: usize = 2000;
@@ -92,16 +100,48 @@ impl Marks {
     }
 }
 
-/// What to draw: the game (structure and numbers) and optionally an equilibrium's marks.
+/// What to draw: the game (structure and numbers), optionally an equilibrium's marks, the
+/// payoff formulas, and whether to show identifiers.
 #[derive(Clone, Copy, Debug)]
 pub struct Drawing<'a> {
     /// The game at one parameter point.
     pub game: &'a Game,
     /// Equilibrium marks, if the path is to be highlighted.
     pub marks: Option<&'a Marks>,
+    /// Typeset payoff formulas, leaf-major (`leaf * players + player`;
+    /// [`scene::payoff_formulas`]), shown at the leaves instead of the numbers.
+    pub formulas: Option<&'a [Vec<typeset::Piece>]>,
+    /// Show node and outcome identifiers beside the movers and payoffs.
+    pub ids: bool,
 }
 
 impl<'a> Drawing<'a> {
+    /// A drawing of `game`: no marks, numbers at the leaves, no identifiers.
+    pub fn new(game: &'a Game) -> Drawing<'a> {
+        Drawing {
+            game,
+            marks: None,
+            formulas: None,
+            ids: false,
+        }
+    }
+
+    /// With an equilibrium's marks.
+    pub fn with_marks(self, marks: &'a Marks) -> Drawing<'a> {
+        Drawing {
+            marks: Some(marks),
+            ..self
+        }
+    }
+
+    /// With payoff formulas at the leaves.
+    pub fn with_formulas(self, formulas: &'a [Vec<typeset::Piece>]) -> Drawing<'a> {
+        Drawing {
+            formulas: Some(formulas),
+            ..self
+        }
+    }
+
     /// Checks the size limit.
     pub fn check(&self) -> Result<(), DrawError> {
         let n = self.game.tree.nodes.len();
@@ -114,29 +154,26 @@ impl<'a> Drawing<'a> {
         Ok(())
     }
 
-    /// Label of the mover at a decision or chance node ("Protege", "Nature"); empty at leaves.
+    /// The mover at a decision or chance node, by display name ("Protégé", "Nature"); empty at
+    /// leaves.
     pub fn mover(&self, i: usize) -> &str {
-        let tree = &*self.game.tree;
-        match tree.nodes[i].kind {
-            NodeKind::Decision { player, .. } => &tree.players[player.ix()],
-            NodeKind::Chance => "Nature",
-            NodeKind::Terminal { .. } => "",
-        }
+        mover_name(&self.game.tree, crate::game::NodeId::from(i))
     }
 
-    /// Label of the edge into node `i`: the move label, with the probability on chance edges
-    /// (`hard (0.3)`) and on moves a mixed equilibrium plays with probability strictly between
-    /// 0 and 1 (`heads [0.5]`).
+    /// Label of the edge into node `i`: the move in the model's words (its `say` phrase, else
+    /// its label), with the probability on chance edges (`hard (0.3)`) and on moves a mixed
+    /// equilibrium plays with probability strictly between 0 and 1 (`heads [0.5]`).
     pub fn edge_label(&self, i: usize) -> String {
         let tree = &*self.game.tree;
-        let label = &tree.move_labels[i];
-        match tree.node(crate::game::NodeId::from(i)).parent() {
+        let id = crate::game::NodeId::from(i);
+        let label = move_words(tree, id);
+        match tree.node(id).parent() {
             Some(p) if matches!(tree.node(p).kind, NodeKind::Chance) => {
                 format!("{label} ({})", num(self.game.chance[i]))
             }
             _ => match self.marks.map(|m| m.prob[i]) {
                 Some(q) if q > 1e-12 && q < 1.0 - 1e-12 => format!("{label} [{}]", num(q)),
-                _ => label.clone(),
+                _ => label.to_string(),
             },
         }
     }

@@ -1,187 +1,135 @@
-//! SVG rendering of a laid-out tree (left to right: the root on the left, leaves on the right).
+//! SVG rendering of a placed tree ([`super::scene`]): left to right, the root on the left.
 //!
-//! Output is deterministic text with numbers rounded to one decimal, so golden files and
+//! Output is deterministic text with coordinates rounded to one decimal, so golden files and
 //! reports are stable. [`svg`] writes a standalone file (with the SVG namespace); reports that
 //! inline the drawing in HTML strip the namespace attribute, which HTML does not need.
 
-use super::{infoset_pairs, layout, DrawError, Drawing};
-use crate::game::tree::NodeKind;
+use super::scene::{scene, MarkKind, Role, Scene, Stroke};
+use super::typeset;
+use super::{DrawError, Drawing};
+use crate::plot::canvas::{Anchor, FONTS};
 use std::fmt::Write;
+
+pub use crate::plot::canvas::esc;
 
 /// Colour of edges on the equilibrium path.
 pub const PATH_COLOUR: &str = "#c0392b";
 /// Colour of equilibrium moves off the path.
 pub const OFF_PATH_COLOUR: &str = "#e59866";
+/// Colour of information-set connectors.
+pub const INFOSET_COLOUR: &str = "#2471a3";
 
-const ROW: f64 = 46.0;
-const CHAR_W: f64 = 7.2;
-const TOP: f64 = 64.0;
-const LEFT: f64 = 80.0;
-
-/// Escapes text for XML.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
+fn stroke_attrs(s: Stroke) -> (&'static str, &'static str, f64, &'static str) {
+    match s {
+        Stroke::Path => ("edge path", PATH_COLOUR, 3.5, ""),
+        Stroke::Played => ("edge played", OFF_PATH_COLOUR, 2.0, ""),
+        Stroke::Plain => ("edge", "#7f8c8d", 1.2, ""),
+        Stroke::Infoset => ("infoset", INFOSET_COLOUR, 1.5, r#" stroke-dasharray="5,4""#),
     }
-    o
 }
 
-fn width_of(s: &str) -> f64 {
-    s.chars().count() as f64 * CHAR_W
+/// Renders a placed scene.
+pub fn render(s: &Scene) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="deter-tree" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="{FONTS}" font-size="13">"#,
+        w = s.width,
+        h = s.height
+    );
+    let _ = writeln!(o, "<title>{}</title>", esc(&s.title));
+    let _ = writeln!(o, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    // Information sets first, so edges and nodes draw over them; legend samples last.
+    let mut order: Vec<usize> = (0..s.segs.len()).collect();
+    order.sort_by_key(|&k| (k >= s.tree_segs, s.segs[k].stroke != Stroke::Infoset));
+    for k in order {
+        let seg = &s.segs[k];
+        let (class, colour, width, dash) = stroke_attrs(seg.stroke);
+        let class = if k >= s.tree_segs { "legend" } else { class };
+        let _ = writeln!(
+            o,
+            r#"<line class="{class}" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{colour}" stroke-width="{width}"{dash}/>"#,
+            seg.a.0, seg.a.1, seg.b.0, seg.b.1
+        );
+    }
+    for c in &s.curves {
+        let d: Vec<String> = c
+            .iter()
+            .enumerate()
+            .map(|(k, (x, y))| format!("{}{x:.1},{y:.1}", if k == 0 { "M" } else { "L" }))
+            .collect();
+        let _ = writeln!(
+            o,
+            r#"<path class="infoset" d="{}" fill="none" stroke="{INFOSET_COLOUR}" stroke-width="1.5" stroke-dasharray="5,4"/>"#,
+            d.join(" ")
+        );
+    }
+    for ((x, y), kind) in &s.marks {
+        match kind {
+            MarkKind::Leaf => {
+                let _ = writeln!(
+                    o,
+                    r#"<rect class="leaf" x="{:.1}" y="{:.1}" width="7" height="7" fill="black"/>"#,
+                    x - 3.5,
+                    y - 3.5
+                );
+            }
+            k => {
+                let fill = if *k == MarkKind::Chance {
+                    "white"
+                } else {
+                    "black"
+                };
+                let _ = writeln!(
+                    o,
+                    r#"<circle class="node" cx="{x:.1}" cy="{y:.1}" r="5" fill="{fill}" stroke="black"/>"#
+                );
+            }
+        }
+    }
+    for l in &s.labels {
+        let (class, attrs) = match l.role {
+            Role::Title => ("title", r#" font-weight="bold""#.to_string()),
+            Role::Legend => ("legend", String::new()),
+            Role::Mover => ("mover", r#" font-weight="bold""#.to_string()),
+            Role::Move(st) => (
+                "move",
+                format!(
+                    r#" fill="{}""#,
+                    match st {
+                        Stroke::Path => PATH_COLOUR,
+                        Stroke::Played => "#a04000",
+                        _ => "#34495e",
+                    }
+                ),
+            ),
+            Role::Payoff => ("payoff", String::new()),
+            Role::Id => ("name", r##" fill="#7f8c8d""##.to_string()),
+        };
+        let anchor = match l.anchor {
+            Anchor::Start => "",
+            Anchor::Middle => r#" text-anchor="middle""#,
+            Anchor::End => r#" text-anchor="end""#,
+        };
+        for (k, line) in l.lines.iter().enumerate() {
+            let y = l.at.1 + k as f64 * l.size * super::scene::LEADING;
+            let _ = writeln!(
+                o,
+                r#"<text class="{class}" x="{:.1}" y="{y:.1}" font-size="{}"{anchor}{attrs}>{}</text>"#,
+                l.at.0,
+                l.size,
+                typeset::svg(line)
+            );
+        }
+    }
+    o.push_str("</svg>\n");
+    o
 }
 
 /// Draws the tree as a standalone SVG document.
 pub fn svg(d: &Drawing<'_>) -> Result<String, DrawError> {
     d.check()?;
-    let tree = &*d.game.tree;
-    let l = layout(tree);
-    let n = tree.nodes.len();
-    let edge_w = (1..n)
-        .map(|i| width_of(&d.edge_label(i)))
-        .fold(0.0, f64::max);
-    let col = (edge_w + 48.0).max(130.0);
-    let leaf_w = (0..n)
-        .filter(|&i| tree.nodes[i].n_children == 0)
-        .map(|i| width_of(&tree.node_names[i]) + width_of(&d.payoff_label(i)) + CHAR_W)
-        .fold(0.0, f64::max);
-    let players = format!("Payoffs: ({})", tree.players.join(", "));
-    let width = (LEFT + col * l.max_depth as f64 + leaf_w + 24.0)
-        .max(width_of(&players) + 40.0)
-        .max(560.0);
-    let height = TOP + ROW * (l.n_leaves.max(1) as f64 - 1.0) + 40.0;
-    let x = |i: usize| LEFT + col * l.depth[i] as f64;
-    let y = |i: usize| TOP + ROW * l.across[i];
-
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="deter-tree" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="Helvetica, Arial, sans-serif" font-size="13">"#,
-        w = width,
-        h = height
-    );
-    let _ = writeln!(o, "<title>{}</title>", esc(&tree.title));
-    let _ = writeln!(o, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    legend(&mut o, d, &players);
-
-    // Information sets first, so edges and nodes draw over them.
-    for (a, b) in infoset_pairs(tree) {
-        let _ = writeln!(
-            o,
-            r##"<line class="infoset" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#2471a3" stroke-width="1.5" stroke-dasharray="5,4"/>"##,
-            x(a),
-            y(a),
-            x(b),
-            y(b)
-        );
-    }
-    for i in 1..n {
-        let Some(p) = tree.node(crate::game::NodeId::from(i)).parent() else {
-            continue;
-        };
-        let p = p.ix();
-        let (class, stroke, sw) = match d.marks {
-            Some(m) if m.played[i] && m.on_path[i] => ("edge path", PATH_COLOUR, 3.5),
-            Some(m) if m.played[i] => ("edge played", OFF_PATH_COLOUR, 2.0),
-            _ => ("edge", "#7f8c8d", 1.2),
-        };
-        let _ = writeln!(
-            o,
-            r#"<line class="{class}" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{stroke}" stroke-width="{sw}"/>"#,
-            x(p),
-            y(p),
-            x(i),
-            y(i)
-        );
-        let (mx, my) = ((x(p) + x(i)) / 2.0, (y(p) + y(i)) / 2.0 - 5.0);
-        let _ = writeln!(
-            o,
-            r#"<text class="move" x="{mx:.1}" y="{my:.1}" text-anchor="middle" fill="{}" stroke="white" stroke-width="4" paint-order="stroke">{}</text>"#,
-            if stroke == "#7f8c8d" {
-                "#34495e"
-            } else {
-                stroke
-            },
-            esc(&d.edge_label(i))
-        );
-    }
-    for i in 0..n {
-        node(&mut o, d, i, x(i), y(i));
-    }
-    o.push_str("</svg>\n");
-    Ok(o)
-}
-
-fn legend(o: &mut String, d: &Drawing<'_>, players: &str) {
-    let _ = writeln!(
-        o,
-        r#"<text x="12" y="20" font-weight="bold">{}</text>"#,
-        esc(&d.game.tree.title)
-    );
-    let mut line = esc(players);
-    if d.marks.is_some() {
-        line.push_str(&format!(
-            r#"   <tspan fill="{PATH_COLOUR}">━ equilibrium path</tspan>   <tspan fill="{OFF_PATH_COLOUR}">━ equilibrium move off the path</tspan>"#
-        ));
-    }
-    if !infoset_pairs(&d.game.tree).is_empty() {
-        line.push_str(r##"   <tspan fill="#2471a3">┅ information set</tspan>"##);
-    }
-    let _ = writeln!(o, r#"<text x="12" y="40" font-size="12">{line}</text>"#);
-}
-
-fn node(o: &mut String, d: &Drawing<'_>, i: usize, x: f64, y: f64) {
-    let tree = &*d.game.tree;
-    match tree.nodes[i].kind {
-        NodeKind::Terminal { .. } => {
-            let _ = writeln!(
-                o,
-                r#"<rect class="leaf" x="{:.1}" y="{:.1}" width="7" height="7" fill="black"/>"#,
-                x - 3.5,
-                y - 3.5
-            );
-            let _ = writeln!(
-                o,
-                r##"<text class="payoff" x="{:.1}" y="{:.1}"><tspan fill="#566573">{}</tspan> {}</text>"##,
-                x + 10.0,
-                y + 4.5,
-                esc(&tree.node_names[i]),
-                esc(&d.payoff_label(i))
-            );
-        }
-        kind => {
-            let fill = if matches!(kind, NodeKind::Chance) {
-                "white"
-            } else {
-                "black"
-            };
-            let _ = writeln!(
-                o,
-                r#"<circle class="node" cx="{x:.1}" cy="{y:.1}" r="5" fill="{fill}" stroke="black"/>"#
-            );
-            let _ = writeln!(
-                o,
-                r#"<text class="mover" x="{:.1}" y="{:.1}" text-anchor="end" font-weight="bold" stroke="white" stroke-width="4" paint-order="stroke">{}</text>"#,
-                x - 8.0,
-                y - 6.0,
-                esc(d.mover(i))
-            );
-            let _ = writeln!(
-                o,
-                r##"<text class="name" x="{:.1}" y="{:.1}" text-anchor="end" font-size="10" fill="#7f8c8d">{}</text>"##,
-                x - 8.0,
-                y + 14.0,
-                esc(&tree.node_names[i])
-            );
-        }
-    }
+    Ok(render(&scene(d)))
 }
 
 #[cfg(test)]
@@ -202,24 +150,15 @@ mod tests {
         solve_into(&g, 1e-9, &mut ws);
         let p = profile_of(&g.tree, &ws);
         let m = Marks::of(&g, &p).unwrap();
-        let s = svg(&Drawing {
-            game: &g,
-            marks: Some(&m),
-        })
-        .unwrap();
-        for label in [
-            "hedge",
-            "align",
-            "challenge",
-            "realign",
-            "Protege",
-            "Defender",
-        ] {
+        let s = svg(&Drawing::new(&g).with_marks(&m)).unwrap();
+        // The model's `say` phrases and display names, not identifiers.
+        for label in ["hedges", "aligns", "challenges", "realigns", "Defender"] {
             assert!(s.contains(&format!(">{label}<")), "missing {label}");
         }
-        // At the defaults (the cold-war calibration, MODELS.md §4): P hedges, C does not
+        assert!(!s.contains(">not_challenge<") && !s.contains("status_quo_h"));
+        // At the defaults (the cold-war calibration, docs/models/hedging.md): P hedges, C does not
         // challenge — two path edges.
         assert_eq!(s.matches("class=\"edge path\"").count(), 2);
-        assert!(s.contains("status_quo_h</tspan> (0.1, 0, 0)"));
+        assert!(s.contains(">(0.1, 0, 0)<"));
     }
 }

@@ -52,17 +52,22 @@
 //!   operator of a chain `a + b + c + …` counts as a level, as the tree leans one deeper.
 //!
 //! There are no logical operators; `min`, `max` and `if` combine conditions.
+//!
+//! [`eval_exact`] evaluates a parsed formula in exact rational arithmetic (literals read as
+//! written), for the exact certificate of a single solve; it is not on the sweep's path.
 
 mod ast;
 mod compile;
 mod eval;
 mod lex;
 mod parse;
+mod rational;
 
 pub use ast::{Ast, AstKind, BinOp, CmpOp, Func};
 pub use compile::{compile, Expr, ParamId, UnknownName};
 pub use eval::{EvalError, EvalErrorKind};
 pub use parse::{parse, ParseError, MAX_DEPTH};
+pub use rational::{eval_exact, ExactError, MAX_EXACT_EXPONENT};
 
 #[cfg(test)]
 mod tests;

@@ -9,10 +9,18 @@
 //!
 //! [`write`] produces a valid `.efg` with one outcome per leaf, so reading it back gives an
 //! equal [`Game`].
+//!
+//! Numbers are kept exactly as written ([`Game::exact`]): payoffs, their sums along paths and
+//! chance probabilities are rationals, and the floats are their roundings. A payoff, or a sum
+//! of outcomes along a path, beyond the range of `f64` is an error located at its node; chance
+//! probabilities that sum to 1 only within [`PROB_SUM_TOL`] (decimals rounded by hand) are
+//! rescaled to sum to exactly 1.
 
 use super::lexer::{format_number, quote, Cursor, Tok};
 use super::FormatError;
-use crate::game::{Game, NodeKind, PlayerId, Tree, TreeBuilder};
+use crate::exact::{self, Rational};
+use crate::game::{ExactNumbers, Game, NodeKind, PlayerId, Tree, TreeBuilder};
+use num_traits::{One, Zero};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -24,25 +32,25 @@ pub const PROB_SUM_TOL: f64 = 1e-6;
 struct SetDesc {
     name: String,
     actions: Vec<String>,
-    probs: Vec<f64>,
+    probs: Vec<Rational>,
 }
 
 /// A node waiting for its children.
 struct Frame {
     node: usize,
     labels: Vec<String>,
-    probs: Vec<f64>,
+    probs: Vec<Rational>,
     next: usize,
     /// Sum of outcomes on the path down to and including this node.
-    acc: Vec<f64>,
+    acc: Vec<Rational>,
 }
 
 /// One parsed node.
 struct Parsed {
     id: usize,
     labels: Vec<String>,
-    probs: Vec<f64>,
-    own: Option<Vec<f64>>,
+    probs: Vec<Rational>,
+    own: Option<Vec<Rational>>,
 }
 
 /// State of one read.
@@ -51,17 +59,25 @@ struct Reader {
     np: usize,
     player_sets: HashMap<(usize, usize), SetDesc>,
     chance_sets: HashMap<usize, SetDesc>,
-    outcomes: HashMap<usize, (String, Vec<f64>)>,
+    outcomes: HashMap<usize, (String, Vec<Rational>)>,
     /// By builder node: probability of the chance move into it.
-    prob_of: Vec<f64>,
+    prob_of: Vec<Rational>,
     /// By builder node: payoffs at a terminal node.
-    payoff_of: Vec<Option<Vec<f64>>>,
+    payoff_of: Vec<Option<Vec<Rational>>>,
     /// By builder node: the Gambit name of a decision node's information set.
     set_name_of: Vec<Option<String>>,
+    /// By builder node: line and column of its first token.
+    pos_of: Vec<(usize, usize)>,
 }
 
 /// Reads a `.efg` file.
 pub fn read(src: &str) -> Result<Game, FormatError> {
+    Ok(read_located(src)?.0)
+}
+
+/// Reads a `.efg` file; also returns the line and column of every node of the game, by arena
+/// id (for messages that point into the file, such as imperfect recall).
+pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
     let mut c = Cursor::new(src)?;
     let magic = c.word("`EFG`")?;
     if magic != "EFG" {
@@ -87,6 +103,7 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
         prob_of: Vec::new(),
         payoff_of: Vec::new(),
         set_name_of: Vec::new(),
+        pos_of: Vec::new(),
     };
     let mut b = TreeBuilder::new(title, players);
     let mut stack: Vec<Frame> = Vec::new();
@@ -95,7 +112,7 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
         let node = r.node(&mut b)?;
         let mut acc = stack
             .last()
-            .map_or_else(|| vec![0.0; np], |f| f.acc.clone());
+            .map_or_else(|| vec![Rational::zero(); np], |f| f.acc.clone());
         if let Some(o) = &node.own {
             for (a, x) in acc.iter_mut().zip(o) {
                 *a += x;
@@ -106,8 +123,8 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
             Some(f) => {
                 b.add_move(f.node, f.labels[f.next].clone(), None, node.id)
                     .map_err(|e| r.c.error_prev(e.to_string()))?;
-                if let Some(&p) = f.probs.get(f.next) {
-                    r.prob_of[node.id] = p;
+                if let Some(p) = f.probs.get(f.next) {
+                    r.prob_of[node.id] = p.clone();
                 }
                 f.next += 1;
             }
@@ -139,14 +156,16 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
 impl Reader {
     fn grow(&mut self, n: usize) {
         while self.prob_of.len() < n {
-            self.prob_of.push(0.0);
+            self.prob_of.push(Rational::zero());
             self.payoff_of.push(None);
             self.set_name_of.push(None);
+            self.pos_of.push((1, 1));
         }
     }
 
     /// Parses one node and adds it to the builder.
     fn node(&mut self, b: &mut TreeBuilder) -> Result<Parsed, FormatError> {
+        let at = self.c.here();
         let kind = self.c.word("a node (`p`, `c` or `t`)")?;
         let mut name = self.c.string("the node name")?;
         let (desc, player) = match kind.as_str() {
@@ -189,6 +208,7 @@ impl Reader {
             }
         };
         self.grow(id + 1);
+        self.pos_of[id] = at;
         let (labels, probs) = match desc {
             Some(d) => {
                 if player.is_some() {
@@ -255,8 +275,8 @@ impl Reader {
         while !self.c.eat_close() {
             actions.push(self.c.string("an action name or `}`")?);
             if chance {
-                let p = self.c.number("the action's probability")?;
-                if p < 0.0 {
+                let (p, f) = self.c.number_exact("the action's probability")?;
+                if f < 0.0 {
                     return Err(self.c.error_prev("negative chance probability"));
                 }
                 probs.push(p);
@@ -268,11 +288,19 @@ impl Reader {
                 .c
                 .error_prev("an information set needs at least one action"));
         }
-        let sum: f64 = probs.iter().sum();
-        if chance && (sum - 1.0).abs() > PROB_SUM_TOL {
-            return Err(self
-                .c
-                .error_prev(format!("chance probabilities sum to {sum}, not 1")));
+        if chance {
+            let sum = probs.iter().fold(Rational::zero(), |a, p| a + p);
+            if !sum.is_one() {
+                let s = exact::to_f64(&sum);
+                if (s - 1.0).abs() > PROB_SUM_TOL {
+                    return Err(self
+                        .c
+                        .error_prev(format!("chance probabilities sum to {s}, not 1")));
+                }
+                // Rounded decimals (0.333 0.333 0.334 is fine; 0.3333 0.3333 0.3333 is
+                // rescaled): the exact probabilities must sum to 1.
+                probs.iter_mut().for_each(|p| *p = &*p / &sum);
+            }
         }
         Ok(SetDesc {
             name,
@@ -283,7 +311,7 @@ impl Reader {
 
     /// Reads `OUTCOME ["name" { payoffs }]`; returns the name and payoffs of a non-zero
     /// outcome.
-    fn outcome(&mut self) -> Result<Option<(String, Vec<f64>)>, FormatError> {
+    fn outcome(&mut self) -> Result<Option<(String, Vec<Rational>)>, FormatError> {
         let num = self.c.index("an outcome number")?;
         let mut given = None;
         if matches!(self.c.peek(), Some(Tok::Str(_)) | Some(Tok::Open)) {
@@ -291,7 +319,7 @@ impl Reader {
             self.c.open("`{` opening the payoffs")?;
             let mut pay = Vec::new();
             while !self.c.eat_close() {
-                pay.push(self.c.number("a payoff or `}`")?);
+                pay.push(self.c.number_exact("a payoff or `}`")?.0);
                 self.c.eat_comma();
             }
             if pay.len() != self.np {
@@ -322,21 +350,49 @@ impl Reader {
     }
 
     /// Finishes the tree and lays out probabilities and payoffs by arena id.
-    fn finish(self, b: TreeBuilder, root: usize) -> Result<Game, FormatError> {
+    fn finish(
+        self,
+        b: TreeBuilder,
+        root: usize,
+    ) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
         let built = b
             .finish(root)
             .map_err(|e| FormatError::new(1, 1, e.to_string()))?;
         let mut tree = built.tree;
         let np = self.np;
-        let mut chance = vec![0.0; tree.nodes.len()];
-        let mut payoffs = vec![0.0; tree.leaves.len() * np];
+        let mut chance = vec![Rational::zero(); tree.nodes.len()];
+        let mut payoffs = vec![Rational::zero(); tree.leaves.len() * np];
+        let mut pos = vec![(1, 1); tree.nodes.len()];
         for (bix, id) in built.node_of.iter().enumerate() {
             let Some(id) = id else { continue };
-            chance[id.ix()] = self.prob_of.get(bix).copied().unwrap_or(0.0);
+            pos[id.ix()] = self.pos_of.get(bix).copied().unwrap_or((1, 1));
+            if let Some(p) = self.prob_of.get(bix) {
+                chance[id.ix()] = p.clone();
+            }
             match tree.nodes[id.ix()].kind {
                 NodeKind::Terminal { leaf } => {
                     if let Some(Some(p)) = self.payoff_of.get(bix) {
-                        payoffs[leaf.ix() * np..(leaf.ix() + 1) * np].copy_from_slice(p);
+                        for (k, x) in p.iter().enumerate() {
+                            if !exact::to_f64(x).is_finite() {
+                                let (l, c) = pos[id.ix()];
+                                return Err(FormatError::new(
+                                    l,
+                                    c,
+                                    format!(
+                                        "the payoff of {} at this node (the sum of the outcomes \
+                                         on its path) is {}, beyond the range of \
+                                         floating-point numbers (±1.8e308)",
+                                        tree.players[k],
+                                        if x.numer().bits() > 2000 {
+                                            "astronomically large".to_string()
+                                        } else {
+                                            format!("{:e}", exact::to_f64(x))
+                                        }
+                                    ),
+                                ));
+                            }
+                        }
+                        payoffs[leaf.ix() * np..(leaf.ix() + 1) * np].clone_from_slice(p);
                     }
                 }
                 NodeKind::Decision { infoset, .. } => {
@@ -347,12 +403,23 @@ impl Reader {
                 NodeKind::Chance => {}
             }
         }
-        Ok(Game {
+        let to_f = |v: &[Rational]| v.iter().map(exact::to_f64).collect::<Vec<f64>>();
+        let game = Game {
             tree: Arc::new(tree),
-            chance,
-            payoffs,
-            exact: None,
-        })
+            chance: to_f(&chance),
+            payoffs: to_f(&payoffs),
+            exact: Some(Arc::new(ExactNumbers { chance, payoffs })),
+        };
+        Ok((game, pos))
+    }
+}
+
+/// A number for a written file: exact when known, else the shortest float that reads back the
+/// same.
+fn number(exact: Option<&Rational>, x: f64) -> String {
+    match exact {
+        Some(q) => exact::display(q),
+        None => format_number(x),
     }
 }
 
@@ -388,9 +455,9 @@ pub fn write(game: &Game) -> String {
         };
         match n.kind {
             NodeKind::Terminal { leaf } => {
-                let pay: Vec<String> = game.payoffs[leaf.ix() * np..(leaf.ix() + 1) * np]
-                    .iter()
-                    .map(|&x| format_number(x))
+                let ex = game.exact.as_deref();
+                let pay: Vec<String> = (leaf.ix() * np..(leaf.ix() + 1) * np)
+                    .map(|k| number(ex.map(|e| &e.payoffs[k]), game.payoffs[k]))
                     .collect();
                 let name = quote(&t.node_names[i]);
                 s.push_str(&format!(
@@ -404,7 +471,10 @@ pub fn write(game: &Game) -> String {
                 let acts: Vec<String> = n
                     .children()
                     .zip(labels())
-                    .map(|(c, l)| format!("{l} {}", format_number(game.chance[c])))
+                    .map(|(c, l)| {
+                        let ex = game.exact.as_deref().map(|e| &e.chance[c]);
+                        format!("{l} {}", number(ex, game.chance[c]))
+                    })
                     .collect();
                 s.push_str(&format!(
                     "c {} {chance_num} \"\" {{ {} }} 0\n",
@@ -468,7 +538,29 @@ t "" 0
             .position(|l| t.node_names[l.node.ix()] == "end");
         assert_eq!(g.leaf_payoffs(end.unwrap().into()), &[1.0, 1.0]);
         assert_eq!(g.chance[1], 1.0 / 3.0);
+        let ex = g.exact.as_ref().unwrap();
+        assert_eq!(ex.chance[1], Rational::new(1.into(), 3.into()));
         assert_eq!(read(&write(&g)).unwrap(), g);
+    }
+
+    #[test]
+    fn overflowing_path_sums_are_located_errors() {
+        let src = r#"EFG 2 R "t" { "A" "B" } ""
+p "" 1 1 "" { "x" "y" } 1 "big" { 1e308, 0 }
+t "" 2 "" { 1e308, 0 }
+t "" 3 "" { 1, 1 }
+"#;
+        let e = read(src).unwrap_err();
+        assert_eq!((e.line, e.col), (3, 1), "{e}");
+        assert!(e.message.contains("beyond the range"), "{e}");
+    }
+
+    #[test]
+    fn rounded_probabilities_are_rescaled_exactly() {
+        let src = SRC.replace("1/3", "0.3333333").replace("2/3", "0.6666667");
+        let g = read(&src).unwrap();
+        let ex = g.exact.as_ref().unwrap();
+        assert_eq!(&ex.chance[1] + &ex.chance[2], Rational::one());
     }
 
     #[test]

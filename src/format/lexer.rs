@@ -5,6 +5,7 @@
 //! token carries its line and column so a parse error can point at the exact place.
 
 use super::FormatError;
+use crate::exact::{self, Rational};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,8 +51,19 @@ pub struct Spanned {
 
 /// Splits `src` into tokens.
 pub fn tokenize(src: &str) -> Result<Vec<Spanned>, FormatError> {
+    Ok(lex(src)?.0)
+}
+
+/// Exact values of the number tokens whose `f64` is not exactly the number written
+/// (`(token index, value)`, in token order). Integers and binary fractions such as `0.5` need
+/// no entry: their float is exact.
+type ExactSide = Vec<(usize, Rational)>;
+
+/// Splits `src` into tokens, keeping the exact value of every number.
+fn lex(src: &str) -> Result<(Vec<Spanned>, ExactSide), FormatError> {
     let chars: Vec<char> = src.chars().collect();
     let mut out = Vec::new();
+    let mut side = ExactSide::new();
     let (mut i, mut line, mut col) = (0usize, 1usize, 1usize);
     while i < chars.len() {
         let c = chars[i];
@@ -67,78 +79,98 @@ pub fn tokenize(src: &str) -> Result<Vec<Spanned>, FormatError> {
             col += 1;
             continue;
         }
-        let tok =
-            match c {
-                '{' | '}' | ',' => {
+        let tok = match c {
+            '{' | '}' | ',' => {
+                i += 1;
+                col += 1;
+                match c {
+                    '{' => Tok::Open,
+                    '}' => Tok::Close,
+                    _ => Tok::Comma,
+                }
+            }
+            '"' => {
+                let mut s = String::new();
+                i += 1;
+                col += 1;
+                loop {
+                    let Some(&d) = chars.get(i) else {
+                        return Err(FormatError::new(tl, tc, "unterminated string"));
+                    };
                     i += 1;
                     col += 1;
-                    match c {
-                        '{' => Tok::Open,
-                        '}' => Tok::Close,
-                        _ => Tok::Comma,
+                    match d {
+                        '"' => break,
+                        '\\' if chars.get(i).is_some_and(|&e| e == '"' || e == '\\') => {
+                            s.push(chars[i]);
+                            i += 1;
+                            col += 1;
+                        }
+                        '\n' => {
+                            s.push(d);
+                            line += 1;
+                            col = 1;
+                        }
+                        _ => s.push(d),
                     }
                 }
-                '"' => {
-                    let mut s = String::new();
+                Tok::Str(s)
+            }
+            _ if c.is_ascii_digit() || c == '-' || c == '+' || c == '.' => {
+                let start = i;
+                while i < chars.len() && is_number_char(chars[i]) {
                     i += 1;
-                    col += 1;
-                    loop {
-                        let Some(&d) = chars.get(i) else {
-                            return Err(FormatError::new(tl, tc, "unterminated string"));
-                        };
-                        i += 1;
-                        col += 1;
-                        match d {
-                            '"' => break,
-                            '\\' if chars.get(i).is_some_and(|&e| e == '"' || e == '\\') => {
-                                s.push(chars[i]);
-                                i += 1;
-                                col += 1;
-                            }
-                            '\n' => {
-                                s.push(d);
-                                line += 1;
-                                col = 1;
-                            }
-                            _ => s.push(d),
+                }
+                col += i - start;
+                let text: String = chars[start..i].iter().collect();
+                let Some(v) = parse_number(&text) else {
+                    let msg = match exact::parse_fraction(&text) {
+                        Some(_) => format!(
+                            "`{text}` is too large for this tool's floating-point numbers \
+                                 (beyond ±1.8e308)"
+                        ),
+                        None => format!("`{text}` is not a number"),
+                    };
+                    return Err(FormatError::new(tl, tc, msg));
+                };
+                if !is_small_integer(&text) {
+                    if let Some(q) = exact::parse_fraction(&text) {
+                        if exact::from_f64(v).as_ref() != Some(&q) {
+                            side.push((out.len(), q));
                         }
                     }
-                    Tok::Str(s)
                 }
-                _ if c.is_ascii_digit() || c == '-' || c == '+' || c == '.' => {
-                    let start = i;
-                    while i < chars.len() && is_number_char(chars[i]) {
-                        i += 1;
-                    }
-                    col += i - start;
-                    let text: String = chars[start..i].iter().collect();
-                    Tok::Num(parse_number(&text).ok_or_else(|| {
-                        FormatError::new(tl, tc, format!("`{text}` is not a number"))
-                    })?)
+                Tok::Num(v)
+            }
+            _ if c.is_alphabetic() => {
+                let start = i;
+                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                    i += 1;
                 }
-                _ if c.is_alphabetic() => {
-                    let start = i;
-                    while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                        i += 1;
-                    }
-                    col += i - start;
-                    Tok::Word(chars[start..i].iter().collect())
-                }
-                _ => {
-                    return Err(FormatError::new(
-                        tl,
-                        tc,
-                        format!("unexpected character `{c}`"),
-                    ))
-                }
-            };
+                col += i - start;
+                Tok::Word(chars[start..i].iter().collect())
+            }
+            _ => {
+                return Err(FormatError::new(
+                    tl,
+                    tc,
+                    format!("unexpected character `{c}`"),
+                ))
+            }
+        };
         out.push(Spanned {
             tok,
             line: tl,
             col: tc,
         });
     }
-    Ok(out)
+    Ok((out, side))
+}
+
+/// An optionally signed integer of at most 15 digits: exactly representable as `f64`.
+fn is_small_integer(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_number_char(c: char) -> bool {
@@ -176,6 +208,7 @@ pub fn format_number(x: f64) -> String {
 /// A cursor over tokens with position-aware errors.
 pub struct Cursor {
     toks: Vec<Spanned>,
+    exact: ExactSide,
     pos: usize,
     end: (usize, usize),
 }
@@ -183,14 +216,32 @@ pub struct Cursor {
 impl Cursor {
     /// Tokenizes `src` and positions the cursor at the first token.
     pub fn new(src: &str) -> Result<Self, FormatError> {
-        let toks = tokenize(src)?;
+        let (toks, exact) = lex(src)?;
         let line = src.split('\n').count();
         let col = src.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Ok(Cursor {
             toks,
+            exact,
             pos: 0,
             end: (line, col),
         })
+    }
+
+    /// Number of tokens not yet consumed.
+    pub fn remaining(&self) -> usize {
+        self.toks.len().saturating_sub(self.pos)
+    }
+
+    /// Consumes a number; returns it as written (exact) and as the nearest `f64`.
+    pub fn number_exact(&mut self, what: &str) -> Result<(Rational, f64), FormatError> {
+        let v = self.number(what)?;
+        let ix = self.pos - 1;
+        let q = match self.exact.binary_search_by_key(&ix, |e| e.0) {
+            Ok(k) => self.exact[k].1.clone(),
+            // The float is finite (checked by the tokenizer) and exact.
+            Err(_) => exact::from_f64(v).unwrap_or_default(),
+        };
+        Ok((q, v))
     }
 
     /// The next token without consuming it.
@@ -360,6 +411,21 @@ mod tests {
         let e = tokenize("1/0").unwrap_err();
         assert_eq!((e.line, e.col), (1, 1));
         assert!(tokenize("x @").is_err());
+    }
+
+    #[test]
+    fn numbers_keep_their_exact_value() {
+        let mut c = Cursor::new("0.1 1/3 7 1e-19 0.5").unwrap();
+        let q = |n: i64, d: i64| Rational::new(n.into(), d.into());
+        assert_eq!(c.number_exact("x").unwrap().0, q(1, 10));
+        assert_eq!(c.number_exact("x").unwrap().0, q(1, 3));
+        assert_eq!(c.number_exact("x").unwrap(), (q(7, 1), 7.0));
+        let (tiny, f) = c.number_exact("x").unwrap();
+        assert_eq!(tiny, exact::parse("1e-19").unwrap());
+        assert_eq!(f, 1e-19);
+        assert_eq!(c.number_exact("x").unwrap().0, q(1, 2));
+        let e = tokenize("1e400").unwrap_err();
+        assert!(e.message.contains("too large"), "{e}");
     }
 
     #[test]

@@ -49,6 +49,16 @@ fn ident(s: &str, fallback: &str) -> String {
     }
 }
 
+/// A number for a model file: the exact value when known (a decimal literal, or a quoted
+/// fraction formula such as `"1/3"`), else the shortest float that reads back the same.
+fn number(exact: Option<&crate::exact::Rational>, x: f64) -> String {
+    match exact {
+        Some(v) => crate::exact::decimal(v, 40)
+            .unwrap_or_else(|| format!("\"{}\"", crate::exact::display(v))),
+        None => format_number(x),
+    }
+}
+
 /// The model file of a numeric game: every payoff and probability written as a number.
 pub fn write(game: &Game) -> String {
     let tree = &*game.tree;
@@ -102,7 +112,8 @@ pub fn write(game: &Game) -> String {
                 );
                 let mut fields = vec![format!("to = {}", q(&names[c]))];
                 if n.kind == NodeKind::Chance {
-                    fields.push(format!("prob = {}", format_number(game.chance[c])));
+                    let ex = game.exact.as_deref().map(|e| &e.chance[c]);
+                    fields.push(format!("prob = {}", number(ex, game.chance[c])));
                 }
                 if let Some(p) = &tree.move_phrases[c] {
                     fields.push(format!("say = {}", q(p)));
@@ -135,10 +146,12 @@ pub fn write(game: &Game) -> String {
                     .iter()
                     .enumerate()
                     .map(|(p, name)| {
+                        let k = leaf.ix() * tree.n_players() + p;
+                        let ex = game.exact.as_deref().map(|e| &e.payoffs[k]);
                         format!(
                             "{} = {}",
                             q(name),
-                            format_number(game.payoff(leaf, PlayerId::from(p)))
+                            number(ex, game.payoff(leaf, PlayerId::from(p)))
                         )
                     })
                     .collect();
@@ -194,6 +207,10 @@ pub fn strategic_tree(g: &StrategicGame) -> Game {
         Err(_) => unreachable!("a fresh layered tree is well formed"),
     };
     let mut game = Game::zeroed(Arc::new(built.tree));
+    let mut exact = g.exact.as_ref().map(|_| crate::game::ExactNumbers {
+        chance: vec![Default::default(); game.chance.len()],
+        payoffs: vec![Default::default(); game.payoffs.len()],
+    });
     for (bnode, pure) in &level {
         let Some(id) = built.node_of[*bnode] else {
             continue;
@@ -202,9 +219,13 @@ pub fn strategic_tree(g: &StrategicGame) -> Game {
             let prof = g.profile_index(pure);
             for p in 0..np {
                 game.payoffs[leaf.ix() * np + p] = g.payoffs[prof * np + p];
+                if let (Some(e), Some(src)) = (exact.as_mut(), g.exact.as_ref()) {
+                    e.payoffs[leaf.ix() * np + p] = src[prof * np + p].clone();
+                }
             }
         }
     }
+    game.exact = exact.map(Arc::new);
     game
 }
 

@@ -8,6 +8,7 @@ pub mod examples;
 pub mod ids;
 pub mod numeric;
 pub mod profile;
+pub mod recall;
 pub mod reduce;
 pub mod sequence;
 pub mod strategic;

@@ -77,14 +77,47 @@ impl Game {
         self.payoffs.iter().fold(1.0f64, |m, &x| m.max(x.abs()))
     }
 
-    /// True if payoffs of two players sum to a constant at every leaf (within `tol`).
+    /// Each player's smallest and largest payoff over the leaves: the ranges that tolerances
+    /// are relative to.
+    pub fn payoff_ranges(&self) -> Vec<(f64, f64)> {
+        super::strategic::ranges(&self.payoffs, self.n_players())
+    }
+
+    /// True if the payoffs of two players sum to one constant at every leaf: decided exactly
+    /// when the numbers are exact, else within `tol` relative to the players' payoff ranges.
     pub fn is_constant_sum(&self, tol: f64) -> bool {
         if self.n_players() != 2 || self.tree.leaves.is_empty() {
             return false;
         }
-        let c = self.payoffs[0] + self.payoffs[1];
-        self.payoffs
-            .chunks_exact(2)
-            .all(|p| (p[0] + p[1] - c).abs() <= tol * self.payoff_scale())
+        if let Some(ex) = &self.exact {
+            return constant_sum_exact(&ex.payoffs);
+        }
+        constant_sum_float(&self.payoffs, tol)
     }
+}
+
+/// Two players' payoffs (`[profile * 2 + player]`) sum to one constant, exactly.
+pub fn constant_sum_exact(payoffs: &[Rational]) -> bool {
+    let mut rows = payoffs.chunks_exact(2);
+    let Some(first) = rows.next() else {
+        return true;
+    };
+    let c = &first[0] + &first[1];
+    rows.all(|p| &p[0] + &p[1] == c)
+}
+
+/// Two players' payoffs sum to one constant within `tol` times the larger payoff range (with
+/// a floor from floating-point precision).
+pub fn constant_sum_float(payoffs: &[f64], tol: f64) -> bool {
+    let r = super::strategic::ranges(payoffs, 2);
+    let width = (r[0].1 - r[0].0).max(r[1].1 - r[1].0);
+    let mag = payoffs.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let eps = (tol * width).max(16.0 * f64::EPSILON * mag);
+    let Some(first) = payoffs.chunks_exact(2).next() else {
+        return true;
+    };
+    let c = first[0] + first[1];
+    payoffs
+        .chunks_exact(2)
+        .all(|p| (p[0] + p[1] - c).abs() <= eps)
 }

@@ -11,33 +11,49 @@
 use super::ids::{InfosetId, NodeId, PlayerId};
 use super::numeric::Game;
 use super::tree::{NodeKind, Tree};
+use crate::exact::{Rational, Scalar};
 
 /// Probability of the move into `child` under `profile` (chance or player move).
 #[inline(always)]
-fn move_prob(game: &Game, profile: &[f64], parent: NodeKind, child: usize, first: usize) -> f64 {
+fn move_prob<T: Scalar>(
+    tree: &Tree,
+    chance: &[T],
+    profile: &[T],
+    parent: NodeKind,
+    child: usize,
+    first: usize,
+) -> T {
     match parent {
-        NodeKind::Chance => game.chance[child],
+        NodeKind::Chance => chance[child].clone(),
         NodeKind::Decision { infoset, .. } => {
-            let s = &game.tree.infosets[infoset.ix()];
-            profile[s.first_action as usize + (child - first)]
+            let s = &tree.infosets[infoset.ix()];
+            profile[s.first_action as usize + (child - first)].clone()
         }
-        NodeKind::Terminal { .. } => 0.0,
+        NodeKind::Terminal { .. } => T::zero(),
     }
 }
 
 /// Probability that play reaches each node under `profile`.
 pub fn reach_probabilities(game: &Game, profile: &[f64]) -> Vec<f64> {
-    let tree = &game.tree;
-    let mut reach = vec![0.0; tree.nodes.len()];
+    reach_in(&game.tree, &game.chance, profile)
+}
+
+/// [`reach_probabilities`] over any scalar type, with the chance probabilities given.
+pub fn reach_in<T: Scalar>(tree: &Tree, chance: &[T], profile: &[T]) -> Vec<T> {
+    let mut reach = vec![T::zero(); tree.nodes.len()];
     if reach.is_empty() {
         return reach;
     }
-    reach[0] = 1.0;
+    reach[0] = T::one();
     for (i, n) in tree.nodes.iter().enumerate() {
-        let r = reach[i];
         let first = n.first_child as usize;
         for c in n.children() {
-            reach[c] = r * move_prob(game, profile, n.kind, c, first);
+            let p = move_prob(tree, chance, profile, n.kind, c, first);
+            reach[c] = if p.is_zero() {
+                T::zero()
+            } else {
+                reach[i].clone() * p
+            };
         }
     }
     reach
@@ -45,14 +61,25 @@ pub fn reach_probabilities(game: &Game, profile: &[f64]) -> Vec<f64> {
 
 /// Expected payoff of each player under `profile`.
 pub fn expected_payoffs(game: &Game, profile: &[f64]) -> Vec<f64> {
-    let reach = reach_probabilities(game, profile);
-    let np = game.n_players();
-    let mut out = vec![0.0; np];
-    for (l, leaf) in game.tree.leaves.iter().enumerate() {
-        let r = reach[leaf.node.ix()];
-        if r != 0.0 {
+    expected_payoffs_in(&game.tree, &game.chance, &game.payoffs, profile)
+}
+
+/// [`expected_payoffs`] over any scalar type, with the numbers given (`payoffs` laid out as
+/// [`Game::payoffs`]).
+pub fn expected_payoffs_in<T: Scalar>(
+    tree: &Tree,
+    chance: &[T],
+    payoffs: &[T],
+    profile: &[T],
+) -> Vec<T> {
+    let reach = reach_in(tree, chance, profile);
+    let np = tree.n_players();
+    let mut out = vec![T::zero(); np];
+    for (l, leaf) in tree.leaves.iter().enumerate() {
+        let r = &reach[leaf.node.ix()];
+        if !r.is_zero() {
             for (p, o) in out.iter_mut().enumerate() {
-                *o += r * game.payoffs[l * np + p];
+                *o = o.clone() + r.clone() * payoffs[l * np + p].clone();
             }
         }
     }
@@ -106,19 +133,40 @@ pub enum RegretError {
 /// The best response is computed over the player's information sets, each decided once for all
 /// its member nodes (so imperfect information is respected). Requires perfect recall.
 pub fn regrets(game: &Game, profile: &[f64]) -> Result<Vec<f64>, RegretError> {
-    let tree = &game.tree;
+    regrets_in(&game.tree, &game.chance, &game.payoffs, profile)
+}
+
+/// Each player's regret computed exactly, when the game's numbers are exact (`None` if only
+/// the floats are known).
+pub fn exact_regrets(
+    game: &Game,
+    profile: &[Rational],
+) -> Option<Result<Vec<Rational>, RegretError>> {
+    let ex = game.exact.as_ref()?;
+    Some(regrets_in(&game.tree, &ex.chance, &ex.payoffs, profile))
+}
+
+/// [`regrets`] over any scalar type, with the numbers given.
+pub fn regrets_in<T: Scalar>(
+    tree: &Tree,
+    chance: &[T],
+    payoffs: &[T],
+    profile: &[T],
+) -> Result<Vec<T>, RegretError> {
     if profile.len() != tree.n_actions() {
         return Err(RegretError::BadLength {
             got: profile.len(),
             want: tree.n_actions(),
         });
     }
-    let current = expected_payoffs(game, profile);
+    let current = expected_payoffs_in(tree, chance, payoffs, profile);
     current
         .iter()
         .enumerate()
-        .map(|(p, &cur)| {
-            Ok((best_response_value(game, profile, PlayerId::from(p))? - cur).max(0.0))
+        .map(|(p, cur)| {
+            let br = best_response_in(tree, chance, payoffs, profile, PlayerId::from(p))?;
+            let r = br - cur.clone();
+            Ok(if r < T::zero() { T::zero() } else { r })
         })
         .collect()
 }
@@ -141,18 +189,38 @@ pub fn best_response_value(
     profile: &[f64],
     player: PlayerId,
 ) -> Result<f64, RegretError> {
-    let tree = &game.tree;
+    best_response_in(&game.tree, &game.chance, &game.payoffs, profile, player)
+}
+
+/// [`best_response_value`] over any scalar type, with the numbers given.
+pub fn best_response_in<T: Scalar>(
+    tree: &Tree,
+    chance: &[T],
+    payoffs: &[T],
+    profile: &[T],
+    player: PlayerId,
+) -> Result<T, RegretError> {
     let n = tree.nodes.len();
-    let np = game.n_players();
+    let np = tree.n_players();
+    if n == 0 {
+        return Ok(T::zero());
+    }
     // Opponents' and chance's reach.
-    let mut w = vec![0.0; n];
-    w[0] = 1.0;
+    let mut w = vec![T::zero(); n];
+    w[0] = T::one();
     for (i, node) in tree.nodes.iter().enumerate() {
         let first = node.first_child as usize;
         for c in node.children() {
             w[c] = match node.kind {
-                NodeKind::Decision { player: q, .. } if q == player => w[i],
-                k => w[i] * move_prob(game, profile, k, c, first),
+                NodeKind::Decision { player: q, .. } if q == player => w[i].clone(),
+                k => {
+                    let p = move_prob(tree, chance, profile, k, c, first);
+                    if p.is_zero() {
+                        T::zero()
+                    } else {
+                        w[i].clone() * p
+                    }
+                }
             };
         }
     }
@@ -162,7 +230,7 @@ pub fn best_response_value(
     const BUSY: u8 = 1;
     const DONE: u8 = 2;
     let mut state = vec![UNSET; n];
-    let mut value = vec![0.0; n];
+    let mut value = vec![T::zero(); n];
     let mut choice: Vec<Option<usize>> = vec![None; tree.infosets.len()];
     let mut stack: Vec<NodeId> = Vec::new();
 
@@ -229,7 +297,13 @@ pub fn best_response_value(
             }
             // All dependencies done: compute v(h).
             value[hi] = match node.kind {
-                NodeKind::Terminal { leaf } => w[hi] * game.payoffs[leaf.ix() * np + player.ix()],
+                NodeKind::Terminal { leaf } => {
+                    if w[hi].is_zero() {
+                        T::zero()
+                    } else {
+                        w[hi].clone() * payoffs[leaf.ix() * np + player.ix()].clone()
+                    }
+                }
                 NodeKind::Decision { player: q, infoset } if q == player => {
                     let a = match choice[infoset.ix()] {
                         Some(a) => a,
@@ -239,28 +313,31 @@ pub fn best_response_value(
                             a
                         }
                     };
-                    value[node.first_child as usize + a]
+                    value[node.first_child as usize + a].clone()
                 }
-                _ => node.children().map(|c| value[c]).sum(),
+                _ => node
+                    .children()
+                    .fold(T::zero(), |acc, c| acc + value[c].clone()),
             };
             state[hi] = DONE;
             stack.pop();
         }
     }
-    Ok(value[0])
+    Ok(value[0].clone())
 }
 
 /// The best action at a player's information set given its members' children values.
-fn decide(tree: &Tree, set: InfosetId, value: &[f64]) -> usize {
+fn decide<T: Scalar>(tree: &Tree, set: InfosetId, value: &[T]) -> usize {
     let k = tree.infosets[set.ix()].n_actions as usize;
+    let total = |a: usize| -> T {
+        tree.members(set).iter().fold(T::zero(), |acc, m| {
+            acc + value[tree.nodes[m.ix()].first_child as usize + a].clone()
+        })
+    };
     let mut best = 0;
-    let mut best_v = f64::NEG_INFINITY;
-    for a in 0..k {
-        let v: f64 = tree
-            .members(set)
-            .iter()
-            .map(|m| value[tree.nodes[m.ix()].first_child as usize + a])
-            .sum();
+    let mut best_v = total(0);
+    for a in 1..k {
+        let v = total(a);
         if v > best_v {
             best_v = v;
             best = a;
@@ -282,9 +359,14 @@ fn no_recall(tree: &Tree, kind: NodeKind, player: PlayerId) -> RegretError {
 
 /// A pure behaviour profile (probability 1 on `choice[set]` at every information set).
 pub fn pure_profile(tree: &Tree, choice: &[usize]) -> Vec<f64> {
-    let mut p = vec![0.0; tree.n_actions()];
+    pure_profile_in(tree, choice)
+}
+
+/// [`pure_profile`] over any scalar type.
+pub fn pure_profile_in<T: Scalar>(tree: &Tree, choice: &[usize]) -> Vec<T> {
+    let mut p = vec![T::zero(); tree.n_actions()];
     for (s, set) in tree.infosets.iter().enumerate() {
-        p[set.first_action as usize + choice[s]] = 1.0;
+        p[set.first_action as usize + choice[s]] = T::one();
     }
     p
 }

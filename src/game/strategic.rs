@@ -4,6 +4,8 @@
 //! equilibrium) see only this type. Profiles are numbered with the first player's strategy
 //! changing fastest, as in Gambit's `.nfg` files.
 
+use crate::exact::{Rational, Scalar};
+
 /// A game in strategic form with any number of players.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StrategicGame {
@@ -57,57 +59,143 @@ impl StrategicGame {
         self.payoffs.iter().fold(1.0f64, |m, &x| m.max(x.abs()))
     }
 
+    /// Each player's smallest and largest payoff (`(0, 0)` for a game without profiles): the
+    /// ranges that tolerances are relative to.
+    pub fn payoff_ranges(&self) -> Vec<(f64, f64)> {
+        ranges(&self.payoffs, self.n_players())
+    }
+
     /// Expected payoff of every player under a mixed profile (`mixed[p][s]`).
     pub fn expected_payoffs(&self, mixed: &[Vec<f64>]) -> Vec<f64> {
-        let np = self.n_players();
-        let shape = self.shape();
-        let mut out = vec![0.0; np];
-        let mut pure = vec![0usize; np];
-        for prof in 0..self.n_profiles() {
-            let mut pr = 1.0;
-            for p in 0..np {
-                pr *= mixed[p][pure[p]];
-            }
-            if pr != 0.0 {
-                for (p, o) in out.iter_mut().enumerate() {
-                    *o += pr * self.payoffs[prof * np + p];
-                }
-            }
-            advance(&mut pure, &shape);
-        }
-        out
+        expected_payoffs_in(&self.shape(), &self.payoffs, mixed)
     }
 
     /// Each player's regret under a mixed profile: the best pure deviation's payoff minus the
     /// current expected payoff. Independent of any solver.
     pub fn regrets(&self, mixed: &[Vec<f64>]) -> Vec<f64> {
-        let np = self.n_players();
-        let shape = self.shape();
-        let current = self.expected_payoffs(mixed);
-        // dev[p][s]: payoff of p playing s against the others' mixture.
-        let mut dev: Vec<Vec<f64>> = shape.iter().map(|&n| vec![0.0; n]).collect();
-        let mut pure = vec![0usize; np];
-        for prof in 0..self.n_profiles() {
-            for p in 0..np {
-                let mut pr = 1.0;
-                for (q, mq) in mixed.iter().enumerate() {
-                    if q != p {
-                        pr *= mq[pure[q]];
-                    }
-                }
-                if pr != 0.0 {
-                    dev[p][pure[p]] += pr * self.payoffs[prof * np + p];
-                }
-            }
-            advance(&mut pure, &shape);
-        }
-        (0..np)
-            .map(|p| {
-                let best = dev[p].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-                (best - current[p]).max(0.0)
-            })
-            .collect()
+        regrets_in(&self.shape(), &self.payoffs, mixed)
     }
+
+    /// Each player's regret computed exactly, when the payoffs are exact (`None` otherwise).
+    pub fn exact_regrets(&self, mixed: &[Vec<Rational>]) -> Option<Vec<Rational>> {
+        let ex = self.exact.as_ref()?;
+        Some(regrets_in(&self.shape(), ex, mixed))
+    }
+}
+
+/// Each player's `(min, max)` over a payoff table laid out `[profile * np + player]`.
+pub fn ranges(payoffs: &[f64], np: usize) -> Vec<(f64, f64)> {
+    let mut out = vec![(f64::INFINITY, f64::NEG_INFINITY); np];
+    for row in payoffs.chunks_exact(np.max(1)) {
+        for (r, &x) in out.iter_mut().zip(row) {
+            r.0 = r.0.min(x);
+            r.1 = r.1.max(x);
+        }
+    }
+    for r in &mut out {
+        if r.0 > r.1 {
+            *r = (0.0, 0.0);
+        }
+    }
+    out
+}
+
+/// Calls `f(index, probability, pure)` for every pure profile in the support of `mixed`
+/// (entries that are exactly zero are skipped), where `index` numbers the profile as in the
+/// payoff table of a game with this `shape`. Player `free` (if any) ranges over all its
+/// strategies with weight one instead.
+fn for_support<T: Scalar>(
+    shape: &[usize],
+    mixed: &[Vec<T>],
+    free: Option<usize>,
+    mut f: impl FnMut(usize, &T, &[usize]),
+) {
+    let np = shape.len();
+    let support: Vec<Vec<usize>> = (0..np)
+        .map(|p| {
+            if Some(p) == free {
+                (0..shape[p]).collect()
+            } else {
+                (0..shape[p])
+                    .filter(|&s| mixed[p].get(s).is_some_and(|x| !x.is_zero()))
+                    .collect()
+            }
+        })
+        .collect();
+    if support.iter().any(Vec::is_empty) {
+        return;
+    }
+    let mut stride = vec![1usize; np];
+    for p in 1..np {
+        stride[p] = stride[p - 1] * shape[p - 1];
+    }
+    let mut k = vec![0usize; np];
+    let mut pure = vec![0usize; np];
+    loop {
+        let mut ix = 0;
+        let mut pr = T::one();
+        for p in 0..np {
+            let s = support[p][k[p]];
+            pure[p] = s;
+            ix += s * stride[p];
+            if Some(p) != free {
+                pr = pr * mixed[p][s].clone();
+            }
+        }
+        f(ix, &pr, &pure);
+        let mut p = 0;
+        loop {
+            if p == np {
+                return;
+            }
+            k[p] += 1;
+            if k[p] < support[p].len() {
+                break;
+            }
+            k[p] = 0;
+            p += 1;
+        }
+    }
+}
+
+/// Expected payoffs under a mixed profile, over any scalar type, for a payoff table of this
+/// `shape` laid out as [`StrategicGame::payoffs`].
+pub fn expected_payoffs_in<T: Scalar>(shape: &[usize], payoffs: &[T], mixed: &[Vec<T>]) -> Vec<T> {
+    let np = shape.len();
+    let mut out = vec![T::zero(); np];
+    for_support(shape, mixed, None, |ix, pr, _| {
+        for (p, o) in out.iter_mut().enumerate() {
+            *o = o.clone() + pr.clone() * payoffs[ix * np + p].clone();
+        }
+    });
+    out
+}
+
+/// Each player's regret under a mixed profile, over any scalar type (see
+/// [`StrategicGame::regrets`]).
+pub fn regrets_in<T: Scalar>(shape: &[usize], payoffs: &[T], mixed: &[Vec<T>]) -> Vec<T> {
+    let np = shape.len();
+    let current = expected_payoffs_in(shape, payoffs, mixed);
+    (0..np)
+        .map(|p| {
+            // dev[s]: payoff of p playing s against the others' mixture.
+            let mut dev = vec![T::zero(); shape[p]];
+            for_support(shape, mixed, Some(p), |ix, pr, pure| {
+                let d = &mut dev[pure[p]];
+                *d = d.clone() + pr.clone() * payoffs[ix * np + p].clone();
+            });
+            let best = dev
+                .into_iter()
+                .reduce(|a, b| if b > a { b } else { a })
+                .unwrap_or_else(T::zero);
+            let r = best - current[p].clone();
+            if r < T::zero() {
+                T::zero()
+            } else {
+                r
+            }
+        })
+        .collect()
 }
 
 /// Steps a pure profile to the next one, first player fastest.

@@ -96,6 +96,9 @@ pub struct Tree {
     pub title: String,
     /// Player names, in the model's order (payoff vectors follow this order).
     pub players: Vec<String>,
+    /// How sentences and figures name each player (the model's display names; by default the
+    /// same as [`Tree::players`], which JSON and CSV keep as keys).
+    pub player_names: Vec<String>,
     /// The arena, breadth-first; `nodes[0]` is the root.
     pub nodes: Vec<Node>,
     /// Information sets of the players (chance has none).
@@ -290,6 +293,7 @@ pub struct Built {
 pub struct TreeBuilder {
     title: String,
     players: Vec<String>,
+    player_names: Option<Vec<String>>,
     nodes: Vec<BNode>,
     /// Edge into node b (label, phrase); set by `add_move`.
     edge_in: Vec<Option<BEdge>>,
@@ -301,8 +305,16 @@ impl TreeBuilder {
         TreeBuilder {
             title: title.into(),
             players,
+            player_names: None,
             nodes: Vec::new(),
             edge_in: Vec::new(),
+        }
+    }
+
+    /// How sentences and figures name the players (one per player; see [`Tree::player_names`]).
+    pub fn set_player_names(&mut self, names: Vec<String>) {
+        if names.len() == self.players.len() {
+            self.player_names = Some(names);
         }
     }
 
@@ -540,6 +552,7 @@ impl TreeBuilder {
         Ok(Built {
             tree: Tree {
                 title: self.title,
+                player_names: self.player_names.unwrap_or_else(|| self.players.clone()),
                 players: self.players,
                 nodes,
                 infosets,

@@ -213,6 +213,10 @@ pub struct QuestionDef {
     pub lower: String,
     /// Word for "the treatment raises it" (default `provokes`).
     pub higher: String,
+    /// Which answer is the desirable one (`good = "lower"` or `"higher"`), if the file says:
+    /// figures then colour it as good (blue) and the other as bad (red); otherwise both get a
+    /// neutral pair of colours.
+    pub good: Option<Sp<String>>,
     /// Parameters to map the answer over.
     pub vary: Vec<Sp<String>>,
 }
@@ -269,6 +273,11 @@ pub struct ModelAst {
     pub title: String,
     /// Longer description.
     pub about: String,
+    /// The model's source (a citation), shown in reports.
+    pub source: String,
+    /// Display names of players (`names = { Protege = "Protégé" }`), used in sentences and
+    /// figures; players not listed are called by their name in `players`.
+    pub names: Vec<(Sp<String>, String)>,
     /// Players in order.
     pub players: Vec<Sp<String>>,
     /// Span of the `players` array.
@@ -299,4 +308,20 @@ pub struct ModelAst {
     /// Names of nodes and outcomes that are declared but could not be read (already reported);
     /// references to them are not reported again.
     pub broken: Vec<String>,
+}
+
+impl ModelAst {
+    /// How sentences and figures name each player, in `players` order: the display name from
+    /// `names`, else the player's own name.
+    pub fn display_names(&self) -> Vec<String> {
+        self.players
+            .iter()
+            .map(|p| {
+                self.names
+                    .iter()
+                    .find(|(k, _)| k.v == p.v)
+                    .map_or_else(|| p.v.clone(), |(_, n)| n.clone())
+            })
+            .collect()
+    }
 }

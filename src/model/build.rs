@@ -41,7 +41,8 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
     let parent_of = check_moves(ast, &players, &names, &moves, &mut d);
     let root = check_root(ast, &names, &parent_of, &mut d);
     let reachable = reachability(&moves, &names, root);
-    if !counterfactual {
+    // With nodes that could not be read, what they lead to is unknown: no unreachable noise.
+    if !counterfactual && ast.broken.is_empty() {
         report_unreachable(ast, &parent_of, &reachable, &mut d);
     }
     check_payoff_players(ast, &players, &mut d);
@@ -474,6 +475,7 @@ fn build_tree(
 ) -> Option<(Arc<Tree>, Vec<Origin>)> {
     let space = s.space;
     let mut b = TreeBuilder::new(s.ast.title.clone(), s.players.to_vec());
+    b.set_player_names(s.ast.display_names());
     let mut origin_b: Vec<Origin> = Vec::new();
     // Copies of the written tree, one per profile; their roots.
     let mut roots = Vec::with_capacity(space.profiles.len());

@@ -9,6 +9,7 @@ pub mod ast;
 pub mod bind;
 pub mod build;
 pub mod expand;
+pub mod rational;
 pub mod read;
 pub mod template;
 mod types;
@@ -50,6 +51,29 @@ pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
         build::build(&ast, &Counterfactual::default())
     };
     diags.extend(more);
+    if let Some(t) = template.as_ref() {
+        if let Err(r) = crate::game::recall::check(&t.tree) {
+            diags.push(
+                Diagnostic::warning(
+                    t.node_spans.get(r.second.ix()).cloned(),
+                    r.describe(&t.tree),
+                )
+                .with_label("forgotten here")
+                .with_hint(
+                    "solvers that need perfect recall refuse this game; strategic-form solvers \
+                     answer in mixed strategies over the reduced strategic form",
+                ),
+            );
+        }
+    }
+    if !syntax_broken {
+        // The `[fit]` section (estimation), read and checked by its own module.
+        let (spec, more) = crate::fit::spec::read(&source.text);
+        diags.extend(more);
+        if let (Some(s), Some(t)) = (&spec, &template) {
+            diags.extend(crate::fit::spec::check(s, t));
+        }
+    }
     diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     // A mistake inside a subtree is found once per copy; it is reported once.
     let mut seen = std::collections::HashSet::new();

@@ -35,6 +35,8 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
         &[
             "title",
             "about",
+            "source",
+            "names",
             "players",
             "root",
             "parameters",
@@ -45,6 +47,8 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             "types",
             "prior",
             "subtrees",
+            // Read by `crate::fit::spec`.
+            "fit",
         ],
         "the top level",
     );
@@ -64,6 +68,31 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             .push(Diagnostic::error(0..0, "missing `players`").with_hint(
                 "list the players in order, e.g. `players = [\"Protege\", \"Challenger\"]`",
             )),
+    }
+    if let Some(v) = table.get("source") {
+        ast.source = r.string(v, "source").map(|s| s.v).unwrap_or_default();
+    }
+    if let Some(t) = table.get("names").and_then(|v| r.table(v, "names")) {
+        for (k, v) in t.iter() {
+            let player = key_sp(k);
+            if !ast.players.iter().any(|p| p.v == player.v) {
+                let d = Diagnostic::error(
+                    player.span.clone(),
+                    format!(
+                        "`names` gives a name to `{}`, which is not a player",
+                        player.v
+                    ),
+                )
+                .with_label("not in `players`");
+                let hint = did_you_mean(&player.v, ast.players.iter().map(|p| p.v.as_str()));
+                r.diags.push(match hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                });
+            } else if let Some(name) = r.string(v, "a display name") {
+                ast.names.push((player, name.v));
+            }
+        }
     }
     match table.get("root") {
         Some(v) => ast.root = r.string(v, "root"),
@@ -526,7 +555,20 @@ impl<'t> Reader<'t> {
             }
         };
         let is_chance = matches!(mover, Mover::Chance);
-        let mt = self.table(mv, &format!("the moves of {what}"))?;
+        let Some(mt) = self.table(mv, &format!("the moves of {what}")) else {
+            if let Some(d) = self.diags.last_mut() {
+                d.hints.push(if is_chance {
+                    "chance moves are a table from each move's label to where it leads and its \
+                     probability: `chance = { hard = { to = \"h\", prob = \"p\" }, … }`"
+                        .into()
+                } else {
+                    "moves are a table from each move's label to where it leads: \
+                     `moves = { fight = \"war\", yield = \"peace\" }`"
+                        .into()
+                });
+            }
+            return None;
+        };
         let mut moves = Vec::new();
         for (mk, mvv) in mt.iter() {
             moves.extend(self.move_def(mk, mvv, &what, is_chance));
@@ -624,6 +666,7 @@ impl<'t> Reader<'t> {
             Some(p) => {
                 out.payoffs_span = p.span();
                 if let Some(pt) = self.table(p, &format!("the payoffs of {what}")) {
+                    let mut unreadable = false;
                     for (pk, pv) in pt.iter() {
                         let whose = format!("the payoff of `{}` at {what}", pk.get_ref());
                         if let DeValue::Table(by_type) = pv.get_ref() {
@@ -631,8 +674,9 @@ impl<'t> Reader<'t> {
                             let mut entries = Vec::new();
                             for (tk, tv) in by_type.iter() {
                                 let w = format!("{whose} for type `{}`", tk.get_ref());
-                                if let Some(f) = self.formula(tv, &w) {
-                                    entries.push((key_sp(tk), f));
+                                match self.formula(tv, &w) {
+                                    Some(f) => entries.push((key_sp(tk), f)),
+                                    None => unreadable = true,
                                 }
                             }
                             out.payoffs.push((
@@ -642,9 +686,17 @@ impl<'t> Reader<'t> {
                                     span: pv.span(),
                                 },
                             ));
-                        } else if let Some(f) = self.formula(pv, &whose) {
-                            out.payoffs.push((key_sp(pk), PayoffSrc::Formula(f)));
+                        } else {
+                            match self.formula(pv, &whose) {
+                                Some(f) => out.payoffs.push((key_sp(pk), PayoffSrc::Formula(f))),
+                                None => unreadable = true,
+                            }
                         }
+                    }
+                    // A payoff that could not be read is reported once, here; the outcome is
+                    // then left out (as `broken`) rather than reported again as missing it.
+                    if unreadable {
+                        return None;
                     }
                 }
             }
@@ -825,6 +877,7 @@ impl<'t> Reader<'t> {
                 "control",
                 "lower",
                 "higher",
+                "good",
                 "vary",
             ],
             &what,
@@ -855,6 +908,18 @@ impl<'t> Reader<'t> {
             .get("vary")
             .map(|x| self.string_list(x, "vary"))
             .unwrap_or_default();
+        let good = t.get("good").and_then(|x| self.string(x, "good"));
+        if let Some(g) = good.as_ref().filter(|g| g.v != "lower" && g.v != "higher") {
+            self.err(
+                g.span.clone(),
+                format!("`good` is `{}`; it must be \"lower\" or \"higher\"", g.v),
+            )
+            .hints
+            .push(format!(
+                "`good = \"lower\"` when a lower probability of the event is the desirable \
+                 answer (`{lower}`), `good = \"higher\"` when a higher one is (`{higher}`)"
+            ));
+        }
         Some(QuestionDef {
             name,
             ask,
@@ -864,6 +929,7 @@ impl<'t> Reader<'t> {
             control,
             lower,
             higher,
+            good,
             vary,
         })
     }

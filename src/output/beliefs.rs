@@ -16,13 +16,17 @@ use crate::solve::pbe::refine::{Outcome, Verdict};
 use serde_json::{json, Map, Value};
 
 /// What the equilibria of a non-belief-aware solver are, for a tree with hidden information
-/// (`None` when there is nothing to warn about): "subgame perfect" means nothing where the
-/// only subgame is the whole game, and off-path moves carry no belief.
-pub fn nash_note(game: crate::solve::GameRef<'_>, solver: &str) -> Option<String> {
+/// (`None` when there is nothing to warn about, or the equilibria carry beliefs): "subgame
+/// perfect" means nothing where the only subgame is the whole game, and off-path moves carry no
+/// belief.
+pub fn nash_note(game: crate::solve::GameRef<'_>, sol: &crate::solve::Solution) -> Option<String> {
     let crate::solve::GameRef::Tree(g) = game else {
         return None;
     };
-    if g.tree.is_perfect_information() || solver == "pbe" {
+    let solver = sol.solver;
+    let with_beliefs =
+        !sol.equilibria.is_empty() && sol.equilibria.iter().all(|e| e.beliefs.is_some());
+    if g.tree.is_perfect_information() || solver == "pbe" || with_beliefs {
         return None;
     }
     let roots = crate::solve::subgame::subgame_roots(&g.tree);
@@ -288,13 +292,10 @@ pub fn text(game: &Game, c: &Component, check: Option<&Check>, tol: f64) -> Stri
         .filter(|a| !a.conditions.is_empty())
         .collect();
     if !varying.is_empty() || !with_beliefs.is_empty() {
-        o.push_str("  Off the path, the play is sustained by");
-        o.push_str(if c.alternatives.len() > 1 {
-            " any one of:\n"
-        } else {
-            ":\n"
-        });
-        for (k, alt) in c.alternatives.iter().enumerate() {
+        // Each alternative as printed; supports that differ only where nothing is shown read
+        // the same, and are listed once.
+        let mut shown: Vec<Vec<String>> = Vec::new();
+        for alt in &c.alternatives {
             let mut lines = Vec::new();
             for (s, actions) in alt.play.iter().filter(|(s, _)| varying.contains(s)) {
                 lines.push(format!(
@@ -309,7 +310,18 @@ pub fn text(game: &Game, c: &Component, check: Option<&Check>, tol: f64) -> Stri
             } else {
                 lines.push(format!("beliefs: {}", conds.join(" and ")));
             }
-            let bullet = if c.alternatives.len() > 1 {
+            if !shown.contains(&lines) {
+                shown.push(lines);
+            }
+        }
+        o.push_str("  Off the path, the play is sustained by");
+        o.push_str(if shown.len() > 1 {
+            " any one of:\n"
+        } else {
+            ":\n"
+        });
+        for (k, lines) in shown.iter().enumerate() {
+            let bullet = if shown.len() > 1 {
                 format!("{}. ", k + 1)
             } else {
                 String::new()

@@ -6,12 +6,17 @@
 //! schema is documented in `docs/json.md` and versioned by its `schema` field.
 
 pub mod beliefs;
+pub mod certificate;
+pub mod dir;
+pub mod exact;
+pub mod file;
+pub mod qre;
+pub mod strategic;
 pub mod words;
 
 use crate::game::tree::Tree;
 use crate::solve::{GameRef, Profile, Solution, Status};
 use serde_json::{json, Map, Value};
-use std::io::Write;
 use std::path::Path;
 use words::num;
 
@@ -37,7 +42,8 @@ pub struct SolveReport<'a> {
     pub solver_about: &'a str,
     /// The certified solution.
     pub solution: &'a Solution,
-    /// Regret tolerance the certificate is held to.
+    /// Relative regret tolerance (a fraction of each player's payoff range) where the
+    /// certificate cannot be exact.
     pub tol: f64,
 }
 
@@ -47,12 +53,21 @@ fn status_word(s: Status) -> &'static str {
         Status::Truncated => "truncated",
         Status::PivotLimit => "pivot-limit",
         Status::TimeLimit => "time-limit",
+        Status::StepLimit => "step-limit",
     }
 }
 
 fn players(game: GameRef<'_>) -> &[String] {
     match game {
         GameRef::Tree(g) => &g.tree.players,
+        GameRef::Strategic(g) => &g.players,
+    }
+}
+
+/// How text names the players: a model's display names (`names = { … }`), else their names.
+fn display_players(game: GameRef<'_>) -> &[String] {
+    match game {
+        GameRef::Tree(g) => &g.tree.player_names,
         GameRef::Strategic(g) => &g.players,
     }
 }
@@ -92,14 +107,14 @@ pub fn text(r: &SolveReport<'_>) -> String {
             o.push_str(&format!("Parameters: {}\n", ps.join(", ")));
         }
     }
-    if let Some(note) = beliefs::nash_note(r.game, sol.solver) {
+    if let Some(note) = beliefs::nash_note(r.game, sol) {
         o.push_str(&format!("{note}\n"));
     }
     if let Some(v) = sol.value {
         o.push_str(&format!(
             "Game value (for {}): {}\n",
-            players(r.game)[0],
-            num(v)
+            display_players(r.game)[0],
+            exact::game_value(sol, v)
         ));
     }
     if sol.status != Status::Solved {
@@ -108,10 +123,13 @@ pub fn text(r: &SolveReport<'_>) -> String {
             status_word(sol.status)
         ));
     }
-    if sol.equilibria.is_empty() {
-        o.push_str("\nNo equilibrium found.\n");
+    for note in &sol.notes {
+        o.push_str(&format!("Note: {note}\n"));
     }
-    let pl = players(r.game);
+    if sol.equilibria.is_empty() && sol.notes.is_empty() {
+        o.push_str(&format!("\n{}\n", strategic::none_found(sol, r.game)));
+    }
+    let pl = display_players(r.game);
     for (k, eq) in sol.equilibria.iter().enumerate() {
         let concept = eq.component.as_deref().map(beliefs::header);
         o.push_str(&format!(
@@ -148,10 +166,13 @@ pub fn text(r: &SolveReport<'_>) -> String {
                         .map(|p| p.chars().count())
                         .max()
                         .unwrap_or(0);
-                    let said: Vec<String> = strat.iter().map(words::strategy_words).collect();
+                    let said: Vec<String> = strat
+                        .iter()
+                        .map(|s| exact::strategy_words(g, eq, s))
+                        .collect();
                     let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
                     for (s, text) in strat.iter().zip(&said) {
-                        let who = mover(&g.tree, s.node);
+                        let who = mover_display(&g.tree, s.node);
                         let line = format!(
                             "    {:w$}  {:wp$}  {:ws$}{}",
                             g.tree.node_label(s.node),
@@ -163,25 +184,31 @@ pub fn text(r: &SolveReport<'_>) -> String {
                         o.push('\n');
                     }
                 }
+                if let Some(bel) = &eq.beliefs {
+                    let lines = qre::belief_lines(g, bel);
+                    if !lines.is_empty() {
+                        o.push_str("  Beliefs (information sets with more than one node):\n");
+                        for l in lines {
+                            o.push_str(&format!("    {l}\n"));
+                        }
+                    }
+                }
             }
             (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                o.push_str("  Strategies:\n");
-                for (p, probs) in m.iter().enumerate() {
-                    let parts: Vec<String> = probs
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, &x)| x > 1e-12)
-                        .map(|(s, &x)| format!("{} {}", g.strategies[p][s], num(x)))
-                        .collect();
-                    o.push_str(&format!("    {:12} {}\n", g.players[p], parts.join(", ")));
-                }
+                o.push_str(&strategic::mixed_text(g, eq, m));
+            }
+            (Profile::Mixed(m), GameRef::Tree(g)) => {
+                o.push_str(&strategic::tree_mixed_text(g, eq, m));
+            }
+            (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                o.push_str(&strategic::correlated_text(g, eq, d));
             }
             _ => o.push_str("  (profile of a form this game cannot display)\n"),
         }
         let pays: Vec<String> = pl
             .iter()
-            .zip(&eq.payoffs)
-            .map(|(n, v)| format!("{n} {}", num(*v)))
+            .enumerate()
+            .map(|(p, n)| format!("{n} {}", exact::payoff(eq, p)))
             .collect();
         o.push_str(&format!("  Expected payoffs: {}\n", pays.join(", ")));
         let ev = events(r.game);
@@ -193,39 +220,17 @@ pub fn text(r: &SolveReport<'_>) -> String {
                 .collect();
             o.push_str(&format!("  Event probabilities: {}\n", es.join(", ")));
         }
-        let regs: Vec<String> = pl
-            .iter()
-            .zip(&eq.regret)
-            .map(|(n, v)| format!("{n} {:.1e}", v))
-            .collect();
-        let ok = eq.max_regret() <= r.tol;
-        o.push_str(&format!(
-            "  Regret certificate: max {:.1e} {} ({})\n",
-            eq.max_regret(),
-            if ok {
-                "✓ no player gains by deviating"
-            } else {
-                "✗ NOT AN EQUILIBRIUM"
-            },
-            regs.join(", ")
-        ));
+        o.push_str(&format!("  {}\n", certificate::text_line(eq, pl)));
     }
     if let GameRef::Tree(g) = r.game {
         if !sol.ties.is_empty() {
             o.push_str("\nTies (the mover is indifferent; the first move listed was played):\n");
             for t in &sol.ties {
-                let n = g.tree.node(t.node);
-                let labels: Vec<&str> = t
-                    .moves
-                    .iter()
-                    .map(|&m| g.tree.move_labels[n.first_child as usize + m].as_str())
-                    .collect();
                 o.push_str(&format!(
-                    "  {} at `{}` is indifferent between {} (value {})\n",
-                    g.tree.players[t.player.ix()],
+                    "  {} (value {}; node `{}` in the table above)\n",
+                    words::tie_sentence(&g.tree, t.node, &t.moves),
+                    num(t.value),
                     g.tree.node_names[t.node.ix()],
-                    labels.join(", "),
-                    num(t.value)
                 ));
             }
             o.push_str("  Use `--ties all` to list every equilibrium the ties allow.\n");
@@ -237,6 +242,14 @@ pub fn text(r: &SolveReport<'_>) -> String {
 fn mover(tree: &Tree, node: crate::game::NodeId) -> &str {
     match tree.node(node).kind {
         crate::game::NodeKind::Decision { player, .. } => &tree.players[player.ix()],
+        _ => "Nature",
+    }
+}
+
+/// The mover at `node` as text names it (its display name).
+fn mover_display(tree: &Tree, node: crate::game::NodeId) -> &str {
+    match tree.node(node).kind {
+        crate::game::NodeKind::Decision { player, .. } => &tree.player_names[player.ix()],
         _ => "Nature",
     }
 }
@@ -302,17 +315,26 @@ pub fn json(r: &SolveReport<'_>) -> Value {
                     e.insert("strategies".into(), Value::Array(strat));
                     if let Some(c) = &eq.component {
                         e.extend(beliefs::json(g, c, eq.sequential.as_ref()));
+                    } else if let Some(b) = &eq.beliefs {
+                        e.insert("beliefs".into(), qre::beliefs_json(g, b));
                     }
                 }
                 (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                    let strat: Vec<Value> = m
-                        .iter()
-                        .enumerate()
-                        .map(|(p, probs)| {
-                            json!({"player": g.players[p], "strategies": named(&g.strategies[p], probs)})
-                        })
-                        .collect();
-                    e.insert("strategies".into(), Value::Array(strat));
+                    e.insert(
+                        "strategies".into(),
+                        strategic::mixed_json(&g.players, &g.strategies, eq, m),
+                    );
+                }
+                (Profile::Mixed(m), GameRef::Tree(g)) => {
+                    let names = strategic::tree_strategy_names(g);
+                    e.insert("form".into(), json!("mixed strategies over the reduced strategic form"));
+                    e.insert(
+                        "mixed_strategies".into(),
+                        strategic::mixed_json(&g.tree.players, &names, eq, m),
+                    );
+                }
+                (Profile::Correlated(d), GameRef::Strategic(g)) => {
+                    e.insert("distribution".into(), strategic::correlated_json(g, eq, d));
                 }
                 _ => {}
             }
@@ -320,7 +342,12 @@ pub fn json(r: &SolveReport<'_>) -> Value {
             e.insert("events".into(), named(ev, &eq.events));
             e.insert("regret".into(), named(pl, &eq.regret));
             e.insert("max_regret".into(), json!(eq.max_regret()));
-            e.insert("certified".into(), json!(eq.max_regret() <= r.tol));
+            e.extend(certificate::json_fields(eq, pl));
+            let tree = match r.game {
+                GameRef::Tree(g) => Some(g),
+                GameRef::Strategic(_) => None,
+            };
+            e.extend(exact::json_fields(tree, eq, pl));
             Value::Object(e)
         })
         .collect();
@@ -351,22 +378,21 @@ pub fn json(r: &SolveReport<'_>) -> Value {
         "auto_picked": r.auto_picked,
         "status": status_word(sol.status),
         "value": sol.value,
+        "value_exact": sol.exact_value.as_ref().map(crate::exact::display),
         "tolerance": r.tol,
         "equilibria": eqs,
+        "note": if sol.equilibria.is_empty() {
+            Some(strategic::none_found(sol, r.game))
+        } else {
+            beliefs::nash_note(r.game, sol)
+        },
         "ties": ties,
-        "note": beliefs::nash_note(r.game, sol.solver),
+        "notes": sol.notes,
     })
 }
 
-/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it
+/// (through symlinks, never replacing a device; see [`file::write_whole`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    file::write_whole(path, bytes)
 }

@@ -34,14 +34,15 @@ pub struct Play {
     pub moves: Vec<NodeId>,
 }
 
-/// Phrase for the move into `child`: "Protege hedges", "Nature: hard".
+/// Phrase for the move into `child`: "Protege hedges", "Nature: hard". Players are named by
+/// their display names ([`Tree::player_names`]).
 pub fn move_phrase(tree: &Tree, child: NodeId) -> String {
     let parent = tree.node(child).parent().unwrap_or(Tree::ROOT);
     let label = &tree.move_labels[child.ix()];
     let phrase = tree.move_phrases[child.ix()].as_deref();
     match tree.node(parent).kind {
         NodeKind::Decision { player, .. } => {
-            let who = &tree.players[player.ix()];
+            let who = player_name(tree, player.ix());
             match phrase {
                 Some(p) => format!("{who} {p}"),
                 None => format!("{who}: {label}"),
@@ -51,6 +52,170 @@ pub fn move_phrase(tree: &Tree, child: NodeId) -> String {
             Some(p) => format!("Nature: {p}"),
             None => format!("Nature: {label}"),
         },
+    }
+}
+
+/// How prose names player `p`: its display name, else its name.
+pub fn player_name(tree: &Tree, p: usize) -> &str {
+    tree.player_names
+        .get(p)
+        .or_else(|| tree.players.get(p))
+        .map_or("?", String::as_str)
+}
+
+/// Who moves at `node` in prose: the player's display name, or "Nature".
+pub fn mover_name(tree: &Tree, node: NodeId) -> &str {
+    match tree.node(node).kind {
+        NodeKind::Decision { player, .. } => player_name(tree, player.ix()),
+        NodeKind::Chance => "Nature",
+        NodeKind::Terminal { .. } => "",
+    }
+}
+
+/// The move into `child` as its mover would say it: the `say` phrase ("hedges"), else the
+/// move's label.
+pub fn move_words(tree: &Tree, child: NodeId) -> &str {
+    tree.move_phrases[child.ix()]
+        .as_deref()
+        .unwrap_or(&tree.move_labels[child.ix()])
+}
+
+/// Where a node is, said by the moves that lead to it: "after Protege aligns → Challenger
+/// challenges"; empty at the root. This is how prose names a node without its identifier.
+pub fn context(tree: &Tree, node: NodeId) -> String {
+    let mut moves = Vec::new();
+    let mut cur = node;
+    while let Some(par) = tree.node(cur).parent() {
+        moves.push(cur);
+        cur = par;
+    }
+    if moves.is_empty() {
+        return String::new();
+    }
+    moves.reverse();
+    let said: Vec<String> = moves.iter().map(|&c| move_phrase(tree, c)).collect();
+    format!("after {}", said.join(" → "))
+}
+
+/// `text` preceded by the node's context and a comma ("after Protege aligns, Challenger
+/// challenges"), or `text` alone at the root.
+fn in_context(tree: &Tree, node: NodeId, text: &str) -> String {
+    let c = context(tree, node);
+    if c.is_empty() {
+        text.to_string()
+    } else {
+        format!("{c}, {text}")
+    }
+}
+
+/// The mover at `node` switching from move `from` to move `to` (action indices), in words:
+/// "after Protege aligns → Challenger challenges, Defender switches from “supports” to
+/// “abandons”".
+pub fn switch_sentence(tree: &Tree, node: NodeId, from: usize, to: usize) -> String {
+    let first = tree.node(node).first_child as usize;
+    let said = |a: usize| move_words(tree, NodeId::from(first + a)).to_string();
+    in_context(
+        tree,
+        node,
+        &format!(
+            "{} switches from “{}” to “{}”",
+            mover_name(tree, node),
+            said(from),
+            said(to)
+        ),
+    )
+}
+
+/// A tie in words: "after Protege hedges → …, Protege is indifferent between “realigns” and
+/// “acquiesces”" (`moves` are action indices at `node`).
+pub fn tie_sentence(tree: &Tree, node: NodeId, moves: &[usize]) -> String {
+    let first = tree.node(node).first_child as usize;
+    let said: Vec<String> = moves
+        .iter()
+        .map(|&a| format!("“{}”", move_words(tree, NodeId::from(first + a))))
+        .collect();
+    let list = match said.as_slice() {
+        [] => String::new(),
+        [a] => a.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    in_context(
+        tree,
+        node,
+        &format!("{} is indifferent between {list}", mover_name(tree, node)),
+    )
+}
+
+/// One node's strategy as a sentence: "after Protege aligns, Challenger challenges", or with
+/// a mixed strategy "…, Challenger challenges with probability 0.3 and does not challenge with
+/// probability 0.7".
+pub fn choice_sentence(tree: &Tree, s: &NodeStrategy) -> String {
+    let first = tree.node(s.node).first_child as usize;
+    let played: Vec<(usize, f64)> = (s.probs.iter().enumerate())
+        .filter(|(_, (_, p))| *p > 1e-12)
+        .map(|(a, (_, p))| (a, *p))
+        .collect();
+    let who = mover_name(tree, s.node);
+    let text = match played.as_slice() {
+        [(a, p)] if (p - 1.0).abs() < 1e-9 => {
+            format!("{who} {}", move_words(tree, NodeId::from(first + a)))
+        }
+        _ => {
+            let parts: Vec<String> = played
+                .iter()
+                .map(|&(a, p)| {
+                    format!(
+                        "{} with probability {}",
+                        move_words(tree, NodeId::from(first + a)),
+                        num(p)
+                    )
+                })
+                .collect();
+            format!("{who} {}", parts.join(" and "))
+        }
+    };
+    in_context(tree, s.node, &text)
+}
+
+/// Joins phrases with "and", dropping repeats: forcing the same move at two copies of a
+/// subtree says it once ("Protege hedges", not "Protege hedges and Protege hedges").
+pub fn and_unique(parts: &[String]) -> String {
+    let mut seen: Vec<&String> = Vec::new();
+    for p in parts {
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    match seen.as_slice() {
+        [] => String::new(),
+        [a] => (*a).clone(),
+        [rest @ .., last] => format!(
+            "{} and {last}",
+            rest.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A small non-negative number such as a regret or a tolerance, for people: `0` when it is
+/// zero, [`num`] when it shows in six decimals, else two significant digits in scientific
+/// notation without padding (`1.7e-9`, `2e-9`; never `0.0e0`).
+pub fn small(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    if x.abs() >= 1e-3 {
+        return num(x);
+    }
+    let s = format!("{x:.1e}");
+    match s.split_once('e') {
+        Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+        None => s,
     }
 }
 
@@ -176,5 +341,21 @@ mod tests {
         assert_eq!(num(1.5), "1.5");
         assert_eq!(num(-0.7000000000001), "-0.7");
         assert_eq!(num(2.0), "2");
+        assert_eq!(small(0.0), "0");
+        assert_eq!(small(-0.0), "0");
+        assert_eq!(small(1.7e-9), "1.7e-9");
+        assert_eq!(small(2.0e-9), "2e-9");
+        assert_eq!(small(3.0000000000000004e-9), "3e-9");
+        assert_eq!(small(0.25), "0.25");
+    }
+
+    #[test]
+    fn repeated_phrases_are_said_once() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            and_unique(&v(&["Protege hedges", "Protege hedges"])),
+            "Protege hedges"
+        );
+        assert_eq!(and_unique(&v(&["a", "b", "a", "c"])), "a, b and c");
     }
 }

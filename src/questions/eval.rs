@@ -124,7 +124,7 @@ mod tests {
             assert_eq!((st.to_vec(), sc.to_vec()), a.signature);
             seen.push(e);
         }
-        // Cold War deters, 2001–2014 provokes (MODELS.md §4), and the grid has no-effect points.
+        // Cold War deters, 2001–2014 provokes (docs/models/hedging.md), and the grid has no-effect points.
         assert_eq!(seen[seen.len() - 2..], [Effect::Lower, Effect::Higher]);
         assert!(seen.contains(&Effect::None));
     }

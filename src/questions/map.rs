@@ -308,7 +308,7 @@ mod tests {
 
     #[test]
     fn dialogue_regions_merge_into_one() {
-        // MODELS.md §5: commitment sustains dialogue iff a0 − σ < c_D < a0 + α − σ; the two
+        // docs/models/deterrence_dialogue.md: commitment sustains dialogue iff a0 − σ < c_D < a0 + α − σ; the two
         // regimes inside (the challenger provokes or not without commitment) merge into one.
         let text = include_str!("../../models/deterrence_dialogue.toml");
         let t = crate::model::load("d.toml", text).template.unwrap();

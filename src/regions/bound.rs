@@ -260,7 +260,7 @@ mod tests {
 
     #[test]
     fn bounds_points_and_equations() {
-        // MODELS.md §4 at the cold_war point (c_D = 1.5, a = 1, lambda = 0.5, T = 0.3, L = 2,
+        // docs/models/hedging.md at the cold_war point (c_D = 1.5, a = 1, lambda = 0.5, T = 0.3, L = 2,
         // psi0 = -0.2, beta = 1): D supports a hedger iff c_D < a - lambda*T + L = 2.85; P
         // realigns iff T > -psi0/beta = 0.2.
         let t = hedging();

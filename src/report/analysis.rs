@@ -8,8 +8,9 @@
 //! [`crate::thresholds`] (exact where the deciding comparison is linear).
 
 use crate::game::profile::{event_probabilities, expected_payoffs};
-use crate::game::{Game, NodeId, PlayerId};
+use crate::game::{Game, NodeId};
 use crate::model::GameTemplate;
+use crate::output::words::{switch_sentence, tie_sentence};
 use crate::solve::backward::{profile_of, solve_into, Workspace};
 use crate::thresholds::{self, thresholds, ThresholdOptions};
 
@@ -72,22 +73,7 @@ impl<'a> Solver<'a> {
             .ws
             .ties
             .iter()
-            .map(|tie| {
-                let moves: Vec<&str> = tie
-                    .moves
-                    .iter()
-                    .map(|&a| {
-                        let n = tree.node(tie.node);
-                        tree.move_labels[n.first_child as usize + a].as_str()
-                    })
-                    .collect();
-                format!(
-                    "{} is indifferent at {} between {}",
-                    tree.players[tie.player.ix()],
-                    tree.node_names[tie.node.ix()],
-                    moves.join(" and ")
-                )
-            })
+            .map(|tie| tie_sentence(tree, tie.node, &tie.moves))
             .collect();
         Some(Solved {
             profile: profile_of(tree, &self.ws),
@@ -103,8 +89,9 @@ impl<'a> Solver<'a> {
 pub struct Threshold {
     /// The parameter value.
     pub value: f64,
-    /// Choices that switch because the mover becomes indifferent here, in words
-    /// ("Protege at protege_h switches from acquiesce to realign").
+    /// Choices that switch because the mover becomes indifferent here, in words ("after
+    /// Protege hedges → Challenger challenges → Defender abandons, Protege switches from
+    /// “acquiesces” to “realigns”").
     pub causes: Vec<String>,
     /// Choices that switch in consequence (their mover's options changed value).
     pub consequences: Vec<String>,
@@ -125,6 +112,8 @@ pub struct Statics {
     pub payoffs: Vec<Vec<f64>>,
     /// Thresholds in increasing order.
     pub thresholds: Vec<Threshold>,
+    /// Why the thresholds could not be located (then `thresholds` is empty and says nothing).
+    pub error: Option<String>,
 }
 
 /// Comparative statics of parameter `k` over `[lo, hi]` from `base`, on `n` grid points: the
@@ -155,18 +144,25 @@ pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: us
     };
     // A switch exactly at an end of the range is a tie there, not a threshold.
     let tol = 1e-9 * (hi - lo).abs().max(1.0);
-    let thresholds = thresholds(t, base, k, lo, hi, &opts)
-        .unwrap_or_default()
-        .iter()
-        .filter(|th| th.value > lo + tol && th.value < hi - tol)
-        .map(|th| in_words(t, th))
-        .collect();
+    let (thresholds, error) = match thresholds(t, base, k, lo, hi, &opts) {
+        Ok(found) => (
+            found
+                .iter()
+                .filter(|th| th.value > lo + tol && th.value < hi - tol)
+                .map(|th| in_words(t, th))
+                .collect(),
+            None,
+        ),
+        // An analysis that fails must say so: no thresholds found is not "nothing changes".
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
     Statics {
         param: k,
         xs,
         events,
         payoffs,
         thresholds,
+        error,
     }
 }
 
@@ -174,25 +170,13 @@ pub fn statics(t: &GameTemplate, base: &[f64], k: usize, lo: f64, hi: f64, n: us
 /// cause's indifference in the model's terms.
 fn in_words(t: &GameTemplate, th: &thresholds::Threshold) -> Threshold {
     let tree = &*t.tree;
-    let words = |node: NodeId, player: PlayerId, from: usize, to: usize| {
-        let f = tree.node(node).first_child as usize;
-        format!(
-            "{} at {} switches from {} to {}",
-            tree.players[player.ix()],
-            tree.node_names[node.ix()],
-            tree.move_labels[f + from],
-            tree.move_labels[f + to]
-        )
-    };
+    let words = |node: NodeId, from: usize, to: usize| switch_sentence(tree, node, from, to);
     let mut also = th.also.clone();
     also.sort_by_key(|c| c.node.ix());
     Threshold {
         value: th.value,
-        causes: vec![words(th.node, th.player, th.moves.0, th.moves.1)],
-        consequences: also
-            .iter()
-            .map(|c| words(c.node, c.player, c.from, c.to))
-            .collect(),
+        causes: vec![words(th.node, th.moves.0, th.moves.1)],
+        consequences: also.iter().map(|c| words(c.node, c.from, c.to)).collect(),
         exact: th.equation.iter().cloned().collect(),
     }
 }

@@ -3,14 +3,16 @@
 use super::analysis::{self, Solver};
 use super::question::{self, Effect};
 use super::{
-    figures, ParamRow, PointReport, QuestionReport, Report, ReportError, ScenarioAnswer,
-    StaticsReport,
+    ParamRow, PointReport, QuestionReport, Report, ReportError, ScenarioAnswer, StaticsReport,
 };
 use crate::draw::{self, Drawing, Marks};
 use crate::game::profile::expected_payoffs;
 use crate::model::ast::Counterfactual;
 use crate::model::GameTemplate;
-use crate::output::words::{node_strategies, outcome_label, path_in_words, strategy_words};
+use crate::output::words::{
+    and_unique, choice_sentence, move_words, node_strategies, outcome_label, path_in_words,
+    player_name,
+};
 use crate::plot::{line_svg, LineChart, Series};
 use crate::solve::backward::check_perfect_information;
 
@@ -25,6 +27,8 @@ pub struct Options {
     pub grid: usize,
     /// Grid points of comparative-statics curves.
     pub statics_points: usize,
+    /// Show the payoff formulas at the tree's leaves instead of the numbers.
+    pub formulas: bool,
 }
 
 impl Default for Options {
@@ -34,6 +38,7 @@ impl Default for Options {
             sets: Vec::new(),
             grid: 121,
             statics_points: 201,
+            formulas: false,
         }
     }
 }
@@ -77,7 +82,7 @@ pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, Rep
     for (name, about, th) in &scen {
         points.push(point_report(t, name, about, th, &base, solvable));
     }
-    let tree_svg = tree(t, &base, solvable, &mut notes);
+    let tree_svg = tree(t, &base, solvable, opts.formulas, &mut notes);
     let statics = if solvable {
         statics(t, &base, opts)
     } else {
@@ -93,7 +98,8 @@ pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, Rep
         file: file.to_string(),
         title: t.title.clone(),
         about: t.about.clone(),
-        players: t.tree.players.clone(),
+        source: t.ast.source.clone(),
+        players: t.tree.player_names.clone(),
         params: (0..t.params.len())
             .map(|k| ParamRow {
                 name: t.params.names[k].clone(),
@@ -110,7 +116,13 @@ pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, Rep
     })
 }
 
-fn tree(t: &GameTemplate, base: &[f64], solvable: bool, notes: &mut Vec<String>) -> Option<String> {
+fn tree(
+    t: &GameTemplate,
+    base: &[f64],
+    solvable: bool,
+    formulas: bool,
+    notes: &mut Vec<String>,
+) -> Option<String> {
     let game = t.instantiate(base).ok()?;
     let solved = if solvable {
         Solver::new(t).solve(base)
@@ -118,10 +130,11 @@ fn tree(t: &GameTemplate, base: &[f64], solvable: bool, notes: &mut Vec<String>)
         None
     };
     let marks = solved.and_then(|s| Marks::of(&s.game, &s.profile).ok());
-    match draw::svg::svg(&Drawing {
-        game: &game,
-        marks: marks.as_ref(),
-    }) {
+    let typeset = formulas.then(|| draw::scene::payoff_formulas(t));
+    let mut d = Drawing::new(&game);
+    d.marks = marks.as_ref();
+    d.formulas = typeset.as_deref();
+    match draw::svg::svg(&d) {
         Ok(s) => Some(s),
         Err(e) => {
             notes.push(format!("The tree is not drawn: {e}."));
@@ -150,7 +163,7 @@ fn point_report(
         outcome: String::new(),
         payoffs: Vec::new(),
         events: Vec::new(),
-        strategies: Vec::new(),
+        off_path: Vec::new(),
         ties: Vec::new(),
     };
     if !solvable {
@@ -166,19 +179,10 @@ fn point_report(
     r.payoffs = expected_payoffs(&s.game, &s.profile);
     let ev = crate::game::profile::event_probabilities(&s.game, &s.profile);
     r.events = tree.events.iter().cloned().zip(ev).collect();
-    r.strategies = node_strategies(&s.game, &s.profile)
+    r.off_path = node_strategies(&s.game, &s.profile)
         .iter()
-        .map(|ns| {
-            let who = match tree.node(ns.node).kind {
-                crate::game::NodeKind::Decision { player, .. } => tree.players[player.ix()].clone(),
-                _ => String::new(),
-            };
-            (
-                tree.node_names[ns.node.ix()].clone(),
-                who,
-                strategy_words(ns),
-            )
-        })
+        .filter(|ns| !ns.on_path)
+        .map(|ns| choice_sentence(tree, ns))
         .collect();
     r.ties = s.ties;
     r
@@ -207,7 +211,11 @@ fn statics(t: &GameTemplate, base: &[f64], opts: &Options) -> Vec<StaticsReport>
                 (w[0], w[1], path)
             })
             .collect();
-        let svg = (!s.thresholds.is_empty()).then(|| statics_plot(t, &s, base[k]));
+        let svg = if s.thresholds.is_empty() {
+            None
+        } else {
+            statics_plot(t, &s)
+        };
         out.push(StaticsReport {
             param: t.params.names[k].clone(),
             range: (lo, hi),
@@ -215,14 +223,15 @@ fn statics(t: &GameTemplate, base: &[f64], opts: &Options) -> Vec<StaticsReport>
             thresholds: s.thresholds,
             segments,
             svg,
+            error: s.error,
         });
     }
     out
 }
 
 /// The plot of one parameter's statics: [`crate::plot::line_svg`] (event probabilities above,
-/// expected payoffs below), or the report's own probability plot if that fails.
-fn statics_plot(t: &GameTemplate, s: &analysis::Statics, base: f64) -> String {
+/// expected payoffs below).
+fn statics_plot(t: &GameTemplate, s: &analysis::Statics) -> Option<String> {
     let name = &t.params.names[s.param];
     let probs: Vec<Series> = t
         .tree
@@ -236,7 +245,7 @@ fn statics_plot(t: &GameTemplate, s: &analysis::Statics, base: f64) -> String {
         .collect();
     let payoffs: Vec<Series> = t
         .tree
-        .players
+        .player_names
         .iter()
         .enumerate()
         .map(|(p, n)| Series {
@@ -245,7 +254,7 @@ fn statics_plot(t: &GameTemplate, s: &analysis::Statics, base: f64) -> String {
         })
         .collect();
     let th: Vec<f64> = s.thresholds.iter().map(|x| x.value).collect();
-    let title = format!("Equilibrium as {name} varies (others at the baseline)");
+    let title = format!("The equilibrium as {name} varies (other parameters at the baseline)");
     let chart = LineChart {
         title: &title,
         x_name: name,
@@ -254,46 +263,60 @@ fn statics_plot(t: &GameTemplate, s: &analysis::Statics, base: f64) -> String {
         payoffs: &payoffs,
         thresholds: &th,
     };
-    line_svg(&chart).unwrap_or_else(|_| {
-        let series: Vec<(String, Vec<f64>)> = t
-            .tree
-            .events
-            .iter()
-            .cloned()
-            .zip(probs.into_iter().map(|x| x.values))
-            .collect();
-        figures::statics_svg(name, &s.xs, &series, &th, base)
-    })
+    line_svg(&chart).ok()
 }
 
-/// A counterfactual in words: "Protege hedges", "Defender cannot abandon".
+/// A counterfactual in words with the model's `say` phrases and display names: "Protege
+/// hedges", "the option where Defender abandons is removed". A phrase repeated at several nodes
+/// (the same move forced in two copies of a subtree) is said once.
 pub fn counterfactual_words(t: &GameTemplate, cf: &Counterfactual) -> String {
-    let ast = &t.ast;
-    let node = |n: &str| ast.nodes.iter().find(|x| x.name.v == n);
-    let who = |n: &str| match node(n).map(|x| &x.mover) {
-        Some(crate::model::ast::Mover::Player { player, .. }) => player.v.clone(),
-        _ => "Nature".to_string(),
+    let tree = &*t.tree;
+    // A node's own name, or `SUBTREE.NODE` / an information set's name: its first node.
+    let node_of = |n: &str| {
+        tree.node_names.iter().position(|x| x == n).or_else(|| {
+            let i = *crate::model::build::nodes_named(&t.ast, n).first()?;
+            let name = &t.ast.nodes[i].name.v;
+            tree.node_names.iter().position(|x| x == name)
+        })
     };
-    let say = |n: &str, m: &str| {
-        node(n)
-            .and_then(|x| x.moves.iter().find(|mv| mv.label.v == m))
-            .and_then(|mv| mv.say.clone())
-            .unwrap_or_else(|| format!("plays {m}"))
+    let child = |n: &str, m: &str| {
+        let i = node_of(n)?;
+        tree.nodes[i]
+            .children()
+            .find(|&c| tree.move_labels[c] == m)
+            .map(crate::game::NodeId::from)
+    };
+    let who = |n: &str| match node_of(n) {
+        Some(i) => match tree.nodes[i].kind {
+            crate::game::NodeKind::Decision { player, .. } => {
+                player_name(tree, player.ix()).to_string()
+            }
+            _ => "Nature".to_string(),
+        },
+        None => n.to_string(),
+    };
+    let said = |n: &str, m: &str| match child(n, m) {
+        Some(c) => move_words(tree, c).to_string(),
+        None => format!("plays {m}"),
     };
     let mut parts: Vec<String> = cf
         .force
         .iter()
-        .map(|(n, m)| format!("{} {}", who(&n.v), say(&n.v, &m.v)))
+        .map(|(n, m)| format!("{} {}", who(&n.v), said(&n.v, &m.v)))
         .collect();
     for (n, ms) in &cf.remove {
         for m in ms {
-            parts.push(format!("{} cannot {}", who(&n.v), m.v));
+            parts.push(format!(
+                "the option where {} {} is removed",
+                who(&n.v),
+                said(&n.v, &m.v)
+            ));
         }
     }
     if parts.is_empty() {
         "the game is played as written".into()
     } else {
-        parts.join(" and ")
+        and_unique(&parts)
     }
 }
 
@@ -312,6 +335,11 @@ fn question_report(
         event: q.event.v.clone(),
         lower: q.lower.clone(),
         higher: q.higher.clone(),
+        good: match q.good.as_ref().map(|g| g.v.as_str()) {
+            Some("lower") => Some(Effect::Lower),
+            Some("higher") => Some(Effect::Higher),
+            _ => None,
+        },
         treatment: counterfactual_words(t, &q.treatment),
         control: counterfactual_words(t, &q.control),
         axes: None,
@@ -410,19 +438,29 @@ fn answer_map(
         }
     }
     let title = format!(
-        "{}: {} over {} and {}",
+        "{} ({} over {} and {})",
         q_title(r),
         r.subject,
         names[x],
         names[y]
     );
-    r.map_svg = Some(figures::region_svg(
-        &m,
-        (&names[x], &names[y]),
-        (&r.lower, &r.higher),
-        &pts,
-        &title,
-    ));
+    let (lower, higher) = (
+        format!("{} {}", r.subject, r.lower),
+        format!("{} {}", r.subject, r.higher),
+    );
+    let fig = crate::plot::question_map_svg(&crate::plot::QuestionMapPlot {
+        title: &title,
+        x: (&names[x], rx),
+        y: (&names[y], ry),
+        n: (m.xs.len(), m.ys.len()),
+        effect: &m.effect,
+        words: (&lower, &higher),
+        good: r.good,
+        points: &pts,
+        note: "Other parameters at the baseline. Dots: the baseline and the scenarios (a \
+               scenario may also differ in other parameters).",
+    });
+    r.map_svg = Some(fig.svg);
 }
 
 fn q_title(r: &QuestionReport) -> &str {

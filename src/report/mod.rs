@@ -20,7 +20,6 @@
 pub mod analysis;
 pub mod build;
 pub mod doc;
-pub mod figures;
 pub mod question;
 pub mod render;
 
@@ -78,8 +77,9 @@ pub struct PointReport {
     pub payoffs: Vec<f64>,
     /// Probability of each event.
     pub events: Vec<(String, f64)>,
-    /// Each decision node's move: (node, mover, strategy).
-    pub strategies: Vec<(String, String, String)>,
+    /// The equilibrium's moves off the path of play, each as a sentence that names the node by
+    /// the moves leading to it ("after Protege aligns, Challenger challenges").
+    pub off_path: Vec<String>,
     /// Ties, in words.
     pub ties: Vec<String>,
 }
@@ -99,6 +99,8 @@ pub struct StaticsReport {
     pub segments: Vec<(f64, f64, String)>,
     /// The plot (only when something changes).
     pub svg: Option<String>,
+    /// Why the comparative statics could not be computed, if they could not.
+    pub error: Option<String>,
 }
 
 /// The answer at one scenario.
@@ -129,6 +131,8 @@ pub struct QuestionReport {
     pub lower: String,
     /// Word for a higher probability.
     pub higher: String,
+    /// The desirable answer, if the question names one (it decides the map's colours).
+    pub good: Option<Effect>,
     /// The treatment and control in words ("Protege hedges").
     pub treatment: String,
     /// The control in words.
@@ -158,7 +162,9 @@ pub struct Report {
     pub title: String,
     /// Description.
     pub about: String,
-    /// Players in payoff order.
+    /// The model's source (a citation), if the file gives one.
+    pub source: String,
+    /// Players in payoff order (display names).
     pub players: Vec<String>,
     /// The parameters.
     pub params: Vec<ParamRow>,

@@ -43,7 +43,7 @@ mod tests {
 
     #[test]
     fn hedging_scenarios_explained() {
-        // MODELS.md §4: Cold War deters (c_D = 1.5 ∈ (a, a + L − λT) = (1, 2.85)); 2001–2014
+        // docs/models/hedging.md: Cold War deters (c_D = 1.5 ∈ (a, a + L − λT) = (1, 2.85)); 2001–2014
         // provokes (c_D = .85 ∈ (a + L − λT, a) = (.7, 1)).
         let t = load("hedging.toml");
         let p = crate::questions::prepare(&t).unwrap().remove(0);

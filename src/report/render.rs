@@ -3,31 +3,73 @@
 //! The Markdown links each figure as a separate SVG file beside it; the HTML inlines every
 //! figure (without the SVG namespace attribute, which HTML does not need) and its CSS, and has
 //! no scripts and no external references, so it opens offline and can be mailed as one file.
-//! Every file is written whole or not at all ([`crate::output::write_atomic`]).
+//! Text from the model (titles, descriptions, `say` phrases) is escaped in both: in the HTML as
+//! entities, in the Markdown with backslashes, so neither passes raw HTML through. The files
+//! are written as one set ([`crate::output::dir`]).
 
 use super::doc::{document, Block};
 use super::{Report, ReportError};
 use crate::draw::svg::esc;
-use crate::output::write_atomic;
+use crate::output::dir::write_dir;
 use std::path::{Path, PathBuf};
+
+/// Text for Markdown that shows as written: outside `code` spans, every `<` that could open
+/// raw HTML (followed by a letter, `/`, `!` or `?`), every `&` that could start an entity, a `>`
+/// that would open a block quote, and a backslash before punctuation are backslash-escaped;
+/// with `brackets`, `[` and `]` too (for link text). Comparisons such as `T > 0.2` and `1 < c_D`
+/// stay readable. Code spans are left alone: Markdown shows them literally.
+pub fn md_escape(s: &str, brackets: bool) -> String {
+    let mut o = String::with_capacity(s.len());
+    for (k, part) in s.split('`').enumerate() {
+        if k > 0 {
+            o.push('`');
+        }
+        if k % 2 == 1 {
+            o.push_str(part);
+            continue;
+        }
+        let mut prev: Option<char> = if k == 0 { None } else { Some('`') };
+        let mut it = part.chars().peekable();
+        while let Some(c) = it.next() {
+            let next = it.peek().copied();
+            let escape = match c {
+                '<' => {
+                    next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'))
+                }
+                '&' => next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '#'),
+                '>' => prev.is_none_or(|p| p == '\n'),
+                '\\' => next.is_some_and(|n| n.is_ascii_punctuation()),
+                '[' | ']' => brackets,
+                _ => false,
+            };
+            if escape {
+                o.push('\\');
+            }
+            o.push(c);
+            prev = Some(c);
+        }
+    }
+    o
+}
 
 /// The report as Markdown (figures linked as `NAME.svg`).
 pub fn markdown(blocks: &[Block]) -> String {
     let mut o = String::new();
+    let t = |s: &str| md_escape(s, false);
     for b in blocks {
         match b {
-            Block::Heading(l, t) => {
-                o.push_str(&format!("{} {t}\n\n", "#".repeat(*l as usize)));
+            Block::Heading(l, h) => {
+                o.push_str(&format!("{} {}\n\n", "#".repeat(*l as usize), t(h)));
             }
-            Block::Para(t) => o.push_str(&format!("{t}\n\n")),
+            Block::Para(p) => o.push_str(&format!("{}\n\n", t(p))),
             Block::Bullets(items) => {
                 for i in items {
-                    o.push_str(&format!("- {i}\n"));
+                    o.push_str(&format!("- {}\n", t(i)));
                 }
                 o.push('\n');
             }
             Block::Table(h, rows) => {
-                let cell = |s: &String| s.replace('|', "\\|");
+                let cell = |s: &String| t(s).replace('|', "\\|");
                 o.push_str(&format!(
                     "| {} |\n",
                     h.iter().map(cell).collect::<Vec<_>>().join(" | ")
@@ -42,7 +84,8 @@ pub fn markdown(blocks: &[Block]) -> String {
                 o.push('\n');
             }
             Block::Figure(file, _, caption) => {
-                o.push_str(&format!("![{caption}]({file})\n\n*{caption}*\n\n"));
+                let alt = md_escape(caption, true);
+                o.push_str(&format!("![{alt}]({file})\n\n*{}*\n\n", t(caption)));
             }
         }
     }
@@ -122,27 +165,67 @@ pub fn html(title: &str, blocks: &[Block]) -> String {
     o
 }
 
-/// Writes `report.md`, `report.html` and the figures into `dir` (created if missing); returns
-/// the files written.
+/// Writes `report.md`, `report.html` and the figures into `dir` (created if missing) as one
+/// set ([`crate::output::dir::write_dir`]: the old report stays intact if anything fails, and
+/// deter's files from an earlier report that this one does not write are removed, nobody
+/// else's); returns the files written.
 pub fn write(r: &Report, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| ReportError::Io { path, source }
-    };
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    write_with(r, dir, false)
+}
+
+/// [`write`], and with `pdf` every figure also as PDF (`tree.pdf` beside `tree.svg`).
+pub fn write_with(r: &Report, dir: &Path, pdf: bool) -> Result<Vec<PathBuf>, ReportError> {
     let blocks = document(r);
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
-    for b in &blocks {
+    let html = html(&r.title, &blocks);
+    write_set(dir, &blocks, html, pdf, Vec::new())
+}
+
+/// The report as `deter watch --report` writes it: as [`write`], but `report.html` carries a
+/// small script that reloads the page when the report changes. `stamp` names this version; it
+/// is written to `stamp.js`, which the open page loads again every second (a `<script>`
+/// element works for pages opened from disk, where requests for data do not).
+pub fn write_live(r: &Report, dir: &Path, stamp: &str) -> Result<Vec<PathBuf>, ReportError> {
+    let blocks = document(r);
+    let stamp_js = serde_json::to_string(stamp).unwrap_or_else(|_| "\"\"".into());
+    let script = format!(
+        "<script>(function(){{var me={stamp_js};setInterval(function(){{\
+var s=document.createElement(\"script\");s.src=\"stamp.js?\"+Date.now();\
+s.onload=function(){{if(window.deterStamp!==undefined&&window.deterStamp!==me){{location.reload();}}s.remove();}};\
+s.onerror=function(){{s.remove();}};document.head.appendChild(s);}},1000);}})();</script>\n"
+    );
+    let html = html(&r.title, &blocks).replace("</body>", &(script + "</body>"));
+    let extra = vec![(
+        "stamp.js".to_string(),
+        format!("window.deterStamp = {stamp_js};\n").into_bytes(),
+    )];
+    write_set(dir, &blocks, html, false, extra)
+}
+
+fn write_set(
+    dir: &Path,
+    blocks: &[Block],
+    html: String,
+    pdf: bool,
+    extra: Vec<(String, Vec<u8>)>,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for b in blocks {
         if let Block::Figure(name, svg, _) = b {
-            files.push((dir.join(name), svg.clone()));
+            files.push((name.clone(), svg.clone().into_bytes()));
+            if pdf {
+                let bytes = crate::plot::pdf::svg_to_pdf(svg).map_err(|e| ReportError::Io {
+                    path: dir.join(name).display().to_string(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+                files.push((name.trim_end_matches(".svg").to_string() + ".pdf", bytes));
+            }
         }
     }
-    files.push((dir.join("report.md"), markdown(&blocks)));
-    files.push((dir.join("report.html"), html(&r.title, &blocks)));
-    let mut written = Vec::new();
-    for (path, text) in files {
-        write_atomic(&path, text.as_bytes()).map_err(io(&path))?;
-        written.push(path);
-    }
-    Ok(written)
+    files.push(("report.md".into(), markdown(blocks).into_bytes()));
+    files.push(("report.html".into(), html.into_bytes()));
+    files.extend(extra);
+    write_dir(dir, &files).map_err(|source| ReportError::Io {
+        path: dir.display().to_string(),
+        source,
+    })
 }

@@ -7,8 +7,10 @@
 //! reuses a caller-owned [`Workspace`], so a sweep solving the same tree at many parameter
 //! points allocates nothing per solve.
 //!
-//! Ties (moves whose values differ by at most `tol × payoff scale`) are reported with the node,
-//! the moves and the indifferent player; the first best move is played. With
+//! Ties (moves whose values differ by at most `tol` times the mover's payoff range, see
+//! [`tolerance`]) are reported with the node, the moves and the indifferent player; the first
+//! best move is played. When the game's numbers are exact ([`Game::exact`]) the solver works in
+//! rationals and a tie is an exact tie, so the profile it hands over is exact. With
 //! [`TieMode::All`] the solver enumerates every pure subgame-perfect equilibrium the ties allow,
 //! up to a cap, bottom-up over per-node lists of continuation equilibria (see [`enumerate`]).
 //!
@@ -19,10 +21,13 @@
 //! ## Reference
 //! Zermelo (1913); Kuhn (1953); Selten (1965) for subgame perfection.
 
+use super::certificate::tolerance;
 use super::{
-    Equilibrium, GameRef, Profile, Solution, SolveError, SolveOptions, Solver, Status, Tie,
-    TieMode, Unsupported,
+    Equilibrium, ExactProfile, GameRef, Profile, Solution, SolveError, SolveOptions, Solver,
+    Status, Tie, TieMode, Unsupported,
 };
+use crate::exact::{self, Rational, Scalar};
+use crate::game::profile::pure_profile_in;
 use crate::game::tree::{NodeKind, Tree};
 use crate::game::{Game, NodeId, PlayerId};
 
@@ -39,6 +44,34 @@ pub struct Workspace {
     pub choice: Vec<u32>,
     /// Ties found by the last solve.
     pub ties: Vec<Tie>,
+    /// Each player's tie tolerance in the last solve (absolute).
+    pub eps: Vec<f64>,
+}
+
+/// Each player's tie tolerance for `game`: `tol` times its payoff range, with the rounding floor
+/// of [`tolerance`]. Fills `eps` in place (no allocation once it has the right length).
+pub fn tie_tolerances(game: &Game, tol: f64, eps: &mut Vec<f64>) {
+    let np = game.n_players();
+    eps.clear();
+    eps.resize(np * 2, 0.0);
+    let (lo, hi) = eps.split_at_mut(np);
+    lo.fill(f64::INFINITY);
+    hi.fill(f64::NEG_INFINITY);
+    for row in game.payoffs.chunks_exact(np.max(1)) {
+        for (p, &x) in row.iter().enumerate() {
+            lo[p] = lo[p].min(x);
+            hi[p] = hi[p].max(x);
+        }
+    }
+    for p in 0..np {
+        let (l, h) = if lo[p] <= hi[p] {
+            (lo[p], hi[p])
+        } else {
+            (0.0, 0.0)
+        };
+        lo[p] = tolerance(l, h, tol);
+    }
+    eps.truncate(np);
 }
 
 /// Why the tree is not perfect information, if it is not.
@@ -71,7 +104,7 @@ pub fn check_perfect_information(tree: &Tree) -> Result<(), Unsupported> {
 /// every tie. Assumes perfect information (checked by [`BackwardInduction::supports`]).
 ///
 /// `tol` is relative: two moves tie when their values differ by at most `tol` times the
-/// largest absolute payoff (at least 1).
+/// mover's payoff range (see [`tie_tolerances`]).
 pub fn solve_into(game: &Game, tol: f64, ws: &mut Workspace) {
     let tree = &*game.tree;
     let np = game.n_players();
@@ -81,7 +114,8 @@ pub fn solve_into(game: &Game, tol: f64, ws: &mut Workspace) {
     ws.choice.clear();
     ws.choice.resize(n, u32::MAX);
     ws.ties.clear();
-    let eps = tol * game.payoff_scale();
+    tie_tolerances(game, tol, &mut ws.eps);
+    let all_eps = &ws.eps;
     let values = &mut ws.values;
     for i in (0..n).rev() {
         let node = tree.nodes[i];
@@ -108,6 +142,7 @@ pub fn solve_into(game: &Game, tol: f64, ws: &mut Workspace) {
             }
             NodeKind::Decision { player, .. } => {
                 let p = player.ix();
+                let eps = all_eps[p];
                 let kids = &tail[(first * np).saturating_sub(head_len(i, first, np))..][..k * np];
                 let mut best = 0;
                 let mut best_v = kids[p];
@@ -189,6 +224,9 @@ impl Solver for BackwardInduction {
         let GameRef::Tree(g) = game else {
             unreachable!("supports() accepted only trees")
         };
+        if let Some(ex) = &g.exact {
+            return Ok(solve_exact(self.name(), g, &ex.chance, &ex.payoffs, opts));
+        }
         let mut ws = Workspace::default();
         solve_into(g, opts.tol, &mut ws);
         let mut sol = Solution::new(self.name(), Vec::new());
@@ -201,7 +239,10 @@ impl Solver for BackwardInduction {
                     ))));
             }
             TieMode::All { cap } => {
-                let (profiles, truncated) = enumerate(g, opts.tol, cap.max(1));
+                let mut eps = Vec::new();
+                tie_tolerances(g, opts.tol, &mut eps);
+                let (profiles, truncated) =
+                    enumerate_in(&g.tree, &g.chance, &g.payoffs, &eps, cap.max(1));
                 sol.equilibria = profiles
                     .into_iter()
                     .map(|p| Equilibrium::new(Profile::Behavior(p)))
@@ -215,33 +256,136 @@ impl Solver for BackwardInduction {
     }
 }
 
+/// Backward induction in exact arithmetic: ties are exact ties, and the profile (or, with
+/// [`TieMode::All`], every pure subgame-perfect profile) is handed over exactly.
+fn solve_exact(
+    name: &'static str,
+    g: &Game,
+    chance: &[Rational],
+    payoffs: &[Rational],
+    opts: &SolveOptions,
+) -> Solution {
+    let tree = &*g.tree;
+    let zeros = vec![Rational::default(); g.n_players()];
+    let mut sol = Solution::new(name, Vec::new());
+    let (choice, ties) = first_best(tree, chance, payoffs);
+    sol.ties = ties;
+    match opts.ties {
+        TieMode::Report => {
+            let b: Vec<Rational> = pure_profile_in(tree, &choice);
+            sol.equilibria
+                .push(Equilibrium::with_exact(ExactProfile::Behavior(b)));
+        }
+        TieMode::All { cap } => {
+            let (profiles, truncated) = enumerate_in(tree, chance, payoffs, &zeros, cap.max(1));
+            sol.equilibria = profiles
+                .into_iter()
+                .map(|p| Equilibrium::with_exact(ExactProfile::Behavior(p)))
+                .collect();
+            if truncated {
+                sol.status = Status::Truncated;
+            }
+        }
+    }
+    sol
+}
+
+/// The first best move at every decision node (exact comparisons) and the exact ties, top-down.
+fn first_best(tree: &Tree, chance: &[Rational], payoffs: &[Rational]) -> (Vec<usize>, Vec<Tie>) {
+    let np = tree.n_players();
+    let n = tree.nodes.len();
+    let mut values: Vec<Rational> = vec![Rational::default(); n * np];
+    let mut choice = vec![0usize; tree.infosets.len()];
+    let mut ties = Vec::new();
+    for i in (0..n).rev() {
+        let node = tree.nodes[i];
+        match node.kind {
+            NodeKind::Terminal { leaf } => {
+                values[i * np..(i + 1) * np].clone_from_slice(&payoffs[leaf.ix() * np..][..np]);
+            }
+            NodeKind::Chance => {
+                let mut v = vec![Rational::default(); np];
+                for c in node.children() {
+                    for (o, x) in v.iter_mut().zip(&values[c * np..(c + 1) * np]) {
+                        *o += &chance[c] * x;
+                    }
+                }
+                values[i * np..(i + 1) * np].clone_from_slice(&v);
+            }
+            NodeKind::Decision { player, infoset } => {
+                let p = player.ix();
+                let first = node.first_child as usize;
+                let best = node.children().fold(first, |b, c| {
+                    if values[c * np + p] > values[b * np + p] {
+                        c
+                    } else {
+                        b
+                    }
+                });
+                let top = values[best * np + p].clone();
+                let tied: Vec<usize> = node
+                    .children()
+                    .filter(|&c| values[c * np + p] == top)
+                    .map(|c| c - first)
+                    .collect();
+                if tied.len() > 1 {
+                    ties.push(Tie {
+                        node: NodeId::from(i),
+                        player,
+                        moves: tied,
+                        value: exact::to_f64(&top),
+                    });
+                }
+                choice[infoset.ix()] = best - first;
+                let v = values[best * np..(best + 1) * np].to_vec();
+                values[i * np..(i + 1) * np].clone_from_slice(&v);
+            }
+        }
+    }
+    ties.reverse();
+    (choice, ties)
+}
+
 /// One continuation equilibrium of the subtree at a node: its values, the move at the node, and
 /// which continuation of each child it uses.
 #[derive(Clone, Debug)]
-struct Entry {
-    values: Vec<f64>,
+struct Entry<T> {
+    values: Vec<T>,
     choice: u32,
     kids: Vec<u32>,
 }
 
-/// Every pure subgame-perfect equilibrium, up to `cap`, and whether the cap cut the list.
+/// Every pure subgame-perfect equilibrium, up to `cap`, and whether the cap cut the list; ties
+/// within `tol` times each mover's payoff range.
+pub fn enumerate(game: &Game, tol: f64, cap: usize) -> (Vec<Vec<f64>>, bool) {
+    let mut eps = Vec::new();
+    tie_tolerances(game, tol, &mut eps);
+    enumerate_in(&game.tree, &game.chance, &game.payoffs, &eps, cap)
+}
+
+/// [`enumerate`] over any scalar type, with the numbers and each player's absolute tie
+/// tolerance given (zero for exact ties).
 ///
 /// Bottom-up, each node keeps the list of continuation equilibria of its subtree: the cartesian
 /// product of its children's lists, and at a decision node one entry per best move of each
 /// combination. Lists are cut at `cap` entries (then the result is marked truncated).
-pub fn enumerate(game: &Game, tol: f64, cap: usize) -> (Vec<Vec<f64>>, bool) {
-    let tree = &*game.tree;
-    let np = game.n_players();
+pub fn enumerate_in<T: Scalar>(
+    tree: &Tree,
+    chance: &[T],
+    payoffs: &[T],
+    eps: &[T],
+    cap: usize,
+) -> (Vec<Vec<T>>, bool) {
+    let np = tree.n_players();
     let n = tree.nodes.len();
-    let eps = tol * game.payoff_scale();
-    let mut entries: Vec<Vec<Entry>> = vec![Vec::new(); n];
+    let mut entries: Vec<Vec<Entry<T>>> = vec![Vec::new(); n];
     let mut truncated = false;
     for i in (0..n).rev() {
         let node = tree.nodes[i];
         let mut list = Vec::new();
         match node.kind {
             NodeKind::Terminal { leaf } => list.push(Entry {
-                values: game.leaf_payoffs(leaf).to_vec(),
+                values: payoffs[leaf.ix() * np..(leaf.ix() + 1) * np].to_vec(),
                 choice: u32::MAX,
                 kids: Vec::new(),
             }),
@@ -252,11 +396,11 @@ pub fn enumerate(game: &Game, tol: f64, cap: usize) -> (Vec<Vec<f64>>, bool) {
                 'combos: loop {
                     match node.kind {
                         NodeKind::Chance => {
-                            let mut v = vec![0.0; np];
+                            let mut v = vec![T::zero(); np];
                             for (k, &c) in kids.iter().enumerate() {
-                                let pr = game.chance[c];
+                                let pr = &chance[c];
                                 for (o, x) in v.iter_mut().zip(&entries[c][combo[k]].values) {
-                                    *o += pr * x;
+                                    *o = o.clone() + pr.clone() * x.clone();
                                 }
                             }
                             list.push(Entry {
@@ -267,10 +411,13 @@ pub fn enumerate(game: &Game, tol: f64, cap: usize) -> (Vec<Vec<f64>>, bool) {
                         }
                         NodeKind::Decision { player, .. } => {
                             let p = player.ix();
-                            let val = |k: usize| entries[kids[k]][combo[k]].values[p];
-                            let best = (0..kids.len()).map(val).fold(f64::NEG_INFINITY, f64::max);
+                            let val = |k: usize| entries[kids[k]][combo[k]].values[p].clone();
+                            let best = (0..kids.len())
+                                .map(val)
+                                .reduce(|a, b| if b > a { b } else { a })
+                                .unwrap_or_else(T::zero);
                             for k in 0..kids.len() {
-                                if best - val(k) <= eps {
+                                if best.clone() - val(k) <= eps[p] {
                                     list.push(Entry {
                                         values: entries[kids[k]][combo[k]].values.clone(),
                                         choice: k as u32,
@@ -310,7 +457,7 @@ pub fn enumerate(game: &Game, tol: f64, cap: usize) -> (Vec<Vec<f64>>, bool) {
                 stack.push((c, entry.kids[k] as usize));
             }
         }
-        out.push(crate::game::profile::pure_profile(tree, &choice));
+        out.push(pure_profile_in(tree, &choice));
     }
     (out, truncated)
 }
@@ -344,7 +491,7 @@ mod tests {
     use crate::game::tree::TreeBuilder;
     use std::sync::Arc;
 
-    /// Selten's chain-store stage (MODELS.md §3): E: Out (1,5); In → I: Fight (0,0) or
+    /// Selten's chain-store stage (docs/models/validation-games.md): E: Out (1,5); In → I: Fight (0,0) or
     /// Accommodate (2,2).
     fn chain_store() -> Game {
         let mut b = TreeBuilder::new("chain", vec!["Entrant".into(), "Incumbent".into()]);

@@ -3,11 +3,15 @@
 //! Every pure profile of the strategic form (for a tree: its reduced strategic form) is checked:
 //! it is an equilibrium when each player's strategy attains that player's best payoff against
 //! the others. The best payoffs are tabulated once per player and "profile of the others", so
-//! the work is linear in the size of the payoff table. Ties are decided with a tolerance scaled
-//! by the largest payoff. This is what Gambit's `enumpure` computes.
+//! the work is linear in the size of the payoff table. When the payoffs are exact, comparisons
+//! are exact; otherwise a payoff counts as best within a tolerance relative to that player's
+//! payoff range. The listing stops at `--max-equilibria` (or the `--ties all` cap) and says so
+//! ([`Status::Truncated`]). This is what Gambit's `enumpure` computes.
 
 use super::strategic_input::Input;
 use super::*;
+use crate::exact::{Rational, Scalar};
+use num_traits::Zero;
 
 /// Pure Nash equilibria by enumeration.
 pub struct EnumPure;
@@ -28,24 +32,39 @@ impl Solver for EnumPure {
         }
         Ok(())
     }
+    fn uses_strategic_form(&self) -> bool {
+        true
+    }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         self.supports(game)?;
-        let input = Input::new(game)?;
+        let input = Input::new(game, opts)?;
         let cap = match opts.ties {
             TieMode::All { cap } => cap,
             TieMode::Report => usize::MAX,
+        }
+        .min(opts.max_equilibria.unwrap_or(usize::MAX));
+        let g = input.game();
+        let (found, truncated) = match &g.exact {
+            Some(ex) => pure_equilibria_in(g, ex, &vec![Rational::zero(); g.n_players()], cap),
+            None => {
+                let eps = certificate::tolerances(&g.payoff_ranges(), opts.tol);
+                pure_equilibria_in(g, &g.payoffs, &eps, cap)
+            }
         };
-        let (found, truncated) = pure_equilibria(input.game(), opts.tol, cap);
-        let shape = input.game().shape();
+        let shape = g.shape();
         let eqs = found
             .into_iter()
             .map(|pure| {
-                let mixed = pure
+                let mixed: Vec<Vec<Rational>> = pure
                     .iter()
                     .zip(&shape)
-                    .map(|(&s, &n)| (0..n).map(|k| if k == s { 1.0 } else { 0.0 }).collect())
+                    .map(|(&s, &n)| {
+                        (0..n)
+                            .map(|k| Rational::from_integer(i64::from(k == s).into()))
+                            .collect()
+                    })
                     .collect();
-                Equilibrium::new(input.profile(mixed))
+                input.exact_equilibrium(mixed)
             })
             .collect();
         let mut sol = Solution::new(self.name(), eqs);
@@ -57,25 +76,36 @@ impl Solver for EnumPure {
 }
 
 /// All pure equilibria (each a strategy per player), in profile order, at most `cap`; the flag
-/// says whether the cap cut the list short. `tol` is relative to the payoff scale.
+/// says whether the cap cut the list short. `tol` is relative to each player's payoff range.
 pub fn pure_equilibria(g: &StrategicGame, tol: f64, cap: usize) -> (Vec<Vec<usize>>, bool) {
+    let eps = certificate::tolerances(&g.payoff_ranges(), tol);
+    pure_equilibria_in(g, &g.payoffs, &eps, cap)
+}
+
+/// [`pure_equilibria`] over any scalar type, with the payoff table (laid out as
+/// [`StrategicGame::payoffs`]) and each player's absolute tolerance given (zero: exact).
+pub fn pure_equilibria_in<T: Scalar>(
+    g: &StrategicGame,
+    table: &[T],
+    eps: &[T],
+    cap: usize,
+) -> (Vec<Vec<usize>>, bool) {
     let np = g.n_players();
     let shape = g.shape();
     let total = g.n_profiles();
-    let eps = tol * g.payoff_scale();
     // best[p][others]: p's best payoff against the others' profile `others` (p's coordinate
     // removed from the profile index).
     let mut stride = 1usize;
-    let mut best: Vec<Vec<f64>> = Vec::with_capacity(np);
+    let mut best: Vec<Vec<Option<T>>> = Vec::with_capacity(np);
     let mut strides = Vec::with_capacity(np);
     for (p, &len) in shape.iter().enumerate().take(np) {
         let n = len.max(1);
-        let mut b = vec![f64::NEG_INFINITY; total / n];
+        let mut b: Vec<Option<T>> = vec![None; total / n];
         for prof in 0..total {
             let o = prof % stride + (prof / (stride * n)) * stride;
-            let u = g.payoffs[prof * np + p];
-            if u > b[o] {
-                b[o] = u;
+            let u = &table[prof * np + p];
+            if b[o].as_ref().is_none_or(|v| u > v) {
+                b[o] = Some(u.clone());
             }
         }
         best.push(b);
@@ -88,7 +118,10 @@ pub fn pure_equilibria(g: &StrategicGame, tol: f64, cap: usize) -> (Vec<Vec<usiz
         let ok = (0..np).all(|p| {
             let (s, n) = (strides[p], shape[p]);
             let o = prof % s + (prof / (s * n)) * s;
-            g.payoffs[prof * np + p] >= best[p][o] - eps
+            match &best[p][o] {
+                Some(b) => table[prof * np + p].clone() + eps[p].clone() >= *b,
+                None => true,
+            }
         });
         if ok {
             if out.len() == cap {
@@ -147,5 +180,21 @@ mod tests {
         assert!(sol.equilibria.iter().all(|e| e.max_regret() <= 1e-9));
         let (capped, truncated) = pure_equilibria(&g, 1e-9, 1);
         assert_eq!((capped.len(), truncated), (1, true));
+    }
+
+    #[test]
+    fn max_equilibria_caps_an_all_ties_game() {
+        // 14 players with one payoff everywhere: all 2^14 profiles are equilibria.
+        let np = 14;
+        let pay = vec![0.0; (1 << np) * np];
+        let mut g = game(np, vec![2; np], pay);
+        g.exact = Some(std::sync::Arc::new(vec![Rational::zero(); (1 << np) * np]));
+        let opts = SolveOptions {
+            max_equilibria: Some(100),
+            ..SolveOptions::default()
+        };
+        let sol = EnumPure.solve(GameRef::Strategic(&g), &opts).unwrap();
+        assert_eq!(sol.equilibria.len(), 100);
+        assert_eq!(sol.status, Status::Truncated);
     }
 }

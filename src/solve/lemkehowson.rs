@@ -8,9 +8,10 @@
 //! minimum-ratio test is lexicographic (ties broken by the rows of the basis inverse), which
 //! makes every step well defined on degenerate games and rules out cycling.
 //!
-//! The path is first followed in floating point; if the result fails the regret certificate
-//! (≤ 1e-9), it is followed again in exact integer arithmetic. Trees go through their reduced
-//! strategic form.
+//! The path is first followed in floating point; if the result is not an equilibrium (checked
+//! exactly when the payoffs are exact — [`reconstruct::mixed`] — else within the tolerance of
+//! each player's payoff range), it is followed again in exact integer arithmetic. Trees go
+//! through their reduced strategic form.
 
 use super::enummixed::{polytope_rows, unit_range};
 use super::strategic_input::{bimatrix, need_two_players, Input};
@@ -34,25 +35,37 @@ impl Solver for LemkeHowson {
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
         need_two_players("lemke-howson", game, "enumpure")
     }
+    fn uses_strategic_form(&self) -> bool {
+        true
+    }
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         self.supports(game)?;
-        let input = Input::new(game)?;
+        let input = Input::new(game, opts)?;
         let g = input.game();
         let (a, b) = bimatrix(g);
         let limit = opts.max_pivots.unwrap_or(DEFAULT_MAX_PIVOTS);
         let mut status = Status::Solved;
-        let found = match float_path(&a, &b, 0, limit) {
-            Some((x, y))
-                if g.regrets(&[x.clone(), y.clone()])
-                    .iter()
-                    .all(|&r| r <= 1e-9) =>
-            {
-                Some((x, y))
+        let tol = certificate::tolerances(&g.payoff_ranges(), opts.tol);
+        // The equilibrium behind a candidate: exact if the game is, else the floats if they
+        // pass the tolerance.
+        let accept = |x: Vec<f64>, y: Vec<f64>| -> Option<Equilibrium> {
+            let m = vec![x, y];
+            if g.exact.is_some() {
+                return reconstruct::mixed(g, &m).map(|e| input.exact_equilibrium(e));
             }
-            _ => exact_path(&a, &b, 0, limit),
+            let fine = g.regrets(&m).iter().zip(&tol).all(|(r, t)| r <= t);
+            fine.then(|| Equilibrium::new(input.profile(m)))
         };
+        let found = float_path(&a, &b, 0, limit)
+            .and_then(|(x, y)| accept(x, y))
+            .or_else(|| {
+                exact_path(&a, &b, 0, limit).map(|(x, y)| {
+                    let m = vec![x.clone(), y.clone()];
+                    accept(x, y).unwrap_or_else(|| Equilibrium::new(input.profile(m)))
+                })
+            });
         let eqs = match found {
-            Some((x, y)) => vec![Equilibrium::new(input.profile(vec![x, y]))],
+            Some(eq) => vec![eq],
             None => {
                 status = Status::PivotLimit;
                 Vec::new()

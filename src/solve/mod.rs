@@ -8,20 +8,32 @@
 
 pub mod assessment;
 pub mod backward;
+pub mod certificate;
 pub mod correlated;
 pub mod enummixed;
+pub mod enumpoly;
 pub mod enumpure;
+pub mod exactlp;
+pub mod gnm;
 pub mod lemke;
 pub mod lemkehowson;
 pub mod linalg;
+pub mod logit;
 pub mod matrixlp;
+pub mod nplayer;
 pub mod pbe;
+pub mod polish;
+pub mod reconstruct;
 pub mod seqlp;
+pub mod staged;
 mod strategic_input;
 pub mod subgame;
 mod tableau;
+pub mod trace;
+pub mod values;
 
 use crate::game::{profile, Game, NodeId, PlayerId, StrategicGame};
+pub use certificate::{Certificate, ExactProfile};
 
 /// A game handed to a solver: an extensive-form tree or a strategic form.
 #[derive(Clone, Copy, Debug)]
@@ -48,7 +60,11 @@ pub enum Profile {
     /// Behaviour strategies of an extensive game, indexed by action
     /// (`infosets[I].first_action + a`).
     Behavior(Vec<f64>),
-    /// Mixed strategies of a strategic game, `mixed[player][strategy]`.
+    /// Mixed strategies, `mixed[player][strategy]`: of a strategic game, or, for a tree, over
+    /// the strategies of its reduced strategic form
+    /// ([`reduced_strategic_form`](crate::game::reduce::reduced_strategic_form)) — the form
+    /// strategic-form solvers answer in when the tree lacks perfect recall, where mixed and
+    /// behaviour strategies differ.
     Mixed(Vec<Vec<f64>>),
     /// A correlated distribution over the pure profiles of a strategic game, numbered as in its
     /// payoff table (first player fastest); see [`correlated`].
@@ -88,6 +104,13 @@ pub struct Equilibrium {
     /// The certificate of the assessment, when the equilibrium carries beliefs (filled by
     /// [`certify`]).
     pub sequential: Option<assessment::Check>,
+    /// The profile in exact rationals: set by exact solvers, or by [`certify`] when it
+    /// recovers and confirms an exact equilibrium behind a float profile.
+    pub exact: Option<ExactProfile>,
+    /// Exact expected payoffs (filled by [`certify`] when the certificate is exact).
+    pub exact_payoffs: Option<Vec<crate::exact::Rational>>,
+    /// How the equilibrium was certified and whether it passed (filled by [`certify`]).
+    pub certificate: Certificate,
 }
 
 impl Equilibrium {
@@ -101,12 +124,35 @@ impl Equilibrium {
             beliefs: None,
             component: None,
             sequential: None,
+            exact: None,
+            exact_payoffs: None,
+            certificate: Certificate::Pending,
         }
+    }
+
+    /// An equilibrium with its profile in floats and in exact rationals (exact solvers).
+    pub fn with_exact(exact: ExactProfile) -> Self {
+        let f = |v: &[crate::exact::Rational]| -> Vec<f64> {
+            v.iter().map(crate::exact::to_f64).collect()
+        };
+        let profile = match &exact {
+            ExactProfile::Behavior(b) => Profile::Behavior(f(b)),
+            ExactProfile::Mixed(m) => Profile::Mixed(m.iter().map(|v| f(v)).collect()),
+            ExactProfile::Correlated(d) => Profile::Correlated(f(d)),
+        };
+        let mut eq = Equilibrium::new(profile);
+        eq.exact = Some(exact);
+        eq
     }
 
     /// The largest regret over players.
     pub fn max_regret(&self) -> f64 {
         self.regret.iter().cloned().fold(0.0, f64::max)
+    }
+
+    /// True if the equilibrium passed its certificate (exactly or to tolerance).
+    pub fn is_certified(&self) -> bool {
+        self.certificate.passed()
     }
 }
 
@@ -122,6 +168,9 @@ pub enum Status {
     /// The time budget ([`SolveOptions::deadline`]) ran out; the equilibria found so far are
     /// returned.
     TimeLimit,
+    /// A path-following or iterative method reached its step limit before it converged, or an
+    /// enumeration's root isolation stopped at its box budget (the list may be incomplete).
+    StepLimit,
 }
 
 /// The result of a solver run.
@@ -137,6 +186,11 @@ pub struct Solution {
     pub ties: Vec<Tie>,
     /// The game value for the first player (zero-sum solvers).
     pub value: Option<f64>,
+    /// The same value exactly, when the solver computed it in rationals.
+    pub exact_value: Option<crate::exact::Rational>,
+    /// What the user should know about this run: limits hit and what to try instead, or
+    /// parts of the answer left out (printed with the solution).
+    pub notes: Vec<String>,
 }
 
 impl Solution {
@@ -148,6 +202,8 @@ impl Solution {
             equilibria,
             ties: Vec::new(),
             value: None,
+            exact_value: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -167,7 +223,9 @@ pub enum TieMode {
 /// Options common to all solvers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SolveOptions {
-    /// Relative tolerance for ties and "zero probability"; scaled by the payoff magnitude.
+    /// Relative tolerance for ties and "zero probability" where the numbers are floats: a
+    /// fraction of each player's payoff range (see [`certificate::tolerance`]). Exact games
+    /// decide ties exactly.
     pub tol: f64,
     /// Tie handling.
     pub ties: TieMode,
@@ -182,6 +240,9 @@ pub struct SolveOptions {
     pub deadline: Option<std::time::Instant>,
     /// Keep only the equilibria that pass this refinement of off-path beliefs (`pbe`).
     pub refine: Option<pbe::Refinement>,
+    /// Strategic forms (given or reduced from a tree) with more payoff cells (profiles ×
+    /// players) than this are refused before they are built.
+    pub max_cells: usize,
 }
 
 impl Default for SolveOptions {
@@ -193,6 +254,7 @@ impl Default for SolveOptions {
             objective: None,
             max_equilibria: None,
             deadline: None,
+            max_cells: crate::game::reduce::MAX_CELLS,
             refine: None,
         }
     }
@@ -236,44 +298,41 @@ pub trait Solver: Sync {
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported>;
     /// Computes equilibria (profiles only; see [`certify`]).
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError>;
+    /// True for methods that work on the (reduced) strategic form: on a tree they build it,
+    /// so [`pick`] passes them over when it would exceed the default budget
+    /// ([`crate::game::reduce::MAX_CELLS`]).
+    fn uses_strategic_form(&self) -> bool {
+        false
+    }
 }
 
-/// Fills in payoffs, event probabilities and regrets of every equilibrium, independently of the
-/// solver that produced them.
+/// Fills in payoffs, event probabilities, regrets and the [`Certificate`] of every equilibrium,
+/// independently of the solver that produced them, with the default relative tolerance
+/// ([`certificate::DEFAULT_TOL`]) where the certificate cannot be exact.
 pub fn certify(game: GameRef<'_>, solution: &mut Solution) -> Result<(), SolveError> {
+    certify_with(game, solution, certificate::DEFAULT_TOL)
+}
+
+/// [`certify`] with relative tolerance `rel` (a fraction of each player's payoff range).
+pub fn certify_with(
+    game: GameRef<'_>,
+    solution: &mut Solution,
+    rel: f64,
+) -> Result<(), SolveError> {
+    let mut reduced = None;
     for eq in &mut solution.equilibria {
-        match (&eq.profile, game) {
-            (Profile::Behavior(p), GameRef::Tree(g)) => {
-                eq.payoffs = profile::expected_payoffs(g, p);
-                eq.events = profile::event_probabilities(g, p);
-                eq.regret = profile::regrets(g, p)?;
-                if let Some(b) = &eq.beliefs {
-                    eq.sequential = Some(assessment::check_equilibrium(
-                        g,
-                        p,
-                        b,
-                        eq.component.as_deref(),
-                        ASSESSMENT_TOL,
-                    ));
-                }
-            }
-            (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                eq.payoffs = g.expected_payoffs(m);
-                eq.events = Vec::new();
-                eq.regret = g.regrets(m);
-            }
-            (Profile::Correlated(d), GameRef::Strategic(g)) => {
-                eq.payoffs = correlated::payoffs(g, d);
-                eq.events = Vec::new();
-                eq.regret = correlated::regrets(g, d);
-            }
-            (Profile::Correlated(_), GameRef::Tree(_))
-            | (Profile::Mixed(_), GameRef::Tree(_))
-            | (Profile::Behavior(_), GameRef::Strategic(_)) => {
-                return Err(SolveError::Numerical(
-                    "solver returned a profile of the wrong form".into(),
-                ))
-            }
+        certificate::certify_equilibrium(game, eq, rel, &mut reduced)?;
+        // Assessments of belief-aware solvers that report components (`pbe`).
+        if let (Profile::Behavior(p), GameRef::Tree(g), Some(b), Some(_)) =
+            (&eq.profile, game, &eq.beliefs, &eq.component)
+        {
+            eq.sequential = Some(assessment::check_equilibrium(
+                g,
+                p,
+                b,
+                eq.component.as_deref(),
+                rel,
+            ));
         }
     }
     Ok(())
@@ -296,6 +355,9 @@ pub fn registry() -> Vec<Box<dyn Solver>> {
         Box::new(enumpure::EnumPure),
         Box::new(enummixed::EnumMixedFloat),
         Box::new(correlated::Correlated),
+        Box::new(logit::Logit),
+        Box::new(gnm::GlobalNewton),
+        Box::new(enumpoly::EnumPoly),
     ]
 }
 
@@ -304,44 +366,56 @@ pub fn by_name(name: &str) -> Option<Box<dyn Solver>> {
     registry().into_iter().find(|s| s.name() == name)
 }
 
-/// The solver `deter solve` uses by default: for a tree with hidden information, a belief-aware
-/// method (every perfect Bayesian equilibrium with `pbe` where the game is small enough,
-/// otherwise [`belief_aware_fallback`]); for anything else, the first solver in the registry
-/// that supports the game.
+/// The solver `deter solve` uses by default: `pbe` (every perfect Bayesian equilibrium) for a
+/// small game of private types with observed actions ([`pbe::small_enough`]); the n-player
+/// default for three or more players with hidden information; otherwise the first solver in the
+/// registry that supports the game.
 pub fn pick(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
     if let GameRef::Tree(g) = game {
-        if !g.tree.is_perfect_information() {
-            if pbe::small_enough(g) {
-                return Ok(Box::new(pbe::Pbe));
-            }
-            if let Some(s) = belief_aware_fallback(game) {
-                return Ok(s);
-            }
+        if !g.tree.is_perfect_information() && pbe::small_enough(g) {
+            return Ok(Box::new(pbe::Pbe));
         }
+    }
+    // Three or more players with simultaneous moves or hidden information: pure enumeration
+    // (next in the registry) may find nothing, so enumerate all equilibria, falling back to
+    // the logit limit — a method that always returns an equilibrium.
+    if nplayer::applies(game) && nplayer::NPlayerDefault.supports(game).is_ok() {
+        return Ok(Box::new(nplayer::NPlayerDefault));
     }
     first_supporting(game)
 }
 
-/// The belief-aware method for trees with hidden information too large for `pbe`: a solver
-/// registered as `logit` (the limit of logit agent quantal response equilibria, which is a
-/// sequential equilibrium), if it takes the game. Without one, `pick` falls back to the
-/// registry order (Nash equilibria, whose off-path play carries no beliefs).
-pub fn belief_aware_fallback(game: GameRef<'_>) -> Option<Box<dyn Solver>> {
-    by_name("logit").filter(|s| s.supports(game).is_ok())
-}
-
 /// The first solver in the registry that supports the game (`pbe` is skipped: it is picked
-/// only where it is small enough).
+/// only where it is small enough; strategic-form methods only if a tree's reduced strategic form
+/// fits the default budget). If none does, the refusal lists every solver's reason.
 fn first_supporting(game: GameRef<'_>) -> Result<Box<dyn Solver>, Unsupported> {
-    let mut last = None;
+    let mut reasons: Vec<String> = Vec::new();
+    let mut cells: Option<f64> = None;
+    let budget = crate::game::reduce::MAX_CELLS as f64;
     for s in registry().into_iter().filter(|s| s.name() != "pbe") {
         match s.supports(game) {
-            Ok(()) => return Ok(s),
-            Err(e) => last = Some(e),
+            Ok(()) => {
+                if let (true, GameRef::Tree(g)) = (s.uses_strategic_form(), game) {
+                    let n =
+                        *cells.get_or_insert_with(|| crate::game::reduce::reduced_cells(&g.tree));
+                    if n > budget {
+                        reasons.push(format!(
+                            "{}: the reduced strategic form has about {n:.2e} payoff cells, \
+                             over the budget of {budget:.0e} (`--solver {}` with `--allow-large` \
+                             lifts it)",
+                            s.name(),
+                            s.name()
+                        ));
+                        continue;
+                    }
+                }
+                return Ok(s);
+            }
+            Err(e) => reasons.push(format!("{}: {e}", s.name())),
         }
     }
-    Err(last.unwrap_or(Unsupported {
-        reason: "no solver is registered".into(),
+    Err(Unsupported {
+        reason: format!("every solver refuses it:\n  {}", reasons.join("\n  ")),
         suggest: None,
-    }))
+    })
 }

@@ -13,14 +13,25 @@
 //! Both are built straight from the sparse matrices of [`SequenceForm`] and solved with
 //! good_lp's pure-Rust `microlp` backend. Constant-sum games are zero-sum games in disguise:
 //! player 2's payoff `c − u₁` has the same best responses as `−u₁`.
+//!
+//! The LP is solved on payoffs mapped affinely onto `[-1, 1]`, so trees with payoffs of 1e19 or
+//! 1e-19 solve as well as any, and the value is mapped back. When the game is exact, the float
+//! answer is confirmed in rationals ([`reconstruct::behavior`]);
+//! if no exact equilibrium lies near it (a float LP cannot see payoff differences far below the
+//! payoff scale), both LPs are solved again in rationals ([`exactlp`]).
 
+use super::exactlp::{self, Lp, Rel};
 use super::{
-    Equilibrium, GameRef, Profile, Solution, SolveError, SolveOptions, Solver, Unsupported,
+    reconstruct, Equilibrium, ExactProfile, GameRef, Profile, Solution, SolveError, SolveOptions,
+    Solver, Unsupported,
 };
+use crate::exact::{self, Rational};
+use crate::game::profile::expected_payoffs_in;
 use crate::game::sequence::{SequenceForm, SparseMatrix};
-use crate::game::{Game, PlayerId};
+use crate::game::{recall, Game, NodeKind, PlayerId};
 use good_lp::{microlp, variable, Expression, ProblemVariables, SolverModel, Variable};
 use good_lp::{Solution as _, SolutionStatus};
+use num_traits::{One, Zero};
 
 /// The sequence-form LP solver for two-player constant-sum trees with perfect recall.
 pub struct SequenceLp;
@@ -49,6 +60,19 @@ pub(crate) fn two_player_tree<'a>(
             suggest: None,
         });
     }
+    if let Err(r) = recall::check(&g.tree) {
+        return Err(Unsupported {
+            reason: format!(
+                "the sequence form needs perfect recall; {}",
+                r.describe(&g.tree)
+            ),
+            suggest: Some(if g.is_constant_sum(super::certificate::DEFAULT_TOL) {
+                "matrix-lp"
+            } else {
+                "lemke-howson"
+            }),
+        });
+    }
     let sf = SequenceForm::new(g).map_err(|e| Unsupported {
         reason: e.to_string(),
         suggest: None,
@@ -56,17 +80,26 @@ pub(crate) fn two_player_tree<'a>(
     Ok((g, sf))
 }
 
-/// Refuses a two-player tree whose leaf payoffs do not sum to one constant.
+/// Refuses a two-player tree whose leaf payoffs do not sum to one constant (exactly when the
+/// numbers are exact, else within `tol` relative to the payoff ranges).
 pub(crate) fn check_constant_sum(g: &Game, tol: f64) -> Result<(), Unsupported> {
     let tree = &g.tree;
     let sum = |l: usize| g.payoffs[2 * l] + g.payoffs[2 * l + 1];
-    if tree.leaves.is_empty() {
+    if tree.leaves.is_empty() || g.is_constant_sum(tol) {
         return Ok(());
     }
     let c = sum(0);
-    let scale = g.payoff_scale();
+    let exact_sum = |l: usize| {
+        g.exact
+            .as_ref()
+            .map(|e| &e.payoffs[2 * l] + &e.payoffs[2 * l + 1])
+    };
     for l in 1..tree.leaves.len() {
-        if (sum(l) - c).abs() > tol * scale {
+        let differs = match (exact_sum(0), exact_sum(l)) {
+            (Some(a), Some(b)) => a != b,
+            _ => (sum(l) - c).abs() > 0.0,
+        };
+        if differs {
             let name = |l: usize| {
                 let n = tree.leaves[l].node.ix();
                 if tree.node_names[n].is_empty() {
@@ -102,13 +135,32 @@ impl Solver for SequenceLp {
 
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
         let (g, _) = two_player_tree(game, None)?;
-        check_constant_sum(g, 1e-9)
+        check_constant_sum(g, super::certificate::DEFAULT_TOL)
     }
 
     fn solve(&self, game: GameRef<'_>, opts: &SolveOptions) -> Result<Solution, SolveError> {
         let (g, sf) = two_player_tree(game, None)?;
         check_constant_sum(g, opts.tol.max(1e-12))?;
-        let out = solve_zero_sum(g, &sf)?;
+        let float = solve_zero_sum(g, &sf);
+        if g.exact.is_some() {
+            let confirmed = float
+                .as_ref()
+                .ok()
+                .and_then(|out| reconstruct::behavior(g, &out.profile));
+            if let Some(b) = confirmed.or_else(|| solve_zero_sum_exact(g, &sf)) {
+                let ex = g.exact.as_ref().map(|e| {
+                    expected_payoffs_in(&g.tree, &e.chance, &e.payoffs, &b).swap_remove(0)
+                });
+                let mut sol = Solution::new(
+                    self.name(),
+                    vec![Equilibrium::with_exact(ExactProfile::Behavior(b))],
+                );
+                sol.value = ex.as_ref().map(exact::to_f64);
+                sol.exact_value = ex;
+                return Ok(sol);
+            }
+        }
+        let out = float?;
         let mut sol = Solution::new(
             self.name(),
             vec![Equilibrium::new(Profile::Behavior(out.profile))],
@@ -132,8 +184,32 @@ pub struct ZeroSumSolution {
 }
 
 /// Solves a two-player zero-sum game given player 1's payoffs (player 2 gets their negative,
-/// or a constant minus them).
+/// or a constant minus them). The LPs see player 1's payoffs mapped affinely onto `[-1, 1]`;
+/// the value is mapped back.
 pub fn solve_zero_sum(g: &Game, sf: &SequenceForm) -> Result<ZeroSumSolution, SolveError> {
+    let (lo, hi) = g.payoff_ranges().first().copied().unwrap_or((0.0, 0.0));
+    let (mid, half) = if hi > lo {
+        (lo / 2.0 + hi / 2.0, hi / 2.0 - lo / 2.0)
+    } else {
+        (lo, 1.0)
+    };
+    let mut scaled = Game {
+        tree: g.tree.clone(),
+        chance: g.chance.clone(),
+        payoffs: g.payoffs.clone(),
+        exact: None,
+    };
+    for row in scaled.payoffs.chunks_exact_mut(2) {
+        row[0] = (row[0] - mid) / half;
+        row[1] = -row[0];
+    }
+    let mut out = solve_scaled(&scaled, sf)?;
+    out.value = out.value * half + mid;
+    Ok(out)
+}
+
+/// [`solve_zero_sum`] on payoffs already scaled to about `[-1, 1]`.
+fn solve_scaled(g: &Game, sf: &SequenceForm) -> Result<ZeroSumSolution, SolveError> {
     let a = sf.payoff_matrix(g, PlayerId(0), 0.0);
     let at = a.transpose();
     #[cfg(feature = "clarabel")]
@@ -143,7 +219,7 @@ pub fn solve_zero_sum(g: &Game, sf: &SequenceForm) -> Result<ZeroSumSolution, So
         let (x, v1) = maximin(&sf.constraints[0], &sf.constraints[1], &at, 1.0)?;
         // Player 2 maximises −(xᵀ A y): the same LP with the roles and the sign swapped.
         let (y, v2) = maximin(&sf.constraints[1], &sf.constraints[0], &a, -1.0)?;
-        if (v1 + v2).abs() > 1e-6 * g.payoff_scale() {
+        if (v1 + v2).abs() > 1e-6 * g.payoff_scale().max(1.0) {
             return Err(SolveError::Numerical(format!(
                 "the two LPs disagree on the value ({v1} vs {})",
                 -v2
@@ -166,6 +242,109 @@ pub fn solve_zero_sum(g: &Game, sf: &SequenceForm) -> Result<ZeroSumSolution, So
         profile,
         value,
     })
+}
+
+/// Player 1's payoff matrix of the sequence form in exact arithmetic, as `(row, column, value)`
+/// triplets with rows player 1's sequences and columns player 2's (duplicates summed).
+fn exact_payoff_matrix(g: &Game, sf: &SequenceForm) -> Option<Vec<(usize, usize, Rational)>> {
+    let ex = g.exact.as_ref()?;
+    let tree = &g.tree;
+    // Exact chance reach of every node.
+    let mut reach = vec![Rational::one(); tree.nodes.len()];
+    for (i, node) in tree.nodes.iter().enumerate() {
+        for c in node.children() {
+            reach[c] = if node.kind == NodeKind::Chance {
+                &reach[i] * &ex.chance[c]
+            } else {
+                reach[i].clone()
+            };
+        }
+    }
+    let mut m: std::collections::BTreeMap<(usize, usize), Rational> = Default::default();
+    for t in &sf.leaf_terms {
+        let leaf = &tree.leaves[t.leaf.ix()];
+        let v = &reach[leaf.node.ix()] * &ex.payoffs[t.leaf.ix() * 2];
+        if !v.is_zero() {
+            *m.entry((t.seq1 as usize, t.seq2 as usize)).or_default() += v;
+        }
+    }
+    Some(m.into_iter().map(|((r, c), v)| (r, c, v)).collect())
+}
+
+/// The exact maximin realization plan of the player with constraint matrix `own` against the
+/// opponent's `opp`, its payoff being `sign × (x_row · M · x_col)` with `m` indexed (own
+/// sequence, opponent sequence).
+fn exact_plan(
+    own: &SparseMatrix,
+    opp: &SparseMatrix,
+    m: &[(usize, usize, Rational)],
+) -> Option<Vec<Rational>> {
+    // Variables: own sequences x, then one free q per opponent constraint row.
+    let (nx, nq) = (own.cols, opp.rows);
+    let mut lp = Lp::new(nx + nq);
+    for k in 0..nq {
+        lp.free[nx + k] = true;
+    }
+    lp.objective.push((nx, Rational::one()));
+    let int = |v: f64| Rational::from_integer((v as i64).into());
+    // Oᵀq − Mᵀx ≤ 0: one row per opponent sequence j.
+    let mut rows: Vec<Vec<(usize, Rational)>> = vec![Vec::new(); opp.cols];
+    for &(k, j, v) in &opp.entries {
+        rows[j as usize].push((nx + k as usize, int(v)));
+    }
+    for (i, j, v) in m {
+        rows[*j].push((*i, -v.clone()));
+    }
+    for r in rows {
+        lp.rows.push((r, Rel::Le, Rational::zero()));
+    }
+    let mut eq: Vec<Vec<(usize, Rational)>> = vec![Vec::new(); own.rows];
+    for &(k, i, v) in &own.entries {
+        eq[k as usize].push((i as usize, int(v)));
+    }
+    for (k, r) in eq.into_iter().enumerate() {
+        let rhs = if k == 0 {
+            Rational::one()
+        } else {
+            Rational::zero()
+        };
+        lp.rows.push((r, Rel::Eq, rhs));
+    }
+    let s = exactlp::maximize(&lp).ok()?;
+    Some(s.x[..nx].to_vec())
+}
+
+/// An exact equilibrium of a zero-sum tree from the two exact LPs (`None` if the game has no
+/// exact numbers or the LPs are too large for exact arithmetic).
+pub fn solve_zero_sum_exact(g: &Game, sf: &SequenceForm) -> Option<Vec<Rational>> {
+    let a = exact_payoff_matrix(g, sf)?;
+    let x = exact_plan(&sf.constraints[0], &sf.constraints[1], &a)?;
+    // Player 2 maximises −xᵀAy: its own sequences index the columns of A.
+    let neg_at: Vec<(usize, usize, Rational)> = a.iter().map(|(i, j, v)| (*j, *i, -v)).collect();
+    let y = exact_plan(&sf.constraints[1], &sf.constraints[0], &neg_at)?;
+    let tree = &g.tree;
+    let mut b = vec![Rational::zero(); tree.n_actions()];
+    for set in &tree.infosets {
+        let plan = if set.player.ix() == 0 { &x } else { &y };
+        let first = set.first_action as usize;
+        let k = set.n_actions as usize;
+        let w: Vec<Rational> = (first..first + k)
+            .map(|a| plan[sf.seq_of_action[a] as usize].clone())
+            .collect();
+        let total = w.iter().fold(Rational::zero(), |s, v| s + v);
+        for (a, wa) in w.into_iter().enumerate() {
+            b[first + a] = if total.is_zero() {
+                if a == 0 {
+                    Rational::one()
+                } else {
+                    Rational::zero()
+                }
+            } else {
+                wa / &total
+            };
+        }
+    }
+    Some(b)
 }
 
 /// The left-hand sides of the maximin LP's inequalities, one per opponent sequence j:
@@ -288,7 +467,7 @@ mod tests {
             .solve(GameRef::Tree(&g), &SolveOptions::default())
             .unwrap();
         certify(GameRef::Tree(&g), &mut s).unwrap();
-        // MODELS.md §3: unique equilibrium (½, ½), value 0.
+        // docs/models/validation-games.md: unique equilibrium (½, ½), value 0.
         assert!(s.value.unwrap().abs() < 1e-9);
         let Profile::Behavior(b) = &s.equilibria[0].profile else {
             panic!("behaviour profile expected")
@@ -305,7 +484,7 @@ mod tests {
         let s = SequenceLp
             .solve(GameRef::Tree(&g), &SolveOptions::default())
             .unwrap();
-        // MODELS.md §3: value −1/18 for player 1.
+        // docs/models/validation-games.md: value −1/18 for player 1.
         assert!((s.value.unwrap() + 1.0 / 18.0).abs() < 1e-9);
     }
 }

@@ -13,11 +13,13 @@ use super::lemke::SequenceLcp;
 use super::seqlp::{check_constant_sum, SequenceLp};
 use super::Unsupported;
 use super::{
-    Equilibrium, GameRef, Profile, Solution, SolveError, SolveOptions, Solver, Status, Tie,
+    backward, reconstruct, Equilibrium, ExactProfile, GameRef, Profile, Solution, SolveError,
+    SolveOptions, Solver, Status, Tie,
 };
-use crate::game::profile::expected_payoffs;
+use crate::exact::{self, Rational};
+use crate::game::profile::{expected_payoffs, expected_payoffs_in};
 use crate::game::sequence::SequenceForm;
-use crate::game::{Game, InfosetId, NodeId, NodeKind, PlayerId, Tree, TreeBuilder};
+use crate::game::{ExactNumbers, Game, InfosetId, NodeId, NodeKind, PlayerId, Tree, TreeBuilder};
 use std::sync::Arc;
 
 /// Subgame decomposition solver.
@@ -104,6 +106,19 @@ impl Solver for SubgameDecomposition {
                 suggest: None,
             });
         }
+        if let Err(r) = crate::game::recall::check(tree) {
+            return Err(Unsupported {
+                reason: format!(
+                    "subgame decomposition needs perfect recall; {}",
+                    r.describe(tree)
+                ),
+                suggest: Some(if g.is_constant_sum(super::certificate::DEFAULT_TOL) {
+                    "matrix-lp"
+                } else {
+                    "lemke-howson"
+                }),
+            });
+        }
         SequenceForm::new(g).map(|_| ()).map_err(|e| Unsupported {
             reason: e.to_string(),
             suggest: None,
@@ -145,51 +160,82 @@ fn solve_subgames(g: &Game, opts: &SolveOptions) -> Result<Solution, SolveError>
     }
     let np = g.n_players();
     let mut value: Vec<Option<Vec<f64>>> = vec![None; tree.nodes.len()];
+    let mut exact_value: Vec<Option<Vec<Rational>>> = vec![None; tree.nodes.len()];
     let mut profile = vec![0.0; tree.n_actions()];
+    // The exact profile, while every subgame so far was solved exactly.
+    let mut exact_profile = g
+        .exact
+        .as_ref()
+        .map(|_| vec![Rational::default(); tree.n_actions()]);
     let mut status = Status::Solved;
     let mut ties = Vec::new();
     // Deeper roots have larger ids: reverse order solves nested subgames first.
     for &r in roots.iter().rev() {
-        let red = reduce(g, r, &is_root, &value);
+        let red = reduce(g, r, &is_root, &value, &exact_value);
         let local = solve_one(&red, tree, r, opts)?;
-        let Some((local, local_ties)) = local else {
+        let Some((local, local_exact, local_ties)) = local else {
             status = Status::PivotLimit;
             break;
         };
         for (s, set) in red.game.tree.infosets.iter().enumerate() {
             let orig = &tree.infosets[red.set_of[s].ix()];
             for a in 0..set.n_actions as usize {
-                profile[orig.first_action as usize + a] = local[set.first_action as usize + a];
+                let (to, from) = (
+                    orig.first_action as usize + a,
+                    set.first_action as usize + a,
+                );
+                profile[to] = local[from];
+                if let (Some(xp), Some(lx)) = (exact_profile.as_mut(), local_exact.as_ref()) {
+                    xp[to] = lx[from].clone();
+                }
             }
+        }
+        if local_exact.is_none() {
+            exact_profile = None;
         }
         ties.extend(local_ties);
         let v = expected_payoffs(&red.game, &local);
         value[r.ix()] = Some(v[..np].to_vec());
+        if let (Some(ex), Some(lx)) = (red.game.exact.as_ref(), local_exact.as_ref()) {
+            let v = expected_payoffs_in(&red.game.tree, &ex.chance, &ex.payoffs, lx);
+            value[r.ix()] = Some(v.iter().map(exact::to_f64).collect());
+            exact_value[r.ix()] = Some(v);
+        }
     }
     let mut sol = Solution::new(
         "subgame",
-        if status == Status::Solved {
-            vec![Equilibrium::new(Profile::Behavior(profile))]
-        } else {
-            Vec::new()
+        match (status, exact_profile) {
+            (Status::Solved, Some(x)) => vec![Equilibrium::with_exact(ExactProfile::Behavior(x))],
+            (Status::Solved, None) => vec![Equilibrium::new(Profile::Behavior(profile))],
+            _ => Vec::new(),
         },
     );
     sol.status = status;
     sol.ties = ties;
     if status == Status::Solved && g.is_constant_sum(opts.tol.max(1e-12)) {
         sol.value = value[0].as_ref().map(|v| v[0]);
+        sol.exact_value = exact_value[0].as_ref().map(|v| v[0].clone());
     }
     Ok(sol)
 }
 
 /// The subgame at `r` as a game of its own, nested subgame roots turned into leaves paying
-/// their solved values.
-fn reduce(g: &Game, r: NodeId, is_root: &[bool], value: &[Option<Vec<f64>>]) -> Reduced {
+/// their solved values (exact numbers kept while the game and those values are exact).
+fn reduce(
+    g: &Game,
+    r: NodeId,
+    is_root: &[bool],
+    value: &[Option<Vec<f64>>],
+    exact_value: &[Option<Vec<Rational>>],
+) -> Reduced {
     let tree = &g.tree;
     let np = g.n_players();
     let mut b = TreeBuilder::new(tree.title.clone(), tree.players.clone());
     let mut leaf_pay: Vec<(usize, Vec<f64>)> = Vec::new();
     let mut chance: Vec<(usize, f64)> = Vec::new();
+    // Exact counterparts (`None` once an exact number is missing).
+    let mut ex_pay: Option<Vec<(usize, Vec<Rational>)>> = g.exact.as_ref().map(|_| Vec::new());
+    let mut ex_chance: Vec<(usize, Rational)> = Vec::new();
     let mut set_of_builder: Vec<(usize, InfosetId)> = Vec::new();
     // Original node of each builder node (builder nodes are numbered in creation order).
     let mut orig: Vec<usize> = Vec::new();
@@ -203,11 +249,18 @@ fn reduce(g: &Game, r: NodeId, is_root: &[bool], value: &[Option<Vec<f64>>]) -> 
                 let bn = b.terminal(name, vec![]);
                 let pay = value[v].clone().unwrap_or_else(|| vec![0.0; np]);
                 leaf_pay.push((bn, pay));
+                match (ex_pay.as_mut(), &exact_value[v]) {
+                    (Some(e), Some(x)) => e.push((bn, x.clone())),
+                    _ => ex_pay = None,
+                }
                 bn
             }
             (false, NodeKind::Terminal { leaf }) => {
                 let bn = b.terminal(name, vec![]);
                 leaf_pay.push((bn, g.leaf_payoffs(leaf).to_vec()));
+                if let (Some(e), Some(x)) = (ex_pay.as_mut(), g.exact.as_ref()) {
+                    e.push((bn, x.payoffs[leaf.ix() * np..(leaf.ix() + 1) * np].to_vec()));
+                }
                 bn
             }
             (false, NodeKind::Chance) => b.chance(name),
@@ -224,6 +277,9 @@ fn reduce(g: &Game, r: NodeId, is_root: &[bool], value: &[Option<Vec<f64>>]) -> 
             let _ = b.add_move(p, tree.move_labels[v].clone(), None, bn);
             if tree.nodes[tree.nodes[v].parent as usize].kind == NodeKind::Chance {
                 chance.push((bn, g.chance[v]));
+                if let Some(x) = g.exact.as_ref() {
+                    ex_chance.push((bn, x.chance[v].clone()));
+                }
             }
         }
         if !solved {
@@ -248,6 +304,25 @@ fn reduce(g: &Game, r: NodeId, is_root: &[bool], value: &[Option<Vec<f64>>]) -> 
             }
         }
     }
+    if let Some(ex_pay) = ex_pay {
+        let mut ex = ExactNumbers {
+            chance: vec![Rational::default(); game.chance.len()],
+            payoffs: vec![Rational::default(); game.payoffs.len()],
+        };
+        for (bn, p) in ex_chance {
+            if let Some(id) = built.node_of[bn] {
+                ex.chance[id.ix()] = p;
+            }
+        }
+        for (bn, pay) in ex_pay {
+            if let Some(id) = built.node_of[bn] {
+                if let NodeKind::Terminal { leaf } = sub.node(id).kind {
+                    ex.payoffs[leaf.ix() * np..(leaf.ix() + 1) * np].clone_from_slice(&pay);
+                }
+            }
+        }
+        game.exact = Some(Arc::new(ex));
+    }
     let mut set_of = vec![InfosetId(0); sub.infosets.len()];
     for (bn, orig) in set_of_builder {
         if let Some(id) = built.node_of[bn] {
@@ -269,8 +344,8 @@ fn reduce(g: &Game, r: NodeId, is_root: &[bool], value: &[Option<Vec<f64>>]) -> 
     }
 }
 
-/// A subgame's behaviour profile and the ties met solving it.
-type Local = (Vec<f64>, Vec<Tie>);
+/// A subgame's behaviour profile, its exact form when known, and the ties met solving it.
+type Local = (Vec<f64>, Option<Vec<Rational>>, Vec<Tie>);
 
 /// Solves one reduced subgame by the fitting method: its profile and (perfect information
 /// only) the ties met, at original nodes; `None` if a pivot limit was hit.
@@ -282,11 +357,34 @@ fn solve_one(
 ) -> Result<Option<Local>, SolveError> {
     let g = &red.game;
     if g.tree.is_perfect_information() {
-        let (profile, mut ties) = perfect_information(g, opts.tol * g.payoff_scale());
+        if g.exact.is_some() {
+            let once = SolveOptions {
+                ties: super::TieMode::Report,
+                ..opts.clone()
+            };
+            let sol = backward::BackwardInduction.solve(GameRef::Tree(g), &once)?;
+            let mut ties = sol.ties;
+            for t in &mut ties {
+                t.node = red.node_of[t.node.ix()];
+            }
+            return Ok(sol.equilibria.into_iter().next().and_then(|e| {
+                let exact = match e.exact {
+                    Some(ExactProfile::Behavior(x)) => Some(x),
+                    _ => None,
+                };
+                match e.profile {
+                    Profile::Behavior(b) => Some((b, exact, ties)),
+                    _ => None,
+                }
+            }));
+        }
+        let mut eps = Vec::new();
+        backward::tie_tolerances(g, opts.tol, &mut eps);
+        let (profile, mut ties) = perfect_information(g, &eps);
         for t in &mut ties {
             t.node = red.node_of[t.node.ix()];
         }
-        return Ok(Some((profile, ties)));
+        return Ok(Some((profile, None, ties)));
     }
     let name = || {
         let n = &whole.node_names[root.ix()];
@@ -319,19 +417,24 @@ fn solve_one(
             e => e,
         })?
     };
-    Ok(sol
-        .equilibria
-        .into_iter()
-        .next()
-        .and_then(|e| match e.profile {
-            Profile::Behavior(b) => Some((b, Vec::new())),
+    Ok(sol.equilibria.into_iter().next().and_then(|e| {
+        let exact = match e.exact {
+            Some(ExactProfile::Behavior(x)) => Some(x),
+            _ => None,
+        };
+        match e.profile {
+            Profile::Behavior(b) => {
+                let exact = exact.or_else(|| reconstruct::behavior(g, &b));
+                Some((b, exact, Vec::new()))
+            }
             Profile::Mixed(_) | Profile::Correlated(_) => None,
-        }))
+        }
+    }))
 }
 
 /// Backward induction on a perfect-information game: each mover takes its first best move;
-/// moves within `tol` of the best are reported as ties (node ids of `g`).
-fn perfect_information(g: &Game, tol: f64) -> (Vec<f64>, Vec<Tie>) {
+/// moves within `eps[player]` of the best are reported as ties (node ids of `g`).
+fn perfect_information(g: &Game, eps: &[f64]) -> (Vec<f64>, Vec<Tie>) {
     let tree = &g.tree;
     let np = g.n_players();
     let mut val = vec![0.0; tree.nodes.len() * np];
@@ -361,6 +464,7 @@ fn perfect_information(g: &Game, tol: f64) -> (Vec<f64>, Vec<Tie>) {
                     }
                 });
                 let top = val[best * np + p as usize];
+                let tol = eps[p as usize];
                 let tied: Vec<usize> = node
                     .children()
                     .filter(|&c| val[c * np + p as usize] >= top - tol)

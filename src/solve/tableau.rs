@@ -26,8 +26,6 @@ pub(crate) trait Tableau {
     fn pivot(&mut self, r: usize, c: usize);
     /// True if the entry of variable `c` in row `r` is positive.
     fn positive(&self, r: usize, c: usize) -> bool;
-    /// True if row `r`'s basic variable is zero.
-    fn rhs_zero(&self, r: usize) -> bool;
     /// Compares `t_{r1}/M_{r1,c}` with `t_{r2}/M_{r2,c}` where `t` is column `col` (`None`: the
     /// right-hand side); both entries in column `c` must be positive.
     fn cmp_ratio(&self, r1: usize, r2: usize, c: usize, col: Option<usize>) -> Ordering;
@@ -122,9 +120,6 @@ impl Tableau for IntTableau {
     fn positive(&self, r: usize, c: usize) -> bool {
         self.m[r][c].is_positive()
     }
-    fn rhs_zero(&self, r: usize) -> bool {
-        self.m[r].last().is_none_or(Zero::is_zero)
-    }
     fn cmp_ratio(&self, r1: usize, r2: usize, c: usize, col: Option<usize>) -> Ordering {
         let t = col.unwrap_or(self.m[r1].len() - 1);
         (&self.m[r1][t] * &self.m[r2][c]).cmp(&(&self.m[r2][t] * &self.m[r1][c]))
@@ -191,9 +186,6 @@ impl Tableau for FloatTableau {
     }
     fn positive(&self, r: usize, c: usize) -> bool {
         self.m[r][c] > self.eps
-    }
-    fn rhs_zero(&self, r: usize) -> bool {
-        self.m[r].last().is_none_or(|x| x.abs() <= self.eps)
     }
     fn cmp_ratio(&self, r1: usize, r2: usize, c: usize, col: Option<usize>) -> Ordering {
         let t = col.unwrap_or(self.m[r1].len() - 1);

@@ -1,27 +1,65 @@
-//! Sweep output files: written whole or not at all, resumable, and mergeable across shards.
+//! Sweep output files: written whole or not at all, locked, checksummed, resumable, and
+//! mergeable across shards.
 //!
-//! `run_to_file(…, path, …)` streams rows into `PATH.partial` and renames it to `PATH` when the
-//! last row is written, so `PATH` never holds a partial sweep. Beside it, `PATH.sweep.json` (the
-//! *manifest*, written before the first row) records what the file holds: a fingerprint of the
-//! model text, base point, grid, solver and format; the grid's size; the shard and its index
-//! range. With `resume`, a `PATH.partial` whose manifest matches is kept up to its last complete
-//! line (a torn last line is dropped) and the sweep continues from the next index, so the final
-//! file is byte-identical to an uninterrupted run.
+//! `run_to_file(…, path, …)` locks the output ([`OutputLock`]: a second sweep to the same path
+//! refuses), streams rows into `PATH.partial` and renames it to `PATH` when the last row is
+//! written, so `PATH` never holds a partial sweep. Beside it, `PATH.sweep.json` (the
+//! *manifest*) records what the file holds: a fingerprint of the model text, base point, grid,
+//! solver and format; the grid's size and axes; the columns; the shard and its index range;
+//! and a checksum of the file's bytes ([`DataSum`]: rows, length, XXH3-64).
 //!
-//! [`merge`] joins shard outputs: every manifest must carry the same fingerprint, the rows'
-//! indices must cover the grid exactly once (missing and duplicated index ranges are named),
-//! and the result is written atomically in index order, with a manifest of the whole grid.
+//! While a sweep runs, the manifest's checksum is a *checkpoint* of the partial file's prefix,
+//! renewed about once a second after the rows before it are synced to disk. `--resume` keeps
+//! exactly that prefix — after re-reading it (streamed, in bounded memory) and checking the
+//! checksum, so a partial file that was edited or damaged is refused rather than continued —
+//! and computes the rest, so the final file is byte-identical to an uninterrupted run.
+//!
+//! [`merge`] joins shard outputs: every manifest must carry the same fingerprint, columns and
+//! axes, every shard must be complete and its bytes must match its checksum (a row whose values
+//! were edited, or an added column, is refused), and the shards' index ranges must cover the
+//! grid exactly once (missing and duplicated ranges are named). The result is written
+//! atomically in index order, with a manifest of the whole grid.
 
+use super::aggregate::PointData;
 use super::format::{self, Format};
+use super::read::RowParser;
 use super::{Hooks, Shard, SweepError, Sweeper};
+use crate::output::file::{self as out_file, OutputLock};
 use serde_json::{json, Value};
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use xxhash_rust::xxh3::Xxh3;
 
 /// Version tag of the manifest.
-pub const MANIFEST_SCHEMA: &str = "deter.sweep/1";
+pub const MANIFEST_SCHEMA: &str = "deter.sweep/2";
+
+/// How often a running sweep renews its checkpoint.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// A checksum of a prefix of an output file (the whole file once it is finished).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataSum {
+    /// Data rows in the prefix.
+    pub rows: u64,
+    /// Its length in bytes (header included).
+    pub bytes: u64,
+    /// XXH3-64 of those bytes.
+    pub xxh3: u64,
+}
+
+impl DataSum {
+    /// The checksum of `bytes` holding `rows` rows.
+    pub fn of(bytes: &[u8], rows: u64) -> DataSum {
+        DataSum {
+            rows,
+            bytes: bytes.len() as u64,
+            xxh3: xxhash_rust::xxh3::xxh3_64(bytes),
+        }
+    }
+}
 
 /// What an output file holds (stored as `PATH.sweep.json`).
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +68,8 @@ pub struct Manifest {
     pub fingerprint: String,
     /// The model as the user named it (informative only).
     pub model: String,
+    /// The model's title (for plots).
+    pub title: String,
     /// The output format.
     pub format: Format,
     /// Number of points in the whole grid.
@@ -38,8 +78,19 @@ pub struct Manifest {
     pub shard: Shard,
     /// Its index range.
     pub range: Range<u64>,
-    /// The axes, as `name=v1,v2,…` summaries (informative only).
+    /// The axes, as `name=v1..vn (n values)` summaries (informative only).
     pub vary: Vec<String>,
+    /// Each axis's parameter name and number of values, in `--vary` order.
+    pub axes: Vec<(String, u64)>,
+    /// The columns, in order.
+    pub columns: Vec<String>,
+    /// The first question's name and wording (it colours region maps).
+    pub question: Option<(String, String)>,
+    /// The first question's answer words and its desirable answer (`lower`, `higher`, `good`),
+    /// so a map drawn from the file colours answers as the report does.
+    pub answer_words: Option<(String, String, Option<String>)>,
+    /// Checksum of the rows written so far (all of them once finished).
+    pub data: DataSum,
 }
 
 /// FNV-1a, 64 bits: a stable hash (unlike `std`'s, fixed across Rust releases).
@@ -51,7 +102,8 @@ fn fnv(h: &mut u64, bytes: &[u8]) {
 }
 
 impl Manifest {
-    /// The manifest of `sw`'s shard `shard` in `format`; `model_text` is the model file's text.
+    /// The manifest of `sw`'s shard `shard` in `format`, with no rows written yet;
+    /// `model_text` is the model file's text.
     pub fn new(
         sw: &Sweeper<'_>,
         model_name: &str,
@@ -81,9 +133,11 @@ impl Manifest {
         fnv(&mut h, &sw.tol.to_bits().to_le_bytes());
         fnv(&mut h, format.name().as_bytes());
         let points = sw.grid.len();
+        let columns = sw.columns();
         Manifest {
             fingerprint: format!("{h:016x}"),
             model: model_name.to_string(),
+            title: sw.template.title.clone(),
             format,
             points,
             shard,
@@ -99,6 +153,22 @@ impl Manifest {
                     _ => a.name.clone(),
                 })
                 .collect(),
+            axes: (sw.grid.axes.iter())
+                .map(|a| (a.name.clone(), a.values.len() as u64))
+                .collect(),
+            data: DataSum::of(&format::header(format, &columns), 0),
+            columns,
+            question: sw
+                .questions
+                .first()
+                .map(|q| (q.def.name.v.clone(), q.def.ask.clone())),
+            answer_words: sw.questions.first().map(|q| {
+                (
+                    q.def.lower.clone(),
+                    q.def.higher.clone(),
+                    q.def.good.as_ref().map(|g| g.v.clone()),
+                )
+            }),
         }
     }
 
@@ -108,15 +178,32 @@ impl Manifest {
             "schema": MANIFEST_SCHEMA,
             "fingerprint": self.fingerprint,
             "model": self.model,
+            "title": self.title,
             "format": self.format.name(),
             "points": self.points,
             "shard": self.shard.to_string(),
             "range": [self.range.start, self.range.end],
             "vary": self.vary,
+            "axes": self.axes.iter().map(|(n, k)| json!({"name": n, "values": k})).collect::<Vec<_>>(),
+            "columns": self.columns,
+            "question": self.question.as_ref().map(|(n, a)| {
+                let mut q = json!({"name": n, "ask": a});
+                if let Some((lower, higher, good)) = &self.answer_words {
+                    q["lower"] = json!(lower);
+                    q["higher"] = json!(higher);
+                    q["good"] = json!(good);
+                }
+                q
+            }),
+            "data": {
+                "rows": self.data.rows,
+                "bytes": self.data.bytes,
+                "xxh3": format!("{:016x}", self.data.xxh3),
+            },
         })
     }
 
-    /// Reads a manifest back.
+    /// Reads a manifest back (`None` if it is not one of this version).
     pub fn from_json(v: &Value) -> Option<Manifest> {
         if v.get("schema")?.as_str()? != MANIFEST_SCHEMA {
             return None;
@@ -127,19 +214,50 @@ impl Manifest {
             _ => return None,
         };
         let r = v.get("range")?.as_array()?;
+        let strings = |v: &Value| -> Option<Vec<String>> {
+            v.as_array()?
+                .iter()
+                .map(|s| s.as_str().map(str::to_string))
+                .collect()
+        };
+        let d = v.get("data")?;
         Some(Manifest {
             fingerprint: v.get("fingerprint")?.as_str()?.to_string(),
             model: v.get("model")?.as_str()?.to_string(),
+            title: v.get("title")?.as_str()?.to_string(),
             format,
             points: v.get("points")?.as_u64()?,
             shard: Shard::parse(v.get("shard")?.as_str()?).ok()?,
             range: r.first()?.as_u64()?..r.get(1)?.as_u64()?,
-            vary: v
-                .get("vary")?
-                .as_array()?
-                .iter()
-                .map(|s| s.as_str().map(str::to_string))
-                .collect::<Option<Vec<_>>>()?,
+            vary: strings(v.get("vary")?)?,
+            axes: (v.get("axes")?.as_array()?.iter())
+                .map(|a| {
+                    Some((
+                        a.get("name")?.as_str()?.to_string(),
+                        a.get("values")?.as_u64()?,
+                    ))
+                })
+                .collect::<Option<_>>()?,
+            columns: strings(v.get("columns")?)?,
+            answer_words: v.get("question").and_then(|q| {
+                Some((
+                    q.get("lower")?.as_str()?.to_string(),
+                    q.get("higher")?.as_str()?.to_string(),
+                    q.get("good").and_then(|g| g.as_str()).map(str::to_string),
+                ))
+            }),
+            question: match v.get("question")? {
+                Value::Null => None,
+                q => Some((
+                    q.get("name")?.as_str()?.to_string(),
+                    q.get("ask")?.as_str()?.to_string(),
+                )),
+            },
+            data: DataSum {
+                rows: d.get("rows")?.as_u64()?,
+                bytes: d.get("bytes")?.as_u64()?,
+                xxh3: u64::from_str_radix(d.get("xxh3")?.as_str()?, 16).ok()?,
+            },
         })
     }
 
@@ -149,13 +267,27 @@ impl Manifest {
         b.push(b'\n');
         b
     }
+
+    /// The header line these columns give in this format.
+    pub fn header(&self) -> Vec<u8> {
+        format::header(self.format, &self.columns)
+    }
+
+    /// True if the file holds all of its range's rows.
+    pub fn is_complete(&self) -> bool {
+        self.data.rows == self.range.end - self.range.start
+    }
+
+    fn write(&self, path: &Path) -> Result<(), SweepError> {
+        let mp = manifest_path(path);
+        out_file::write_whole(&mp, &self.bytes())
+            .map_err(SweepError::io(format!("cannot write `{}`", mp.display())))
+    }
 }
 
 /// `PATH` with `suffix` appended to its file name.
 pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
+    out_file::with_suffix(path, suffix)
 }
 
 /// The manifest file of an output path.
@@ -173,11 +305,31 @@ pub fn read_manifest(path: &Path) -> Result<Manifest, SweepError> {
     let mp = manifest_path(path);
     let text = fs::read_to_string(&mp)
         .map_err(SweepError::io(format!("cannot read `{}`", mp.display())))?;
-    serde_json::from_str::<Value>(&text)
-        .ok()
-        .as_ref()
+    let v: Option<Value> = serde_json::from_str(&text).ok();
+    if let Some(old) = v.as_ref().and_then(|v| v.get("schema")?.as_str()) {
+        if old != MANIFEST_SCHEMA && old.starts_with("deter.sweep/") {
+            return Err(SweepError::Merge(format!(
+                "`{}` was written by another version of deter ({old}, this one reads \
+                 {MANIFEST_SCHEMA}); run that sweep again",
+                mp.display()
+            )));
+        }
+    }
+    v.as_ref()
         .and_then(Manifest::from_json)
         .ok_or_else(|| SweepError::Merge(format!("`{}` is not a sweep manifest", mp.display())))
+}
+
+/// The message for a sweep output path that is not a regular file.
+const NEEDS_REGULAR: &str =
+    "a sweep writes PATH.partial and PATH.sweep.json beside its output and renames the \
+     finished file into place; omit --out to stream to standard output";
+
+/// Checks, before any work, that `path` can take a sweep's output (a regular file, through
+/// symlinks, in a directory where files can be created); returns the resolved path.
+pub fn check_out(path: &Path) -> Result<PathBuf, SweepError> {
+    out_file::check_regular(path, NEEDS_REGULAR)
+        .map_err(SweepError::io(format!("cannot write `{}`", path.display())))
 }
 
 /// What [`run_to_file`] did.
@@ -189,49 +341,118 @@ pub struct FileSummary {
     pub computed: u64,
 }
 
-/// Where an interrupted run stopped: keeps the complete lines of `partial` (checking the
-/// header and the indices) and returns the number of rows kept.
-fn resume_point(partial: &Path, m: &Manifest, header: &[u8]) -> Result<u64, SweepError> {
+/// Reads the first `n` bytes of `r` into `hasher` in bounded memory; `Ok(false)` if the file
+/// ends first.
+fn hash_prefix(r: &mut impl Read, n: u64, hasher: &mut Xxh3) -> std::io::Result<bool> {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut left = n;
+    while left > 0 {
+        let want = buf.len().min(left as usize);
+        let got = r.read(&mut buf[..want])?;
+        if got == 0 {
+            return Ok(false);
+        }
+        hasher.update(&buf[..got]);
+        left -= got as u64;
+    }
+    Ok(true)
+}
+
+/// Checks the checkpointed prefix of an interrupted run's `partial` against `sum` and this
+/// sweep's `header`; returns the hasher over that prefix, or `None` when nothing of it can be
+/// kept (no row was checkpointed and the file is shorter than its header).
+fn verify_prefix(partial: &Path, sum: &DataSum, header: &[u8]) -> Result<Option<Xxh3>, SweepError> {
     let err = |msg: String| SweepError::Resume {
         path: partial.display().to_string(),
         message: msg,
     };
-    let mut text = Vec::new();
-    File::open(partial)
-        .and_then(|mut f| f.read_to_end(&mut text))
+    let io = SweepError::io(format!("cannot read `{}`", partial.display()));
+    let mut f = File::open(partial).map_err(io)?;
+    let len = f
+        .metadata()
         .map_err(SweepError::io(format!(
             "cannot read `{}`",
             partial.display()
-        )))?;
-    let complete = text.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    if complete < header.len() || &text[..header.len()] != header {
+        )))?
+        .len();
+    if len < sum.bytes {
+        if sum.rows == 0 {
+            return Ok(None);
+        }
+        return Err(err(format!(
+            "it is shorter ({len} bytes) than its last checkpoint ({} bytes, {} rows): it was \
+             damaged; remove it or run without --resume",
+            sum.bytes, sum.rows
+        )));
+    }
+    let mut head = vec![0u8; header.len()];
+    let read_head = (f.read_exact(&mut head)).is_ok();
+    if !read_head || head != header || (sum.bytes as usize) < header.len() {
         return Err(err("its header differs from this sweep's columns".into()));
     }
-    let body = std::str::from_utf8(&text[header.len()..complete])
-        .map_err(|_| err("it is not UTF-8 text".into()))?;
-    let mut next = m.range.start;
-    for line in body.lines() {
-        if format::line_index(m.format, line) != Some(next) {
-            return Err(err(format!("row {} is out of order or damaged", next)));
-        }
-        next += 1;
+    let mut hasher = Xxh3::new();
+    hasher.update(&head);
+    let whole = hash_prefix(
+        &mut BufReader::new(&mut f),
+        sum.bytes - header.len() as u64,
+        &mut hasher,
+    )
+    .map_err(SweepError::io(format!(
+        "cannot read `{}`",
+        partial.display()
+    )))?;
+    if !whole || hasher.digest() != sum.xxh3 {
+        return Err(err(format!(
+            "its first {} rows do not match the checksum deter recorded for them: the file \
+             was edited or damaged; remove it or run without --resume",
+            sum.rows
+        )));
     }
-    if next > m.range.end {
-        return Err(err("it holds more rows than the sweep has".into()));
-    }
-    OpenOptions::new()
-        .write(true)
-        .open(partial)
-        .and_then(|f| f.set_len(complete as u64))
-        .map_err(SweepError::io(format!(
-            "cannot truncate `{}`",
-            partial.display()
-        )))?;
-    Ok(next - m.range.start)
+    Ok(Some(hasher))
 }
 
-/// Runs shard `shard` of `sw` into `path` (see the module docs). `model_name`/`model_text`
-/// identify the model for the manifest.
+/// A writer of the partial file that checksums what it writes and, on each flush (the sweep
+/// flushes after every batch of rows), renews the manifest's checkpoint about once a second.
+struct Checkpointer {
+    out: BufWriter<File>,
+    hasher: Xxh3,
+    manifest: Manifest,
+    target: PathBuf,
+    last: Instant,
+}
+
+impl Write for Checkpointer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.manifest.data.bytes += n as u64;
+        self.manifest.data.rows += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()?;
+        if self.last.elapsed() >= CHECKPOINT_EVERY {
+            self.checkpoint()?;
+        }
+        Ok(())
+    }
+}
+
+impl Checkpointer {
+    /// Syncs the rows written so far and records their checksum in the manifest.
+    fn checkpoint(&mut self) -> std::io::Result<()> {
+        self.out.flush()?;
+        self.out.get_ref().sync_data()?;
+        self.manifest.data.xxh3 = self.hasher.digest();
+        out_file::write_whole(&manifest_path(&self.target), &self.manifest.bytes())?;
+        self.last = Instant::now();
+        Ok(())
+    }
+}
+
+/// Runs shard `shard` of `sw` into `path` (see the module docs). `model` is the model's name
+/// and text, for the manifest.
 pub fn run_to_file(
     sw: &Sweeper<'_>,
     model: (&str, &str),
@@ -241,14 +462,15 @@ pub fn run_to_file(
     resume: bool,
     hooks: Hooks<'_>,
 ) -> Result<FileSummary, SweepError> {
-    let m = Manifest::new(sw, model.0, model.1, format, shard);
-    let header = format::header(format, &sw.columns());
-    let partial = partial_path(path);
-    let mp = manifest_path(path);
-    let mut kept = 0;
-    let resuming = resume && partial.exists();
-    if resuming {
-        let old = read_manifest(path).map_err(|e| SweepError::Resume {
+    let target = check_out(path)?;
+    let _lock = OutputLock::acquire(&target).map_err(|e| SweepError::Locked(e.to_string()))?;
+    let mut m = Manifest::new(sw, model.0, model.1, format, shard);
+    let header = m.header();
+    let partial = partial_path(&target);
+    let cannot_write = || SweepError::io(format!("cannot write `{}`", partial.display()));
+    let mut kept: Option<Xxh3> = None;
+    if resume && partial.exists() {
+        let old = read_manifest(&target).map_err(|e| SweepError::Resume {
             path: partial.display().to_string(),
             message: e.to_string(),
         })?;
@@ -256,67 +478,167 @@ pub fn run_to_file(
             && old.format == m.format
             && old.shard == m.shard
             && old.points == m.points
-            && old.range == m.range;
+            && old.range == m.range
+            && old.columns == m.columns;
         if !same {
             return Err(SweepError::Resume {
                 path: partial.display().to_string(),
-                message: "it was written by a different sweep (model, grid, shard or format \
-                          differ); remove it or run without --resume"
+                message: "it was written by a different sweep (model, grid, shard, columns or \
+                          format differ); remove it or run without --resume"
                     .into(),
             });
         }
-        kept = resume_point(&partial, &m, &header)?;
-    } else {
-        crate::output::write_atomic(&mp, &m.bytes())
-            .map_err(SweepError::io(format!("cannot write `{}`", mp.display())))?;
+        if let Some(h) = verify_prefix(&partial, &old.data, &header)? {
+            m.data = old.data;
+            kept = Some(h);
+        }
     }
-    let open = || -> std::io::Result<File> {
-        if resuming {
-            let mut f = OpenOptions::new().write(true).open(&partial)?;
-            f.seek(SeekFrom::End(0))?;
-            Ok(f)
-        } else {
-            let mut f = File::create(&partial)?;
-            f.write_all(&header)?;
-            Ok(f)
+    let resumed = if kept.is_some() { m.data.rows } else { 0 };
+    let file = match &kept {
+        Some(_) => {
+            let open = || -> std::io::Result<File> {
+                let mut f = OpenOptions::new().write(true).open(&partial)?;
+                f.set_len(m.data.bytes)?;
+                f.seek(SeekFrom::End(0))?;
+                Ok(f)
+            };
+            open().map_err(cannot_write())?
+        }
+        None => {
+            m.write(&target)?;
+            let mut f = out_file::create(&partial).map_err(cannot_write())?;
+            f.write_all(&header).map_err(cannot_write())?;
+            f
         }
     };
-    let file = open().map_err(SweepError::io(format!(
-        "cannot write `{}`",
-        partial.display()
-    )))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    let start = m.range.start + kept;
+    let hasher = kept.unwrap_or_else(|| {
+        let mut h = Xxh3::new();
+        h.update(&header);
+        h
+    });
+    let mut w = Checkpointer {
+        out: BufWriter::with_capacity(1 << 20, file),
+        hasher,
+        manifest: m,
+        target: target.clone(),
+        last: Instant::now(),
+    };
+    let start = w.manifest.range.start + resumed;
+    let end = w.manifest.range.end;
     // Progress counts the rows kept from an interrupted run as done.
     let Hooks {
         progress: inner,
         rows,
+        mut points,
     } = hooks;
+    if let (Some(f), true) = (points.as_mut(), resumed > 0) {
+        read_back(&partial, &w.manifest, sw.grid.axes.len(), f)?;
+    }
     let offset = move |done: u64| {
         if let Some(p) = inner {
-            p(kept + done)
+            p(resumed + done)
         }
     };
     let hooks = Hooks {
         progress: Some(&offset),
-        // Re-borrowed: the trait object's lifetime shortens to this call's.
+        // Re-borrowed: the trait objects' lifetimes shorten to this call's.
         rows: rows.map(|r| r as &mut dyn FnMut(&[super::Row])),
+        points: points.map(|r| r as &mut dyn FnMut(&PointData<'_>)),
     };
-    let computed = sw.stream(start..m.range.end, Some(format), &mut out, hooks)?;
-    let file = out.into_inner().map_err(|e| SweepError::Io {
-        context: format!("cannot write `{}`", partial.display()),
-        source: e.into_error(),
-    })?;
-    file.sync_all()
-        .and_then(|_| fs::rename(&partial, path))
-        .map_err(SweepError::io(format!(
-            "cannot finish `{}`",
-            path.display()
-        )))?;
-    Ok(FileSummary {
-        resumed: kept,
-        computed,
-    })
+    let computed = sw.stream(start..end, Some(format), &mut w, hooks)?;
+    // The manifest with the whole file's checksum goes first: if the process dies between the
+    // two steps, `--resume` finds a complete partial file that matches it and just renames it.
+    let mut finish = || -> std::io::Result<()> {
+        w.out.flush()?;
+        w.manifest.data.xxh3 = w.hasher.digest();
+        out_file::write_whole(&manifest_path(&target), &w.manifest.bytes())?;
+        out_file::finish(w.out.get_ref(), &partial, &target)
+    };
+    finish().map_err(SweepError::io(format!(
+        "cannot finish `{}`",
+        path.display()
+    )))?;
+    Ok(FileSummary { resumed, computed })
+}
+
+/// Feeds the rows of `path` that `m.data` covers to `f`, streamed.
+fn read_back(
+    path: &Path,
+    m: &Manifest,
+    n_axes: usize,
+    f: &mut dyn FnMut(&PointData<'_>),
+) -> Result<(), SweepError> {
+    let parser = RowParser::new(m.format, &m.columns, n_axes)?;
+    let header = m.header();
+    let mut file =
+        File::open(path).map_err(SweepError::io(format!("cannot read `{}`", path.display())))?;
+    file.seek(SeekFrom::Start(header.len() as u64))
+        .map_err(SweepError::io(format!("cannot read `{}`", path.display())))?;
+    let body = BufReader::with_capacity(1 << 16, file).take(m.data.bytes - header.len() as u64);
+    let first_line = if header.is_empty() { 1 } else { 2 };
+    parser
+        .for_each(body, first_line, |r| {
+            f(&PointData::of_parsed(r));
+            Ok(())
+        })
+        .map_err(|e| SweepError::Resume {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+    Ok(())
+}
+
+/// Reads a finished sweep file: checks it against its manifest (complete, checksum) and calls
+/// `f` on every row in order, streamed. Used to plot a (merged) sweep file.
+pub fn for_each_row(
+    path: &Path,
+    m: &Manifest,
+    mut f: impl FnMut(&super::read::ParsedRow) -> Result<(), SweepError>,
+) -> Result<u64, SweepError> {
+    let bad = |msg: &str| SweepError::Read(format!("`{}`: {msg}", path.display()));
+    if !m.is_complete() {
+        return Err(bad(
+            "it is not finished (its manifest records fewer rows than its range)",
+        ));
+    }
+    let io = || SweepError::io(format!("cannot read `{}`", path.display()));
+    let file = File::open(path).map_err(io())?;
+    if file.metadata().map_err(io())?.len() != m.data.bytes {
+        return Err(bad("its length differs from the one its manifest records: it was changed after deter wrote it"));
+    }
+    let header = m.header();
+    let parser = RowParser::new(m.format, &m.columns, m.axes.len())?;
+    // The bytes are hashed as they are parsed, so an edited file is refused after one pass.
+    let mut hashing = HashingReader {
+        inner: BufReader::with_capacity(1 << 16, file),
+        hasher: Xxh3::new(),
+    };
+    let mut head = vec![0u8; header.len()];
+    hashing.read_exact(&mut head).map_err(io())?;
+    if head != header {
+        return Err(bad(
+            "its header differs from the columns its manifest records",
+        ));
+    }
+    let first_line = if header.is_empty() { 1 } else { 2 };
+    let n = parser.for_each(&mut hashing, first_line, &mut f)?;
+    if hashing.hasher.digest() != m.data.xxh3 {
+        return Err(bad("its rows do not match the checksum its manifest records: values were edited or damaged after deter wrote them"));
+    }
+    Ok(n)
+}
+
+struct HashingReader<R> {
+    inner: R,
+    hasher: Xxh3,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 /// What [`merge`] joined.
@@ -328,60 +650,6 @@ pub struct MergeSummary {
     pub files: usize,
 }
 
-/// One shard file's rows: its header and contiguous index span.
-struct Part {
-    path: PathBuf,
-    manifest: Manifest,
-    span: Range<u64>,
-}
-
-/// Scans a shard file: checks the header and that its indices are contiguous.
-fn scan(path: &Path, header: &[u8], m: Manifest) -> Result<Part, SweepError> {
-    let f =
-        File::open(path).map_err(SweepError::io(format!("cannot read `{}`", path.display())))?;
-    let mut r = BufReader::new(f);
-    let mut line = String::new();
-    let bad = |msg: String| SweepError::Merge(format!("`{}`: {msg}", path.display()));
-    if !header.is_empty() {
-        r.read_line(&mut line)
-            .map_err(SweepError::io(format!("cannot read `{}`", path.display())))?;
-        if line.as_bytes() != header {
-            return Err(bad("its header differs from the first file's".into()));
-        }
-    }
-    let mut span: Option<Range<u64>> = None;
-    loop {
-        line.clear();
-        let n = r
-            .read_line(&mut line)
-            .map_err(SweepError::io(format!("cannot read `{}`", path.display())))?;
-        if n == 0 {
-            break;
-        }
-        if !line.ends_with('\n') {
-            return Err(bad("its last line is incomplete".into()));
-        }
-        let i = format::line_index(m.format, line.trim_end())
-            .ok_or_else(|| bad(format!("a line has no row index: {}", line.trim_end())))?;
-        span = match span {
-            None => Some(i..i + 1),
-            Some(s) if s.end == i => Some(s.start..i + 1),
-            Some(s) => {
-                return Err(bad(format!(
-                    "row {i} follows row {}; rows must be in index order",
-                    s.end - 1
-                )))
-            }
-        };
-    }
-    let span = span.unwrap_or(m.range.start..m.range.start);
-    Ok(Part {
-        path: path.to_path_buf(),
-        manifest: m,
-        span,
-    })
-}
-
 fn ranges_text(r: &Range<u64>) -> String {
     if r.end - r.start == 1 {
         format!("point {}", r.start)
@@ -390,26 +658,24 @@ fn ranges_text(r: &Range<u64>) -> String {
     }
 }
 
-/// Checks that `parts` (sorted by span) cover `0..points` exactly once.
-fn check_cover(parts: &[Part], points: u64) -> Result<(), SweepError> {
+/// Checks that the shards (sorted by range) cover `0..points` exactly once.
+fn check_cover(parts: &[(PathBuf, Manifest)], points: u64) -> Result<(), SweepError> {
     let mut problems = Vec::new();
     let mut next = 0;
-    for (k, p) in parts.iter().enumerate() {
-        if p.span.start > next {
-            problems.push(format!(
-                "{} are missing",
-                ranges_text(&(next..p.span.start))
-            ));
-        } else if p.span.start < next && p.span.end > p.span.start {
-            let prev = &parts[k - 1].path;
+    for (k, (path, m)) in parts.iter().enumerate() {
+        let span = &m.range;
+        if span.start > next {
+            problems.push(format!("{} are missing", ranges_text(&(next..span.start))));
+        } else if span.start < next && span.end > span.start {
+            let prev = &parts[k - 1].0;
             problems.push(format!(
                 "{} appear in both `{}` and `{}`",
-                ranges_text(&(p.span.start..next.min(p.span.end))),
+                ranges_text(&(span.start..next.min(span.end))),
                 prev.display(),
-                p.path.display()
+                path.display()
             ));
         }
-        next = next.max(p.span.end);
+        next = next.max(span.end);
     }
     if next < points {
         problems.push(format!("{} are missing", ranges_text(&(next..points))));
@@ -417,9 +683,9 @@ fn check_cover(parts: &[Part], points: u64) -> Result<(), SweepError> {
     if problems.is_empty() {
         return Ok(());
     }
-    let n = parts[0].manifest.shard.n;
-    if parts.iter().all(|p| p.manifest.shard.n == n) {
-        let have: Vec<u64> = parts.iter().map(|p| p.manifest.shard.i).collect();
+    let n = parts[0].1.shard.n;
+    if parts.iter().all(|p| p.1.shard.n == n) {
+        let have: Vec<u64> = parts.iter().map(|p| p.1.shard.i).collect();
         let missing: Vec<String> = (1..=n)
             .filter(|i| !have.contains(i))
             .map(|i| format!("{i}/{n}"))
@@ -431,65 +697,141 @@ fn check_cover(parts: &[Part], points: u64) -> Result<(), SweepError> {
     Err(SweepError::Merge(problems.join("; ")))
 }
 
+/// Checks one shard's manifest against the first one's.
+fn check_shard(path: &Path, m: &Manifest, m0: &Manifest, first: &Path) -> Result<(), SweepError> {
+    let bad = |msg: String| SweepError::Merge(format!("`{}`: {msg}", path.display()));
+    if m.fingerprint != m0.fingerprint || m.points != m0.points || m.format != m0.format {
+        return Err(SweepError::Merge(format!(
+            "`{}` and `{}` come from different sweeps (their manifests differ)",
+            first.display(),
+            path.display()
+        )));
+    }
+    if m.columns != m0.columns || m.axes != m0.axes {
+        return Err(bad(format!(
+            "its columns or axes differ from those of `{}`",
+            first.display()
+        )));
+    }
+    if !m.is_complete() {
+        return Err(bad(format!(
+            "it is not finished: its manifest records {} of its {} rows (finish it with \
+             `deter sweep … --shard {} --resume`)",
+            m.data.rows,
+            m.range.end - m.range.start,
+            m.shard
+        )));
+    }
+    if m.range != m.shard.range(m.points) {
+        return Err(bad("its index range does not match its shard".into()));
+    }
+    Ok(())
+}
+
+/// Copies one shard's rows (after its header) to `w`, checking its bytes against its
+/// manifest's checksum on the way; returns the rows' bytes' checksum contribution via `all`.
+fn copy_shard(
+    path: &Path,
+    m: &Manifest,
+    header: &[u8],
+    w: &mut impl Write,
+    all: &mut Xxh3,
+) -> Result<(), SweepError> {
+    let bad = |msg: &str| SweepError::Merge(format!("`{}`: {msg}", path.display()));
+    let io = || SweepError::io(format!("cannot read `{}`", path.display()));
+    let mut f = File::open(path).map_err(io())?;
+    let len = f.metadata().map_err(io())?.len();
+    if len != m.data.bytes {
+        return Err(bad(
+            "its length differs from the one its manifest records: it was changed after deter \
+             wrote it",
+        ));
+    }
+    let mut head = vec![0u8; header.len()];
+    f.read_exact(&mut head).map_err(io())?;
+    if head != header {
+        return Err(bad(
+            "its header differs from the columns its manifest records",
+        ));
+    }
+    let mut own = Xxh3::new();
+    own.update(&head);
+    let mut r = BufReader::with_capacity(1 << 16, f);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = r.read(&mut buf).map_err(io())?;
+        if n == 0 {
+            break;
+        }
+        own.update(&buf[..n]);
+        all.update(&buf[..n]);
+        w.write_all(&buf[..n])
+            .map_err(SweepError::io("cannot write the merged output"))?;
+    }
+    if own.digest() != m.data.xxh3 {
+        return Err(bad(
+            "its rows do not match the checksum its manifest records: values were edited or \
+             damaged after deter wrote them",
+        ));
+    }
+    Ok(())
+}
+
 /// Joins shard outputs `inputs` into `out` (see the module docs).
 pub fn merge(out: &Path, inputs: &[PathBuf]) -> Result<MergeSummary, SweepError> {
     let first = inputs
         .first()
         .ok_or_else(|| SweepError::Merge("no shard files given".into()))?;
+    let target = check_out(out)?;
+    let _lock = OutputLock::acquire(&target).map_err(|e| SweepError::Locked(e.to_string()))?;
     let m0 = read_manifest(first)?;
-    let header0 = read_header(first, m0.format)?;
     let mut parts = Vec::new();
     for p in inputs {
         let m = read_manifest(p)?;
-        if m.fingerprint != m0.fingerprint || m.points != m0.points || m.format != m0.format {
-            return Err(SweepError::Merge(format!(
-                "`{}` and `{}` come from different sweeps (their manifests differ)",
-                first.display(),
-                p.display()
-            )));
-        }
-        parts.push(scan(p, &header0, m)?);
+        check_shard(p, &m, &m0, first)?;
+        parts.push((p.clone(), m));
     }
-    parts.sort_by_key(|p| (p.span.start, p.span.end));
+    parts.sort_by_key(|p| (p.1.range.start, p.1.range.end));
     check_cover(&parts, m0.points)?;
-    let partial = partial_path(out);
-    let write = || -> std::io::Result<()> {
-        let mut w = BufWriter::with_capacity(1 << 20, File::create(&partial)?);
-        w.write_all(&header0)?;
-        for p in &parts {
-            let mut r = BufReader::new(File::open(&p.path)?);
-            if !header0.is_empty() {
-                let mut skip = Vec::new();
-                r.read_until(b'\n', &mut skip)?;
-            }
-            std::io::copy(&mut r, &mut w)?;
-        }
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()
-    };
-    write()
-        .and_then(|_| fs::rename(&partial, out))
-        .map_err(SweepError::io(format!("cannot write `{}`", out.display())))?;
+    let header = m0.header();
+    let partial = partial_path(&target);
+    let mut all = Xxh3::new();
+    all.update(&header);
     let mut whole = m0.clone();
     whole.shard = Shard::ALL;
     whole.range = 0..m0.points;
-    let mp = manifest_path(out);
-    crate::output::write_atomic(&mp, &whole.bytes())
-        .map_err(SweepError::io(format!("cannot write `{}`", mp.display())))?;
+    let written = (|| -> Result<File, SweepError> {
+        let create = || SweepError::io(format!("cannot write `{}`", partial.display()));
+        let mut w =
+            BufWriter::with_capacity(1 << 20, out_file::create(&partial).map_err(create())?);
+        w.write_all(&header).map_err(create())?;
+        let mut bytes = header.len() as u64;
+        for (p, m) in &parts {
+            copy_shard(p, m, &header, &mut w, &mut all)?;
+            bytes += m.data.bytes - header.len() as u64;
+        }
+        whole.data = DataSum {
+            rows: m0.points,
+            bytes,
+            xxh3: all.digest(),
+        };
+        w.into_inner().map_err(|e| SweepError::Io {
+            context: format!("cannot write `{}`", partial.display()),
+            source: e.into_error(),
+        })
+    })();
+    let file = match written {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    whole.write(&target)?;
+    out_file::finish(&file, &partial, &target)
+        .map_err(SweepError::io(format!("cannot write `{}`", out.display())))?;
     Ok(MergeSummary {
         rows: m0.points,
         files: inputs.len(),
     })
-}
-
-fn read_header(path: &Path, format: Format) -> Result<Vec<u8>, SweepError> {
-    if format == Format::Jsonl {
-        return Ok(Vec::new());
-    }
-    let f =
-        File::open(path).map_err(SweepError::io(format!("cannot read `{}`", path.display())))?;
-    let mut h = Vec::new();
-    BufReader::new(f)
-        .read_until(b'\n', &mut h)
-        .map_err(SweepError::io(format!("cannot read `{}`", path.display())))?;
-    Ok(h)
 }

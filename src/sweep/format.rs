@@ -260,7 +260,10 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
 }
 
 /// A question's answer as a sweep value: its `lower` or `higher` word, or `no effect`.
-fn answer_word(q: &crate::questions::PreparedQuestion, a: crate::questions::Effect) -> &str {
+pub(crate) fn answer_word(
+    q: &crate::questions::PreparedQuestion,
+    a: crate::questions::Effect,
+) -> &str {
     match a {
         crate::questions::Effect::None => "no effect",
         e => q.word(e),

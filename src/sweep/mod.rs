@@ -9,12 +9,15 @@
 //!
 //! Results come out as [`Row`]s ([`Sweeper::rows`]) or stream as CSV / JSON Lines in index order
 //! to any writer ([`Sweeper::stream`]); [`file`] adds whole-or-nothing output files, `--resume`
-//! and the shard merge. Column names are in [`format`]; the CLI and file layout are documented in
+//! and the shard merge, [`read`] reads output files back, and [`aggregate`] draws a sweep in
+//! bounded memory. Column names are in [`format`]; the CLI and file layout are documented in
 //! `docs/sweep.md`.
 
+pub mod aggregate;
 pub mod file;
 pub mod format;
 pub mod grid;
+pub mod read;
 mod worker;
 
 pub use crate::questions::{Effect, PreparedQuestion};
@@ -76,6 +79,12 @@ pub enum SweepError {
     /// Shard outputs cannot be merged.
     #[error("cannot merge: {0}")]
     Merge(String),
+    /// Another process is writing the same output.
+    #[error("{0}")]
+    Locked(String),
+    /// A sweep file read back does not have the expected layout.
+    #[error("{0}")]
+    Read(String),
     /// Reading or writing failed.
     #[error("{context}")]
     Io {
@@ -137,6 +146,33 @@ impl Method {
     }
 }
 
+/// An axis's values as text, each printed once (shortest exact decimal) rather than once per
+/// row, packed into one string: a few bytes per value, so a 10⁷-value axis stays small.
+pub(crate) struct AxisText {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl AxisText {
+    fn new(values: &[f64]) -> AxisText {
+        use std::fmt::Write;
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(values.len());
+        for v in values {
+            let _ = write!(text, "{v}");
+            // At most 10⁷ values of at most 24 bytes each: the offsets fit in u32.
+            ends.push(text.len() as u32);
+        }
+        AxisText { text, ends }
+    }
+
+    /// The text of value `k`.
+    pub(crate) fn get(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[start..self.ends[k] as usize]
+    }
+}
+
 /// Points per unit of parallel work.
 const CHUNK: u64 = 4096;
 
@@ -160,13 +196,20 @@ pub struct Sweeper<'t> {
 /// A callback receiving each batch's rows.
 pub type RowHook<'a> = &'a mut dyn FnMut(&[Row]);
 
+/// A callback receiving each point of the output, in index order.
+pub type PointHook<'a> = &'a mut dyn FnMut(&aggregate::PointData<'_>);
+
 /// Callbacks while streaming.
 #[derive(Default)]
 pub struct Hooks<'a> {
     /// Called with the number of points finished so far (in this call), after each batch.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
-    /// Called with each batch's rows, in index order (rows are only built when this is set).
+    /// Called with each batch's rows, in index order (rows are only built when this or
+    /// `points` is set).
     pub rows: Option<RowHook<'a>>,
+    /// Called with every point of the output in index order — with a file output, also the
+    /// points kept from an interrupted run (read back from the file).
+    pub points: Option<PointHook<'a>>,
 }
 
 /// The output of one chunk.
@@ -233,6 +276,20 @@ impl<'t> Sweeper<'t> {
         })
     }
 
+    /// A row as the plot sees it (the first question's answer as the file writes it).
+    pub fn point_data<'r>(&'r self, r: &'r Row) -> aggregate::PointData<'r> {
+        aggregate::PointData {
+            index: r.index,
+            outcome: &r.outcome,
+            path: &r.path,
+            payoffs: &r.payoffs,
+            events: &r.events,
+            answer: (self.questions.first())
+                .zip(r.answers.first())
+                .map(|(q, &a)| format::answer_word(q, a)),
+        }
+    }
+
     /// The output columns, in order (see [`format::columns`]).
     pub fn columns(&self) -> Vec<String> {
         format::columns(self)
@@ -249,6 +306,7 @@ impl<'t> Sweeper<'t> {
             Hooks {
                 progress: None,
                 rows: Some(&mut keep),
+                points: None,
             },
         )?;
         Ok(all)
@@ -266,11 +324,10 @@ impl<'t> Sweeper<'t> {
         mut hooks: Hooks<'_>,
     ) -> Result<u64, SweepError> {
         let range = range.start.min(self.grid.len())..range.end.min(self.grid.len());
-        let keep = hooks.rows.is_some();
+        let keep = hooks.rows.is_some() || hooks.points.is_some();
         let n_chunks = (range.end - range.start).div_ceil(CHUNK);
-        // Each axis value printed once (shortest exact decimal), not once per row.
-        let axis_text: Vec<Vec<String>> = (self.grid.axes.iter())
-            .map(|a| a.values.iter().map(|v| v.to_string()).collect())
+        let axis_text: Vec<AxisText> = (self.grid.axes.iter())
+            .map(|a| AxisText::new(&a.values))
             .collect();
         let batch = (rayon::current_num_threads() as u64 * 4).max(1);
         let mut c0 = 0;
@@ -294,7 +351,15 @@ impl<'t> Sweeper<'t> {
                 if let Some(f) = hooks.rows.as_mut() {
                     f(&o.rows);
                 }
+                if let Some(f) = hooks.points.as_mut() {
+                    for r in &o.rows {
+                        f(&self.point_data(r));
+                    }
+                }
             }
+            // Whole batches reach the writer: a file writer checkpoints here.
+            out.flush()
+                .map_err(SweepError::io("writing sweep output"))?;
             let done = (c1 * CHUNK).min(range.end - range.start);
             if let Some(p) = hooks.progress {
                 p(done);

@@ -7,7 +7,7 @@
 //! when the game has no chance moves (they cannot change between points then).
 
 use super::format::{self, Format};
-use super::{ChunkOut, Method, Row, SweepError, Sweeper};
+use super::{AxisText, ChunkOut, Method, Row, SweepError, Sweeper};
 use crate::game::tree::NodeKind;
 use crate::game::Game;
 use crate::output::words;
@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub(crate) struct Worker<'s, 't> {
     sw: &'s Sweeper<'t>,
     /// Each axis's values as text.
-    axis_text: &'s [Vec<String>],
+    axis_text: &'s [AxisText],
     /// The current point's position along each axis.
     coords: Vec<usize>,
     game: Game,
@@ -68,7 +68,7 @@ impl QGame {
 }
 
 impl<'s, 't> Worker<'s, 't> {
-    pub(crate) fn new(sw: &'s Sweeper<'t>, axis_text: &'s [Vec<String>]) -> Self {
+    pub(crate) fn new(sw: &'s Sweeper<'t>, axis_text: &'s [AxisText]) -> Self {
         let t = sw.template;
         let tree = &t.tree;
         let solver = match &sw.method {
@@ -125,7 +125,7 @@ impl<'s, 't> Worker<'s, 't> {
 
     /// The current point's value along an axis, as text.
     pub(crate) fn axis_text(&self, axis: usize) -> &str {
-        &self.axis_text[axis][self.coords[axis]]
+        self.axis_text[axis].get(self.coords[axis])
     }
 
     /// Solves and formats the points `range`.

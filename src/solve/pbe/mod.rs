@@ -48,6 +48,7 @@ pub use refine::Refinement;
 use super::{Equilibrium, GameRef, Profile, Solution, SolveError, SolveOptions, Solver, Status};
 use crate::game::Game;
 use solve::Solved;
+use structure::Class;
 use system::{BuildError, Conditions, Problem};
 
 /// Games with more support combinations than this are refused (use `logit` or `lcp`).
@@ -60,7 +61,8 @@ pub const DEFAULT_SUPPORTS: u64 = 5_000;
 /// Trees with more nodes than this are refused before any work.
 pub const MAX_NODES: usize = 20_000;
 
-/// True if the game is small enough for `pbe` to be the default.
+/// True if `pbe` is the default for the game: private types with observed actions, and few
+/// enough support combinations.
 pub fn small_enough(game: &Game) -> bool {
     let tree = &*game.tree;
     // Cheap bounds first: each information set contributes at least a factor of 3 unless
@@ -68,7 +70,23 @@ pub fn small_enough(game: &Game) -> bool {
     if tree.nodes.len() > MAX_NODES || tree.infosets.len() > 64 {
         return false;
     }
-    Pbe.supports(GameRef::Tree(game)).is_ok() && n_supports(&Problem::new(game)) <= DEFAULT_SUPPORTS
+    if Pbe.supports(GameRef::Tree(game)).is_err() {
+        return false;
+    }
+    // The default is for games of private types with observed actions (signalling, screening,
+    // deterrence under uncertainty), where every equilibrium is sequential; other hidden
+    // information keeps the registry's order, and `--solver pbe` still takes it. Two-player
+    // constant-sum games keep the sequence-form LP, which gives their value.
+    if super::seqlp::SequenceLp
+        .supports(GameRef::Tree(game))
+        .is_ok()
+    {
+        return false;
+    }
+    let problem = Problem::new(game);
+    matches!(problem.st.class, Class::ObservedActions)
+        && !problem.st.typed_players().is_empty()
+        && n_supports(&problem) <= DEFAULT_SUPPORTS
 }
 
 /// The `pbe` solver.
@@ -245,6 +263,12 @@ impl Solver for Pbe {
                 suggest: Some("lcp"),
             });
         }
+        if let Err(r) = crate::game::recall::check(&g.tree) {
+            return Err(super::Unsupported {
+                reason: r.describe(&g.tree),
+                suggest: Some("enummixed"),
+            });
+        }
         if let Err(e) = crate::game::profile::best_response_value(
             g,
             &vec![0.0; g.tree.n_actions()],
@@ -277,6 +301,13 @@ impl Solver for Pbe {
                 .into_iter()
                 .map(|c| {
                     let mut e = Equilibrium::new(Profile::Behavior(c.point.behaviour_f64()));
+                    e.exact = c
+                        .point
+                        .behaviour
+                        .iter()
+                        .map(|v| v.q.clone())
+                        .collect::<Option<Vec<_>>>()
+                        .map(super::ExactProfile::Behavior);
                     e.beliefs = Some(c.point.beliefs_f64());
                     e.component = Some(Box::new(c));
                     e

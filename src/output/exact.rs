@@ -1,0 +1,193 @@
+//! Exact numbers in the output: `1/3` rather than `0.333333` wherever an equilibrium is known
+//! exactly (its profile, payoffs, the game value).
+//!
+//! Text shows the exact value alone (a short decimal when it terminates, else a fraction);
+//! JSON keeps every float and adds the exact value as a string beside it, in keys ending in
+//! `_exact` (documented in `docs/json.md`).
+
+use super::words::{self, num};
+use crate::exact::{self, Rational};
+use crate::game::{Game, NodeKind};
+use crate::solve::{Equilibrium, ExactProfile, Profile, Solution};
+use num_traits::{Signed, Zero};
+use serde_json::{json, Map, Value};
+
+/// A rational for people: an integer, a terminating decimal of at most 12 significant digits
+/// (`0.1`, `-2.5`, `3e-19`), or a fraction (`1/3`).
+pub fn rational(q: &Rational) -> String {
+    if q.is_zero() {
+        return "0".into();
+    }
+    if q.denom() == &1.into() {
+        return q.numer().to_string();
+    }
+    match exact::decimal(q, 60) {
+        Some(d) => {
+            let neg = d.starts_with('-');
+            let body = d.trim_start_matches('-');
+            let sign = if neg { "-" } else { "" };
+            if let Some(frac) = body.strip_prefix("0.") {
+                let zeros = frac.len() - frac.trim_start_matches('0').len();
+                let digits = frac.trim_start_matches('0');
+                if zeros >= 4 && digits.len() <= 12 {
+                    let (h, t) = digits.split_at(1);
+                    return if t.is_empty() {
+                        format!("{sign}{h}e-{}", zeros + 1)
+                    } else {
+                        format!("{sign}{h}.{t}e-{}", zeros + 1)
+                    };
+                }
+            }
+            let significant = body.trim_start_matches(['0', '.']).replace('.', "").len();
+            if significant <= 12 {
+                return d;
+            }
+            exact::display(q)
+        }
+        None => exact::display(q),
+    }
+}
+
+/// The value for people: exact when known, else the float as [`num`] prints it.
+pub fn value(x: f64, exact: Option<&Rational>) -> String {
+    match exact {
+        Some(q) => rational(q),
+        None => num(x),
+    }
+}
+
+/// Player `p`'s expected payoff for the text output.
+pub fn payoff(eq: &Equilibrium, p: usize) -> String {
+    value(
+        eq.payoffs.get(p).copied().unwrap_or(f64::NAN),
+        eq.exact_payoffs.as_ref().and_then(|v| v.get(p)),
+    )
+}
+
+/// The game value for the text output.
+pub fn game_value(sol: &Solution, v: f64) -> String {
+    value(v, sol.exact_value.as_ref())
+}
+
+/// The exact behaviour probabilities of a node's moves, if the equilibrium is exact.
+fn node_exact<'a>(
+    game: &Game,
+    eq: &'a Equilibrium,
+    node: crate::game::NodeId,
+) -> Option<&'a [Rational]> {
+    let Some(ExactProfile::Behavior(b)) = &eq.exact else {
+        return None;
+    };
+    let NodeKind::Decision { infoset, .. } = game.tree.node(node).kind else {
+        return None;
+    };
+    let s = &game.tree.infosets[infoset.ix()];
+    b.get(s.first_action as usize..(s.first_action + s.n_actions) as usize)
+}
+
+/// A decision node's strategy in words (as [`words::strategy_words`]), with exact
+/// probabilities when the equilibrium is exact.
+pub fn strategy_words(game: &Game, eq: &Equilibrium, s: &words::NodeStrategy) -> String {
+    let Some(x) = node_exact(game, eq, s.node) else {
+        return words::strategy_words(s);
+    };
+    let played: Vec<(&String, &Rational)> = s
+        .probs
+        .iter()
+        .map(|(m, _)| m)
+        .zip(x)
+        .filter(|(_, q)| q.is_positive())
+        .collect();
+    if played.len() == 1 {
+        return played[0].0.clone();
+    }
+    played
+        .iter()
+        .map(|(m, q)| format!("{m} {}", rational(q)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Exact fields for an equilibrium's JSON: `profile` (floats in the machine layout),
+/// `profile_exact` (the same as exact strings, when known), `payoffs_exact` (by player) and,
+/// for behaviour profiles, `strategies_exact` (parallel to `strategies`: node and move
+/// probabilities).
+pub fn json_fields(
+    game: Option<&Game>,
+    eq: &Equilibrium,
+    players: &[String],
+) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    // The profile in its machine layout: behaviour probabilities by action (information sets
+    // in arena order), mixed probabilities `[player][strategy]`, or a correlated distribution
+    // by pure profile (first player fastest).
+    let floats = |v: &[f64]| -> Value {
+        json!(v
+            .iter()
+            .map(|&x| if x == 0.0 { 0.0 } else { x })
+            .collect::<Vec<_>>())
+    };
+    out.push((
+        "profile".into(),
+        match &eq.profile {
+            Profile::Behavior(b) | Profile::Correlated(b) => floats(b),
+            Profile::Mixed(m) => json!(m.iter().map(|v| floats(v)).collect::<Vec<_>>()),
+        },
+    ));
+    let strings =
+        |v: &[Rational]| -> Value { json!(v.iter().map(exact::display).collect::<Vec<_>>()) };
+    if let Some(x) = &eq.exact {
+        out.push((
+            "profile_exact".into(),
+            match x {
+                ExactProfile::Behavior(b) | ExactProfile::Correlated(b) => strings(b),
+                ExactProfile::Mixed(m) => json!(m.iter().map(|v| strings(v)).collect::<Vec<_>>()),
+            },
+        ));
+    }
+    if let Some(pay) = &eq.exact_payoffs {
+        let mut m = Map::new();
+        for (n, q) in players.iter().zip(pay) {
+            m.insert(n.clone(), json!(exact::display(q)));
+        }
+        out.push(("payoffs_exact".into(), Value::Object(m)));
+    }
+    if let (Some(g), Some(ExactProfile::Behavior(_))) = (game, &eq.exact) {
+        if let Profile::Behavior(p) = &eq.profile {
+            let strat: Vec<Value> = words::node_strategies(g, p)
+                .iter()
+                .filter_map(|s| {
+                    let x = node_exact(g, eq, s.node)?;
+                    let mut mv = Map::new();
+                    for ((m, _), q) in s.probs.iter().zip(x) {
+                        mv.insert(m.clone(), json!(exact::display(q)));
+                    }
+                    Some(json!({"node": g.tree.node_label(s.node), "moves": mv}))
+                })
+                .collect();
+            out.push(("strategies_exact".into(), Value::Array(strat)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Rational {
+        exact::parse_fraction(s).unwrap()
+    }
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(rational(&q("1/3")), "1/3");
+        assert_eq!(rational(&q("-5/2")), "-2.5");
+        assert_eq!(rational(&q("0.1")), "0.1");
+        assert_eq!(rational(&q("3e-19")), "3e-19");
+        assert_eq!(rational(&q("-2.5e-10")), "-2.5e-10");
+        assert_eq!(rational(&q("7")), "7");
+        assert_eq!(rational(&q("0")), "0");
+        assert_eq!(rational(&q("1/1024")), "0.0009765625");
+    }
+}

@@ -1,0 +1,438 @@
+//! Sweep plots in bounded memory: points are aggregated per plot cell while they stream.
+//!
+//! A plot has at most a few thousand distinct positions across, so a sweep of 10⁶ or 10⁸
+//! points need not be held in memory to be drawn. [`Aggregate`] receives every point once, in
+//! index order ([`Aggregate::add`]), and keeps:
+//!
+//! - for a **line chart** (one varied parameter): the outcome of every point (an interned
+//!   `u32`, for the thresholds between neighbouring values) and, per horizontal bin of at most
+//!   [`LINE_BINS`], the values of the bin's first point in increasing order of the parameter;
+//! - for a **region map** (two varied parameters): per cell of a grid of at most
+//!   [`MAP_BINS`] × [`MAP_BINS`] bins, the class (answer and outcome) of the bin's first point;
+//!   the legend lists every class met, also those too small to fill a bin.
+//!
+//! Up to those sizes every point has its own bin, so small sweeps are drawn point by point.
+//! Values are taken as the sweep file prints them (six decimals), so the plot drawn while a
+//! sweep runs and the plot `deter plot` draws from its file are the same bytes. The drawing
+//! itself is [`crate::plot`]'s.
+
+use super::format::push_num;
+use super::read::ParsedRow;
+use super::Sweeper;
+use crate::plot::{line_svg, outcome_changes, region_svg, LineChart, PlotError, RegionMap, Series};
+use std::collections::HashMap;
+
+/// Most horizontal bins of a line chart.
+pub const LINE_BINS: usize = 2048;
+
+/// Most bins along each axis of a region map.
+pub const MAP_BINS: usize = 1024;
+
+/// What a plot shows, independent of where the points come from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlotSpec {
+    /// The model's title.
+    pub title: String,
+    /// Each varied parameter's name and values, in grid order.
+    pub axes: Vec<(String, Vec<f64>)>,
+    /// Player names (payoff order).
+    pub players: Vec<String>,
+    /// Event tags.
+    pub events: Vec<String>,
+    /// The first question's name and wording (a region map is coloured by its answer).
+    pub question: Option<(String, String)>,
+    /// The first question's `lower` and `higher` words and its desirable answer (`good`), to
+    /// colour answers as every figure does ([`crate::plot::colour::answer`]).
+    pub answer_words: Option<(String, String, Option<String>)>,
+}
+
+impl PlotSpec {
+    /// The plot of a running sweep.
+    pub fn of(sw: &Sweeper<'_>) -> PlotSpec {
+        PlotSpec {
+            title: sw.template.title.clone(),
+            axes: (sw.grid.axes.iter())
+                .map(|a| (a.name.clone(), a.values.clone()))
+                .collect(),
+            players: sw.template.tree.players.clone(),
+            events: sw.template.tree.events.clone(),
+            question: (sw.questions.first()).map(|q| (q.def.name.v.clone(), q.def.ask.clone())),
+            answer_words: sw.questions.first().map(|q| {
+                (
+                    q.def.lower.clone(),
+                    q.def.higher.clone(),
+                    q.def.good.as_ref().map(|g| g.v.clone()),
+                )
+            }),
+        }
+    }
+}
+
+/// One point as the plot needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct PointData<'a> {
+    /// Its index in the grid.
+    pub index: u64,
+    /// The outcome label.
+    pub outcome: &'a str,
+    /// The path of play in words.
+    pub path: &'a str,
+    /// Expected payoffs by player.
+    pub payoffs: &'a [f64],
+    /// Event probabilities.
+    pub events: &'a [f64],
+    /// The first question's answer word (as the sweep file writes it).
+    pub answer: Option<&'a str>,
+}
+
+impl<'a> PointData<'a> {
+    /// A row read back from a sweep file.
+    pub fn of_parsed(r: &'a ParsedRow) -> PointData<'a> {
+        PointData {
+            index: r.index,
+            outcome: &r.outcome,
+            path: &r.path,
+            payoffs: &r.payoffs,
+            events: &r.events,
+            answer: r.answer.as_deref(),
+        }
+    }
+}
+
+/// `x` as the sweep file prints it, read back.
+fn as_printed(x: f64) -> f64 {
+    let mut b = Vec::with_capacity(24);
+    push_num(x, b"", &mut b);
+    std::str::from_utf8(&b)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
+/// Bin `i` of `n` items in `bins` bins.
+fn bin_of(i: usize, n: usize, bins: usize) -> usize {
+    (i as u128 * bins as u128 / n as u128) as usize
+}
+
+/// The first item of bin `b` (`n` for `b = bins`).
+fn bin_start(b: usize, n: usize, bins: usize) -> usize {
+    ((b as u128 * n as u128).div_ceil(bins as u128)) as usize
+}
+
+struct Line {
+    /// Rank of each point by its parameter value (stable).
+    rank: Vec<u32>,
+    /// The values in increasing order.
+    sorted: Vec<f64>,
+    bins: usize,
+    /// Outcome class by rank.
+    class: Vec<u32>,
+    labels: HashMap<String, u32>,
+    /// Per bin: the first point's x, events, then payoffs.
+    bin_x: Vec<f64>,
+    bin_vals: Vec<f64>,
+}
+
+struct Map {
+    nx: usize,
+    ny: usize,
+    bx: usize,
+    by: usize,
+    cells: Vec<u32>,
+    classes: HashMap<(Option<String>, String), u32>,
+    legend: Vec<String>,
+    /// The answer word of each class, in legend order.
+    answers: Vec<Option<String>>,
+}
+
+enum Kind {
+    Line(Line),
+    Map(Map),
+}
+
+/// A plot being filled point by point (see the module docs).
+pub struct Aggregate {
+    spec: PlotSpec,
+    kind: Kind,
+    seen: u64,
+    points: u64,
+}
+
+impl Aggregate {
+    /// An empty plot of `spec`: a line chart for one axis, a region map for two.
+    pub fn new(spec: PlotSpec) -> Result<Aggregate, PlotError> {
+        let points = spec.axes.iter().map(|a| a.1.len() as u64).product();
+        let kind = match &spec.axes[..] {
+            [(_, xs)] => {
+                let n = xs.len();
+                let mut order: Vec<u32> = (0..n as u32).collect();
+                order.sort_by(|&a, &b| xs[a as usize].total_cmp(&xs[b as usize]));
+                let mut rank = vec![0u32; n];
+                for (r, &i) in order.iter().enumerate() {
+                    rank[i as usize] = r as u32;
+                }
+                let sorted = order.iter().map(|&i| xs[i as usize]).collect();
+                let bins = n.min(LINE_BINS);
+                let width = spec.events.len() + spec.players.len();
+                Kind::Line(Line {
+                    rank,
+                    sorted,
+                    bins,
+                    class: vec![u32::MAX; n],
+                    labels: HashMap::new(),
+                    bin_x: vec![f64::NAN; bins],
+                    bin_vals: vec![f64::NAN; bins * width],
+                })
+            }
+            [(_, xs), (_, ys)] => {
+                let increasing = |v: &[f64]| v.windows(2).all(|w| w[0] < w[1]);
+                if !increasing(xs) || !increasing(ys) {
+                    return Err(PlotError::Data(
+                        "a region map needs increasing values on both axes".into(),
+                    ));
+                }
+                let (bx, by) = (xs.len().min(MAP_BINS), ys.len().min(MAP_BINS));
+                Kind::Map(Map {
+                    nx: xs.len(),
+                    ny: ys.len(),
+                    bx,
+                    by,
+                    cells: vec![u32::MAX; bx * by],
+                    classes: HashMap::new(),
+                    legend: Vec::new(),
+                    answers: Vec::new(),
+                })
+            }
+            axes => {
+                return Err(PlotError::Data(format!(
+                    "--plot draws one or two varied parameters, this sweep varies {}",
+                    axes.len()
+                )))
+            }
+        };
+        Ok(Aggregate {
+            spec,
+            kind,
+            seen: 0,
+            points,
+        })
+    }
+
+    /// Adds one point (each once, in index order).
+    pub fn add(&mut self, p: &PointData<'_>) {
+        self.seen += 1;
+        match &mut self.kind {
+            Kind::Line(l) => {
+                let Some(&r) = l.rank.get(p.index as usize) else {
+                    return;
+                };
+                let r = r as usize;
+                let next = l.labels.len() as u32;
+                let c = *l.labels.entry(p.outcome.to_string()).or_insert(next);
+                l.class[r] = c;
+                let n = l.rank.len();
+                let b = bin_of(r, n, l.bins);
+                if bin_start(b, n, l.bins) == r {
+                    l.bin_x[b] = l.sorted[r];
+                    let width = l.bin_vals.len() / l.bins;
+                    let vals = &mut l.bin_vals[b * width..(b + 1) * width];
+                    for (k, &x) in p.events.iter().chain(p.payoffs).enumerate().take(width) {
+                        vals[k] = as_printed(x);
+                    }
+                }
+            }
+            Kind::Map(m) => {
+                let (ix, iy) = (
+                    (p.index / m.ny as u64) as usize,
+                    (p.index % m.ny as u64) as usize,
+                );
+                if ix >= m.nx {
+                    return;
+                }
+                let key = (p.answer.map(str::to_string), p.outcome.to_string());
+                let next = m.classes.len() as u32;
+                let c = match m.classes.get(&key) {
+                    Some(&c) => c,
+                    None => {
+                        m.legend.push(match p.answer {
+                            Some(a) => format!("{a} — {}: {}", p.outcome, p.path),
+                            None => format!("{} — {}", p.outcome, p.path),
+                        });
+                        m.answers.push(p.answer.map(str::to_string));
+                        m.classes.insert(key, next);
+                        next
+                    }
+                };
+                let (bx, by) = (bin_of(ix, m.nx, m.bx), bin_of(iy, m.ny, m.by));
+                if bin_start(bx, m.nx, m.bx) == ix && bin_start(by, m.ny, m.by) == iy {
+                    m.cells[bx * m.by + by] = c;
+                }
+            }
+        }
+    }
+
+    /// The plot as SVG; every point of the grid must have been added.
+    pub fn svg(&self) -> Result<String, PlotError> {
+        if self.seen != self.points {
+            return Err(PlotError::Data(format!(
+                "the plot needs the whole grid ({} points), got {}",
+                self.points, self.seen
+            )));
+        }
+        let title = if self.spec.title.is_empty() {
+            "Sweep".to_string()
+        } else {
+            self.spec.title.clone()
+        };
+        match &self.kind {
+            Kind::Line(l) => self.line(l, &title),
+            Kind::Map(m) => self.map(m, title),
+        }
+    }
+
+    fn line(&self, l: &Line, title: &str) -> Result<String, PlotError> {
+        let width = self.spec.events.len() + self.spec.players.len();
+        let series = |k: usize, name: String| Series {
+            name,
+            values: (0..l.bins).map(|b| l.bin_vals[b * width + k]).collect(),
+        };
+        let n_ev = self.spec.events.len();
+        let probs: Vec<Series> = (self.spec.events.iter().enumerate())
+            .map(|(k, e)| series(k, format!("P({e})")))
+            .collect();
+        let payoffs: Vec<Series> = (self.spec.players.iter().enumerate())
+            .map(|(k, p)| series(n_ev + k, p.clone()))
+            .collect();
+        let found = outcome_changes(&l.sorted, &l.class);
+        line_svg(&LineChart {
+            title,
+            x_name: &self.spec.axes[0].0,
+            xs: &l.bin_x,
+            probs: &probs,
+            payoffs: &payoffs,
+            thresholds: &found,
+        })
+    }
+
+    fn map(&self, m: &Map, title: String) -> Result<String, PlotError> {
+        let bin_edges = |vals: &[f64], bins: usize| -> Vec<f64> {
+            let e = crate::plot::edges(vals);
+            (0..=bins)
+                .map(|b| e[bin_start(b, vals.len(), bins)])
+                .collect()
+        };
+        let (xs, ys) = (&self.spec.axes[0], &self.spec.axes[1]);
+        let title = match &self.spec.question {
+            Some((name, ask)) => {
+                let ask = if ask.is_empty() { name } else { ask };
+                format!("{title} — {ask}: the answer and the outcome")
+            }
+            None => title,
+        };
+        let cells: Vec<usize> = m.cells.iter().map(|&c| c as usize).collect();
+        use crate::questions::Effect;
+        let (answers, good) = match &self.spec.answer_words {
+            Some((lower, higher, good)) => {
+                let effect = |w: &Option<String>| match w.as_deref() {
+                    Some(w) if w == lower => Effect::Lower,
+                    Some(w) if w == higher => Effect::Higher,
+                    Some("no effect") => Effect::None,
+                    _ => Effect::Unknown,
+                };
+                let good = match good.as_deref() {
+                    Some("lower") => Some(Effect::Lower),
+                    Some("higher") => Some(Effect::Higher),
+                    _ => None,
+                };
+                (m.answers.iter().map(effect).collect(), good)
+            }
+            None => (Vec::new(), None),
+        };
+        region_svg(&RegionMap {
+            title: &title,
+            x: (&xs.0, &bin_edges(&xs.1, m.bx)),
+            y: (&ys.0, &bin_edges(&ys.1, m.by)),
+            cells: &cells,
+            legend: &m.legend,
+            answers: &answers,
+            good,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(axes: Vec<(String, Vec<f64>)>) -> PlotSpec {
+        PlotSpec {
+            title: "t".into(),
+            axes,
+            players: vec!["A".into()],
+            events: vec!["war".into()],
+            question: None,
+            answer_words: None,
+        }
+    }
+
+    #[test]
+    fn bins_cover_every_item_once() {
+        for (n, bins) in [(10, 10), (10, 3), (1_000_003, 1024), (7, 1)] {
+            assert_eq!(bin_start(0, n, bins), 0);
+            assert_eq!(bin_start(bins, n, bins), n);
+            for i in [0, n / 2, n - 1] {
+                let b = bin_of(i, n, bins);
+                assert!(bin_start(b, n, bins) <= i && i < bin_start(b + 1, n, bins));
+            }
+        }
+    }
+
+    #[test]
+    fn a_large_map_is_drawn_from_bounded_bins() {
+        let n = 3000;
+        let xs: Vec<f64> = (0..n).map(|i| i as f64).collect();
+        let mut a = Aggregate::new(spec(vec![("x".into(), xs.clone()), ("y".into(), xs)])).unwrap();
+        for i in 0..(n * n) as u64 {
+            let (x, y) = (i / n as u64, i % n as u64);
+            let o = if x + y < n as u64 { "low" } else { "high" };
+            a.add(&PointData {
+                index: i,
+                outcome: o,
+                path: "p",
+                payoffs: &[0.0],
+                events: &[0.0],
+                answer: None,
+            });
+        }
+        let Kind::Map(m) = &a.kind else { panic!() };
+        assert_eq!(m.cells.len(), MAP_BINS * MAP_BINS);
+        assert!(m.cells.iter().all(|&c| c != u32::MAX));
+        let svg = a.svg().unwrap();
+        assert!(svg.contains("low — p") && svg.contains("high — p"));
+    }
+
+    #[test]
+    fn a_line_keeps_thresholds_between_neighbouring_values() {
+        // Values given in decreasing order: the chart is drawn in increasing order.
+        let xs: Vec<f64> = (0..5000).rev().map(|i| i as f64 / 10.0).collect();
+        let mut a = Aggregate::new(spec(vec![("x".into(), xs.clone())])).unwrap();
+        for (i, &x) in xs.iter().enumerate() {
+            let o = if x < 123.45 { "a" } else { "b" };
+            a.add(&PointData {
+                index: i as u64,
+                outcome: o,
+                path: "p",
+                payoffs: &[x],
+                events: &[if x < 123.45 { 1.0 } else { 0.0 }],
+                answer: None,
+            });
+        }
+        let Kind::Line(l) = &a.kind else { panic!() };
+        assert_eq!(l.bins, LINE_BINS);
+        assert_eq!(
+            outcome_changes(&l.sorted, &l.class),
+            vec![(123.4 + 123.5) / 2.0]
+        );
+        assert!(a.svg().unwrap().contains("P(war)"));
+    }
+}

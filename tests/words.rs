@@ -1,0 +1,101 @@
+//! Words a reader understands: sentences in the model's `say` phrases and display names, never
+//! node identifiers; numbers for people; each phrase said once; the model's source cited.
+
+use crate::util::{repo, template};
+use deter::report::{self, doc, render, Options};
+use std::process::Command;
+
+fn quick() -> Options {
+    Options {
+        grid: 21,
+        statics_points: 41,
+        ..Options::default()
+    }
+}
+
+/// True if `text` contains `word` as a whole identifier (not inside a longer one).
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !ident(before) && !ident(after)
+    })
+}
+
+#[test]
+fn report_sentences_name_no_node() {
+    for model in ["models/hedging.toml", "models/deterrence_dialogue.toml"] {
+        let t = template(model);
+        let r = report::build(&t, model, &quick()).unwrap();
+        let md = render::markdown(&doc::document(&r));
+        for name in &t.tree.node_names {
+            assert!(
+                !has_word(&md, name),
+                "{model}: the report names node `{name}`:\n{md}"
+            );
+        }
+        assert!(
+            !md.contains("0.0e0") && !md.contains("e0 "),
+            "{model}: {md}"
+        );
+    }
+}
+
+#[test]
+fn report_uses_display_names_say_phrases_and_cites_its_source() {
+    let t = template("models/hedging.toml");
+    let r = report::build(&t, "models/hedging.toml", &quick()).unwrap();
+    let md = render::markdown(&doc::document(&r));
+    assert!(md.contains("Source: Lee (2023)"), "{md}");
+    assert!(
+        md.contains("Protégé hedges → Challenger does not challenge"),
+        "{md}"
+    );
+    assert!(!md.contains("Protege"), "one name for the protégé:\n{md}");
+    // Off-path moves are named by the moves that lead to them.
+    assert!(
+        md.contains("after Protégé aligns, Challenger challenges"),
+        "{md}"
+    );
+    // A threshold that only restates its value is not repeated ("at psi0 = 0, where psi0 = 0").
+    assert!(!md.contains("where psi0 = 0"), "{md}");
+    assert!(
+        md.contains("only moves off the path of play change"),
+        "{md}"
+    );
+    // Switches are said in the model's words.
+    assert!(
+        md.contains("Defender switches from “supports” to “abandons”"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_move_forced_at_two_nodes_is_said_once() {
+    let text = std::fs::read_to_string(repo("models/hedging.toml"))
+        .unwrap()
+        .replace(
+            "treatment = { force = { protege = \"hedge\" } }",
+            "treatment = { force = { protege_a = \"realign\", protege_h = \"realign\" } }",
+        );
+    let t = deter::model::load("h.toml", text).template.unwrap();
+    let r = report::build(&t, "h.toml", &quick()).unwrap();
+    let q = &r.questions[0];
+    assert_eq!(q.treatment, "Protégé realigns");
+    let md = render::markdown(&doc::document(&r));
+    assert!(!md.contains("realigns and Protégé realigns"), "{md}");
+}
+
+#[test]
+fn solve_prints_numbers_for_people() {
+    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["solve", "models/hedging.toml", "--scenario", "post_2001"])
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    let s = String::from_utf8(o.stdout).unwrap();
+    assert!(o.status.success());
+    assert!(!s.contains("0.0e0") && !s.contains(".0e"), "{s}");
+    assert!(s.contains("Protégé hedges → Challenger challenges"), "{s}");
+}
