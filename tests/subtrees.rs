@@ -403,3 +403,17 @@ control   = { remove = { crisis.defender = ["support"] } }
     assert!(!words.contains("crisis.defender"), "{words}");
     assert!(!words.contains("plays support"), "{words}");
 }
+
+#[test]
+fn decimal_arguments_stay_exact() {
+    // An argument `0.1` is one tenth in the exact certificate, as if written in place.
+    let m = SMALL.replace("args = { v = \"x\" }", "args = { v = \"0.1\" }");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("m.toml");
+    std::fs::write(&f, m).unwrap();
+    let o = deter(&["solve", f.to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    // A takes `l`, B answers `up`: A's payoff is v = 1/10 exactly.
+    assert!(out.contains("\"A\": \"1/10\""), "{out}");
+}

@@ -138,7 +138,7 @@ fn watch_reports_each_save_and_what_changed() {
     assert_ne!(stamp1, stamp2, "the open page sees a new version");
 
     // A mistake: the diagnostic with its location, and the loop goes on.
-    save(&file, &original.replace("\"-c_P\"", "\"-c_Q\""));
+    save(&file, &original.replace("\"e_P - c_P\"", "\"e_P - c_Q\""));
     w.wait_for_all(&["unknown parameter `c_Q`", "fix and save again"]);
     // Fixed again: back to the first equilibrium.
     save(&file, &original);

@@ -306,11 +306,15 @@ fn texts(d: &Drawing<'_>) -> Texts {
     t
 }
 
+/// Layouts tried, each with more room than the last (geometrically more, so a dense tree with
+/// long labels — node ids on a 79-node tree of types — finds room in a few).
+const ATTEMPTS: usize = 9;
+
 /// Lays the figure out (see the module doc).
 pub fn scene(d: &Drawing<'_>) -> Scene {
     let tx = texts(d);
     let mut last = None;
-    for attempt in 0..6 {
+    for attempt in 0..ATTEMPTS {
         let (s, ok) = attempt_layout(d, &tx, attempt);
         if ok {
             return s;
@@ -318,7 +322,7 @@ pub fn scene(d: &Drawing<'_>) -> Scene {
         last = Some(s);
     }
     // No placement found even with the most room: the last attempt, with its overlaps.
-    last.unwrap_or_else(|| attempt_layout(d, &tx, 5).0)
+    last.unwrap_or_else(|| attempt_layout(d, &tx, ATTEMPTS - 1).0)
 }
 
 fn stroke_of(d: &Drawing<'_>, i: usize) -> Stroke {
@@ -333,8 +337,9 @@ fn attempt_layout(d: &Drawing<'_>, tx: &Texts, attempt: usize) -> (Scene, bool) 
     let tree = &*d.game.tree;
     let l = layout(tree);
     let n = tree.nodes.len();
-    let row_gap = 12.0 + 10.0 * attempt as f64;
-    let col_extra = 30.0 + 28.0 * attempt as f64;
+    let grow = 1.6f64.powi(attempt as i32);
+    let row_gap = 12.0 * grow;
+    let col_extra = 30.0 * grow;
     // Leaves in row order, each as tall as its label.
     let mut leaves: Vec<usize> = (0..n).filter(|&i| tree.nodes[i].n_children == 0).collect();
     leaves.sort_by(|&a, &b| l.across[a].total_cmp(&l.across[b]));

@@ -154,6 +154,9 @@ fn literal(text: &str, span: &Range<usize>, v: f64) -> Rational {
         .map(|s| s.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace()))
         .and_then(exact::parse)
         .filter(|q| exact::to_f64(q) == v)
+        // A literal substituted from elsewhere (a subtree's argument) has no text here: its
+        // shortest decimal form is what was written (0.1 is 1/10, not the binary double).
+        .or_else(|| exact::parse(&v.to_string()).filter(|q| exact::to_f64(q) == v))
         .or_else(|| exact::from_f64(v))
         .unwrap_or_default()
 }

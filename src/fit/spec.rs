@@ -198,17 +198,20 @@ impl Reader<'_> {
                     text: s.to_string(),
                     base: verbatim.then_some(span.start + 1),
                     span,
+                    args: None,
                 }
             }
             DeValue::Integer(i) => FormulaSrc {
                 text: i.as_str().replace('_', ""),
                 base: None,
                 span,
+                args: None,
             },
             DeValue::Float(f) => FormulaSrc {
                 text: f.as_str().replace('_', ""),
                 base: None,
                 span,
+                args: None,
             },
             _ => {
                 self.wrong(v, what, "a formula (a string such as \"b0 + b1*trade\")");
