@@ -160,6 +160,24 @@ struct Reader<'t> {
     diags: Vec<Diagnostic>,
 }
 
+/// The `node = value` entries of a counterfactual's table, where a dotted key
+/// (`crisis.defender = …`, read by TOML as a nested table) names that node of a subtree.
+fn node_entries<'a, 'i>(t: &'a DeTable<'i>) -> Vec<(Sp<String>, &'a V<'i>)> {
+    let mut out = Vec::new();
+    for (nk, nv) in t.iter() {
+        match nv.get_ref() {
+            DeValue::Table(inner) => {
+                for (ik, iv) in inner.iter() {
+                    let name = format!("{}.{}", nk.get_ref(), ik.get_ref());
+                    out.push((Sp::new(name, nk.span().start..ik.span().end), iv));
+                }
+            }
+            _ => out.push((key_sp(nk), nv)),
+        }
+    }
+    out
+}
+
 fn key_sp(k: &Spanned<std::borrow::Cow<'_, str>>) -> Sp<String> {
     Sp::new(k.get_ref().to_string(), k.span())
 }
@@ -818,42 +836,16 @@ impl<'t> Reader<'t> {
         };
         self.keys(t, &["force", "remove"], what);
         if let Some(f) = t.get("force").and_then(|f| self.table(f, "force")) {
-            for (nk, nv) in f.iter() {
-                match nv.get_ref() {
-                    // `crisis.defender = "support"` (a dotted key): that node of a subtree.
-                    DeValue::Table(inner) => {
-                        for (ik, iv) in inner.iter() {
-                            if let Some(m) = self.string(iv, "a forced move") {
-                                let name = format!("{}.{}", nk.get_ref(), ik.get_ref());
-                                let span = nk.span().start..ik.span().end;
-                                cf.force.push((Sp::new(name, span), m));
-                            }
-                        }
-                    }
-                    _ => {
-                        if let Some(m) = self.string(nv, "a forced move") {
-                            cf.force.push((key_sp(nk), m));
-                        }
-                    }
+            for (node, mv) in node_entries(f) {
+                if let Some(m) = self.string(mv, "a forced move") {
+                    cf.force.push((node, m));
                 }
             }
         }
         if let Some(r) = t.get("remove").and_then(|r| self.table(r, "remove")) {
-            for (nk, nv) in r.iter() {
-                match nv.get_ref() {
-                    DeValue::Table(inner) => {
-                        for (ik, iv) in inner.iter() {
-                            let moves = self.string_list(iv, "removed moves");
-                            let name = format!("{}.{}", nk.get_ref(), ik.get_ref());
-                            cf.remove
-                                .push((Sp::new(name, nk.span().start..ik.span().end), moves));
-                        }
-                    }
-                    _ => {
-                        let moves = self.string_list(nv, "removed moves");
-                        cf.remove.push((key_sp(nk), moves));
-                    }
-                }
+            for (node, mv) in node_entries(r) {
+                let moves = self.string_list(mv, "removed moves");
+                cf.remove.push((node, moves));
             }
         }
         cf
