@@ -196,6 +196,9 @@ pub struct QuestionMapPlot<'a> {
     pub n: (usize, usize),
     /// The answer at each sample, `effect[j * nx + i]` (row `j` of `y`, column `i` of `x`).
     pub effect: &'a [Effect],
+    /// True at the samples where a tie decides the answer (drawn in their own colour); may be
+    /// empty.
+    pub tied: &'a [bool],
     /// The answers in words: "hedging deters", "hedging provokes".
     pub words: (&'a str, &'a str),
     /// The desirable answer, if the question names one.
@@ -205,6 +208,10 @@ pub struct QuestionMapPlot<'a> {
     /// A note under the legend.
     pub note: &'a str,
 }
+
+/// Fill of the map's cells where a tie decides the answer (pale yellow, apart from the
+/// answers' colours and grey).
+const TIED_FILL: &str = "#fee391";
 
 /// The question's map as SVG ([`colour::answer`] colours, legend below the map).
 pub fn question_map_svg(q: &QuestionMapPlot<'_>) -> Figure {
@@ -217,7 +224,11 @@ pub fn question_map_svg(q: &QuestionMapPlot<'_>) -> Figure {
     let fills: Vec<&str> = (0..nx * ny)
         .map(|c| {
             let (i, j) = (c / ny, c % ny);
-            fill(q.effect.get(j * nx + i).copied().unwrap_or(Effect::Unknown))
+            if q.tied.get(j * nx + i).copied().unwrap_or(false) {
+                TIED_FILL
+            } else {
+                fill(q.effect.get(j * nx + i).copied().unwrap_or(Effect::Unknown))
+            }
         })
         .collect();
     let mut keys = vec![
@@ -234,6 +245,12 @@ pub fn question_map_svg(q: &QuestionMapPlot<'_>) -> Figure {
             text: "no difference".into(),
         },
     ];
+    if q.tied.contains(&true) {
+        keys.push(map::Key {
+            fill: TIED_FILL.into(),
+            text: "depends on how a tie is broken".into(),
+        });
+    }
     if q.effect.contains(&Effect::Unknown) {
         keys.push(map::Key {
             fill: fill(Effect::Unknown).into(),

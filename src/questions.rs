@@ -7,6 +7,11 @@
 //! is its `higher` word ("provokes"), equal is no effect. The same mechanism answers "does
 //! hedging deter?", "does a commitment restrain?", "does an audience cost deter?".
 //!
+//! Where a mover is indifferent, the tie rule (first listed move) gives one answer, and every
+//! way of breaking the ties gives a subgame-perfect equilibrium: [`Answer`] carries the answer
+//! over all of them ([`EffectSet`]: the effect holds in every equilibrium, in some or in none)
+//! and [`PreparedQuestion::verdict`] says so, naming the tie that decides (see [`set`]).
+//!
 //! Explanations come from [`crate::regions`]: the condition behind every node's move in each
 //! game. [`question_map`] samples the answer over two parameters with an [`Evaluator`] (both
 //! games solved at each point, nothing written out) and groups the points by their *signature*
@@ -93,8 +98,14 @@ pub struct PreparedQuestion {
 /// The answer to a question at one point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
-    /// Lower, higher or no effect.
+    /// Lower, higher or no effect, in the tie rule's selection (first listed best move).
     pub effect: Effect,
+    /// The effects over every pair of subgame-perfect equilibria of the two games.
+    pub effects: EffectSet,
+    /// The treatment game's equilibria (the selection first).
+    pub treatment_set: SideSet,
+    /// The control game's equilibria (the selection first).
+    pub control_set: SideSet,
     /// Probability of the event in the treatment game's equilibrium.
     pub p_treatment: f64,
     /// Probability of the event in the control game's equilibrium.
@@ -232,12 +243,52 @@ impl PreparedQuestion {
                 }
             }
         }
+        // By the words, not the node order, so the file's order of moves does not show.
+        why.sort();
         why
     }
 
     /// The answer at `theta`.
     pub fn answer(&self, theta: &[f64]) -> Result<Answer, QuestionError> {
         answer(&self.def, &self.treatment, &self.control, theta)
+    }
+
+    /// The answer in words over every subgame-perfect equilibrium: "hedging deters" (one
+    /// equilibrium), "… in every subgame-perfect equilibrium" (several that agree), or, when a
+    /// tie decides, "it depends on a tie: a reinforced commitment sustains dialogue only if
+    /// Protégé (ROK), after …, breaks its tie towards “does not open a dialogue”; …". The words
+    /// do not depend on the order in which the file lists the moves.
+    pub fn verdict(&self, a: &Answer) -> String {
+        let d = &self.def;
+        let phrase = |e: Effect| match e {
+            Effect::Lower => format!("{} {}", d.subject, d.lower),
+            Effect::Higher => format!("{} {}", d.subject, d.higher),
+            Effect::None => format!("{} makes no difference", d.subject),
+            Effect::Unknown => "the model cannot be evaluated".to_string(),
+        };
+        let n = a.treatment_set.probs.len() * a.control_set.probs.len();
+        let more = a.treatment_set.truncated || a.control_set.truncated;
+        match a.effects.effects()[..] {
+            [] => phrase(Effect::Unknown),
+            [e] if n > 1 || more => {
+                format!("{} in every subgame-perfect equilibrium", phrase(e))
+            }
+            [e] => phrase(e),
+            ref es => {
+                let sides = [
+                    (&*self.treatment.tree, &a.treatment_set),
+                    (&*self.control.tree, &a.control_set),
+                ];
+                let parts: Vec<String> = es
+                    .iter()
+                    .map(|&e| match set::deciding_ties(sides, e, 1e-9) {
+                        Some(w) => format!("{} only if {w}", phrase(e)),
+                        None => format!("{} in some subgame-perfect equilibria", phrase(e)),
+                    })
+                    .collect();
+                format!("it depends on a tie: {}", parts.join("; "))
+            }
+        }
     }
 
     /// The question's word for an effect: its `lower` or `higher` word, or "has no effect".
@@ -251,19 +302,29 @@ impl PreparedQuestion {
     }
 }
 
-/// One game at `theta`: the event's probability, the choices, and an account in words.
+/// One game at `theta`: the event's probability, the choices, an account in words, and every
+/// equilibrium the ties allow.
 fn account(
     t: &GameTemplate,
     event: &str,
     theta: &[f64],
     prefer: &[usize],
-) -> Result<(f64, Vec<u32>, String), QuestionError> {
-    let (game, ws) = regions::solve_at(t, theta, regions::TIE_TOL)?;
+) -> Result<(f64, Vec<u32>, String, SideSet), QuestionError> {
+    let (game, ws, spe) = regions::spe_at(t, theta, regions::TIE_TOL)?;
     let prof = backward::profile_of(&t.tree, &ws);
-    let p = t
-        .tree
-        .event_id(event)
-        .map_or(0.0, |e| event_probabilities(&game, &prof)[e.ix()]);
+    let ev = t.tree.event_id(event);
+    let prob = |prof: &[f64]| ev.map_or(0.0, |e| event_probabilities(&game, prof)[e.ix()]);
+    let p = prob(&prof);
+    let side = SideSet {
+        probs: spe
+            .choices
+            .iter()
+            .map(|c| prob(&regions::profile_of_choices(&t.tree, c)))
+            .collect(),
+        choices: spe.choices,
+        ties: ws.ties.clone(),
+        truncated: spe.truncated,
+    };
     let mut on = Vec::new();
     let mut off = Vec::new();
     for nc in regions::conditions_of(t, &game, &ws) {
@@ -285,7 +346,7 @@ fn account(
     if !off.is_empty() {
         text.push_str(&format!("; off the path, {}", off.join(", ")));
     }
-    Ok((p, ws.choice.clone(), text))
+    Ok((p, ws.choice.clone(), text, side))
 }
 
 impl Effect {
@@ -310,8 +371,8 @@ pub fn answer(
     theta: &[f64],
 ) -> Result<Answer, QuestionError> {
     let ev = &question.event.v;
-    let (pt, ct, wt) = account(treatment, ev, theta, &[])?;
-    let (pc, cc, wc) = account(control, ev, theta, &[])?;
+    let (pt, ct, wt, st) = account(treatment, ev, theta, &[])?;
+    let (pc, cc, wc, sc) = account(control, ev, theta, &[])?;
     let why = format!(
         "{}, P({ev}) = {}: {wc}. {}, P({ev}) = {}: {wt}",
         capital(&label(control, &question.control)),
@@ -321,6 +382,9 @@ pub fn answer(
     );
     Ok(Answer {
         effect: Effect::compare(pt, pc, 1e-9),
+        effects: set::effects(&st.probs, &sc.probs, 1e-9),
+        treatment_set: st,
+        control_set: sc,
         p_treatment: pt,
         p_control: pc,
         why,
@@ -403,9 +467,11 @@ pub fn question_thresholds(
 mod eval;
 mod map;
 mod sentences;
+pub mod set;
 pub use eval::Evaluator;
 pub use map::{map_regions, question_map, MapRegion, QuestionMap, Regime};
 pub use sentences::{outcome_regions, region_sentences, OutcomeRegion};
+pub use set::{EffectSet, Modality, SideSet};
 
 #[cfg(test)]
 mod tests {

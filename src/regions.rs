@@ -24,7 +24,9 @@ use crate::solve::backward::{self, Workspace};
 use std::fmt;
 
 mod bound;
+mod ties;
 pub use bound::{chain, choice_conditions, Shown};
+pub use ties::{exact_theta, profile_of_choices, settle, spe_set, SpeSet, SET_CAP};
 
 /// Most leaves a continuation value may sum over before it is left without a formula.
 const MAX_LEAVES: usize = 256;
@@ -345,7 +347,8 @@ impl NodeCondition {
     }
 }
 
-/// Backward induction at `theta` (strict ties at `tol`), refusing imperfect information.
+/// Backward induction at `theta` (ties within `tol`, re-decided exactly by [`settle`]; the first
+/// listed of the tied moves is played), refusing imperfect information.
 pub fn solve_at(
     template: &GameTemplate,
     theta: &[f64],
@@ -358,7 +361,26 @@ pub fn solve_at(
         .map_err(|e| RegionError::Instantiate(template.diagnose(&e, theta).message))?;
     let mut ws = Workspace::default();
     backward::solve_into(&game, tol, &mut ws);
+    settle(template, &game, theta, &mut ws);
     Ok((game, ws))
+}
+
+/// [`solve_at`] and the set of pure subgame-perfect equilibria the ties allow there (at most
+/// [`SET_CAP`]; the tie rule's selection first).
+pub fn spe_at(
+    template: &GameTemplate,
+    theta: &[f64],
+    tol: f64,
+) -> Result<(Game, Workspace, SpeSet), RegionError> {
+    let (game, ws) = solve_at(template, theta, tol)?;
+    // solve_at settled the ties already; the exact numbers are needed again for the set.
+    let exact = if ws.ties.is_empty() {
+        None
+    } else {
+        exact_theta(theta).and_then(|q| template.instantiate_exact(&q).ok().flatten())
+    };
+    let set = spe_set(&game, &ws, exact.as_ref(), SET_CAP);
+    Ok((game, ws, set))
 }
 
 /// Leaves reached from `start` when every decision node plays `choice`, each with the chance

@@ -23,6 +23,7 @@ mod seqform;
 mod subtrees;
 mod sweep;
 mod thresholds;
+mod ties;
 mod types;
 mod util;
 mod watch;

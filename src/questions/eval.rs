@@ -1,12 +1,14 @@
 //! The answer at many points, cheaply: a map of 121 × 121 points needs two backward-induction
 //! solves per point, so [`Evaluator`] keeps both games and their workspaces between points and
-//! writes nothing out in words (unlike [`PreparedQuestion::answer`]).
+//! writes nothing out in words (unlike [`PreparedQuestion::answer`]). Ties are re-decided
+//! exactly ([`crate::regions::settle`]); only at a point with a tie are the equilibrium sets
+//! listed, so the answer over every equilibrium ([`Evaluator::effects`]) costs nothing elsewhere.
 
-use super::{Effect, PreparedQuestion, QuestionError};
+use super::{set, Effect, EffectSet, PreparedQuestion, QuestionError};
 use crate::game::profile::event_probabilities;
-use crate::game::Game;
+use crate::game::{ExactNumbers, Game};
 use crate::model::GameTemplate;
-use crate::regions::{RegionError, TIE_TOL};
+use crate::regions::{profile_of_choices, settle, spe_set, RegionError, SET_CAP, TIE_TOL};
 use crate::solve::backward::{self, profile_of, solve_into, Workspace};
 
 /// One game of a question, with its reusable buffers.
@@ -17,6 +19,7 @@ struct Side<'a> {
     ws: Workspace,
     stack: Vec<f64>,
     p: f64,
+    exact: Option<ExactNumbers>,
 }
 
 impl<'a> Side<'a> {
@@ -30,6 +33,7 @@ impl<'a> Side<'a> {
             ws: Workspace::default(),
             stack: Vec::new(),
             p: 0.0,
+            exact: None,
         })
     }
 
@@ -39,11 +43,24 @@ impl<'a> Side<'a> {
             .instantiate_into(theta, &mut self.game, &mut self.stack)
             .map_err(|e| RegionError::Instantiate(self.t.diagnose(&e, theta).message))?;
         solve_into(&self.game, TIE_TOL, &mut self.ws);
+        self.exact = settle(self.t, &self.game, theta, &mut self.ws);
         self.p = match self.event {
             Some(e) => event_probabilities(&self.game, &profile_of(&self.game.tree, &self.ws))[e],
             None => 0.0,
         };
         Ok(())
+    }
+
+    /// The event's probability in every equilibrium the ties allow (only called at a tie).
+    fn probabilities(&self) -> Vec<f64> {
+        let Some(e) = self.event else {
+            return vec![0.0];
+        };
+        spe_set(&self.game, &self.ws, self.exact.as_ref(), SET_CAP)
+            .choices
+            .iter()
+            .map(|c| event_probabilities(&self.game, &profile_of_choices(&self.game.tree, c))[e])
+            .collect()
     }
 }
 
@@ -51,6 +68,7 @@ impl<'a> Side<'a> {
 pub struct Evaluator<'a> {
     treatment: Side<'a>,
     control: Side<'a>,
+    effects: EffectSet,
 }
 
 impl<'a> Evaluator<'a> {
@@ -60,6 +78,7 @@ impl<'a> Evaluator<'a> {
         Ok(Evaluator {
             treatment: Side::new(&q.treatment, e)?,
             control: Side::new(&q.control, e)?,
+            effects: EffectSet::default(),
         })
     }
 
@@ -67,7 +86,23 @@ impl<'a> Evaluator<'a> {
     pub fn effect_at(&mut self, theta: &[f64]) -> Result<Effect, QuestionError> {
         self.treatment.solve(theta)?;
         self.control.solve(theta)?;
-        Ok(Effect::compare(self.treatment.p, self.control.p, 1e-9))
+        let e = Effect::compare(self.treatment.p, self.control.p, 1e-9);
+        self.effects = if self.treatment.ws.ties.is_empty() && self.control.ws.ties.is_empty() {
+            EffectSet::of(e)
+        } else {
+            set::effects(
+                &self.treatment.probabilities(),
+                &self.control.probabilities(),
+                1e-9,
+            )
+        };
+        Ok(e)
+    }
+
+    /// The effects over every pair of subgame-perfect equilibria at the last point (the same as
+    /// [`PreparedQuestion::answer`]'s `effects`).
+    pub fn effects(&self) -> EffectSet {
+        self.effects
     }
 
     /// The event's probability with the treatment and with the control, at the last point.
@@ -83,6 +118,20 @@ impl<'a> Evaluator<'a> {
     /// The treatment and control games with their equilibrium profiles, at the last point.
     pub fn games(&self) -> [(&Game, Vec<f64>); 2] {
         [&self.treatment, &self.control].map(|s| (&s.game, profile_of(&s.game.tree, &s.ws)))
+    }
+
+    /// The treatment and control games with every equilibrium profile the ties allow (the tie
+    /// rule's selection first), at the last point.
+    pub fn all_games(&self) -> [(&Game, Vec<Vec<f64>>); 2] {
+        [&self.treatment, &self.control].map(|s| {
+            let set = spe_set(&s.game, &s.ws, s.exact.as_ref(), SET_CAP);
+            let profiles = set
+                .choices
+                .iter()
+                .map(|c| profile_of_choices(&s.game.tree, c))
+                .collect();
+            (&s.game, profiles)
+        })
     }
 }
 
@@ -119,6 +168,7 @@ mod tests {
             let e = ev.effect_at(theta).unwrap();
             let a = q.answer(theta).unwrap();
             assert_eq!(e, a.effect);
+            assert_eq!(ev.effects(), a.effects);
             assert_eq!(ev.probabilities(), (a.p_treatment, a.p_control));
             let (st, sc) = ev.signature();
             assert_eq!((st.to_vec(), sc.to_vec()), a.signature);

@@ -5,6 +5,10 @@
 //! ([`crate::regions::choice_conditions`]) that involve the mapped parameters, without the
 //! ones that hold everywhere on the map or follow from the others there; regimes with the same
 //! effect are stated as one region when their shared conditions select exactly their points.
+//!
+//! A point where the subgame-perfect equilibria disagree on the answer (a tie decides it) is
+//! marked [`QuestionMap::tied`] and belongs to no effect's region: the regions say where the
+//! answer holds in every equilibrium, so they do not depend on the order of the file's moves.
 
 use super::{Effect, Evaluator, PreparedQuestion, QuestionError};
 use crate::output::words::path_in_words;
@@ -23,8 +27,10 @@ pub struct QuestionMap {
     pub xs: Vec<f64>,
     /// Grid values along y.
     pub ys: Vec<f64>,
-    /// Effect at `[j * xs.len() + i]` (row j = y, column i = x).
+    /// Effect at `[j * xs.len() + i]` (row j = y, column i = x), in the tie rule's selection.
     pub effect: Vec<Effect>,
+    /// True where the equilibria disagree on the answer (how a tie is broken decides it).
+    pub tied: Vec<bool>,
     /// Regime of each cell (index into `regimes`).
     pub regime: Vec<usize>,
     /// The regimes: their effect, the choices in both games, and their cells.
@@ -53,6 +59,7 @@ pub fn question_map(
     let mut m = QuestionMap {
         axes,
         effect: Vec::with_capacity(n * n),
+        tied: Vec::with_capacity(n * n),
         regime: Vec::with_capacity(n * n),
         regimes: Vec::new(),
         xs,
@@ -63,27 +70,40 @@ pub fn question_map(
         for i in 0..n {
             theta[axes.0] = m.xs[i];
             theta[axes.1] = m.ys[j];
-            let (effect, key) = match ev.effect_at(&theta) {
+            let (effect, tied, key) = match ev.effect_at(&theta) {
                 Ok(e) => {
                     let (ct, cc) = ev.signature();
-                    (e, (ct.to_vec(), cc.to_vec()))
+                    (e, ev.effects().tied(), (ct.to_vec(), cc.to_vec()))
                 }
-                Err(_) => (Effect::Unknown, (Vec::new(), Vec::new())),
+                Err(_) => (Effect::Unknown, false, (Vec::new(), Vec::new())),
             };
-            let r = match index.get(&(effect, key.clone())) {
+            let r = match index.get(&(effect, tied, key.clone())) {
                 Some(&r) => r,
                 None => {
                     m.regimes.push((effect, key.clone(), Vec::new()));
-                    index.insert((effect, key), m.regimes.len() - 1);
+                    index.insert((effect, tied, key), m.regimes.len() - 1);
                     m.regimes.len() - 1
                 }
             };
             m.regimes[r].2.push(j * n + i);
             m.effect.push(effect);
+            m.tied.push(tied);
             m.regime.push(r);
         }
     }
     Ok(m)
+}
+
+impl QuestionMap {
+    /// The share of the map's points where a tie decides the answer.
+    pub fn tied_share(&self) -> f64 {
+        self.tied.iter().filter(|t| **t).count() as f64 / self.tied.len().max(1) as f64
+    }
+
+    /// Whether cell `c` shows `effect` in every equilibrium.
+    pub fn shows(&self, c: usize, effect: Effect) -> bool {
+        self.effect[c] == effect && !self.tied[c]
+    }
 }
 
 /// A regime described: conditions on the map's axes (numbers filled in for the other
@@ -137,7 +157,11 @@ pub fn map_regions(
     let names = &p.treatment.params.names;
     let (xn, yn) = (names[m.axes.0].as_str(), names[m.axes.1].as_str());
     let keep = [m.axes.0, m.axes.1];
-    let mut regimes: Vec<&Regime> = m.regimes.iter().filter(|r| r.0 == effect).collect();
+    let mut regimes: Vec<&Regime> = m
+        .regimes
+        .iter()
+        .filter(|r| r.0 == effect && r.2.first().is_some_and(|&c| !m.tied[c]))
+        .collect();
     regimes.sort_by_key(|r| std::cmp::Reverse(r.2.len()));
     let per: Vec<(Vec<Ineq>, &Vec<usize>)> = regimes
         .iter()
@@ -217,13 +241,22 @@ impl Ctx<'_> {
                     }
                 }
             }
-            for ((game, profile), out) in ev.games().into_iter().zip([&mut paths_t, &mut paths_c]) {
-                let w = path_in_words(game, &profile).replace('\n', "; ");
-                if !out.contains(&w) {
-                    out.push(w);
+            // Every equilibrium's path (ties broken every way), so the words do not depend on
+            // the order of the file's moves.
+            for ((game, profiles), out) in
+                ev.all_games().into_iter().zip([&mut paths_t, &mut paths_c])
+            {
+                for profile in profiles {
+                    let w = path_in_words(game, &profile).replace('\n', "; ");
+                    if !out.contains(&w) {
+                        out.push(w);
+                    }
                 }
             }
         }
+        paths_t.sort();
+        paths_c.sort();
+        background.sort();
         let n: usize = groups.iter().map(|g| g.len()).sum();
         MapRegion {
             effect,
@@ -267,7 +300,7 @@ fn merged(ctx: &Ctx<'_>, per: &[(Vec<Ineq>, &Vec<usize>)], effect: Effect) -> Op
         }
     }
     let stray = (0..ctx.m.effect.len())
-        .filter(|&c| ctx.m.effect[c] != effect && common.iter().all(|q| ctx.holds(q, c)))
+        .filter(|&c| !ctx.m.shows(c, effect) && common.iter().all(|q| ctx.holds(q, c)))
         .count();
     if common.is_empty() || stray > ctx.m.xs.len() + ctx.m.ys.len() {
         return None;
@@ -317,9 +350,20 @@ mod tests {
         let axes = (t.params.id("alpha").unwrap(), t.params.id("c_D").unwrap());
         let r = |k: usize| t.params.ranges[k].unwrap();
         let m = question_map(&p, &base, axes, (r(axes.0), r(axes.1)), 61).unwrap();
+        // Above c_D = a0 the defender answers no provocation, so the protégé (whose dialogue
+        // is then provoked either way) is indifferent without commitment: a tie decides there,
+        // and in every equilibrium commitment sustains dialogue only below a0 as well.
         let r = map_regions(&p, &base, &m, Effect::Higher);
         assert_eq!(r.len(), 1);
-        assert_eq!(r[0].exact, ["a0 - sigma < c_D < a0 + alpha - sigma"]);
+        assert_eq!(
+            r[0].exact,
+            ["c_D > a0 - sigma", "c_D < a0 + alpha - sigma", "c_D < a0"]
+        );
         assert!(map_regions(&p, &base, &m, Effect::Lower).is_empty());
+        let a0 = base[t.params.id("a0").unwrap()];
+        let off = |c: usize| m.ys[c / m.xs.len()] - a0;
+        assert!((0..m.tied.len())
+            .filter(|&c| off(c).abs() > 1e-9)
+            .all(|c| m.tied[c] == (off(c) > 0.0)));
     }
 }

@@ -347,6 +347,7 @@ fn question_report(
         lower_regions: Vec::new(),
         higher_regions: Vec::new(),
         given: Vec::new(),
+        tied_share: 0.0,
         answers: Vec::new(),
         note: None,
     };
@@ -378,11 +379,15 @@ fn question_report(
     pts.extend(scen.iter().map(|(n, _, th)| (n.clone(), th.clone())));
     for (name, th) in pts {
         let (effect, pr, why) = question::explain(&p, &th, &axes);
+        let (verdict, tied, p_sets) = question::over_equilibria(&p, &th);
         r.answers.push(ScenarioAnswer {
             name,
             effect,
             p: pr,
             why,
+            verdict,
+            tied,
+            p_sets,
         });
     }
     r
@@ -429,6 +434,7 @@ fn answer_map(
         }
     }
     r.given = given;
+    r.tied_share = m.tied_share();
     // Points at the same place share one dot: "baseline, cold_war".
     let mut pts = vec![("baseline".to_string(), base[x], base[y])];
     for (n, _, th) in scen {
@@ -454,6 +460,7 @@ fn answer_map(
         y: (&names[y], ry),
         n: (m.xs.len(), m.ys.len()),
         effect: &m.effect,
+        tied: &m.tied,
         words: (&lower, &higher),
         good: r.good,
         points: &pts,

@@ -275,7 +275,7 @@ fn question(q: &QuestionReport, d: &mut Vec<Block>) {
             format!("question-{}.svg", slug(&q.name)),
             svg.clone(),
             format!(
-                "Where {} {} ({}) and where it {} ({}), over {x} and {y}; grey: no difference. \
+                "Where {} {} ({}) and where it {} ({}), over {x} and {y}; grey: no difference{}. \
                  Other parameters at the baseline. Dots mark the baseline and the scenarios (a \
                  scenario may also differ in other parameters).",
                 q.subject,
@@ -283,15 +283,29 @@ fn question(q: &QuestionReport, d: &mut Vec<Block>) {
                 crate::plot::colour::answer(Effect::Lower, q.good).1,
                 q.higher,
                 crate::plot::colour::answer(Effect::Higher, q.good).1,
+                if q.tied_share > 0.0 {
+                    "; yellow: a tie decides (the subgame-perfect equilibria disagree)"
+                } else {
+                    ""
+                },
             ),
         ));
+        if q.tied_share > 0.0 {
+            d.push(Block::Para(format!(
+                "On {} of the map a mover is indifferent and how it breaks the tie decides the \
+                 answer: the subgame-perfect equilibria disagree there. The regions below are \
+                 where the answer holds in every subgame-perfect equilibrium.",
+                percent(q.tied_share)
+            )));
+        }
     }
     if q.axes.is_some() {
         for (word, regs) in [(&q.lower, &q.lower_regions), (&q.higher, &q.higher_regions)] {
             d.push(Block::Heading(3, format!("Where {} {word}", q.subject)));
             if regs.is_empty() {
                 d.push(Block::Para(format!(
-                    "Nowhere on the map: {} never {word} with the other parameters at the baseline.",
+                    "Nowhere on the map: {} never {word} in every subgame-perfect equilibrium \
+                     with the other parameters at the baseline.",
                     q.subject
                 )));
             } else {
@@ -319,8 +333,13 @@ fn question(q: &QuestionReport, d: &mut Vec<Block>) {
         .answers
         .iter()
         .map(|a| {
-            let (p_t, p_c) = (num(a.p.0), num(a.p.1));
+            let alts = |v: &[f64], one: f64| match v {
+                [] | [_] => num(one),
+                _ => v.iter().map(|&x| num(x)).collect::<Vec<_>>().join(" or "),
+            };
+            let (p_t, p_c) = (alts(&a.p_sets.0, a.p.0), alts(&a.p_sets.1, a.p.1));
             let verdict = match a.effect {
+                _ if !a.verdict.is_empty() => a.verdict.clone(),
                 Effect::Lower => format!("{} {}", q.subject, q.lower),
                 Effect::Higher => format!("{} {}", q.subject, q.higher),
                 Effect::None => format!("{} makes no difference", q.subject),

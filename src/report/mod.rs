@@ -114,6 +114,14 @@ pub struct ScenarioAnswer {
     pub p: (f64, f64),
     /// The deciding conditions, with values.
     pub why: Vec<String>,
+    /// The answer over every subgame-perfect equilibrium, in words (see
+    /// [`crate::questions::PreparedQuestion::verdict`]); empty if it cannot be evaluated.
+    pub verdict: String,
+    /// True when the equilibria disagree on the answer (a tie decides it).
+    pub tied: bool,
+    /// The event's distinct probabilities over the equilibria, with the treatment and with the
+    /// control.
+    pub p_sets: (Vec<f64>, Vec<f64>),
 }
 
 /// One question answered.
@@ -147,6 +155,8 @@ pub struct QuestionReport {
     pub higher_regions: Vec<MapRegion>,
     /// Baseline values of the other parameters named in the exact conditions.
     pub given: Vec<(String, f64)>,
+    /// Share of the map where a tie decides the answer (the equilibria disagree).
+    pub tied_share: f64,
     /// The answer at the baseline and in each scenario.
     pub answers: Vec<ScenarioAnswer>,
     /// Why something is missing.

@@ -26,6 +26,34 @@ pub fn explain(
     )
 }
 
+/// The answer at one point over every subgame-perfect equilibrium: the verdict in words
+/// ([`PreparedQuestion::verdict`]), whether a tie decides it, and the event's distinct
+/// probabilities with the treatment and with the control (sorted).
+pub fn over_equilibria(
+    p: &PreparedQuestion,
+    theta: &[f64],
+) -> (String, bool, (Vec<f64>, Vec<f64>)) {
+    match p.answer(theta) {
+        Ok(a) => {
+            let distinct = |v: &[f64]| {
+                let mut v = v.to_vec();
+                v.sort_by(f64::total_cmp);
+                v.dedup_by(|a, b| (*a - *b).abs() <= 1e-9);
+                v
+            };
+            (
+                p.verdict(&a),
+                a.effects.tied(),
+                (
+                    distinct(&a.treatment_set.probs),
+                    distinct(&a.control_set.probs),
+                ),
+            )
+        }
+        Err(_) => (String::new(), false, (Vec::new(), Vec::new())),
+    }
+}
+
 /// `0.25` → `25%`.
 pub fn percent(x: f64) -> String {
     format!("{}%", num((x * 1000.0).round() / 10.0))

@@ -163,6 +163,8 @@ pub fn solve_into(game: &Game, tol: f64, ws: &mut Workspace) {
                     let moves: Vec<usize> = (0..k)
                         .filter(|&c| best_v - kids[c * np + p] <= eps)
                         .collect();
+                    // The tie rule: the first listed of the tied moves, whatever the noise.
+                    best = moves[0];
                     if moves.len() > 1 {
                         ws.ties.push(Tie {
                             node: NodeId::from(i),
@@ -290,8 +292,13 @@ fn solve_exact(
     sol
 }
 
-/// The first best move at every decision node (exact comparisons) and the exact ties, top-down.
-fn first_best(tree: &Tree, chance: &[Rational], payoffs: &[Rational]) -> (Vec<usize>, Vec<Tie>) {
+/// The first best move at every decision node (exact comparisons), indexed by information set,
+/// and the exact ties, top-down.
+pub fn first_best(
+    tree: &Tree,
+    chance: &[Rational],
+    payoffs: &[Rational],
+) -> (Vec<usize>, Vec<Tie>) {
     let np = tree.n_players();
     let n = tree.nodes.len();
     let mut values: Vec<Rational> = vec![Rational::default(); n * np];
