@@ -66,13 +66,22 @@ fn dialogue_report_finds_the_complementarity_of_models_5() {
     let (r, md) = markdown("models/deterrence_dialogue.toml");
     certify_points("models/deterrence_dialogue.toml", &r);
     // docs/models/deterrence_dialogue.md (δ_C < g): under m = 1 dialogue happens iff c_D < a0 + α − σ; under m = 0
-    // iff c_D < a0 − σ. So commitment sustains dialogue exactly when a0 − σ < c_D < a0 + α − σ,
-    // i.e. α > σ + c_D − a0. Baseline a0 = 1, σ = .5.
+    // iff c_D < a0 − σ, except that above c_D = a0 the protégé is indifferent without
+    // commitment (provoked and unanswered either way). So commitment sustains dialogue in every
+    // subgame-perfect equilibrium exactly when a0 − σ < c_D < min(a0 + α − σ, a0), and above a0
+    // a tie decides. Baseline a0 = 1, σ = .5.
     has(
         &md,
-        "A reinforced commitment sustains dialogue when 0.5 < c_D < 0.5 + alpha",
+        "A reinforced commitment sustains dialogue when c_D > 0.5, c_D < 0.5 + alpha and c_D < 1",
     );
-    has(&md, "a0 - sigma < c_D < a0 + alpha - sigma");
+    has(
+        &md,
+        "c_D > a0 - sigma, c_D < a0 + alpha - sigma and c_D < a0",
+    );
+    has(
+        &md,
+        "a mover is indifferent and how it breaks the tie decides the answer",
+    );
     // docs/models/deterrence_dialogue.md oracle: α = .4 → (m, d) = (1, 0), payoff (0, 0, −.3); α = 1 → (1, 1),
     // payoff (.3, .2, −.3).
     let thin = r
@@ -93,13 +102,16 @@ fn dialogue_report_finds_the_complementarity_of_models_5() {
         "{}",
         nato.path
     );
+    // Both scenarios have c_D = 1.2 > a0: the protégé's tie without commitment decides.
     has(
         &md,
-        "In thin_architecture, a reinforced commitment makes no difference",
+        "In thin_architecture, it depends on a tie: a reinforced commitment forecloses dialogue \
+         only if Protégé (ROK), after Defender (US) does not reinforce its commitment, breaks its \
+         tie towards “opens a dialogue”; a reinforced commitment makes no difference only if",
     );
     has(
         &md,
-        "In nato_like, a reinforced commitment sustains dialogue",
+        "In nato_like, it depends on a tie: a reinforced commitment sustains dialogue only if",
     );
 }
 

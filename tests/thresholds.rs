@@ -155,23 +155,30 @@ fn commitment_sustains_dialogue_iff_alpha_covers_dilution() {
 #[test]
 fn dialogue_region_sentence_states_the_complementarity() {
     // docs/models/deterrence_dialogue.md: with delta_C < g, dialogue is safe under commitment m iff
-    // c_D < a0 + alpha*m - sigma; so commitment sustains dialogue exactly when
-    // a0 - sigma <= c_D < a0 + alpha - sigma, i.e. alpha > sigma + c_D - a0.
+    // c_D < a0 + alpha*m - sigma; so commitment sustains dialogue when
+    // a0 - sigma <= c_D < a0 + alpha - sigma. Above c_D = a0, though, the protégé is
+    // indifferent without commitment (provoked and unanswered either way) and that tie decides:
+    // in every subgame-perfect equilibrium the region also needs c_D < a0.
     let (t, q) = question(DIALOGUE, "commitment_sustains_dialogue");
     let (x, y) = (q.vary[0], q.vary[1]);
     let s = region_sentences(&q, &t.defaults(), x, y, (0.0, 2.0), (0.0, 3.0), 40).unwrap();
-    assert_eq!(s.len(), 1, "{s:#?}");
+    assert_eq!(s.len(), 2, "{s:#?}");
     assert!(
         s[0].starts_with("A reinforced commitment sustains dialogue"),
         "{}",
         s[0]
     );
     for part in [
-        "0.5 < c_D < 0.5 + alpha",
-        "(in the model's terms: a0 - sigma < c_D < a0 + alpha - sigma)",
+        "c_D > 0.5 and c_D < 0.5 + alpha and c_D < 1",
+        "(in the model's terms: c_D > a0 - sigma and c_D < a0 + alpha - sigma and c_D < a0)",
     ] {
         assert!(s[0].contains(part), "{part} missing from {}", s[0]);
     }
+    assert!(
+        s[1].contains("how it breaks the tie decides the answer"),
+        "{}",
+        s[1]
+    );
 }
 
 fn deter(args: &[&str]) -> std::process::Output {
@@ -246,7 +253,14 @@ fn cli_regions_and_errors() {
         s.contains("A reinforced commitment sustains dialogue"),
         "{s}"
     );
-    assert!(s.contains("a0 - sigma < c_D < a0 + alpha - sigma"), "{s}");
+    assert!(
+        s.contains("c_D > a0 - sigma and c_D < a0 + alpha - sigma and c_D < a0"),
+        "{s}"
+    );
+    assert!(
+        s.contains("how it breaks the tie decides the answer"),
+        "{s}"
+    );
     let o = deter(&["thresholds", "models/hedging.toml", "--vary", "Tee=0:1"]);
     assert_eq!(o.status.code(), Some(2));
     let e = String::from_utf8_lossy(&o.stderr);

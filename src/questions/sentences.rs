@@ -212,6 +212,21 @@ pub fn region_sentences(
             out.push(s);
         }
     }
+    let tied = m.tied_share();
+    if tied > 0.0 {
+        let pct = 100.0 * tied;
+        let share = if pct < 1.0 {
+            "under 1%".to_string()
+        } else {
+            format!("{}%", num(pct.round()))
+        };
+        out.push(format!(
+            "On {share} of the map over {} and {} a mover is indifferent and how it breaks the \
+             tie decides the answer (the subgame-perfect equilibria disagree); the regions above \
+             are where the answer holds in every subgame-perfect equilibrium.",
+            names[x], names[y]
+        ));
+    }
     Ok(out)
 }
 
