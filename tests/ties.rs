@@ -163,3 +163,28 @@ fn hedging_tie_at_t_0_2_plays_the_first_listed_move_everywhere() {
     let cold = q.answer(&theta(&t, Some("cold_war"), &[])).unwrap();
     assert_eq!(q.verdict(&cold), "hedging deters");
 }
+
+#[test]
+fn sweep_counts_the_equilibria_a_tie_allows() {
+    // hedging.toml at T = 0.2 has the protégé's tie at `protege_h` (two pure SPE); at T = 0 and
+    // T = 0.4 the equilibrium is unique.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["sweep", "models/hedging.toml", "--vary", "T=0:0.4:3"])
+        .current_dir(repo(""))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (n_eq, n_ties) = (col("n_equilibria"), col("n_ties"));
+    let rows: Vec<(String, String)> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[n_eq].to_string(), f[n_ties].to_string())
+        })
+        .collect();
+    let want = [("1", "0"), ("2", "1"), ("1", "0")].map(|(a, b)| (a.to_string(), b.to_string()));
+    assert_eq!(rows, want);
+}

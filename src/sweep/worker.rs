@@ -269,7 +269,15 @@ impl<'s, 't> Worker<'s, 't> {
             }
         }
         self.regret = self.best_response_regret();
-        self.n_eq = 1;
+        // The row shows the tie rule's selection; at a tie it counts every pure subgame-perfect
+        // equilibrium the ties allow (capped), so a point with several is never silent.
+        self.n_eq = if self.ws.ties.is_empty() {
+            1
+        } else {
+            backward::enumerate(&self.game, sw.tol, crate::regions::SET_CAP)
+                .0
+                .len()
+        };
         self.n_ties = self.ws.ties.len();
         if self.no_chance {
             let (o, p) = match &self.by_leaf[reached] {
