@@ -2,7 +2,6 @@
 
 use super::args::CheckArgs;
 use super::input::{self, print_diags, read_text, GameInput, Kind};
-use super::out::errln;
 use anyhow::Result;
 use deter::diag::Severity;
 use deter::model;

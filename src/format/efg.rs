@@ -31,7 +31,7 @@ use crate::game::{
     TreeError,
 };
 use num_traits::{One, Zero};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// Chance probabilities may miss 1 by this much (rationals written as rounded decimals).
@@ -123,13 +123,13 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatErro
     let mut r = Reader {
         s,
         np,
-        player_sets: HashMap::new(),
-        chance_sets: HashMap::new(),
+        player_sets: HashMap::default(),
+        chance_sets: HashMap::default(),
         descs: Vec::new(),
         set_labels: Vec::new(),
         labels: Vec::new(),
-        label_ix: HashMap::new(),
-        outcomes: HashMap::new(),
+        label_ix: HashMap::default(),
+        outcomes: HashMap::default(),
         sums: vec![Q::ZERO; np],
         who: Vec::with_capacity(hint),
         desc_of: Vec::with_capacity(hint),

@@ -21,8 +21,8 @@ use num_traits::{ToPrimitive, Zero};
 pub enum Q {
     /// `n / d` in lowest terms, `d > 0`.
     Small(i64, u64),
-    /// Anything that does not fit (normalised).
-    Big(Rational),
+    /// Anything that does not fit (normalised; boxed so that a token stays small).
+    Big(Box<Rational>),
 }
 
 /// 2^53: integers up to this size are exact in an `f64`.
@@ -46,7 +46,7 @@ impl Q {
         let (n, d) = (n / g as i128, d / g as i128);
         match (i64::try_from(n), u64::try_from(d)) {
             (Ok(n), Ok(d)) => Q::Small(n, d),
-            _ => Q::Big(Rational::new(BigInt::from(n), BigInt::from(d))),
+            _ => Q::Big(Box::new(Rational::new(BigInt::from(n), BigInt::from(d)))),
         }
     }
 
@@ -54,7 +54,7 @@ impl Q {
     pub fn from_rational(q: Rational) -> Q {
         match (q.numer().to_i64(), q.denom().to_u64()) {
             (Some(n), Some(d)) => Q::Small(n, d),
-            _ => Q::Big(q),
+            _ => Q::Big(Box::new(q)),
         }
     }
 
@@ -63,7 +63,7 @@ impl Q {
         match self {
             // Already in lowest terms with a positive denominator.
             Q::Small(n, d) => Rational::new_raw(BigInt::from(*n), BigInt::from(*d)),
-            Q::Big(q) => q.clone(),
+            Q::Big(q) => (**q).clone(),
         }
     }
 
@@ -166,11 +166,25 @@ fn parse_decimal(text: &str) -> Option<(Q, f64)> {
     } else {
         text.parse::<f64>().ok()?
     };
-    let g = gcd(m, d).max(1);
-    // m <= 10^18 - 1 < 2^63.
-    let n = (m / g) as i64;
+    // Lowest terms: d = 2^scale 5^scale, so only those factors can be shared.
+    let (mut n, mut d) = (m, d);
+    if n == 0 {
+        d = 1;
+    } else {
+        let twos = n.trailing_zeros().min(scale);
+        n >>= twos;
+        d >>= twos;
+        let mut fives = 0;
+        while fives < scale && n % 5 == 0 {
+            n /= 5;
+            d /= 5;
+            fives += 1;
+        }
+    }
+    // n <= 10^18 - 1 < 2^63.
+    let n = n as i64;
     Some((
-        Q::Small(if neg { -n } else { n }, d / g),
+        Q::Small(if neg { -n } else { n }, d),
         if neg { -f } else { f },
     ))
 }
