@@ -171,7 +171,7 @@ pub struct RegionsArgs {
 /// Flags of `deter check`.
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Model file(s).
+    /// Model file(s), or Gambit games (.efg, .nfg) to read and check.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// One line per problem (`file:line:col: error: message`) instead of snippets.
