@@ -42,6 +42,7 @@ pub mod output;
 pub mod plot;
 pub mod poly;
 pub mod questions;
+pub mod regime;
 pub mod regions;
 pub mod report;
 pub mod solve;
