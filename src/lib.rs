@@ -37,6 +37,7 @@ pub mod expr;
 pub mod fit;
 pub mod format;
 pub mod game;
+pub mod geometry;
 pub mod model;
 pub mod output;
 pub mod plot;

@@ -174,6 +174,9 @@ pub struct RegionsArgs {
     /// refinement when computing regimes.
     #[arg(long, value_enum)]
     pub refine: Option<Refine>,
+    /// Games with information sets: also write the regime map drawn by `--map` as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 /// Flags of `deter check`.

@@ -3,7 +3,7 @@
 //! (docs/thresholds.md).
 
 use super::args::{PointArgs, Refine, SolveFormat};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use deter::exact::Rational;
 use deter::model::{GameTemplate, Loaded};
 use deter::output::words::num;
@@ -161,7 +161,7 @@ pub fn regions(
     t: &GameTemplate,
     point: &PointArgs,
     map: Option<((usize, f64, f64), (usize, f64, f64))>,
-    cells: usize,
+    (cells, plot): (usize, Option<&std::path::Path>),
     refine: Option<Refine>,
 ) -> Result<()> {
     let base = exact_base(loaded, t, point)?;
@@ -180,6 +180,9 @@ pub fn regions(
          information only."
     )?;
     let Some(((x, xlo, xhi), (y, ylo, yhi))) = map else {
+        if plot.is_some() {
+            anyhow::bail!("`--plot` draws the map: give `--map X=LO:HI --map Y=LO:HI` too");
+        }
         return Ok(());
     };
     let opts = MapOptions {
@@ -194,6 +197,13 @@ pub fn regions(
         &opts,
     )?;
     print_map(&m)?;
+    if let Some(path) = plot {
+        let title = format!("Regimes over {} and {}", m.x.name, m.y.name);
+        let fig = m.figure(&title, &[]);
+        deter::output::write_atomic(path, fig.svg.as_bytes())
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        errln!("wrote {}", path.display());
+    }
     Ok(())
 }
 

@@ -181,7 +181,14 @@ pub fn run_regions(args: &RegionsArgs) -> Result<ExitCode> {
             [a, b] => Some((parse_vary(&t, a)?, parse_vary(&t, b)?)),
             _ => bail!("`--map` is given twice, once per axis: `--map p_Def=0:1 --map p_Ch=0:1`"),
         };
-        super::regimes::regions(&loaded, &t, &args.point, map, args.cells, args.refine)?;
+        super::regimes::regions(
+            &loaded,
+            &t,
+            &args.point,
+            map,
+            (args.cells, args.plot.as_deref()),
+            args.refine,
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let prefer = args

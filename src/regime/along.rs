@@ -171,7 +171,23 @@ fn resolve(
             } else if s.same(&sb) {
                 (b, sb) = (m, s);
             } else {
-                // A third regime set: two changes (or one point of its own).
+                // A third regime set at `m`. If it holds at `m` alone (the two sides' sets hold
+                // at `m ∓ width`), `m` is the change, verified: a set of its own at the point.
+                if &(&m - width) > &a && &(&m + width) < &b {
+                    let below = eval(&(&m - width))?;
+                    if below.same(&sa) && eval(&(&m + width))?.same(&sb) {
+                        out.push(Change {
+                            value: m.clone(),
+                            exact: true,
+                            bracket: (m.clone(), m),
+                            left: sa,
+                            right: sb,
+                            at: Some(s),
+                        });
+                        continue 'bracket;
+                    }
+                }
+                // Otherwise two changes (or one point of its own).
                 work.push(((m.clone(), s.clone()), (b, sb)));
                 work.push(((a, sa), (m, s)));
                 continue 'bracket;
@@ -248,10 +264,9 @@ impl Change {
             format!("{name} = {} (exact, verified)", show(&self.value))
         } else {
             format!(
-                "{name} ≈ {} (numeric: in [{}, {}])",
+                "{name} ≈ {} (numeric: within {:.0e})",
                 num(f(&self.value)),
-                num(f(&self.bracket.0)),
-                num(f(&self.bracket.1))
+                f(&(&self.bracket.1 - &self.bracket.0))
             )
         };
         let at = self.at.as_ref();

@@ -9,11 +9,12 @@
 //! boundary is still a staircase (finer near the rows and columns scanned), and the map says
 //! so: each regime's extent is stated as inequalities only when its cells form a rectangle.
 
-use super::along::{along, AlongOptions};
+use super::along::{along, Along, AlongOptions};
 use super::rational::{grid_point, show};
 use super::{Evaluator, RegimeError, RegimeSet};
 use crate::exact::{self, Rational};
 use crate::plot::{colour, map, Figure};
+use rayon::prelude::*;
 
 /// Settings of [`regime_map`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -29,10 +30,10 @@ pub struct MapOptions {
 impl Default for MapOptions {
     fn default() -> Self {
         MapOptions {
-            cells: (40, 30),
-            lines: 7,
+            cells: (32, 24),
+            lines: 4,
             along: AlongOptions {
-                grid: 40,
+                grid: 24,
                 ..AlongOptions::default()
             },
         }
@@ -109,12 +110,24 @@ pub fn regime_map(
     let mut sets: Vec<RegimeSet> = Vec::new();
     let mut area: Vec<Rational> = Vec::new();
     let two = Rational::from_integer(2.into());
-    for ix in 0..nx {
-        for iy in 0..ny {
+    // Every cell at its centre, in parallel.
+    let (t, o) = (ev.t, &ev.opts);
+    let solved: Vec<Result<RegimeSet, RegimeError>> = (0..nx * ny)
+        .into_par_iter()
+        .map(|i| {
+            let (ix, iy) = (i / ny, i % ny);
             let mut theta = base.to_vec();
             theta[ax.param] = (&ax.edges[ix] + &ax.edges[ix + 1]) / &two;
             theta[ay.param] = (&ay.edges[iy] + &ay.edges[iy + 1]) / &two;
-            let s = ev.at(&theta)?;
+            Evaluator::new(t, o.clone()).at(&theta)
+        })
+        .collect();
+    let mut solved = solved.into_iter();
+    for ix in 0..nx {
+        for iy in 0..ny {
+            let s = solved
+                .next()
+                .ok_or_else(|| RegimeError::Solve("a cell of the map was not solved".into()))??;
             let k = match sets.iter().position(|t| t.same(&s)) {
                 Some(k) => k,
                 None => {
@@ -154,15 +167,23 @@ fn breakpoints(
     lines: usize,
     opts: &MapOptions,
 ) -> Result<(), RegimeError> {
-    for k in 0..lines {
-        // The middle of each band, nudged by 1/7919 of the range so that a line does not sit
-        // on a boundary with a small denominator (it would see that boundary's own sets).
-        let v = grid_point(&fixed.lo, &fixed.hi, 2 * k + 1, 2 * lines)
-            + (&fixed.hi - &fixed.lo) / Rational::from_integer(7919.into());
-        let mut theta = base.to_vec();
-        theta[fixed.param] = v;
-        let a = along(ev, &theta, scan.param, &scan.lo, &scan.hi, &opts.along)?;
-        for c in a.changes {
+    // The middle of each band, nudged by 1/7919 of the range so that a line does not sit on a
+    // boundary with a small denominator (it would see that boundary's own sets). Lines are
+    // scanned in parallel, each with its own evaluator.
+    let (t, o) = (ev.t, &ev.opts);
+    let found: Vec<Result<Along, RegimeError>> = (0..lines)
+        .into_par_iter()
+        .map(|k| {
+            let v = grid_point(&fixed.lo, &fixed.hi, 2 * k + 1, 2 * lines)
+                + (&fixed.hi - &fixed.lo) / Rational::from_integer(7919.into());
+            let mut theta = base.to_vec();
+            theta[fixed.param] = v;
+            let mut e = Evaluator::new(t, o.clone());
+            along(&mut e, &theta, scan.param, &scan.lo, &scan.hi, &opts.along)
+        })
+        .collect();
+    for a in found {
+        for c in a?.changes {
             if c.exact {
                 scan.breaks.push(c.value);
             } else {

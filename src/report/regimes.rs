@@ -197,7 +197,11 @@ pub fn build(
     let mut ev = Evaluator::new(t, SolveOptions::default());
     for k in [x, y] {
         let (_, lo, hi) = range(k);
-        match along(&mut ev, &qbase, k, &lo, &hi, &AlongOptions::default()) {
+        let opts = AlongOptions {
+            grid: 100,
+            ..AlongOptions::default()
+        };
+        match along(&mut ev, &qbase, k, &lo, &hi, &opts) {
             Ok(a) => {
                 let mut lines: Vec<String> =
                     a.changes.iter().map(|c| c.describe(&names[k])).collect();
@@ -340,6 +344,16 @@ fn answer(
         format!("{} {} in every equilibrium", q.def.subject, q.def.higher)
     } else if with.len() == 1 && without.len() == 1 {
         format!("{} makes no difference", q.def.subject)
+    } else if tmax <= cmin {
+        format!(
+            "{} {} or makes no difference, depending on which equilibrium is played; it never {}",
+            q.def.subject, q.def.lower, q.def.higher
+        )
+    } else if tmin >= cmax {
+        format!(
+            "{} {} or makes no difference, depending on which equilibrium is played; it never {}",
+            q.def.subject, q.def.higher, q.def.lower
+        )
     } else {
         "the answer depends on which equilibrium is played".to_string()
     };
