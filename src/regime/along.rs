@@ -159,7 +159,7 @@ fn resolve(
             continue;
         }
         let mut steps = 0;
-        while &(&b - &a) > width && steps < opts.max_steps {
+        while (&b - &a) > *width && steps < opts.max_steps {
             let m = if steps % 2 == 0 {
                 simplest_inside(&a, &b)
             } else {
@@ -173,7 +173,7 @@ fn resolve(
             } else {
                 // A third regime set at `m`. If it holds at `m` alone (the two sides' sets hold
                 // at `m ∓ width`), `m` is the change, verified: a set of its own at the point.
-                if &(&m - width) > &a && &(&m + width) < &b {
+                if (&m - width) > a && (&m + width) < b {
                     let below = eval(&(&m - width))?;
                     if below.same(&sa) && eval(&(&m + width))?.same(&sb) {
                         out.push(Change {

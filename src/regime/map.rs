@@ -230,7 +230,7 @@ fn rectangle(cells: &[usize], k: usize, ax: &Axis, ay: &Axis, a: &Rational) -> O
     }
     let (x0, x1) = (&ax.edges[bx.0], &ax.edges[bx.1]);
     let (y0, y1) = (&ay.edges[by.0], &ay.edges[by.1]);
-    if &((x1 - x0) * (y1 - y0)) != a {
+    if (x1 - x0) * (y1 - y0) != *a {
         return None;
     }
     // Every inner side must be an exact breakpoint, or the rectangle is only the grid's.

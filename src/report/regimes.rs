@@ -139,7 +139,10 @@ fn axes(t: &GameTemplate) -> Option<(usize, usize)> {
     });
     from_q
         .filter(|(a, b)| ranged.contains(a) && ranged.contains(b))
-        .or_else(|| (ranged.len() >= 2).then(|| (ranged[0], ranged[1])))
+        .or(match ranged[..] {
+            [a, b, ..] => Some((a, b)),
+            _ => None,
+        })
 }
 
 /// Computes the section for `t` at `base` with `scen` (name, description, point).
@@ -193,12 +196,29 @@ pub fn build(
             of_f64(hi).unwrap_or_default(),
         )
     };
+    // A game with many information sets (slower to solve at each point) gets a coarser map,
+    // so the report stays within seconds; the choice depends on the game alone, so the report
+    // is the same on every run.
+    let coarse = t.tree.infosets.len() > 8;
+    let map_opts = if coarse {
+        MapOptions {
+            cells: (20, 15),
+            lines: 2,
+            along: AlongOptions {
+                grid: 16,
+                ..AlongOptions::default()
+            },
+        }
+    } else {
+        MapOptions::default()
+    };
+    let axis_grid = if coarse { 40 } else { 100 };
     let qbase = exact_point(base);
     let mut ev = Evaluator::new(t, SolveOptions::default());
     for k in [x, y] {
         let (_, lo, hi) = range(k);
         let opts = AlongOptions {
-            grid: 100,
+            grid: axis_grid,
             ..AlongOptions::default()
         };
         match along(&mut ev, &qbase, k, &lo, &hi, &opts) {
@@ -214,7 +234,7 @@ pub fn build(
             Err(e) => s.notes.push(format!("Regimes along {}: {e}", names[k])),
         }
     }
-    match regime_map(&mut ev, &qbase, range(x), range(y), &MapOptions::default()) {
+    match regime_map(&mut ev, &qbase, range(x), range(y), &map_opts) {
         Ok(m) => {
             // Scenarios lie on this map only if they differ from the baseline in the mapped
             // parameters alone.
