@@ -154,13 +154,16 @@ pub fn print_along(name: &str, a: &Along) -> Result<()> {
     Ok(())
 }
 
+/// A mapped parameter: `(id, lo, hi)`.
+pub type Vary = (usize, f64, f64);
+
 /// `deter regions` on a game with information sets: the regimes at the point, and with `--map`
 /// the regime map with each regime's extent.
 pub fn regions(
     loaded: &Loaded,
     t: &GameTemplate,
     point: &PointArgs,
-    map: Option<((usize, f64, f64), (usize, f64, f64))>,
+    map: Option<(Vary, Vary)>,
     (cells, plot): (usize, Option<&std::path::Path>),
     refine: Option<Refine>,
 ) -> Result<()> {
