@@ -17,6 +17,7 @@ mod hedging_private;
 mod known_values;
 mod pbe;
 mod properties;
+mod regimes;
 mod report;
 mod scheduler;
 mod seqform;
