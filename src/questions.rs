@@ -190,6 +190,9 @@ fn label(t: &GameTemplate, cf: &Counterfactual) -> String {
             });
         }
     }
+    for (name, x, _) in &cf.set {
+        parts.push(crate::model::questions::set_phrase(&name.v, x.v));
+    }
     if parts.is_empty() {
         "in the game as written".into()
     } else {

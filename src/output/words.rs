@@ -278,6 +278,75 @@ pub fn outcome_label(game: &Game, profile: &[f64]) -> String {
         .join(" + ")
 }
 
+/// True if the tree's moves carry `say` phrases (a model written for prose): output then
+/// names nodes by the moves that lead to them and moves by their phrases, not identifiers.
+pub fn speaks(tree: &Tree) -> bool {
+    tree.move_phrases.iter().any(Option::is_some)
+}
+
+/// The outcome reached, in words: the move that ends play ("Challenger does not challenge"),
+/// or `phrase (p) + phrase (p)` when random. Where the tree has no `say` phrases and the
+/// outcome has a name, the name is used (Gambit files name their outcomes).
+pub fn outcome_words(game: &Game, profile: &[f64]) -> String {
+    let tree = &*game.tree;
+    let said = |p: &Play| -> String {
+        let name = &tree.node_names[p.leaf.ix()];
+        if !speaks(tree) && !name.is_empty() {
+            return name.clone();
+        }
+        match p.moves.last() {
+            Some(&m) => move_phrase(tree, m),
+            None => name.clone(),
+        }
+    };
+    // Plays that end alike (the same move after different draws of nature) are said once,
+    // with their probabilities added.
+    let mut ends: Vec<(String, f64)> = Vec::new();
+    for p in plays(game, profile) {
+        let s = said(&p);
+        match ends.iter_mut().find(|e| e.0 == s) {
+            Some(e) => e.1 += p.prob,
+            None => ends.push((s, p.prob)),
+        }
+    }
+    if ends.len() == 1 {
+        return ends.swap_remove(0).0;
+    }
+    ends.iter()
+        .map(|(s, p)| format!("{s} ({})", num(*p)))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Where a decision node is, for a strategy table: "at the start", or the moves that lead to it
+/// ("after Protégé hedges"). Trees without `say` phrases keep the node's label.
+pub fn node_place(tree: &Tree, node: NodeId) -> String {
+    if !speaks(tree) {
+        return tree.node_label(node);
+    }
+    let c = context(tree, node);
+    if c.is_empty() {
+        "at the start".into()
+    } else {
+        c
+    }
+}
+
+/// A strategy with each move named by its `say` phrase (for prose; JSON keeps the labels).
+pub fn said_strategy(tree: &Tree, s: &NodeStrategy) -> NodeStrategy {
+    let first = tree.node(s.node).first_child as usize;
+    NodeStrategy {
+        node: s.node,
+        probs: s
+            .probs
+            .iter()
+            .enumerate()
+            .map(|(a, (_, p))| (move_words(tree, NodeId::from(first + a)).to_string(), *p))
+            .collect(),
+        on_path: s.on_path,
+    }
+}
+
 /// One node's strategy: who moves, each move's probability, whether play reaches it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeStrategy {

@@ -64,6 +64,29 @@ fn offset(m: usize) -> f64 {
     }
 }
 
+/// The x-axis name: a parameter typeset as in the tree figure (`c_D` as c with subscript D,
+/// `psi0` as ψ₀); any other name (a column heading) as written, in italics.
+fn axis_name(cv: &mut Canvas, at: (f64, f64), name: &str) {
+    use crate::draw::typeset;
+    let ident = !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if !ident {
+        cv.text(at, Anchor::Middle, 13.0, r#"font-style="italic""#, name);
+        return;
+    }
+    let p = [typeset::variable(name)];
+    cv.rich_text(
+        at,
+        Anchor::Middle,
+        13.0,
+        typeset::width(&p, 13.0),
+        "",
+        &typeset::svg(&p),
+        &typeset::plain(&p),
+    );
+}
+
 struct Panel<'a> {
     series: &'a [Series],
     y_name: &'a str,
@@ -393,13 +416,7 @@ pub fn figure(c: &LineChart<'_>) -> Result<Figure, PlotError> {
         );
     }
     let mut bottom_y = last_bottom + 40.0;
-    cv.text(
-        ((ML + plot_r) / 2.0, bottom_y),
-        Anchor::Middle,
-        13.0,
-        r#"font-style="italic""#,
-        c.x_name,
-    );
+    axis_name(&mut cv, ((ML + plot_r) / 2.0, bottom_y), c.x_name);
     if hidden.iter().any(|&h| h) {
         for line in wrap(
             "“off the path”: the equilibrium changes only in moves off the path of play, so \
