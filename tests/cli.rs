@@ -52,7 +52,10 @@ fn solve_hedging_prints_the_path_in_words() {
         ],
         "{s}"
     );
-    assert!(s.contains("Outcome: Challenger does not challenge\n"), "{s}");
+    assert!(
+        s.contains("Outcome: Challenger does not challenge\n"),
+        "{s}"
+    );
     for id in ["challenger_a", "status_quo_h", "not_challenge", "Protege "] {
         assert!(!s.contains(id), "`{id}` in the text: {s}");
     }

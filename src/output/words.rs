@@ -418,6 +418,49 @@ mod tests {
         assert_eq!(small(0.25), "0.25");
     }
 
+    /// Nature draws one or two (1/4, 3/4); Challenger then challenges or not (with `say`
+    /// phrases).
+    fn spoken() -> Game {
+        use crate::game::{PlayerId, TreeBuilder};
+        let mut b = TreeBuilder::new("t", vec!["Challenger".into()]);
+        let r = b.chance("nature");
+        let c1 = b.decision("challenger_1", PlayerId(0), None);
+        let c2 = b.decision("challenger_2", PlayerId(0), None);
+        b.add_move(r, "one", None, c1).unwrap();
+        b.add_move(r, "two", None, c2).unwrap();
+        for (c, k) in [(c1, 1), (c2, 2)] {
+            let sq = b.terminal(format!("sq_{k}"), vec![]);
+            let ch = b.terminal(format!("war_{k}"), vec![]);
+            b.add_move(c, "not_challenge", Some("does not challenge".into()), sq)
+                .unwrap();
+            b.add_move(c, "challenge", Some("challenges".into()), ch)
+                .unwrap();
+        }
+        let built = b.finish(r).unwrap();
+        let (n1, n2) = (built.node_of[c1].unwrap(), built.node_of[c2].unwrap());
+        let mut g = Game::zeroed(std::sync::Arc::new(built.tree));
+        g.chance[n1.ix()] = 0.25;
+        g.chance[n2.ix()] = 0.75;
+        g
+    }
+
+    #[test]
+    fn outcomes_and_places_are_said_in_words() {
+        let g = spoken();
+        // Both types stay home: one phrase, not two node names.
+        let home = [1.0, 0.0, 1.0, 0.0];
+        assert_eq!(outcome_words(&g, &home), "Challenger does not challenge");
+        let mixed = [1.0, 0.0, 0.0, 1.0];
+        assert_eq!(
+            outcome_words(&g, &mixed),
+            "Challenger challenges (0.75) + Challenger does not challenge (0.25)"
+        );
+        let strat = node_strategies(&g, &mixed);
+        assert_eq!(node_place(&g.tree, strat[0].node), "after Nature: one");
+        let said = said_strategy(&g.tree, &strat[1]);
+        assert_eq!(strategy_words(&said), "challenges");
+    }
+
     #[test]
     fn repeated_phrases_are_said_once() {
         let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();

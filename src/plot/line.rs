@@ -461,6 +461,25 @@ mod tests {
     }
 
     #[test]
+    fn a_parameter_on_the_axis_is_typeset_and_a_heading_is_not() {
+        let mut cv = Canvas::new();
+        axis_name(&mut cv, (10.0, 10.0), "psi0");
+        axis_name(&mut cv, (10.0, 30.0), "c_D");
+        axis_name(&mut cv, (10.0, 50.0), "share (%)");
+        let svg = cv.finish(100.0, 100.0, "t", "deter-plot");
+        assert!(
+            svg.contains(r#"<tspan font-style="italic">ψ</tspan>"#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"<tspan font-style="italic">c</tspan>"#),
+            "{svg}"
+        );
+        assert!(!svg.contains(">c_D<") && !svg.contains(">psi0<"), "{svg}");
+        assert!(svg.contains(">share (%)<"), "{svg}");
+    }
+
+    #[test]
     fn coinciding_curves_are_found() {
         let s = |v: &[f64]| Series {
             name: "s".into(),

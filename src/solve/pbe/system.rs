@@ -687,11 +687,9 @@ impl<'a> Problem<'a> {
     ) -> Result<Vec<Vec<Poly>>, BuildError> {
         let tree = &*self.game.tree;
         let ns = tree.infosets.len();
-        // For each member: the previous node of its own player on its path (with the action
-        // taken there) and the probability that chance and the others lead from it (or from the
+        // For each member: the previous node of its own player on its path and the probability that chance and the others lead from it (or from the
         // root) to the member.
-        let mut above: Vec<Vec<(Option<(crate::game::NodeId, usize)>, Poly)>> =
-            Vec::with_capacity(ns);
+        let mut above: Vec<Vec<(Option<crate::game::NodeId>, Poly)>> = Vec::with_capacity(ns);
         let mut prev_set: Vec<Option<usize>> = vec![None; ns];
         for (s, set) in tree.infosets.iter().enumerate() {
             let i = set.player;
@@ -710,7 +708,7 @@ impl<'a> Problem<'a> {
                             x = x.mul(pr).ok_or(BuildError::NoPerfectRecall)?;
                         }
                         NodeKind::Decision { infoset, .. } => {
-                            own = Some((p, a));
+                            own = Some(p);
                             prev_set[s] = Some(infoset.ix());
                             break;
                         }
@@ -737,7 +735,7 @@ impl<'a> Problem<'a> {
             for (own, x) in &above[s] {
                 let w = match own {
                     None => x.clone(),
-                    Some((node, _)) => {
+                    Some(node) => {
                         let ps = prev_set[s].unwrap_or(s);
                         let k = tree
                             .members(InfosetId::from(ps))
