@@ -1,9 +1,9 @@
 //! Sequence-form solvers on the standard poker games: the LP on Kuhn and Leduc poker, Lemke's
-//! algorithm on Kuhn poker (Leduc's sequence-form LCP is beyond the dense exact tableau), and
-//! the construction of the sequence form itself.
+//! algorithm on Kuhn poker (exact dense tableau) and on general-sum (raked) Leduc poker (sparse
+//! floating-point revised path), and the construction of the sequence form itself.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use deter::game::examples::{kuhn_poker, leduc_poker};
+use deter::game::examples::{kuhn_poker, leduc_poker, leduc_poker_raked};
 use deter::game::sequence::SequenceForm;
 use deter::solve::lemke::SequenceLcp;
 use deter::solve::seqlp::SequenceLp;
@@ -13,6 +13,7 @@ use std::hint::black_box;
 fn bench(c: &mut Criterion) {
     let kuhn = kuhn_poker();
     let leduc = leduc_poker();
+    let raked = leduc_poker_raked(0.1);
     let opts = SolveOptions::default();
     let mut g = c.benchmark_group("seqform");
     g.sample_size(10);
@@ -37,6 +38,13 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             SequenceLcp
                 .solve(GameRef::Tree(black_box(&kuhn)), &opts)
+                .is_ok()
+        })
+    });
+    g.bench_function("lcp/leduc-raked", |b| {
+        b.iter(|| {
+            SequenceLcp
+                .solve(GameRef::Tree(black_box(&raked)), &opts)
                 .is_ok()
         })
     });

@@ -144,6 +144,38 @@ fn check_exit_codes() {
 }
 
 #[test]
+fn check_reads_gambit_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("g.efg");
+    std::fs::write(
+        &good,
+        "EFG 2 R \"g\" { \"A\" \"B\" } \"\"\np \"\" 1 1 \"\" { \"l\" \"r\" } 0\n\
+         t \"\" 1 \"\" { 1 2 }\np \"\" 2 1 \"\" { \"x\" } 0\nt \"\" 2 \"\" { 0.1 1/3 }\n",
+    )
+    .unwrap();
+    let o = deter(&["check", good.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("ok (2 players, 4 nodes, 2 information sets)"),
+        "{}",
+        stdout(&o)
+    );
+    let bad = dir.path().join("b.efg");
+    std::fs::write(
+        &bad,
+        "EFG 2 R \"g\" { \"A\" }\np \"\" 2 1 \"\" { \"l\" } 0\n",
+    )
+    .unwrap();
+    let o = deter(&["check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("b.efg:2:6") && e.contains("player 2 does not exist"),
+        "{e}"
+    );
+}
+
+#[test]
 fn ties_are_reported_and_enumerated() {
     // Deterrence and dialogue, α = .4: without commitment the protégé is provoked whatever it
     // does, so it is indifferent at rok_0 (docs/models/deterrence_dialogue.md breaks the tie towards no dialogue).

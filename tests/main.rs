@@ -19,6 +19,7 @@ mod pbe;
 mod pbe_gambit;
 mod properties;
 mod questions_check;
+mod regimes;
 mod report;
 mod scheduler;
 mod seqform;

@@ -1,7 +1,7 @@
 //! Sequence-form LP, Lemke on the sequence-form LCP, and subgame decomposition, checked on
 //! games with known answers (docs/models/validation-games.md and small games solved by hand below).
 
-use deter::game::examples::{kuhn_poker, leduc_poker, matching_pennies};
+use deter::game::examples::{kuhn_poker, leduc_poker, leduc_poker_raked, matching_pennies};
 use deter::game::{Game, InfosetId, NodeKind, PlayerId, TreeBuilder};
 use deter::solve::lemke::SequenceLcp;
 use deter::solve::seqlp::SequenceLp;
@@ -247,4 +247,59 @@ fn leduc_lp_value() {
     let g = leduc_poker();
     let (sol, _) = solve_certified(&SequenceLp, &g);
     assert!((sol.value.unwrap() + 0.0856064).abs() < 1e-6);
+}
+
+#[test]
+fn lcp_solves_general_sum_leduc() {
+    // Leduc's sequence-form LCP (3,124 rows) is beyond the dense exact tableau: Lemke's path
+    // runs in sparse floating point and the certificate checks the result.
+    let g = leduc_poker_raked(0.1);
+    assert!(!g.is_constant_sum(1e-9));
+    let (sol, b) = solve_certified(&SequenceLcp, &g);
+    assert_eq!(sol.status, deter::solve::Status::Solved);
+    // Every information set's behaviour is a distribution.
+    assert_eq!(b.len(), g.tree.n_actions());
+    for set in &g.tree.infosets {
+        let first = set.first_action as usize;
+        let sum: f64 = b[first..first + set.n_actions as usize].iter().sum();
+        assert!((sum - 1.0).abs() < 1e-9, "sum {sum}");
+    }
+}
+
+#[test]
+fn lcp_on_zero_sum_leduc_reaches_the_game_value() {
+    // On the zero-sum game every equilibrium has the LP's value.
+    let g = leduc_poker();
+    let (_, b) = solve_certified(&SequenceLcp, &g);
+    let v = deter::game::profile::expected_payoffs(&g, &b)[0];
+    assert!((v + 0.0856064).abs() < 1e-6, "value {v}");
+}
+
+#[test]
+fn cli_solves_general_sum_leduc_with_lcp() {
+    // The whole process, as a user runs it, on the game written out as a Gambit .efg file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leduc_raked.efg");
+    std::fs::write(&path, deter::format::efg::write(&leduc_poker_raked(0.1))).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args([
+            "solve",
+            path.to_str().unwrap(),
+            "--solver",
+            "lcp",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["status"], "solved", "{stdout}");
+    assert_eq!(v["equilibria"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["equilibria"][0]["certified"], true, "{stdout}");
 }

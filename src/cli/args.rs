@@ -146,6 +146,10 @@ pub struct ThresholdsArgs {
     /// Also answer the model's questions along the parameter.
     #[arg(long)]
     pub questions: bool,
+    /// Games with information sets: keep only the perfect Bayesian equilibria that pass a
+    /// refinement when computing regimes.
+    #[arg(long, value_enum)]
+    pub refine: Option<Refine>,
 }
 
 /// Flags of `deter regions` (see docs/thresholds.md).
@@ -166,12 +170,19 @@ pub struct RegionsArgs {
     /// Cells per side of the sampled map.
     #[arg(long, default_value_t = 40)]
     pub cells: usize,
+    /// Games with information sets: keep only the perfect Bayesian equilibria that pass a
+    /// refinement when computing regimes.
+    #[arg(long, value_enum)]
+    pub refine: Option<Refine>,
+    /// Games with information sets: also write the regime map drawn by `--map` as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 /// Flags of `deter check`.
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Model file(s).
+    /// Model file(s), or Gambit games (.efg, .nfg) to read and check.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// One line per problem (`file:line:col: error: message`) instead of snippets.

@@ -1,7 +1,7 @@
 //! `deter check`: validate model files and report every problem.
 
 use super::args::CheckArgs;
-use super::input::{print_diags, read_text};
+use super::input::{self, print_diags, read_text, GameInput, Kind};
 use anyhow::Result;
 use deter::diag::Severity;
 use deter::model;
@@ -11,6 +11,10 @@ use std::process::ExitCode;
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let mut worst: Option<Severity> = None;
     for path in &args.files {
+        if input::kind(path) != Kind::Model {
+            worst = worst.max(check_gambit(path)?);
+            continue;
+        }
         let text = read_text(path)?;
         let loaded = model::load(path.display().to_string(), text);
         print_diags(&loaded, args.short);
@@ -43,4 +47,37 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         Some(Severity::Warning) => ExitCode::from(1),
         Some(Severity::Error) => ExitCode::from(2),
     })
+}
+
+/// Reads a Gambit `.efg` or `.nfg` file and says what it holds, or where it is wrong.
+fn check_gambit(path: &std::path::Path) -> Result<Option<Severity>> {
+    match input::load_game(path, None, &[]) {
+        Ok(GameInput::Efg(g)) => {
+            let t = &g.tree;
+            outln!(
+                "{}: ok ({} players, {} nodes, {} information sets)",
+                path.display(),
+                t.n_players(),
+                t.nodes.len(),
+                t.infosets.len()
+            )?;
+            Ok(None)
+        }
+        Ok(GameInput::Nfg(g)) => {
+            let shape: Vec<String> = g.shape().iter().map(ToString::to_string).collect();
+            outln!(
+                "{}: ok ({} players, {} strategies)",
+                path.display(),
+                g.n_players(),
+                shape.join(" × ")
+            )?;
+            Ok(None)
+        }
+        Ok(GameInput::Model { .. }) => Ok(None),
+        Err(e) => {
+            errln!("error: {e:#}");
+            outln!("{}: 1 error, 0 warnings", path.display())?;
+            Ok(Some(Severity::Error))
+        }
+    }
 }

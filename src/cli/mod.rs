@@ -10,6 +10,7 @@ pub mod fit;
 pub mod input;
 pub mod progress;
 pub mod qre;
+pub mod regimes;
 pub mod report;
 pub mod solve;
 pub mod sweep;

@@ -45,9 +45,22 @@ fn parse_vary(t: &GameTemplate, s: &str) -> Result<(usize, f64, f64)> {
 
 /// Runs `deter thresholds`.
 pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
-    let (_, t) = input::load_model(&args.file)?;
+    let (loaded, t) = input::load_model(&args.file)?;
     let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
     let (id, lo, hi) = parse_vary(&t, &args.vary)?;
+    if !t.tree.is_perfect_information() || args.refine.is_some() {
+        super::regimes::thresholds(
+            &loaded,
+            &t,
+            &args.point,
+            (id, lo, hi),
+            args.grid.min(200),
+            args.refine,
+            args.format,
+            args.questions,
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let opts = ThresholdOptions {
         grid: args.grid.max(1),
         ..Default::default()
@@ -160,8 +173,24 @@ fn print_conditions(t: &GameTemplate, theta: &[f64], prefer: &[usize]) -> Result
 
 /// Runs `deter regions`.
 pub fn run_regions(args: &RegionsArgs) -> Result<ExitCode> {
-    let (_, t) = input::load_model(&args.file)?;
+    let (loaded, t) = input::load_model(&args.file)?;
     let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
+    if !t.tree.is_perfect_information() || args.refine.is_some() {
+        let map = match &args.map[..] {
+            [] => None,
+            [a, b] => Some((parse_vary(&t, a)?, parse_vary(&t, b)?)),
+            _ => bail!("`--map` is given twice, once per axis: `--map p_Def=0:1 --map p_Ch=0:1`"),
+        };
+        super::regimes::regions(
+            &loaded,
+            &t,
+            &args.point,
+            map,
+            (args.cells, args.plot.as_deref()),
+            args.refine,
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let prefer = args
         .prefer
         .iter()

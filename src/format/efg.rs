@@ -1,7 +1,11 @@
 //! Gambit `.efg` files: extensive-form games.
 //!
-//! The reader builds the tree with [`TreeBuilder`] from the nodes in prefix order, with an
-//! explicit stack (no recursion, so a chain a million moves deep reads fine). Gambit lets an
+//! The reader streams: one token of lookahead ([`Scan`]) straight into per-node tables in file
+//! (prefix) order, with an explicit stack (no recursion, so a chain a million moves deep reads
+//! fine); information-set descriptions, move labels and outcomes are stored once and nodes
+//! point at them, and payoffs stay machine fractions ([`Q`]) until the game is laid out
+//! breadth-first into the [`Tree`] arena at the end. A 10^6-node file thus costs a few tens of
+//! bytes per node beyond the game itself (docs/benchmarks.md). Gambit lets an
 //! outcome sit on any node and a play's payoff is the sum of the outcomes along its path; the
 //! reader pushes those sums down onto the leaves, since a [`Game`] holds payoffs at leaves only.
 //! Node names, move labels and information-set names are kept; a terminal node without a name
@@ -16,58 +20,78 @@
 //! probabilities that sum to 1 only within [`PROB_SUM_TOL`] (decimals rounded by hand) are
 //! rescaled to sum to exactly 1.
 
-use super::lexer::{format_number, quote, Cursor, Tok};
+use super::lexer::{format_number, quote};
+use super::num::Q;
+use super::scan::{Scan, T};
 use super::FormatError;
 use crate::exact::{self, Rational};
-use crate::game::{ExactNumbers, Game, NodeKind, PlayerId, Tree, TreeBuilder};
+use crate::game::tree::{Leaf, NO_PARENT};
+use crate::game::{
+    ExactNumbers, Game, Infoset, InfosetId, LeafId, Node, NodeId, NodeKind, PlayerId, Tree,
+    TreeError,
+};
 use num_traits::{One, Zero};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// Chance probabilities may miss 1 by this much (rationals written as rounded decimals).
 pub const PROB_SUM_TOL: f64 = 1e-6;
 
-/// An information set's description, as first given.
-#[derive(Clone, Debug, PartialEq)]
-struct SetDesc {
+/// Who moves at a node, in the reader's per-node table.
+const TERMINAL: u32 = 0;
+const CHANCE: u32 = 1;
+/// Player `p` (0-based) is stored as `PLAYER0 + p`.
+const PLAYER0: u32 = 2;
+/// "None" in the reader's `u32` links.
+const NONE: u32 = u32::MAX;
+
+/// An information set's description, as first given: its name, its labels (a range of
+/// [`Reader::set_labels`]) and, for chance, its probabilities.
+struct Desc {
     name: String,
-    actions: Vec<String>,
+    labels: (u32, u32),
     probs: Vec<Rational>,
 }
 
 /// A node waiting for its children.
 struct Frame {
-    node: usize,
-    labels: Vec<String>,
-    probs: Vec<Rational>,
-    next: usize,
-    /// Sum of outcomes on the path down to and including this node.
-    acc: Vec<Rational>,
+    n_children: u32,
+    next: u32,
+    last_child: u32,
+    /// Entry of [`Reader::sums`] holding the outcomes summed down to this node.
+    sum: u32,
 }
 
-/// One parsed node.
-struct Parsed {
-    id: usize,
-    labels: Vec<String>,
-    probs: Vec<Rational>,
-    own: Option<Vec<Rational>>,
-}
-
-/// State of one read.
-struct Reader {
-    c: Cursor,
+/// State of one read: the nodes in file (prefix) order, with the interned tables they point
+/// into.
+struct Reader<'a> {
+    s: Scan<'a>,
     np: usize,
-    player_sets: HashMap<(usize, usize), SetDesc>,
-    chance_sets: HashMap<usize, SetDesc>,
-    outcomes: HashMap<usize, (String, Vec<Rational>)>,
-    /// By builder node: probability of the chance move into it.
-    prob_of: Vec<Rational>,
-    /// By builder node: payoffs at a terminal node.
-    payoff_of: Vec<Option<Vec<Rational>>>,
-    /// By builder node: the Gambit name of a decision node's information set.
-    set_name_of: Vec<Option<String>>,
-    /// By builder node: line and column of its first token.
-    pos_of: Vec<(usize, usize)>,
+    player_sets: HashMap<(usize, usize), u32>,
+    chance_sets: HashMap<usize, u32>,
+    descs: Vec<Desc>,
+    /// Label ids of all descriptions, each a range.
+    set_labels: Vec<u32>,
+    /// Distinct move labels, by id.
+    labels: Vec<String>,
+    label_ix: HashMap<String, u32>,
+    /// Outcome number -> (name, entry of `sums`).
+    outcomes: HashMap<usize, (String, u32)>,
+    /// Payoff vectors, `np` numbers each: entry 0 is zero, then every outcome and every sum of
+    /// outcomes along a path that has more than one.
+    sums: Vec<Q>,
+    /// By node (file order): who moves (see [`TERMINAL`]), description, name, next sibling,
+    /// payoff entry (leaves), position.
+    who: Vec<u32>,
+    desc_of: Vec<u32>,
+    names: Vec<String>,
+    next_sibling: Vec<u32>,
+    sum_of: Vec<u32>,
+    pos: Vec<(usize, usize)>,
+    /// Scratch for a description or an outcome being read.
+    scratch_labels: Vec<u32>,
+    scratch_probs: Vec<Rational>,
+    scratch_pay: Vec<Q>,
 }
 
 /// Reads a `.efg` file.
@@ -78,163 +102,145 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
 /// Reads a `.efg` file; also returns the line and column of every node of the game, by arena
 /// id (for messages that point into the file, such as imperfect recall).
 pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
-    let mut c = Cursor::new(src)?;
-    let magic = c.word("`EFG`")?;
+    let mut s = Scan::new(src);
+    let magic = s.word("`EFG`")?;
     if magic != "EFG" {
-        return Err(c.error_prev(format!("expected `EFG`, found `{magic}`")));
+        return Err(s.error_prev(format!("expected `EFG`, found `{magic}`")));
     }
-    let version = c.number("the format version `2`")?;
+    let version = s.number("the format version `2`")?;
     if version != 2.0 {
-        return Err(c.error_prev(format!("unsupported .efg version {version}; expected 2")));
+        return Err(s.error_prev(format!("unsupported .efg version {version}; expected 2")));
     }
-    if let Some(Tok::Word(_)) = c.peek() {
-        c.word("`R` or `D`")?;
+    if let Some(T::Word(_)) = s.peek()? {
+        s.word("`R` or `D`")?;
     }
-    let title = c.string("the game title")?;
-    let players = c.string_list("player list")?;
-    let _comment = c.opt_string();
+    let title = s.string("the game title")?.into_owned();
+    let players = s.string_list("player list")?;
+    let _comment = s.opt_string()?;
     let np = players.len();
+    // A node takes at least 8 bytes of text (`t "" 0 `): a capacity hint that cannot blow up.
+    let hint = src.len() / 16;
     let mut r = Reader {
-        c,
+        s,
         np,
-        player_sets: HashMap::new(),
-        chance_sets: HashMap::new(),
-        outcomes: HashMap::new(),
-        prob_of: Vec::new(),
-        payoff_of: Vec::new(),
-        set_name_of: Vec::new(),
-        pos_of: Vec::new(),
+        player_sets: HashMap::default(),
+        chance_sets: HashMap::default(),
+        descs: Vec::new(),
+        set_labels: Vec::new(),
+        labels: Vec::new(),
+        label_ix: HashMap::default(),
+        outcomes: HashMap::default(),
+        sums: vec![Q::ZERO; np],
+        who: Vec::with_capacity(hint),
+        desc_of: Vec::with_capacity(hint),
+        names: Vec::with_capacity(hint),
+        next_sibling: Vec::with_capacity(hint),
+        sum_of: Vec::with_capacity(hint),
+        pos: Vec::with_capacity(hint),
+        scratch_labels: Vec::new(),
+        scratch_probs: Vec::new(),
+        scratch_pay: Vec::new(),
     };
-    let mut b = TreeBuilder::new(title, players);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut root = 0;
     loop {
-        let node = r.node(&mut b)?;
-        let mut acc = stack
-            .last()
-            .map_or_else(|| vec![Rational::zero(); np], |f| f.acc.clone());
-        if let Some(o) = &node.own {
-            for (a, x) in acc.iter_mut().zip(o) {
-                *a += x;
+        let (p, outcome) = r.node()?;
+        let above = stack.last().map_or(0, |f| f.sum);
+        let sum = match outcome {
+            None => above,
+            Some(e) if above == 0 => e,
+            Some(e) => r.add_sums(above, e),
+        };
+        if let Some(f) = stack.last_mut() {
+            if f.next > 0 {
+                r.next_sibling[f.last_child as usize] = p;
             }
+            f.last_child = p;
+            f.next += 1;
         }
-        match stack.last_mut() {
-            None => root = node.id,
-            Some(f) => {
-                b.add_move(f.node, f.labels[f.next].clone(), None, node.id)
-                    .map_err(|e| r.c.error_prev(e.to_string()))?;
-                if let Some(p) = f.probs.get(f.next) {
-                    r.prob_of[node.id] = p.clone();
-                }
-                f.next += 1;
-            }
-        }
-        if node.labels.is_empty() {
-            r.payoff_of[node.id] = Some(acc);
+        let who = r.who[p as usize];
+        if who == TERMINAL {
+            r.sum_of[p as usize] = sum;
         } else {
+            let d = &r.descs[r.desc_of[p as usize] as usize];
             stack.push(Frame {
-                node: node.id,
-                labels: node.labels,
-                probs: node.probs,
+                n_children: d.labels.1,
                 next: 0,
-                acc,
+                last_child: NONE,
+                sum,
             });
         }
-        while stack.last().is_some_and(|f| f.next == f.labels.len()) {
+        while stack.last().is_some_and(|f| f.next == f.n_children) {
             stack.pop();
         }
         if stack.is_empty() {
             break;
         }
     }
-    if !r.c.at_end() {
-        return Err(r.c.error("unexpected text after the last node of the tree"));
+    if !r.s.at_end()? {
+        return Err(r.s.error("unexpected text after the last node of the tree"));
     }
-    r.finish(b, root)
+    r.finish(title, players)
 }
 
-impl Reader {
-    fn grow(&mut self, n: usize) {
-        while self.prob_of.len() < n {
-            self.prob_of.push(Rational::zero());
-            self.payoff_of.push(None);
-            self.set_name_of.push(None);
-            self.pos_of.push((1, 1));
-        }
-    }
-
-    /// Parses one node and adds it to the builder.
-    fn node(&mut self, b: &mut TreeBuilder) -> Result<Parsed, FormatError> {
-        let at = self.c.here();
-        let kind = self.c.word("a node (`p`, `c` or `t`)")?;
-        let mut name = self.c.string("the node name")?;
-        let (desc, player) = match kind.as_str() {
-            "t" => (None, None),
+impl<'a> Reader<'a> {
+    /// Parses one node; returns its index and the payoff entry of its own outcome, if any.
+    fn node(&mut self) -> Result<(u32, Option<u32>), FormatError> {
+        let at = self.s.here()?;
+        let kind = self.s.word("a node (`p`, `c` or `t`)")?;
+        let name = self.s.string("the node name")?;
+        let (who, desc) = match kind {
+            "t" => (TERMINAL, NONE),
             "c" => {
-                let num = self.c.index("a chance information-set number")?;
-                (Some(self.set_desc(true, num, 0)?), None)
+                let num = self.s.index("a chance information-set number")?;
+                (CHANCE, self.set_desc(true, num, 0)?)
             }
             "p" => {
-                let player = self.c.index("a player number")?;
+                let player = self.s.index("a player number")?;
                 if player == 0 || player > self.np {
-                    return Err(self.c.error_prev(format!(
+                    return Err(self.s.error_prev(format!(
                         "player {player} does not exist (players are 1..{})",
                         self.np
                     )));
                 }
-                let num = self.c.index("an information-set number")?;
+                let num = self.s.index("an information-set number")?;
+                // player <= np, a count of strings in memory.
                 (
-                    Some(self.set_desc(false, num, player)?),
-                    Some((player, num)),
+                    PLAYER0 + (player - 1) as u32,
+                    self.set_desc(false, num, player)?,
                 )
             }
             w => {
                 return Err(self
-                    .c
+                    .s
                     .error_prev(format!("expected `p`, `c` or `t`, found `{w}`")))
             }
         };
-        let own = self.outcome()?;
-        let id = match (&desc, player) {
-            (None, _) => {
-                if name.is_empty() {
-                    name = own.as_ref().map(|o| o.0.clone()).unwrap_or_default();
-                }
-                b.terminal(name, Vec::new())
-            }
-            (Some(_), None) => b.chance(name),
-            (Some(_), Some((p, num))) => {
-                b.decision(name, PlayerId::from(p - 1), Some(format!("{p}:{num}")))
-            }
+        let outcome = self.outcome()?;
+        let name = match (who, name.is_empty(), &outcome) {
+            (TERMINAL, true, Some((oname, _))) => oname.clone(),
+            _ => name.into_owned(),
         };
-        self.grow(id + 1);
-        self.pos_of[id] = at;
-        let (labels, probs) = match desc {
-            Some(d) => {
-                if player.is_some() {
-                    self.set_name_of[id] = Some(d.name);
-                }
-                (d.actions, d.probs)
-            }
-            None => (Vec::new(), Vec::new()),
-        };
-        Ok(Parsed {
-            id,
-            labels,
-            probs,
-            own: own.map(|o| o.1),
-        })
+        let id = self.who.len();
+        if id >= (u32::MAX - 1) as usize {
+            return Err(FormatError::new(
+                at.0,
+                at.1,
+                TreeError::TooLarge.to_string(),
+            ));
+        }
+        self.who.push(who);
+        self.desc_of.push(desc);
+        self.names.push(name);
+        self.next_sibling.push(NONE);
+        self.sum_of.push(0);
+        self.pos.push(at);
+        Ok((id as u32, outcome.map(|o| o.1)))
     }
 
     /// An information set's number has been read; reads or looks up its description.
-    fn set_desc(
-        &mut self,
-        chance: bool,
-        num: usize,
-        player: usize,
-    ) -> Result<SetDesc, FormatError> {
-        let given = match self.c.peek() {
-            Some(Tok::Str(_)) | Some(Tok::Open) => Some(self.read_desc(chance)?),
+    fn set_desc(&mut self, chance: bool, num: usize, player: usize) -> Result<u32, FormatError> {
+        let given = match self.s.peek()? {
+            Some(T::Str(_)) | Some(T::Open) => Some(self.read_desc(chance)?),
             _ => None,
         };
         let known = if chance {
@@ -242,172 +248,342 @@ impl Reader {
         } else {
             self.player_sets.get(&(player, num))
         };
-        match (known, given) {
-            (Some(k), Some(g))
-                if k.actions != g.actions
-                    || k.probs != g.probs
-                    || (!g.name.is_empty() && g.name != k.name) =>
-            {
-                Err(self.c.error_prev(format!(
-                    "information set {num} is described differently before"
-                )))
-            }
-            (Some(k), _) => Ok(k.clone()),
-            (None, Some(g)) => {
-                if chance {
-                    self.chance_sets.insert(num, g.clone());
-                } else {
-                    self.player_sets.insert((player, num), g.clone());
+        match (known.copied(), given) {
+            (Some(k), Some(name)) => {
+                let d = &self.descs[k as usize];
+                let (a, n) = (d.labels.0 as usize, d.labels.1 as usize);
+                if self.set_labels[a..a + n] != self.scratch_labels[..]
+                    || d.probs != self.scratch_probs
+                    || (!name.is_empty() && name != d.name)
+                {
+                    return Err(self.s.error_prev(format!(
+                        "information set {num} is described differently before"
+                    )));
                 }
-                Ok(g)
+                Ok(k)
             }
-            (None, None) => Err(self.c.error(format!(
+            (Some(k), None) => Ok(k),
+            (None, Some(name)) => {
+                let k = self.descs.len() as u32;
+                let start = self.set_labels.len() as u32;
+                self.set_labels.extend_from_slice(&self.scratch_labels);
+                self.descs.push(Desc {
+                    name,
+                    labels: (start, self.scratch_labels.len() as u32),
+                    probs: std::mem::take(&mut self.scratch_probs),
+                });
+                if chance {
+                    self.chance_sets.insert(num, k);
+                } else {
+                    self.player_sets.insert((player, num), k);
+                }
+                Ok(k)
+            }
+            (None, None) => Err(self.s.error(format!(
                 "information set {num} appears without its actions for the first time"
             ))),
         }
     }
 
-    /// `["name"] { "a" [prob] … }`.
-    fn read_desc(&mut self, chance: bool) -> Result<SetDesc, FormatError> {
-        let name = self.c.opt_string().unwrap_or_default();
-        self.c.open("`{` opening the action list")?;
-        let (mut actions, mut probs) = (Vec::new(), Vec::new());
-        while !self.c.eat_close() {
-            actions.push(self.c.string("an action name or `}`")?);
-            if chance {
-                let (p, f) = self.c.number_exact("the action's probability")?;
-                if f < 0.0 {
-                    return Err(self.c.error_prev("negative chance probability"));
+    /// `["name"] { "a" [prob] … }` into the scratch label and probability lists; returns the
+    /// name.
+    fn read_desc(&mut self, chance: bool) -> Result<String, FormatError> {
+        let name = self.s.opt_string()?.unwrap_or_default().into_owned();
+        self.s.open("`{` opening the action list")?;
+        self.scratch_labels.clear();
+        self.scratch_probs.clear();
+        while !self.s.eat_close()? {
+            let label = self.s.string("an action name or `}`")?;
+            let id = match self.label_ix.get(label.as_ref()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.labels.len() as u32;
+                    self.labels.push(label.to_string());
+                    self.label_ix.insert(label.into_owned(), id);
+                    id
                 }
-                probs.push(p);
-                self.c.eat_comma();
+            };
+            self.scratch_labels.push(id);
+            if chance {
+                let (p, f) = self.s.number_exact("the action's probability")?;
+                if f < 0.0 {
+                    return Err(self.s.error_prev("negative chance probability"));
+                }
+                self.scratch_probs.push(p.to_rational());
+                self.s.eat_comma()?;
             }
         }
-        if actions.is_empty() {
+        if self.scratch_labels.is_empty() {
             return Err(self
-                .c
+                .s
                 .error_prev("an information set needs at least one action"));
         }
         if chance {
-            let sum = probs.iter().fold(Rational::zero(), |a, p| a + p);
+            let sum = self
+                .scratch_probs
+                .iter()
+                .fold(Rational::zero(), |a, p| a + p);
             if !sum.is_one() {
                 let s = exact::to_f64(&sum);
                 if (s - 1.0).abs() > PROB_SUM_TOL {
                     return Err(self
-                        .c
+                        .s
                         .error_prev(format!("chance probabilities sum to {s}, not 1")));
                 }
                 // Rounded decimals (0.333 0.333 0.334 is fine; 0.3333 0.3333 0.3333 is
                 // rescaled): the exact probabilities must sum to 1.
-                probs.iter_mut().for_each(|p| *p = &*p / &sum);
+                self.scratch_probs.iter_mut().for_each(|p| *p = &*p / &sum);
             }
         }
-        Ok(SetDesc {
-            name,
-            actions,
-            probs,
-        })
+        Ok(name)
     }
 
-    /// Reads `OUTCOME ["name" { payoffs }]`; returns the name and payoffs of a non-zero
+    /// Reads `OUTCOME ["name" { payoffs }]`; returns the name and payoff entry of a non-zero
     /// outcome.
-    fn outcome(&mut self) -> Result<Option<(String, Vec<Rational>)>, FormatError> {
-        let num = self.c.index("an outcome number")?;
+    fn outcome(&mut self) -> Result<Option<(String, u32)>, FormatError> {
+        let num = self.s.index("an outcome number")?;
         let mut given = None;
-        if matches!(self.c.peek(), Some(Tok::Str(_)) | Some(Tok::Open)) {
-            let name = self.c.opt_string().unwrap_or_default();
-            self.c.open("`{` opening the payoffs")?;
-            let mut pay = Vec::new();
-            while !self.c.eat_close() {
-                pay.push(self.c.number_exact("a payoff or `}`")?.0);
-                self.c.eat_comma();
+        if matches!(self.s.peek()?, Some(T::Str(_)) | Some(T::Open)) {
+            let name = self.s.opt_string()?.unwrap_or_default().into_owned();
+            self.s.open("`{` opening the payoffs")?;
+            self.scratch_pay.clear();
+            while !self.s.eat_close()? {
+                self.scratch_pay
+                    .push(self.s.number_exact("a payoff or `}`")?.0);
+                self.s.eat_comma()?;
             }
-            if pay.len() != self.np {
-                return Err(self.c.error_prev(format!(
+            if self.scratch_pay.len() != self.np {
+                return Err(self.s.error_prev(format!(
                     "outcome has {} payoffs for {} players",
-                    pay.len(),
+                    self.scratch_pay.len(),
                     self.np
                 )));
             }
-            given = Some((name, pay));
+            given = Some(name);
         }
         if num == 0 {
             return Ok(None);
         }
+        let np = self.np;
         match (self.outcomes.get(&num), given) {
-            (Some(k), Some(g)) if *k != g => Err(self
-                .c
-                .error_prev(format!("outcome {num} is described differently before"))),
-            (Some(k), _) => Ok(Some(k.clone())),
-            (None, Some(g)) => {
-                self.outcomes.insert(num, g.clone());
-                Ok(Some(g))
+            (Some((kname, e)), Some(name)) => {
+                let e = *e as usize;
+                if *kname != name || self.sums[e * np..(e + 1) * np] != self.scratch_pay[..] {
+                    return Err(self
+                        .s
+                        .error_prev(format!("outcome {num} is described differently before")));
+                }
+                Ok(Some((name, e as u32)))
             }
-            (None, None) => Err(self.c.error(format!(
+            (Some((kname, e)), None) => Ok(Some((kname.clone(), *e))),
+            (None, Some(name)) => {
+                let e = (self.sums.len() / np.max(1)) as u32;
+                self.sums.append(&mut self.scratch_pay);
+                self.outcomes.insert(num, (name.clone(), e));
+                Ok(Some((name, e)))
+            }
+            (None, None) => Err(self.s.error(format!(
                 "outcome {num} appears without its payoffs for the first time"
             ))),
         }
     }
 
-    /// Finishes the tree and lays out probabilities and payoffs by arena id.
+    /// A new payoff entry: the sum of entries `a` and `b`.
+    fn add_sums(&mut self, a: u32, b: u32) -> u32 {
+        let np = self.np;
+        let e = (self.sums.len() / np.max(1)) as u32;
+        for k in 0..np {
+            let x = self.sums[a as usize * np + k].add(&self.sums[b as usize * np + k]);
+            self.sums.push(x);
+        }
+        e
+    }
+
+    /// Numbers the nodes breadth-first (the arena's order), groups information sets and lays
+    /// out probabilities and payoffs by arena id.
     fn finish(
         self,
-        b: TreeBuilder,
-        root: usize,
+        title: String,
+        players: Vec<String>,
     ) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
-        let built = b
-            .finish(root)
-            .map_err(|e| FormatError::new(1, 1, e.to_string()))?;
-        let mut tree = built.tree;
         let np = self.np;
-        let mut chance = vec![Rational::zero(); tree.nodes.len()];
-        let mut payoffs = vec![Rational::zero(); tree.leaves.len() * np];
-        let mut pos = vec![(1, 1); tree.nodes.len()];
-        for (bix, id) in built.node_of.iter().enumerate() {
-            let Some(id) = id else { continue };
-            pos[id.ix()] = self.pos_of.get(bix).copied().unwrap_or((1, 1));
-            if let Some(p) = self.prob_of.get(bix) {
-                chance[id.ix()] = p.clone();
+        // Floats of every payoff entry; an entry beyond f64 is an error at the first leaf (in
+        // file order) that has it.
+        let sums_f: Vec<f64> = self.sums.iter().map(Q::to_f64).collect();
+        for (p, &who) in self.who.iter().enumerate() {
+            if who != TERMINAL {
+                continue;
             }
-            match tree.nodes[id.ix()].kind {
-                NodeKind::Terminal { leaf } => {
-                    if let Some(Some(p)) = self.payoff_of.get(bix) {
-                        for (k, x) in p.iter().enumerate() {
-                            if !exact::to_f64(x).is_finite() {
-                                let (l, c) = pos[id.ix()];
-                                return Err(FormatError::new(
-                                    l,
-                                    c,
-                                    format!(
-                                        "the payoff of {} at this node (the sum of the outcomes \
-                                         on its path) is {}, beyond the range of \
-                                         floating-point numbers (±1.8e308)",
-                                        tree.players[k],
-                                        if x.numer().bits() > 2000 {
-                                            "astronomically large".to_string()
-                                        } else {
-                                            format!("{:e}", exact::to_f64(x))
-                                        }
-                                    ),
-                                ));
-                            }
+            let e = self.sum_of[p] as usize;
+            if let Some(k) = (0..np).find(|&k| !sums_f[e * np + k].is_finite()) {
+                let x = self.sums[e * np + k].to_rational();
+                let (l, c) = self.pos[p];
+                return Err(FormatError::new(
+                    l,
+                    c,
+                    format!(
+                        "the payoff of {} at this node (the sum of the outcomes on its path) \
+                         is {}, beyond the range of floating-point numbers (±1.8e308)",
+                        players[k],
+                        if x.numer().bits() > 2000 {
+                            "astronomically large".to_string()
+                        } else {
+                            format!("{:e}", exact::to_f64(&x))
                         }
-                        payoffs[leaf.ix() * np..(leaf.ix() + 1) * np].clone_from_slice(p);
-                    }
-                }
-                NodeKind::Decision { infoset, .. } => {
-                    if let Some(Some(n)) = self.set_name_of.get(bix) {
-                        tree.infoset_names[infoset.ix()] = n.clone();
-                    }
-                }
-                NodeKind::Chance => {}
+                    ),
+                ));
             }
         }
-        let to_f = |v: &[Rational]| v.iter().map(exact::to_f64).collect::<Vec<f64>>();
+        let Reader {
+            who,
+            desc_of,
+            mut names,
+            next_sibling,
+            sum_of,
+            pos: pos_pre,
+            descs,
+            set_labels,
+            labels,
+            sums,
+            ..
+        } = self;
+        let n = who.len();
+        let mut order: Vec<u32> = Vec::with_capacity(n);
+        let mut nodes: Vec<Node> = Vec::with_capacity(n);
+        let mut node_names = Vec::with_capacity(n);
+        let mut move_labels = Vec::with_capacity(n);
+        let mut chance = Vec::with_capacity(n);
+        let mut chance_f = Vec::with_capacity(n);
+        let mut pos = Vec::with_capacity(n);
+        let mut leaves = Vec::new();
+        let mut payoffs = Vec::new();
+        let mut payoffs_f = Vec::new();
+        let mut set_of_desc = vec![NONE; descs.len()];
+        let mut set_desc: Vec<u32> = Vec::new();
+        let mut set_player: Vec<PlayerId> = Vec::new();
+        let mut set_count: Vec<u32> = Vec::new();
+        order.push(0);
+        move_labels.push(String::new());
+        chance.push(Rational::zero());
+        chance_f.push(0.0);
+        let mut parent_of = vec![NO_PARENT];
+        let mut head = 0;
+        while head < order.len() {
+            let i = head;
+            let p = order[head] as usize;
+            head += 1;
+            let kind = match who[p] {
+                TERMINAL => {
+                    let e = sum_of[p] as usize;
+                    payoffs.extend(sums[e * np..(e + 1) * np].iter().map(Q::to_rational));
+                    payoffs_f.extend_from_slice(&sums_f[e * np..(e + 1) * np]);
+                    leaves.push(Leaf {
+                        node: NodeId::from(i),
+                        events: Vec::new(),
+                    });
+                    NodeKind::Terminal {
+                        leaf: LeafId::from(leaves.len() - 1),
+                    }
+                }
+                CHANCE => NodeKind::Chance,
+                w => {
+                    let d = desc_of[p] as usize;
+                    let player = PlayerId(w - PLAYER0);
+                    if set_of_desc[d] == NONE {
+                        set_of_desc[d] = set_desc.len() as u32;
+                        set_desc.push(d as u32);
+                        set_player.push(player);
+                        set_count.push(0);
+                    }
+                    let set = set_of_desc[d];
+                    set_count[set as usize] += 1;
+                    NodeKind::Decision {
+                        player,
+                        infoset: InfosetId(set),
+                    }
+                }
+            };
+            let (first_child, n_children) = if who[p] == TERMINAL {
+                (0, 0)
+            } else {
+                let d = &descs[desc_of[p] as usize];
+                let first = order.len() as u32;
+                let mut c = p + 1;
+                for k in 0..d.labels.1 as usize {
+                    order.push(c as u32);
+                    parent_of.push(i as u32);
+                    let l = set_labels[d.labels.0 as usize + k];
+                    move_labels.push(labels[l as usize].clone());
+                    match d.probs.get(k) {
+                        Some(q) => {
+                            chance_f.push(exact::to_f64(q));
+                            chance.push(q.clone());
+                        }
+                        None => {
+                            chance_f.push(0.0);
+                            chance.push(Rational::zero());
+                        }
+                    }
+                    c = next_sibling[c] as usize;
+                }
+                (first, d.labels.1)
+            };
+            nodes.push(Node {
+                kind,
+                parent: parent_of[i],
+                first_child,
+                n_children,
+            });
+            node_names.push(std::mem::take(&mut names[p]));
+            pos.push(pos_pre[p]);
+        }
+        // Information sets: members grouped by set, each group in arena order.
+        let mut infosets = Vec::with_capacity(set_desc.len());
+        let mut first_action = 0u32;
+        let mut first_member = 0u32;
+        for (s, &d) in set_desc.iter().enumerate() {
+            let n_actions = descs[d as usize].labels.1;
+            infosets.push(Infoset {
+                player: set_player[s],
+                n_actions,
+                first_action,
+                first_member,
+                n_members: set_count[s],
+            });
+            first_action += n_actions;
+            first_member += set_count[s];
+        }
+        let mut fill: Vec<u32> = infosets.iter().map(|s| s.first_member).collect();
+        let mut infoset_members = vec![NodeId(0); first_member as usize];
+        for (i, node) in nodes.iter().enumerate() {
+            if let NodeKind::Decision { infoset, .. } = node.kind {
+                let f = &mut fill[infoset.ix()];
+                infoset_members[*f as usize] = NodeId::from(i);
+                *f += 1;
+            }
+        }
+        let infoset_names = set_desc
+            .iter()
+            .map(|&d| descs[d as usize].name.clone())
+            .collect();
+        let tree = Tree {
+            title,
+            player_names: players.clone(),
+            players,
+            infosets,
+            infoset_members,
+            leaves,
+            events: Vec::new(),
+            node_names,
+            move_labels,
+            move_phrases: vec![None; nodes.len()],
+            infoset_names,
+            nodes,
+        };
         let game = Game {
             tree: Arc::new(tree),
-            chance: to_f(&chance),
-            payoffs: to_f(&payoffs),
+            chance: chance_f,
+            payoffs: payoffs_f,
             exact: Some(Arc::new(ExactNumbers { chance, payoffs })),
         };
         Ok((game, pos))
@@ -510,6 +686,182 @@ pub fn write(game: &Game) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::efg_oracle;
+
+    /// A deterministic xorshift generator.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// A random valid `.efg` of up to about `size` nodes: chance nodes, shared information
+    /// sets (described once, or again identically), outcomes on inner nodes and reused by
+    /// number, names with escapes and non-ASCII letters, integers, decimals and fractions.
+    fn random_efg(seed: u64, size: usize) -> String {
+        let mut r = Rng(seed * 2 + 1);
+        let np = 1 + r.below(3) as usize;
+        let nums = [
+            "3",
+            "-1.5",
+            "1/3",
+            "0.1",
+            "2e-3",
+            "7",
+            "-2/5",
+            "12345678901.25",
+        ];
+        let mut s = format!("EFG 2 R \"g{seed}\" {{");
+        for p in 0..np {
+            s.push_str(&format!(" \"P{p}\""));
+        }
+        s.push_str(" }\n\"a comment\"\n");
+        // Known sets: (player or 0 for chance, number, actions).
+        let mut sets: Vec<(usize, usize, usize)> = Vec::new();
+        let mut n_outcomes = 0;
+        let mut pending = 1usize;
+        let mut made = 0;
+        while pending > 0 {
+            pending -= 1;
+            made += 1;
+            let name = ["", "n", "é\\\"q\\\\"][r.below(3) as usize];
+            if made + pending >= size || r.below(3) == 0 {
+                s.push_str(&format!("t \"{name}\" "));
+            } else if r.below(4) == 0 {
+                let known: Vec<_> = sets.iter().filter(|x| x.0 == 0).copied().collect();
+                if !known.is_empty() && r.below(2) == 0 {
+                    let k = known[r.below(known.len() as u64) as usize];
+                    s.push_str(&format!("c \"{name}\" {} ", k.1));
+                    pending += k.2;
+                } else {
+                    let num = sets.iter().filter(|x| x.0 == 0).count() + 1;
+                    let (desc, k) = [
+                        ("{ \"h\" 1/3 \"l\" 2/3 }", 2),
+                        ("{ \"x\" 0.5, \"y\" 0.25 \"z\" 0.25 }", 3),
+                        ("\"nat\" { \"u\" 0.3333333 \"v\" 0.6666667 }", 2),
+                    ][r.below(3) as usize];
+                    s.push_str(&format!("c \"{name}\" {num} {desc} "));
+                    sets.push((0, num, k));
+                    pending += k;
+                }
+            } else {
+                let p = 1 + r.below(np as u64) as usize;
+                let known: Vec<_> = sets.iter().filter(|x| x.0 == p).copied().collect();
+                if !known.is_empty() && r.below(2) == 0 {
+                    let k = known[r.below(known.len() as u64) as usize];
+                    s.push_str(&format!("p \"{name}\" {p} {} ", k.1));
+                    pending += k.2;
+                } else {
+                    let num = known.len() + 1;
+                    let k = 1 + r.below(3) as usize;
+                    let acts: Vec<String> = (0..k).map(|a| format!("\"m{a}\"")).collect();
+                    let set_name = if r.below(2) == 0 { "\"S\" " } else { "" };
+                    s.push_str(&format!(
+                        "p \"{name}\" {p} {num} {set_name}{{ {} }} ",
+                        acts.join(" ")
+                    ));
+                    sets.push((p, num, k));
+                    pending += k;
+                }
+            }
+            match r.below(4) {
+                0 => s.push_str("0\n"),
+                1 if n_outcomes > 0 => {
+                    s.push_str(&format!("{}\n", 1 + r.below(n_outcomes)));
+                }
+                _ => {
+                    n_outcomes += 1;
+                    let pay: Vec<&str> = (0..np)
+                        .map(|_| nums[r.below(nums.len() as u64) as usize])
+                        .collect();
+                    let oname = ["", "o"][r.below(2) as usize];
+                    s.push_str(&format!(
+                        "{n_outcomes} \"{oname}\" {{ {} }}\n",
+                        pay.join(", ")
+                    ));
+                }
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn streaming_reader_equals_the_oracle_on_random_files() {
+        for seed in 0..400 {
+            let src = random_efg(seed, 2 + seed as usize % 60);
+            let new = read_located(&src);
+            let old = efg_oracle::read_located(&src);
+            assert!(old.is_ok(), "generator made a bad file: {old:?}\n{src}");
+            assert_eq!(new, old, "seed {seed}\n{src}");
+            // Damaged copies: both readers accept or both refuse, and agree when accepting.
+            let mut r = Rng(seed + 7);
+            for _ in 0..8 {
+                let mut bad = src.clone();
+                let at = r.below(bad.len() as u64) as usize;
+                let at = (0..=at)
+                    .rev()
+                    .find(|&i| bad.is_char_boundary(i))
+                    .unwrap_or(0);
+                match r.below(3) {
+                    0 => bad.truncate(at),
+                    1 => bad.insert_str(
+                        at,
+                        ["}", "{", "\"", "1", "t \"\" 0 ", " 9 "][r.below(6) as usize],
+                    ),
+                    _ => {
+                        let end = (at + 1 + r.below(6) as usize).min(bad.len());
+                        if bad.is_char_boundary(end) {
+                            bad.replace_range(at..end, "");
+                        }
+                    }
+                }
+                let new = read_located(&bad);
+                let old = efg_oracle::read_located(&bad);
+                assert_eq!(
+                    new.is_ok(),
+                    old.is_ok(),
+                    "seed {seed}\n{bad}\n{new:?}\n{old:?}"
+                );
+                if new.is_ok() {
+                    assert_eq!(new, old, "seed {seed}\n{bad}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn streaming_reader_equals_the_oracle_on_the_gambit_games() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/games");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            assert!(
+                std::env::var_os("DETER_REQUIRE_GAMES").is_none(),
+                "DETER_REQUIRE_GAMES is set but {} is missing",
+                dir.display()
+            );
+            eprintln!(
+                "SKIPPED: {} not found (set DETER_REQUIRE_GAMES=1 to require it)",
+                dir.display()
+            );
+            return;
+        };
+        let mut n = 0;
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.extension().is_some_and(|x| x == "efg") {
+                let src = std::fs::read_to_string(&path).unwrap();
+                let new = read_located(&src);
+                assert_eq!(new, efg_oracle::read_located(&src), "{}", path.display());
+                n += 1;
+            }
+        }
+        assert!(n > 0, "no .efg files in {}", dir.display());
+        eprintln!("{n} .efg files read alike by both readers");
+    }
 
     const SRC: &str = r#"EFG 2 R "t" { "A" "B" } ""
 c "root" 1 "" { "h" 1/3 "l" 2/3 } 1 "fee" { -1 0 }

@@ -168,7 +168,7 @@ fn lex(src: &str) -> Result<(Vec<Spanned>, ExactSide), FormatError> {
 }
 
 /// An optionally signed integer of at most 15 digits: exactly representable as `f64`.
-fn is_small_integer(text: &str) -> bool {
+pub(crate) fn is_small_integer(text: &str) -> bool {
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     !digits.is_empty() && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit())
 }

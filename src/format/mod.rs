@@ -6,9 +6,13 @@
 //! and column; neither panics on any input.
 
 pub mod efg;
+#[cfg(test)]
+mod efg_oracle;
 pub mod lexer;
 pub mod model;
 pub mod nfg;
+pub mod num;
+pub mod scan;
 
 /// A parse error, located by 1-based line and column.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -154,6 +154,20 @@ fn leduc_key(
     ))
 }
 
+/// Leduc poker with a rake: the house keeps `rake` (a fraction) of the winner's gain, the
+/// loser pays in full. A general-sum game the size of Leduc poker (no zero-sum method
+/// applies), for the sparse sequence-form Lemke path.
+pub fn leduc_poker_raked(rake: f64) -> Game {
+    let mut g = leduc_poker();
+    for u in g.payoffs.iter_mut() {
+        if *u > 0.0 {
+            *u *= 1.0 - rake;
+        }
+    }
+    g.exact = None;
+    g
+}
+
 /// Leduc poker (Southey et al. 2005): a six-card deck (two suits of J, Q, K), antes 1, one
 /// private card each, two betting rounds with raise sizes 2 then 4 and at most two raises per
 /// round, one public card dealt between the rounds; a pair with the public card wins,

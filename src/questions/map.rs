@@ -225,11 +225,12 @@ impl Ctx<'_> {
             }
         }
         let n: usize = groups.iter().map(|g| g.len()).sum();
+        let cells = n as f64 / m.effect.len().max(1) as f64;
         MapRegion {
             effect,
             probabilities,
             background,
-            share: n as f64 / m.effect.len().max(1) as f64,
+            share: exact_share(ineqs, m, cells).unwrap_or(cells),
             numeric: chain(
                 ineqs
                     .iter()
@@ -248,6 +249,19 @@ impl Ctx<'_> {
             path_control: paths_c.join(" or "),
         }
     }
+}
+
+/// The region's exact share of the map when its conditions are linear in the two axes (the
+/// rectangle clipped by them, [`crate::geometry`]), if it agrees with the share of grid points
+/// `cells` to within the grid's resolution (else the conditions do not describe the points).
+fn exact_share(ineqs: &[Ineq], m: &QuestionMap, cells: f64) -> Option<f64> {
+    let margins: Vec<&Poly> = ineqs.iter().map(|q| &q.numeric).collect();
+    let (x0, x1) = (*m.xs.first()?, *m.xs.last()?);
+    let (y0, y1) = (*m.ys.first()?, *m.ys.last()?);
+    let s = crate::geometry::share(&margins, (m.axes.0, (x0, x1)), (m.axes.1, (y0, y1)))?;
+    let s = crate::exact::to_f64(&s);
+    let resolution = 2.0 / m.xs.len().max(1) as f64 + 2.0 / m.ys.len().max(1) as f64;
+    ((s - cells).abs() <= resolution).then_some(s)
 }
 
 /// One description for several regimes: the conditions every regime's points satisfy, if

@@ -176,7 +176,7 @@ pub fn region_sentences(
             let share = if pct < 1.0 {
                 "under 1%".to_string()
             } else {
-                format!("{}%", num(pct.round()))
+                format!("{}%", num((10.0 * pct).round() / 10.0))
             };
             let when = if r.numeric.is_empty() {
                 "everywhere on the map".to_string()

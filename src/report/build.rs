@@ -69,7 +69,8 @@ pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, Rep
         .map_err(|e| ReportError::Baseline(t.diagnose(&e, &base).message))?;
     let mut notes = Vec::new();
     let pi = check_perfect_information(&t.tree);
-    if let Err(u) = &pi {
+    let regimes = pi.is_err().then(|| super::regimes::build(t, &base, &scen));
+    if let (Err(u), None) = (&pi, &regimes) {
         notes.push(format!(
             "Equilibria, comparative statics and questions are omitted: the report computes them \
              by backward induction, and {}. `deter solve` picks a solver that fits this game.",
@@ -113,6 +114,7 @@ pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, Rep
         notes,
         statics,
         questions,
+        regimes,
     })
 }
 

@@ -21,6 +21,7 @@ pub mod analysis;
 pub mod build;
 pub mod doc;
 pub mod question;
+pub mod regimes;
 pub mod render;
 
 pub use build::{build, Options};
@@ -178,4 +179,6 @@ pub struct Report {
     pub statics: Vec<StaticsReport>,
     /// The questions.
     pub questions: Vec<QuestionReport>,
+    /// Games with information sets: equilibria with beliefs, regimes, the regime map.
+    pub regimes: Option<regimes::RegimesSection>,
 }

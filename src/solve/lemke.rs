@@ -13,7 +13,14 @@
 //! plans: the free variables `p`, `q` and the plans' sequences are pivoted in first, which
 //! leaves a standard almost-complementary basis; the artificial `z0` covers every violated
 //! best-response row, and complementary pivoting runs until `z0` leaves.
+//!
+//! Beyond [`MAX_ENTRIES`] tableau entries (Leduc poker's sequence form has 3,124 rows: 19·10⁶
+//! entries of growing integers) the same path runs in revised form in floating point
+//! ([`linalg::revised`](super::linalg::revised): the sparse constraint matrix, a sparse LU of
+//! the basis with eta updates); its plans become a behaviour profile that the common
+//! certificate checks like any other floating-point solver's.
 
+use super::linalg::revised::{RevisedEnd, RevisedPath, SparseLcp};
 use super::linalg::{complementary_path, PathEnd, Tableau};
 use super::seqlp::two_player_tree;
 use super::Unsupported;
@@ -27,8 +34,12 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 /// Lemke's algorithm on the sequence form for two-player trees with perfect recall.
 pub struct SequenceLcp;
 
-/// Dense tableaus beyond this many entries are refused (memory and time grow with its square).
-const MAX_ENTRIES: usize = 8_000_000;
+/// Dense exact tableaus are used up to this many entries (memory and time grow with its
+/// square); larger sequence forms take the sparse floating-point path.
+pub const MAX_ENTRIES: usize = 8_000_000;
+
+/// Sequence forms beyond this many LCP rows are refused.
+const MAX_SPARSE_ROWS: usize = 1_000_000;
 
 /// Default pivot limit when the options give none.
 const DEFAULT_MAX_PIVOTS: usize = 1_000_000;
@@ -40,17 +51,15 @@ impl Solver for SequenceLcp {
 
     fn describe(&self) -> &'static str {
         "one equilibrium of a two-player tree with imperfect information (Lemke's algorithm \
-         on the sequence form, exact arithmetic)"
+         on the sequence form, exact arithmetic; large trees in sparse floating point)"
     }
 
     fn supports(&self, game: GameRef<'_>) -> Result<(), Unsupported> {
         let (_, sf) = two_player_tree(game, None)?;
-        let n = sf.n_seqs[0] + sf.n_seqs[1] + sf.n_rows()[0] + sf.n_rows()[1];
-        if n * (2 * n + 2) > MAX_ENTRIES {
+        let n = lcp_rows(&sf);
+        if n > MAX_SPARSE_ROWS {
             return Err(Unsupported {
-                reason: format!(
-                    "the sequence-form LCP has {n} rows, too many for the dense exact tableau"
-                ),
+                reason: format!("the sequence-form LCP has {n} rows, more than {MAX_SPARSE_ROWS}"),
                 suggest: None,
             });
         }
@@ -61,6 +70,10 @@ impl Solver for SequenceLcp {
         self.supports(game)?;
         let (g, sf) = two_player_tree(game, None)?;
         let max = opts.max_pivots.unwrap_or(DEFAULT_MAX_PIVOTS);
+        let n = lcp_rows(&sf);
+        if n * (2 * n + 2) > MAX_ENTRIES {
+            return solve_sparse(self.name(), g, &sf, max);
+        }
         let mut last_err = None;
         // A start that ends on a ray is retried from another pure pair.
         for start in [Start::First, Start::Last] {
@@ -86,6 +99,42 @@ impl Solver for SequenceLcp {
         }
         Err(last_err.unwrap_or_else(|| SolveError::Numerical("no start tried".into())))
     }
+}
+
+/// Rows of the sequence-form LCP: both players' sequences and constraint rows.
+fn lcp_rows(sf: &SequenceForm) -> usize {
+    sf.n_seqs[0] + sf.n_seqs[1] + sf.n_rows()[0] + sf.n_rows()[1]
+}
+
+/// The sparse floating-point path from each start in turn.
+fn solve_sparse(
+    name: &'static str,
+    g: &Game,
+    sf: &SequenceForm,
+    max: usize,
+) -> Result<Solution, SolveError> {
+    let mut last = "no start tried";
+    for start in [Start::First, Start::Last] {
+        match sparse_lemke_sequence_form(g, sf, start, max)? {
+            SparseResult::Plans(x, y) => {
+                let profile = sf.behavior_from_realization(&g.tree, &x, &y);
+                let eq = Equilibrium::new(Profile::Behavior(profile));
+                return Ok(Solution::new(name, vec![eq]));
+            }
+            SparseResult::End(RevisedEnd::PivotLimit) => {
+                let mut s = Solution::new(name, Vec::new());
+                s.status = Status::PivotLimit;
+                return Ok(s);
+            }
+            SparseResult::End(RevisedEnd::Ray) => {
+                last = "Lemke's path ended on a ray from every starting pair tried";
+            }
+            SparseResult::End(_) => {
+                last = "the basis of Lemke's path became numerically singular";
+            }
+        }
+    }
+    Err(SolveError::Numerical(last.into()))
 }
 
 fn to_f64(r: &BigRational) -> f64 {
@@ -146,6 +195,119 @@ pub fn short_rational(v: f64) -> BigRational {
         x = 1.0 / f;
     }
     exact
+}
+
+/// The outcome of one sparse floating-point Lemke run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SparseResult {
+    /// Realization plans of players 1 and 2 (floating point).
+    Plans(Vec<f64>, Vec<f64>),
+    /// The path did not reach a solution.
+    End(RevisedEnd),
+}
+
+/// The sparse LCP `w_x + A y − Eᵀp = 0`, `w_y + Bᵀx − Fᵀq = 0`, `a − E x = −e`,
+/// `a' − F y = −f` (the same rows and columns as the exact tableau), payoffs shifted below 0.
+fn sparse_lcp(g: &Game, sf: &SequenceForm, l: &Layout) -> SparseLcp {
+    let n = l.n;
+    let mut cols: Vec<Vec<(usize, f64)>> = vec![Vec::new(); 2 * n];
+    for (i, c) in cols.iter_mut().enumerate().take(n) {
+        c.push((i, 1.0));
+    }
+    let max = g.payoffs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let shift = max.floor() + 1.0;
+    for t in &sf.leaf_terms {
+        let (s1, s2) = (t.seq1 as usize, t.seq2 as usize);
+        let u = |p: usize| t.chance * (g.payoffs[t.leaf.ix() * 2 + p] - shift);
+        cols[l.y(s2)].push((s1, u(0)));
+        cols[l.x(s1)].push((l.n1 + s2, u(1)));
+    }
+    for &(k, s, v) in &sf.constraints[0].entries {
+        let e = v;
+        cols[l.p(k as usize)].push((s as usize, -e));
+        cols[l.x(s as usize)].push((l.eq1(k as usize), -e));
+    }
+    for &(k, s, v) in &sf.constraints[1].entries {
+        let f = v;
+        cols[l.q(k as usize)].push((l.n1 + s as usize, -f));
+        cols[l.y(s as usize)].push((l.eq2(k as usize), -f));
+    }
+    for c in &mut cols {
+        c.sort_by_key(|&(r, _)| r);
+        c.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 += b.1;
+                true
+            } else {
+                false
+            }
+        });
+        c.retain(|&(_, v)| v != 0.0);
+    }
+    let mut rhs = vec![0.0; n];
+    rhs[l.eq1(0)] = -1.0;
+    rhs[l.eq2(0)] = -1.0;
+    let free = (0..=2 * n).map(|v| l.is_free(v)).collect();
+    SparseLcp { n, cols, rhs, free }
+}
+
+/// Runs Lemke's algorithm on the sequence-form LCP of `g` in sparse floating point, from the
+/// same pure pair of plans as [`lemke_sequence_form`].
+pub fn sparse_lemke_sequence_form(
+    g: &Game,
+    sf: &SequenceForm,
+    start: Start,
+    max_pivots: usize,
+) -> Result<SparseResult, SolveError> {
+    let l = Layout::new(sf);
+    let lcp = sparse_lcp(g, sf, &l);
+    let (s1, s2) = (pure_plan(g, sf, 0, start), pure_plan(g, sf, 1, start));
+    // The start basis: the plans' sequences, every free value, and the slacks of the other
+    // best-response rows (the basis `pivot_to_start` reaches).
+    let mut basis = Vec::with_capacity(l.n);
+    let mut in_plan = vec![false; l.n1 + l.n2];
+    for &s in &s1 {
+        basis.push(l.x(s));
+        in_plan[s] = true;
+    }
+    for &s in &s2 {
+        basis.push(l.y(s));
+        in_plan[l.n1 + s] = true;
+    }
+    basis.extend((0..s1.len()).map(|k| l.p(k)));
+    basis.extend((0..s2.len()).map(|k| l.q(k)));
+    let covered_start = basis.len();
+    basis.extend((0..l.n1 + l.n2).filter(|&i| !in_plan[i]));
+    let covered: Vec<usize> = (covered_start..basis.len()).collect();
+    let mut path = RevisedPath::new(&lcp, basis)
+        .ok_or_else(|| SolveError::Numerical("singular start in the sequence-form LCP".into()))?;
+    if let Some(end) = path.run(&covered, max_pivots) {
+        if end != RevisedEnd::Solved {
+            return Ok(SparseResult::End(end));
+        }
+    }
+    let plan = |n: usize, var: &dyn Fn(usize) -> usize| -> Vec<f64> {
+        (0..n).map(|s| path.value(var(s)).max(0.0)).collect()
+    };
+    let x = plan(l.n1, &|s| l.x(s));
+    let y = plan(l.n2, &|s| l.y(s));
+    Ok(SparseResult::Plans(x, y))
+}
+
+/// Player `p`'s pure plan: the empty sequence, then each information set's first or last
+/// action's sequence, in constraint-row order.
+fn pure_plan(g: &Game, sf: &SequenceForm, p: usize, start: Start) -> Vec<usize> {
+    let mut v = vec![0usize];
+    for &s in &sf.infosets_of[p] {
+        let set = &g.tree.infosets[s.ix()];
+        let a = match start {
+            Start::First => 0,
+            // Every information set has at least one action (the builder checks).
+            Start::Last => set.n_actions as usize - 1,
+        };
+        v.push(sf.seq_of_action[(set.first_action as usize) + a] as usize);
+    }
+    v
 }
 
 /// Exact chance probability of reaching each leaf (product of the moves' probabilities, each
@@ -293,20 +455,7 @@ fn pivot_to_start(
     l: &Layout,
     start: Start,
 ) -> Result<(), SolveError> {
-    let pure = |p: usize| -> Vec<usize> {
-        let mut v = vec![0usize];
-        for &s in &sf.infosets_of[p] {
-            let set = &g.tree.infosets[s.ix()];
-            let a = match start {
-                Start::First => 0,
-                // Every information set has at least one action (the builder checks).
-                Start::Last => set.n_actions as usize - 1,
-            };
-            v.push(sf.seq_of_action[(set.first_action as usize) + a] as usize);
-        }
-        v
-    };
-    let (s1, s2) = (pure(0), pure(1));
+    let (s1, s2) = (pure_plan(g, sf, 0, start), pure_plan(g, sf, 1, start));
     let fail = || SolveError::Numerical("singular start in the sequence-form LCP".into());
     for (k, &s) in s1.iter().enumerate() {
         tab.pivot(l.eq1(k), l.x(s)).ok_or_else(fail)?;
@@ -453,6 +602,45 @@ mod tests {
             assert_eq!(s.status, Status::Solved);
             assert!(s.equilibria[0].max_regret() <= 1e-9, "seed {seed}");
         }
+    }
+
+    #[test]
+    fn sparse_path_reaches_certified_equilibria() {
+        // The floating-point revised path on the same games as the exact one.
+        for seed in 1..60u64 {
+            let g = random_game(
+                seed * 7919,
+                1 + (seed % 3) as usize,
+                2 + (seed % 2) as usize,
+                2 + (seed % 3) as usize,
+                if seed % 2 == 0 { 3 } else { 100 },
+            );
+            let sf = SequenceForm::new(&g).unwrap();
+            let mut s = solve_sparse("lcp", &g, &sf, 100_000).unwrap();
+            certify(GameRef::Tree(&g), &mut s).unwrap();
+            assert_eq!(s.status, Status::Solved);
+            assert!(s.equilibria[0].max_regret() <= 1e-9, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn sparse_path_solves_kuhn_poker_to_its_value() {
+        // Kuhn poker's value to player 1 is −1/18 in every equilibrium.
+        let g = kuhn_poker();
+        let sf = SequenceForm::new(&g).unwrap();
+        let SparseResult::Plans(x, y) =
+            sparse_lemke_sequence_form(&g, &sf, Start::First, 10_000).unwrap()
+        else {
+            panic!("Kuhn poker is solved")
+        };
+        let v: f64 = sf
+            .leaf_terms
+            .iter()
+            .map(|t| {
+                t.chance * g.payoffs[t.leaf.ix() * 2] * x[t.seq1 as usize] * y[t.seq2 as usize]
+            })
+            .sum();
+        assert!((v + 1.0 / 18.0).abs() < 1e-12, "value {v}");
     }
 
     #[test]

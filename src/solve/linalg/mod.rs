@@ -6,11 +6,13 @@
 //! entries stay the size of minors of the input instead of doubling every step), with a
 //! lexicographic minimum-ratio rule so degenerate problems neither cycle nor stall. The
 //! integers are machine words while they fit ([`int`]); floating-point dictionaries serve the
-//! fast variants.
+//! fast variants, and [`revised`] runs Lemke's path on large sparse problems in floating
+//! point (sparse LU with eta updates), for sizes where the exact dense tableau cannot go.
 
 pub mod dict;
 pub mod int;
 pub mod lemke;
+pub mod revised;
 pub mod revsearch;
 
 pub use lemke::{complementary_path, PathEnd, Tableau};

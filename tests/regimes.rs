@@ -1,0 +1,155 @@
+//! Regimes of games with information sets (thresholds, regions, the report) and the exact
+//! share of a linear region of a question map.
+
+use crate::util::{repo, template, theta};
+use deter::report::{self, doc, Options};
+use std::process::{Command, Output};
+
+fn deter(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(args)
+        .current_dir(repo(""))
+        .output()
+        .expect("run deter")
+}
+
+#[test]
+fn thresholds_of_a_game_with_types_are_the_regime_boundaries_exactly() {
+    // docs/models/unilateral_deterrence.md: π_S = 1 − s and π_H = (1 − s)/(1 − c_H) at the
+    // model's s = 0.5, c_H = 0.25.
+    let o = deter(&[
+        "thresholds",
+        "models/unilateral_deterrence.toml",
+        "--vary",
+        "p_Def",
+        "--format",
+        "json",
+        "--refine",
+        "d1",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["schema"], "deter.regimes/1");
+    let inside: Vec<&serde_json::Value> = v["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["value"].as_f64().is_some_and(|x| x > 0.0 && x < 1.0))
+        .collect();
+    let exact: Vec<&str> = inside
+        .iter()
+        .map(|c| c["exact_value"].as_str().unwrap_or("not exact"))
+        .collect();
+    assert_eq!(exact, ["1/2", "2/3"], "{v:#}");
+    // D1: one regime on each side of each change.
+    for c in &inside {
+        assert_eq!(
+            c["left"]["regimes"].as_array().map(Vec::len),
+            Some(1),
+            "{c:#}"
+        );
+        assert_eq!(
+            c["right"]["regimes"].as_array().map(Vec::len),
+            Some(1),
+            "{c:#}"
+        );
+    }
+    // Text: several equilibria are named, never only the first.
+    let o = deter(&[
+        "thresholds",
+        "models/unilateral_deterrence.toml",
+        "--vary",
+        "p_Def=0.55:0.65",
+    ]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("pooling: SQ or separating: SQ, DC, DD"), "{s}");
+}
+
+#[test]
+fn regions_map_states_each_regime_as_inequalities() {
+    let o = deter(&[
+        "regions",
+        "models/unilateral_deterrence.toml",
+        "--map",
+        "p_Def=0:1",
+        "--map",
+        "p_Ch=0:1",
+        "--cells",
+        "12",
+        "--refine",
+        "d1",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "(16.7% of the map): where p_Def < 1/2 and p_Ch < 1/3",
+        "(33.3% of the map): where p_Def < 1/2 and p_Ch > 1/3",
+        "(16.7% of the map): where 1/2 < p_Def < 2/3",
+        "(33.3% of the map): where p_Def > 2/3",
+    ] {
+        assert!(s.contains(want), "missing `{want}` in\n{s}");
+    }
+}
+
+#[test]
+fn report_on_a_game_with_types_fills_every_section() {
+    let t = template("models/unilateral_deterrence.toml");
+    let r = report::build(&t, "models/unilateral_deterrence.toml", &Options::default())
+        .expect("report");
+    let s = r.regimes.as_ref().expect("a regimes section");
+    assert!(s.map_svg.is_some(), "{:?}", s.notes);
+    // Every point is solved, with its equilibria (baseline and four scenarios).
+    assert_eq!(s.points.len(), 1 + t.scenarios.len());
+    assert!(s.points.iter().all(|p| !p.equilibria.is_empty()));
+    // The map's regimes: rectangles cut at π_S = 1/2, π_H = 2/3 and μ̄ = 1/3.
+    let lines = s.map_lines.join("\n");
+    for want in [
+        "where p_Def < 1/2 and p_Ch < 1/3",
+        "where p_Def < 1/2 and p_Ch > 1/3",
+        "where 1/2 < p_Def < 2/3",
+        "where p_Def > 2/3",
+    ] {
+        assert!(lines.contains(want), "missing `{want}` in\n{lines}");
+    }
+    // Scenarios differ from the baseline only in the mapped parameters: all marked.
+    assert!(s.notes.is_empty(), "{:?}", s.notes);
+    let text: String = doc::document(&r)
+        .iter()
+        .map(|b| format!("{b:?}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!text.contains("backward induction"), "{text}");
+    assert!(!text.contains("omitted"), "{text}");
+    assert!(!text.contains("not computed"), "{text}");
+    assert!(text.contains("Regime map over p_Def and p_Ch"));
+    // The question is answered at every point, in every equilibrium.
+    assert_eq!(s.questions.len(), 1);
+    assert!(s.questions[0]
+        .answers
+        .iter()
+        .all(|(_, a)| a.contains("P(initiate)")));
+}
+
+#[test]
+fn hedging_deters_on_an_exact_share_of_its_map() {
+    // models/hedging.toml at cold_war: hedging deters where T > 0.2 and 1 < c_D < 3 − 0.5·T,
+    // on T ∈ [0, 1], c_D ∈ [0, 3]: ∫_{0.2}^{1} (2 − 0.5·T) dT / 3 = 1.36 / 3.
+    let t = template("models/hedging.toml");
+    let q = deter::questions::prepare(&t).expect("questions").remove(0);
+    let base = theta(&t, Some("cold_war"), &[]);
+    let (tt, cd) = (
+        t.params.id("T").expect("T"),
+        t.params.id("c_D").expect("c_D"),
+    );
+    let want = 1.36 / 3.0;
+    for n in [21, 41, 121] {
+        let m = deter::questions::question_map(&q, &base, (tt, cd), ((0.0, 1.0), (0.0, 3.0)), n)
+            .expect("map");
+        let r = deter::questions::map_regions(&q, &base, &m, deter::questions::Effect::Lower);
+        assert_eq!(r.len(), 1, "{r:#?}");
+        assert!((r[0].share - want).abs() < 1e-12, "{n}: {}", r[0].share);
+        let s = deter::questions::region_sentences(&q, &base, tt, cd, (0.0, 1.0), (0.0, 3.0), n)
+            .expect("sentences");
+        assert!(s[0].contains("(45.3% of the map"), "{s:?}");
+    }
+}
