@@ -201,6 +201,9 @@ fn label(t: &GameTemplate, cf: &Counterfactual) -> String {
             });
         }
     }
+    for (name, x, _) in &cf.set {
+        parts.push(crate::model::questions::set_phrase(&name.v, x.v));
+    }
     if parts.is_empty() {
         "in the game as written".into()
     } else {
@@ -481,10 +484,15 @@ mod tests {
     fn unknown_event_names_the_question() {
         let text = include_str!("../models/hedging.toml")
             .replace("event     = \"challenge\"", "event     = \"challange\"");
-        let t = crate::model::load("h.toml", text)
-            .template
-            .expect("the event is only read by questions");
-        let err = prepare(&t).unwrap_err();
+        // Loading the model reports it at its place (as `deter check` does)…
+        let loaded = crate::model::load("h.toml", text);
+        assert!(loaded
+            .diags
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("`challange`")));
+        // …and `prepare` refuses it on its own too.
+        let (t, _) = crate::model::build::build(&loaded.ast, &Default::default());
+        let err = prepare(&t.expect("the event is only read by questions")).unwrap_err();
         assert_eq!(
             err.to_string(),
             "question `hedging_deters`: no outcome has the event `challange`"

@@ -32,23 +32,33 @@ fn solve_hedging_prints_the_path_in_words() {
         s.contains("Expected payoffs: Protégé 0.1, Challenger 0, Defender 0"),
         "{s}"
     );
+    // Nodes are named by the moves that lead to them, moves by their `say` phrases.
     let line = s
         .lines()
-        .find(|l| l.trim_start().starts_with("challenger_a"))
-        .unwrap();
+        .find(|l| l.trim_start().starts_with("after Protégé aligns "))
+        .unwrap_or_else(|| panic!("{s}"));
     let words: Vec<&str> = line.split_whitespace().collect();
     assert_eq!(
         words,
         [
-            "challenger_a",
+            "after",
+            "Protégé",
+            "aligns",
             "Challenger",
-            "challenge",
+            "challenges",
             "(off",
             "the",
             "path)"
         ],
         "{s}"
     );
+    assert!(
+        s.contains("Outcome: Challenger does not challenge\n"),
+        "{s}"
+    );
+    for id in ["challenger_a", "status_quo_h", "not_challenge", "Protege "] {
+        assert!(!s.contains(id), "`{id}` in the text: {s}");
+    }
     assert!(s.contains("✓ no player gains by deviating"), "{s}");
 }
 

@@ -481,7 +481,7 @@ fn cli_d1_at_p_def_07_prints_only_deterrence_with_its_off_path_belief() {
     );
     assert!(!text.contains("Equilibrium 2"), "{text}");
     assert!(
-        text.contains("Challenger at challenger[soft]  status_quo"),
+        text.contains("Challenger at challenger[soft]  keeps the status quo"),
         "{text}"
     );
     assert!(
@@ -511,7 +511,7 @@ fn cli_at_pi_h_reports_one_continuum_and_the_tie() {
         "{text}"
     );
     assert!(
-        text.contains("status_quo [0, 1], initiate [0, 1]"),
+        text.contains("keeps the status quo [0, 1], initiates [0, 1]"),
         "{text}"
     );
 }

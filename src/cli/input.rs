@@ -56,10 +56,16 @@ pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, f64)>> {
             let (k, v) = s
                 .split_once('=')
                 .with_context(|| format!("`--set {s}`: expected NAME=VALUE, e.g. `--set T=0.5`"))?;
-            let x: f64 = v
-                .trim()
-                .parse()
-                .with_context(|| format!("`--set {s}`: `{}` is not a number", v.trim()))?;
+            let x = deter::exact::parse_fraction(v)
+                .map(|q| deter::exact::to_f64(&q))
+                .filter(|x| x.is_finite())
+                .with_context(|| {
+                    format!(
+                        "`--set {s}`: `{}` is not a number (write a decimal such as 0.5 or a \
+                         fraction such as 2/3)",
+                        v.trim()
+                    )
+                })?;
             Ok((k.trim().to_string(), x))
         })
         .collect()
@@ -183,7 +189,7 @@ pub fn load_game_within(
                 .iter()
                 .filter_map(|s| {
                     let (k, v) = s.split_once('=')?;
-                    Some((k.trim().to_string(), deter::exact::parse(v.trim())?))
+                    Some((k.trim().to_string(), deter::exact::parse_fraction(v)?))
                 })
                 .collect();
             if let Ok(th) = t.exact_point(&loaded.source.text, scenario, &exact_sets) {

@@ -191,6 +191,9 @@ pub struct Counterfactual {
     pub force: Vec<(Sp<String>, Sp<String>)>,
     /// `node = [moves]`: these moves are removed.
     pub remove: Vec<(Sp<String>, Vec<Sp<String>>)>,
+    /// `parameter = value`: the parameter takes this value in this game, whatever the point
+    /// (with the value's exact rational, as written).
+    pub set: Vec<(Sp<String>, Sp<f64>, crate::exact::Rational)>,
 }
 
 /// A question for the report: does the treatment raise or lower an event's probability compared

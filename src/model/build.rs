@@ -32,10 +32,11 @@ const RESERVED: &[&str] = &["min", "max", "abs", "exp", "ln", "sqrt", "if"];
 /// Returns the template if there is no error, and every diagnostic found.
 pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<Diagnostic>) {
     let mut d = Vec::new();
-    let counterfactual = !cf.force.is_empty() || !cf.remove.is_empty();
+    let counterfactual = !cf.force.is_empty() || !cf.remove.is_empty() || !cf.set.is_empty();
     let players = check_players(ast, &mut d);
     let params = build_params(ast, &mut d);
     let scenarios = build_scenarios(ast, &params, &mut d);
+    let overrides = counterfactual_values(cf, &params, &mut d);
     let names = name_table(ast, &mut d);
     let moves = apply_counterfactual(ast, cf, &mut d);
     let parent_of = check_moves(ast, &players, &names, &moves, &mut d);
@@ -70,9 +71,11 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
     let Some((tree, origin)) = build_tree(&shape, root, &mut d) else {
         return (None, d);
     };
-    let Some(template) = assemble(&shape, tree, &origin, &parsed, params, scenarios, &mut d) else {
+    let Some(mut template) = assemble(&shape, tree, &origin, &parsed, params, scenarios, &mut d)
+    else {
         return (None, d);
     };
+    fix_parameters(&mut template, overrides);
     check_points(&template, &shape, &origin, &parsed, &mut d);
     if has_errors(&d) {
         (None, d)
@@ -861,7 +864,73 @@ fn assemble(
         chance_nodes,
         node_spans,
         ast: Arc::new(ast.clone()),
+        overrides: Vec::new(),
     })
+}
+
+/// Fixes the parameters a counterfactual sets: evaluation takes their values whatever the
+/// point ([`GameTemplate::overrides`]), and the parsed formulas, which symbolic analyses read,
+/// have the parameter replaced by its exact value (a fraction `n/d` where it is one).
+fn fix_parameters(t: &mut GameTemplate, overrides: Vec<(usize, f64, crate::exact::Rational)>) {
+    use crate::expr::{Ast, AstKind, BinOp};
+    if overrides.is_empty() {
+        return;
+    }
+    let small = |x: &num_bigint::BigInt| -> Option<f64> {
+        let f = crate::exact::to_f64(&crate::exact::Rational::from_integer(x.clone()));
+        (f.abs() < 9.0e15).then_some(f)
+    };
+    let values: Vec<(String, Ast)> = overrides
+        .iter()
+        .map(|(id, v, q)| {
+            let num = |x: f64| Ast::new(AstKind::Num(x), 0..0);
+            let ast = match (small(q.numer()), small(q.denom())) {
+                (Some(n), Some(d)) if d != 1.0 => Ast::new(
+                    AstKind::Bin(BinOp::Div, Box::new(num(n)), Box::new(num(d))),
+                    0..0,
+                ),
+                (Some(n), Some(_)) => num(n),
+                _ => num(*v),
+            };
+            (t.params.names[*id].clone(), ast)
+        })
+        .collect();
+    let lookup = |name: &str| values.iter().find(|(n, _)| n == name).map(|(_, a)| a);
+    for f in &mut t.formulas {
+        f.ast = bind::substitute(&f.ast, &lookup);
+    }
+    t.overrides = overrides;
+}
+
+/// The parameters a counterfactual sets (`set = { p_Pro = 0 }`), checked against the model's
+/// parameters and their ranges, with their exact values.
+fn counterfactual_values(
+    cf: &Counterfactual,
+    params: &Params,
+    d: &mut Vec<Diagnostic>,
+) -> Vec<(usize, f64, crate::exact::Rational)> {
+    let mut out = Vec::new();
+    for (name, x, q) in &cf.set {
+        let Some(id) = params.id(&name.v) else {
+            d.push(
+                Diagnostic::error(name.span.clone(), format!("unknown parameter `{}`", name.v))
+                    .with_label("not a parameter of this model")
+                    .with_hint(
+                        did_you_mean(&name.v, params.names.iter().map(String::as_str))
+                            .unwrap_or_else(|| {
+                                format!("the parameters are {}", params.names.join(", "))
+                            }),
+                    ),
+            );
+            continue;
+        };
+        if let Err(m) = params.check_range(id, x.v) {
+            d.push(Diagnostic::error(x.span.clone(), m));
+            continue;
+        }
+        out.push((id, x.v, q.clone()));
+    }
+    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1020,7 +1089,7 @@ fn apply_counterfactual<'a>(
         }
         found
     };
-    let check_move = |i: usize, m: &Sp<String>, d: &mut Vec<Diagnostic>| {
+    let check_move = |i: usize, m: &Sp<String>, d: &mut Vec<Diagnostic>| -> bool {
         let ok = ast.nodes[i].moves.iter().any(|x| x.label.v == m.v);
         if !ok {
             d.push(
@@ -1034,11 +1103,15 @@ fn apply_counterfactual<'a>(
                 )),
             );
         }
+        ok
     };
     for (node, m) in &cf.force {
         for i in node_ix(node, d) {
-            check_move(i, m, d);
-            moves[i].retain(|x| x.label.v == m.v);
+            // An unknown move is reported once; the node keeps its moves (no second error
+            // about a node left without moves).
+            if check_move(i, m, d) {
+                moves[i].retain(|x| x.label.v == m.v);
+            }
         }
     }
     for (node, ms) in &cf.remove {

@@ -9,6 +9,7 @@ pub mod ast;
 pub mod bind;
 pub mod build;
 pub mod expand;
+pub mod questions;
 pub mod rational;
 pub mod read;
 pub mod template;
@@ -51,6 +52,10 @@ pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
         build::build(&ast, &Counterfactual::default())
     };
     diags.extend(more);
+    if template.is_some() {
+        // The report questions: their events, parameters and counterfactual games.
+        diags.extend(questions::check(&ast));
+    }
     if let Some(t) = template.as_ref() {
         if let Err(r) = crate::game::recall::check(&t.tree) {
             diags.push(

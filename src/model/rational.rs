@@ -70,7 +70,13 @@ impl GameTemplate {
         &self,
         theta: &[Rational],
     ) -> Result<Option<ExactNumbers>, InstantiateError> {
-        let value = |name: &str| self.params.id(name).and_then(|i| theta.get(i).cloned());
+        let value = |name: &str| {
+            let i = self.params.id(name)?;
+            match self.overrides.iter().find(|o| o.0 == i) {
+                Some(o) => Some(o.2.clone()),
+                None => theta.get(i).cloned(),
+            }
+        };
         let mut vals = Vec::with_capacity(self.formulas.len());
         for (i, f) in self.formulas.iter().enumerate() {
             match eval_exact(&f.ast, &f.src.text, &value) {
@@ -128,8 +134,13 @@ impl GameTemplate {
 /// leading `+` allowed), if it reads back to `v`; else the shortest decimal of `v`.
 fn literal(source: &str, span: Option<Range<usize>>, v: f64) -> Rational {
     span.and_then(|s| source.get(s))
-        .map(|t| t.trim().trim_start_matches('+').replace('_', ""))
-        .and_then(|t| exact::parse(&t))
+        .map(|t| {
+            t.trim()
+                .trim_matches(['"', '\''])
+                .trim_start_matches('+')
+                .replace('_', "")
+        })
+        .and_then(|t| exact::parse_fraction(&t))
         .filter(|q| exact::to_f64(q) == v)
         .or_else(|| exact::parse(&format!("{v}")))
         .or_else(|| exact::from_f64(v))

@@ -272,8 +272,12 @@ impl<'t> Reader<'t> {
                 .map(|x| x as f64)
             }
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            // A fraction in quotes (`"2/3"`), kept exact by `exact_point`.
+            DeValue::String(s) if crate::exact::parse_fraction(s).is_some() => {
+                crate::exact::parse_fraction(s).map(|q| crate::exact::to_f64(&q))
+            }
             _ => {
-                self.wrong_type(v, what, "a number");
+                self.wrong_type(v, what, "a number (or a fraction in quotes, e.g. \"2/3\")");
                 return None;
             }
         };
@@ -834,7 +838,7 @@ impl<'t> Reader<'t> {
         let Some(t) = self.table(v, what) else {
             return cf;
         };
-        self.keys(t, &["force", "remove"], what);
+        self.keys(t, &["force", "remove", "set"], what);
         if let Some(f) = t.get("force").and_then(|f| self.table(f, "force")) {
             for (node, mv) in node_entries(f) {
                 if let Some(m) = self.string(mv, "a forced move") {
@@ -846,6 +850,19 @@ impl<'t> Reader<'t> {
             for (node, mv) in node_entries(r) {
                 let moves = self.string_list(mv, "removed moves");
                 cf.remove.push((node, moves));
+            }
+        }
+        if let Some(s) = t.get("set").and_then(|s| self.table(s, "set")) {
+            for (k, x) in s.iter() {
+                let w = format!("the value of `{}` in `set`", k.get_ref());
+                if let Some(x) = self.number(x, &w) {
+                    let raw = self.text.get(x.span.clone()).unwrap_or("");
+                    let q = crate::exact::parse_fraction(raw.trim().trim_matches(['"', '\'']))
+                        .filter(|q| crate::exact::to_f64(q) == x.v)
+                        .or_else(|| crate::exact::from_f64(x.v))
+                        .unwrap_or_default();
+                    cf.set.push((key_sp(k), x, q));
+                }
             }
         }
         cf

@@ -141,6 +141,9 @@ pub struct GameTemplate {
     pub node_spans: Vec<Range<usize>>,
     /// The model as written (for counterfactual rebuilds and reports).
     pub ast: Arc<ModelAst>,
+    /// Parameters a counterfactual fixes (`set = { p_Pro = 0 }`): (parameter, value, exact
+    /// value). They replace the point's values whenever the game is instantiated.
+    pub overrides: Vec<(usize, f64, crate::exact::Rational)>,
 }
 
 /// Tolerance for chance probabilities summing to one.
@@ -210,13 +213,27 @@ impl GameTemplate {
     }
 
     /// Fills `game` (made by [`empty_game`](Self::empty_game)) at parameter point `theta`,
-    /// reusing `stack` for evaluation. Allocation-free after the first call.
+    /// reusing `stack` for evaluation. Allocation-free after the first call (unless a
+    /// counterfactual fixes parameters).
     pub fn instantiate_into(
         &self,
         theta: &[f64],
         game: &mut Game,
         stack: &mut Vec<f64>,
     ) -> Result<(), InstantiateError> {
+        let fixed;
+        let theta = if self.overrides.is_empty() {
+            theta
+        } else {
+            let mut t = theta.to_vec();
+            for (id, v, _) in &self.overrides {
+                if let Some(x) = t.get_mut(*id) {
+                    *x = *v;
+                }
+            }
+            fixed = t;
+            &fixed[..]
+        };
         let (pay, chance) = self.exprs.split_at(self.n_payoffs);
         for (i, e) in pay.iter().enumerate() {
             game.payoffs[i] = e

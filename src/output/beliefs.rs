@@ -7,6 +7,7 @@
 //! is exact, ranges where the equilibrium is a continuum — for people (text) and programs
 //! (JSON, documented in `docs/json.md`). It never recomputes an equilibrium.
 
+use super::words;
 use crate::game::{Game, InfosetId};
 use crate::solve::assessment::Check;
 use crate::solve::pbe::classify::ClassName;
@@ -65,12 +66,24 @@ fn play_text(game: &Game, s: InfosetId, actions: &[Range]) -> String {
         .filter(|&a| actions[a].hi.x > 0.0)
         .collect();
     if used.len() == 1 && actions[used[0]].is_point() {
-        return tree.action_label(s, used[0]).to_string();
+        return action_words(tree, s, used[0]);
     }
     used.iter()
-        .map(|&a| format!("{} {}", tree.action_label(s, a), range_text(&actions[a])))
+        .map(|&a| format!("{} {}", action_words(tree, s, a), range_text(&actions[a])))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Action `a` of set `s` as its mover would say it (its `say` phrase where the model gives
+/// one, else its label).
+fn action_words(tree: &crate::game::Tree, s: InfosetId, a: usize) -> String {
+    match tree.members(s).first() {
+        Some(&m) if words::speaks(tree) => {
+            let c = crate::game::NodeId::from(tree.node(m).first_child as usize + a);
+            words::move_words(tree, c).to_string()
+        }
+        _ => tree.action_label(s, a).to_string(),
+    }
 }
 
 /// Beliefs in words; beliefs about types read "Challenger hard 1/3, soft 2/3; Defender …".
@@ -206,7 +219,7 @@ fn class_text(game: &Game, c: &Component, k: &ClassName) -> String {
                 .collect();
             format!(
                 "{} {} ({})",
-                game.tree.players[pc.player],
+                words::player_name(&game.tree, pc.player),
                 pc.kind.name(),
                 groups.join("; ")
             )
@@ -237,7 +250,7 @@ fn who(game: &Game, s: InfosetId) -> String {
     let tree = &*game.tree;
     format!(
         "{} at {}",
-        tree.players[tree.infosets[s.ix()].player.ix()],
+        words::player_name(tree, tree.infosets[s.ix()].player.ix()),
         tree.infoset_display(s)
     )
 }
@@ -381,7 +394,7 @@ fn types_text(c: &Component, player: usize, ts: &[usize]) -> String {
 }
 
 fn verdict_text(game: &Game, c: &Component, v: &Verdict) -> String {
-    let player = &game.tree.players[v.player];
+    let player = words::player_name(&game.tree, v.player);
     let ruled = if v.ruled_out.is_empty() {
         String::new()
     } else {

@@ -148,22 +148,22 @@ pub fn text(r: &SolveReport<'_>) -> String {
                 } else {
                     o.push_str(&format!("  Path of play: {path}\n"));
                 }
-                o.push_str(&format!("  Outcome: {}\n", words::outcome_label(g, p)));
+                o.push_str(&format!("  Outcome: {}\n", words::outcome_words(g, p)));
                 if let Some(c) = &eq.component {
                     o.push_str(&beliefs::text(g, c, eq.sequential.as_ref(), r.tol));
                 } else {
                     o.push_str("  Strategies (every decision node, on and off the path):\n");
-                    let strat = words::node_strategies(g, p);
-                    let w = strat
+                    let strat: Vec<words::NodeStrategy> = words::node_strategies(g, p)
                         .iter()
-                        .map(|s| g.tree.node_label(s.node).chars().count())
-                        .max()
-                        .unwrap_or(0);
-                    let wp = g
-                        .tree
-                        .players
+                        .map(|s| words::said_strategy(&g.tree, s))
+                        .collect();
+                    let places: Vec<String> = strat
                         .iter()
-                        .map(|p| p.chars().count())
+                        .map(|s| words::node_place(&g.tree, s.node))
+                        .collect();
+                    let w = places.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+                    let wp = (0..g.tree.n_players())
+                        .map(|p| words::player_name(&g.tree, p).chars().count())
                         .max()
                         .unwrap_or(0);
                     let said: Vec<String> = strat
@@ -171,11 +171,11 @@ pub fn text(r: &SolveReport<'_>) -> String {
                         .map(|s| exact::strategy_words(g, eq, s))
                         .collect();
                     let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
-                    for (s, text) in strat.iter().zip(&said) {
+                    for ((s, text), place) in strat.iter().zip(&said).zip(&places) {
                         let who = mover_display(&g.tree, s.node);
                         let line = format!(
                             "    {:w$}  {:wp$}  {:ws$}{}",
-                            g.tree.node_label(s.node),
+                            place,
                             who,
                             text,
                             if s.on_path { "" } else { "  (off the path)" },

@@ -278,6 +278,75 @@ pub fn outcome_label(game: &Game, profile: &[f64]) -> String {
         .join(" + ")
 }
 
+/// True if the tree's moves carry `say` phrases (a model written for prose): output then
+/// names nodes by the moves that lead to them and moves by their phrases, not identifiers.
+pub fn speaks(tree: &Tree) -> bool {
+    tree.move_phrases.iter().any(Option::is_some)
+}
+
+/// The outcome reached, in words: the move that ends play ("Challenger does not challenge"),
+/// or `phrase (p) + phrase (p)` when random. Where the tree has no `say` phrases and the
+/// outcome has a name, the name is used (Gambit files name their outcomes).
+pub fn outcome_words(game: &Game, profile: &[f64]) -> String {
+    let tree = &*game.tree;
+    let said = |p: &Play| -> String {
+        let name = &tree.node_names[p.leaf.ix()];
+        if !speaks(tree) && !name.is_empty() {
+            return name.clone();
+        }
+        match p.moves.last() {
+            Some(&m) => move_phrase(tree, m),
+            None => name.clone(),
+        }
+    };
+    // Plays that end alike (the same move after different draws of nature) are said once,
+    // with their probabilities added.
+    let mut ends: Vec<(String, f64)> = Vec::new();
+    for p in plays(game, profile) {
+        let s = said(&p);
+        match ends.iter_mut().find(|e| e.0 == s) {
+            Some(e) => e.1 += p.prob,
+            None => ends.push((s, p.prob)),
+        }
+    }
+    if ends.len() == 1 {
+        return ends.swap_remove(0).0;
+    }
+    ends.iter()
+        .map(|(s, p)| format!("{s} ({})", num(*p)))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Where a decision node is, for a strategy table: "at the start", or the moves that lead to it
+/// ("after Protégé hedges"). Trees without `say` phrases keep the node's label.
+pub fn node_place(tree: &Tree, node: NodeId) -> String {
+    if !speaks(tree) {
+        return tree.node_label(node);
+    }
+    let c = context(tree, node);
+    if c.is_empty() {
+        "at the start".into()
+    } else {
+        c
+    }
+}
+
+/// A strategy with each move named by its `say` phrase (for prose; JSON keeps the labels).
+pub fn said_strategy(tree: &Tree, s: &NodeStrategy) -> NodeStrategy {
+    let first = tree.node(s.node).first_child as usize;
+    NodeStrategy {
+        node: s.node,
+        probs: s
+            .probs
+            .iter()
+            .enumerate()
+            .map(|(a, (_, p))| (move_words(tree, NodeId::from(first + a)).to_string(), *p))
+            .collect(),
+        on_path: s.on_path,
+    }
+}
+
 /// One node's strategy: who moves, each move's probability, whether play reaches it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeStrategy {
@@ -347,6 +416,49 @@ mod tests {
         assert_eq!(small(2.0e-9), "2e-9");
         assert_eq!(small(3.0000000000000004e-9), "3e-9");
         assert_eq!(small(0.25), "0.25");
+    }
+
+    /// Nature draws one or two (1/4, 3/4); Challenger then challenges or not (with `say`
+    /// phrases).
+    fn spoken() -> Game {
+        use crate::game::{PlayerId, TreeBuilder};
+        let mut b = TreeBuilder::new("t", vec!["Challenger".into()]);
+        let r = b.chance("nature");
+        let c1 = b.decision("challenger_1", PlayerId(0), None);
+        let c2 = b.decision("challenger_2", PlayerId(0), None);
+        b.add_move(r, "one", None, c1).unwrap();
+        b.add_move(r, "two", None, c2).unwrap();
+        for (c, k) in [(c1, 1), (c2, 2)] {
+            let sq = b.terminal(format!("sq_{k}"), vec![]);
+            let ch = b.terminal(format!("war_{k}"), vec![]);
+            b.add_move(c, "not_challenge", Some("does not challenge".into()), sq)
+                .unwrap();
+            b.add_move(c, "challenge", Some("challenges".into()), ch)
+                .unwrap();
+        }
+        let built = b.finish(r).unwrap();
+        let (n1, n2) = (built.node_of[c1].unwrap(), built.node_of[c2].unwrap());
+        let mut g = Game::zeroed(std::sync::Arc::new(built.tree));
+        g.chance[n1.ix()] = 0.25;
+        g.chance[n2.ix()] = 0.75;
+        g
+    }
+
+    #[test]
+    fn outcomes_and_places_are_said_in_words() {
+        let g = spoken();
+        // Both types stay home: one phrase, not two node names.
+        let home = [1.0, 0.0, 1.0, 0.0];
+        assert_eq!(outcome_words(&g, &home), "Challenger does not challenge");
+        let mixed = [1.0, 0.0, 0.0, 1.0];
+        assert_eq!(
+            outcome_words(&g, &mixed),
+            "Challenger challenges (0.75) + Challenger does not challenge (0.25)"
+        );
+        let strat = node_strategies(&g, &mixed);
+        assert_eq!(node_place(&g.tree, strat[0].node), "after Nature: one");
+        let said = said_strategy(&g.tree, &strat[1]);
+        assert_eq!(strategy_words(&said), "challenges");
     }
 
     #[test]

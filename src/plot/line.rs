@@ -64,6 +64,29 @@ fn offset(m: usize) -> f64 {
     }
 }
 
+/// The x-axis name: a parameter typeset as in the tree figure (`c_D` as c with subscript D,
+/// `psi0` as ψ₀); any other name (a column heading) as written, in italics.
+fn axis_name(cv: &mut Canvas, at: (f64, f64), name: &str) {
+    use crate::draw::typeset;
+    let ident = !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if !ident {
+        cv.text(at, Anchor::Middle, 13.0, r#"font-style="italic""#, name);
+        return;
+    }
+    let p = [typeset::variable(name)];
+    cv.rich_text(
+        at,
+        Anchor::Middle,
+        13.0,
+        typeset::width(&p, 13.0),
+        "",
+        &typeset::svg(&p),
+        &typeset::plain(&p),
+    );
+}
+
 struct Panel<'a> {
     series: &'a [Series],
     y_name: &'a str,
@@ -393,13 +416,7 @@ pub fn figure(c: &LineChart<'_>) -> Result<Figure, PlotError> {
         );
     }
     let mut bottom_y = last_bottom + 40.0;
-    cv.text(
-        ((ML + plot_r) / 2.0, bottom_y),
-        Anchor::Middle,
-        13.0,
-        r#"font-style="italic""#,
-        c.x_name,
-    );
+    axis_name(&mut cv, ((ML + plot_r) / 2.0, bottom_y), c.x_name);
     if hidden.iter().any(|&h| h) {
         for line in wrap(
             "“off the path”: the equilibrium changes only in moves off the path of play, so \
@@ -441,6 +458,25 @@ mod tests {
         // A threshold on a sample: the jump is vertical there.
         let d = path_data(&[0.0, 1.0, 2.0], &[0.0, 0.0, 1.0], &[1.0], &px, &py, 0.0);
         assert_eq!(d, "M0.0,100.0 L100.0,100.0 H100.0 V0.0 H200.0");
+    }
+
+    #[test]
+    fn a_parameter_on_the_axis_is_typeset_and_a_heading_is_not() {
+        let mut cv = Canvas::new();
+        axis_name(&mut cv, (10.0, 10.0), "psi0");
+        axis_name(&mut cv, (10.0, 30.0), "c_D");
+        axis_name(&mut cv, (10.0, 50.0), "share (%)");
+        let svg = cv.finish(100.0, 100.0, "t", "deter-plot");
+        assert!(
+            svg.contains(r#"<tspan font-style="italic">ψ</tspan>"#),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(r#"<tspan font-style="italic">c</tspan>"#),
+            "{svg}"
+        );
+        assert!(!svg.contains(">c_D<") && !svg.contains(">psi0<"), "{svg}");
+        assert!(svg.contains(">share (%)<"), "{svg}");
     }
 
     #[test]

@@ -217,6 +217,15 @@ pub fn components<'g>(
     opts: &SolveOptions,
 ) -> Result<(Vec<Component>, Found, Problem<'g>), SolveError> {
     let p = Problem::new(game);
+    if let (Some(r), Class::General(why)) = (opts.refine, &p.st.class) {
+        return Err(SolveError::Unsupported(super::Unsupported {
+            reason: format!(
+                "{} is defined here for moves off the path in games of private types with                  observed actions; this game is outside that class ({why}), and its equilibria                  are weak perfect Bayesian; solve it without --refine",
+                r.name()
+            ),
+            suggest: None,
+        }));
+    }
     let n = n_supports(&p);
     if n > MAX_SUPPORTS {
         return Err(SolveError::Unsupported(super::Unsupported {

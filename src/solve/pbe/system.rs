@@ -667,63 +667,95 @@ impl<'a> Problem<'a> {
         Ok((out, w))
     }
 
-    /// Beliefs per information set: Bayes' rule where the set is reached, free where it is not
-    /// (weak perfect Bayesian equilibrium).
+    /// Beliefs per information set (weak perfect Bayesian equilibrium), consistent with the
+    /// mover's own deviations.
+    ///
+    /// The weight of a member `x` of a set of player `i` is the probability that chance and the
+    /// other players lead to it from the previous set of `i` on its path (the root when there is
+    /// none), times the weight of the member of that previous set above `x` — Bayes' rule with
+    /// `i`'s own moves taken as given. Where every weight is zero (the others' play excludes the
+    /// set, whatever `i` did), the belief is a free distribution. Tying a later set's belief to
+    /// an earlier one of the same player is what makes the one-shot conditions enough: without
+    /// it, a player could keep an off-path belief at a later set that contradicts what it knows
+    /// of the others' play, and prefer a joint deviation at both sets that no local condition
+    /// sees (Myerson 1991, Figure 4.2).
     fn weights_by_set(
         &self,
-        supports: &[Vec<usize>],
+        _supports: &[Vec<usize>],
         prob: &[Poly],
         vars: &mut Vec<Var>,
     ) -> Result<Vec<Vec<Poly>>, BuildError> {
         let tree = &*self.game.tree;
-        let n = tree.nodes.len();
-        // Structural reach under the supports.
-        let mut reached = vec![false; n];
-        if n > 0 {
-            reached[0] = true;
-        }
-        for i in 0..n {
-            let node = tree.nodes[i];
-            if !reached[i] {
-                continue;
-            }
-            for (a, c) in node.children().enumerate() {
-                reached[c] = match node.kind {
-                    NodeKind::Chance => !self.chance[c].is_zero(),
-                    NodeKind::Decision { infoset, .. } => supports[infoset.ix()].contains(&a),
-                    NodeKind::Terminal { .. } => false,
-                };
-            }
-        }
-        let mut out = Vec::with_capacity(tree.infosets.len());
+        let ns = tree.infosets.len();
+        // For each member: the previous node of its own player on its path and the probability that chance and the others lead from it (or from the
+        // root) to the member.
+        let mut above: Vec<Vec<(Option<crate::game::NodeId>, Poly)>> = Vec::with_capacity(ns);
+        let mut prev_set: Vec<Option<usize>> = vec![None; ns];
         for (s, set) in tree.infosets.iter().enumerate() {
-            let members = tree.members(InfosetId::from(s));
             let i = set.player;
-            if members.iter().any(|m| reached[m.ix()]) {
-                // Probability that chance and the others lead to each member.
-                let mut ws = Vec::new();
-                for m in members {
-                    let mut x = Poly::constant(Q::one());
-                    let mut cur = *m;
-                    while let Some(p) = tree.node(cur).parent() {
-                        let pn = tree.node(p);
-                        let a = cur.ix() - pn.first_child as usize;
-                        match pn.kind {
-                            NodeKind::Chance => x = x.scale(&self.chance[cur.ix()]),
-                            NodeKind::Decision { player, infoset } if player != i => {
-                                let pr =
-                                    &prob[tree.infosets[infoset.ix()].first_action as usize + a];
-                                x = x.mul(pr).ok_or(BuildError::NoPerfectRecall)?;
-                            }
-                            _ => {}
+            let mut row = Vec::new();
+            for m in tree.members(InfosetId::from(s)) {
+                let mut x = Poly::constant(Q::one());
+                let mut cur = *m;
+                let mut own = None;
+                while let Some(p) = tree.node(cur).parent() {
+                    let pn = tree.node(p);
+                    let a = cur.ix() - pn.first_child as usize;
+                    match pn.kind {
+                        NodeKind::Chance => x = x.scale(&self.chance[cur.ix()]),
+                        NodeKind::Decision { player, infoset } if player != i => {
+                            let pr = &prob[tree.infosets[infoset.ix()].first_action as usize + a];
+                            x = x.mul(pr).ok_or(BuildError::NoPerfectRecall)?;
                         }
-                        cur = p;
+                        NodeKind::Decision { infoset, .. } => {
+                            own = Some(p);
+                            prev_set[s] = Some(infoset.ix());
+                            break;
+                        }
+                        NodeKind::Terminal { .. } => {}
                     }
-                    ws.push(x);
+                    cur = p;
                 }
-                out.push(ws);
-            } else if members.len() == 1 || self.remaining[s].len() < 2 {
-                out.push(vec![Poly::constant(Q::one()); members.len()]);
+                row.push((own, x));
+            }
+            above.push(row);
+        }
+        // Sets whose belief a later set of the same player inherits.
+        let mut has_successor = vec![false; ns];
+        for p in prev_set.iter().flatten() {
+            has_successor[*p] = true;
+        }
+        // Earlier sets first: a set's first member comes after its previous set's members.
+        let mut order: Vec<usize> = (0..ns).collect();
+        order.sort_by_key(|&s| tree.members(InfosetId::from(s)).first().map(|m| m.ix()));
+        let mut out: Vec<Vec<Poly>> = vec![Vec::new(); ns];
+        for s in order {
+            let members = tree.members(InfosetId::from(s));
+            let mut ws = Vec::with_capacity(members.len());
+            for (own, x) in &above[s] {
+                let w = match own {
+                    None => x.clone(),
+                    Some(node) => {
+                        let ps = prev_set[s].unwrap_or(s);
+                        let k = tree
+                            .members(InfosetId::from(ps))
+                            .iter()
+                            .position(|m| m == node)
+                            .unwrap_or(0);
+                        match out[ps].get(k) {
+                            Some(wp) if !wp.is_zero() && !x.is_zero() => {
+                                wp.mul(x).ok_or(BuildError::NoPerfectRecall)?
+                            }
+                            _ => Poly::zero(),
+                        }
+                    }
+                };
+                ws.push(w);
+            }
+            if ws.iter().any(|w| !w.is_zero()) {
+                out[s] = ws;
+            } else if members.len() == 1 || (self.remaining[s].len() < 2 && !has_successor[s]) {
+                out[s] = vec![Poly::constant(Q::one()); members.len()];
             } else {
                 let mut vs = Vec::new();
                 for member in 1..members.len() {
@@ -736,9 +768,9 @@ impl<'a> Problem<'a> {
                 if vars.len() > MAX_UNKNOWNS {
                     return Err(BuildError::TooManyUnknowns);
                 }
-                let mut ws = vec![Poly::one_minus(&vs)];
-                ws.extend(vs.iter().map(|&v| Poly::var(v)));
-                out.push(ws);
+                let mut w = vec![Poly::one_minus(&vs)];
+                w.extend(vs.iter().map(|&v| Poly::var(v)));
+                out[s] = w;
             }
         }
         Ok(out)
