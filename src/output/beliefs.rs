@@ -372,15 +372,15 @@ pub fn text(game: &Game, c: &Component, check: Option<&Check>, tol: f64) -> Stri
     if let Some(ch) = check {
         let ok = ch.ok;
         o.push_str(&format!(
-            "  Assessment certificate: {} sequential rationality at every information set given the beliefs, and Bayes' rule where it applies ({}; max gain {:.1e}, max Bayes error {:.1e})\n",
+            "  Assessment certificate: {} sequential rationality at every information set given the beliefs, and Bayes' rule where it applies ({}; max gain {}, max Bayes error {})\n",
             if ok { "✓" } else { "✗ NOT SATISFIED:" },
             if ch.exact {
                 "exact".to_string()
             } else {
                 format!("tolerance {tol:.0e} of each player's payoff range")
             },
-            ch.gain.iter().cloned().fold(0.0, f64::max),
-            ch.bayes_error
+            small(ch.gain.iter().cloned().fold(0.0, f64::max)),
+            small(ch.bayes_error)
         ));
     }
     o
@@ -551,4 +551,13 @@ pub fn json(game: &Game, c: &Component, check: Option<&Check>) -> Map<String, Va
         );
     }
     m
+}
+
+/// A certificate's residual: `0` when it is exactly zero, else in scientific notation.
+fn small(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else {
+        format!("{x:.1e}")
+    }
 }
