@@ -379,8 +379,8 @@ pub fn text(game: &Game, c: &Component, check: Option<&Check>, tol: f64) -> Stri
             } else {
                 format!("tolerance {tol:.0e} of each player's payoff range")
             },
-            small(ch.gain.iter().cloned().fold(0.0, f64::max)),
-            small(ch.bayes_error)
+            crate::output::words::small(ch.gain.iter().cloned().fold(0.0, f64::max)),
+            crate::output::words::small(ch.bayes_error)
         ));
     }
     o
@@ -551,13 +551,4 @@ pub fn json(game: &Game, c: &Component, check: Option<&Check>) -> Map<String, Va
         );
     }
     m
-}
-
-/// A certificate's residual: `0` when it is exactly zero, else in scientific notation.
-fn small(x: f64) -> String {
-    if x == 0.0 {
-        "0".into()
-    } else {
-        format!("{x:.1e}")
-    }
 }
