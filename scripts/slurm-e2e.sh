@@ -52,6 +52,21 @@ mem="$(awk '/MemTotal/ {print int($2 / 1024 * 0.8)}' /proc/meminfo)"
 state="$work/state"
 rm -rf "$state"
 mkdir -p "$state/ctld" "$state/d" "$state/munge"
+# Ports nothing listens on (another cluster, or another run of this script, may hold the
+# default 6817/6818): a refused connection means the port is free.
+free_port() {
+  local p
+  for p in $(shuf -i 20000-60000 -n 100); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && [ "$p" != "${1:-}" ]; then
+      echo "$p"
+      return
+    fi
+  done
+  skip "no free TCP port found for the cluster"
+}
+ctld_port="$(free_port)"
+d_port="$(free_port "$ctld_port")"
+[ -n "$ctld_port" ] && [ -n "$d_port" ] || skip "no free TCP port found for the cluster"
 conf="$work/slurm.conf"
 cat >"$conf" <<EOF
 ClusterName=deter-e2e
@@ -66,8 +81,8 @@ SlurmctldPidFile=$state/slurmctld.pid
 SlurmdPidFile=$state/slurmd.pid
 SlurmctldLogFile=$work/slurmctld.log
 SlurmdLogFile=$work/slurmd.log
-SlurmctldPort=6817
-SlurmdPort=6818
+SlurmctldPort=$ctld_port
+SlurmdPort=$d_port
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SchedulerType=sched/backfill

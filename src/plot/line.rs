@@ -66,12 +66,9 @@ fn offset(m: usize) -> f64 {
 
 /// The x-axis name: a parameter typeset as in the tree figure (`c_D` as c with subscript D,
 /// `psi0` as ψ₀); any other name (a column heading) as written, in italics.
-fn axis_name(cv: &mut Canvas, at: (f64, f64), name: &str) {
+pub(super) fn axis_name(cv: &mut Canvas, at: (f64, f64), name: &str) {
     use crate::draw::typeset;
-    let ident = !name.is_empty()
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-        && !name.starts_with(|c: char| c.is_ascii_digit());
-    if !ident {
+    if !is_parameter_name(name) {
         cv.text(at, Anchor::Middle, 13.0, r#"font-style="italic""#, name);
         return;
     }
@@ -85,6 +82,13 @@ fn axis_name(cv: &mut Canvas, at: (f64, f64), name: &str) {
         &typeset::svg(&p),
         &typeset::plain(&p),
     );
+}
+
+/// True if `name` is an identifier (a parameter), which axes typeset; else a heading.
+pub(super) fn is_parameter_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
 }
 
 struct Panel<'a> {

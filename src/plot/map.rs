@@ -130,17 +130,19 @@ pub fn figure(m: &Map<'_>) -> Figure {
             &label(v, ys),
         );
     }
-    cv.text(
-        ((ML + right) / 2.0, bottom + 40.0),
-        Anchor::Middle,
-        13.0,
-        r#"font-style="italic""#,
-        m.x.0,
-    );
+    // Axis names: parameters typeset as in the tree figure (c_D as c with subscript D).
+    super::line::axis_name(&mut cv, ((ML + right) / 2.0, bottom + 40.0), m.x.0);
+    let y_name = if super::line::is_parameter_name(m.y.0) {
+        crate::draw::typeset::svg(&[crate::draw::typeset::variable(m.y.0)])
+    } else {
+        format!(
+            r#"<tspan font-style="italic">{}</tspan>"#,
+            super::canvas::esc(m.y.0)
+        )
+    };
     cv.raw(&format!(
-        r#"<text transform="translate(20,{:.1}) rotate(-90)" font-size="13" text-anchor="middle" font-style="italic">{}</text>"#,
+        r#"<text transform="translate(20,{:.1}) rotate(-90)" font-size="13" text-anchor="middle">{y_name}</text>"#,
         (top + bottom) / 2.0,
-        super::canvas::esc(m.y.0)
     ));
     // Points: a dot with a white-haloed label, placed where it stays inside the map and off
     // the other labels.
