@@ -435,37 +435,40 @@ fn make(
 }
 
 impl Threshold {
-    /// One line: `T = 0.2 (exact): Protege at protege_h switches acquiesce → realign
-    /// (psi0 + beta*T > 0); outcome status_quo_h unchanged`.
+    /// One line, in the model's words: `T = 0.2 (exact): after Protégé hedges → Challenger
+    /// challenges → Defender abandons, Protégé switches from “acquiesces” to “realigns”
+    /// (“realigns” iff T > -psi0/beta (beta > 0)); …; the path of play changes from … to …`.
     pub fn describe(&self, template: &GameTemplate, param: usize) -> String {
+        use crate::output::words::{move_words, num, switch_sentence};
         let tree = &*template.tree;
         let name = template.params.names.get(param).map_or("?", String::as_str);
         let mut s = format!(
-            "{name} = {} ({}): {} at `{}` switches {} → {}",
-            crate::output::words::num(self.value),
+            "{name} = {} ({}): {}",
+            num(self.value),
             if self.exact { "exact" } else { "numeric" },
-            tree.players[self.player.ix()],
-            tree.node_names[self.node.ix()],
-            self.labels.0,
-            self.labels.1
+            switch_sentence(tree, self.node, self.moves.0, self.moves.1)
         );
         if let Some(c) = &self.condition {
-            s.push_str(&format!(" ({} iff {c})", self.labels.1));
+            let first = tree.nodes[self.node.ix()].first_child as usize;
+            let to = move_words(tree, (first + self.moves.1).into());
+            s.push_str(&format!(" (“{to}” iff {c})"));
         }
         for ch in &self.also {
-            let first = tree.nodes[ch.node.ix()].first_child as usize;
             s.push_str(&format!(
-                "; then {} at `{}` switches {} → {}",
-                tree.players[ch.player.ix()],
-                tree.node_names[ch.node.ix()],
-                tree.move_labels[first + ch.from],
-                tree.move_labels[first + ch.to]
+                "; then {}",
+                switch_sentence(tree, ch.node, ch.from, ch.to)
             ));
         }
         if self.outcome_changes {
-            s.push_str(&format!("; outcome {} → {}", self.left, self.right));
+            s.push_str(&format!(
+                "; the path of play changes from “{}” to “{}”",
+                self.left_path, self.right_path
+            ));
         } else {
-            s.push_str(&format!("; outcome {} unchanged (off the path)", self.left));
+            s.push_str(&format!(
+                "; the path of play stays “{}” (the change is off the path)",
+                self.left_path
+            ));
         }
         s
     }

@@ -204,9 +204,14 @@ fn cli_thresholds_text_and_json() {
     let s = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
-        s.contains("T = 0.2 (exact): Protege at `protege_h` switches acquiesce → realign"),
+        s.contains(
+            "T = 0.2 (exact): after Protégé hedges → Challenger challenges → Defender abandons, \
+             Protégé switches from “acquiesces” to “realigns”"
+        ),
         "{s}"
     );
+    // Sentences name players and moves in the model's words, never node ids.
+    assert!(!s.contains("protege_h") && !s.contains("Protege "), "{s}");
     assert!(
         s.contains("T = 0.2 (exact): hedging has no effect → deters"),
         "{s}"

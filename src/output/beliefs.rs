@@ -372,15 +372,15 @@ pub fn text(game: &Game, c: &Component, check: Option<&Check>, tol: f64) -> Stri
     if let Some(ch) = check {
         let ok = ch.ok;
         o.push_str(&format!(
-            "  Assessment certificate: {} sequential rationality at every information set given the beliefs, and Bayes' rule where it applies ({}; max gain {:.1e}, max Bayes error {:.1e})\n",
+            "  Assessment certificate: {} sequential rationality at every information set given the beliefs, and Bayes' rule where it applies ({}; max gain {}, max Bayes error {})\n",
             if ok { "✓" } else { "✗ NOT SATISFIED:" },
             if ch.exact {
                 "exact".to_string()
             } else {
                 format!("tolerance {tol:.0e} of each player's payoff range")
             },
-            ch.gain.iter().cloned().fold(0.0, f64::max),
-            ch.bayes_error
+            crate::output::words::small(ch.gain.iter().cloned().fold(0.0, f64::max)),
+            crate::output::words::small(ch.bayes_error)
         ));
     }
     o

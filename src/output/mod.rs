@@ -184,7 +184,8 @@ pub fn text(r: &SolveReport<'_>) -> String {
                         o.push('\n');
                     }
                 }
-                if let Some(bel) = &eq.beliefs {
+                // An assessment's beliefs are printed with its play (exact, with ranges).
+                if let Some(bel) = eq.beliefs.as_ref().filter(|_| eq.component.is_none()) {
                     let lines = qre::belief_lines(g, bel);
                     if !lines.is_empty() {
                         o.push_str("  Beliefs (information sets with more than one node):\n");
