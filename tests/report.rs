@@ -62,6 +62,50 @@ fn hedging_report_states_the_regions_of_models_4() {
 }
 
 #[test]
+fn set_changes_the_baseline_only_and_scenarios_keep_their_own_values() {
+    let model = "models/hedging.toml";
+    let t = template(model);
+    let opts = Options {
+        sets: vec![("c_D".into(), 0.8), ("g".into(), 1.5)],
+        grid: 5,
+        statics_points: 5,
+        ..Options::default()
+    };
+    let r = report::build(&t, model, &opts).unwrap();
+    let md = render::markdown(&doc::document(&r));
+    let value = |name: &str| r.params.iter().find(|p| p.name == name).unwrap().value;
+    assert_eq!(
+        (value("c_D"), value("g")),
+        (0.8, 1.5),
+        "`--set` moves the baseline"
+    );
+    // post_2001 sets c_D = 0.85 itself: it keeps it (and its description), and takes the
+    // changed baseline for g, which it does not set.
+    let post = r.points.iter().find(|p| p.name == "post_2001").unwrap();
+    assert_eq!(post.about, t.scenario("post_2001").unwrap().about);
+    assert!(
+        post.changes.contains(&("c_D".to_string(), 0.85)),
+        "post_2001 lost its own c_D: {:?}",
+        post.changes
+    );
+    assert!(
+        post.changes.iter().all(|(n, _)| n != "g"),
+        "post_2001 does not set g, so g is the baseline's: {:?}",
+        post.changes
+    );
+    let g = t
+        .instantiate(&theta(&t, Some("post_2001"), &[("g", 1.5)]))
+        .unwrap();
+    let sol = solve_bi(&g);
+    let Profile::Behavior(b) = &sol.equilibria[0].profile else {
+        panic!("backward induction gives a behaviour profile")
+    };
+    assert_eq!(post.path, path_in_words(&g, b).replace('\n', "; "));
+    assert_close(&post.payoffs, &sol.equilibria[0].payoffs, 1e-12);
+    has(&md, "c_D = 0.85");
+}
+
+#[test]
 fn dialogue_report_finds_the_complementarity_of_models_5() {
     let (r, md) = markdown("models/deterrence_dialogue.toml");
     certify_points("models/deterrence_dialogue.toml", &r);

@@ -679,3 +679,67 @@ fn cli_sweep_outputs_are_checked_before_the_work() {
     let want = std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, want);
 }
+
+#[test]
+fn question_modality_says_where_a_tie_decides_the_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    for (fmt, ext) in [("csv", "csv"), ("jsonl", "jsonl")] {
+        let out = dir.path().join(format!("t.{ext}"));
+        let o = deter(&[
+            "sweep",
+            "models/hedging.toml",
+            "--vary",
+            "T=0.2,0.5",
+            "--format",
+            fmt,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(&out).unwrap();
+        // (answer, modality, n_equilibria) per row.
+        let rows: Vec<(String, String, String)> = if fmt == "csv" {
+            let mut rd = csv::Reader::from_reader(text.as_bytes());
+            let head = rd.headers().unwrap().clone();
+            let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+            let (a, m, n) = (
+                col("question:hedging_deters"),
+                col("question:hedging_deters:modality"),
+                col("n_equilibria"),
+            );
+            assert_eq!(m, a + 1, "the modality column follows its question's");
+            rd.records()
+                .map(|r| {
+                    let r = r.unwrap();
+                    (r[a].to_string(), r[m].to_string(), r[n].to_string())
+                })
+                .collect()
+        } else {
+            text.lines()
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    let s = |k: &str| match &v[k] {
+                        serde_json::Value::String(s) => s.clone(),
+                        x => x.to_string(),
+                    };
+                    (
+                        s("question:hedging_deters"),
+                        s("question:hedging_deters:modality"),
+                        s("n_equilibria"),
+                    )
+                })
+                .collect()
+        };
+        // docs/models/hedging.md: T* = −ψ0/β = 0.2. At T = 0.2 the abandoned hedger is
+        // indifferent between realigning and acquiescing: the tie rule's pick (realign) deters,
+        // the other equilibrium does not. Above T*, hedging deters in the only equilibrium.
+        assert_eq!(
+            rows,
+            [
+                ("deters".into(), "some".into(), "2".into()),
+                ("deters".into(), "every".into(), "1".into()),
+            ],
+            "{fmt}"
+        );
+    }
+}

@@ -55,9 +55,15 @@ pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, Rep
         {
             continue;
         }
-        let th = t
-            .point(Some(&s.name), &opts.sets)
-            .map_err(ReportError::Point)?;
+        // `--set` changes the baseline only: a scenario keeps its own values, and takes the
+        // changed baseline for the parameters it does not set.
+        let sets: Vec<(String, f64)> = opts
+            .sets
+            .iter()
+            .filter(|(n, _)| !s.values.iter().any(|&(id, _)| t.params.names[id] == *n))
+            .cloned()
+            .collect();
+        let th = t.point(Some(&s.name), &sets).map_err(ReportError::Point)?;
         scen.push((s.name.clone(), s.about.clone(), th));
     }
     if let Some(l) = &opts.scenarios {

@@ -11,6 +11,7 @@
 //! | `payoff:<player>` | each player's expected payoff |
 //! | `event:<tag>` | each event tag's probability |
 //! | `question:<name>` | each declared question's answer: its `lower` / `higher` word or `no effect` |
+//! | `question:<name>:modality` | whether that answer holds in `every` equilibrium at the point, in only `some`, or in `none` |
 //! | `n_equilibria`, `n_ties`, `max_regret` | equilibria reported, indifferent movers, certificate |
 //!
 //! Payoffs, probabilities and regrets are printed like [`crate::output::words::num`] (at most
@@ -50,11 +51,10 @@ pub fn columns(sw: &Sweeper<'_>) -> Vec<String> {
     c.push("path".into());
     c.extend(tree.players.iter().map(|p| format!("payoff:{p}")));
     c.extend(tree.events.iter().map(|e| format!("event:{e}")));
-    c.extend(
-        sw.questions
-            .iter()
-            .map(|q| format!("question:{}", q.def.name.v)),
-    );
+    for q in &sw.questions {
+        c.push(format!("question:{}", q.def.name.v));
+        c.push(format!("question:{}:modality", q.def.name.v));
+    }
     for s in ["n_equilibria", "n_ties", "max_regret"] {
         c.push(s.into());
     }
@@ -211,9 +211,11 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
                 out.push(b',');
                 push_num(x, b"", out);
             }
-            for (q, &a) in sw.questions.iter().zip(&w.answers) {
+            for ((q, &a), &m) in sw.questions.iter().zip(&w.answers).zip(&w.modalities) {
                 out.push(b',');
                 csv_field(answer_word(q, a), out);
+                out.push(b',');
+                out.extend_from_slice(m.map_or("", modality_word).as_bytes());
             }
             let _ = write!(out, ",{},{},", w.n_eq, w.n_ties);
             push_num(w.regret, b"", out);
@@ -242,11 +244,18 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
                 out.push(b':');
                 push_num(x, b"null", out);
             }
-            for (q, &a) in sw.questions.iter().zip(&w.answers) {
+            for ((q, &a), &m) in sw.questions.iter().zip(&w.answers).zip(&w.modalities) {
                 out.push(b',');
                 json_str(&format!("question:{}", q.def.name.v), out);
                 out.push(b':');
                 json_str(answer_word(q, a), out);
+                out.push(b',');
+                json_str(&format!("question:{}:modality", q.def.name.v), out);
+                out.push(b':');
+                match m {
+                    Some(m) => json_str(modality_word(m), out),
+                    None => out.extend_from_slice(b"null"),
+                }
             }
             let _ = write!(
                 out,
@@ -256,6 +265,15 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
             push_num(w.regret, b"null", out);
             out.extend_from_slice(b"}\n");
         }
+    }
+}
+
+/// Whether an answer holds in every equilibrium, some or none, as a sweep value.
+pub(crate) fn modality_word(m: crate::questions::Modality) -> &'static str {
+    match m {
+        crate::questions::Modality::Every => "every",
+        crate::questions::Modality::Some => "some",
+        crate::questions::Modality::No => "none",
     }
 }
 

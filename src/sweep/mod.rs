@@ -125,6 +125,9 @@ pub struct Row {
     pub max_regret: f64,
     /// The answer to each of [`Sweeper::questions`].
     pub answers: Vec<Effect>,
+    /// Whether each answer holds in every equilibrium at the point, in only some, or in none
+    /// (`None` where there is no answer).
+    pub modalities: Vec<Option<crate::questions::Modality>>,
 }
 
 /// How points are solved.

@@ -11,7 +11,7 @@ use super::{AxisText, ChunkOut, Method, Row, SweepError, Sweeper};
 use crate::game::tree::NodeKind;
 use crate::game::Game;
 use crate::output::words;
-use crate::questions::Effect;
+use crate::questions::{set, Effect, Evaluator, Modality};
 use crate::solve::backward::{self, Workspace};
 use crate::solve::{self, GameRef, Profile, SolveOptions, Solver};
 use std::ops::Range;
@@ -44,7 +44,11 @@ pub(crate) struct Worker<'s, 't> {
     pub(crate) regret: f64,
     /// Each question's treatment and control games.
     qgames: Vec<[QGame; 2]>,
+    /// Each question's exact evaluator over equilibrium sets, made at its first tie.
+    evaluators: Vec<Option<Evaluator<'s>>>,
     pub(crate) answers: Vec<Effect>,
+    /// Whether each answer holds in every equilibrium, some or none (`None`: no answer).
+    pub(crate) modalities: Vec<Option<Modality>>,
 }
 
 /// A question's counterfactual game, with its own buffers.
@@ -109,7 +113,9 @@ impl<'s, 't> Worker<'s, 't> {
                     ]
                 })
                 .collect(),
+            evaluators: sw.questions.iter().map(|_| None).collect(),
             answers: vec![Effect::None; sw.questions.len()],
+            modalities: vec![None; sw.questions.len()],
         }
     }
 
@@ -164,6 +170,7 @@ impl<'s, 't> Worker<'s, 't> {
             n_ties: self.n_ties,
             max_regret: self.regret,
             answers: self.answers.clone(),
+            modalities: self.modalities.clone(),
         }
     }
 
@@ -207,7 +214,9 @@ impl<'s, 't> Worker<'s, 't> {
     ) -> Result<(), SweepError> {
         let sw = self.sw;
         for (k, q) in sw.questions.iter().enumerate() {
-            let mut p = [0.0; 2];
+            // The event's probability in each game: the first equilibrium's, then (registry
+            // solvers) every other equilibrium's.
+            let mut p: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
             for (j, t) in [&q.treatment, &q.control].into_iter().enumerate() {
                 let qg = &mut self.qgames[k][j];
                 if let Err(e) = t.instantiate_into(&self.theta, &mut qg.game, &mut self.stack) {
@@ -218,8 +227,8 @@ impl<'s, 't> Worker<'s, 't> {
                     ));
                 }
                 p[j] = match solver {
-                    None => qg.event_prob_backward(sw.tol),
-                    Some(s) => match qg.event_prob_registry(s, sw.tol) {
+                    None => vec![qg.event_prob_backward(sw.tol)],
+                    Some(s) => match qg.event_probs_registry(s, sw.tol) {
                         Ok(x) => x,
                         Err(e) => {
                             return Err(self
@@ -228,7 +237,36 @@ impl<'s, 't> Worker<'s, 't> {
                     },
                 };
             }
-            self.answers[k] = Effect::compare(p[0], p[1], sw.tol);
+            let first = |v: &[f64]| v.first().copied().unwrap_or(f64::NAN);
+            let answer = Effect::compare(first(&p[0]), first(&p[1]), sw.tol);
+            self.answers[k] = answer;
+            let tied = self.qgames[k].iter().any(|g| !g.ws.ties.is_empty());
+            let set = match solver {
+                // Registry solvers: over every pair of the two games' equilibria.
+                Some(_) => set::effects(&p[0], &p[1], sw.tol),
+                // Backward induction without a tie: one equilibrium in each game.
+                None if !tied => set::EffectSet::of(answer),
+                // At a tie: the exact equilibrium sets, as the report and regions decide them.
+                None => {
+                    if self.evaluators[k].is_none() {
+                        let ev = Evaluator::new(q).map_err(|e| {
+                            self.point_error(index, format!("question `{}`: {e}", q.def.name.v))
+                        })?;
+                        self.evaluators[k] = Some(ev);
+                    }
+                    let ev = self.evaluators[k]
+                        .as_mut()
+                        .expect("the evaluator was just made");
+                    if let Err(e) = ev.effect_at(&self.theta) {
+                        return Err(
+                            self.point_error(index, format!("question `{}`: {e}", q.def.name.v))
+                        );
+                    }
+                    ev.effects()
+                }
+            };
+            self.modalities[k] = (answer != Effect::Unknown && !p.iter().any(|v| v.is_empty()))
+                .then(|| set.modality(answer));
         }
         Ok(())
     }
@@ -390,12 +428,13 @@ impl QGame {
             .sum()
     }
 
-    /// Probability of the compared event in the solver's first equilibrium (NaN if none).
-    fn event_prob_registry(
+    /// Probability of the compared event in each of the solver's equilibria (the first is the
+    /// one the sweep reports; empty if none).
+    fn event_probs_registry(
         &self,
         s: &dyn Solver,
         tol: f64,
-    ) -> Result<f64, crate::solve::SolveError> {
+    ) -> Result<Vec<f64>, crate::solve::SolveError> {
         let game = GameRef::Tree(&self.game);
         let opts = SolveOptions {
             tol,
@@ -403,10 +442,10 @@ impl QGame {
         };
         let mut sol = s.solve(game, &opts)?;
         solve::certify(game, &mut sol)?;
-        Ok(match (sol.equilibria.first(), self.event) {
-            (Some(eq), Some(e)) => eq.events[e],
-            (Some(_), None) => 0.0,
-            (None, _) => f64::NAN,
-        })
+        Ok(sol
+            .equilibria
+            .iter()
+            .map(|eq| self.event.map_or(0.0, |e| eq.events[e]))
+            .collect())
     }
 }
