@@ -103,22 +103,12 @@ impl<'a> RevisedPath<'a> {
         p.refactor().then_some(p)
     }
 
-    /// The basic variable at each position.
-    pub fn basis(&self) -> &[usize] {
-        &self.basis
-    }
-
     /// The value of variable `v` (zero when nonbasic).
     pub fn value(&self, v: usize) -> f64 {
         match self.pos[v] {
             usize::MAX => 0.0,
             i => self.values[i],
         }
-    }
-
-    /// The value at basis position `i`.
-    pub fn value_at(&self, i: usize) -> f64 {
-        self.values[i]
     }
 
     /// Factorizes the current basis and recomputes the basic values; false if singular.
@@ -248,28 +238,6 @@ impl<'a> RevisedPath<'a> {
             };
         }
         best.map(|(i, _)| i)
-    }
-
-    /// Brings the free variable `var` into the basis in place of the non-free variable whose
-    /// position has the largest entry in its column (a pure change of basis, values may turn
-    /// negative); false if no such position.
-    pub fn exchange(&mut self, var: usize, candidates: &[usize]) -> bool {
-        self.ftran(var);
-        let mut best: Option<(usize, f64)> = None;
-        for &v in candidates {
-            let i = self.pos[v];
-            if i == usize::MAX {
-                continue;
-            }
-            let a = self.work[i].abs();
-            if a > 1e-12 && best.is_none_or(|(_, b)| a > b) {
-                best = Some((i, a));
-            }
-        }
-        match best {
-            Some((i, _)) => self.pivot(i, var).is_some(),
-            None => false,
-        }
     }
 
     /// Runs Lemke's path: the artificial variable `z0` (the last column) covers the positions
