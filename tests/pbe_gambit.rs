@@ -132,28 +132,12 @@ fn pbe_refuses_or_certifies_on_every_gambit_tree_with_information_sets() {
     }
 }
 
-/// Myerson (1991), Figure 4.2, written out so the check runs without `shared/games`: player 1
-/// moves, player 2 moves unseen, player 1 moves again. (B1, Z1; W2) is an equilibrium of the
-/// agent form held up by a belief at player 1's second set that contradicts W2; player 1 then
-/// gains by switching to (A1, Y1) at both sets. `pbe` must not return it.
-const MYERSON_4_2: &str = r#"EFG 2 R "Myerson (1991) Figure 4.2" { "Player 1" "Player 2" }
-""
-p "" 1 1 "" { "A1" "B1" } 0
-p "" 2 1 "" { "W2" "X2" } 0
-p "" 1 2 "" { "Y1" "Z1" } 0
-t "" 1 "" { 3, 0 }
-t "" 2 "" { 0, 0 }
-p "" 1 2 "" { "Y1" "Z1" } 0
-t "" 3 "" { 2, 3 }
-t "" 4 "" { 4, 1 }
-p "" 2 1 "" { "W2" "X2" } 0
-t "" 5 "" { 2, 3 }
-t "" 6 "" { 3, 2 }
-"#;
-
 #[test]
 fn a_later_belief_may_not_contradict_the_others_known_play() {
-    let g = efg::read(MYERSON_4_2).unwrap();
+    // Myerson (1991), Figure 4.2: (B1, Z1; W2) is held up by a belief at player 1's second set
+    // that contradicts W2; player 1 then gains by switching to (A1, Y1) at both sets. `pbe`
+    // must not return it.
+    let g = deter::game::examples::myerson_fig4_2();
     let gr = GameRef::Tree(&g);
     let mut sol = Pbe.solve(gr, &SolveOptions::default()).unwrap();
     certify(gr, &mut sol).unwrap();

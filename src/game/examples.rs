@@ -154,6 +154,28 @@ fn leduc_key(
     ))
 }
 
+/// Myerson (1991), Figure 4.2, as distributed with Gambit: player 1 moves, player 2 moves
+/// unseen, player 1 moves again (imperfect information without a proper subgame).
+/// (B1, Z1; W2) is an equilibrium of the agent form held up by a belief at player 1's second
+/// set that contradicts W2. Kept in the library so tests need not read `shared/games`.
+pub fn myerson_fig4_2() -> Game {
+    const EFG: &str = r#"EFG 2 R "Myerson (1991) Figure 4.2" { "Player 1" "Player 2" } ""
+p "" 1 1 "" { "A1" "B1" } 0
+p "" 2 1 "" { "W2" "X2" } 0
+p "" 1 2 "" { "Y1" "Z1" } 0
+t "" 1 "" { 3, 0 }
+t "" 2 "" { 0, 0 }
+p "" 1 2 "" { "Y1" "Z1" } 0
+t "" 3 "" { 2, 3 }
+t "" 4 "" { 4, 1 }
+p "" 2 1 "" { "W2" "X2" } 0
+t "" 5 "" { 2, 3 }
+t "" 6 "" { 3, 2 }
+"#;
+    // A fixed, valid file: reading it cannot fail.
+    crate::format::efg::read(EFG).expect("the built-in Myerson 4.2 file is valid")
+}
+
 /// Leduc poker with a rake: the house keeps `rake` (a fraction) of the winner's gain, the
 /// loser pays in full. A general-sum game the size of Leduc poker (no zero-sum method
 /// applies), for the sparse sequence-form Lemke path.

@@ -610,26 +610,10 @@ impl ReducedForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::efg;
-
-    /// Myerson (1991), Figure 4.2, as distributed with Gambit.
-    const FIG4_2: &str = r#"EFG 2 R "Myerson 4.2" { "Player 1" "Player 2" } ""
-p "" 1 1 "" { "A1" "B1" } 0
-p "" 2 1 "" { "W2" "X2" } 0
-p "" 1 2 "" { "Y1" "Z1" } 0
-t "" 1 "" { 3, 0 }
-t "" 2 "" { 0, 0 }
-p "" 1 2 "" { "Y1" "Z1" } 0
-t "" 3 "" { 2, 3 }
-t "" 4 "" { 4, 1 }
-p "" 2 1 "" { "W2" "X2" } 0
-t "" 5 "" { 2, 3 }
-t "" 6 "" { 3, 2 }
-"#;
 
     #[test]
     fn gambit_names_and_payoffs() {
-        let g = efg::read(FIG4_2).unwrap();
+        let g = crate::game::examples::myerson_fig4_2();
         let r = reduced_strategic_form(&g).unwrap();
         // Gambit's reduced form of this game has strategies 11, 12, 2* and 1, 2
         // (reference.json, catalog_books_myerson1991_fig4_2.efg).
@@ -649,7 +633,7 @@ t "" 6 "" { 3, 2 }
 
     #[test]
     fn mixed_and_behaviour_payoffs_agree() {
-        let g = efg::read(FIG4_2).unwrap();
+        let g = crate::game::examples::myerson_fig4_2();
         let r = reduced_strategic_form(&g).unwrap();
         let mixed = vec![vec![0.2, 0.3, 0.5], vec![0.6, 0.4]];
         let b = r.behavior_from_mixed(&g.tree, &mixed);
