@@ -308,6 +308,10 @@ pub fn set_answer<'q>(
     effects: &crate::questions::EffectSet,
     set_row: bool,
 ) -> std::borrow::Cow<'q, str> {
+    if answer == crate::questions::Effect::Unknown && effects.is_empty() {
+        // No equilibrium in one of the games (e.g. none passes a refinement): no answer.
+        return std::borrow::Cow::Borrowed("");
+    }
     if !set_row || effects.len() < 2 {
         // One effect over the set: that one (the first pair's answer otherwise).
         let a = match set_row.then(|| effects.effects()) {

@@ -356,10 +356,10 @@ impl<'t> Sweeper<'t> {
     /// What the rows describe, in one line: the solver and the selection.
     pub fn describe_rows(&self) -> String {
         let solver = self.method.name();
-        let how = if self.solver_named {
-            "named"
-        } else {
-            "default"
+        let how = match self.selection {
+            _ if self.solver_named => "named",
+            Selection::Intuitive | Selection::D1 | Selection::LogitLimit => "taken by --select",
+            _ => "default",
         };
         format!(
             "solver {solver} ({how}); each row describes {}",

@@ -272,7 +272,11 @@ impl<'s, 't> Worker<'s, 't> {
                 };
             }
             let first = |v: &[f64]| v.first().copied().unwrap_or(f64::NAN);
-            let answer = Effect::compare(first(&p[0]), first(&p[1]), sw.tol);
+            let answer = if p.iter().any(|v| v.is_empty()) {
+                Effect::Unknown
+            } else {
+                Effect::compare(first(&p[0]), first(&p[1]), sw.tol)
+            };
             self.answers[k] = answer;
             let tied = self.qgames[k].iter().any(|g| !g.ws.ties.is_empty());
             let set = match solver {
