@@ -152,6 +152,7 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             ast.prior = Some((entries, v.span()));
         }
     }
+    ast.fit_span = table.get("fit").map(|v| v.span());
     (ast, r.diags)
 }
 
