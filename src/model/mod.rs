@@ -13,6 +13,7 @@ pub mod questions;
 pub mod rational;
 pub mod read;
 pub mod template;
+mod toml_fast;
 mod types;
 
 pub use ast::{Counterfactual, ModelAst};
