@@ -131,7 +131,9 @@ pub fn finish(
             tol: args.tol,
         };
         match args.format {
-            SolveFormat::Text => super::out::write_stdout_bytes((output::text(&rep) + tail).as_bytes()),
+            SolveFormat::Text => {
+                super::out::write_stdout_bytes((output::text(&rep) + tail).as_bytes())
+            }
             SolveFormat::Json => super::out::write_stdout_json(&output::json(&rep)),
         }
     };

@@ -169,7 +169,9 @@ pub fn from_toml<'i>(doc: toml::Spanned<toml::de::DeTable<'_>>) -> Spanned<DeTab
         use toml::de::DeValue as T;
         let x = match v.get_ref() {
             T::String(s) => DeValue::String(Cow::Owned(s.to_string())),
-            T::Integer(i) => DeValue::Integer(Number(Cow::Owned(i.as_str().to_string()), i.radix())),
+            T::Integer(i) => {
+                DeValue::Integer(Number(Cow::Owned(i.as_str().to_string()), i.radix()))
+            }
             T::Float(f) => DeValue::Float(Number(Cow::Owned(f.as_str().to_string()), 10)),
             T::Boolean(b) => DeValue::Boolean(*b),
             T::Datetime(d) => DeValue::Datetime(d.to_string()),
@@ -379,7 +381,10 @@ impl<'i> Parser<'i> {
                 Some(i) => i,
                 None => {
                     let span = k.span();
-                    t.push(k, Spanned::new(span, DeValue::Table(DeTable::new(Kind::Implicit))))
+                    t.push(
+                        k,
+                        Spanned::new(span, DeValue::Table(DeTable::new(Kind::Implicit))),
+                    )
                 }
             };
             path.push(i);
@@ -391,7 +396,10 @@ impl<'i> Parser<'i> {
         if t.position(&last.value).is_some() {
             return Err(Declined);
         }
-        path.push(t.push(last, Spanned::new(span, DeValue::Table(DeTable::new(Kind::Header)))));
+        path.push(t.push(
+            last,
+            Spanned::new(span, DeValue::Table(DeTable::new(Kind::Header))),
+        ));
         Ok(path)
     }
 
@@ -411,7 +419,10 @@ impl<'i> Parser<'i> {
                 Some(i) => i,
                 None => {
                     let span = k.span();
-                    t.push(k, Spanned::new(span, DeValue::Table(DeTable::new(Kind::Dotted))))
+                    t.push(
+                        k,
+                        Spanned::new(span, DeValue::Table(DeTable::new(Kind::Dotted))),
+                    )
                 }
             };
             t = match t.table_mut(i) {
@@ -480,7 +491,10 @@ impl<'i> Parser<'i> {
                         Some(b'\\') => '\\',
                         Some(u @ (b'u' | b'U')) => {
                             let n = if u == b'u' { 4 } else { 8 };
-                            let hex = self.text.get(self.pos + 1..self.pos + 1 + n).ok_or(Declined)?;
+                            let hex = self
+                                .text
+                                .get(self.pos + 1..self.pos + 1 + n)
+                                .ok_or(Declined)?;
                             if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
                                 return Err(Declined);
                             }
@@ -711,7 +725,10 @@ mod tests {
             if agrees(text) {
                 accepted += 1;
             } else {
-                assert!(!name.starts_with(&shipped), "declined a shipped model: {name}");
+                assert!(
+                    !name.starts_with(&shipped),
+                    "declined a shipped model: {name}"
+                );
             }
         }
         assert!(accepted * 2 > texts.len(), "{accepted} of {}", texts.len());
@@ -720,9 +737,40 @@ mod tests {
     #[test]
     fn damaged_model_files_are_read_as_toml_reads_them_or_declined() {
         let pieces = [
-            "", "\"", "'", "[", "]", "{", "}", ",", "=", ".", "#", "\n", "\r", "\t", " ", "_", "0",
-            "1", "-", "+", "e", "x", "\\", "\\u00e9", "\\q", "[[", "\"\"\"", "1979-05-27", "inf",
-            "0x1F", "true", "a.b", "\u{1}", "é",
+            "",
+            "\"",
+            "'",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            "=",
+            ".",
+            "#",
+            "\n",
+            "\r",
+            "\t",
+            " ",
+            "_",
+            "0",
+            "1",
+            "-",
+            "+",
+            "e",
+            "x",
+            "\\",
+            "\\u00e9",
+            "\\q",
+            "[[",
+            "\"\"\"",
+            "1979-05-27",
+            "inf",
+            "0x1F",
+            "true",
+            "a.b",
+            "\u{1}",
+            "é",
         ];
         let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = move || {
@@ -734,7 +782,10 @@ mod tests {
         let mut accepted = 0;
         let mut tried = 0;
         let shipped = format!("{}/models/", env!("CARGO_MANIFEST_DIR"));
-        for (_, text) in model_texts().iter().filter(|(n, _)| n.starts_with(&shipped)) {
+        for (_, text) in model_texts()
+            .iter()
+            .filter(|(n, _)| n.starts_with(&shipped))
+        {
             for _ in 0..400 {
                 let mut t = text.clone();
                 for _ in 0..1 + next() % 2 {
