@@ -1,6 +1,7 @@
 //! Command-line flags as clap parses them (raw, before validation).
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// Equilibria of game-theoretic models of alliances and deterrence.
@@ -10,6 +11,53 @@ pub struct Cli {
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process's command line, as [`Parser::parse`] does but faster.
+    ///
+    /// Building clap's parser for all twelve subcommands costs more than a small solve, so the
+    /// parser is first built for the subcommand named by the first argument alone. Whenever that
+    /// does not give a plain success (help, `--version`, an unknown subcommand, any error), the
+    /// whole parser runs on the same arguments, so help texts and error messages are exactly
+    /// those of the complete command.
+    pub fn parse_fast() -> Cli {
+        let args: Vec<OsString> = std::env::args_os().collect();
+        Self::try_parse_fast(&args).unwrap_or_else(|| Cli::parse_from(args))
+    }
+
+    /// The quick parse of [`Cli::parse_fast`]; `None` when the whole parser must decide.
+    fn try_parse_fast(args: &[OsString]) -> Option<Cli> {
+        let name = args.get(1)?.to_str()?;
+        let sub = subcommand(name)?;
+        let root = clap::Command::new("deter")
+            .subcommand(sub)
+            .subcommand_required(true);
+        let mut matches = root.try_get_matches_from(args).ok()?;
+        let command = Command::from_arg_matches_mut(&mut matches).ok()?;
+        Some(Cli { command })
+    }
+}
+
+/// clap's parser of one subcommand, built as the full command builds it; `None` for a name that
+/// is not a subcommand.
+fn subcommand(name: &str) -> Option<clap::Command> {
+    use clap::Command as C;
+    Some(match name {
+        "check" => CheckArgs::augment_args(C::new("check")),
+        "solve" => SolveArgs::augment_args(C::new("solve")),
+        "convert" => ConvertArgs::augment_args(C::new("convert")),
+        "report" => ReportArgs::augment_args(C::new("report")),
+        "sweep" => SweepArgs::augment_args(C::new("sweep")),
+        "merge" => MergeArgs::augment_args(C::new("merge")),
+        "plot" => PlotArgs::augment_args(C::new("plot")),
+        "thresholds" => ThresholdsArgs::augment_args(C::new("thresholds")),
+        "regions" => RegionsArgs::augment_args(C::new("regions")),
+        "watch" => WatchArgs::augment_args(C::new("watch")),
+        "fit" => FitArgs::augment_args(C::new("fit")),
+        "qre" => QreArgs::augment_args(C::new("qre")),
+        _ => return None,
+    })
 }
 
 /// Subcommands.
@@ -471,5 +519,70 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
         Err(format!(
             "the time limit must be a positive number of seconds, not `{s}`"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn every_subcommand_has_a_quick_parser_with_the_same_arguments() {
+        let full = Cli::command();
+        let mut n = 0;
+        for sub in full.get_subcommands() {
+            let quick = subcommand(sub.get_name())
+                .unwrap_or_else(|| panic!("no quick parser for `{}`", sub.get_name()));
+            let ids = |c: &clap::Command| {
+                c.get_arguments()
+                    .map(|a| format!("{a:?}"))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(ids(&quick), ids(sub), "arguments of `{}`", sub.get_name());
+            n += 1;
+        }
+        assert_eq!(n, 12);
+        assert!(subcommand("help").is_none() && subcommand("solv").is_none());
+    }
+
+    #[test]
+    fn quick_parse_equals_the_full_parse() {
+        for args in [
+            &[
+                "deter", "solve", "g.nfg", "--format", "json", "--set", "a=1",
+            ][..],
+            &["deter", "check", "a.toml", "b.efg", "--short"],
+            &[
+                "deter", "sweep", "m.toml", "--vary", "T=0:1:3", "--out", "o.csv", "--resume",
+            ],
+            &["deter", "solve", "--list-solvers"],
+            &["deter", "merge", "o.csv", "a.csv", "b.csv"],
+        ] {
+            let quick = Cli::try_parse_fast(&os(args)).expect("quick parse");
+            let full = Cli::try_parse_from(os(args)).expect("full parse");
+            assert_eq!(format!("{quick:?}"), format!("{full:?}"), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn help_version_and_errors_are_left_to_the_full_parser() {
+        for args in [
+            &["deter"][..],
+            &["deter", "--help"],
+            &["deter", "--version"],
+            &["deter", "solve", "--help"],
+            &["deter", "solve"],
+            &["deter", "solve", "g.nfg", "--time-limit", "-1"],
+            &["deter", "solve", "g.nfg", "--bogus"],
+            &["deter", "help", "solve"],
+            &["deter", "nosuch"],
+        ] {
+            assert!(Cli::try_parse_fast(&os(args)).is_none(), "{args:?}");
+        }
     }
 }

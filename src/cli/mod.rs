@@ -19,12 +19,11 @@ pub mod watch;
 
 use anyhow::Result;
 use args::{Cli, Command};
-use clap::Parser;
 use std::process::ExitCode;
 
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode> {
-    let cli = Cli::parse();
+    let cli = Cli::parse_fast();
     let code = match &cli.command {
         Command::Check(a) => check::run(a),
         Command::Solve(a) => solve::run(a),

@@ -30,6 +30,19 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> anyhow::Result<()> {
         .map_err(|e| StdoutError(e).into())
 }
 
+/// Writes `value` to stdout as pretty-printed JSON and a final newline, streamed through a
+/// buffer rather than built as one string first (a 10^6-node solution is hundreds of MB of
+/// text); the bytes are those of `serde_json::to_string_pretty`. `Err` carries a
+/// [`StdoutError`].
+pub fn write_stdout_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut w, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| w.write_all(b"\n"))
+        .and_then(|()| w.flush())
+        .map_err(|e| StdoutError(e).into())
+}
+
 /// Flushes stdout (its buffer would otherwise be flushed at exit, where errors are lost).
 pub fn flush_stdout() -> anyhow::Result<()> {
     std::io::stdout()

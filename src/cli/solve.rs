@@ -117,7 +117,8 @@ pub fn finish(
     }
     let (solver, auto) = choose(args.solver.as_deref(), game)?;
     let opts = options(args);
-    let render = |sol: &Solution, auto_picked: bool, about: &str| -> Result<String> {
+    // Prints one solution; `tail` follows a text rendering.
+    let print = |sol: &Solution, auto_picked: bool, about: &str, tail: &str| -> Result<()> {
         let rep = SolveReport {
             file,
             title,
@@ -129,12 +130,12 @@ pub fn finish(
             solution: sol,
             tol: args.tol,
         };
-        Ok(match args.format {
-            SolveFormat::Text => output::text(&rep),
-            SolveFormat::Json => {
-                serde_json::to_string_pretty(&output::json(&rep)).context("writing JSON")? + "\n"
+        match args.format {
+            SolveFormat::Text => {
+                super::out::write_stdout_bytes((output::text(&rep) + tail).as_bytes())
             }
-        })
+            SolveFormat::Json => super::out::write_stdout_json(&output::json(&rep)),
+        }
     };
     let text = args.format == SolveFormat::Text;
     let mut quick_out = Ok(());
@@ -155,8 +156,7 @@ pub fn finish(
                     solve::by_name(q.solution.solver).map_or("", |s| s.describe()),
                     solver.name()
                 );
-                quick_out = render(&q.solution, false, &about)
-                    .and_then(|s| super::out::write_stdout_bytes((s + "\n").as_bytes()));
+                quick_out = print(&q.solution, false, &about, "\n");
             }
         },
         &mut |p| {
@@ -177,11 +177,12 @@ pub fn finish(
     quick_out?;
     let staged = staged.with_context(|| format!("solver `{}` failed", solver.name()))?;
     let sol = &staged.full.solution;
-    let mut out = render(sol, auto, solver.describe())?;
-    if text {
-        out.push_str(&completion(&staged, solver.name(), args));
-    }
-    super::out::write_stdout_bytes(out.as_bytes())?;
+    let tail = if text {
+        completion(&staged, solver.name(), args)
+    } else {
+        String::new()
+    };
+    print(sol, auto, solver.describe(), &tail)?;
     for st in staged.quick.iter().chain([&staged.full]) {
         let eqs = &st.solution.equilibria;
         if let Some(k) = eqs.iter().position(|e| !e.is_certified()) {

@@ -311,6 +311,9 @@ pub struct ModelAst {
     /// Names of nodes and outcomes that are declared but could not be read (already reported);
     /// references to them are not reported again.
     pub broken: Vec<String>,
+    /// Span of the `[fit]` section, if the file has one (read by [`crate::fit::spec`], so a
+    /// file without one is not parsed twice).
+    pub fit_span: Option<Range<usize>>,
 }
 
 impl ModelAst {

@@ -13,6 +13,7 @@ pub mod questions;
 pub mod rational;
 pub mod read;
 pub mod template;
+mod toml_fast;
 mod types;
 
 pub use ast::{Counterfactual, ModelAst};
@@ -71,7 +72,7 @@ pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
             );
         }
     }
-    if !syntax_broken {
+    if !syntax_broken && ast.fit_span.is_some() {
         // The `[fit]` section (estimation), read and checked by its own module.
         let (spec, more) = crate::fit::spec::read(&source.text);
         diags.extend(more);
