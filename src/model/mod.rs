@@ -13,7 +13,6 @@ pub mod questions;
 pub mod rational;
 pub mod read;
 pub mod template;
-mod toml_fast;
 mod types;
 
 pub use ast::{Counterfactual, ModelAst};

@@ -1,15 +1,15 @@
 //! Reading a model file: TOML text → [`ModelAst`], with every problem located.
 //!
-//! The document is read in one pass by [`toml_fast`](super::toml_fast) (model files use a small,
-//! regular part of TOML); a text it declines is parsed with `toml`'s recoverable span-keeping
-//! parser, so TOML syntax errors are all reported, with the same spans. The typed walk below keeps going after a bad entry: an unknown key, a
+//! The document is parsed with `toml`'s recoverable span-keeping parser, so TOML syntax errors
+//! are all reported, and the typed walk below keeps going after a bad entry: an unknown key, a
 //! string where a number belongs, or a missing field each become one [`Diagnostic`] and the rest
 //! of the file is still read. Keys are checked against the known ones with "did you mean".
 
 use super::ast::*;
-use super::toml_fast::{self, DeTable, DeValue, Spanned};
 use crate::diag::{did_you_mean, Diagnostic};
 use std::ops::Range;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
 type V<'a> = Spanned<DeValue<'a>>;
 
@@ -20,15 +20,7 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
         text,
         diags: Vec::new(),
     };
-    // Model files are read in one pass; a text outside the part of TOML that reader handles
-    // (or with a mistake) is read by `toml`, which reports syntax errors and recovers.
-    let (doc, errors) = match toml_fast::parse(text) {
-        Ok(doc) => (doc, Vec::new()),
-        Err(toml_fast::Declined) => {
-            let (doc, errors) = toml::de::DeTable::parse_recoverable(text);
-            (toml_fast::from_toml(doc), errors)
-        }
-    };
+    let (doc, errors) = DeTable::parse_recoverable(text);
     for e in errors {
         let span = e.span().unwrap_or(0..0);
         r.diags.push(
