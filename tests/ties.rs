@@ -3,7 +3,7 @@
 //! question's answer and report that read the same whichever order a tied mover's moves are
 //! written in, and say when a tie decides.
 
-use crate::util::{choice, repo, solve_bi, template, theta};
+use crate::util::{choice, deter_ok, repo, solve_bi, template, theta};
 use deter::model;
 use deter::questions::{self, Effect, Modality};
 use deter::report::{self, doc, render, Options};
@@ -168,13 +168,7 @@ fn hedging_tie_at_t_0_2_plays_the_first_listed_move_everywhere() {
 fn sweep_counts_the_equilibria_a_tie_allows() {
     // hedging.toml at T = 0.2 has the protégé's tie at `protege_h` (two pure SPE); at T = 0 and
     // T = 0.4 the equilibrium is unique.
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(["sweep", "models/hedging.toml", "--vary", "T=0:0.4:3"])
-        .current_dir(repo(""))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = String::from_utf8(o.stdout).unwrap();
+    let out = deter_ok(&["sweep", "models/hedging.toml", "--vary", "T=0:0.4:3"]);
     let mut lines = out.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
