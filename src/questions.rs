@@ -170,11 +170,20 @@ pub fn prepare(template: &GameTemplate) -> Result<Vec<PreparedQuestion>, Questio
 /// a phrase repeated at several nodes is said once.
 fn label(t: &GameTemplate, cf: &Counterfactual) -> String {
     let tree = &*t.tree;
+    // The node of that name, else its copies for the types of a game with private
+    // information (`defender[hard,soft]`); copies share their moves' phrases.
     let child = |node: &str, m: &str| {
-        tree.node_names
+        let named = |n: &String| {
+            n == node
+                || n.strip_prefix(node)
+                    .is_some_and(|rest| rest.starts_with('[') && rest.ends_with(']'))
+        };
+        let i = tree
+            .node_names
             .iter()
             .position(|n| n == node)
-            .and_then(|i| tree.nodes[i].children().find(|&c| tree.move_labels[c] == m))
+            .or_else(|| tree.node_names.iter().position(named))?;
+        tree.nodes[i].children().find(|&c| tree.move_labels[c] == m)
     };
     let mut parts = Vec::new();
     for (node, m) in &cf.force {
