@@ -1,24 +1,10 @@
 # Times Gambit (pip install pygambit) on the same random games as benches/strategic.rs,
 # for the comparison table in docs/solvers-strategic.md. Run: python3 benches/gambit_compare.py
 import time, sys
-import numpy as np
+from random_games import random_game
 import pygambit as gbt
-M = (1 << 64) - 1
-class Rng:
-    def __init__(s, seed): s.x = seed
-    def next(s):
-        s.x = (s.x + 0x9E3779B97F4A7C15) & M
-        z = s.x
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M
-        return z ^ (z >> 31)
 def game(n):
-    r = Rng(42 + n)
-    pay = [r.next() % 1000 for _ in range(n * n * 2)]
-    A = np.zeros((n, n)); B = np.zeros((n, n))
-    for prof in range(n * n):
-        i, j = prof % n, prof // n
-        A[i, j] = pay[2 * prof]; B[i, j] = pay[2 * prof + 1]
+    A, B, _ = random_game(n)
     return gbt.Game.from_arrays(A, B)
 def best(f, reps):
     ts = []

@@ -1,29 +1,11 @@
 //! The `deter` binary run as a user would, on the shipped models.
 
-use crate::util::repo;
+use crate::util::{deter, deter_ok, repo, stderr, stdout};
 use std::process::{Command, Output};
-
-fn deter(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(args)
-        .current_dir(repo(""))
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn solve_hedging_prints_the_path_in_words() {
-    let o = deter(&["solve", "models/hedging.toml"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let s = stdout(&o);
+    let s = deter_ok(&["solve", "models/hedging.toml"]);
     assert!(
         s.contains("Path of play: Protégé hedges → Challenger does not challenge"),
         "{s}"
@@ -64,9 +46,7 @@ fn solve_hedging_prints_the_path_in_words() {
 
 #[test]
 fn post_2001_hedger_is_challenged_and_abandoned() {
-    let o = deter(&["solve", "models/hedging.toml", "--scenario", "post_2001"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let s = stdout(&o);
+    let s = deter_ok(&["solve", "models/hedging.toml", "--scenario", "post_2001"]);
     assert!(
         s.contains("Protégé hedges → Challenger challenges → Defender abandons → Protégé realigns"),
         "{s}"
@@ -331,7 +311,7 @@ fn convert_out_writes_through_links_and_into_devices() {
     let dir = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink("tree.svg", dir.path().join("link.svg")).unwrap();
     let link = dir.path().join("link.svg");
-    let o = deter(&[
+    deter_ok(&[
         "convert",
         "models/hedging.toml",
         "--to",
@@ -339,7 +319,6 @@ fn convert_out_writes_through_links_and_into_devices() {
         "-o",
         link.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()
         .file_type()

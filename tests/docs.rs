@@ -14,7 +14,7 @@
 //! `../shared` pointing at the repository's `../shared`, so documented outputs (`--out out/`)
 //! land there and never in the repository.
 
-use crate::util::repo;
+use crate::util::{deter, repo};
 use std::path::Path;
 use std::process::Command;
 
@@ -388,18 +388,14 @@ fn json_sample_keys_come_in_the_order_produced() {
         .and_then(|r| r.split("```").next())
         .expect("docs/json.md shows a sample");
     let doc: serde_json::Value = serde_json::from_str(sample).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args([
-            "solve",
-            "models/hedging.toml",
-            "--scenario",
-            "post_2001",
-            "--format",
-            "json",
-        ])
-        .current_dir(repo(""))
-        .output()
-        .unwrap();
+    let o = deter(&[
+        "solve",
+        "models/hedging.toml",
+        "--scenario",
+        "post_2001",
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(keys(&doc), keys(&got), "top-level keys");

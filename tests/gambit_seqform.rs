@@ -14,7 +14,7 @@
 //! Certificates are relative to the payoff scale (regret ≤ 1e-9 × largest |payoff|).
 
 use crate::gambit_games::{entry, games_with_ext, reference};
-use crate::util::repo;
+use crate::util::{deter_ok, repo};
 use deter::format::efg;
 use deter::game::examples::kuhn_poker;
 use deter::game::sequence::SequenceForm;
@@ -276,13 +276,7 @@ fn kuhn_efg_is_the_built_in_kuhn_poker() {
 
 #[test]
 fn deter_solve_kuhn_efg_prints_minus_one_eighteenth() {
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(["solve", "tests/models/kuhn.efg"])
-        .current_dir(repo(""))
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = deter_ok(&["solve", "tests/models/kuhn.efg"]);
     // "Game value (for 1): -1/18", exactly; Kuhn (1950): the value to player 1 is −1/18.
     let value = out
         .lines()

@@ -15,6 +15,7 @@ mod gambit_seqform;
 mod gambit_strategic;
 mod hedging_private;
 mod known_values;
+mod nplayer;
 mod pbe;
 mod pbe_gambit;
 mod properties;

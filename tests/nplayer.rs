@@ -10,10 +10,9 @@
 //! `W[i][T] / (W[i][H] + W[i][T])`; there is no pure equilibrium, and that mixed one is the
 //! only one.
 
-use crate::util::repo;
+use crate::util::{deter_ok, repo};
 use deter::format::nfg;
 use serde_json::Value;
-use std::process::{Command, Output};
 
 /// `W[i] = [pay for H, pay for T]` when player i differs from player i + 1 (mod 3).
 const W: [[f64; 2]; 3] = [[1.0, 2.0], [3.0, 1.0], [1.0, 1.0]];
@@ -27,24 +26,6 @@ fn p_tails() -> [f64; 3] {
     p
 }
 
-fn deter(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(args)
-        .output()
-        .expect("runs deter")
-}
-
-fn ok_stdout(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}\n{}\n{}",
-        o.status,
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout.clone()).expect("utf-8")
-}
-
 fn file(name: &str) -> String {
     repo(&format!("tests/models/{name}")).display().to_string()
 }
@@ -56,12 +37,12 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 #[test]
 fn default_solve_of_a_three_player_game_without_pure_equilibrium() {
     let f = file("three_way_pennies.nfg");
-    let text = ok_stdout(&deter(&["solve", &f]));
+    let text = deter_ok(&["solve", &f]);
     assert!(text.contains("picked automatically"), "{text}");
     assert!(text.contains("certified"), "{text}");
     assert!(!text.contains("No equilibrium found"), "{text}");
     let v: Value =
-        serde_json::from_str(&ok_stdout(&deter(&["solve", &f, "--format", "json"]))).expect("json");
+        serde_json::from_str(&deter_ok(&["solve", &f, "--format", "json"])).expect("json");
     let eqs = v["equilibria"].as_array().expect("equilibria");
     assert_eq!(eqs.len(), 1, "the only equilibrium: {eqs:?}");
     assert_eq!(eqs[0]["certified"], true);
@@ -75,13 +56,13 @@ fn default_solve_of_a_three_player_game_without_pure_equilibrium() {
 #[test]
 fn logit_on_a_three_player_tree_prints_the_sequential_equilibrium_with_beliefs() {
     let f = file("three_way_pennies.efg");
-    let text = ok_stdout(&deter(&["solve", &f, "--solver", "logit"]));
+    let text = deter_ok(&["solve", &f, "--solver", "logit"]);
     assert!(text.contains("Beliefs"), "{text}");
     assert!(text.contains("3 at three: 3:HH "), "{text}");
     assert!(text.contains("certified"), "{text}");
-    let v: Value = serde_json::from_str(&ok_stdout(&deter(&[
+    let v: Value = serde_json::from_str(&deter_ok(&[
         "solve", &f, "--solver", "logit", "--format", "json",
-    ])))
+    ]))
     .expect("json");
     let eq = &v["equilibria"][0];
     assert_eq!(eq["certified"], true);
@@ -152,9 +133,9 @@ fn qre_at_lambda_matches_a_direct_fixed_point_in_both_forms() {
         ];
         for (name, key) in forms {
             let f = file(name);
-            let v: Value = serde_json::from_str(&ok_stdout(&deter(&[
+            let v: Value = serde_json::from_str(&deter_ok(&[
                 "solve", &f, "--lambda", lambda, "--format", "json",
-            ])))
+            ]))
             .expect("json");
             assert_eq!(v["certified"], true, "{v}");
             for (i, w) in want.iter().enumerate() {
@@ -177,14 +158,14 @@ fn qre_writes_the_path_and_plots_it() {
     let csv = dir.path().join("path.csv");
     let svg = dir.path().join("path.svg");
     let f = file("three_way_pennies.efg");
-    ok_stdout(&deter(&[
+    deter_ok(&[
         "qre",
         &f,
         "--out",
         csv.to_str().unwrap(),
         "--plot",
         svg.to_str().unwrap(),
-    ]));
+    ]);
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
     let head: Vec<&str> = lines.next().unwrap().split(',').collect();

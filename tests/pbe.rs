@@ -3,7 +3,7 @@
 //! oracle points and exactly at the regime boundaries, with the refinements; and on random
 //! games, against the independent assessment certificate and backward induction.
 
-use crate::util::{repo, template};
+use crate::util::{deter, deter_ok, template};
 use deter::exact::{self, Rational as Q};
 use deter::expr::{Ast, AstKind, BinOp};
 use deter::game::{ExactNumbers, Game, InfosetId, NodeKind};
@@ -406,20 +406,14 @@ fn beer_quiche_has_two_pools_and_the_intuitive_criterion_keeps_beer() {
 
 #[test]
 fn cli_bluff_prints_mixing_beliefs_and_class() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args([
-            "solve",
-            "models/unilateral_deterrence.toml",
-            "--set",
-            "p_Def=0.4",
-            "--set",
-            "p_Ch=0.25",
-        ])
-        .current_dir(repo(""))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = deter_ok(&[
+        "solve",
+        "models/unilateral_deterrence.toml",
+        "--set",
+        "p_Def=0.4",
+        "--set",
+        "p_Ch=0.25",
+    ]);
     assert!(text.contains("semi-separating"), "{text}");
     assert!(
         text.contains("keeps the status quo 1/3, initiates 2/3"),
@@ -430,18 +424,14 @@ fn cli_bluff_prints_mixing_beliefs_and_class() {
     assert!(text.contains("capitulates 5/6, defends 1/6"), "{text}");
     assert!(text.contains("certified exactly"), "{text}");
     assert!(text.contains("Assessment certificate: ✓"), "{text}");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args([
-            "solve",
-            "models/beer_quiche.toml",
-            "--refine",
-            "intuitive",
-            "--format",
-            "json",
-        ])
-        .current_dir(repo(""))
-        .output()
-        .unwrap();
+    let out = deter(&[
+        "solve",
+        "models/beer_quiche.toml",
+        "--refine",
+        "intuitive",
+        "--format",
+        "json",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let eqs = v["equilibria"].as_array().unwrap();
     assert_eq!(eqs.len(), 1);
@@ -454,23 +444,9 @@ fn cli_bluff_prints_mixing_beliefs_and_class() {
         .contains("1/2"));
 }
 
-fn run(args: &[&str]) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(args)
-        .current_dir(repo(""))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn cli_d1_at_p_def_07_prints_only_deterrence_with_its_off_path_belief() {
-    let text = run(&[
+    let text = deter_ok(&[
         "solve",
         "models/unilateral_deterrence.toml",
         "--set",
@@ -500,7 +476,7 @@ fn cli_d1_at_p_def_07_prints_only_deterrence_with_its_off_path_belief() {
 #[test]
 fn cli_at_pi_h_reports_one_continuum_and_the_tie() {
     // π_H = (1 − s)/(1 − c_H) = 0.5/0.625 = 0.8: the hard challenger is exactly indifferent.
-    let text = run(&[
+    let text = deter_ok(&[
         "solve",
         "models/unilateral_deterrence.toml",
         "--set",
@@ -524,12 +500,12 @@ fn cli_at_pi_h_reports_one_continuum_and_the_tie() {
 
 #[test]
 fn nash_solvers_on_hidden_information_say_what_their_equilibria_are() {
-    let text = run(&["solve", "models/beer_quiche.toml", "--solver", "subgame"]);
+    let text = deter_ok(&["solve", "models/beer_quiche.toml", "--solver", "subgame"]);
     assert!(
         text.contains("the whole game is its only subgame, so subgame perfection adds nothing"),
         "{text}"
     );
-    let v: serde_json::Value = serde_json::from_str(&run(&[
+    let v: serde_json::Value = serde_json::from_str(&deter_ok(&[
         "solve",
         "models/beer_quiche.toml",
         "--solver",
@@ -539,9 +515,9 @@ fn nash_solvers_on_hidden_information_say_what_their_equilibria_are() {
     ]))
     .unwrap();
     assert!(v["note"].as_str().unwrap().contains("Nash equilibria"));
-    let text = run(&["solve", "models/beer_quiche.toml"]);
+    let text = deter_ok(&["solve", "models/beer_quiche.toml"]);
     assert!(!text.contains("Note:"), "{text}");
-    let text = run(&["solve", "models/hedging.toml"]);
+    let text = deter_ok(&["solve", "models/hedging.toml"]);
     assert!(!text.contains("Note:"), "{text}");
 }
 

@@ -1,27 +1,14 @@
 //! Equilibrium sets in sweeps and question thresholds of games with information sets: the
 //! unilateral deterrence game of docs/models/unilateral_deterrence.md (MODELS.md §1.1).
 
-use crate::util::{repo, template};
+use crate::util::{deter, deter_ok, stderr, stdout, template};
 use deter::exact::Rational;
 use deter::regime::rational::of_f64;
 use deter::regime::Evaluator;
 use deter::solve::SolveOptions;
 use deter::sweep::{Grid, Selection, Sweeper, VarySpec};
-use std::process::{Command, Output};
 
 const MODEL: &str = "models/unilateral_deterrence.toml";
-
-fn deter(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(args)
-        .current_dir(repo(""))
-        .output()
-        .expect("run deter")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// The CSV rows of `out` as maps from column name to field.
 fn rows(out: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
@@ -79,11 +66,11 @@ fn a_sweep_of_a_game_with_types_reports_every_perfect_bayesian_equilibrium() {
 #[test]
 fn cli_sweep_modality_says_where_the_equilibria_disagree() {
     let o = deter(&["sweep", MODEL, "--vary", "p_Def=0:1:3"]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        text(&o.stderr).contains("solver pbe (default)"),
+        stderr(&o).contains("solver pbe (default)"),
         "{}",
-        text(&o.stderr)
+        stderr(&o)
     );
     let rows = rows(&o.stdout);
     assert_eq!(rows.len(), 3);
@@ -116,11 +103,11 @@ fn cli_select_first_listed_gives_one_equilibrium_per_point_and_says_so() {
         "--select",
         "first-listed",
     ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        text(&o.stderr).contains("--select first-listed"),
+        stderr(&o).contains("--select first-listed"),
         "{}",
-        text(&o.stderr)
+        stderr(&o)
     );
     let rows = rows(&o.stdout);
     assert_eq!(rows.len(), 5);
@@ -139,7 +126,7 @@ fn cli_select_first_listed_gives_one_equilibrium_per_point_and_says_so() {
     // Unknown selections are refused with the choices.
     let o = deter(&["sweep", MODEL, "--vary", "p_Def=0:1:3", "--select", "first"]);
     assert!(!o.status.success());
-    let e = text(&o.stderr);
+    let e = stderr(&o);
     assert!(
         e.contains("unknown selection `first`") && e.contains("first-listed, intuitive, d1"),
         "{e}"
@@ -154,7 +141,7 @@ fn cli_select_first_listed_gives_one_equilibrium_per_point_and_says_so() {
         "d1",
     ]);
     assert!(!o.status.success());
-    assert!(text(&o.stderr).contains("perfect information"));
+    assert!(stderr(&o).contains("perfect information"));
 }
 
 #[test]
@@ -189,7 +176,7 @@ fn a_question_on_a_game_with_types_changes_its_answer_set_at_pi_h_exactly() {
         "--format",
         "json",
     ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let q = &v["questions"][0];
     assert_eq!(q["question"], "commitment_deters");
@@ -202,7 +189,7 @@ fn a_question_on_a_game_with_types_changes_its_answer_set_at_pi_h_exactly() {
     assert_eq!(at["left"], serde_json::json!(["deters", "has no effect"]));
     assert_eq!(at["right"], serde_json::json!(["has no effect"]));
     let o = deter(&["thresholds", MODEL, "--vary", "p_Def=0:1", "--questions"]);
-    let out = text(&o.stdout);
+    let out = stdout(&o);
     assert!(
         out.contains("p_Def = 2/3 (exact, verified): deters in some equilibria, has no effect in others → has no effect in every equilibrium"),
         "{out}"
@@ -214,7 +201,7 @@ fn cli_sweep_plot_of_a_game_with_types_is_a_regime_map() {
     let dir = tempfile::tempdir().unwrap();
     let svg = dir.path().join("regimes.svg");
     let csv = dir.path().join("regimes.csv");
-    let o = deter(&[
+    deter_ok(&[
         "sweep",
         MODEL,
         "--vary",
@@ -227,7 +214,6 @@ fn cli_sweep_plot_of_a_game_with_types_is_a_regime_map() {
         csv.to_str().unwrap(),
         "--quiet",
     ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
     let drawn = std::fs::read_to_string(&svg).unwrap();
     assert!(drawn.contains("regimes (every equilibrium at each point)"));
     // Every regime set of the file is a legend entry.
@@ -245,12 +231,11 @@ fn cli_sweep_plot_of_a_game_with_types_is_a_regime_map() {
     }
     // `deter plot` of the file draws the same map.
     let again = dir.path().join("again.svg");
-    let o = deter(&[
+    deter_ok(&[
         "plot",
         csv.to_str().unwrap(),
         "--out",
         again.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(std::fs::read(&again).unwrap(), drawn.into_bytes());
 }

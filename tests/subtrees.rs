@@ -1,17 +1,8 @@
 //! Subtrees in model files: written once, used at several places, expanded at load time with
 //! spans that still point at the subtree's text.
 
-use crate::util::repo;
+use crate::util::{deter_ok, repo};
 use deter::model;
-use std::process::{Command, Output};
-
-fn deter(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(args)
-        .current_dir(repo(""))
-        .output()
-        .unwrap()
-}
 
 /// Every diagnostic of a model text, one `file:line:col: severity: message` line each.
 fn problems(text: &str) -> String {
@@ -28,13 +19,7 @@ fn same_output(args: &[&str]) {
     let run = |file: &str| {
         let mut a = args.to_vec();
         a.push(file);
-        let o = deter(&a);
-        assert!(
-            o.status.success(),
-            "{a:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).replace(file, "FILE")
+        deter_ok(&a).replace(file, "FILE")
     };
     assert_eq!(run(HEDGING), run(HEDGING_FLAT), "deter {args:?} differs");
 }
@@ -128,8 +113,7 @@ fn the_wedge_extension_is_fifteen_lines() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("wedge.toml");
     std::fs::write(&f, &text).unwrap();
-    let o = deter(&["solve", f.to_str().unwrap(), "--format", "json"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    deter_ok(&["solve", f.to_str().unwrap(), "--format", "json"]);
 }
 
 #[test]
@@ -411,9 +395,7 @@ fn decimal_arguments_stay_exact() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("m.toml");
     std::fs::write(&f, m).unwrap();
-    let o = deter(&["solve", f.to_str().unwrap(), "--format", "json"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = deter_ok(&["solve", f.to_str().unwrap(), "--format", "json"]);
     // A takes `l`, B answers `up`: A's payoff is v = 1/10 exactly.
     assert!(out.contains("\"A\": \"1/10\""), "{out}");
 }

@@ -1,6 +1,6 @@
 //! Sweeps: the hedging regions of docs/models/hedging.md point by point, resume, shards and merge, plots.
 
-use crate::util::{repo, solve_bi, template, Hedge};
+use crate::util::{deter, deter_ok, repo, solve_bi, stderr, stdout, template, Hedge};
 use deter::model::GameTemplate;
 use deter::output::words;
 use deter::solve::Profile;
@@ -325,20 +325,12 @@ fn a_second_sweep_to_the_same_output_is_refused_while_the_first_runs() {
     assert!(out.exists());
 }
 
-fn deter(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(args)
-        .current_dir(repo(""))
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn cli_sweep_plots_regions_and_lines_with_words() {
     let dir = tempfile::tempdir().unwrap();
     let svg = dir.path().join("regions.svg");
     let csv = dir.path().join("regions.csv");
-    let o = deter(&[
+    deter_ok(&[
         "sweep",
         "models/hedging.toml",
         "--vary",
@@ -350,7 +342,6 @@ fn cli_sweep_plots_regions_and_lines_with_words() {
         "--out",
         csv.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let s = std::fs::read_to_string(&svg).unwrap();
     assert!(s.starts_with("<svg"), "{}", &s[..100.min(s.len())]);
     assert!(s.contains("deters — status_quo_h: Protégé hedges → Challenger does not challenge"));
@@ -372,11 +363,11 @@ fn cli_sweep_plots_regions_and_lines_with_words() {
         "--plot",
         line.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     let s = std::fs::read_to_string(&line).unwrap();
     assert!(s.contains("P(challenge)") && s.contains("Defender"));
     assert!(s.contains("stroke-dasharray") || s.matches("<polyline").count() > 7);
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stdout = stdout(&o);
     assert!(
         stdout.starts_with("index,c_D,outcome,path,payoff:Protege"),
         "{stdout}"
@@ -388,13 +379,13 @@ fn cli_sweep_plots_regions_and_lines_with_words() {
 fn cli_vary_errors_are_clear() {
     let o = deter(&["sweep", "models/hedging.toml", "--vary", "c_d=0:3:5"]);
     assert_eq!(o.status.code(), Some(2));
-    let e = String::from_utf8_lossy(&o.stderr);
+    let e = stderr(&o);
     assert!(
         e.contains("unknown parameter `c_d`") && e.contains("did you mean `c_D`"),
         "{e}"
     );
     let o = deter(&["sweep", "models/hedging.toml", "--vary", "T=0:2:5"]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("outside its range"));
+    assert!(stderr(&o).contains("outside its range"));
     let o = deter(&["merge", "out.csv", "does-not-exist.csv"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -420,7 +411,7 @@ fn cli_killed_mid_run_resumes_to_the_same_bytes() {
         .current_dir(repo(""))
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     // Kill a second run once its partial file has some rows (if it finishes first, the resumed
     // run below simply starts over; the bytes must match either way).
     let mut child = Command::new(env!("CARGO_BIN_EXE_deter"))
@@ -446,7 +437,7 @@ fn cli_killed_mid_run_resumes_to_the_same_bytes() {
         .current_dir(repo(""))
         .output()
         .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", stderr(&o));
     assert!(std::fs::read(&cut).unwrap() == std::fs::read(&whole).unwrap());
 }
 
@@ -495,16 +486,13 @@ fn cli_plot_draws_a_merged_sweep_as_the_single_run_plot() {
             let mut a = vec!["sweep", "models/hedging.toml", "--format", fmt];
             a.extend_from_slice(axes);
             a.extend_from_slice(extra);
-            let o = deter(&a);
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            deter_ok(&a);
         };
         run(&["--out", &p("whole"), "--plot", &p("whole.svg")]);
         run(&["--out", &p("s1"), "--shard", "1/2"]);
         run(&["--out", &p("s2"), "--shard", "2/2"]);
-        let o = deter(&["merge", &p("merged"), &p("s2"), &p("s1")]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let o = deter(&["plot", &p("merged"), "--out", &p("merged.svg")]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        deter_ok(&["merge", &p("merged"), &p("s2"), &p("s1")]);
+        deter_ok(&["plot", &p("merged"), "--out", &p("merged.svg")]);
         assert_eq!(
             std::fs::read(p("merged.svg")).unwrap(),
             std::fs::read(p("whole.svg")).unwrap(),
@@ -527,7 +515,7 @@ fn cli_plot_draws_a_merged_sweep_as_the_single_run_plot() {
         "--plot",
         &p("x.svg"),
     ]);
-    let e = String::from_utf8_lossy(&o.stderr);
+    let e = stderr(&o);
     assert!(e.contains("deter plot MERGED"), "{e}");
     // A shard alone cannot be plotted.
     let o = deter(&["plot", &p("s1")]);
@@ -559,8 +547,7 @@ fn cli_resumed_sweep_plots_the_same_as_an_uninterrupted_one() {
         .collect::<Vec<_>>()
     };
     let a = args(&p("whole.csv"), &p("whole.svg"));
-    let o = deter(&a.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    deter_ok(&a.iter().map(String::as_str).collect::<Vec<_>>());
     let _ = t;
     interrupted(
         Path::new(&p("whole.csv")),
@@ -571,7 +558,7 @@ fn cli_resumed_sweep_plots_the_same_as_an_uninterrupted_one() {
     let mut a = args(&p("cut.csv"), &p("cut.svg"));
     a.push("--resume".into());
     let o = deter(&a.iter().map(String::as_str).collect::<Vec<_>>());
-    let e = String::from_utf8_lossy(&o.stderr);
+    let e = stderr(&o);
     assert!(o.status.success() && e.contains("5000 kept"), "{e}");
     assert_eq!(
         std::fs::read(p("cut.svg")).unwrap(),
@@ -597,7 +584,7 @@ fn cli_sweep_outputs_are_checked_before_the_work() {
         &p(""),
     ]);
     assert_eq!(o.status.code(), Some(2));
-    let e = String::from_utf8_lossy(&o.stderr);
+    let e = stderr(&o);
     assert!(e.contains("is a directory"), "{e}");
     assert!(start.elapsed().as_secs() < 5, "failed only after the work");
     let o = deter(&[
@@ -608,7 +595,7 @@ fn cli_sweep_outputs_are_checked_before_the_work() {
         "--out",
         &p("no/such/dir/x.csv"),
     ]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
+    assert!(stderr(&o).contains("does not exist"));
     let o = deter(&[
         "sweep",
         "models/hedging.toml",
@@ -632,7 +619,7 @@ fn cli_sweep_outputs_are_checked_before_the_work() {
         "/dev/stdout",
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("not a regular file"));
+    assert!(stderr(&o).contains("not a regular file"));
     // The same for a device: /dev/null is refused and stays a device.
     let o = deter(&[
         "sweep",
@@ -643,12 +630,12 @@ fn cli_sweep_outputs_are_checked_before_the_work() {
         "/dev/null",
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("not a regular file"));
+    assert!(stderr(&o).contains("not a regular file"));
     assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
     // A symlinked --out is written through: the link stays, its target gets the rows.
     std::fs::create_dir(dir.path().join("real")).unwrap();
     std::os::unix::fs::symlink("real/target.csv", dir.path().join("link.csv")).unwrap();
-    let o = deter(&[
+    deter_ok(&[
         "sweep",
         "models/hedging.toml",
         "--vary",
@@ -656,7 +643,6 @@ fn cli_sweep_outputs_are_checked_before_the_work() {
         "--out",
         &p("link.csv"),
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let link = std::fs::symlink_metadata(p("link.csv")).unwrap();
     assert!(link.file_type().is_symlink());
     assert_eq!(
@@ -685,7 +671,7 @@ fn question_modality_says_where_a_tie_decides_the_answer() {
     let dir = tempfile::tempdir().unwrap();
     for (fmt, ext) in [("csv", "csv"), ("jsonl", "jsonl")] {
         let out = dir.path().join(format!("t.{ext}"));
-        let o = deter(&[
+        deter_ok(&[
             "sweep",
             "models/hedging.toml",
             "--vary",
@@ -695,7 +681,6 @@ fn question_modality_says_where_a_tie_decides_the_answer() {
             "--out",
             out.to_str().unwrap(),
         ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let text = std::fs::read_to_string(&out).unwrap();
         // (answer, modality, n_equilibria) per row.
         let rows: Vec<(String, String, String)> = if fmt == "csv" {

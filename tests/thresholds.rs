@@ -1,6 +1,6 @@
 //! Thresholds, regions and questions against the analytic results of docs/models/hedging.md and docs/models/deterrence_dialogue.md.
 
-use crate::util::{template, theta};
+use crate::util::{deter, deter_ok, stderr, stdout, template, theta};
 use deter::questions::{self, question_thresholds, region_sentences, Effect, PreparedQuestion};
 use deter::regions::node_conditions;
 use deter::thresholds::{thresholds, Threshold, ThresholdOptions};
@@ -198,18 +198,10 @@ fn dialogue_region_sentence_states_the_complementarity() {
     );
 }
 
-fn deter(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(args)
-        .current_dir(crate::util::repo(""))
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn cli_thresholds_text_and_json() {
     // docs/models/hedging.md: T* = -psi0/beta = 0.2 at the cold-war point.
-    let o = deter(&[
+    let s = deter_ok(&[
         "thresholds",
         "models/hedging.toml",
         "--vary",
@@ -218,8 +210,6 @@ fn cli_thresholds_text_and_json() {
         "cold_war",
         "--questions",
     ]);
-    let s = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
         s.contains(
             "T = 0.2 (exact): after Protégé hedges → Challenger challenges → Defender abandons, \
@@ -255,13 +245,13 @@ fn cli_thresholds_text_and_json() {
 #[test]
 fn cli_regions_and_errors() {
     let o = deter(&["regions", "models/hedging.toml", "--scenario", "cold_war"]);
-    let s = String::from_utf8_lossy(&o.stdout);
+    let s = stdout(&o);
     assert!(
         s.contains("Defender supports at `defender_h` iff c_D < a - lambda*T + L"),
         "{s}"
     );
     // docs/models/deterrence_dialogue.md: commitment sustains dialogue iff a0 - sigma < c_D < a0 + alpha - sigma.
-    let o = deter(&[
+    let s = deter_ok(&[
         "regions",
         "models/deterrence_dialogue.toml",
         "--map",
@@ -269,8 +259,6 @@ fn cli_regions_and_errors() {
         "--map",
         "c_D=0:3",
     ]);
-    let s = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
         s.contains("A reinforced commitment sustains dialogue"),
         "{s}"
@@ -285,7 +273,7 @@ fn cli_regions_and_errors() {
     );
     let o = deter(&["thresholds", "models/hedging.toml", "--vary", "Tee=0:1"]);
     assert_eq!(o.status.code(), Some(2));
-    let e = String::from_utf8_lossy(&o.stderr);
+    let e = stderr(&o);
     assert!(e.contains("unknown parameter `Tee`"), "{e}");
 }
 

@@ -3,9 +3,10 @@
 //! question's answer and report that read the same whichever order a tied mover's moves are
 //! written in, and say when a tie decides.
 
-use crate::util::{choice, repo, solve_bi, template, theta};
+use crate::util::{choice, deter_ok, repo, solve_bi, template, theta};
 use deter::model;
 use deter::questions::{self, Effect, Modality};
+use deter::regions::{exact_theta, spe_set, SET_CAP};
 use deter::report::{self, doc, render, Options};
 
 /// The protégé's two moves at `rok_0` of models/deterrence_dialogue.toml, as written.
@@ -138,7 +139,7 @@ fn hedging_tie_at_t_0_2_plays_the_first_listed_move_everywhere() {
     let th = theta(&t, None, &[("T", 0.2)]);
     let g = t.instantiate(&th).unwrap();
     assert_eq!(choice(&g, &solve_bi(&g), "protege_h"), "realign");
-    let (_, ws) = deter::regions::solve_at(&t, &th, deter::regions::TIE_TOL).unwrap();
+    let (game, ws) = deter::regions::solve_at(&t, &th, deter::regions::TIE_TOL).unwrap();
     let node = t
         .tree
         .node_names
@@ -151,6 +152,14 @@ fn hedging_tie_at_t_0_2_plays_the_first_listed_move_everywhere() {
         "realign"
     );
     assert_eq!(ws.ties.len(), 1, "the tie is reported");
+    assert_eq!(ws.ties[0].node.ix(), node, "the tie is at protege_h");
+    // The exact solve agrees, and the set holds both ways of breaking the tie, the stated
+    // rule's first.
+    let ex = t.instantiate_exact(&exact_theta(&th).unwrap()).unwrap();
+    let set = spe_set(&game, &ws, ex.as_ref(), SET_CAP);
+    assert_eq!(set.choices.len(), 2);
+    assert_eq!(set.choices[0], ws.choice);
+    assert!(!set.truncated);
     // Off the path, but the challenger's choice upstream depends on how the protégé would
     // break it, so the answer depends on the tie and says so.
     let q = questions::prepare(&t).unwrap().remove(0);
@@ -168,13 +177,7 @@ fn hedging_tie_at_t_0_2_plays_the_first_listed_move_everywhere() {
 fn sweep_counts_the_equilibria_a_tie_allows() {
     // hedging.toml at T = 0.2 has the protégé's tie at `protege_h` (two pure SPE); at T = 0 and
     // T = 0.4 the equilibrium is unique.
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(["sweep", "models/hedging.toml", "--vary", "T=0:0.4:3"])
-        .current_dir(repo(""))
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = String::from_utf8(o.stdout).unwrap();
+    let out = deter_ok(&["sweep", "models/hedging.toml", "--vary", "T=0:0.4:3"]);
     let mut lines = out.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();

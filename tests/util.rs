@@ -6,10 +6,45 @@ use deter::solve::{
     self, backward::BackwardInduction, GameRef, Profile, Solution, SolveOptions, Solver,
 };
 use std::path::PathBuf;
+use std::process::{Command, Output};
 
 /// Path of a file relative to the repository root.
 pub fn repo(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Runs the `deter` binary with these arguments in the repository root and waits for it: its
+/// exit status, standard output and standard error.
+pub fn deter(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(args)
+        .current_dir(repo(""))
+        .output()
+        .expect("runs deter")
+}
+
+/// Runs `deter` like [`deter`], expecting it to succeed (panics with the exit status and both
+/// streams otherwise); its standard output, which must be UTF-8.
+pub fn deter_ok(args: &[&str]) -> String {
+    let o = deter(args);
+    assert!(
+        o.status.success(),
+        "deter {args:?}: exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        stdout(&o),
+        stderr(&o)
+    );
+    String::from_utf8(o.stdout).expect("deter writes UTF-8")
+}
+
+/// A finished run's standard output as text (bytes that are not UTF-8 replaced).
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A finished run's standard error as text (bytes that are not UTF-8 replaced).
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Loads a model from models/ (panics with the rendered diagnostics if it has errors).

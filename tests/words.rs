@@ -1,9 +1,8 @@
 //! Words a reader understands: sentences in the model's `say` phrases and display names, never
 //! node identifiers; numbers for people; each phrase said once; the model's source cited.
 
-use crate::util::{repo, template};
+use crate::util::{deter_ok, repo, template};
 use deter::report::{self, doc, render, Options};
-use std::process::Command;
 
 fn quick() -> Options {
     Options {
@@ -89,13 +88,7 @@ fn a_move_forced_at_two_nodes_is_said_once() {
 
 #[test]
 fn solve_prints_numbers_for_people() {
-    let o = Command::new(env!("CARGO_BIN_EXE_deter"))
-        .args(["solve", "models/hedging.toml", "--scenario", "post_2001"])
-        .current_dir(repo(""))
-        .output()
-        .unwrap();
-    let s = String::from_utf8(o.stdout).unwrap();
-    assert!(o.status.success());
+    let s = deter_ok(&["solve", "models/hedging.toml", "--scenario", "post_2001"]);
     assert!(!s.contains("0.0e0") && !s.contains(".0e"), "{s}");
     assert!(s.contains("Protégé hedges → Challenger challenges"), "{s}");
 }

@@ -24,8 +24,8 @@ use super::ids::{InfosetId, PlayerId};
 use super::strategic::StrategicGame;
 use super::tree::{NodeKind, Tree};
 use super::Game;
-use crate::exact::{Rational, Scalar};
-use num_traits::{One, Zero};
+use crate::exact::Scalar;
+use std::ops::{AddAssign, ControlFlow, Mul};
 use std::sync::Arc;
 
 /// The default budget: at most this many payoff cells (profiles × players), about 80 MB of
@@ -185,9 +185,7 @@ pub fn reduced_strategic_form_within(
     max_cells: usize,
 ) -> Result<ReducedForm, ReduceError> {
     let tree = &game.tree;
-    let np = tree.n_players();
     let (infosets, pos_of, plans) = plan_sets(tree, max_cells)?;
-    let total: usize = plans.iter().map(Vec::len).product();
     let strategies: Vec<Vec<String>> = plans
         .iter()
         .map(|pl| pl.iter().map(|plan| gambit_name(plan)).collect())
@@ -196,45 +194,16 @@ pub fn reduced_strategic_form_within(
         title: tree.title.clone(),
         players: tree.players.clone(),
         strategies,
-        payoffs: vec![0.0; total * np],
+        payoffs: Vec::new(),
         exact: None,
     };
     let shape = sg.shape();
-    let mut pure = vec![0usize; np];
-    let mut stack: Vec<(usize, f64)> = Vec::new();
-    for prof in 0..total {
-        let out = &mut sg.payoffs[prof * np..(prof + 1) * np];
-        stack.push((0, 1.0));
-        while let Some((i, pr)) = stack.pop() {
-            let node = tree.nodes[i];
-            match node.kind {
-                NodeKind::Terminal { leaf } => {
-                    for (o, x) in out.iter_mut().zip(game.leaf_payoffs(leaf)) {
-                        *o += pr * x;
-                    }
-                }
-                NodeKind::Chance => {
-                    for c in node.children() {
-                        let q = game.chance[c];
-                        if q != 0.0 {
-                            stack.push((c, pr * q));
-                        }
-                    }
-                }
-                NodeKind::Decision { player, infoset } => {
-                    let a = plans[player.ix()][pure[player.ix()]][pos_of[infoset.ix()]];
-                    // A reached set always has an action in the plan (see `enumerate_plans`);
-                    // the first action is a harmless fallback.
-                    stack.push((node.first_child as usize + a.unwrap_or(0), pr));
-                }
-            }
-        }
-        super::strategic::advance(&mut pure, &shape);
-    }
     if let Some(ex) = &game.exact {
-        let exact = exact_payoffs(tree, &plans, &pos_of, &shape, &ex.chance, &ex.payoffs);
+        let exact = payoff_table(tree, &plans, &pos_of, &shape, &ex.chance, &ex.payoffs);
         sg.payoffs = exact.iter().map(crate::exact::to_f64).collect();
         sg.exact = Some(Arc::new(exact));
+    } else {
+        sg.payoffs = payoff_table(tree, &plans, &pos_of, &shape, &game.chance, &game.payoffs);
     }
     Ok(ReducedForm {
         game: sg,
@@ -243,23 +212,29 @@ pub fn reduced_strategic_form_within(
     })
 }
 
-/// The payoff table of the reduced form in exact arithmetic.
-fn exact_payoffs(
+/// The payoff table of the reduced form (profile by profile, player fastest), in the number
+/// type of the game's chance probabilities and leaf payoffs (`payoffs[leaf * players + p]`):
+/// floating point, or exact for rationals.
+fn payoff_table<T>(
     tree: &Tree,
     plans: &[Vec<Vec<Option<usize>>>],
     pos_of: &[usize],
     shape: &[usize],
-    chance: &[Rational],
-    payoffs: &[Rational],
-) -> Vec<Rational> {
+    chance: &[T],
+    payoffs: &[T],
+) -> Vec<T>
+where
+    T: Scalar + AddAssign,
+    for<'a> &'a T: Mul<&'a T, Output = T>,
+{
     let np = tree.n_players();
     let total: usize = shape.iter().product();
-    let mut out = vec![Rational::zero(); total * np];
+    let mut out = vec![T::zero(); total * np];
     let mut pure = vec![0usize; np];
-    let mut stack: Vec<(usize, Rational)> = Vec::new();
+    let mut stack: Vec<(usize, T)> = Vec::new();
     for prof in 0..total {
         let cell = &mut out[prof * np..(prof + 1) * np];
-        stack.push((0, Rational::one()));
+        stack.push((0, T::one()));
         while let Some((i, pr)) = stack.pop() {
             let node = tree.nodes[i];
             match node.kind {
@@ -277,6 +252,8 @@ fn exact_payoffs(
                 }
                 NodeKind::Decision { player, infoset } => {
                     let a = plans[player.ix()][pure[player.ix()]][pos_of[infoset.ix()]];
+                    // A reached set always has an action in the plan (see `walk_plans`); the
+                    // first action is a harmless fallback.
                     stack.push((node.first_child as usize + a.unwrap_or(0), pr));
                 }
             }
@@ -407,42 +384,12 @@ fn count_by_enumeration(
     anc: &[(u32, u32)],
     cap: usize,
 ) -> f64 {
-    let k_max = sets.len();
-    let mut plan: Vec<Option<usize>> = vec![None; k_max];
-    let mut n_opt = vec![1usize; k_max];
-    let mut k = 0;
     let mut n = 0usize;
-    loop {
-        if k == k_max {
-            n += 1;
-            if n > cap {
-                return n as f64;
-            }
-            loop {
-                if k == 0 {
-                    return n as f64;
-                }
-                k -= 1;
-                if let Some(a) = plan[k] {
-                    if a + 1 < n_opt[k] {
-                        plan[k] = Some(a + 1);
-                        k += 1;
-                        break;
-                    }
-                }
-            }
-        } else {
-            let set = sets[k];
-            if reachable(tree, p, set, &plan, k, pos_of, anc) {
-                plan[k] = Some(0);
-                n_opt[k] = tree.infosets[set.ix()].n_actions as usize;
-            } else {
-                plan[k] = None;
-                n_opt[k] = 1;
-            }
-            k += 1;
-        }
-    }
+    walk_plans(tree, p, sets, pos_of, anc, |_| {
+        n += 1;
+        past(n, cap)
+    });
+    n as f64
 }
 
 /// All reduced plans of player `p`, first set's choice slowest.
@@ -454,24 +401,54 @@ fn enumerate_plans(
     anc: &[(u32, u32)],
     cap: usize,
 ) -> Result<Vec<Vec<Option<usize>>>, ReduceError> {
-    let k_max = sets.len();
     let mut out = Vec::new();
+    walk_plans(tree, p, sets, pos_of, anc, |plan| {
+        out.push(plan.to_vec());
+        past(out.len(), cap)
+    });
+    if out.len() > cap {
+        return Err(ReduceError::TooLarge {
+            cap,
+            what: format!("strategies of {}", tree.players[p]),
+        });
+    }
+    Ok(out)
+}
+
+/// Stop once `n` has gone past `cap`.
+fn past(n: usize, cap: usize) -> ControlFlow<()> {
+    if n > cap {
+        ControlFlow::Break(())
+    } else {
+        ControlFlow::Continue(())
+    }
+}
+
+/// Hands each reduced plan of player `p` to `visit`, first set's choice slowest, until every
+/// plan has been seen or `visit` breaks. A plan holds, for each of `sets`, the action taken,
+/// or `None` where the player's own earlier choices never reach the set. The one walk behind
+/// both counting and listing the plans.
+fn walk_plans(
+    tree: &Tree,
+    p: usize,
+    sets: &[InfosetId],
+    pos_of: &[usize],
+    anc: &[(u32, u32)],
+    mut visit: impl FnMut(&[Option<usize>]) -> ControlFlow<()>,
+) {
+    let k_max = sets.len();
     let mut plan: Vec<Option<usize>> = vec![None; k_max];
     let mut n_opt = vec![1usize; k_max];
     let mut k = 0;
     loop {
         if k == k_max {
-            out.push(plan.clone());
-            if out.len() > cap {
-                return Err(ReduceError::TooLarge {
-                    cap,
-                    what: format!("strategies of {}", tree.players[p]),
-                });
+            if visit(&plan).is_break() {
+                return;
             }
             // Backtrack to the last set with an untried action.
             loop {
                 if k == 0 {
-                    return Ok(out);
+                    return;
                 }
                 k -= 1;
                 if let Some(a) = plan[k] {

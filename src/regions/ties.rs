@@ -153,43 +153,6 @@ pub fn profile_of_choices(tree: &Tree, choice: &[u32]) -> Vec<f64> {
 mod tests {
     use super::*;
 
-    fn hedging() -> GameTemplate {
-        crate::model::load("hedging.toml", include_str!("../../models/hedging.toml"))
-            .template
-            .expect("models/hedging.toml is valid")
-    }
-
-    #[test]
-    fn rounding_noise_does_not_pick_the_second_move() {
-        // The protégé realigns at `protege_h` iff psi0 + beta*T > 0 (docs/models/hedging.md);
-        // with psi0 = -0.2 and beta = 1 it is exactly indifferent at T = 0.2, but the float
-        // values (-0.9000000000000001 and -0.9) differ in the last bit. The stated rule plays
-        // the first listed move, `realign`.
-        let t = hedging();
-        let mut theta = t.defaults();
-        theta[t.params.id("T").unwrap()] = 0.2;
-        let (game, ws) = crate::regions::solve_at(&t, &theta, crate::regions::TIE_TOL).unwrap();
-        let node = t
-            .tree
-            .node_names
-            .iter()
-            .position(|n| n == "protege_h")
-            .unwrap();
-        let first = t.tree.nodes[node].first_child as usize;
-        assert_eq!(
-            t.tree.move_labels[first + ws.choice[node] as usize],
-            "realign"
-        );
-        assert_eq!(ws.ties.len(), 1);
-        assert_eq!(ws.ties[0].node.ix(), node);
-        // The exact solve agrees, and the set holds both ways of breaking the tie.
-        let ex = t.instantiate_exact(&exact_theta(&theta).unwrap()).unwrap();
-        let set = spe_set(&game, &ws, ex.as_ref(), SET_CAP);
-        assert_eq!(set.choices.len(), 2);
-        assert_eq!(set.choices[0], ws.choice);
-        assert!(!set.truncated);
-    }
-
     #[test]
     fn a_near_tie_that_is_not_exact_is_strict() {
         // Two payoffs 1e-12 apart are a tie for the float tolerance but not exactly: the exact
