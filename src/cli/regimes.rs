@@ -8,6 +8,7 @@ use deter::exact::Rational;
 use deter::model::{GameTemplate, Loaded};
 use deter::output::words::num;
 use deter::regime::along::{along, Along, AlongOptions};
+use deter::regime::conditions::regime_lines;
 use deter::regime::map::{regime_map, share_words, MapOptions, RegimeMap};
 use deter::regime::rational::{of_f64, show};
 use deter::regime::{Evaluator, RegimeSet};
@@ -172,15 +173,14 @@ pub fn regions(
     let here = ev.at(&base)?;
     let floats: Vec<f64> = base.iter().map(deter::exact::to_f64).collect();
     outln!(
-        "Regimes at {} ({}): {}",
+        "Regimes {} ({}): {}",
         t.describe_point(&floats),
         concept(&here, refine),
         here.describe()
     )?;
     outln!(
         "A regime is an equilibrium's class (how the first privately informed mover's types \
-         sort) and the outcomes it reaches. Per-move conditions are given for games of perfect \
-         information only."
+         sort) and the outcomes it reaches."
     )?;
     let Some(((x, xlo, xhi), (y, ylo, yhi))) = map else {
         if plot.is_some() {
@@ -200,12 +200,52 @@ pub fn regions(
         &opts,
     )?;
     print_map(&m)?;
+    print_conditions(t, &ev.opts, &base, &m)?;
     if let Some(path) = plot {
         let title = format!("Regimes over {} and {}", m.x.name, m.y.name);
         let fig = m.figure(&title, &[]);
         deter::output::write_atomic(path, fig.svg.as_bytes())
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         errln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Each area's regimes with their conditions in the model's symbols.
+pub fn print_conditions(
+    t: &GameTemplate,
+    opts: &SolveOptions,
+    base: &[Rational],
+    m: &RegimeMap,
+) -> Result<()> {
+    outln!(
+        "Conditions of each regime, in the model's symbols (other parameters as at the point):"
+    )?;
+    let mapped = [
+        (m.x.param, m.x.lo.clone(), m.x.hi.clone()),
+        (m.y.param, m.y.lo.clone(), m.y.hi.clone()),
+    ];
+    let mut done: Vec<String> = Vec::new();
+    for (k, a) in m.areas.iter().enumerate() {
+        let Some((cx, cy)) = m.centre(k) else {
+            continue;
+        };
+        let mut theta = base.to_vec();
+        theta[m.x.param] = cx;
+        theta[m.y.param] = cy;
+        let labels: Vec<&str> = a
+            .set
+            .key()
+            .into_iter()
+            .filter(|l| !done.iter().any(|d| d == l))
+            .collect();
+        if labels.is_empty() {
+            continue;
+        }
+        for line in regime_lines(t, opts, &theta, &labels, base, &mapped) {
+            outln!("  {line}")?;
+        }
+        done.extend(labels.iter().map(|l| l.to_string()));
     }
     Ok(())
 }
