@@ -8,7 +8,7 @@ use deter::exact::Rational;
 use deter::model::{GameTemplate, Loaded};
 use deter::output::words::num;
 use deter::regime::along::{along, Along, AlongOptions};
-use deter::regime::conditions::regime_lines;
+use deter::regime::conditions::{describe_changes, map_conditions};
 use deter::regime::map::{regime_map, share_words, MapOptions, RegimeMap};
 use deter::regime::rational::{of_f64, show};
 use deter::regime::{Evaluator, RegimeSet};
@@ -117,7 +117,8 @@ pub fn thresholds(
                 t.describe_point(&floats),
                 concept(first, refine)
             )?;
-            print_along(name, &a)?;
+            let lines = describe_changes(t, &ev.opts, &base, &a);
+            print_along(name, &a, &lines)?;
             if questions {
                 outln!(
                     "\nQuestions along a parameter are answered for games of perfect information \
@@ -141,12 +142,12 @@ fn set_json(s: &RegimeSet) -> serde_json::Value {
 }
 
 /// The changes and the stretches between them, as text.
-pub fn print_along(name: &str, a: &Along) -> Result<()> {
+pub fn print_along(name: &str, a: &Along, changes: &[String]) -> Result<()> {
     if a.changes.is_empty() {
         outln!("  none: the regimes are the same throughout")?;
     }
-    for c in &a.changes {
-        outln!("  {}", c.describe(name))?;
+    for c in changes {
+        outln!("  {c}")?;
     }
     outln!("Regimes by stretch:")?;
     for line in a.stretches(name) {
@@ -221,31 +222,8 @@ pub fn print_conditions(
     outln!(
         "Conditions of each regime, in the model's symbols (other parameters as at the point):"
     )?;
-    let mapped = [
-        (m.x.param, m.x.lo.clone(), m.x.hi.clone()),
-        (m.y.param, m.y.lo.clone(), m.y.hi.clone()),
-    ];
-    let mut done: Vec<String> = Vec::new();
-    for (k, a) in m.areas.iter().enumerate() {
-        let Some((cx, cy)) = m.centre(k) else {
-            continue;
-        };
-        let mut theta = base.to_vec();
-        theta[m.x.param] = cx;
-        theta[m.y.param] = cy;
-        let labels: Vec<&str> = a
-            .set
-            .key()
-            .into_iter()
-            .filter(|l| !done.iter().any(|d| d == l))
-            .collect();
-        if labels.is_empty() {
-            continue;
-        }
-        for line in regime_lines(t, opts, &theta, &labels, base, &mapped) {
-            outln!("  {line}")?;
-        }
-        done.extend(labels.iter().map(|l| l.to_string()));
+    for line in map_conditions(t, opts, base, m) {
+        outln!("  {line}")?;
     }
     Ok(())
 }

@@ -400,3 +400,92 @@ pub fn regime_lines(
     }
     out
 }
+
+/// [`regime_lines`] for every regime of a map, each stated once (solved inside the first
+/// area it appears in).
+pub fn map_conditions(
+    t: &GameTemplate,
+    opts: &SolveOptions,
+    base: &[Rational],
+    m: &super::map::RegimeMap,
+) -> Vec<String> {
+    let mapped = [
+        (m.x.param, m.x.lo.clone(), m.x.hi.clone()),
+        (m.y.param, m.y.lo.clone(), m.y.hi.clone()),
+    ];
+    let mut done: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for (k, a) in m.areas.iter().enumerate() {
+        let Some((cx, cy)) = m.centre(k) else {
+            continue;
+        };
+        let mut theta = base.to_vec();
+        theta[m.x.param] = cx;
+        theta[m.y.param] = cy;
+        let labels: Vec<&str> = a
+            .set
+            .key()
+            .into_iter()
+            .filter(|l| !done.iter().any(|d| d == l))
+            .collect();
+        if labels.is_empty() {
+            continue;
+        }
+        out.extend(regime_lines(t, opts, &theta, &labels, base, &mapped));
+        done.extend(labels.iter().map(|l| l.to_string()));
+    }
+    out
+}
+
+/// Each change of `a` (a scan of one parameter with the others at `base`) in words, with the
+/// boundary in the model's symbols where a regime on either side has a bound on the parameter
+/// equal to the change: `p_Def = 1/2 (exact, verified), where p_Def = 1 - s: …`.
+pub fn describe_changes(
+    t: &GameTemplate,
+    opts: &SolveOptions,
+    base: &[Rational],
+    a: &super::along::Along,
+) -> Vec<String> {
+    let name = &t.params.names[a.param];
+    let mapped = [(a.param, a.lo.clone(), a.hi.clone())];
+    let two = Rational::from_integer(2.into());
+    // The bounds on the parameter of every regime in each stretch.
+    let bounds: Vec<Vec<Bound>> = a
+        .segments
+        .iter()
+        .map(|(from, to, _)| {
+            let mut theta = base.to_vec();
+            theta[a.param] = (from + to) / &two;
+            let Ok(found) = conditions_at(t, &theta, opts) else {
+                return Vec::new();
+            };
+            found
+                .iter()
+                .flat_map(|r| r.alternatives.iter().flatten())
+                .flat_map(|conds| state(conds, &t.params.names, base, &mapped).bounds)
+                .collect()
+        })
+        .collect();
+    let mut k = 0;
+    a.changes
+        .iter()
+        .map(|c| {
+            // The stretches on either side of the change.
+            while k + 1 < a.segments.len() && a.segments[k].1 < c.value {
+                k += 1;
+            }
+            let near = [k.saturating_sub(1), k, k + 1];
+            let formula = near
+                .iter()
+                .filter_map(|&i| bounds.get(i))
+                .flatten()
+                .find(|b| b.param == a.param && c.exact && b.value(base).as_ref() == Some(&c.value))
+                .map(|b| b.formula(&t.params.names));
+            let line = c.describe(name);
+            match (formula, line.split_once(": ")) {
+                (Some(f), Some((head, tail))) => format!("{head}, where {name} = {f}: {tail}"),
+                _ => line,
+            }
+        })
+        .collect()
+}
