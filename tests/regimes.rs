@@ -41,6 +41,12 @@ fn thresholds_of_a_game_with_types_are_the_regime_boundaries_exactly() {
         .map(|c| c["exact_value"].as_str().unwrap_or("not exact"))
         .collect();
     assert_eq!(exact, ["1/2", "2/3"], "{v:#}");
+    // In the model's symbols: π_S = 1 − s and π_H = (1 − s)/(1 − c_H).
+    let formulas: Vec<&str> = inside
+        .iter()
+        .map(|c| c["formula"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(formulas, ["1 - s", "(1 - s)/(1 - c_H)"], "{v:#}");
     // D1: one regime on each side of each change.
     for c in &inside {
         assert_eq!(
@@ -86,6 +92,11 @@ fn regions_map_states_each_regime_as_inequalities() {
         "(33.3% of the map): where p_Def < 1/2 and p_Ch > 1/3",
         "(16.7% of the map): where 1/2 < p_Def < 2/3",
         "(33.3% of the map): where p_Def > 2/3",
+        // The same regimes in the model's symbols (π_S, π_H, μ̄ of MODELS.md §1.1).
+        "semi-separating: SQ, DC, DD, CD: when p_Def < 1 - s and p_Ch < 1/(1 - d_S)",
+        "pooling: DC, DD, CD: when p_Def ≤ 1 - s and p_Ch ≥ 1/(1 - d_S)",
+        "separating: SQ, DC, DD: when 1 - s ≤ p_Def ≤ (1 - s)/(1 - c_H)",
+        "pooling: SQ: when p_Def ≥ (1 - s)/(1 - c_H)",
     ] {
         assert!(s.contains(want), "missing `{want}` in\n{s}");
     }

@@ -8,7 +8,7 @@ use deter::exact::Rational;
 use deter::model::{GameTemplate, Loaded};
 use deter::output::words::num;
 use deter::regime::along::{along, Along, AlongOptions};
-use deter::regime::conditions::{describe_changes, map_conditions};
+use deter::regime::conditions::{change_formulas, describe_changes, map_conditions};
 use deter::regime::map::{regime_map, share_words, MapOptions, RegimeMap};
 use deter::regime::rational::{of_f64, show};
 use deter::regime::{Evaluator, RegimeSet};
@@ -86,6 +86,7 @@ pub fn thresholds(
     let first = &a.segments[0].2;
     match format {
         SolveFormat::Json => {
+            let formulas = change_formulas(t, &ev.opts, &base, &a);
             let doc = json!({
                 "schema": "deter.regimes/1",
                 "parameter": name,
@@ -93,8 +94,9 @@ pub fn thresholds(
                 "point": t.params.names.iter().cloned().zip(floats.iter().map(|&v| json!(v))).collect::<serde_json::Map<String, serde_json::Value>>(),
                 "solver": first.solver,
                 "refine": refine.map(|r| match r { Refine::D1 => "d1", Refine::Intuitive => "intuitive" }),
-                "changes": a.changes.iter().map(|c| json!({
+                "changes": a.changes.iter().zip(&formulas).map(|(c, f)| json!({
                     "value": deter::exact::to_f64(&c.value),
+                    "formula": f,
                     "exact_value": c.exact.then(|| deter::exact::display(&c.value)),
                     "exact": c.exact,
                     "bracket": [deter::exact::to_f64(&c.bracket.0), deter::exact::to_f64(&c.bracket.1)],

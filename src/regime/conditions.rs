@@ -437,16 +437,16 @@ pub fn map_conditions(
     out
 }
 
-/// Each change of `a` (a scan of one parameter with the others at `base`) in words, with the
-/// boundary in the model's symbols where a regime on either side has a bound on the parameter
-/// equal to the change: `p_Def = 1/2 (exact, verified), where p_Def = 1 - s: …`.
-pub fn describe_changes(
+/// The boundary in the model's symbols of each change of `a` (a scan of one parameter with
+/// the others at `base`): the formula of a regime's bound on the parameter, on either side of
+/// the change, whose value is the change (`1 - s` for the change at p_Def = 1/2); `None` where
+/// no derived bound matches or the change is not exact.
+pub fn change_formulas(
     t: &GameTemplate,
     opts: &SolveOptions,
     base: &[Rational],
     a: &super::along::Along,
-) -> Vec<String> {
-    let name = &t.params.names[a.param];
+) -> Vec<Option<String>> {
     let mapped = [(a.param, a.lo.clone(), a.hi.clone())];
     let two = Rational::from_integer(2.into());
     // The bounds on the parameter of every regime in each stretch.
@@ -474,13 +474,29 @@ pub fn describe_changes(
             while k + 1 < a.segments.len() && a.segments[k].1 < c.value {
                 k += 1;
             }
-            let near = [k.saturating_sub(1), k, k + 1];
-            let formula = near
+            [k.saturating_sub(1), k, k + 1]
                 .iter()
                 .filter_map(|&i| bounds.get(i))
                 .flatten()
-                .find(|b| b.param == a.param && c.exact && b.value(base).as_ref() == Some(&c.value))
-                .map(|b| b.formula(&t.params.names));
+                .find(|b| c.exact && b.value(base).as_ref() == Some(&c.value))
+                .map(|b| b.formula(&t.params.names))
+        })
+        .collect()
+}
+
+/// Each change of `a` in words, with its boundary in the model's symbols where
+/// [`change_formulas`] finds one: `p_Def = 1/2 (exact, verified), where p_Def = 1 - s: …`.
+pub fn describe_changes(
+    t: &GameTemplate,
+    opts: &SolveOptions,
+    base: &[Rational],
+    a: &super::along::Along,
+) -> Vec<String> {
+    let name = &t.params.names[a.param];
+    change_formulas(t, opts, base, a)
+        .into_iter()
+        .zip(&a.changes)
+        .map(|(formula, c)| {
             let line = c.describe(name);
             match (formula, line.split_once(": ")) {
                 (Some(f), Some((head, tail))) => format!("{head}, where {name} = {f}: {tail}"),
