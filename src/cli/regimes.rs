@@ -8,7 +8,9 @@ use deter::exact::Rational;
 use deter::model::{GameTemplate, Loaded};
 use deter::output::words::num;
 use deter::regime::along::{along, Along, AlongOptions};
-use deter::regime::conditions::{change_formulas, describe_changes, map_conditions};
+use deter::regime::conditions::{
+    algebraic_changes, change_formulas, describe_changes, map_conditions,
+};
 use deter::regime::map::{regime_map, share_words, MapOptions, RegimeMap};
 use deter::regime::rational::{of_f64, show};
 use deter::regime::{Evaluator, RegimeSet};
@@ -80,7 +82,8 @@ pub fn thresholds(
         grid: grid.clamp(1, 2000),
         ..AlongOptions::default()
     };
-    let a = along(&mut ev, &base, param, &qlo, &qhi, &opts)?;
+    let mut a = along(&mut ev, &base, param, &qlo, &qhi, &opts)?;
+    algebraic_changes(&mut ev, &base, &mut a);
     let name = &t.params.names[param];
     let floats: Vec<f64> = base.iter().map(deter::exact::to_f64).collect();
     let first = &a.segments[0].2;
@@ -97,6 +100,12 @@ pub fn thresholds(
                 "changes": a.changes.iter().zip(&formulas).map(|(c, f)| json!({
                     "value": deter::exact::to_f64(&c.value),
                     "formula": f,
+                    "root": c.root.as_ref().map(|r| json!({
+                        "polynomial": deter::regime::sturm::show_poly(&r.poly, name),
+                        "lo": deter::exact::display(&r.lo),
+                        "hi": deter::exact::display(&r.hi),
+                        "approx": r.approx(),
+                    })),
                     "exact_value": c.exact.then(|| deter::exact::display(&c.value)),
                     "exact": c.exact,
                     "bracket": [deter::exact::to_f64(&c.bracket.0), deter::exact::to_f64(&c.bracket.1)],

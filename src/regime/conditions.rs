@@ -505,3 +505,67 @@ pub fn describe_changes(
         })
         .collect()
 }
+
+/// Describes every change of `a` that bisection could only narrow (an irrational boundary)
+/// exactly, where a condition of a regime on either side is a polynomial in the parameter
+/// that changes sign across the bracket with exactly one real root there (Sturm): the root is
+/// isolated to 2⁻²⁰ of the interval and the regime sets at the isolating interval's ends are
+/// solved exactly; they must be the change's two sides. Other changes are left as they are.
+pub fn algebraic_changes(
+    ev: &mut super::Evaluator<'_>,
+    base: &[Rational],
+    a: &mut super::along::Along,
+) {
+    let t = ev.t;
+    let opts = ev.opts.clone();
+    let width = (&a.hi - &a.lo) / Rational::from_integer((1i64 << 20).into());
+    for c in a.changes.iter_mut().filter(|c| !c.exact) {
+        let (l, r) = c.bracket.clone();
+        let mut conds: Vec<Cond> = Vec::new();
+        for x in [&l, &r] {
+            let mut theta = base.to_vec();
+            theta[a.param] = x.clone();
+            if let Ok(found) = conditions_at(t, &theta, &opts) {
+                for f in found {
+                    conds.extend(f.alternatives.into_iter().flatten().flatten());
+                }
+            }
+        }
+        let mut at = |x: &Rational| {
+            let mut theta = base.to_vec();
+            theta[a.param] = x.clone();
+            ev.at(&theta)
+        };
+        for cond in &conds {
+            let mut tl = base.to_vec();
+            tl[a.param] = l.clone();
+            let mut tr = base.to_vec();
+            tr[a.param] = r.clone();
+            if cond.holds(&tl) == cond.holds(&tr) {
+                continue;
+            }
+            let local = cond
+                .poly
+                .substitute(&|v| (v != a.param).then(|| base[v].clone()));
+            let coeffs: Option<Vec<Rational>> = local
+                .coefficients_in(a.param)
+                .iter()
+                .map(SPoly::as_constant)
+                .collect();
+            let Some(coeffs) = coeffs else { continue };
+            let roots = super::sturm::roots_in(&coeffs, &l, &r, &width);
+            let [root] = &roots[..] else { continue };
+            let sides = if root.is_rational() {
+                (Ok(c.left.clone()), Ok(c.right.clone()))
+            } else {
+                (at(&root.lo), at(&root.hi))
+            };
+            if let (Ok(sl), Ok(sr)) = sides {
+                if sl.same(&c.left) && sr.same(&c.right) {
+                    c.root = Some(root.clone());
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -17,7 +17,8 @@
 //! verified), [`map`] draws regimes over two parameters with those exact breakpoints, and
 //! [`rational`] holds the small rational helpers both use. [`derive`] turns one equilibrium
 //! into polynomial inequalities in the model's parameters (over [`spoly`]'s exact
-//! polynomials), and [`conditions`] states each regime's conditions in the model's symbols.
+//! polynomials), and [`conditions`] states each regime's conditions in the model's symbols;
+//! where a boundary along one parameter is irrational, [`sturm`] isolates it exactly.
 
 pub mod along;
 pub mod conditions;
@@ -25,6 +26,7 @@ pub mod derive;
 pub mod map;
 pub mod rational;
 pub mod spoly;
+pub mod sturm;
 
 use crate::exact::Rational;
 use crate::game::profile::reach_in;

@@ -222,7 +222,8 @@ pub fn build(
             ..AlongOptions::default()
         };
         match along(&mut ev, &qbase, k, &lo, &hi, &opts) {
-            Ok(a) => {
+            Ok(mut a) => {
+                crate::regime::conditions::algebraic_changes(&mut ev, &qbase, &mut a);
                 let mut lines: Vec<String> = crate::regime::conditions::describe_changes(
                     t,
                     &SolveOptions::default(),
