@@ -310,7 +310,7 @@ mod tests {
     #[test]
     fn rational_and_repeated_roots() {
         // (x − 1/2)²(x − 2/3): two distinct roots, both rational, found exactly.
-        let a = vec![q("1/4"), q("-1"), q("1")];
+        let a = [q("1/4"), q("-1"), q("1")];
         let b = vec![q("-2/3"), q("1")];
         let mut p = vec![Rational::zero(); 4];
         for (i, x) in a.iter().enumerate() {
