@@ -99,3 +99,20 @@ fn solve_prints_numbers_for_people() {
     assert!(!s.contains("0.0e0") && !s.contains(".0e"), "{s}");
     assert!(s.contains("Protégé hedges → Challenger challenges"), "{s}");
 }
+
+#[test]
+fn a_question_on_a_game_with_types_names_its_counterfactual_in_words() {
+    // The question removes a move at `defender`, a node the game copies per type.
+    let model = "models/unilateral_deterrence.toml";
+    let t = template(model);
+    let qs = deter::questions::prepare(&t).unwrap();
+    let labels: Vec<&str> = qs
+        .iter()
+        .flat_map(|q| [q.treatment_label.as_str(), q.control_label.as_str()])
+        .collect();
+    assert!(
+        labels.contains(&"if Defender's move “capitulates” is removed"),
+        "{labels:?}"
+    );
+    assert!(labels.iter().all(|l| !l.contains('`')), "{labels:?}");
+}
