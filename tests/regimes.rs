@@ -41,6 +41,12 @@ fn thresholds_of_a_game_with_types_are_the_regime_boundaries_exactly() {
         .map(|c| c["exact_value"].as_str().unwrap_or("not exact"))
         .collect();
     assert_eq!(exact, ["1/2", "2/3"], "{v:#}");
+    // In the model's symbols: π_S = 1 − s and π_H = (1 − s)/(1 − c_H).
+    let formulas: Vec<&str> = inside
+        .iter()
+        .map(|c| c["formula"].as_str().unwrap_or("none"))
+        .collect();
+    assert_eq!(formulas, ["1 - s", "(1 - s)/(1 - c_H)"], "{v:#}");
     // D1: one regime on each side of each change.
     for c in &inside {
         assert_eq!(
@@ -66,6 +72,59 @@ fn thresholds_of_a_game_with_types_are_the_regime_boundaries_exactly() {
 }
 
 #[test]
+fn an_irrational_boundary_is_isolated_exactly() {
+    // tests/models/unilateral_squared.toml: the hard challenger values war at k², so with D1
+    // deterrence ends where p_Def·(1 − k²) = 1 − s, at k = √(2/7) for p_Def = 0.7, s = 0.5.
+    let o = deter(&[
+        "thresholds",
+        "tests/models/unilateral_squared.toml",
+        "--vary",
+        "k",
+        "--refine",
+        "d1",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let roots: Vec<&serde_json::Value> = v["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| !c["root"].is_null())
+        .collect();
+    assert_eq!(roots.len(), 1, "{v:#}");
+    let r = &roots[0]["root"];
+    assert_eq!(r["polynomial"], "k^2 - 2/7", "{v:#}");
+    let q = |k: &str| deter::exact::parse(r[k].as_str().expect("exact end")).expect("rational");
+    let (lo, hi) = (q("lo"), q("hi"));
+    let two_sevenths = deter::exact::parse("2/7").expect("2/7");
+    // The interval holds √(2/7), exactly, and is narrow.
+    assert!(
+        &lo * &lo < two_sevenths && two_sevenths < &hi * &hi,
+        "{r:#}"
+    );
+    assert!(r["approx"]
+        .as_f64()
+        .is_some_and(|x| (x - (2.0f64 / 7.0).sqrt()).abs() < 1e-6));
+    assert_eq!(roots[0]["exact"], false);
+    let o = deter(&[
+        "thresholds",
+        "tests/models/unilateral_squared.toml",
+        "--vary",
+        "k",
+        "--refine",
+        "d1",
+    ]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("k = the root of k^2 - 2/7 in [0.534522"), "{s}");
+    assert!(
+        s.contains("(exact: Sturm isolation, verified at both ends)"),
+        "{s}"
+    );
+}
+
+#[test]
 fn regions_map_states_each_regime_as_inequalities() {
     let o = deter(&[
         "regions",
@@ -86,6 +145,11 @@ fn regions_map_states_each_regime_as_inequalities() {
         "(33.3% of the map): where p_Def < 1/2 and p_Ch > 1/3",
         "(16.7% of the map): where 1/2 < p_Def < 2/3",
         "(33.3% of the map): where p_Def > 2/3",
+        // The same regimes in the model's symbols (π_S, π_H, μ̄ of MODELS.md §1.1).
+        "semi-separating: SQ, DC, DD, CD: when p_Def < 1 - s and p_Ch < 1/(1 - d_S)",
+        "pooling: DC, DD, CD: when p_Def ≤ 1 - s and p_Ch ≥ 1/(1 - d_S)",
+        "separating: SQ, DC, DD: when 1 - s ≤ p_Def ≤ (1 - s)/(1 - c_H)",
+        "pooling: SQ: when p_Def ≥ (1 - s)/(1 - c_H)",
     ] {
         assert!(s.contains(want), "missing `{want}` in\n{s}");
     }

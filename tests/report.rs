@@ -712,3 +712,64 @@ fn a_full_disk_leaves_the_previous_report_intact() {
     assert!(before == after, "the old report changed");
     assert_eq!(names_in(disk.0.path()), vec!["r".to_string()]);
 }
+
+/// Every shipped model, every question with a map, every point (the baseline and each
+/// scenario): the answer drawn under the point's dot on its map is the answer its sentence
+/// states, and every point has a dot (on the baseline's map or on a map of its own).
+#[test]
+fn every_map_dot_agrees_with_its_sentence() {
+    let dir = repo("models");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("models/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5, "models/ holds the shipped models");
+    let mut checked = 0;
+    for f in &files {
+        let model = format!("models/{f}");
+        let t = template(&model);
+        let r = report::build(&t, &model, &Options::default()).unwrap();
+        for q in &r.questions {
+            if q.map_svg.is_none() {
+                continue;
+            }
+            for a in &q.answers {
+                let under = q
+                    .under_dots
+                    .iter()
+                    .find(|(n, _)| n == &a.name)
+                    .unwrap_or_else(|| panic!("{model} {}: no dot for {}", q.name, a.name));
+                assert_eq!(
+                    under.1, a.effect,
+                    "{model} {}: the map under {} disagrees with its sentence",
+                    q.name, a.name
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 5, "only {checked} dots checked");
+}
+
+#[test]
+fn a_scenario_off_the_baseline_map_gets_its_own() {
+    // post_2001 changes L, λ and ρ besides T and c_D: its map is drawn at its own values,
+    // where hedging provokes (docs/models/hedging.md).
+    let (r, md) = markdown("models/hedging.toml");
+    let q = &r.questions[0];
+    assert!(
+        q.scenario_maps.iter().any(|(n, _)| n.contains("post_2001")),
+        "{:?}",
+        q.scenario_maps.iter().map(|m| &m.0).collect::<Vec<_>>()
+    );
+    has(&md, "with the other parameters as in post_2001");
+    let post = q
+        .under_dots
+        .iter()
+        .find(|(n, _)| n == "post_2001")
+        .expect("a dot");
+    assert_eq!(post.1, deter::questions::Effect::Higher);
+}

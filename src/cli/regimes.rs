@@ -8,6 +8,9 @@ use deter::exact::Rational;
 use deter::model::{GameTemplate, Loaded};
 use deter::output::words::num;
 use deter::regime::along::{along, Along, AlongOptions};
+use deter::regime::conditions::{
+    algebraic_changes, change_formulas, describe_changes, map_conditions,
+};
 use deter::regime::map::{regime_map, share_words, MapOptions, RegimeMap};
 use deter::regime::rational::{of_f64, show};
 use deter::regime::{Evaluator, RegimeSet};
@@ -79,7 +82,8 @@ pub fn thresholds(
         grid: grid.clamp(1, 2000),
         ..AlongOptions::default()
     };
-    let a = along(&mut ev, &base, param, &qlo, &qhi, &opts)?;
+    let mut a = along(&mut ev, &base, param, &qlo, &qhi, &opts)?;
+    algebraic_changes(&mut ev, &base, &mut a);
     let name = &t.params.names[param];
     let floats: Vec<f64> = base.iter().map(deter::exact::to_f64).collect();
     let first = &a.segments[0].2;
@@ -91,6 +95,7 @@ pub fn thresholds(
     };
     match format {
         SolveFormat::Json => {
+            let formulas = change_formulas(t, &ev.opts, &base, &a);
             let doc = json!({
                 "schema": "deter.regimes/1",
                 "parameter": name,
@@ -98,8 +103,15 @@ pub fn thresholds(
                 "point": t.params.names.iter().cloned().zip(floats.iter().map(|&v| json!(v))).collect::<serde_json::Map<String, serde_json::Value>>(),
                 "solver": first.solver,
                 "refine": refine.map(|r| match r { Refine::D1 => "d1", Refine::Intuitive => "intuitive" }),
-                "changes": a.changes.iter().map(|c| json!({
+                "changes": a.changes.iter().zip(&formulas).map(|(c, f)| json!({
                     "value": deter::exact::to_f64(&c.value),
+                    "formula": f,
+                    "root": c.root.as_ref().map(|r| json!({
+                        "polynomial": deter::regime::sturm::show_poly(&r.poly, name),
+                        "lo": deter::exact::display(&r.lo),
+                        "hi": deter::exact::display(&r.hi),
+                        "approx": r.approx(),
+                    })),
                     "exact_value": c.exact.then(|| deter::exact::display(&c.value)),
                     "exact": c.exact,
                     "bracket": [deter::exact::to_f64(&c.bracket.0), deter::exact::to_f64(&c.bracket.1)],
@@ -123,7 +135,8 @@ pub fn thresholds(
                 t.describe_point(&floats),
                 concept(first, refine)
             )?;
-            print_along(name, &a)?;
+            let lines = describe_changes(t, &ev.opts, &base, &a);
+            print_along(name, &a, &lines)?;
             super::thresholds::print_type_questions(name, &qs)?;
         }
     }
@@ -142,12 +155,12 @@ fn set_json(s: &RegimeSet) -> serde_json::Value {
 }
 
 /// The changes and the stretches between them, as text.
-pub fn print_along(name: &str, a: &Along) -> Result<()> {
+pub fn print_along(name: &str, a: &Along, changes: &[String]) -> Result<()> {
     if a.changes.is_empty() {
         outln!("  none: the regimes are the same throughout")?;
     }
-    for c in &a.changes {
-        outln!("  {}", c.describe(name))?;
+    for c in changes {
+        outln!("  {c}")?;
     }
     outln!("Regimes by stretch:")?;
     for line in a.stretches(name) {
@@ -174,15 +187,14 @@ pub fn regions(
     let here = ev.at(&base)?;
     let floats: Vec<f64> = base.iter().map(deter::exact::to_f64).collect();
     outln!(
-        "Regimes at {} ({}): {}",
+        "Regimes {} ({}): {}",
         t.describe_point(&floats),
         concept(&here, refine),
         here.describe()
     )?;
     outln!(
         "A regime is an equilibrium's class (how the first privately informed mover's types \
-         sort) and the outcomes it reaches. Per-move conditions are given for games of perfect \
-         information only."
+         sort) and the outcomes it reaches."
     )?;
     let Some(((x, xlo, xhi), (y, ylo, yhi))) = map else {
         if plot.is_some() {
@@ -202,12 +214,29 @@ pub fn regions(
         &opts,
     )?;
     print_map(&m)?;
+    print_conditions(t, &ev.opts, &base, &m)?;
     if let Some(path) = plot {
         let title = format!("Regimes over {} and {}", m.x.name, m.y.name);
         let fig = m.figure(&title, &[]);
         deter::output::write_atomic(path, fig.svg.as_bytes())
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         errln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Each area's regimes with their conditions in the model's symbols.
+pub fn print_conditions(
+    t: &GameTemplate,
+    opts: &SolveOptions,
+    base: &[Rational],
+    m: &RegimeMap,
+) -> Result<()> {
+    outln!(
+        "Conditions of each regime, in the model's symbols (other parameters as at the point):"
+    )?;
+    for line in map_conditions(t, opts, base, m) {
+        outln!("  {line}")?;
     }
     Ok(())
 }

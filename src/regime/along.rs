@@ -56,6 +56,10 @@ pub struct Change {
     pub right: RegimeSet,
     /// The regime set at `value` itself, when solved there.
     pub at: Option<RegimeSet>,
+    /// For a change not found at a rational: the boundary as the only root of a regime
+    /// condition's polynomial in an isolating interval whose ends are solved and show the two
+    /// sides (filled by [`super::conditions::algebraic_changes`]).
+    pub root: Option<super::sturm::RealRoot>,
 }
 
 /// The regimes along one parameter.
@@ -195,6 +199,7 @@ fn resolve(
                             left: sa,
                             right: sb,
                             at: Some(s),
+                            root: None,
                         });
                         continue 'bracket;
                     }
@@ -232,6 +237,7 @@ fn resolve(
             left: sa,
             right: sb,
             at: Some(sr),
+            root: None,
         });
     }
     Ok(())
@@ -274,6 +280,12 @@ impl Change {
         let f = crate::exact::to_f64;
         let how = if self.exact {
             format!("{name} = {} (exact, verified)", show(&self.value))
+        } else if let Some(r) = &self.root {
+            format!(
+                "{name} = {} ≈ {} (exact: Sturm isolation, verified at both ends)",
+                r.describe(name),
+                num(r.approx())
+            )
         } else {
             format!(
                 "{name} ≈ {} (numeric: within {:.0e})",

@@ -251,6 +251,18 @@ fn rectangle(cells: &[usize], k: usize, ax: &Axis, ay: &Axis, a: &Rational) -> O
 }
 
 impl RegimeMap {
+    /// The centre of the first cell of area `k` (a point inside it).
+    pub fn centre(&self, k: usize) -> Option<(Rational, Rational)> {
+        let ny = self.y.edges.len() - 1;
+        let i = self.cells.iter().position(|&c| c == k)?;
+        let (ix, iy) = (i / ny, i % ny);
+        let two = Rational::from_integer(2.into());
+        Some((
+            (&self.x.edges[ix] + &self.x.edges[ix + 1]) / &two,
+            (&self.y.edges[iy] + &self.y.edges[iy + 1]) / &two,
+        ))
+    }
+
     /// The map as a figure: cells coloured by regime set, the legend with each set's share,
     /// and `points` (e.g. scenarios) marked.
     pub fn figure(&self, title: &str, points: &[(String, f64, f64)]) -> Figure {

@@ -15,11 +15,18 @@
 //!
 //! [`along`] finds where the regime set changes along one parameter (exact rational points,
 //! verified), [`map`] draws regimes over two parameters with those exact breakpoints, and
-//! [`rational`] holds the small rational helpers both use.
+//! [`rational`] holds the small rational helpers both use. [`derive`] turns one equilibrium
+//! into polynomial inequalities in the model's parameters (over [`spoly`]'s exact
+//! polynomials), and [`conditions`] states each regime's conditions in the model's symbols;
+//! where a boundary along one parameter is irrational, [`sturm`] isolates it exactly.
 
 pub mod along;
+pub mod conditions;
+pub mod derive;
 pub mod map;
 pub mod rational;
+pub mod spoly;
+pub mod sturm;
 
 use crate::exact::Rational;
 use crate::game::profile::reach_in;

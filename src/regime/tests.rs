@@ -183,3 +183,124 @@ fn the_map_has_four_rectangles_with_exact_shares() {
     );
     assert!(conds.contains(&"p_Ch < 1/3".to_string()), "{conds:?}");
 }
+
+/// A small deterministic generator of rationals in `(lo, hi)`; each call uses the next of a
+/// list of prime denominators, so that two parameters drawn together never meet on a
+/// boundary such as p_Def = 1 − s by coincidence.
+struct Draw(u64, usize);
+
+impl Draw {
+    fn next(&mut self, lo: i64, hi: i64) -> Rational {
+        const PRIMES: [i64; 7] = [97, 89, 83, 79, 73, 71, 67];
+        let p = PRIMES[self.1 % PRIMES.len()];
+        self.1 += 1;
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let k = 1 + (self.0 >> 33) as i64 % (p - 1);
+        q(&lo.to_string()) + Rational::new(((hi - lo) * k).into(), p.into())
+    }
+}
+
+/// The four regimes of §1.1 (with D1): their conditions in the model's symbols, derived at
+/// the scenario points, are the table's π_S = 1 − s, π_H = (1 − s)/(1 − c_H) and
+/// μ̄ = 1/(1 − d_S) as formulas, and they hold at random parameter points exactly where the
+/// numeric solver finds the regime.
+#[test]
+fn regime_conditions_are_the_table_formulas() {
+    use super::conditions::{conditions_at, state};
+    let (t, base, _) = setup();
+    let id = |n: &str| t.params.id(n).expect("parameter");
+    let (p_def, p_ch) = (id("p_Def"), id("p_Ch"));
+    let o = opts(Some(Refinement::D1));
+    let mut regimes: Vec<(String, Vec<super::derive::Cond>)> = Vec::new();
+    for (pd, pc) in [
+        ("7/10", "1/2"),
+        ("3/5", "1/2"),
+        ("2/5", "1/2"),
+        ("2/5", "1/4"),
+    ] {
+        let mut theta = base.clone();
+        theta[p_def] = q(pd);
+        theta[p_ch] = q(pc);
+        let found = conditions_at(&t, &theta, &o).expect("conditions");
+        assert_eq!(
+            found.len(),
+            1,
+            "one regime with D1 at p_Def = {pd}, p_Ch = {pc}"
+        );
+        let r = &found[0];
+        assert_eq!(r.alternatives.len(), 1, "{}", r.label);
+        let conds = r.alternatives[0].clone().expect("derived");
+        regimes.push((r.label.clone(), conds));
+    }
+    // The bounds on p_Def and p_Ch as functions of s, c_H and d_S.
+    let mapped = [(p_def, q("0"), q("1")), (p_ch, q("0"), q("1"))];
+    let mut draw = Draw(7, 0);
+    let table = |theta: &[Rational]| {
+        let one = Rational::one();
+        let pi_s = &one - &theta[id("s")];
+        let pi_h = &pi_s / (&one - &theta[id("c_H")]);
+        let mu = &one / (&one - &theta[id("d_S")]);
+        (pi_s, pi_h, mu)
+    };
+    let expect: [&[(usize, bool, usize)]; 4] = [
+        // (parameter, lower bound?, which of π_S, π_H, μ̄)
+        &[(p_def, true, 1)],
+        &[(p_def, true, 0), (p_def, false, 1)],
+        &[(p_def, false, 0), (p_ch, true, 2)],
+        &[(p_def, false, 0), (p_ch, false, 2)],
+    ];
+    for ((label, conds), want) in regimes.iter().zip(expect) {
+        let s = state(conds, &t.params.names, &base, &mapped);
+        assert_eq!(s.bounds.len(), want.len(), "{label}: {:?}", s.on_map);
+        for _ in 0..10 {
+            let mut theta = base.clone();
+            theta[id("s")] = draw.next(0, 1);
+            theta[id("c_H")] = draw.next(0, 1);
+            theta[id("d_S")] = draw.next(-10, 0);
+            let (pi_s, pi_h, mu) = table(&theta);
+            for &(param, lower, which) in want {
+                let b = s
+                    .bounds
+                    .iter()
+                    .find(|b| b.param == param && b.lower == lower)
+                    .unwrap_or_else(|| panic!("{label}: no bound on {}", t.params.names[param]));
+                let v = b.value(&theta).expect("a value");
+                assert_eq!(
+                    v,
+                    [&pi_s, &pi_h, &mu][which].clone(),
+                    "{label}: {}",
+                    b.formula(&t.params.names)
+                );
+            }
+        }
+    }
+    // At random points of the parameter space: the conditions hold iff the solver finds the
+    // regime there.
+    let mut ev = Evaluator::new(&t, o.clone());
+    for _ in 0..40 {
+        draw.1 = 0;
+        let mut theta = base.clone();
+        theta[p_def] = draw.next(0, 1);
+        theta[p_ch] = draw.next(0, 1);
+        theta[id("s")] = draw.next(0, 1);
+        theta[id("c_H")] = draw.next(0, 1);
+        theta[id("c_S")] = draw.next(-5, 0);
+        theta[id("d_H")] = draw.next(0, 5);
+        theta[id("d_S")] = draw.next(-10, 0);
+        let set = ev.at(&theta).expect("solved");
+        for (label, conds) in &regimes {
+            let holds = conds.iter().all(|c| c.holds(&theta));
+            let found = set.key().contains(&label.as_str());
+            assert_eq!(
+                holds,
+                found,
+                "{label} at {:?}: conditions {holds}, solver {}",
+                theta.iter().map(crate::exact::display).collect::<Vec<_>>(),
+                set.describe()
+            );
+        }
+    }
+}

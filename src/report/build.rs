@@ -352,6 +352,8 @@ fn question_report(
         control: counterfactual_words(t, &q.control),
         axes: None,
         map_svg: None,
+        scenario_maps: Vec::new(),
+        under_dots: Vec::new(),
         lower_regions: Vec::new(),
         higher_regions: Vec::new(),
         given: Vec::new(),
@@ -443,14 +445,6 @@ fn answer_map(
     }
     r.given = given;
     r.tied_share = m.tied_share();
-    // Points at the same place share one dot: "baseline, cold_war".
-    let mut pts = vec![("baseline".to_string(), base[x], base[y])];
-    for (n, _, th) in scen {
-        match pts.iter_mut().find(|p| p.1 == th[x] && p.2 == th[y]) {
-            Some(p) => p.0 = format!("{}, {n}", p.0),
-            None => pts.push((n.clone(), th[x], th[y])),
-        }
-    }
     let title = format!(
         "{} ({} over {} and {})",
         q_title(r),
@@ -462,20 +456,26 @@ fn answer_map(
         format!("{} {}", r.subject, r.lower),
         format!("{} {}", r.subject, r.higher),
     );
-    let fig = crate::plot::question_map_svg(&crate::plot::QuestionMapPlot {
+    let spec = super::slices::MapSpec {
+        p,
+        axes: (x, y),
+        ranges: (rx, ry),
+        n: opts.grid,
         title: &title,
-        x: (&names[x], rx),
-        y: (&names[y], ry),
-        n: (m.xs.len(), m.ys.len()),
-        effect: &m.effect,
-        tied: &m.tied,
         words: (&lower, &higher),
         good: r.good,
-        points: &pts,
-        note: "Other parameters at the baseline. Dots: the baseline and the scenarios (a \
-               scenario may also differ in other parameters).",
-    });
-    r.map_svg = Some(fig.svg);
+    };
+    let mut pts = vec![("baseline".to_string(), base.to_vec())];
+    pts.extend(scen.iter().map(|(n, _, th)| (n.clone(), th.clone())));
+    for m in super::slices::slice_maps(&spec, &pts) {
+        r.under_dots
+            .extend(m.names.iter().cloned().zip(m.under_dots.iter().copied()));
+        if m.baseline {
+            r.map_svg = Some(m.svg);
+        } else {
+            r.scenario_maps.push((m.names.join(", "), m.svg));
+        }
+    }
 }
 
 fn q_title(r: &QuestionReport) -> &str {

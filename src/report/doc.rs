@@ -284,8 +284,9 @@ fn question(q: &QuestionReport, d: &mut Vec<Block>) {
             svg.clone(),
             format!(
                 "Where {} {} ({}) and where it {} ({}), over {x} and {y}; grey: no difference{}. \
-                 Other parameters at the baseline. Dots mark the baseline and the scenarios (a \
-                 scenario may also differ in other parameters).",
+                 Other parameters at the baseline. Dots mark the baseline and the scenarios that \
+                 differ from it in {x} and {y} alone (each other scenario has its own map, \
+                 below); the row and column through a dot are solved at its own values.",
                 q.subject,
                 q.lower,
                 crate::plot::colour::answer(Effect::Lower, q.good).1,
@@ -298,6 +299,16 @@ fn question(q: &QuestionReport, d: &mut Vec<Block>) {
                 },
             ),
         ));
+        for (k, (names, svg)) in q.scenario_maps.iter().enumerate() {
+            d.push(Block::Figure(
+                format!("question-{}-{}.svg", slug(&q.name), k + 1),
+                svg.clone(),
+                format!(
+                    "The same question over {x} and {y} with the other parameters as in \
+                     {names}, its own values: the dot lies on the map of its parameters."
+                ),
+            ));
+        }
         if q.tied_share > 0.0 {
             d.push(Block::Para(format!(
                 "On {} of the map a mover is indifferent and how it breaks the tie decides the \

@@ -23,6 +23,7 @@ pub mod doc;
 pub mod question;
 pub mod regimes;
 pub mod render;
+pub mod slices;
 
 pub use build::{build, Options};
 
@@ -148,8 +149,13 @@ pub struct QuestionReport {
     pub control: String,
     /// The mapped parameters.
     pub axes: Option<(String, String)>,
-    /// The map.
+    /// The map at the baseline's parameters (with the scenarios that differ from it in the
+    /// mapped parameters alone).
     pub map_svg: Option<String>,
+    /// The maps of the other scenarios, each at its own parameters: `(points, svg)`.
+    pub scenario_maps: Vec<(String, String)>,
+    /// The answer drawn under each point's dot on its map: `(point, answer)`.
+    pub under_dots: Vec<(String, Effect)>,
     /// Regions where the treatment lowers the event's probability.
     pub lower_regions: Vec<MapRegion>,
     /// Regions where it raises it.

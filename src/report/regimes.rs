@@ -222,9 +222,14 @@ pub fn build(
             ..AlongOptions::default()
         };
         match along(&mut ev, &qbase, k, &lo, &hi, &opts) {
-            Ok(a) => {
-                let mut lines: Vec<String> =
-                    a.changes.iter().map(|c| c.describe(&names[k])).collect();
+            Ok(mut a) => {
+                crate::regime::conditions::algebraic_changes(&mut ev, &qbase, &mut a);
+                let mut lines: Vec<String> = crate::regime::conditions::describe_changes(
+                    t,
+                    &SolveOptions::default(),
+                    &qbase,
+                    &a,
+                );
                 if lines.is_empty() {
                     lines.push("no change: the regimes are the same throughout".into());
                 }
@@ -268,6 +273,13 @@ pub fn build(
                 ));
             }
             s.map_lines.push(m.note());
+            let conds =
+                crate::regime::conditions::map_conditions(t, &SolveOptions::default(), &qbase, &m);
+            s.map_lines.extend(
+                conds
+                    .into_iter()
+                    .map(|l| format!("In the model's symbols (others at the baseline), {l}.")),
+            );
         }
         Err(e) => s.notes.push(format!("No regime map: {e}")),
     }

@@ -1,0 +1,422 @@
+//! One equilibrium's conditions as inequalities in the model's parameters.
+//!
+//! The `pbe` solver finds an equilibrium at one parameter point, in numbers. Where does the
+//! same equilibrium — the same actions played at every information set, the same off-path
+//! beliefs — exist? Fix its supports and redo its conditions with the model's formulas in
+//! place of numbers: every payoff and chance probability becomes a polynomial in the
+//! parameters ([`SPoly::from_ast`]), the mixing probabilities become unknowns, and
+//!
+//! - at every information set where the mover mixes, the actions of the support give equal
+//!   expected payoffs (with the belief in each member written as the probability that chance
+//!   and the *other* players lead there, common factors cancelled);
+//! - every action outside the support gives no more;
+//! - every mixing probability is positive and the support's probabilities sum to one.
+//!
+//! The equalities are linear in the unknowns in the games this is for (one mixing player per
+//! information set, perfect recall); Cramer's rule solves them as rational functions of the
+//! parameters, `u = N(θ)/D(θ)`, and substituting into the inequalities gives polynomial
+//! conditions `g(θ) > 0` or `g(θ) ≥ 0` — where the equilibrium's support is an equilibrium.
+//! Off the path the equilibrium's own (free) beliefs are kept as numbers. Positive factors of
+//! a condition (a probability parameter `p` or `1 − p` inside its range) are divided out.
+//!
+//! The derivation fails — and callers fall back to numbers — when a formula is not a
+//! polynomial, an equation is not linear in the unknowns, the solution is not unique (a
+//! continuum), or a number of the equilibrium is not exact. As a check, every condition must
+//! hold at the point the equilibrium was found at.
+
+use super::spoly::{det, SPoly};
+use crate::exact::Rational;
+use crate::game::tree::NodeKind;
+use crate::game::Game;
+use crate::model::GameTemplate;
+use crate::solve::pbe::Component;
+use num_traits::{One, Signed, Zero};
+
+/// One condition `poly > 0` (strict) or `poly ≥ 0`, in the parameters.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cond {
+    /// The polynomial (variables are parameter ids).
+    pub poly: SPoly,
+    /// `> 0` when true, `≥ 0` otherwise.
+    pub strict: bool,
+}
+
+impl Cond {
+    /// True if the condition holds at `theta`.
+    pub fn holds(&self, theta: &[Rational]) -> bool {
+        let v = self.poly.eval(theta);
+        if self.strict {
+            v.is_positive()
+        } else {
+            !v.is_negative()
+        }
+    }
+}
+
+/// Payoffs and chance probabilities of `t`'s tree as polynomials in the parameters (a
+/// parameter a counterfactual fixes is replaced by its value); `None` if a formula is not a
+/// polynomial.
+pub fn symbolic_numbers(t: &GameTemplate) -> Option<(Vec<SPoly>, Vec<SPoly>)> {
+    let id_of = |n: &str| t.params.id(n);
+    let fixed = |v: usize| t.overrides.iter().find(|o| o.0 == v).map(|o| o.2.clone());
+    let mut pay = Vec::with_capacity(t.n_payoffs);
+    let mut chance = vec![SPoly::zero(); t.tree.nodes.len()];
+    for (i, f) in t.formulas.iter().enumerate() {
+        let p = SPoly::from_ast(&f.ast, &f.src.text, &id_of)?.substitute(&fixed);
+        if i < t.n_payoffs {
+            pay.push(p);
+        } else {
+            chance[t.chance_targets[i - t.n_payoffs].ix()] = p;
+        }
+    }
+    Some((pay, chance))
+}
+
+/// The conditions under which `c` (an equilibrium of `game`, `t` instantiated at `theta`)
+/// is an equilibrium, as polynomial inequalities in the parameters; `Err` says why they could
+/// not be derived.
+pub fn derive(
+    t: &GameTemplate,
+    numbers: &(Vec<SPoly>, Vec<SPoly>),
+    game: &Game,
+    c: &Component,
+    theta: &[Rational],
+) -> Result<Vec<Cond>, String> {
+    let tree = &*game.tree;
+    let np = tree.n_players();
+    let nt = t.params.names.len();
+    let (pay, chance) = numbers;
+    let b: Vec<Rational> = c
+        .point
+        .behaviour
+        .iter()
+        .map(|v| v.q.clone())
+        .collect::<Option<_>>()
+        .ok_or("the equilibrium's probabilities are not exact")?;
+    // Action probabilities: constants, or unknowns (numbered after the parameters) for the
+    // support of a mixing set but its first action.
+    let mut prob = vec![SPoly::zero(); b.len()];
+    let mut supports: Vec<Vec<usize>> = Vec::new();
+    let mut unknowns = 0usize;
+    for s in &tree.infosets {
+        let first = s.first_action as usize;
+        let sup: Vec<usize> = (0..s.n_actions as usize)
+            .filter(|&a| b[first + a].is_positive())
+            .collect();
+        if sup.len() > 1 {
+            let mut rest = SPoly::one();
+            for &a in &sup[1..] {
+                let u = SPoly::var(nt + unknowns);
+                unknowns += 1;
+                rest = rest.sub(&u);
+                prob[first + a] = u;
+            }
+            prob[first + sup[0]] = rest;
+        } else if let Some(&a) = sup.first() {
+            prob[first + a] = SPoly::one();
+        }
+        supports.push(sup);
+    }
+    let is_unknown = |v: usize| v >= nt;
+    // Each player's expected payoff from each node on, bottom-up (children follow parents).
+    let mut value = vec![SPoly::zero(); tree.nodes.len() * np];
+    for (i, n) in tree.nodes.iter().enumerate().rev() {
+        for p in 0..np {
+            let v = match n.kind {
+                NodeKind::Terminal { leaf } => pay[leaf.ix() * np + p].clone(),
+                NodeKind::Chance => n.children().fold(SPoly::zero(), |acc, ch| {
+                    acc.add(&chance[ch].mul(&value[ch * np + p]))
+                }),
+                NodeKind::Decision { infoset, .. } => {
+                    let first = tree.infosets[infoset.ix()].first_action as usize;
+                    let fc = n.first_child as usize;
+                    n.children().fold(SPoly::zero(), |acc, ch| {
+                        let pr = &prob[first + ch - fc];
+                        if pr.is_zero() {
+                            acc
+                        } else {
+                            acc.add(&pr.mul(&value[ch * np + p]))
+                        }
+                    })
+                }
+            };
+            if v.terms.len() > super::spoly::MAX_TERMS {
+                return Err("the expected payoffs are too large to write out".into());
+            }
+            value[i * np + p] = v;
+        }
+    }
+    let mut equations: Vec<SPoly> = Vec::new();
+    let mut inequalities: Vec<Cond> = Vec::new();
+    for (si, s) in tree.infosets.iter().enumerate() {
+        let sup = &supports[si];
+        if s.n_actions < 2 || sup.is_empty() {
+            continue;
+        }
+        let player = s.player.ix();
+        let members: Vec<usize> = (0..s.n_members as usize)
+            .map(|k| tree.infoset_members[s.first_member as usize + k].ix())
+            .collect();
+        // Each member's weight: the factors along its path other than the mover's own moves.
+        let mut factors: Vec<Vec<SPoly>> = members
+            .iter()
+            .map(|&x| path_factors(tree, &prob, chance, x, player))
+            .collect();
+        cancel_common(&mut factors);
+        let mut weights: Vec<SPoly> = factors
+            .iter()
+            .map(|f| f.iter().fold(SPoly::one(), |a, x| a.mul(x)))
+            .collect();
+        let mut per_member = false;
+        if weights.iter().all(SPoly::is_zero) {
+            // Off the path: the equilibrium's own belief, or (where any belief will do)
+            // every member on its own.
+            let beliefs: Option<Vec<Rational>> = members
+                .iter()
+                .map(|&x| c.point.beliefs.get(x).cloned().flatten().and_then(|v| v.q))
+                .collect();
+            match beliefs {
+                Some(bs) => weights = bs.into_iter().map(SPoly::constant).collect(),
+                None => per_member = true,
+            }
+        }
+        let fc = |x: usize| tree.nodes[x].first_child as usize;
+        let gain = |x: usize, a: usize, a0: usize| {
+            value[(fc(x) + a) * np + player].sub(&value[(fc(x) + a0) * np + player])
+        };
+        let a0 = sup[0];
+        let groups: Vec<Vec<usize>> = if per_member {
+            (0..members.len()).map(|k| vec![k]).collect()
+        } else {
+            vec![(0..members.len()).collect()]
+        };
+        for g in &groups {
+            let w = |k: usize| {
+                if per_member {
+                    SPoly::one()
+                } else {
+                    weights[k].clone()
+                }
+            };
+            for &a in &sup[1..] {
+                if per_member {
+                    return Err("an off-path mixture under any belief".into());
+                }
+                let e = g.iter().fold(SPoly::zero(), |acc, &k| {
+                    acc.add(&w(k).mul(&gain(members[k], a, a0)))
+                });
+                equations.push(e);
+            }
+            for a in (0..s.n_actions as usize).filter(|a| !sup.contains(a)) {
+                let e = g.iter().fold(SPoly::zero(), |acc, &k| {
+                    acc.add(&w(k).mul(&gain(members[k], a0, a)))
+                });
+                inequalities.push(Cond {
+                    poly: e,
+                    strict: false,
+                });
+            }
+        }
+    }
+    // Positivity of the mixing probabilities.
+    for (si, s) in tree.infosets.iter().enumerate() {
+        if supports[si].len() > 1 {
+            for &a in &supports[si] {
+                inequalities.push(Cond {
+                    poly: prob[s.first_action as usize + a].clone(),
+                    strict: true,
+                });
+            }
+        }
+    }
+    // Solve the equalities for the unknowns: A·u + e0 = 0.
+    let equations: Vec<SPoly> = equations.into_iter().filter(|e| !e.is_zero()).collect();
+    if equations.len() != unknowns {
+        return Err(if equations.len() < unknowns {
+            "the equilibrium is one of a continuum".into()
+        } else {
+            "its equations outnumber its unknowns".into()
+        });
+    }
+    let mut a = vec![vec![SPoly::zero(); unknowns]; unknowns];
+    let mut rhs = vec![SPoly::zero(); unknowns];
+    for (j, e) in equations.iter().enumerate() {
+        if e.degree_in(&is_unknown) > 1 {
+            return Err("its equations are not linear in the mixing probabilities".into());
+        }
+        for (m, q) in &e.terms {
+            let term = SPoly {
+                terms: [(
+                    m.iter().filter(|(v, _)| *v < nt).cloned().collect(),
+                    q.clone(),
+                )]
+                .into_iter()
+                .collect(),
+            };
+            match m.iter().find(|(v, _)| *v >= nt) {
+                Some(&(v, _)) => a[j][v - nt] = a[j][v - nt].add(&term),
+                None => rhs[j] = rhs[j].sub(&term),
+            }
+        }
+    }
+    let d = det(&a).ok_or("too many unknowns to solve symbolically")?;
+    let d0 = d.eval(theta);
+    if d0.is_zero() {
+        return Err("its equations are degenerate at the point".into());
+    }
+    let mut nums = Vec::with_capacity(unknowns);
+    for k in 0..unknowns {
+        let mut ak = a.clone();
+        for (j, row) in ak.iter_mut().enumerate() {
+            row[k] = rhs[j].clone();
+        }
+        nums.push(det(&ak).ok_or("too many unknowns to solve symbolically")?);
+    }
+    let negative_d = d0.is_negative();
+    let mut out = vec![Cond {
+        poly: if negative_d {
+            d.scale(&-Rational::one())
+        } else {
+            d.clone()
+        },
+        strict: true,
+    }];
+    for ineq in inequalities {
+        let k = ineq.poly.degree_in(&is_unknown);
+        // g(θ, N/D)·D^k, its sign corrected by D's sign at the point.
+        let mut g = SPoly::zero();
+        for (m, q) in &ineq.poly.terms {
+            let mut term = SPoly::constant(q.clone());
+            let mut deg = 0;
+            for &(v, p) in m {
+                if v >= nt {
+                    term = term.mul(&nums[v - nt].pow(p));
+                    deg += p;
+                } else {
+                    term = term.mul(&SPoly::var(v).pow(p));
+                }
+            }
+            g = g.add(&term.mul(&d.pow(k - deg)));
+            if g.terms.len() > super::spoly::MAX_TERMS {
+                return Err("its conditions are too large to write out".into());
+            }
+        }
+        if negative_d && k % 2 == 1 {
+            g = g.scale(&-Rational::one());
+        }
+        out.push(Cond {
+            poly: g,
+            strict: ineq.strict,
+        });
+    }
+    let mut out: Vec<Cond> = out
+        .into_iter()
+        .map(|c| Cond {
+            poly: drop_positive_factors(t, c.poly),
+            strict: c.strict,
+        })
+        .filter(|c| match c.poly.as_constant() {
+            Some(v) => v.is_negative() || (c.strict && v.is_zero()),
+            None => true,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    if let Some(bad) = out.iter().find(|c| !c.holds(theta)) {
+        return Err(format!(
+            "the derived condition {} {} 0 fails at the point",
+            bad.poly.show(&t.params.names),
+            if bad.strict { ">" } else { "≥" }
+        ));
+    }
+    Ok(out)
+}
+
+/// The factors of a member's weight: chance probabilities and other players' action
+/// probabilities on the path to node `x`.
+fn path_factors(
+    tree: &crate::game::tree::Tree,
+    prob: &[SPoly],
+    chance: &[SPoly],
+    x: usize,
+    player: usize,
+) -> Vec<SPoly> {
+    let mut out = Vec::new();
+    let mut cur = x;
+    while let Some(par) = tree.nodes[cur].parent() {
+        let pn = &tree.nodes[par.ix()];
+        match pn.kind {
+            NodeKind::Chance => out.push(chance[cur].clone()),
+            NodeKind::Decision { player: q, infoset } if q.ix() != player => {
+                let first = tree.infosets[infoset.ix()].first_action as usize;
+                out.push(prob[first + cur - pn.first_child as usize].clone());
+            }
+            _ => {}
+        }
+        cur = par.ix();
+    }
+    out.retain(|f| f.as_constant().is_none_or(|v| !v.is_one()));
+    out
+}
+
+/// Removes the factors every member's weight shares (they scale a whole condition).
+fn cancel_common(factors: &mut [Vec<SPoly>]) {
+    let Some(first) = factors.first().cloned() else {
+        return;
+    };
+    for f in first {
+        if f.is_zero() {
+            continue;
+        }
+        if factors.iter().all(|fs| fs.contains(&f)) {
+            for fs in factors.iter_mut() {
+                if let Some(i) = fs.iter().position(|g| g == &f) {
+                    fs.remove(i);
+                }
+            }
+        }
+    }
+}
+
+/// Divides out factors `p − lo` and `hi − p` of a parameter `p` with range `[lo, hi]`
+/// (positive inside the range), and the coefficients' common factor.
+fn drop_positive_factors(t: &GameTemplate, mut g: SPoly) -> SPoly {
+    for (v, r) in t.params.ranges.iter().enumerate() {
+        let Some((lo, hi)) = r else { continue };
+        for end in [lo, hi] {
+            let Some(e) = super::rational::of_f64(*end) else {
+                continue;
+            };
+            while g.mentions(v) {
+                match g.div_linear(v, &e) {
+                    // g = (v − e)·h: v − e has the sign of (v − lo) > 0 or (v − hi) < 0.
+                    Some(h) => {
+                        g = if end == hi {
+                            h.scale(&-Rational::one())
+                        } else {
+                            h
+                        }
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    let k = g.content_scale();
+    g.scale(&k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_hold_exactly_where_they_should() {
+        let c = Cond {
+            poly: SPoly::var(0).sub(&SPoly::constant(Rational::new(1.into(), 2.into()))),
+            strict: true,
+        };
+        assert!(c.holds(&[Rational::new(2.into(), 3.into())]));
+        assert!(!c.holds(&[Rational::new(1.into(), 2.into())]));
+    }
+}
