@@ -25,7 +25,7 @@ pub use band::{band_svg, Band, BandChart};
 pub use canvas::{overlaps, Rect, TextBox};
 
 use crate::questions::Effect;
-// The logit path (`qre`) and the band chart are still drawn with plotters.
+// The logit path (`qre`) is still drawn with plotters.
 use band::{color, draw_err};
 
 /// Why a plot could not be drawn.
