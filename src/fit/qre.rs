@@ -369,12 +369,13 @@ impl Likelihood<'_> {
                 return false;
             }
             // The Jacobian at scale t: the reverse pass reads σ, so scale it for the pass.
-            let saved: Vec<f64> = w.sigma.clone();
-            for s in w.sigma.iter_mut() {
-                *s /= t;
+            if t != 1.0 {
+                w.sigma.iter_mut().for_each(|s| *s /= t);
             }
             let ok = self.qre_factor(w);
-            w.sigma.copy_from_slice(&saved);
+            if t != 1.0 {
+                w.sigma.iter_mut().for_each(|s| *s *= t);
+            }
             if !ok {
                 return false;
             }
@@ -407,8 +408,7 @@ impl Likelihood<'_> {
             }
             if !accepted {
                 // A plain fixed-point step stays on the simplex.
-                let f = w.qw.f.clone();
-                w.qw.q.copy_from_slice(&f);
+                std::mem::swap(&mut w.qw.q, &mut w.qw.f);
                 self.qre_map(Which::Q, t, w);
                 let r = residual(&w.qw.q, &w.qw.f);
                 if r >= res {
@@ -598,7 +598,11 @@ mod tests {
                 .map(|r| {
                     (0..n)
                         .map(|c| {
-                            let a = if transpose { a0[c * n + r] } else { a0[r * n + c] };
+                            let a = if transpose {
+                                a0[c * n + r]
+                            } else {
+                                a0[r * n + c]
+                            };
                             a * x[c]
                         })
                         .sum()
