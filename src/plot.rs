@@ -25,8 +25,6 @@ pub use band::{band_svg, Band, BandChart};
 pub use canvas::{overlaps, Rect, TextBox};
 
 use crate::questions::Effect;
-// The logit path (`qre`) is still drawn with plotters.
-use band::{color, draw_err};
 
 /// Why a plot could not be drawn.
 #[derive(Debug, thiserror::Error)]

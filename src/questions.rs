@@ -294,6 +294,23 @@ impl PreparedQuestion {
         }
     }
 
+    /// The answers over a set of equilibria in words: `deters in every equilibrium`, or
+    /// `deters in some equilibria, has no effect in others`.
+    pub fn set_words(&self, s: &EffectSet) -> String {
+        match &s.effects()[..] {
+            [] => "cannot be evaluated".into(),
+            [e] => format!("{} in every equilibrium", self.word(*e)),
+            [e, rest @ ..] => {
+                let rest: Vec<&str> = rest.iter().map(|&r| self.word(r)).collect();
+                format!(
+                    "{} in some equilibria, {} in others",
+                    self.word(*e),
+                    rest.join(", ")
+                )
+            }
+        }
+    }
+
     /// The question's word for an effect: its `lower` or `higher` word, or "has no effect".
     pub fn word(&self, e: Effect) -> &str {
         match e {
@@ -414,13 +431,19 @@ pub struct QuestionThreshold {
     pub left: Effect,
     /// The answer just above.
     pub right: Effect,
+    /// The effects over every pair of equilibria just below.
+    pub left_set: EffectSet,
+    /// The effects over every pair of equilibria just above.
+    pub right_set: EffectSet,
     /// The equilibrium change that causes it, in words.
     pub cause: String,
 }
 
 /// Every change of the question's answer along parameter `param` over `[lo, hi]`, the others
 /// at `base`. The answer can only change where one of the two games' equilibria changes, so
-/// the candidates are the [`thresholds`] of both games; the answer is evaluated between them.
+/// the candidates are the [`thresholds`] of both games; the answer is evaluated between them,
+/// over every subgame-perfect equilibrium: a change of the tie rule's answer or of the set of
+/// answers the equilibria give (e.g. from every equilibrium to some) is a threshold.
 pub fn question_thresholds(
     q: &PreparedQuestion,
     base: &[f64],
@@ -438,9 +461,10 @@ pub fn question_thresholds(
     cands.sort_by(|a, b| a.0.total_cmp(&b.0));
     cands.dedup_by(|b, a| (a.0 - b.0).abs() <= 1e-12);
     let mut theta = base.to_vec();
-    let mut effect_at = |x: f64| -> Result<Effect, QuestionError> {
+    let mut effect_at = |x: f64| -> Result<(Effect, EffectSet), QuestionError> {
         theta[param] = x;
-        Ok(q.answer(&theta)?.effect)
+        let a = q.answer(&theta)?;
+        Ok((a.effect, a.effects))
     };
     let mut out = Vec::new();
     let mut prev_x = lo;
@@ -456,8 +480,10 @@ pub fn question_thresholds(
             out.push(QuestionThreshold {
                 value: *v,
                 exact: *exact,
-                left,
-                right,
+                left: left.0,
+                right: right.0,
+                left_set: left.1,
+                right_set: right.1,
                 cause: cause.clone(),
             });
         }
@@ -467,6 +493,7 @@ pub fn question_thresholds(
     Ok(out)
 }
 
+pub mod along;
 mod eval;
 mod map;
 mod sentences;

@@ -24,6 +24,7 @@ mod regimes;
 mod report;
 mod scheduler;
 mod seqform;
+mod sets;
 mod subtrees;
 mod sweep;
 mod thresholds;

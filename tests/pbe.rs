@@ -421,10 +421,13 @@ fn cli_bluff_prints_mixing_beliefs_and_class() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("semi-separating"), "{text}");
-    assert!(text.contains("status_quo 1/3, initiate 2/3"), "{text}");
+    assert!(
+        text.contains("keeps the status quo 1/3, initiates 2/3"),
+        "{text}"
+    );
     assert!(text.contains("believes Challenger hard 1/3"), "{text}");
     // Decimal inputs are exact: p_Def = 2/5 gives r = 1/6, certified exactly.
-    assert!(text.contains("capitulate 5/6, defend 1/6"), "{text}");
+    assert!(text.contains("capitulates 5/6, defends 1/6"), "{text}");
     assert!(text.contains("certified exactly"), "{text}");
     assert!(text.contains("Assessment certificate: ✓"), "{text}");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
@@ -481,7 +484,10 @@ fn cli_d1_at_p_def_07_prints_only_deterrence_with_its_off_path_belief() {
     );
     assert!(!text.contains("Equilibrium 2"), "{text}");
     assert!(
-        text.contains("Challenger at challenger[soft]  keeps the status quo"),
+        text.lines().any(|l| l
+            .trim_start()
+            .starts_with("Challenger at the start (the challenger is soft)")
+            && l.contains("keeps the status quo")),
         "{text}"
     );
     assert!(
@@ -506,7 +512,7 @@ fn cli_at_pi_h_reports_one_continuum_and_the_tie() {
     assert!(!text.contains("Equilibrium 2"), "{text}");
     assert!(
         text.contains(
-            "Challenger at challenger[hard] is indifferent between initiate and status_quo"
+            "Challenger at the start (the challenger is hard) is indifferent between “initiates” and “keeps the status quo”"
         ),
         "{text}"
     );

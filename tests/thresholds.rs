@@ -144,9 +144,26 @@ fn commitment_sustains_dialogue_iff_alpha_covers_dilution() {
     let (t, q) = question(DIALOGUE, "commitment_sustains_dialogue");
     let alpha = t.params.id("alpha").unwrap();
     let qs = question_thresholds(&q, &t.defaults(), alpha, 0.0, 2.0, &Default::default()).unwrap();
-    assert_eq!(qs.len(), 1, "{qs:#?}");
-    assert!((qs[0].value - 0.7).abs() <= 1e-9 && qs[0].exact);
-    assert_eq!((qs[0].left, qs[0].right), (Effect::None, Effect::Higher));
+    // The tie rule's answer changes once, at 0.7.
+    let pick: Vec<_> = qs.iter().filter(|q| q.left != q.right).collect();
+    assert_eq!(pick.len(), 1, "{qs:#?}");
+    assert!((pick[0].value - 0.7).abs() <= 1e-9 && pick[0].exact);
+    assert_eq!(
+        (pick[0].left, pick[0].right),
+        (Effect::None, Effect::Higher)
+    );
+    // The protégé's tie at the baseline (without commitment) lets other equilibria answer
+    // differently; the set of answers changes where the defender starts to respond after the
+    // protégé declines dialogue (alpha = c_D - a0 = 0.2): "sustains dialogue" is no longer an
+    // answer of any equilibrium until 0.7.
+    let sets: Vec<_> = qs.iter().filter(|q| q.left == q.right).collect();
+    assert_eq!(sets.len(), 1, "{qs:#?}");
+    assert!((sets[0].value - 0.2).abs() <= 1e-9 && sets[0].exact);
+    assert!(
+        sets[0].left_set.higher && !sets[0].right_set.higher,
+        "{qs:#?}"
+    );
+    assert!(pick[0].left_set.tied() && pick[0].right_set.higher);
     for (a, want) in [(0.7 - 1e-6, Effect::None), (0.7 + 1e-6, Effect::Higher)] {
         let th = theta(&t, None, &[("alpha", a)]);
         assert_eq!(q.answer(&th).unwrap().effect, want, "alpha = {a}");

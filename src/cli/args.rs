@@ -408,9 +408,14 @@ pub struct SweepArgs {
     /// Values of the parameters not varied.
     #[command(flatten)]
     pub point: PointArgs,
-    /// Solver (default: backward induction when the game has perfect information).
+    /// Solver (default: backward induction when the game has perfect information, `pbe` for a
+    /// small game of private types, else the solver `deter solve` picks).
     #[arg(long)]
     pub solver: Option<String>,
+    /// Describe one selected equilibrium per point instead of the set: `first-listed`,
+    /// `intuitive`, `d1` or `logit-limit` (docs/sweep.md).
+    #[arg(long, value_name = "NAME")]
+    pub select: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: SweepFormat,

@@ -105,13 +105,13 @@ pub fn run(args: &QreArgs) -> Result<ExitCode> {
     );
     if let Some(eq) = &end.limit {
         println!(
-            "Limit (λ → ∞, last row `inf`): a Nash equilibrium{}, regret {:.1e} ({})",
+            "Limit (λ → ∞, last row `inf`): a Nash equilibrium{}, regret {} ({})",
             if matches!(game, GameRef::Tree(_)) {
                 " (sequential, in the agent form)"
             } else {
                 ""
             },
-            eq.max_regret(),
+            deter::output::words::small(eq.max_regret()),
             if eq.is_certified() {
                 "certified"
             } else {

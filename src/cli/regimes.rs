@@ -83,6 +83,12 @@ pub fn thresholds(
     let name = &t.params.names[param];
     let floats: Vec<f64> = base.iter().map(deter::exact::to_f64).collect();
     let first = &a.segments[0].2;
+    let qs = if questions {
+        let o = options(refine);
+        super::thresholds::type_questions(t, &base, (param, &qlo, &qhi), grid, &o)?
+    } else {
+        Vec::new()
+    };
     match format {
         SolveFormat::Json => {
             let doc = json!({
@@ -105,6 +111,7 @@ pub fn thresholds(
                     "from": deter::exact::to_f64(f), "to": deter::exact::to_f64(to),
                     "regimes": set_json(s),
                 })).collect::<Vec<_>>(),
+                "questions": super::thresholds::type_questions_json(&qs),
             });
             outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
@@ -117,12 +124,7 @@ pub fn thresholds(
                 concept(first, refine)
             )?;
             print_along(name, &a)?;
-            if questions {
-                outln!(
-                    "\nQuestions along a parameter are answered for games of perfect information \
-                     only; the regimes above say what the equilibria do."
-                )?;
-            }
+            super::thresholds::print_type_questions(name, &qs)?;
         }
     }
     Ok(())

@@ -40,8 +40,15 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
         .collect::<Result<Vec<_>, _>>()?;
     let grid = Grid::new(axes)?;
     let mut sw = Sweeper::new(&t, base, grid, args.solver.as_deref())?;
+    if let Some(name) = &args.select {
+        sw.select(deter::sweep::Selection::parse(name)?)?;
+    }
     if args.no_questions {
         sw.questions.clear();
+    }
+    // Say what a row describes whenever it is not plain backward induction.
+    if (sw.sets() || args.select.is_some()) && !args.quiet {
+        errln!("sweep: {}", sw.describe_rows());
     }
     let fmt = match args.format {
         SweepFormat::Csv => Format::Csv,

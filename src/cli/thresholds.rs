@@ -103,6 +103,8 @@ pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
                         "changes": found.iter().map(|f| json!({
                             "value": f.value, "exact": f.exact,
                             "left": q.word(f.left), "right": q.word(f.right), "cause": f.cause,
+                            "left_set": f.left_set.effects().into_iter().map(|e| q.word(e)).collect::<Vec<_>>(),
+                            "right_set": f.right_set.effects().into_iter().map(|e| q.word(e)).collect::<Vec<_>>(),
                         })).collect::<Vec<_>>(),
                     })
                 })
@@ -135,13 +137,17 @@ pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
                     outln!("  the answer does not change along {name}")?;
                 }
                 for f in found {
+                    // Over every equilibrium when some point has several answers.
+                    let (l, r) = if f.left_set.len() > 1 || f.right_set.len() > 1 {
+                        (q.set_words(&f.left_set), q.set_words(&f.right_set))
+                    } else {
+                        (q.word(f.left).to_string(), q.word(f.right).to_string())
+                    };
                     outln!(
-                        "  {name} = {} ({}): {} {} → {}",
+                        "  {name} = {} ({}): {} {l} → {r}",
                         num(f.value),
                         if f.exact { "exact" } else { "numeric" },
                         q.def.subject,
-                        q.word(f.left),
-                        q.word(f.right)
                     )?;
                 }
             }
@@ -263,4 +269,82 @@ fn print_map(
         }
     }
     Ok(())
+}
+
+/// The model's questions along one parameter of a game with information sets: where each
+/// answer's set over every equilibrium changes (`deter thresholds --questions`).
+pub fn type_questions(
+    t: &GameTemplate,
+    base: &[deter::exact::Rational],
+    (param, lo, hi): (usize, &deter::exact::Rational, &deter::exact::Rational),
+    grid: usize,
+    solve_opts: &deter::solve::SolveOptions,
+) -> Result<Vec<(questions::PreparedQuestion, deter::regime::along::Along)>> {
+    let opts = deter::regime::along::AlongOptions {
+        grid: grid.clamp(1, 2000),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    for q in questions::prepare(t)? {
+        let a = questions::along::answer_along(&q, base, param, (lo, hi), solve_opts, &opts)?;
+        out.push((q, a));
+    }
+    Ok(out)
+}
+
+/// [`type_questions`] as text.
+pub fn print_type_questions(
+    name: &str,
+    found: &[(questions::PreparedQuestion, deter::regime::along::Along)],
+) -> Result<()> {
+    use deter::questions::along::{describe_change, set_words};
+    for (q, a) in found {
+        outln!("\nQuestion `{}`: {}", q.def.name.v, q.def.ask)?;
+        outln!(
+            "  {} (answers over every pair of equilibria of the two games):",
+            q.def.subject
+        )?;
+        if a.changes.is_empty() {
+            outln!("  the answers do not change along {name}")?;
+        }
+        for c in &a.changes {
+            outln!("  {}", describe_change(c, name))?;
+        }
+        for (f, to, s) in a.segments.iter().filter(|(f, to, _)| f != to) {
+            outln!(
+                "  {} < {name} < {}: {}",
+                deter::regime::rational::show(f),
+                deter::regime::rational::show(to),
+                set_words(s)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// [`type_questions`] as JSON.
+pub fn type_questions_json(
+    found: &[(questions::PreparedQuestion, deter::regime::along::Along)],
+) -> serde_json::Value {
+    let words = |s: &deter::regime::RegimeSet| -> Vec<String> {
+        s.regimes.iter().map(|r| r.label.clone()).collect()
+    };
+    json!(found
+        .iter()
+        .map(|(q, a)| json!({
+            "question": q.def.name.v,
+            "changes": a.changes.iter().map(|c| json!({
+                "value": deter::exact::to_f64(&c.value),
+                "exact_value": c.exact.then(|| deter::exact::display(&c.value)),
+                "exact": c.exact,
+                "left": words(&c.left),
+                "right": words(&c.right),
+                "at": c.at.as_ref().map(words),
+            })).collect::<Vec<_>>(),
+            "segments": a.segments.iter().map(|(f, to, s)| json!({
+                "from": deter::exact::to_f64(f), "to": deter::exact::to_f64(to),
+                "answers": words(s),
+            })).collect::<Vec<_>>(),
+        }))
+        .collect::<Vec<_>>())
 }

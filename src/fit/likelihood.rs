@@ -249,93 +249,71 @@ impl<'a> Likelihood<'a> {
         if self.qre.is_some() {
             return self.qre_forward(i, w);
         }
-        // Local slices: their pointers and lengths stay in registers (through `w` they are
-        // reloaded after every store).
-        let Work {
-            items,
-            v,
-            s,
-            p,
-            r,
-            sigma,
-            m,
-            sd,
-            ..
-        } = w;
-        let (items, sigma) = (&items[..], &sigma[..]);
-        let (v, s, p, r, m, sd) = (
-            &mut v[..],
-            &mut s[..],
-            &mut p[..],
-            &mut r[..],
-            &mut m[..],
-            &mut sd[..],
-        );
         let private = self.errors == ErrorModel::Private;
         for (n, node) in self.nodes.iter().enumerate().rev() {
             let vn = n * np;
             match node.kind {
                 0 => {
                     let l = node.who as usize * np;
-                    v[vn..vn + np].copy_from_slice(&items[l..l + np]);
-                    s[n] = 1.0;
+                    w.v[vn..vn + np].copy_from_slice(&w.items[l..l + np]);
+                    w.s[n] = 1.0;
                 }
                 1 => {
                     let (f, k) = (node.first as usize, node.n as usize);
                     let (mut sv, mut ss) = (0.0, 0.0);
                     for c in f..f + k {
-                        let pc = items[self.nodes[c].chance_item as usize];
+                        let pc = w.items[self.nodes[c].chance_item as usize];
                         if pc < 0.0 {
                             return Err(Failure::Chance { pattern: i });
                         }
-                        p[c] = pc;
-                        ss += pc * pc * s[c];
+                        w.p[c] = pc;
+                        ss += pc * pc * w.s[c];
                         sv += pc;
                     }
                     let _ = sv;
                     for j in 0..np {
                         let mut acc = 0.0;
                         for c in f..f + k {
-                            acc += p[c] * v[c * np + j];
+                            acc += w.p[c] * w.v[c * np + j];
                         }
-                        v[vn + j] = acc;
+                        w.v[vn + j] = acc;
                     }
-                    s[n] = ss;
+                    w.s[n] = ss;
                 }
                 _ => {
                     let (f, k, mover) = (node.first as usize, node.n as usize, node.who as usize);
                     for a in 0..k {
                         let c = f + a;
-                        m[a] = v[c * np + mover];
-                        sd[a] = if private {
-                            sigma[mover] * s[c].sqrt()
+                        w.m[a] = w.v[c * np + mover];
+                        w.sd[a] = if private {
+                            w.sigma[mover] * w.s[c].sqrt()
                         } else {
-                            sigma[mover]
+                            w.sigma[mover]
                         };
                     }
-                    choice::probs(self.link, &m[..k], &sd[..k], &mut p[f..f + k]);
+                    choice::probs(self.link, &w.m[..k], &w.sd[..k], &mut w.p[f..f + k]);
                     for j in 0..np {
                         let mut acc = 0.0;
                         for c in f..f + k {
-                            acc += p[c] * v[c * np + j];
+                            acc += w.p[c] * w.v[c * np + j];
                         }
-                        v[vn + j] = acc;
+                        w.v[vn + j] = acc;
                     }
                     if private {
                         let mut ss = 0.0;
                         for c in f..f + k {
-                            ss += p[c] * p[c] * s[c];
+                            ss += w.p[c] * w.p[c] * w.s[c];
                         }
-                        s[n] = ss;
+                        w.s[n] = ss;
                     }
                 }
             }
         }
-        r[0] = 1.0;
+        w.r[0] = 1.0;
         for (n, node) in self.nodes.iter().enumerate() {
-            let rn = r[n];
+            let rn = w.r[n];
             for c in node.first as usize..(node.first + node.n) as usize {
-                r[c] = rn * p[c];
+                w.r[c] = rn * w.p[c];
             }
         }
         Ok(())
@@ -358,117 +336,79 @@ impl<'a> Likelihood<'a> {
             self.qre_reverse(i, w)?;
             return self.reverse_params(i, w, grad);
         }
-        {
-            let Work {
-                p_bar,
-                v_bar,
-                s_bar,
-                items_bar,
-                sigma_bar,
-                r_bar,
-                r,
-                p,
-                v,
-                s,
-                pb,
-                m,
-                sd,
-                mbar,
-                sdbar,
-                sigma,
-                ..
-            } = &mut *w;
-            let (r, p, v, s, sigma) = (&r[..], &p[..], &v[..], &s[..], &sigma[..]);
-            let (p_bar, v_bar, s_bar, items_bar, sigma_bar, r_bar) = (
-                &mut p_bar[..],
-                &mut v_bar[..],
-                &mut s_bar[..],
-                &mut items_bar[..],
-                &mut sigma_bar[..],
-                &mut r_bar[..],
-            );
-            let (pb, m, sd, mbar, sdbar) = (
-                &mut pb[..],
-                &mut m[..],
-                &mut sd[..],
-                &mut mbar[..],
-                &mut sdbar[..],
-            );
-            // Reach, children before parents.
-            for c in (1..self.nodes.len()).rev() {
-                let par = self.nodes[c].parent as usize;
-                p_bar[c] += r_bar[c] * r[par];
-                r_bar[par] += r_bar[c] * p[c];
-            }
-            // Values, parents before children.
-            for (n, node) in self.nodes.iter().enumerate() {
-                let vn = n * np;
-                match node.kind {
-                    0 => {
-                        let l = node.who as usize * np;
+        // Reach, children before parents.
+        for c in (1..self.nodes.len()).rev() {
+            let par = self.nodes[c].parent as usize;
+            w.p_bar[c] += w.r_bar[c] * w.r[par];
+            w.r_bar[par] += w.r_bar[c] * w.p[c];
+        }
+        // Values, parents before children.
+        for (n, node) in self.nodes.iter().enumerate() {
+            let vn = n * np;
+            match node.kind {
+                0 => {
+                    let l = node.who as usize * np;
+                    for j in 0..np {
+                        w.items_bar[l + j] += w.v_bar[vn + j];
+                    }
+                }
+                1 => {
+                    for c in node.first as usize..(node.first + node.n) as usize {
+                        let mut pb = w.p_bar[c];
                         for j in 0..np {
-                            items_bar[l + j] += v_bar[vn + j];
+                            pb += w.v_bar[vn + j] * w.v[c * np + j];
+                            w.v_bar[c * np + j] += w.p[c] * w.v_bar[vn + j];
                         }
+                        if private {
+                            pb += 2.0 * w.p[c] * w.s[c] * w.s_bar[n];
+                            w.s_bar[c] += w.p[c] * w.p[c] * w.s_bar[n];
+                        }
+                        w.items_bar[self.nodes[c].chance_item as usize] += pb;
                     }
-                    1 => {
-                        for c in node.first as usize..(node.first + node.n) as usize {
-                            let mut pb = p_bar[c];
-                            for j in 0..np {
-                                pb += v_bar[vn + j] * v[c * np + j];
-                                v_bar[c * np + j] += p[c] * v_bar[vn + j];
-                            }
-                            if private {
-                                pb += 2.0 * p[c] * s[c] * s_bar[n];
-                                s_bar[c] += p[c] * p[c] * s_bar[n];
-                            }
-                            items_bar[self.nodes[c].chance_item as usize] += pb;
+                }
+                _ => {
+                    let (f, k, mover) = (node.first as usize, node.n as usize, node.who as usize);
+                    for a in 0..k {
+                        let c = f + a;
+                        let mut pb = w.p_bar[c];
+                        for j in 0..np {
+                            pb += w.v_bar[vn + j] * w.v[c * np + j];
+                            w.v_bar[c * np + j] += w.p[c] * w.v_bar[vn + j];
                         }
+                        if private {
+                            pb += 2.0 * w.p[c] * w.s[c] * w.s_bar[n];
+                            w.s_bar[c] += w.p[c] * w.p[c] * w.s_bar[n];
+                        }
+                        w.pb[a] = pb;
+                        w.m[a] = w.v[c * np + mover];
+                        w.sd[a] = if private {
+                            w.sigma[mover] * w.s[c].sqrt()
+                        } else {
+                            w.sigma[mover]
+                        };
+                        w.mbar[a] = 0.0;
+                        w.sdbar[a] = 0.0;
                     }
-                    _ => {
-                        let (f, k, mover) =
-                            (node.first as usize, node.n as usize, node.who as usize);
-                        for a in 0..k {
-                            let c = f + a;
-                            let mut pbc = p_bar[c];
-                            for j in 0..np {
-                                pbc += v_bar[vn + j] * v[c * np + j];
-                                v_bar[c * np + j] += p[c] * v_bar[vn + j];
+                    choice::probs_vjp(
+                        self.link,
+                        &w.m[..k],
+                        &w.sd[..k],
+                        &w.p[f..f + k],
+                        &w.pb[..k],
+                        &mut w.mbar[..k],
+                        &mut w.sdbar[..k],
+                    );
+                    for a in 0..k {
+                        let c = f + a;
+                        w.v_bar[c * np + mover] += w.mbar[a];
+                        if private {
+                            let rs = w.s[c].sqrt();
+                            w.sigma_bar[mover] += w.sdbar[a] * rs;
+                            if rs > 0.0 {
+                                w.s_bar[c] += w.sdbar[a] * w.sigma[mover] / (2.0 * rs);
                             }
-                            if private {
-                                pbc += 2.0 * p[c] * s[c] * s_bar[n];
-                                s_bar[c] += p[c] * p[c] * s_bar[n];
-                            }
-                            pb[a] = pbc;
-                            m[a] = v[c * np + mover];
-                            sd[a] = if private {
-                                sigma[mover] * s[c].sqrt()
-                            } else {
-                                sigma[mover]
-                            };
-                            mbar[a] = 0.0;
-                            sdbar[a] = 0.0;
-                        }
-                        choice::probs_vjp(
-                            self.link,
-                            &m[..k],
-                            &sd[..k],
-                            &p[f..f + k],
-                            &pb[..k],
-                            &mut mbar[..k],
-                            &mut sdbar[..k],
-                        );
-                        for a in 0..k {
-                            let c = f + a;
-                            v_bar[c * np + mover] += mbar[a];
-                            if private {
-                                let rs = s[c].sqrt();
-                                sigma_bar[mover] += sdbar[a] * rs;
-                                if rs > 0.0 {
-                                    s_bar[c] += sdbar[a] * sigma[mover] / (2.0 * rs);
-                                }
-                            } else {
-                                sigma_bar[mover] += sdbar[a];
-                            }
+                        } else {
+                            w.sigma_bar[mover] += w.sdbar[a];
                         }
                     }
                 }

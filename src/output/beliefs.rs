@@ -209,7 +209,8 @@ fn class_text(game: &Game, c: &Component, k: &ClassName) -> String {
             let groups: Vec<String> = pc
                 .groups
                 .iter()
-                .map(|(types, words)| {
+                .zip(&pc.said)
+                .map(|((types, _), words)| {
                     let names: Vec<&str> = types
                         .iter()
                         .map(|&t| c.type_names[pc.player][t].as_str())
@@ -248,11 +249,11 @@ fn varying_sets(c: &Component) -> Vec<InfosetId> {
 
 fn who(game: &Game, s: InfosetId) -> String {
     let tree = &*game.tree;
-    format!(
-        "{} at {}",
-        words::player_name(tree, tree.infosets[s.ix()].player.ix()),
-        tree.infoset_display(s)
-    )
+    let player = words::player_name(tree, tree.infosets[s.ix()].player.ix());
+    match words::set_place(tree, s) {
+        Some(place) => format!("{player} {place}"),
+        None => format!("{player} at {}", tree.infoset_display(s)),
+    }
 }
 
 /// The text block of one equilibrium component (after its path and outcome).
@@ -353,10 +354,10 @@ pub fn text(game: &Game, c: &Component, check: Option<&Check>, tol: f64) -> Stri
         o.push_str("  Ties (the mover is exactly indifferent):\n");
         for t in &c.ties {
             o.push_str(&format!(
-                "    {} is indifferent between {} and {}{}\n",
+                "    {} is indifferent between “{}” and “{}”{}\n",
                 who(game, t.set),
-                tree.action_label(t.set, t.played),
-                tree.action_label(t.set, t.other),
+                action_words(tree, t.set, t.played),
+                action_words(tree, t.set, t.other),
                 if t.on_path { "" } else { " (off the path)" }
             ));
         }

@@ -168,8 +168,8 @@ pub fn text(r: &QreReport<'_>) -> String {
         .collect();
     o.push_str(&format!("  Expected payoffs: {}\n", pays.join(", ")));
     o.push_str(&format!(
-        "  QRE certificate: fixed-point residual max |p − logit_λ(p)| = {:.1e} {}\n",
-        q.residual,
+        "  QRE certificate: fixed-point residual max |p − logit_λ(p)| = {} {}\n",
+        super::words::small(q.residual),
         if q.residual <= QRE_TOL {
             "✓ the profile is its own logit response"
         } else {

@@ -332,6 +332,52 @@ pub fn node_place(tree: &Tree, node: NodeId) -> String {
     }
 }
 
+/// Where an information set is, in the words of what its player knows: the moves every member
+/// shares ("after Challenger initiates", or "at the start") followed by the chance outcomes
+/// every member shares — typically the player's own type — in parentheses ("(the challenger is
+/// hard)"). `None` when the tree has no `say` phrases or the members' histories of moves differ
+/// (the player does not observe some move), where only the set's name identifies it.
+pub fn set_place(tree: &Tree, set: crate::game::InfosetId) -> Option<String> {
+    if !speaks(tree) {
+        return None;
+    }
+    let mut histories: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    for &m in tree.members(set) {
+        let mut moves = Vec::new();
+        let mut facts = Vec::new();
+        let mut cur = m;
+        while let Some(par) = tree.node(cur).parent() {
+            match tree.node(par).kind {
+                NodeKind::Chance => facts.push(move_words(tree, cur).to_string()),
+                _ => moves.push(move_phrase(tree, cur)),
+            }
+            cur = par;
+        }
+        moves.reverse();
+        facts.reverse();
+        histories.push((moves, facts));
+    }
+    let (moves, facts) = histories.first()?;
+    if histories.iter().any(|(m, _)| m != moves) {
+        return None;
+    }
+    let known: Vec<&str> = facts
+        .iter()
+        .filter(|f| histories.iter().all(|(_, g)| g.contains(f)))
+        .map(String::as_str)
+        .collect();
+    let place = if moves.is_empty() {
+        "at the start".to_string()
+    } else {
+        format!("after {}", moves.join(" → "))
+    };
+    Some(if known.is_empty() {
+        place
+    } else {
+        format!("{place} ({})", known.join("; "))
+    })
+}
+
 /// A strategy with each move named by its `say` phrase (for prose; JSON keeps the labels).
 pub fn said_strategy(tree: &Tree, s: &NodeStrategy) -> NodeStrategy {
     let first = tree.node(s.node).first_child as usize;

@@ -1,31 +1,7 @@
 //! Fitted outcome probabilities with confidence bands against one variable (`deter fit
-//! --plot`), drawn by the line chart ([`super::line`]); and the plotters helpers of the logit
-//! path ([`super::qre`]).
+//! --plot`), drawn by the line chart ([`super::line`]) with a band under each curve.
 
 use super::PlotError;
-use plotters::prelude::*;
-
-pub(super) fn draw_err<E: std::fmt::Debug>(e: E) -> PlotError {
-    PlotError::Draw(format!("{e:?}"))
-}
-
-/// Distinguishable colours (Okabe–Ito, then a few more), cycled.
-const PALETTE: [RGBColor; 10] = [
-    RGBColor(0, 114, 178),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(213, 94, 0),
-    RGBColor(240, 228, 66),
-    RGBColor(120, 120, 120),
-    RGBColor(0, 0, 0),
-    RGBColor(150, 80, 200),
-];
-
-pub(super) fn color(k: usize) -> RGBColor {
-    PALETTE[k % PALETTE.len()]
-}
 
 /// A curve with a confidence band.
 #[derive(Clone, Debug, PartialEq)]

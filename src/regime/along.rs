@@ -83,13 +83,6 @@ pub fn along(
     hi: &Rational,
     opts: &AlongOptions,
 ) -> Result<Along, RegimeError> {
-    if lo >= hi {
-        return Err(RegimeError::BadRange(format!(
-            "the interval [{}, {}] is empty",
-            super::rational::show(lo),
-            super::rational::show(hi)
-        )));
-    }
     if param >= base.len() {
         return Err(RegimeError::BadRange(format!(
             "parameter index {param} does not fit a point of {} values",
@@ -97,10 +90,29 @@ pub fn along(
         )));
     }
     let mut theta = base.to_vec();
-    let mut eval = |x: &Rational| {
+    let eval = |x: &Rational| {
         theta[param] = x.clone();
         ev.at(&theta)
     };
+    along_by(eval, param, lo, hi, opts)
+}
+
+/// [`along`] for any classification of points into sets: `eval` gives the set at a value of
+/// parameter `param` (e.g. a question's answers over every equilibrium, as labels).
+pub fn along_by(
+    mut eval: impl FnMut(&Rational) -> Result<RegimeSet, RegimeError>,
+    param: usize,
+    lo: &Rational,
+    hi: &Rational,
+    opts: &AlongOptions,
+) -> Result<Along, RegimeError> {
+    if lo >= hi {
+        return Err(RegimeError::BadRange(format!(
+            "the interval [{}, {}] is empty",
+            super::rational::show(lo),
+            super::rational::show(hi)
+        )));
+    }
     let n = opts.grid.max(1);
     let mut grid: Vec<(Rational, RegimeSet)> = Vec::with_capacity(n + 1);
     for i in 0..=n {

@@ -9,7 +9,11 @@
 //!   [`LINE_BINS`], the values of the bin's first point in increasing order of the parameter;
 //! - for a **region map** (two varied parameters): per cell of a grid of at most
 //!   [`MAP_BINS`] × [`MAP_BINS`] bins, the class (answer and outcome) of the bin's first point;
-//!   the legend lists every class met, also those too small to fill a bin.
+//!   the legend lists every class met, also those too small to fill a bin. A sweep of a game
+//!   with information sets (rows with a `regime`) is a *regime map*: one class, colour and
+//!   legend entry per regime set, points on a boundary showing the set that holds there.
+//!
+//! A line chart of such a sweep marks where the regime set changes instead of the outcome.
 //!
 //! Up to those sizes every point has its own bin, so small sweeps are drawn point by point.
 //! Values are taken as the sweep file prints them (six decimals), so the plot drawn while a
@@ -77,6 +81,8 @@ pub struct PointData<'a> {
     pub outcome: &'a str,
     /// The path of play in words.
     pub path: &'a str,
+    /// The regime set, for rows of a set of equilibria (registry solvers).
+    pub regime: Option<&'a str>,
     /// Expected payoffs by player.
     pub payoffs: &'a [f64],
     /// Event probabilities.
@@ -92,6 +98,7 @@ impl<'a> PointData<'a> {
             index: r.index,
             outcome: &r.outcome,
             path: &r.path,
+            regime: r.regime.as_deref(),
             payoffs: &r.payoffs,
             events: &r.events,
             answer: r.answer.as_deref(),
@@ -143,6 +150,8 @@ struct Map {
     legend: Vec<String>,
     /// The answer word of each class, in legend order.
     answers: Vec<Option<String>>,
+    /// True if the classes are regime sets.
+    regimes: bool,
 }
 
 enum Kind {
@@ -201,6 +210,7 @@ impl Aggregate {
                     classes: HashMap::new(),
                     legend: Vec::new(),
                     answers: Vec::new(),
+                    regimes: false,
                 })
             }
             axes => {
@@ -228,7 +238,10 @@ impl Aggregate {
                 };
                 let r = r as usize;
                 let next = l.labels.len() as u32;
-                let c = *l.labels.entry(p.outcome.to_string()).or_insert(next);
+                let c = *l
+                    .labels
+                    .entry(p.regime.unwrap_or(p.outcome).to_string())
+                    .or_insert(next);
                 l.class[r] = c;
                 let n = l.rank.len();
                 let b = bin_of(r, n, l.bins);
@@ -249,14 +262,20 @@ impl Aggregate {
                 if ix >= m.nx {
                     return;
                 }
-                let key = (p.answer.map(str::to_string), p.outcome.to_string());
+                // A regime map has one class per regime set; otherwise answer and outcome.
+                let key = match p.regime {
+                    Some(r) => (None, r.to_string()),
+                    None => (p.answer.map(str::to_string), p.outcome.to_string()),
+                };
+                m.regimes |= p.regime.is_some();
                 let next = m.classes.len() as u32;
                 let c = match m.classes.get(&key) {
                     Some(&c) => c,
                     None => {
-                        m.legend.push(match p.answer {
-                            Some(a) => format!("{a} — {}: {}", p.outcome, p.path),
-                            None => format!("{} — {}", p.outcome, p.path),
+                        m.legend.push(match (p.regime, p.answer) {
+                            (Some(r), _) => r.to_string(),
+                            (None, Some(a)) => format!("{a} — {}: {}", p.outcome, p.path),
+                            (None, None) => format!("{} — {}", p.outcome, p.path),
                         });
                         m.answers.push(p.answer.map(str::to_string));
                         m.classes.insert(key, next);
@@ -323,6 +342,7 @@ impl Aggregate {
         };
         let (xs, ys) = (&self.spec.axes[0], &self.spec.axes[1]);
         let title = match &self.spec.question {
+            _ if m.regimes => format!("{title} — regimes (every equilibrium at each point)"),
             Some((name, ask)) => {
                 let ask = if ask.is_empty() { name } else { ask };
                 format!("{title} — {ask}: the answer and the outcome")
@@ -332,6 +352,8 @@ impl Aggregate {
         let cells: Vec<usize> = m.cells.iter().map(|&c| c as usize).collect();
         use crate::questions::Effect;
         let (answers, good) = match &self.spec.answer_words {
+            // Regime maps are coloured by regime set, one colour each.
+            _ if m.regimes => (Vec::new(), None),
             Some((lower, higher, good)) => {
                 let effect = |w: &Option<String>| match w.as_deref() {
                     Some(w) if w == lower => Effect::Lower,
@@ -399,6 +421,7 @@ mod tests {
                 index: i,
                 outcome: o,
                 path: "p",
+                regime: None,
                 payoffs: &[0.0],
                 events: &[0.0],
                 answer: None,
@@ -422,6 +445,7 @@ mod tests {
                 index: i as u64,
                 outcome: o,
                 path: "p",
+                regime: None,
                 payoffs: &[x],
                 events: &[if x < 123.45 { 1.0 } else { 0.0 }],
                 answer: None,

@@ -126,6 +126,9 @@ impl Manifest {
             }
         }
         fnv(&mut h, sw.method.name().as_bytes());
+        if sw.selection != super::Selection::All {
+            fnv(&mut h, sw.selection.name().as_bytes());
+        }
         for q in &sw.questions {
             fnv(&mut h, q.def.name.v.as_bytes());
             fnv(&mut h, &[0]);

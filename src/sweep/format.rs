@@ -8,13 +8,15 @@
 //! | one per `--vary`, by parameter name | the parameter's value (shortest exact decimal) |
 //! | `outcome` | the reached outcome's name, `a (p) + b (q)` when play is random |
 //! | `path` | the path of play in words (random plays joined by `; `) |
+//! | `regime` | registry solvers only: the regime set at the point (see [`super::set`]) |
 //! | `payoff:<player>` | each player's expected payoff |
 //! | `event:<tag>` | each event tag's probability |
-//! | `question:<name>` | each declared question's answer: its `lower` / `higher` word or `no effect` |
+//! | `question:<name>` | each declared question's answer: its `lower` / `higher` word or `no effect`; for a set of equilibria, every answer that occurs, joined by ` or ` |
 //! | `question:<name>:modality` | whether that answer holds in `every` equilibrium at the point, in only `some`, or in `none` |
 //! | `n_equilibria`, `n_ties`, `max_regret` | equilibria reported, indifferent movers, certificate |
 //!
-//! Payoffs, probabilities and regrets are printed like [`crate::output::words::num`] (at most
+//! A row for a set of equilibria ([`super::set`]) leaves a payoff or probability empty where
+//! the equilibria disagree. Payoffs, probabilities and regrets are printed like [`crate::output::words::num`] (at most
 //! 6 decimals, no negative zero) without allocating; a missing value (no equilibrium) is an
 //! empty CSV field or JSON `null`. JSON Lines rather than one array, so output streams and a
 //! torn last line is recognisable.
@@ -49,6 +51,9 @@ pub fn columns(sw: &Sweeper<'_>) -> Vec<String> {
     c.extend(sw.grid.axes.iter().map(|a| a.name.clone()));
     c.push("outcome".into());
     c.push("path".into());
+    if sw.sets() {
+        c.push("regime".into());
+    }
     c.extend(tree.players.iter().map(|p| format!("payoff:{p}")));
     c.extend(tree.events.iter().map(|e| format!("event:{e}")));
     for q in &sw.questions {
@@ -207,13 +212,17 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
             csv_field(&w.outcome, out);
             out.push(b',');
             csv_field(&w.path, out);
+            if sw.sets() {
+                out.push(b',');
+                csv_field(&w.regime, out);
+            }
             for &x in w.payoffs.iter().chain(&w.events) {
                 out.push(b',');
                 push_num(x, b"", out);
             }
-            for ((q, &a), &m) in sw.questions.iter().zip(&w.answers).zip(&w.modalities) {
+            for (k, (q, &m)) in sw.questions.iter().zip(&w.modalities).enumerate() {
                 out.push(b',');
-                csv_field(answer_word(q, a), out);
+                csv_field(&answer_text(w, q, k), out);
                 out.push(b',');
                 out.extend_from_slice(m.map_or("", modality_word).as_bytes());
             }
@@ -233,6 +242,10 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
             json_str(&w.outcome, out);
             out.extend_from_slice(b",\"path\":");
             json_str(&w.path, out);
+            if sw.sets() {
+                out.extend_from_slice(b",\"regime\":");
+                json_str(&w.regime, out);
+            }
             let named = tree
                 .players
                 .iter()
@@ -244,11 +257,11 @@ pub(crate) fn write_row(format: Format, w: &Worker<'_, '_>, index: u64, out: &mu
                 out.push(b':');
                 push_num(x, b"null", out);
             }
-            for ((q, &a), &m) in sw.questions.iter().zip(&w.answers).zip(&w.modalities) {
+            for (k, (q, &m)) in sw.questions.iter().zip(&w.modalities).enumerate() {
                 out.push(b',');
                 json_str(&format!("question:{}", q.def.name.v), out);
                 out.push(b':');
-                json_str(answer_word(q, a), out);
+                json_str(&answer_text(w, q, k), out);
                 out.push(b',');
                 json_str(&format!("question:{}:modality", q.def.name.v), out);
                 out.push(b':');
@@ -275,6 +288,44 @@ pub(crate) fn modality_word(m: crate::questions::Modality) -> &'static str {
         crate::questions::Modality::Some => "some",
         crate::questions::Modality::No => "none",
     }
+}
+
+/// Question `k`'s answer at the worker's point as the row writes it: the answer's word, or
+/// for a set of equilibria every effect that occurs (lower, higher, no effect), joined by
+/// ` or `.
+pub(crate) fn answer_text<'q>(
+    w: &Worker<'_, '_>,
+    q: &'q crate::questions::PreparedQuestion,
+    k: usize,
+) -> std::borrow::Cow<'q, str> {
+    set_answer(q, w.answers[k], &w.effect_sets[k], w.set_row())
+}
+
+/// A question's answer as a row writes it (see [`answer_text`]).
+pub fn set_answer<'q>(
+    q: &'q crate::questions::PreparedQuestion,
+    answer: crate::questions::Effect,
+    effects: &crate::questions::EffectSet,
+    set_row: bool,
+) -> std::borrow::Cow<'q, str> {
+    if answer == crate::questions::Effect::Unknown && effects.is_empty() {
+        // No equilibrium in one of the games (e.g. none passes a refinement): no answer.
+        return std::borrow::Cow::Borrowed("");
+    }
+    if !set_row || effects.len() < 2 {
+        // One effect over the set: that one (the first pair's answer otherwise).
+        let a = match set_row.then(|| effects.effects()) {
+            Some(v) if v.len() == 1 => v[0],
+            _ => answer,
+        };
+        return std::borrow::Cow::Borrowed(answer_word(q, a));
+    }
+    let words: Vec<&str> = effects
+        .effects()
+        .into_iter()
+        .map(|e| answer_word(q, e))
+        .collect();
+    std::borrow::Cow::Owned(words.join(" or "))
 }
 
 /// A question's answer as a sweep value: its `lower` or `higher` word, or `no effect`.

@@ -4,8 +4,10 @@
 //! range of the grid in parallel (rayon), each worker thread reusing one [`crate::game::Game`],
 //! one evaluation stack and one backward-induction workspace, so the hot path allocates nothing
 //! per point beyond the output text. Outcome labels and paths in words are interned per reached
-//! outcome. Games that are not of perfect information fall back to the registry solver, one
-//! solve per point.
+//! outcome. Games that are not of perfect information are solved by a registry solver, one
+//! solve per point — by default `pbe` for a game of private types, so that a row describes
+//! *every* perfect Bayesian equilibrium at the point ([`set`] says how a set fills a row), or
+//! one equilibrium named by a [`Selection`] (`--select`).
 //!
 //! Results come out as [`Row`]s ([`Sweeper::rows`]) or stream as CSV / JSON Lines in index order
 //! to any writer ([`Sweeper::stream`]); [`file`] adds whole-or-nothing output files, `--resume`
@@ -18,11 +20,14 @@ pub mod file;
 pub mod format;
 pub mod grid;
 pub mod read;
+pub mod select;
+pub mod set;
 mod worker;
 
 pub use crate::questions::{Effect, PreparedQuestion};
 pub use format::Format;
 pub use grid::{Grid, Shard, Spacing, VarySpec};
+pub use select::Selection;
 
 use crate::model::GameTemplate;
 use crate::solve::{self, GameRef};
@@ -109,13 +114,18 @@ pub struct Row {
     pub index: u64,
     /// The varied parameters' values, in axis order.
     pub params: Vec<f64>,
-    /// Short outcome label: the reached outcome's name (`name (p) + …` when play is random).
+    /// Short outcome label: the reached outcome's name (`name (p) + …` when play is random);
+    /// for a set of equilibria, the distinct labels joined by ` | `.
     pub outcome: Arc<str>,
     /// The path of play in words (random plays joined by `; `).
     pub path: Arc<str>,
-    /// Each player's expected payoff (NaN if no equilibrium was found).
+    /// The regime set (registry solvers only, see [`set`]; empty otherwise).
+    pub regime: Arc<str>,
+    /// Each player's expected payoff (NaN if no equilibrium was found, or if the equilibria
+    /// of a set disagree).
     pub payoffs: Vec<f64>,
-    /// Each event tag's probability, by event id (NaN if no equilibrium was found).
+    /// Each event tag's probability, by event id (NaN if no equilibrium was found, or if the
+    /// equilibria of a set disagree).
     pub events: Vec<f64>,
     /// Number of equilibria the solver reported.
     pub n_equilibria: usize,
@@ -123,8 +133,10 @@ pub struct Row {
     pub n_ties: usize,
     /// Largest regret over players (the certificate; ≈ 0).
     pub max_regret: f64,
-    /// The answer to each of [`Sweeper::questions`].
+    /// The answer to each of [`Sweeper::questions`] (the first pair of equilibria's).
     pub answers: Vec<Effect>,
+    /// The effects over every pair of equilibria of each question's two games.
+    pub effect_sets: Vec<crate::questions::EffectSet>,
     /// Whether each answer holds in every equilibrium at the point, in only some, or in none
     /// (`None` where there is no answer).
     pub modalities: Vec<Option<crate::questions::Modality>>,
@@ -194,6 +206,10 @@ pub struct Sweeper<'t> {
     pub tol: f64,
     /// The model's questions answered at every point (all it declares, by default).
     pub questions: Vec<PreparedQuestion>,
+    /// Which equilibria a row describes ([`Sweeper::select`]).
+    pub selection: Selection,
+    /// True if the solver was named by the caller (not the default).
+    pub solver_named: bool,
 }
 
 /// A callback receiving each batch's rows.
@@ -246,7 +262,11 @@ impl<'t> Sweeper<'t> {
                 Method::Backward
             }
             name => {
-                let game = template.empty_game();
+                // The default is decided on the game at the base point (`pbe` for a small game
+                // of private types), as `deter solve` decides it.
+                let game = template
+                    .instantiate(&base)
+                    .unwrap_or_else(|_| template.empty_game());
                 let s = match name {
                     Some(n) => {
                         let s = solve::by_name(n).ok_or_else(|| {
@@ -276,7 +296,75 @@ impl<'t> Sweeper<'t> {
             tol: 1e-9,
             questions: crate::questions::prepare(template)
                 .map_err(|e| SweepError::Grid(e.to_string()))?,
+            selection: Selection::All,
+            solver_named: solver.is_some(),
         })
+    }
+
+    /// True if rows describe a set of equilibria from a registry solver (with a `regime`
+    /// column), false for the backward-induction fast path.
+    pub fn sets(&self) -> bool {
+        matches!(self.method, Method::Registry(_))
+    }
+
+    /// Selects which equilibria each row describes. `first-listed` keeps the solver;
+    /// `intuitive` and `d1` need `pbe` (the default for games of private types), `logit-limit`
+    /// the `logit` solver (taken when no solver was named). A selection that cannot apply is an
+    /// error saying why.
+    pub fn select(&mut self, sel: Selection) -> Result<(), SweepError> {
+        let game = self
+            .template
+            .instantiate(&self.base)
+            .unwrap_or_else(|_| self.template.empty_game());
+        let want = match sel {
+            Selection::All | Selection::FirstListed => None,
+            Selection::Intuitive | Selection::D1 => Some("pbe"),
+            Selection::LogitLimit => Some("logit"),
+        };
+        if let Some(w) = want {
+            if w == "pbe" && game.tree.is_perfect_information() {
+                return Err(SweepError::Solver(format!(
+                    "--select {}: refinements of off-path beliefs apply to games with information \
+                     sets; this game has perfect information (use --select first-listed)",
+                    sel.name()
+                )));
+            }
+            if self.method.name() != w {
+                if self.solver_named {
+                    return Err(SweepError::Solver(format!(
+                        "--select {} uses the `{w}` solver, and --solver {} was given; drop one",
+                        sel.name(),
+                        self.method.name()
+                    )));
+                }
+                let s = solve::by_name(w).ok_or_else(|| {
+                    SweepError::Solver(format!("the `{w}` solver is not available"))
+                })?;
+                s.supports(GameRef::Tree(&game)).map_err(|e| {
+                    SweepError::Solver(format!(
+                        "--select {} needs the `{w}` solver, which cannot solve this game: {e}",
+                        sel.name()
+                    ))
+                })?;
+                self.method = Method::Registry(w.to_string());
+            }
+        }
+        self.selection = sel;
+        Ok(())
+    }
+
+    /// What the rows describe, in one line: the solver and the selection.
+    pub fn describe_rows(&self) -> String {
+        let solver = self.method.name();
+        let how = match self.selection {
+            _ if self.solver_named => "named",
+            Selection::Intuitive | Selection::D1 | Selection::LogitLimit => "taken by --select",
+            _ => "default",
+        };
+        format!(
+            "solver {solver} ({how}); each row describes {}",
+            self.selection.describe(solver)
+        )
     }
 
     /// A row as the plot sees it (the first question's answer as the file writes it).
@@ -285,6 +373,7 @@ impl<'t> Sweeper<'t> {
             index: r.index,
             outcome: &r.outcome,
             path: &r.path,
+            regime: self.sets().then_some(&*r.regime),
             payoffs: &r.payoffs,
             events: &r.events,
             answer: (self.questions.first())

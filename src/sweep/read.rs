@@ -23,6 +23,8 @@ pub struct ParsedRow {
     pub outcome: String,
     /// The path of play in words.
     pub path: String,
+    /// The regime set, in files of sweeps with a registry solver (a `regime` column).
+    pub regime: Option<String>,
     /// Each player's expected payoff (NaN where missing).
     pub payoffs: Vec<f64>,
     /// Each event's probability (NaN where missing).
@@ -40,6 +42,8 @@ pub struct RowParser {
     n_players: usize,
     n_events: usize,
     n_questions: usize,
+    /// The file has a `regime` column after `path`.
+    has_regime: bool,
 }
 
 fn layout_error(msg: String) -> SweepError {
@@ -56,6 +60,10 @@ impl RowParser {
         want.extend(columns.iter().skip(1).take(n_axes).cloned());
         want.push("outcome".into());
         want.push("path".into());
+        let has_regime = columns.get(n_axes + 3).is_some_and(|c| c == "regime");
+        if has_regime {
+            want.push("regime".into());
+        }
         let fixed = want.len();
         want.extend(
             columns
@@ -93,6 +101,7 @@ impl RowParser {
             n_players,
             n_events,
             n_questions,
+            has_regime,
         })
     }
 
@@ -140,6 +149,10 @@ impl RowParser {
         }
         row.outcome = next("outcome")?.unwrap_or_default().into_owned();
         row.path = next("path")?.unwrap_or_default().into_owned();
+        row.regime = match self.has_regime {
+            true => Some(next("regime")?.unwrap_or_default().into_owned()),
+            false => None,
+        };
         row.payoffs.clear();
         for _ in 0..self.n_players {
             let v = num(next("payoff")?)?;

@@ -5,13 +5,18 @@
 //! probabilities give payoffs and events, and a per-player best-response pass over the same
 //! buffers gives each player's regret. Outcome labels and paths are interned per reached leaf
 //! when the game has no chance moves (they cannot change between points then).
+//!
+//! Registry solvers (games with information sets) solve each point in full and certify every
+//! equilibrium; the row then describes the whole set, or the equilibrium a [`Selection`]
+//! names (see [`super::set`]). `pbe` is given the point's exact numbers where the formulas
+//! allow, so a point on a boundary (p = 1/2) is solved exactly there.
 
 use super::format::{self, Format};
-use super::{AxisText, ChunkOut, Method, Row, SweepError, Sweeper};
+use super::{set as rowset, AxisText, ChunkOut, Method, Row, SweepError, Sweeper};
 use crate::game::tree::NodeKind;
 use crate::game::Game;
 use crate::output::words;
-use crate::questions::{set, Effect, Evaluator, Modality};
+use crate::questions::{set, Effect, EffectSet, Evaluator, Modality};
 use crate::solve::backward::{self, Workspace};
 use crate::solve::{self, GameRef, Profile, SolveOptions, Solver};
 use std::ops::Range;
@@ -39,6 +44,8 @@ pub(crate) struct Worker<'s, 't> {
     pub(crate) events: Vec<f64>,
     pub(crate) outcome: Arc<str>,
     pub(crate) path: Arc<str>,
+    /// The regime set (registry solvers).
+    pub(crate) regime: Arc<str>,
     pub(crate) n_eq: usize,
     pub(crate) n_ties: usize,
     pub(crate) regret: f64,
@@ -47,8 +54,14 @@ pub(crate) struct Worker<'s, 't> {
     /// Each question's exact evaluator over equilibrium sets, made at its first tie.
     evaluators: Vec<Option<Evaluator<'s>>>,
     pub(crate) answers: Vec<Effect>,
+    /// The effects over every pair of equilibria of each question's two games.
+    pub(crate) effect_sets: Vec<EffectSet>,
     /// Whether each answer holds in every equilibrium, some or none (`None`: no answer).
     pub(crate) modalities: Vec<Option<Modality>>,
+    /// Options of registry solves (the selection's refinement).
+    opts: SolveOptions,
+    /// Give `pbe` the point's exact numbers.
+    exact: bool,
 }
 
 /// A question's counterfactual game, with its own buffers.
@@ -100,6 +113,7 @@ impl<'s, 't> Worker<'s, 't> {
             events: vec![0.0; tree.events.len()],
             outcome: Arc::from(""),
             path: Arc::from(""),
+            regime: Arc::from(""),
             n_eq: 0,
             n_ties: 0,
             regret: 0.0,
@@ -115,8 +129,20 @@ impl<'s, 't> Worker<'s, 't> {
                 .collect(),
             evaluators: sw.questions.iter().map(|_| None).collect(),
             answers: vec![Effect::None; sw.questions.len()],
+            effect_sets: vec![EffectSet::default(); sw.questions.len()],
             modalities: vec![None; sw.questions.len()],
+            opts: SolveOptions {
+                tol: sw.tol,
+                refine: sw.selection.refinement(),
+                ..SolveOptions::default()
+            },
+            exact: sw.method.name() == "pbe",
         }
+    }
+
+    /// True if the row describes a set of equilibria (registry solver, no single selection).
+    pub(crate) fn set_row(&self) -> bool {
+        self.sw.sets() && !self.sw.selection.single()
     }
 
     /// The sweep this worker serves.
@@ -164,12 +190,14 @@ impl<'s, 't> Worker<'s, 't> {
                 .collect(),
             outcome: self.outcome.clone(),
             path: self.path.clone(),
+            regime: self.regime.clone(),
             payoffs: self.payoffs.clone(),
             events: self.events.clone(),
             n_equilibria: self.n_eq,
             n_ties: self.n_ties,
             max_regret: self.regret,
             answers: self.answers.clone(),
+            effect_sets: self.effect_sets.clone(),
             modalities: self.modalities.clone(),
         }
     }
@@ -193,6 +221,9 @@ impl<'s, 't> Worker<'s, 't> {
         {
             let d = sw.template.diagnose(&e, &self.theta);
             return Err(self.point_error(index, d.message));
+        }
+        if self.exact {
+            fill_exact(sw.template, &self.theta, &mut self.game);
         }
         let solver = self.solver.take();
         let r = match &solver {
@@ -226,9 +257,12 @@ impl<'s, 't> Worker<'s, 't> {
                         format!("question `{}`: {}", q.def.name.v, d.message),
                     ));
                 }
+                if self.exact {
+                    fill_exact(t, &self.theta, &mut qg.game);
+                }
                 p[j] = match solver {
                     None => vec![qg.event_prob_backward(sw.tol)],
-                    Some(s) => match qg.event_probs_registry(s, sw.tol) {
+                    Some(s) => match qg.event_probs_registry(s, &self.opts) {
                         Ok(x) => x,
                         Err(e) => {
                             return Err(self
@@ -238,7 +272,11 @@ impl<'s, 't> Worker<'s, 't> {
                 };
             }
             let first = |v: &[f64]| v.first().copied().unwrap_or(f64::NAN);
-            let answer = Effect::compare(first(&p[0]), first(&p[1]), sw.tol);
+            let answer = if p.iter().any(|v| v.is_empty()) {
+                Effect::Unknown
+            } else {
+                Effect::compare(first(&p[0]), first(&p[1]), sw.tol)
+            };
             self.answers[k] = answer;
             let tied = self.qgames[k].iter().any(|g| !g.ws.ties.is_empty());
             let set = match solver {
@@ -265,8 +303,15 @@ impl<'s, 't> Worker<'s, 't> {
                     ev.effects()
                 }
             };
+            self.effect_sets[k] = set;
             self.modalities[k] = (answer != Effect::Unknown && !p.iter().any(|v| v.is_empty()))
-                .then(|| set.modality(answer));
+                .then(|| match (self.set_row(), set.len()) {
+                    // A set row answers with every effect that occurs: it holds in every pair
+                    // when there is one, in some when there are several.
+                    (true, 1) => Modality::Every,
+                    (true, _) => Modality::Some,
+                    (false, _) => set.modality(answer),
+                });
         }
         Ok(())
     }
@@ -369,36 +414,60 @@ impl<'s, 't> Worker<'s, 't> {
 
     fn eval_registry(&mut self, s: &dyn Solver, index: u64) -> Result<(), SweepError> {
         let game = GameRef::Tree(&self.game);
-        let opts = SolveOptions {
-            tol: self.sw.tol,
-            ..SolveOptions::default()
-        };
         let mut sol = s
-            .solve(game, &opts)
+            .solve(game, &self.opts)
             .map_err(|e| self.point_error(index, format!("solver `{}`: {e}", s.name())))?;
         solve::certify(game, &mut sol)
             .map_err(|e| self.point_error(index, format!("certificate: {e}")))?;
+        // The count is the solver's whole set, also when the row shows one selected member.
         self.n_eq = sol.equilibria.len();
         self.n_ties = sol.ties.len();
-        match sol.equilibria.first() {
-            Some(eq) => {
-                self.payoffs.copy_from_slice(&eq.payoffs);
-                self.events.copy_from_slice(&eq.events);
-                self.regret = eq.max_regret();
-                let Profile::Behavior(p) = &eq.profile else {
-                    return Err(self.point_error(index, "solver returned a mixed profile".into()));
-                };
-                (self.outcome, self.path) = self.words_of(p);
-            }
-            None => {
-                self.payoffs.fill(f64::NAN);
-                self.events.fill(f64::NAN);
-                self.regret = f64::NAN;
-                self.outcome = Arc::from("none");
-                self.path = Arc::from("no equilibrium found");
-            }
+        if self.sw.selection.single() {
+            sol.equilibria.truncate(1);
         }
+        let eqs = &sol.equilibria;
+        if eqs.is_empty() {
+            self.payoffs.fill(f64::NAN);
+            self.events.fill(f64::NAN);
+            self.regret = f64::NAN;
+            self.outcome = Arc::from("none");
+            self.path = Arc::from("no equilibrium found");
+            self.regime = Arc::from("no equilibrium found");
+            return Ok(());
+        }
+        let mut words = Vec::with_capacity(eqs.len());
+        for eq in eqs {
+            let Profile::Behavior(p) = &eq.profile else {
+                return Err(self.point_error(index, "solver returned a mixed profile".into()));
+            };
+            words.push(self.words_of(p));
+        }
+        self.outcome = Arc::from(rowset::distinct_joined(words.iter().map(|w| &*w.0)));
+        self.path = Arc::from(rowset::distinct_joined(words.iter().map(|w| &*w.1)));
+        self.regime = Arc::from(rowset::regime_set(&self.game, eqs));
+        let tol = self.sw.tol;
+        let scale = self.game.payoff_scale();
+        rowset::agreed(eqs, |e| &e.payoffs, tol * scale, &mut self.payoffs);
+        rowset::agreed(eqs, |e| &e.events, tol, &mut self.events);
+        self.regret = eqs.iter().map(|e| e.max_regret()).fold(0.0, f64::max);
         Ok(())
+    }
+}
+
+/// Gives `game` the exact numbers of the point `theta` (each value read as its shortest
+/// decimal) where the model's formulas are rational; otherwise the float game stands.
+fn fill_exact(t: &crate::model::GameTemplate, theta: &[f64], game: &mut Game) {
+    let q: Option<Vec<crate::exact::Rational>> = theta
+        .iter()
+        .map(|&x| crate::regime::rational::of_f64(x))
+        .collect();
+    match q {
+        // The float game was built from the same point; a formula without an exact value
+        // leaves `game.exact` empty, and the solver works in floats.
+        Some(q) => {
+            let _ = t.fill_exact(game, &q);
+        }
+        None => game.exact = None,
     }
 }
 
@@ -433,14 +502,10 @@ impl QGame {
     fn event_probs_registry(
         &self,
         s: &dyn Solver,
-        tol: f64,
+        opts: &SolveOptions,
     ) -> Result<Vec<f64>, crate::solve::SolveError> {
         let game = GameRef::Tree(&self.game);
-        let opts = SolveOptions {
-            tol,
-            ..SolveOptions::default()
-        };
-        let mut sol = s.solve(game, &opts)?;
+        let mut sol = s.solve(game, opts)?;
         solve::certify(game, &mut sol)?;
         Ok(sol
             .equilibria

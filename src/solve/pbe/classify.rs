@@ -45,8 +45,12 @@ pub struct PlayerClass {
     pub history: usize,
     /// Pooling, separating or semi-separating.
     pub kind: Kind,
-    /// Groups of types that make the same (possibly mixed) move, each with the move in words.
+    /// Groups of types that make the same (possibly mixed) move, each with the move named by
+    /// its labels ("initiate", "status_quo 1/2, initiate 1/2"): the JSON form.
     pub groups: Vec<(Vec<usize>, String)>,
+    /// Each group's move in the model's own words (`say` phrases, where moves have them),
+    /// parallel to `groups`: the prose form.
+    pub said: Vec<String>,
 }
 
 /// The three classes.
@@ -102,12 +106,16 @@ pub fn classify(p: &Problem<'_>, c: &Component) -> Option<ClassName> {
         let moves = type_moves(p, &c.point.behaviour, &on);
         let kind = kind_of(&moves);
         let mut groups: Vec<(Vec<usize>, String)> = Vec::new();
+        let mut said: Vec<String> = Vec::new();
         for (t, probs, _) in &moves {
             let set = on.iter().find(|x| x.0 == *t).map(|x| x.1);
-            let words = set.map_or_else(String::new, |s| move_words(p, c, s, probs));
+            let words = set.map_or_else(String::new, |s| move_words(p, c, s, probs, false));
             match groups.iter_mut().find(|g| g.1 == words) {
                 Some(g) => g.0.push(*t),
-                None => groups.push((vec![*t], words)),
+                None => {
+                    groups.push((vec![*t], words));
+                    said.push(set.map_or_else(String::new, |s| move_words(p, c, s, probs, true)));
+                }
             }
         }
         players.push(PlayerClass {
@@ -115,6 +123,7 @@ pub fn classify(p: &Problem<'_>, c: &Component) -> Option<ClassName> {
             history: h,
             kind,
             groups,
+            said,
         });
     }
     if players.is_empty() {
@@ -183,22 +192,33 @@ fn kind_of(moves: &[(usize, Vec<f64>, Vec<bool>)]) -> Kind {
 }
 
 /// A move in words: `initiate`, or `initiate 2/3, status_quo 1/3`.
-fn move_words(p: &Problem<'_>, c: &Component, s: crate::game::InfosetId, probs: &[f64]) -> String {
+/// The move made at set `s` with probabilities `probs`: by labels, or (`said`) by the moves'
+/// `say` phrases where they have them.
+fn move_words(
+    p: &Problem<'_>,
+    c: &Component,
+    s: crate::game::InfosetId,
+    probs: &[f64],
+    said: bool,
+) -> String {
     let tree = &*p.game.tree;
     let first = tree.infosets[s.ix()].first_action as usize;
+    let name = |a: usize| -> String {
+        if said {
+            let member = tree.members(s)[0];
+            let child = crate::game::NodeId::from(tree.node(member).first_child as usize + a);
+            crate::output::words::move_words(tree, child).to_string()
+        } else {
+            tree.action_label(s, a).to_string()
+        }
+    };
     let played: Vec<usize> = (0..probs.len()).filter(|&a| probs[a] > 0.0).collect();
     if played.len() == 1 {
-        return tree.action_label(s, played[0]).to_string();
+        return name(played[0]);
     }
     played
         .iter()
-        .map(|&a| {
-            format!(
-                "{} {}",
-                tree.action_label(s, a),
-                c.point.behaviour[first + a].show()
-            )
-        })
+        .map(|&a| format!("{} {}", name(a), c.point.behaviour[first + a].show()))
         .collect::<Vec<_>>()
         .join(", ")
 }
