@@ -878,3 +878,34 @@ u = "u0 + u1*x"
     let span = d[0].span.clone().expect("located");
     assert!(m[span.start..].starts_with("\"private\""), "{span:?}");
 }
+
+#[test]
+fn effects_plot_draws_a_band_under_each_curve_in_the_house_style() {
+    use deter::plot::{band_svg, Band, BandChart};
+    let xs = [0.0, 1.0, 2.0];
+    let band = |name: &str, v: [f64; 3]| Band {
+        name: name.into(),
+        values: v.to_vec(),
+        lo: v.iter().map(|x| x - 0.1).collect(),
+        hi: v.iter().map(|x| x + 0.1).collect(),
+    };
+    let bands = [
+        band("war", [0.2, 0.3, 0.4]),
+        band("status_quo", [0.8, 0.7, 0.6]),
+    ];
+    let svg = band_svg(&BandChart {
+        title: "Three-move crisis: fitted outcome probabilities (95% bands)",
+        x_name: "balance",
+        xs: &xs,
+        bands: &bands,
+    })
+    .unwrap();
+    assert_eq!(svg.matches(r#"class="band""#).count(), 2, "{svg}");
+    assert_eq!(svg.matches(r#"class="curve""#).count(), 2, "{svg}");
+    assert!(svg.contains("Shaded: 95%"), "{svg}");
+    // The house style: every text at least 11 px.
+    for size in svg.split(r#"font-size=""#).skip(1) {
+        let px: f64 = size.split('"').next().unwrap().parse().unwrap();
+        assert!(px >= 11.0, "font size {px}");
+    }
+}
