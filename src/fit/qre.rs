@@ -548,8 +548,8 @@ fn lu_factor(a: &mut [f64], piv: &mut [usize], n: usize) -> bool {
 /// Solves `A x = b` (or `Aᵀ x = b` with `transpose`) in place, given [`lu_factor`]'s output.
 fn lu_solve(lu: &[f64], piv: &[usize], n: usize, transpose: bool, b: &mut [f64]) {
     if !transpose {
-        for k in 0..n {
-            b.swap(k, piv[k]);
+        for (k, &pk) in piv.iter().enumerate().take(n) {
+            b.swap(k, pk);
         }
         for r in 0..n {
             for c in 0..r {

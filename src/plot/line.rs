@@ -213,9 +213,9 @@ fn band_data(
         while i < n && ok(i) {
             i += 1;
         }
-        for j in start..i {
+        for (j, (&x, &hi)) in xs.iter().zip(&band.hi).enumerate().take(i).skip(start) {
             let c = if j == start { 'M' } else { 'L' };
-            let _ = write!(d, "{c}{:.1},{:.1} ", px(xs[j]), py(clip(band.hi[j])));
+            let _ = write!(d, "{c}{:.1},{:.1} ", px(x), py(clip(hi)));
         }
         for j in (start..i).rev() {
             let _ = write!(d, "L{:.1},{:.1} ", px(xs[j]), py(clip(band.lo[j])));
