@@ -58,7 +58,7 @@ pub fn covariates(n: usize, seed: u64, cols: &[Gen]) -> String {
     s
 }
 
-fn design_for(su: &Setup, data: &Data, no_outcome: bool) -> Design {
+pub fn design_for(su: &Setup, data: &Data, no_outcome: bool) -> Design {
     let theta = su.template.defaults();
     match design::build(
         &su.template,
@@ -110,7 +110,10 @@ pub fn simulate_csv(su: &Setup, cov: &str, truth: &[(&str, f64)], seed: u64) -> 
             out.push_str(",outcome\n");
         } else {
             out.push(',');
-            out.push_str(&su.template.tree.node_names[leaves[i - 1] as usize]);
+            // The outcome without the type profile (`SQ[hard,soft]` is recorded as `SQ`):
+            // the types are not observed.
+            let name = &su.template.tree.node_names[leaves[i - 1] as usize];
+            out.push_str(name.split('[').next().unwrap_or(name));
             out.push('\n');
         }
     }
@@ -641,6 +644,7 @@ fn ninety_five_percent_intervals_cover_the_truth_95_percent_of_the_time() {
         }
     }
     let rate = covered as f64 / total as f64;
+    eprintln!("coverage of 95% intervals: {covered}/{total} = {rate:.4}");
     // 1800 intervals: the standard error of the rate is about 0.005 (more with dependence
     // within a sample).
     assert!((0.93..=0.97).contains(&rate), "coverage {rate}");
@@ -819,7 +823,7 @@ fn effects_with_csv_output_are_refused_before_fitting() {
 }
 
 #[test]
-fn games_with_information_sets_are_refused_at_the_fit_section() {
+fn private_information_errors_in_games_with_information_sets_are_refused_at_errors() {
     let m = r#"title = "Guess"
 players = ["C", "T"]
 root = "c"
@@ -852,9 +856,15 @@ payoffs = { C = 1, T = 1 }
 
 [fit]
 outcome = "outcome"
+errors = "private"
+link = "probit"
 [fit.parameters]
 u = "u0 + u1*x"
 "#;
+    // With agent errors the game is accepted (the agent QRE at each row).
+    let agent = m.replace("errors = \"private\"\nlink = \"probit\"\n", "");
+    let loaded = model::load("guess.toml", agent);
+    assert!(loaded.diags.is_empty(), "{:?}", loaded.diags);
     // Loading the model checks its [fit] section: the refusal comes before any data is read.
     let loaded = model::load("guess.toml", m.to_string());
     let d: Vec<_> = loaded
@@ -864,7 +874,38 @@ u = "u0 + u1*x"
         .collect();
     assert_eq!(d.len(), 1, "{:?}", loaded.diags);
     assert!(d[0].message.contains("`guess`"), "{}", d[0].message);
-    // Located at the [fit] section of the file.
+    // Located at the error structure.
     let span = d[0].span.clone().expect("located");
-    assert!(m[span.start..].starts_with("[fit]"), "{span:?}");
+    assert!(m[span.start..].starts_with("\"private\""), "{span:?}");
+}
+
+#[test]
+fn effects_plot_draws_a_band_under_each_curve_in_the_house_style() {
+    use deter::plot::{band_svg, Band, BandChart};
+    let xs = [0.0, 1.0, 2.0];
+    let band = |name: &str, v: [f64; 3]| Band {
+        name: name.into(),
+        values: v.to_vec(),
+        lo: v.iter().map(|x| x - 0.1).collect(),
+        hi: v.iter().map(|x| x + 0.1).collect(),
+    };
+    let bands = [
+        band("war", [0.2, 0.3, 0.4]),
+        band("status_quo", [0.8, 0.7, 0.6]),
+    ];
+    let svg = band_svg(&BandChart {
+        title: "Three-move crisis: fitted outcome probabilities (95% bands)",
+        x_name: "balance",
+        xs: &xs,
+        bands: &bands,
+    })
+    .unwrap();
+    assert_eq!(svg.matches(r#"class="band""#).count(), 2, "{svg}");
+    assert_eq!(svg.matches(r#"class="curve""#).count(), 2, "{svg}");
+    assert!(svg.contains("Shaded: 95%"), "{svg}");
+    // The house style: every text at least 11 px.
+    for size in svg.split(r#"font-size=""#).skip(1) {
+        let px: f64 = size.split('"').next().unwrap().parse().unwrap();
+        assert!(px >= 11.0, "font size {px}");
+    }
 }

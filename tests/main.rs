@@ -8,6 +8,7 @@ mod enumeration;
 mod exact;
 mod figures;
 mod fit;
+mod fit_qre;
 mod fuzz_regressions;
 mod gambit_enumpoly;
 mod gambit_formats;

@@ -169,6 +169,13 @@ pub fn logit(m: &[f64], sigma: f64, p: &mut [f64]) {
 /// Adds `∂ℓ/∂m` to `mbar`; returns `∂ℓ/∂σ`.
 #[inline]
 pub fn logit_vjp(m: &[f64], sigma: f64, p: &[f64], pbar: &[f64], mbar: &mut [f64]) -> f64 {
+    if m.len() == 2 {
+        // z̄_1 = p_1 p_2 (p̄_1 − p̄_2) = −z̄_2.
+        let z = p[0] * p[1] * (pbar[0] - pbar[1]);
+        mbar[0] += z / sigma;
+        mbar[1] -= z / sigma;
+        return -z * (m[0] - m[1]) / (sigma * sigma);
+    }
     let avg: f64 = p.iter().zip(pbar).map(|(a, b)| a * b).sum();
     let mut sig_bar = 0.0;
     for a in 0..m.len() {

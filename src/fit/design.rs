@@ -675,7 +675,8 @@ pub fn build(
         obs.push(Vec::new());
         obs_names.push(String::new());
     }
-    let mut pattern_of: HashMap<Vec<u64>, u32> = HashMap::new();
+    // Fx hashing: the keys are short and not attacker-chosen, and SipHash showed in profiles.
+    let mut pattern_of: rustc_hash::FxHashMap<Vec<u64>, u32> = Default::default();
     let mut patterns: Vec<f64> = Vec::new();
     let mut row_pattern: Vec<(u32, u32)> = Vec::new();
     let mut row_lines = Vec::new();
@@ -853,7 +854,7 @@ pub fn build(
     }
     let n_patterns = patterns.len() / width;
     // Cells.
-    let mut cell_of: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut cell_of: rustc_hash::FxHashMap<(u32, u32), u32> = Default::default();
     let mut cells: Vec<Cell> = Vec::new();
     let mut row_cell = Vec::with_capacity(row_pattern.len());
     for &(p, o) in &row_pattern {

@@ -153,6 +153,17 @@ pub fn describe_failure(
             "a chance probability is negative for the data row on line {}",
             line_of(*pattern)
         )),
+        Failure::NoEquilibrium { pattern } => FitError::Other(format!(
+            "no agent quantal response equilibrium found for the data row on line {} (Newton's \
+             method from the previous row's equilibrium and continuation from uniform play both \
+             failed){}",
+            line_of(*pattern),
+            if lik.n_coefs() > 0 {
+                " at the start values; give other start values with `--start`"
+            } else {
+                ""
+            }
+        )),
         Failure::ZeroProbability { pattern, obs } => FitError::Other(format!(
             "the outcome `{}` observed on line {} has probability zero under the model{}",
             d.obs_names[*obs],

@@ -23,6 +23,7 @@
 use super::choice;
 use super::design::Design;
 use super::formulas::Formulas;
+use super::qre::{AgentQre, QreWork};
 use super::spec::{ErrorModel, Link};
 use crate::expr::EvalError;
 use crate::game::{NodeKind, Tree};
@@ -32,16 +33,16 @@ use rayon::prelude::*;
 const CHUNK: usize = 256;
 
 #[derive(Clone, Copy, Debug)]
-struct NodeInfo {
+pub(super) struct NodeInfo {
     /// 0 leaf, 1 chance, 2 decision.
-    kind: u8,
+    pub(super) kind: u8,
     /// Mover (decision), leaf index (leaf), unused (chance).
-    who: u32,
-    first: u32,
-    n: u32,
-    parent: u32,
+    pub(super) who: u32,
+    pub(super) first: u32,
+    pub(super) n: u32,
+    pub(super) parent: u32,
     /// Chance item index of the move into this node, or `u32::MAX`.
-    chance_item: u32,
+    pub(super) chance_item: u32,
 }
 
 /// Why the likelihood is not finite at some coefficients.
@@ -58,6 +59,11 @@ pub enum Failure {
     },
     /// A chance probability is negative at a row.
     Chance {
+        /// The pattern.
+        pattern: usize,
+    },
+    /// The agent quantal response equilibrium (games with information sets) was not found.
+    NoEquilibrium {
         /// The pattern.
         pattern: usize,
     },
@@ -84,26 +90,28 @@ pub struct Eval {
 /// Reusable buffers for one thread.
 #[derive(Clone, Debug)]
 pub struct Work {
-    theta: Vec<f64>,
-    theta_bar: Vec<f64>,
-    items: Vec<f64>,
-    items_bar: Vec<f64>,
-    v: Vec<f64>,
-    v_bar: Vec<f64>,
-    s: Vec<f64>,
-    s_bar: Vec<f64>,
-    p: Vec<f64>,
-    p_bar: Vec<f64>,
-    r: Vec<f64>,
-    r_bar: Vec<f64>,
-    sigma: Vec<f64>,
-    sigma_bar: Vec<f64>,
-    m: Vec<f64>,
-    sd: Vec<f64>,
-    mbar: Vec<f64>,
-    sdbar: Vec<f64>,
-    pb: Vec<f64>,
-    stack: Vec<f64>,
+    pub(super) theta: Vec<f64>,
+    pub(super) theta_bar: Vec<f64>,
+    pub(super) items: Vec<f64>,
+    pub(super) items_bar: Vec<f64>,
+    pub(super) v: Vec<f64>,
+    pub(super) v_bar: Vec<f64>,
+    pub(super) s: Vec<f64>,
+    pub(super) s_bar: Vec<f64>,
+    pub(super) p: Vec<f64>,
+    pub(super) p_bar: Vec<f64>,
+    pub(super) r: Vec<f64>,
+    pub(super) r_bar: Vec<f64>,
+    pub(super) sigma: Vec<f64>,
+    pub(super) sigma_bar: Vec<f64>,
+    pub(super) m: Vec<f64>,
+    pub(super) sd: Vec<f64>,
+    pub(super) mbar: Vec<f64>,
+    pub(super) sdbar: Vec<f64>,
+    pub(super) pb: Vec<f64>,
+    pub(super) stack: Vec<f64>,
+    /// The agent QRE's buffers (games with information sets).
+    pub(super) qw: QreWork,
 }
 
 /// The likelihood of a design under a model and an error structure.
@@ -117,9 +125,11 @@ pub struct Likelihood<'a> {
     pub errors: ErrorModel,
     /// Shock distribution.
     pub link: Link,
-    nodes: Vec<NodeInfo>,
-    n_players: usize,
+    pub(super) nodes: Vec<NodeInfo>,
+    pub(super) n_players: usize,
     max_children: usize,
+    /// The agent QRE fixed point, for games with information sets.
+    pub(super) qre: Option<AgentQre>,
     /// Each player's shock scale when it is the same at every row (no `exp` per row).
     fixed_sigma: Vec<Option<f64>>,
     /// Weight of each cell (by default its count; the bootstrap reweights).
@@ -127,7 +137,8 @@ pub struct Likelihood<'a> {
 }
 
 impl<'a> Likelihood<'a> {
-    /// Sets up the likelihood of `design` for a perfect-information tree.
+    /// Sets up the likelihood of `design` for a tree (with information sets, the agent QRE at
+    /// each row: [`crate::fit::qre`]).
     pub fn new(
         tree: &Tree,
         formulas: Formulas,
@@ -168,6 +179,7 @@ impl<'a> Likelihood<'a> {
             nodes,
             n_players: tree.n_players(),
             max_children,
+            qre: AgentQre::new(tree),
             fixed_sigma: (0..tree.n_players())
                 .map(|pl| {
                     let e = design.n_params + pl;
@@ -211,6 +223,10 @@ impl<'a> Likelihood<'a> {
             sdbar: vec![0.0; k],
             pb: vec![0.0; k],
             stack: Vec::new(),
+            qw: self
+                .qre
+                .as_ref()
+                .map_or_else(QreWork::default, |q| q.work(n, np)),
         }
     }
 
@@ -229,6 +245,9 @@ impl<'a> Likelihood<'a> {
             })?;
         for pl in 0..np {
             w.sigma[pl] = self.fixed_sigma[pl].unwrap_or_else(|| w.theta[d.n_params + pl].exp());
+        }
+        if self.qre.is_some() {
+            return self.qre_forward(i, w);
         }
         let private = self.errors == ErrorModel::Private;
         for (n, node) in self.nodes.iter().enumerate().rev() {
@@ -307,10 +326,16 @@ impl<'a> Likelihood<'a> {
         let private = self.errors == ErrorModel::Private;
         w.p_bar.iter_mut().for_each(|x| *x = 0.0);
         w.v_bar.iter_mut().for_each(|x| *x = 0.0);
-        w.s_bar.iter_mut().for_each(|x| *x = 0.0);
+        if private {
+            w.s_bar.iter_mut().for_each(|x| *x = 0.0);
+        }
         w.items_bar.iter_mut().for_each(|x| *x = 0.0);
         w.sigma_bar.iter_mut().for_each(|x| *x = 0.0);
         w.theta_bar.iter_mut().for_each(|x| *x = 0.0);
+        if self.qre.is_some() {
+            self.qre_reverse(i, w)?;
+            return self.reverse_params(i, w, grad);
+        }
         // Reach, children before parents.
         for c in (1..self.nodes.len()).rev() {
             let par = self.nodes[c].parent as usize;
@@ -389,8 +414,14 @@ impl<'a> Likelihood<'a> {
                 }
             }
         }
+        self.reverse_params(i, w, grad)
+    }
+
+    /// The last steps of the reverse pass: from the adjoints of the formula items and the
+    /// shock scales to the coefficient gradient.
+    fn reverse_params(&self, i: usize, w: &mut Work, grad: &mut [f64]) -> Result<(), Failure> {
         let d = self.design;
-        for pl in 0..np {
+        for pl in 0..self.n_players {
             w.theta_bar[d.n_params + pl] += w.sigma_bar[pl] * w.sigma[pl];
         }
         self.formulas

@@ -7,7 +7,8 @@
 //! utility shock, and the coefficients are the values that make the outcomes observed across
 //! many crises most likely under the game's equilibrium choice probabilities. The R package
 //! `games` (Kenkel & Signorino) does this for four fixed tree shapes; this module does it for
-//! any model file with perfect information.
+//! any model file (with information sets, through the agent quantal response equilibrium at
+//! each row).
 //!
 //! ```text
 //! [fit] section ─spec─► FitSpec ─┐
@@ -22,7 +23,8 @@
 //! - [`formulas`] turns the model's payoff and chance formulas into functions of the parameters
 //!   with exact derivatives ([`diff`] differentiates formulas symbolically);
 //! - [`likelihood`] computes the log-likelihood and its gradient (reverse mode through the
-//!   recursion from the leaves), using the choice rules of [`choice`];
+//!   recursion from the leaves), using the choice rules of [`choice`]; with information sets,
+//!   [`qre`] solves each row's agent QRE and differentiates it implicitly;
 //! - [`optimise`] maximises it (argmin's BFGS, then Newton steps on the Hessian);
 //! - [`inference`] gives standard errors (Hessian, clustered, bootstrap) and the delta method;
 //! - [`output`] writes the table, JSON, CSV and per-row predictions; [`simulate`] draws
@@ -42,6 +44,7 @@ pub mod inference;
 pub mod likelihood;
 pub mod optimise;
 pub mod output;
+pub mod qre;
 pub mod rng;
 pub mod simulate;
 pub mod spec;

@@ -435,17 +435,21 @@ pub fn check(spec: &FitSpec, t: &GameTemplate) -> Vec<Diagnostic> {
             .with_hint("use `link = \"probit\"`, or `errors = \"agent\"` for logit"),
         );
     }
-    if let Some(s) = tree.first_nonsingleton_infoset() {
+    if let (ErrorModel::Private, Some(s)) = (spec.errors.v, tree.first_nonsingleton_infoset()) {
         d.push(
             Diagnostic::error(
-                spec.span.start..spec.span.start,
+                spec.errors.span.clone(),
                 format!(
-                    "`deter fit` needs a game of perfect information; information set `{}` has \
-                     several nodes",
+                    "private-information errors need a game of perfect information; information \
+                     set `{}` has several nodes",
                     tree.infoset_display(s)
                 ),
             )
-            .with_hint("estimation for games with information sets (agent logit QRE at each row) is not available yet"),
+            .with_label("private information")
+            .with_hint(
+                "use `errors = \"agent\"`: the likelihood is then the agent quantal response \
+                 equilibrium at each row",
+            ),
         );
     }
     if spec.errors.v == ErrorModel::Private {
@@ -478,6 +482,18 @@ pub fn check(spec: &FitSpec, t: &GameTemplate) -> Vec<Diagnostic> {
 pub fn observed_nodes(tree: &crate::game::Tree, name: &str) -> Option<Vec<u32>> {
     if let Some(i) = tree.node_names.iter().position(|n| n == name) {
         return Some(vec![i as u32]);
+    }
+    // In a model with types, an outcome or node has one copy per type profile
+    // (`SQ[hard,soft]`); the data see the outcome, not the types.
+    let copies: Vec<u32> = (0..tree.node_names.len() as u32)
+        .filter(|&i| {
+            tree.node_names[i as usize]
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with('[') && rest.ends_with(']'))
+        })
+        .collect();
+    if !copies.is_empty() {
+        return Some(copies);
     }
     let e = tree.event_id(name)?;
     Some(

@@ -177,6 +177,62 @@ fn invisible(c: &LineChart<'_>) -> Vec<bool> {
 
 /// Draws the chart; see the module doc.
 pub fn figure(c: &LineChart<'_>) -> Result<Figure, PlotError> {
+    figure_with_bands(c, &[], "")
+}
+
+/// A confidence band around a curve of the probability panel: its lower and upper end at each
+/// x.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interval {
+    /// Lower end at each x (NaN leaves a gap).
+    pub lo: Vec<f64>,
+    /// Upper end at each x.
+    pub hi: Vec<f64>,
+}
+
+/// The band of one curve as SVG path data: the upper edge left to right, the lower edge back
+/// (one closed polygon per run of finite values), clipped to the panel.
+fn band_data(
+    xs: &[f64],
+    band: &Interval,
+    px: &dyn Fn(f64) -> f64,
+    py: &dyn Fn(f64) -> f64,
+    range: (f64, f64),
+) -> String {
+    let mut d = String::new();
+    let clip = |v: f64| v.clamp(range.0, range.1);
+    let ok = |i: usize| xs[i].is_finite() && band.lo[i].is_finite() && band.hi[i].is_finite();
+    let n = xs.len().min(band.lo.len()).min(band.hi.len());
+    let mut i = 0;
+    while i < n {
+        if !ok(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && ok(i) {
+            i += 1;
+        }
+        for (j, (&x, &hi)) in xs.iter().zip(&band.hi).enumerate().take(i).skip(start) {
+            let c = if j == start { 'M' } else { 'L' };
+            let _ = write!(d, "{c}{:.1},{:.1} ", px(x), py(clip(hi)));
+        }
+        for j in (start..i).rev() {
+            let _ = write!(d, "L{:.1},{:.1} ", px(xs[j]), py(clip(band.lo[j])));
+        }
+        d.push('Z');
+    }
+    d
+}
+
+/// [`figure`] with a shaded confidence band under curve `k` of the probability panel for each
+/// `bands[k]` (fewer bands than curves: the rest have none), and `note` (what the bands are)
+/// under that panel's legend.
+pub fn figure_with_bands(
+    c: &LineChart<'_>,
+    bands: &[Interval],
+    note: &str,
+) -> Result<Figure, PlotError> {
     if c.xs.is_empty() {
         return Err(PlotError::Data("nothing to plot: no points".into()));
     }
@@ -324,6 +380,16 @@ pub fn figure(c: &LineChart<'_>) -> Result<Figure, PlotError> {
                 &format!(r#"class="threshold" stroke="{colour}" stroke-dasharray="5,4""#),
             );
         }
+        // Confidence bands, under the curves.
+        if pi == 0 {
+            for (k, b) in bands.iter().enumerate().take(panel.series.len()) {
+                cv.raw(&format!(
+                    r#"<path class="band" d="{}" fill="{}" fill-opacity="0.18" stroke="none"/>"#,
+                    band_data(c.xs, b, &px, &py, panel.range),
+                    colour(k)
+                ));
+            }
+        }
         // Curves.
         let (slot, equal) = coincidences(panel.series);
         for (k, s) in panel.series.iter().enumerate() {
@@ -392,6 +458,9 @@ pub fn figure(c: &LineChart<'_>) -> Result<Figure, PlotError> {
         }
         if slot.iter().any(|&m| m > 0) {
             panel_notes.push(format!("Curves that coincide are drawn {OFFSET} px apart."));
+        }
+        if pi == 0 && !bands.is_empty() && !note.is_empty() {
+            panel_notes.push(note.to_string());
         }
         ly += 4.0;
         for n in panel_notes {
@@ -481,6 +550,21 @@ mod tests {
         );
         assert!(!svg.contains(">c_D<") && !svg.contains(">psi0<"), "{svg}");
         assert!(svg.contains(">share (%)<"), "{svg}");
+    }
+
+    #[test]
+    fn a_band_is_one_closed_polygon_per_run_clipped_to_the_panel() {
+        let px = |x: f64| x * 100.0;
+        let py = |y: f64| 100.0 - y * 100.0;
+        let b = Interval {
+            lo: vec![-0.2, 0.1, f64::NAN, 0.5],
+            hi: vec![0.5, 0.6, 0.7, 1.5],
+        };
+        let d = band_data(&[0.0, 1.0, 2.0, 3.0], &b, &px, &py, (-0.05, 1.05));
+        assert_eq!(
+            d,
+            "M0.0,50.0 L100.0,40.0 L100.0,90.0 L0.0,105.0 ZM300.0,-5.0 L300.0,50.0 Z"
+        );
     }
 
     #[test]
