@@ -109,3 +109,25 @@ fn a_question_on_a_game_with_types_names_its_counterfactual_in_words() {
     );
     assert!(labels.iter().all(|l| !l.contains('`')), "{labels:?}");
 }
+
+#[test]
+fn the_report_on_a_game_with_types_says_outcomes_and_information_sets_in_words() {
+    let model = "models/unilateral_deterrence.toml";
+    let t = template(model);
+    let r = report::build(&t, model, &quick()).unwrap();
+    let md = render::markdown(&doc::document(&r));
+    let outcomes: Vec<&str> = md.lines().filter(|l| l.starts_with("- Outcome:")).collect();
+    assert!(!outcomes.is_empty(), "{md}");
+    for l in &outcomes {
+        // Leaves of a game with types are named per type profile (`SQ[hard,soft]`).
+        assert!(!l.contains('['), "an outcome by its leaf's name: {l}");
+    }
+    assert!(
+        md.contains("- Challenger at the start (the challenger is hard) — "),
+        "{md}"
+    );
+    assert!(
+        !md.lines().any(|l| l.starts_with("- ") && l.contains("   ")),
+        "padded columns in a list item:\n{md}"
+    );
+}

@@ -104,14 +104,21 @@ fn equilibria(
             let regime = crate::regime::component_regime(&game, c);
             let mut lines = vec![format!(
                 "Outcome: {}",
-                crate::output::words::outcome_label(&game, &c.point.behaviour_f64())
+                crate::output::words::outcome_words(&game, &c.point.behaviour_f64())
             )];
             lines.extend(
                 crate::output::beliefs::text(&game, c, None, 1e-9)
                     .lines()
                     .map(str::trim)
                     .filter(|l| !l.is_empty())
-                    .map(String::from),
+                    // The terminal's padded columns become one sentence-like line.
+                    .map(|l| {
+                        l.split("  ")
+                            .map(str::trim)
+                            .filter(|p| !p.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" — ")
+                    }),
             );
             out.push(EquilibriumText {
                 title: format!(
