@@ -91,6 +91,37 @@ pub(super) fn is_parameter_name(name: &str) -> bool {
         && !name.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// A legend at `(lx, ly)`: for each name, in order, a short stroke in the series' colour and
+/// dash pattern and the name wrapped to `width`. Returns the baseline below the last entry.
+pub(super) fn legend<'n>(
+    cv: &mut Canvas,
+    (lx, mut ly): (f64, f64),
+    names: impl Iterator<Item = &'n str>,
+    width: f64,
+) -> f64 {
+    for (k, name) in names.enumerate() {
+        let dash_attr = match dash(k) {
+            "" => String::new(),
+            p => format!(r#" stroke-dasharray="{p}""#),
+        };
+        cv.raw(&format!(
+            r#"<line x1="{lx:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2.5"{dash_attr}/>"#,
+            ly - 4.0,
+            lx + 26.0,
+            ly - 4.0,
+            colour(k)
+        ));
+        for (i, line) in wrap(name, LEGEND, false, width - 36.0).iter().enumerate() {
+            if i > 0 {
+                ly += 16.0;
+            }
+            cv.text((lx + 32.0, ly), Anchor::Start, LEGEND, "", line);
+        }
+        ly += 18.0;
+    }
+    ly
+}
+
 struct Panel<'a> {
     series: &'a [Series],
     y_name: &'a str,
@@ -404,37 +435,13 @@ pub fn figure_with_bands(
             ));
         }
         // Legend, right of the plot.
+        let mut ly = legend(
+            &mut cv,
+            (plot_r + 16.0, top + 12.0),
+            panel.series.iter().map(|s| s.name.as_str()),
+            legend_w,
+        );
         let lx = plot_r + 16.0;
-        let mut ly = top + 12.0;
-        for (k, s) in panel.series.iter().enumerate() {
-            let dash_attr = match dash(k) {
-                "" => String::new(),
-                p => format!(r#" stroke-dasharray="{p}""#),
-            };
-            cv.raw(&format!(
-                r#"<line x1="{lx:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2.5"{dash_attr}/>"#,
-                ly - 4.0,
-                lx + 26.0,
-                ly - 4.0,
-                colour(k)
-            ));
-            for (i, line) in wrap(&s.name, LEGEND, false, legend_w - 36.0)
-                .iter()
-                .enumerate()
-            {
-                cv.text(
-                    (lx + 32.0, ly + 16.0 * i as f64),
-                    Anchor::Start,
-                    LEGEND,
-                    "",
-                    line,
-                );
-                if i > 0 {
-                    ly += 16.0;
-                }
-            }
-            ly += 18.0;
-        }
         let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
         for (k, e) in equal.iter().enumerate() {
             if let Some(j) = e {

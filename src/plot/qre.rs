@@ -147,31 +147,12 @@ pub fn path_figure(
         ));
     }
     if legend {
-        let lx = plot_r + 16.0;
-        let mut ly = top + 12.0;
-        for (a, name) in labels.iter().enumerate() {
-            let dash_attr = match dash(a) {
-                "" => String::new(),
-                p => format!(r#" stroke-dasharray="{p}""#),
-            };
-            cv.raw(&format!(
-                r#"<line x1="{lx:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="2.5"{dash_attr}/>"#,
-                ly - 4.0,
-                lx + 26.0,
-                ly - 4.0,
-                colour(a)
-            ));
-            for (i, line) in wrap(name, LEGEND, false, legend_w - 36.0)
-                .iter()
-                .enumerate()
-            {
-                if i > 0 {
-                    ly += 16.0;
-                }
-                cv.text((lx + 32.0, ly), Anchor::Start, LEGEND, "", line);
-            }
-            ly += 18.0;
-        }
+        super::line::legend(
+            &mut cv,
+            (plot_r + 16.0, top + 12.0),
+            labels.iter().map(String::as_str),
+            legend_w,
+        );
     }
     let axis_y = bottom + 42.0;
     cv.text(
