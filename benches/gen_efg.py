@@ -12,10 +12,10 @@ not binary fractions). Deterministic for a given seed. The file is not committed
 import sys
 
 
-def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    players = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    state = 42 | 1
+def xorshift(seed=42):
+    """The benches' deterministic generator (xorshift64, as benches/gen.rs): a function giving
+    the next 64-bit value."""
+    state = seed | 1
     mask = (1 << 64) - 1
 
     def rnd():
@@ -25,6 +25,12 @@ def main():
         state ^= (state << 17) & mask
         return state
 
+    return rnd
+
+
+def tree_shape(n, rnd):
+    """The tree built breadth-first with branching 2-4 until `n` nodes exist: for each node, its
+    first child's index and its number of children (0 for a leaf)."""
     first = [0]
     count = [0]
     head = 0
@@ -35,6 +41,14 @@ def main():
         first.extend([0] * k)
         count.extend([0] * k)
         head += 1
+    return first, count
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    players = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    rnd = xorshift()
+    first, count = tree_shape(n, rnd)
     out = sys.stdout
     names = " ".join(f'"P{p}"' for p in range(players))
     w = [f'EFG 2 R "random {len(first)}" {{ {names} }}\n""\n\n']

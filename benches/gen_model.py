@@ -12,30 +12,14 @@ file has formulas as well as numbers). Deterministic for a given seed. Not commi
 """
 import sys
 
+from gen_efg import tree_shape, xorshift
+
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     players = 3
-    state = 42 | 1
-    mask = (1 << 64) - 1
-
-    def rnd():
-        nonlocal state
-        state ^= (state << 13) & mask
-        state ^= state >> 7
-        state ^= (state << 17) & mask
-        return state
-
-    first = [0]
-    count = [0]
-    head = 0
-    while head < len(first) and len(first) < n:
-        k = 2 + rnd() % 3
-        first[head] = len(first)
-        count[head] = k
-        first.extend([0] * k)
-        count.extend([0] * k)
-        head += 1
+    rnd = xorshift()
+    first, count = tree_shape(n, rnd)
     out = sys.stdout
     names = ", ".join(f'"P{p}"' for p in range(players))
     w = [
