@@ -456,6 +456,10 @@ fn parse_formula(
             return None;
         }
     };
+    if f.args.is_none() && matches!(ast.kind, expr::AstKind::Num(_)) {
+        // A number (most payoffs of a big model): no names to check.
+        return Some(ast);
+    }
     // A subtree's arguments shadow parameters of the same name.
     let is_arg = |name: &str| {
         f.args
@@ -1445,19 +1449,22 @@ fn check_points(
         if let_failed {
             continue;
         }
-        // Evaluate formula by formula so every failing formula is reported, not just the first.
-        for (i, e) in t.exprs.iter().enumerate() {
-            if let Err(error) = e.eval(th, &mut stack) {
-                let span = &t.formulas[i].src.span;
-                let err = InstantiateError::Eval { formula: i, error };
-                if seen.insert((span.start, span.end)) {
-                    d.push(t.diagnose(&err, th));
+        let whole = t.instantiate_into(th, &mut game, &mut stack);
+        // A game that instantiates has had every formula evaluated at `th` (unless a
+        // counterfactual fixes parameters, which the formulas alone do not see). Otherwise
+        // evaluate formula by formula, so every failing formula is reported, not just the first.
+        if !t.overrides.is_empty() || matches!(whole, Err(InstantiateError::Eval { .. })) {
+            for (i, e) in t.exprs.iter().enumerate() {
+                if let Err(error) = e.eval(th, &mut stack) {
+                    let span = &t.formulas[i].src.span;
+                    let err = InstantiateError::Eval { formula: i, error };
+                    if seen.insert((span.start, span.end)) {
+                        d.push(t.diagnose(&err, th));
+                    }
                 }
             }
         }
-        if let Err(err @ InstantiateError::Chance { node, .. }) =
-            t.instantiate_into(th, &mut game, &mut stack)
-        {
+        if let Err(err @ InstantiateError::Chance { node, .. }) = whole {
             let span = &t.node_spans[node.ix()];
             if seen.insert((span.start, span.end)) {
                 d.push(chance_diagnostic(t, s, origin, &err, th));

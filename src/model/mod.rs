@@ -9,6 +9,8 @@ pub mod ast;
 pub mod bind;
 pub mod build;
 pub mod expand;
+#[cfg(test)]
+mod generated_tests;
 pub mod questions;
 pub mod rational;
 pub mod read;
