@@ -197,4 +197,6 @@ pub struct Report {
     pub questions: Vec<QuestionReport>,
     /// Games with information sets: equilibria with beliefs, regimes, the regime map.
     pub regimes: Option<regimes::RegimesSection>,
+    /// The selection named by `--select`, in words (`None`: every equilibrium).
+    pub selection: Option<String>,
 }
