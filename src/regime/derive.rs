@@ -482,6 +482,7 @@ fn derive_with(
             .map(|f| f.iter().fold(SPoly::one(), |a, x| a.mul(x)))
             .collect();
         let mut per_member = false;
+        let mut need = false;
         if weights.iter().all(SPoly::is_zero) {
             match off {
                 // Off the path: the equilibrium's own belief, or (where any belief will do)
@@ -503,7 +504,7 @@ fn derive_with(
                             .map(|j| if j == k { SPoly::one() } else { SPoly::zero() })
                             .collect()
                     }
-                    None => return Err(Fail::Need(si)),
+                    None => need = true,
                 },
             }
         }
@@ -511,6 +512,22 @@ fn derive_with(
         let gain = |x: usize, a: usize, a0: usize| {
             value[(fc(x) + a) * np + player].sub(&value[(fc(x) + a0) * np + player])
         };
+        if need {
+            // Where every member gives the mover the same gains (its payoffs do not depend
+            // on what it is unsure of), the belief does not matter: any will do, and the
+            // equilibrium's own reply stands.
+            let n = s.n_actions as usize;
+            let same = (1..n).all(|a| {
+                let g0 = gain(members[0], a, 0);
+                members[1..].iter().all(|&x| gain(x, a, 0) == g0)
+            });
+            if !same {
+                return Err(Fail::Need(si));
+            }
+            weights = (0..members.len())
+                .map(|j| if j == 0 { SPoly::one() } else { SPoly::zero() })
+                .collect();
+        }
         let a0 = sup[0];
         let groups: Vec<Vec<usize>> = if per_member {
             (0..members.len()).map(|k| vec![k]).collect()

@@ -362,8 +362,9 @@ fn off_path_beliefs_are_quantified_existentially() {
         let pi_h = (&one - &theta[id("s")]) / (&one - &theta[id("c_H")]);
         let caveat = theta[id("c_H")] <= theta[id("s")];
         let deters = theta[p_def] >= pi_h;
+        // (π_H ≤ p_Def ≤ 1 implies c_H ≤ s: the caveat's region contains π_H's.)
         seen_caveat |= caveat && !deters;
-        seen_pi_h |= deters && !caveat;
+        seen_pi_h |= deters;
         seen_none |= !deters && !caveat;
         let holds = |alts: &[Vec<super::derive::Cond>]| {
             alts.iter().any(|a| a.iter().all(|c| c.holds(&theta)))
