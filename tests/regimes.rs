@@ -315,8 +315,7 @@ fn report_header_names_the_selection() {
     // A refinement on a perfect-information game is refused with a hint.
     let h = template("models/hedging.toml");
     let e = report::build(&h, "models/hedging.toml", &opts)
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .to_string();
     assert!(e.contains("--select first-listed"), "{e}");
 }

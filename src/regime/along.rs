@@ -220,13 +220,9 @@ fn resolve(
                     let p = if left { &m + &half } else { &m - &half };
                     if p > a && p < b {
                         let sp = eval(&p)?;
-                        if left && sp.same(&sb) {
-                            (b, sb) = (p, sp);
-                        } else if !left && sp.same(&sa) {
+                        if sp.same(&sa) {
                             (a, sa) = (p, sp);
-                        } else if left && sp.same(&sa) {
-                            (a, sa) = (p, sp);
-                        } else if !left && sp.same(&sb) {
+                        } else if sp.same(&sb) {
                             (b, sb) = (p, sp);
                         }
                     }

@@ -27,6 +27,9 @@ use crate::model::GameTemplate;
 use crate::solve::{pbe, SolveOptions};
 use num_traits::{Signed, Zero};
 
+/// One alternative's conditions, or why they could not be derived.
+type Alternative = Result<Vec<Cond>, String>;
+
 /// The conditions of one regime at a point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegimeConditions {
@@ -139,7 +142,7 @@ pub fn conditions_at(
             }
         };
         let r = &mut out[i];
-        let items: Vec<(Result<Vec<Cond>, String>, Vec<String>)> = match derived {
+        let items: Vec<(Alternative, Vec<String>)> = match derived {
             Ok(ds) => ds
                 .into_iter()
                 .map(|d| {

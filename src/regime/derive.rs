@@ -112,6 +112,9 @@ pub struct Derived {
     pub exact: bool,
 }
 
+/// Off-path beliefs, each concentrated on one member: `(information set, member)`.
+type Beliefs = Vec<(usize, usize)>;
+
 /// Most combinations of off-path replies and beliefs tried for one equilibrium.
 const MAX_ALTERNATIVES: usize = 64;
 
@@ -138,7 +141,7 @@ pub fn derive_all(
             exact: false,
         }])
     };
-    let mut work: Vec<(Vec<Rational>, Vec<(usize, usize)>)> = vec![(b0.clone(), Vec::new())];
+    let mut work: Vec<(Vec<Rational>, Beliefs)> = vec![(b0.clone(), Vec::new())];
     let mut out: Vec<Derived> = Vec::new();
     let mut exact = true;
     let mut runs = 0;
@@ -249,7 +252,7 @@ fn merge_free_beliefs(game: &Game, out: &mut Vec<Derived>) {
                     for &j in &same {
                         out[j].beliefs.retain(|x| x.0 != si);
                     }
-                    let mut seen: Vec<(Vec<Cond>, Vec<(usize, usize)>)> = Vec::new();
+                    let mut seen: Vec<(Vec<Cond>, Beliefs)> = Vec::new();
                     out.retain(|d| {
                         let key = (d.conds.clone(), d.beliefs.clone());
                         let fresh = !seen.contains(&key);
