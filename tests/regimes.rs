@@ -217,3 +217,105 @@ fn hedging_deters_on_an_exact_share_of_its_map() {
         assert!(s[0].contains("(45.3% of the map"), "{s:?}");
     }
 }
+
+/// `--select` names which equilibria `thresholds`, `regions` and `report` describe, with the
+/// same names and meaning as in `sweep`, and the output says which.
+#[test]
+fn select_names_the_equilibria_described_everywhere() {
+    // first-listed: one regime per stretch, from the first equilibrium pbe lists.
+    let o = deter(&[
+        "thresholds",
+        "models/unilateral_deterrence.toml",
+        "--vary",
+        "p_Def",
+        "--grid",
+        "24",
+        "--select",
+        "first-listed",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["select"], "first-listed");
+    for seg in v["segments"].as_array().expect("segments") {
+        assert_eq!(
+            seg["regimes"]["regimes"].as_array().map(Vec::len),
+            Some(1),
+            "{seg:#}"
+        );
+    }
+    // d1 is the refinement: the same boundaries as --refine d1, said in the first line.
+    let o = deter(&[
+        "thresholds",
+        "models/unilateral_deterrence.toml",
+        "--vary",
+        "p_Def",
+        "--grid",
+        "24",
+        "--select",
+        "d1",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.lines().next().unwrap_or("").contains("passes D1"), "{s}");
+    assert!(s.contains("p_Def = 2/3 (exact, verified)"), "{s}");
+    // Two different refinements: an error that says so.
+    let o = deter(&[
+        "regions",
+        "models/unilateral_deterrence.toml",
+        "--select",
+        "d1",
+        "--refine",
+        "intuitive",
+    ]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("name different refinements"), "{e}");
+    // An unknown name lists the choices.
+    let o = deter(&[
+        "regions",
+        "models/unilateral_deterrence.toml",
+        "--select",
+        "logit_limit",
+    ]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("did you mean `logit-limit`"), "{e}");
+    // A perfect-information game: first-listed is the tie rule, said so.
+    let o = deter(&[
+        "thresholds",
+        "models/hedging.toml",
+        "--vary",
+        "T",
+        "--select",
+        "first-listed",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("the tie rule's equilibrium"));
+}
+
+#[test]
+fn report_header_names_the_selection() {
+    let t = template("models/unilateral_deterrence.toml");
+    let opts = Options {
+        select: deter::regime::Selection::D1,
+        grid: 8,
+        ..Options::default()
+    };
+    let r = report::build(&t, "models/unilateral_deterrence.toml", &opts).expect("report");
+    let sel = r.selection.as_deref().expect("a selection sentence");
+    assert!(sel.contains("D1"), "{sel}");
+    let s = r.regimes.as_ref().expect("a regimes section");
+    assert!(s.concept.contains("D1"), "{}", s.concept);
+    // D1 leaves one regime at every point of the unilateral game's scenarios.
+    for p in &s.points {
+        assert!(!p.regimes.contains(" or "), "{}: {}", p.name, p.regimes);
+    }
+    // A refinement on a perfect-information game is refused with a hint.
+    let h = template("models/hedging.toml");
+    let e = report::build(&h, "models/hedging.toml", &opts)
+        .expect_err("refused")
+        .to_string();
+    assert!(e.contains("--select first-listed"), "{e}");
+}

@@ -198,6 +198,10 @@ pub struct ThresholdsArgs {
     /// refinement when computing regimes.
     #[arg(long, value_enum)]
     pub refine: Option<Refine>,
+    /// Describe the equilibria a selection names instead of the whole set: `first-listed`,
+    /// `intuitive`, `d1` or `logit-limit` (as in `deter sweep`).
+    #[arg(long, value_name = "NAME")]
+    pub select: Option<String>,
 }
 
 /// Flags of `deter regions` (see docs/thresholds.md).
@@ -222,6 +226,10 @@ pub struct RegionsArgs {
     /// refinement when computing regimes.
     #[arg(long, value_enum)]
     pub refine: Option<Refine>,
+    /// Describe the equilibria a selection names instead of the whole set: `first-listed`,
+    /// `intuitive`, `d1` or `logit-limit` (as in `deter sweep`).
+    #[arg(long, value_name = "NAME")]
+    pub select: Option<String>,
     /// Games with information sets: also write the regime map drawn by `--map` as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
@@ -433,6 +441,10 @@ pub struct ReportArgs {
     /// Show the payoff formulas at the tree's leaves, typeset, instead of the numbers.
     #[arg(long)]
     pub formulas: bool,
+    /// Games with information sets: describe the equilibria a selection names instead of the
+    /// whole set: `first-listed`, `intuitive`, `d1` or `logit-limit` (as in `deter sweep`).
+    #[arg(long, value_name = "NAME")]
+    pub select: Option<String>,
 }
 
 /// Output formats of `deter sweep`.

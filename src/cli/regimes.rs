@@ -13,10 +13,57 @@ use deter::regime::conditions::{
 };
 use deter::regime::map::{regime_map, share_words, MapOptions, RegimeMap};
 use deter::regime::rational::{of_f64, show};
-use deter::regime::{Evaluator, RegimeSet};
+use deter::regime::{Evaluator, RegimeSet, Selection};
 use deter::solve::pbe::Refinement;
 use deter::solve::SolveOptions;
 use serde_json::json;
+
+/// The equilibria an analysis describes: a refinement (`--refine`, or `--select intuitive`
+/// and `--select d1`) and the selection named by `--select`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Choice {
+    /// The refinement of off-path beliefs.
+    pub refine: Option<Refine>,
+    /// The selection (`All` without `--select`).
+    pub select: Selection,
+}
+
+/// The choice made by `--refine` and `--select`; they must not disagree.
+pub fn choice(refine: Option<Refine>, select: Option<&str>) -> Result<Choice> {
+    let sel = match select {
+        Some(n) => Selection::parse(n)?,
+        None => Selection::All,
+    };
+    let implied = match sel {
+        Selection::Intuitive => Some(Refine::Intuitive),
+        Selection::D1 => Some(Refine::D1),
+        _ => None,
+    };
+    let refine = match (refine, implied) {
+        (Some(a), Some(b)) if a != b => anyhow::bail!(
+            "`--select {}` and `--refine {}` name different refinements; give one",
+            sel.name(),
+            refine_name(a)
+        ),
+        (a, b) => a.or(b),
+    };
+    Ok(Choice {
+        refine,
+        select: sel,
+    })
+}
+
+fn refine_name(r: Refine) -> &'static str {
+    match r {
+        Refine::D1 => "d1",
+        Refine::Intuitive => "intuitive",
+    }
+}
+
+/// The evaluator of `t` for a choice.
+pub fn evaluator(t: &GameTemplate, c: Choice) -> Evaluator<'_> {
+    Evaluator::new(t, options(c.refine)).with_select(c.select)
+}
 
 /// Solver options with the refinement asked for.
 pub fn options(refine: Option<Refine>) -> SolveOptions {
@@ -49,17 +96,40 @@ fn rational(x: f64, what: &str) -> Result<Rational> {
     of_f64(x).ok_or_else(|| anyhow::anyhow!("{what} `{x}` is not a finite number"))
 }
 
-/// What the equilibria are: "every perfect Bayesian equilibrium (pbe)", refined if asked.
-fn concept(set: &RegimeSet, refine: Option<Refine>) -> String {
-    let base = if set.solver == "pbe" {
-        "every perfect Bayesian equilibrium (solver pbe)".to_string()
-    } else {
-        format!("the equilibria found by {}", set.solver)
+/// What the equilibria are: "every perfect Bayesian equilibrium (pbe)", refined and selected
+/// as asked.
+pub fn concept(set: &RegimeSet, c: Choice) -> String {
+    let base = match c.select {
+        Selection::LogitLimit => {
+            return "the limit of the principal logit branch (--select logit-limit; a regime is                     the outcomes it reaches)"
+                .into()
+        }
+        Selection::FirstListed if set.solver == "pbe" => {
+            "the first perfect Bayesian equilibrium pbe lists (--select first-listed)".to_string()
+        }
+        Selection::FirstListed => format!(
+            "the first equilibrium {} lists (--select first-listed)",
+            set.solver
+        ),
+        _ if set.solver == "pbe" => "every perfect Bayesian equilibrium (solver pbe)".to_string(),
+        _ => format!("the equilibria found by {}", set.solver),
     };
-    match refine {
-        Some(Refine::D1) => format!("{base} that passes D1"),
-        Some(Refine::Intuitive) => format!("{base} that passes the Intuitive Criterion"),
+    let how = match c.select {
+        Selection::D1 | Selection::Intuitive => " (--select)",
+        _ => "",
+    };
+    match c.refine {
+        Some(Refine::D1) => format!("{base} that passes D1{how}"),
+        Some(Refine::Intuitive) => format!("{base} that passes the Intuitive Criterion{how}"),
         None => base,
+    }
+}
+
+/// The selection's name for JSON (`null` without `--select`).
+pub fn select_json(c: Choice) -> serde_json::Value {
+    match c.select {
+        Selection::All => serde_json::Value::Null,
+        s => json!(s.name()),
     }
 }
 
@@ -71,13 +141,13 @@ pub fn thresholds(
     point: &PointArgs,
     (param, lo, hi): (usize, f64, f64),
     grid: usize,
-    refine: Option<Refine>,
+    c: Choice,
     format: SolveFormat,
     questions: bool,
 ) -> Result<()> {
     let base = exact_base(loaded, t, point)?;
     let (qlo, qhi) = (rational(lo, "LO")?, rational(hi, "HI")?);
-    let mut ev = Evaluator::new(t, options(refine));
+    let mut ev = evaluator(t, c);
     let opts = AlongOptions {
         grid: grid.clamp(1, 2000),
         ..AlongOptions::default()
@@ -88,7 +158,7 @@ pub fn thresholds(
     let floats: Vec<f64> = base.iter().map(deter::exact::to_f64).collect();
     let first = &a.segments[0].2;
     let qs = if questions {
-        let o = options(refine);
+        let o = options(c.refine);
         super::thresholds::type_questions(t, &base, (param, &qlo, &qhi), grid, &o)?
     } else {
         Vec::new()
@@ -102,7 +172,8 @@ pub fn thresholds(
                 "lo": lo, "hi": hi,
                 "point": t.params.names.iter().cloned().zip(floats.iter().map(|&v| json!(v))).collect::<serde_json::Map<String, serde_json::Value>>(),
                 "solver": first.solver,
-                "refine": refine.map(|r| match r { Refine::D1 => "d1", Refine::Intuitive => "intuitive" }),
+                "refine": c.refine.map(refine_name),
+                "select": select_json(c),
                 "changes": a.changes.iter().zip(&formulas).map(|(c, f)| json!({
                     "value": deter::exact::to_f64(&c.value),
                     "formula": f,
@@ -133,7 +204,7 @@ pub fn thresholds(
                 num(lo),
                 num(hi),
                 t.describe_point(&floats),
-                concept(first, refine)
+                concept(first, c)
             )?;
             let lines = describe_changes(t, &ev.opts, &base, &a);
             print_along(name, &a, &lines)?;
@@ -180,16 +251,16 @@ pub fn regions(
     point: &PointArgs,
     map: Option<(Vary, Vary)>,
     (cells, plot): (usize, Option<&std::path::Path>),
-    refine: Option<Refine>,
+    c: Choice,
 ) -> Result<()> {
     let base = exact_base(loaded, t, point)?;
-    let mut ev = Evaluator::new(t, options(refine));
+    let mut ev = evaluator(t, c);
     let here = ev.at(&base)?;
     let floats: Vec<f64> = base.iter().map(deter::exact::to_f64).collect();
     outln!(
         "Regimes {} ({}): {}",
         t.describe_point(&floats),
-        concept(&here, refine),
+        concept(&here, c),
         here.describe()
     )?;
     outln!(
@@ -214,7 +285,14 @@ pub fn regions(
         &opts,
     )?;
     print_map(&m)?;
-    print_conditions(t, &ev.opts, &base, &m)?;
+    if c.select == Selection::LogitLimit {
+        outln!(
+            "Conditions in the model's symbols are not derived for the logit limit (it is not an \
+             equilibrium whose support's equations give it)."
+        )?;
+    } else {
+        print_conditions(t, &ev.opts, &base, &m)?;
+    }
     if let Some(path) = plot {
         let title = format!("Regimes over {} and {}", m.x.name, m.y.name);
         let fig = m.figure(&title, &[]);

@@ -24,6 +24,10 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         })?,
         grid: args.grid.clamp(2, 1001),
         formulas: args.formulas,
+        select: match &args.select {
+            Some(n) => deter::regime::Selection::parse(n)?,
+            None => deter::regime::Selection::All,
+        },
         ..Options::default()
     };
     let file = args.file.display().to_string();

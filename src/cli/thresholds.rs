@@ -43,19 +43,36 @@ fn parse_vary(t: &GameTemplate, s: &str) -> Result<(usize, f64, f64)> {
     Ok((id, lo, hi))
 }
 
+/// True if the regimes (equilibrium sets) are analysed rather than the backward-induction
+/// equilibrium: games with information sets, a refinement, or a selection other than the tie
+/// rule (which is what backward induction computes).
+fn regimes_path(t: &GameTemplate, c: super::regimes::Choice) -> bool {
+    !t.tree.is_perfect_information()
+        || c.refine.is_some()
+        || !matches!(
+            c.select,
+            deter::regime::Selection::All | deter::regime::Selection::FirstListed
+        )
+}
+
+/// The line saying that `--select first-listed` is backward induction's tie rule.
+const TIE_RULE: &str = "Selection: the tie rule's equilibrium (first listed best move; \
+                        --select first-listed), which is what backward induction follows here.";
+
 /// Runs `deter thresholds`.
 pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
     let (loaded, t) = input::load_model(&args.file)?;
     let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
     let (id, lo, hi) = parse_vary(&t, &args.vary)?;
-    if !t.tree.is_perfect_information() || args.refine.is_some() {
+    let c = super::regimes::choice(args.refine, args.select.as_deref())?;
+    if regimes_path(&t, c) {
         super::regimes::thresholds(
             &loaded,
             &t,
             &args.point,
             (id, lo, hi),
             args.grid.min(200),
-            args.refine,
+            c,
             args.format,
             args.questions,
         )?;
@@ -112,6 +129,7 @@ pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
             let doc = json!({
                 "schema": "deter.thresholds/1",
                 "parameter": name, "lo": lo, "hi": hi,
+                "select": super::regimes::select_json(c),
                 "point": t.params.names.iter().cloned().zip(base.iter().map(|&v| json!(v))).collect::<serde_json::Map<String, serde_json::Value>>(),
                 "thresholds": items,
                 "questions": qitems,
@@ -125,6 +143,9 @@ pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
                 num(hi),
                 t.describe_point(&base)
             )?;
+            if c.select == deter::regime::Selection::FirstListed {
+                outln!("{TIE_RULE}")?;
+            }
             if ts.is_empty() {
                 outln!("  none: the equilibrium is the same throughout")?;
             }
@@ -181,7 +202,8 @@ fn print_conditions(t: &GameTemplate, theta: &[f64], prefer: &[usize]) -> Result
 pub fn run_regions(args: &RegionsArgs) -> Result<ExitCode> {
     let (loaded, t) = input::load_model(&args.file)?;
     let base = input::point(&t, args.point.scenario.as_deref(), &args.point.all_sets()?)?;
-    if !t.tree.is_perfect_information() || args.refine.is_some() {
+    let c = super::regimes::choice(args.refine, args.select.as_deref())?;
+    if regimes_path(&t, c) {
         let map = match &args.map[..] {
             [] => None,
             [a, b] => Some((parse_vary(&t, a)?, parse_vary(&t, b)?)),
@@ -193,7 +215,7 @@ pub fn run_regions(args: &RegionsArgs) -> Result<ExitCode> {
             &args.point,
             map,
             (args.cells, args.plot.as_deref()),
-            args.refine,
+            c,
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -207,6 +229,9 @@ pub fn run_regions(args: &RegionsArgs) -> Result<ExitCode> {
          after it stay the same):",
         t.describe_point(&base)
     )?;
+    if c.select == deter::regime::Selection::FirstListed {
+        outln!("{TIE_RULE}")?;
+    }
     print_conditions(&t, &base, &prefer)?;
     match &args.map[..] {
         [] => {}

@@ -160,6 +160,9 @@ pub fn along_by(
 
 type End = (Rational, RegimeSet);
 
+/// Probes beside a simplest point per bracket (see [`resolve`]).
+const MAX_PROBES: usize = 4;
+
 /// Narrows one bracket whose ends differ into changes.
 fn resolve(
     eval: &mut impl FnMut(&Rational) -> Result<RegimeSet, RegimeError>,
@@ -175,17 +178,55 @@ fn resolve(
             continue;
         }
         let mut steps = 0;
+        let mut probes = 0;
+        let half = width / Rational::from_integer(2.into());
+        // A change at a bracket's end (a grid point, often a simple rational such as 1/2,
+        // whose set is one side's): half a tolerance inside either end decides at once.
+        if &b - &a > *width {
+            let p = &a + &half;
+            let sp = eval(&p)?;
+            if sp.same(&sb) {
+                (b, sb) = (p, sp);
+            } else if sp.same(&sa) {
+                let p = &b - &half;
+                let sp = eval(&p)?;
+                if sp.same(&sa) {
+                    (a, sa) = (p, sp);
+                }
+            }
+        }
         while (&b - &a) > *width && steps < opts.max_steps {
-            let m = if steps % 2 == 0 {
+            let simplest = steps % 2 == 0;
+            let m = if simplest {
                 simplest_inside(&a, &b)
             } else {
                 (&a + &b) / Rational::from_integer(2.into())
             };
             let s = eval(&m)?;
-            if s.same(&sa) {
-                (a, sa) = (m, s);
-            } else if s.same(&sb) {
-                (b, sb) = (m, s);
+            if s.same(&sa) || s.same(&sb) {
+                let left = s.same(&sa);
+                if left {
+                    (a, sa) = (m.clone(), s);
+                } else {
+                    (b, sb) = (m.clone(), s);
+                }
+                // A change at a simple rational: the simplest point of the bracket is often
+                // the change itself. Half a tolerance beyond it on the other side decides at
+                // once (the bracket then has the width bisection would reach), instead of
+                // some eighty halvings; a few probes per bracket at most, so a change at an
+                // irrational point costs little more.
+                if simplest && probes < MAX_PROBES {
+                    probes += 1;
+                    let p = if left { &m + &half } else { &m - &half };
+                    if p > a && p < b {
+                        let sp = eval(&p)?;
+                        if sp.same(&sa) {
+                            (a, sa) = (p, sp);
+                        } else if sp.same(&sb) {
+                            (b, sb) = (p, sp);
+                        }
+                    }
+                }
             } else {
                 // A third regime set at `m`. If it holds at `m` alone (the two sides' sets hold
                 // at `m ∓ width`), `m` is the change, verified: a set of its own at the point.

@@ -17,23 +17,83 @@
 //!
 //! Where the derivation fails, the reason is kept and callers show numbers instead.
 
-use super::derive::{derive, symbolic_numbers, Cond};
+use super::derive::{corner_range, derive, derive_all, symbolic_numbers, Cond, Derived};
 use super::rational::show;
 use super::spoly::SPoly;
 use super::{component_regime, RegimeError};
 use crate::exact::{self, Rational};
+use crate::game::tree::NodeKind;
 use crate::model::GameTemplate;
 use crate::solve::{pbe, SolveOptions};
 use num_traits::{Signed, Zero};
+
+/// One alternative's conditions, or why they could not be derived.
+type Alternative = Result<Vec<Cond>, String>;
 
 /// The conditions of one regime at a point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegimeConditions {
     /// The regime's label.
     pub label: String,
-    /// One list of conditions per equilibrium of the regime (the regime holds where one of
-    /// the lists holds), or why they could not be derived.
+    /// One list of conditions per alternative (the regime holds where one of the lists
+    /// holds), or why they could not be derived.
     pub alternatives: Vec<Result<Vec<Cond>, String>>,
+    /// For each alternative, the off-path beliefs that support it, in words ("believing,
+    /// after Challenger initiates, that the challenger is hard"); empty when nothing is off
+    /// the path.
+    pub supports: Vec<Vec<String>>,
+    /// False if some alternatives are only sufficient (an off-path belief that could not be
+    /// quantified: the regime may also hold elsewhere).
+    pub exact: bool,
+}
+
+/// The belief concentrated on member `k` of information set `si`, in words: where the set
+/// is, then what sets the member apart from the others (Nature's moves on its path that the
+/// other members do not share, else the moves themselves).
+pub fn belief_words(tree: &crate::game::tree::Tree, si: usize, k: usize) -> String {
+    use crate::game::NodeId;
+    use crate::output::words::{move_phrase, move_words, set_place};
+    let set = crate::game::InfosetId::from(si);
+    let members = tree.members(set);
+    let path = |x: NodeId| -> Vec<(bool, NodeId)> {
+        let mut out = Vec::new();
+        let mut cur = x;
+        while let Some(par) = tree.node(cur).parent() {
+            let chance = matches!(tree.node(par).kind, NodeKind::Chance);
+            out.push((chance, cur));
+            cur = par;
+        }
+        out.reverse();
+        out
+    };
+    let paths: Vec<Vec<(bool, NodeId)>> = members.iter().map(|&m| path(m)).collect();
+    let Some(mine) = paths.get(k) else {
+        return "an unknown member".into();
+    };
+    let said = |n: NodeId| (move_words(tree, n).to_string(), move_phrase(tree, n));
+    let shared = |n: NodeId| {
+        paths
+            .iter()
+            .all(|p| p.iter().any(|&(_, m)| said(m).1 == said(n).1))
+    };
+    let own: Vec<String> = mine
+        .iter()
+        .filter(|&&(chance, n)| chance && !shared(n))
+        .map(|&(_, n)| said(n).0)
+        .collect();
+    let what = if own.is_empty() {
+        mine.iter()
+            .filter(|&&(_, n)| !shared(n))
+            .map(|&(_, n)| said(n).1)
+            .collect::<Vec<_>>()
+            .join(" → ")
+    } else {
+        own.join(" and ")
+    };
+    match set_place(tree, set) {
+        Some(place) => format!("believing, {place}, that {what}"),
+        None => format!("believing that {what}"),
+    }
 }
 
 /// The conditions of every regime at the exact point `theta`, from every perfect Bayesian
@@ -58,19 +118,53 @@ pub fn conditions_at(
     for c in &comps {
         let label = component_regime(&game, c).label;
         let derived = match &numbers {
-            Some(n) => derive(t, n, &game, c, theta),
+            // A refinement fixes the off-path belief: the equilibrium's own is the one.
+            Some(n) if opts.refine.is_some() => derive(t, n, &game, c, theta).map(|conds| {
+                vec![Derived {
+                    conds,
+                    beliefs: Vec::new(),
+                    exact: true,
+                }]
+            }),
+            Some(n) => derive_all(t, n, &game, c, theta),
             None => Err("a payoff or probability formula is not a polynomial".into()),
         };
-        match out.iter_mut().find(|r| r.label == label) {
-            Some(r) => {
-                if !r.alternatives.contains(&derived) {
-                    r.alternatives.push(derived)
-                }
+        let i = match out.iter().position(|r| r.label == label) {
+            Some(i) => i,
+            None => {
+                out.push(RegimeConditions {
+                    label,
+                    alternatives: Vec::new(),
+                    supports: Vec::new(),
+                    exact: true,
+                });
+                out.len() - 1
             }
-            None => out.push(RegimeConditions {
-                label,
-                alternatives: vec![derived],
-            }),
+        };
+        let r = &mut out[i];
+        let items: Vec<(Alternative, Vec<String>)> = match derived {
+            Ok(ds) => ds
+                .into_iter()
+                .map(|d| {
+                    r.exact &= d.exact;
+                    let words = d
+                        .beliefs
+                        .iter()
+                        .map(|&(si, k)| belief_words(&game.tree, si, k))
+                        .collect();
+                    (Ok(d.conds), words)
+                })
+                .collect(),
+            Err(e) => {
+                r.exact = false;
+                vec![(Err(e), Vec::new())]
+            }
+        };
+        for (a, w) in items {
+            if !r.alternatives.contains(&a) {
+                r.alternatives.push(a);
+                r.supports.push(w);
+            }
         }
     }
     out.sort_by(|a, b| a.label.cmp(&b.label));
@@ -263,6 +357,14 @@ fn plain(c: &Cond, names: &[String]) -> String {
             }
         }
     }
+    // `a - b ≥ 0` with two parameters: `b ≤ a`.
+    if let [u, v] = vars[..] {
+        for (p, q) in [(u, v), (v, u)] {
+            if c.poly == SPoly::var(p).sub(&SPoly::var(q)) {
+                return format!("{} {} {}", names[q], rel(false), names[p]);
+            }
+        }
+    }
     format!("{} {} 0", c.poly.show(names), rel(true))
 }
 
@@ -360,11 +462,15 @@ pub fn regime_lines(
             continue;
         };
         let mut alts: Vec<String> = Vec::new();
+        let mut supported: Vec<Vec<String>> = Vec::new();
         let mut failed: Vec<String> = Vec::new();
-        for a in &r.alternatives {
+        for (a, sup) in r.alternatives.iter().zip(&r.supports) {
             match a {
                 Ok(conds) => {
-                    let s = state(conds, names, base, mapped);
+                    let Some(conds) = on_this_map(t, conds, base, mapped) else {
+                        continue;
+                    };
+                    let s = state(&conds, names, base, mapped);
                     let mut line = if s.on_map.is_empty() {
                         "everywhere on the map".to_string()
                     } else if s.on_map == s.at_base {
@@ -382,23 +488,117 @@ pub fn regime_lines(
                             s.elsewhere.join(" and ")
                         ));
                     }
-                    if !alts.contains(&line) {
-                        alts.push(line);
+                    let words = if sup.is_empty() {
+                        String::new()
+                    } else {
+                        sup.join(" and ")
+                    };
+                    match alts.iter().position(|l| *l == line) {
+                        Some(i) => {
+                            if !supported[i].contains(&words) {
+                                supported[i].push(words)
+                            }
+                        }
+                        None => {
+                            alts.push(line);
+                            supported.push(vec![words]);
+                        }
                     }
                 }
                 Err(e) => failed.push(e.clone()),
             }
         }
-        if alts.is_empty() {
+        let alts: Vec<String> = alts
+            .into_iter()
+            .zip(supported)
+            .map(|(line, sup)| {
+                if sup.iter().any(String::is_empty) {
+                    line
+                } else {
+                    format!("{line} (supported by {})", sup.join(", or by "))
+                }
+            })
+            .collect();
+        let sufficient = if r.exact {
+            ""
+        } else {
+            " — sufficient only: an off-path belief is kept at the equilibrium's number, so \
+             the regime may hold elsewhere too"
+        };
+        if alts.is_empty() && failed.is_empty() {
+            out.push(format!(
+                "{label}: no combination of off-path beliefs supports it on this map with the \
+                 other parameters as at the point (found only where they differ)"
+            ));
+        } else if alts.is_empty() {
             out.push(format!(
                 "{label}: conditions not derived ({}); the map's numbers stand",
                 failed.join("; ")
             ));
         } else {
-            out.push(format!("{label}: {}", alts.join(", or ")));
+            out.push(format!("{label}: {}{sufficient}", alts.join("; or ")));
         }
     }
     out
+}
+
+/// The conditions of one alternative as they matter on a map (`mapped`, the others at
+/// `base`): `None` if the alternative cannot hold there — a condition on the other parameters
+/// alone fails at `base`, or one fails everywhere on the map (checked at the corners where it
+/// has degree at most one in each mapped parameter) — else the conditions without those that
+/// the parameters' declared ranges make true everywhere.
+fn on_this_map(
+    t: &GameTemplate,
+    conds: &[Cond],
+    base: &[Rational],
+    mapped: &[(usize, Rational, Rational)],
+) -> Option<Vec<Cond>> {
+    let is_mapped = |v: usize| mapped.iter().any(|m| m.0 == v);
+    let mut kept = Vec::new();
+    for c in conds {
+        let on_map = mapped.iter().any(|m| c.poly.mentions(m.0));
+        if !on_map && !c.holds(base) {
+            return None;
+        }
+        if on_map {
+            let local = c
+                .poly
+                .substitute(&|v| (!is_mapped(v)).then(|| base[v].clone()));
+            if let Some((_, hi)) = corner_range(&local, mapped) {
+                if hi.is_negative() || (c.strict && hi.is_zero()) {
+                    return None;
+                }
+            }
+        }
+        // True for every value the declared ranges allow: not worth saying.
+        let ranges: Vec<(usize, Rational, Rational)> = (0..t.params.len())
+            .filter(|&v| c.poly.mentions(v))
+            .filter_map(|v| {
+                let (lo, hi) = t.params.ranges[v]?;
+                let m = mapped.iter().find(|m| m.0 == v);
+                Some(match m {
+                    Some(m) => m.clone(),
+                    None => (
+                        v,
+                        super::rational::of_f64(lo)?,
+                        super::rational::of_f64(hi)?,
+                    ),
+                })
+            })
+            .collect();
+        let all_ranged = (0..t.params.len())
+            .filter(|&v| c.poly.mentions(v))
+            .all(|v| ranges.iter().any(|r| r.0 == v));
+        if all_ranged {
+            if let Some((lo, _)) = corner_range(&c.poly, &ranges) {
+                if lo.is_positive() || (!c.strict && lo.is_zero()) {
+                    continue;
+                }
+            }
+        }
+        kept.push(c.clone());
+    }
+    Some(kept)
 }
 
 /// [`regime_lines`] for every regime of a map, each stated once (solved inside the first

@@ -16,8 +16,20 @@
 //! information set, perfect recall); Cramer's rule solves them as rational functions of the
 //! parameters, `u = N(θ)/D(θ)`, and substituting into the inequalities gives polynomial
 //! conditions `g(θ) > 0` or `g(θ) ≥ 0` — where the equilibrium's support is an equilibrium.
-//! Off the path the equilibrium's own (free) beliefs are kept as numbers. Positive factors of
-//! a condition (a probability parameter `p` or `1 − p` inside its range) are divided out.
+//! Positive factors of a condition (a probability parameter `p` or `1 − p` inside its range)
+//! are divided out.
+//!
+//! Off the path the belief is free, and a regime exists where *some* belief supports it, so
+//! the belief is quantified existentially rather than kept at the number the solver happened
+//! to pick ([`derive_all`]). At an information set off the path the mover's gain from one
+//! action over another is linear in the belief, whose set is a simplex; with two actions the
+//! reply is optimal under some belief iff it is optimal under a belief concentrated on one
+//! member (a vertex of the simplex). So each off-path information set contributes a choice of
+//! reply and of vertex, and the regime holds where one of the combinations' conditions holds:
+//! the conditions are a disjunction, each alternative named by the belief that supports it.
+//! With three or more actions off the path a vertex is only sufficient, and the alternatives
+//! say so ([`Derived::exact`]); a game with many off-path information sets falls back to the
+//! equilibrium's own belief, also marked sufficient only.
 //!
 //! The derivation fails — and callers fall back to numbers — when a formula is not a
 //! polynomial, an equation is not linear in the unknowns, the solution is not unique (a
@@ -73,8 +85,8 @@ pub fn symbolic_numbers(t: &GameTemplate) -> Option<(Vec<SPoly>, Vec<SPoly>)> {
 }
 
 /// The conditions under which `c` (an equilibrium of `game`, `t` instantiated at `theta`)
-/// is an equilibrium, as polynomial inequalities in the parameters; `Err` says why they could
-/// not be derived.
+/// is an equilibrium with its own off-path beliefs, as polynomial inequalities in the
+/// parameters; `Err` says why they could not be derived.
 pub fn derive(
     t: &GameTemplate,
     numbers: &(Vec<SPoly>, Vec<SPoly>),
@@ -82,17 +94,322 @@ pub fn derive(
     c: &Component,
     theta: &[Rational],
 ) -> Result<Vec<Cond>, String> {
+    let b = exact_behaviour(c)?;
+    derive_with(t, numbers, game, &b, OffPath::Own(c), theta).map_err(Fail::message)
+}
+
+/// One alternative of a regime's conditions: where it holds, the regime is an equilibrium.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derived {
+    /// The conditions (all must hold).
+    pub conds: Vec<Cond>,
+    /// The off-path beliefs that support it: `(information set, member)` — the belief is
+    /// concentrated on that member. Empty when nothing is off the path, or when the
+    /// equilibrium's own beliefs were kept.
+    pub beliefs: Vec<(usize, usize)>,
+    /// True if the alternatives together are exact (the regime holds iff one of them does);
+    /// false if they are only sufficient.
+    pub exact: bool,
+}
+
+/// Off-path beliefs, each concentrated on one member: `(information set, member)`.
+type Beliefs = Vec<(usize, usize)>;
+
+/// Most combinations of off-path replies and beliefs tried for one equilibrium.
+const MAX_ALTERNATIVES: usize = 64;
+
+/// The conditions under which `c`'s regime — its supports on the path — is an equilibrium
+/// with *some* off-path beliefs (see the module docs): one [`Derived`] per combination of
+/// off-path replies and beliefs at the simplex's vertices that can hold, redundant ones
+/// dropped. Falls back to the equilibrium's own beliefs (marked not exact) where the
+/// combinations are too many or cannot be derived.
+pub fn derive_all(
+    t: &GameTemplate,
+    numbers: &(Vec<SPoly>, Vec<SPoly>),
+    game: &Game,
+    c: &Component,
+    theta: &[Rational],
+) -> Result<Vec<Derived>, String> {
     let tree = &*game.tree;
-    let np = tree.n_players();
-    let nt = t.params.names.len();
-    let (pay, chance) = numbers;
-    let b: Vec<Rational> = c
-        .point
+    let b0 = exact_behaviour(c)?;
+    let own = || -> Result<Vec<Derived>, String> {
+        let conds =
+            derive_with(t, numbers, game, &b0, OffPath::Own(c), theta).map_err(Fail::message)?;
+        Ok(vec![Derived {
+            conds,
+            beliefs: Vec::new(),
+            exact: false,
+        }])
+    };
+    let mut work: Vec<(Vec<Rational>, Beliefs)> = vec![(b0.clone(), Vec::new())];
+    let mut out: Vec<Derived> = Vec::new();
+    let mut exact = true;
+    let mut runs = 0;
+    while let Some((b, v)) = work.pop() {
+        runs += 1;
+        if runs > MAX_ALTERNATIVES {
+            return own();
+        }
+        match derive_with(t, numbers, game, &b, OffPath::Vertex(&v), theta) {
+            Ok(conds) => {
+                // A condition false wherever the parameters' declared ranges allow: this
+                // combination never holds; one true there says nothing.
+                let judged: Vec<Option<bool>> = conds.iter().map(|c| by_ranges(t, c)).collect();
+                let never = judged.contains(&Some(false));
+                let conds: Vec<Cond> = conds
+                    .into_iter()
+                    .zip(judged)
+                    .filter(|(_, j)| *j != Some(true))
+                    .map(|(c, _)| c)
+                    .collect();
+                if !never {
+                    out.push(Derived {
+                        conds,
+                        beliefs: v,
+                        exact: true,
+                    });
+                }
+            }
+            Err(Fail::Need(si)) => {
+                let s = &tree.infosets[si];
+                if s.n_actions > 2 {
+                    exact = false;
+                }
+                let first = s.first_action as usize;
+                for a in 0..s.n_actions as usize {
+                    for k in 0..s.n_members as usize {
+                        let mut b2 = b.clone();
+                        for x in 0..s.n_actions as usize {
+                            b2[first + x] = if x == a {
+                                Rational::one()
+                            } else {
+                                Rational::zero()
+                            };
+                        }
+                        let mut v2 = v.clone();
+                        v2.push((si, k));
+                        work.push((b2, v2));
+                    }
+                }
+            }
+            Err(Fail::Msg(m)) if v.is_empty() => return Err(m),
+            Err(Fail::Msg(_)) => return own(),
+        }
+    }
+    // The equilibrium exists at `theta`, so some alternative holds there; if none does, the
+    // enumeration missed something: keep the equilibrium's own beliefs instead.
+    if !out.iter().any(|d| d.conds.iter().all(|c| c.holds(theta))) {
+        return own();
+    }
+    merge_free_beliefs(game, &mut out);
+    // Drop an alternative implied by another (its conditions include the other's).
+    out.sort_by(|a, b| {
+        a.conds
+            .len()
+            .cmp(&b.conds.len())
+            .then(a.beliefs.cmp(&b.beliefs))
+    });
+    let mut kept: Vec<Derived> = Vec::new();
+    for d in out {
+        if !kept
+            .iter()
+            .any(|k| k.conds.iter().all(|c| d.conds.contains(c)))
+        {
+            kept.push(d);
+        }
+    }
+    for d in &mut kept {
+        d.exact = exact;
+    }
+    Ok(kept)
+}
+
+/// Where alternatives with the same conditions cover every member of an information set's
+/// belief (all else equal), the belief there does not matter: it is dropped from their
+/// beliefs, and the duplicates with it.
+fn merge_free_beliefs(game: &Game, out: &mut Vec<Derived>) {
+    loop {
+        let mut changed = false;
+        for i in 0..out.len() {
+            for &(si, _) in &out[i].beliefs.clone() {
+                let n = game.tree.infosets[si].n_members as usize;
+                let same: Vec<usize> = (0..out.len())
+                    .filter(|&j| out[j].conds == out[i].conds)
+                    .collect();
+                let has = |v: &[(usize, usize)]| same.iter().any(|&j| out[j].beliefs == v);
+                let covered = same.iter().all(|&j| {
+                    let v = &out[j].beliefs;
+                    !v.iter().any(|x| x.0 == si)
+                        || (0..n).all(|k| {
+                            let w: Vec<(usize, usize)> = v
+                                .iter()
+                                .map(|&x| if x.0 == si { (si, k) } else { x })
+                                .collect();
+                            has(&w)
+                        })
+                });
+                if covered {
+                    for &j in &same {
+                        out[j].beliefs.retain(|x| x.0 != si);
+                    }
+                    let mut seen: Vec<(Vec<Cond>, Beliefs)> = Vec::new();
+                    out.retain(|d| {
+                        let key = (d.conds.clone(), d.beliefs.clone());
+                        let fresh = !seen.contains(&key);
+                        seen.push(key);
+                        fresh
+                    });
+                    changed = true;
+                    break;
+                }
+            }
+            if changed {
+                break;
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+/// The smallest and largest value of `p` over the box `vars` (`(param, lo, hi)`), when `p`
+/// mentions only those parameters with degree at most one in each (its extremes are then at
+/// the corners) and they are at most twelve.
+pub fn corner_range(
+    p: &SPoly,
+    vars: &[(usize, Rational, Rational)],
+) -> Option<(Rational, Rational)> {
+    if let Some(v) = p.as_constant() {
+        return Some((v.clone(), v));
+    }
+    let used: Vec<&(usize, Rational, Rational)> = vars.iter().filter(|m| p.mentions(m.0)).collect();
+    if used.len() > 8 || used.iter().any(|m| p.degree_of(m.0) > 1) {
+        return None;
+    }
+    let mentions_other = p
+        .terms
+        .keys()
+        .any(|m| m.iter().any(|&(v, _)| !used.iter().any(|u| u.0 == v)));
+    if mentions_other {
+        return None;
+    }
+    let mut lo: Option<Rational> = None;
+    let mut hi: Option<Rational> = None;
+    for corner in 0..1usize << used.len() {
+        let at = |v: usize| {
+            let k = used.iter().position(|m| m.0 == v).unwrap_or(0);
+            if corner >> k & 1 == 1 {
+                &used[k].2
+            } else {
+                &used[k].1
+            }
+        };
+        let v = p.terms.iter().fold(Rational::zero(), |acc, (m, q)| {
+            let mut t = q.clone();
+            for &(x, e) in m {
+                for _ in 0..e {
+                    t *= at(x);
+                }
+            }
+            acc + t
+        });
+        lo = Some(lo.map_or(v.clone(), |l: Rational| l.min(v.clone())));
+        hi = Some(hi.map_or(v.clone(), |h: Rational| h.max(v.clone())));
+    }
+    Some((lo?, hi?))
+}
+
+/// The declared ranges of the parameters `p` mentions, when every one has a range.
+fn declared_box(t: &GameTemplate, p: &SPoly) -> Option<Vec<(usize, Rational, Rational)>> {
+    (0..t.params.len())
+        .filter(|&v| p.mentions(v))
+        .map(|v| {
+            let (lo, hi) = t.params.ranges[v]?;
+            Some((
+                v,
+                super::rational::of_f64(lo)?,
+                super::rational::of_f64(hi)?,
+            ))
+        })
+        .collect()
+}
+
+/// `Some(true)` if `c` holds for every value the declared ranges allow, `Some(false)` if for
+/// none (inside the ranges), `None` if it depends or cannot be told.
+fn by_ranges(t: &GameTemplate, c: &Cond) -> Option<bool> {
+    let (lo, hi) = corner_range(&c.poly, &declared_box(t, &c.poly)?)?;
+    if lo.is_positive() || (!c.strict && lo.is_zero()) {
+        Some(true)
+    } else if hi.is_negative() || (hi.is_zero() && c.strict) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// The equilibrium's action probabilities, exactly.
+fn exact_behaviour(c: &Component) -> Result<Vec<Rational>, String> {
+    c.point
         .behaviour
         .iter()
         .map(|v| v.q.clone())
         .collect::<Option<_>>()
-        .ok_or("the equilibrium's probabilities are not exact")?;
+        .ok_or_else(|| "the equilibrium's probabilities are not exact".to_string())
+}
+
+/// The beliefs used at information sets off the path.
+#[derive(Clone, Copy)]
+enum OffPath<'a> {
+    /// The equilibrium's own.
+    Own(&'a Component),
+    /// Concentrated on one member: `(information set, member)`.
+    Vertex(&'a [(usize, usize)]),
+}
+
+/// Why [`derive_with`] stopped.
+enum Fail {
+    /// An information set off the path needs a reply and a belief.
+    Need(usize),
+    /// The conditions cannot be derived.
+    Msg(String),
+}
+
+impl Fail {
+    fn message(self) -> String {
+        match self {
+            Fail::Need(_) => "a belief off the path is not given".into(),
+            Fail::Msg(m) => m,
+        }
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(m: &str) -> Self {
+        Fail::Msg(m.into())
+    }
+}
+
+impl From<String> for Fail {
+    fn from(m: String) -> Self {
+        Fail::Msg(m)
+    }
+}
+
+/// The conditions of behaviour `b` (exact) with off-path beliefs `off`; checked at `theta`
+/// when the beliefs are the equilibrium's own.
+fn derive_with(
+    t: &GameTemplate,
+    numbers: &(Vec<SPoly>, Vec<SPoly>),
+    game: &Game,
+    b: &[Rational],
+    off: OffPath<'_>,
+    theta: &[Rational],
+) -> Result<Vec<Cond>, Fail> {
+    let tree = &*game.tree;
+    let np = tree.n_players();
+    let nt = t.params.names.len();
+    let (pay, chance) = numbers;
     // Action probabilities: constants, or unknowns (numbered after the parameters) for the
     // support of a mixing set but its first action.
     let mut prob = vec![SPoly::zero(); b.len()];
@@ -168,22 +485,52 @@ pub fn derive(
             .map(|f| f.iter().fold(SPoly::one(), |a, x| a.mul(x)))
             .collect();
         let mut per_member = false;
+        let mut need = false;
         if weights.iter().all(SPoly::is_zero) {
-            // Off the path: the equilibrium's own belief, or (where any belief will do)
-            // every member on its own.
-            let beliefs: Option<Vec<Rational>> = members
-                .iter()
-                .map(|&x| c.point.beliefs.get(x).cloned().flatten().and_then(|v| v.q))
-                .collect();
-            match beliefs {
-                Some(bs) => weights = bs.into_iter().map(SPoly::constant).collect(),
-                None => per_member = true,
+            match off {
+                // Off the path: the equilibrium's own belief, or (where any belief will do)
+                // every member on its own.
+                OffPath::Own(c) => {
+                    let beliefs: Option<Vec<Rational>> = members
+                        .iter()
+                        .map(|&x| c.point.beliefs.get(x).cloned().flatten().and_then(|v| v.q))
+                        .collect();
+                    match beliefs {
+                        Some(bs) => weights = bs.into_iter().map(SPoly::constant).collect(),
+                        None => per_member = true,
+                    }
+                }
+                // A belief concentrated on one member, chosen by the caller.
+                OffPath::Vertex(v) => match v.iter().find(|x| x.0 == si) {
+                    Some(&(_, k)) => {
+                        weights = (0..members.len())
+                            .map(|j| if j == k { SPoly::one() } else { SPoly::zero() })
+                            .collect()
+                    }
+                    None => need = true,
+                },
             }
         }
         let fc = |x: usize| tree.nodes[x].first_child as usize;
         let gain = |x: usize, a: usize, a0: usize| {
             value[(fc(x) + a) * np + player].sub(&value[(fc(x) + a0) * np + player])
         };
+        if need {
+            // Where every member gives the mover the same gains (its payoffs do not depend
+            // on what it is unsure of), the belief does not matter: any will do, and the
+            // equilibrium's own reply stands.
+            let n = s.n_actions as usize;
+            let same = (1..n).all(|a| {
+                let g0 = gain(members[0], a, 0);
+                members[1..].iter().all(|&x| gain(x, a, 0) == g0)
+            });
+            if !same {
+                return Err(Fail::Need(si));
+            }
+            weights = (0..members.len())
+                .map(|j| if j == 0 { SPoly::one() } else { SPoly::zero() })
+                .collect();
+        }
         let a0 = sup[0];
         let groups: Vec<Vec<usize>> = if per_member {
             (0..members.len()).map(|k| vec![k]).collect()
@@ -322,12 +669,13 @@ pub fn derive(
         .collect();
     out.sort();
     out.dedup();
-    if let Some(bad) = out.iter().find(|c| !c.holds(theta)) {
-        return Err(format!(
+    let check = matches!(off, OffPath::Own(_));
+    if let Some(bad) = out.iter().find(|c| check && !c.holds(theta)) {
+        return Err(Fail::Msg(format!(
             "the derived condition {} {} 0 fails at the point",
             bad.poly.show(&t.params.names),
             if bad.strict { ">" } else { "≥" }
-        ));
+        )));
     }
     Ok(out)
 }

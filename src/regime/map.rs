@@ -111,7 +111,7 @@ pub fn regime_map(
     let mut area: Vec<Rational> = Vec::new();
     let two = Rational::from_integer(2.into());
     // Every cell at its centre, in parallel.
-    let (t, o) = (ev.t, &ev.opts);
+    let ev0 = &*ev;
     let solved: Vec<Result<RegimeSet, RegimeError>> = (0..nx * ny)
         .into_par_iter()
         .map(|i| {
@@ -119,7 +119,7 @@ pub fn regime_map(
             let mut theta = base.to_vec();
             theta[ax.param] = (&ax.edges[ix] + &ax.edges[ix + 1]) / &two;
             theta[ay.param] = (&ay.edges[iy] + &ay.edges[iy + 1]) / &two;
-            Evaluator::new(t, o.clone()).at(&theta)
+            ev0.fork().at(&theta)
         })
         .collect();
     let mut solved = solved.into_iter();
@@ -170,7 +170,7 @@ fn breakpoints(
     // The middle of each band, nudged by 1/7919 of the range so that a line does not sit on a
     // boundary with a small denominator (it would see that boundary's own sets). Lines are
     // scanned in parallel, each with its own evaluator.
-    let (t, o) = (ev.t, &ev.opts);
+    let ev0 = &*ev;
     let found: Vec<Result<Along, RegimeError>> = (0..lines)
         .into_par_iter()
         .map(|k| {
@@ -178,7 +178,7 @@ fn breakpoints(
                 + (&fixed.hi - &fixed.lo) / Rational::from_integer(7919.into());
             let mut theta = base.to_vec();
             theta[fixed.param] = v;
-            let mut e = Evaluator::new(t, o.clone());
+            let mut e = ev0.fork();
             along(&mut e, &theta, scan.param, &scan.lo, &scan.hi, &opts.along)
         })
         .collect();

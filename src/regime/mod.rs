@@ -34,6 +34,7 @@ use crate::game::tree::NodeKind;
 use crate::game::Game;
 use crate::model::GameTemplate;
 use crate::solve::pbe::{self, Component};
+pub use crate::solve::select::Selection;
 use crate::solve::{GameRef, Profile, SolveError, SolveOptions, Solver};
 
 /// Why the regimes at a point could not be computed.
@@ -181,11 +182,44 @@ fn collect(regimes: Vec<Regime>) -> Vec<Regime> {
 /// applies (refined by `opts.refine` if set), else the equilibria of the solver `deter solve`
 /// picks.
 pub fn regimes_at(game: &Game, opts: &SolveOptions) -> Result<RegimeSet, RegimeError> {
+    regimes_selected(game, opts, Selection::All)
+}
+
+/// [`regimes_at`] for the equilibria `sel` names: every one (`All`), the refinement's
+/// survivors (`Intuitive`, `D1`: `pbe` refined), the first listed, or the limit of the
+/// principal logit branch (its regime is the outcomes it reaches, without a class).
+pub fn regimes_selected(
+    game: &Game,
+    opts: &SolveOptions,
+    sel: Selection,
+) -> Result<RegimeSet, RegimeError> {
     let gref = GameRef::Tree(game);
+    if sel == Selection::LogitLimit {
+        let solver = crate::solve::by_name("logit")
+            .ok_or_else(|| RegimeError::Solve("the `logit` solver is not available".into()))?;
+        solver
+            .supports(gref)
+            .map_err(|u| RegimeError::Solve(format!("--select logit-limit: {}", u.reason)))?;
+        let mut sol = solver.solve(gref, opts).map_err(solve_error)?;
+        sol.equilibria.truncate(1);
+        return Ok(profile_regimes(game, &sol, false));
+    }
+    let mut refined;
+    let opts = match sel.refinement() {
+        Some(r) => {
+            refined = opts.clone();
+            refined.refine = Some(r);
+            &refined
+        }
+        None => opts,
+    };
     let use_pbe = (!game.tree.is_perfect_information() && pbe::Pbe.supports(gref).is_ok())
         || opts.refine.is_some();
     if use_pbe {
-        let (comps, found, _) = pbe::components(game, opts).map_err(solve_error)?;
+        let (mut comps, found, _) = pbe::components(game, opts).map_err(solve_error)?;
+        if sel.single() {
+            comps.truncate(1);
+        }
         let tie = comps.iter().any(component_tie);
         let regimes = comps.iter().map(|c| component_regime(game, c)).collect();
         return Ok(RegimeSet {
@@ -197,7 +231,16 @@ pub fn regimes_at(game: &Game, opts: &SolveOptions) -> Result<RegimeSet, RegimeE
         });
     }
     let solver = crate::solve::pick(gref).map_err(|u| RegimeError::Solve(u.reason))?;
-    let sol = solver.solve(gref, opts).map_err(solve_error)?;
+    let mut sol = solver.solve(gref, opts).map_err(solve_error)?;
+    if sel.single() {
+        sol.equilibria.truncate(1);
+    }
+    let complete = solver.name() == "pbe";
+    Ok(profile_regimes(game, &sol, complete))
+}
+
+/// The regimes of a solver's equilibria: the outcomes each reaches.
+fn profile_regimes(game: &Game, sol: &crate::solve::Solution, complete: bool) -> RegimeSet {
     let mut regimes = Vec::new();
     for e in &sol.equilibria {
         let outs = match &e.profile {
@@ -214,13 +257,13 @@ pub fn regimes_at(game: &Game, opts: &SolveOptions) -> Result<RegimeSet, RegimeE
             outcomes: outs,
         });
     }
-    Ok(RegimeSet {
+    RegimeSet {
         regimes: collect(regimes),
         equilibria: sol.equilibria.len(),
         tie: !sol.ties.is_empty(),
         solver: sol.solver,
-        complete: sol.status == crate::solve::Status::Solved && solver.name() == "pbe",
-    })
+        complete: sol.status == crate::solve::Status::Solved && complete,
+    }
 }
 
 fn solve_error(e: SolveError) -> RegimeError {
@@ -235,12 +278,30 @@ pub struct Evaluator<'a> {
     pub opts: SolveOptions,
     /// Number of points solved so far.
     pub solves: usize,
+    /// Which equilibria count (`--select`; every one by default).
+    pub select: Selection,
 }
 
 impl<'a> Evaluator<'a> {
-    /// An evaluator of `t` with `opts`.
+    /// An evaluator of `t` with `opts`, over every equilibrium.
     pub fn new(t: &'a GameTemplate, opts: SolveOptions) -> Self {
-        Evaluator { t, opts, solves: 0 }
+        Evaluator {
+            t,
+            opts,
+            solves: 0,
+            select: Selection::All,
+        }
+    }
+
+    /// The same evaluator over the equilibria `sel` names.
+    pub fn with_select(mut self, sel: Selection) -> Self {
+        self.select = sel;
+        self
+    }
+
+    /// A fresh evaluator with the same model, options and selection (for a parallel worker).
+    pub fn fork(&self) -> Evaluator<'a> {
+        Evaluator::new(self.t, self.opts.clone()).with_select(self.select)
     }
 
     /// The regimes at the exact point `theta`.
@@ -253,7 +314,7 @@ impl<'a> Evaluator<'a> {
         let mut game = self.t.instantiate(&floats).map_err(|e| fail(&e))?;
         self.t.fill_exact(&mut game, theta).map_err(|e| fail(&e))?;
         self.solves += 1;
-        regimes_at(&game, &self.opts)
+        regimes_selected(&game, &self.opts, self.select)
     }
 }
 

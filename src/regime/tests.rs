@@ -304,3 +304,99 @@ fn regime_conditions_are_the_table_formulas() {
         }
     }
 }
+
+/// Without a refinement, a regime exists where *some* off-path belief supports it. §1.1's
+/// caveat: with pessimistic beliefs no-initiation is an equilibrium at every p_Def whenever
+/// c_H ≤ s; with the belief that an initiator is hard, where p_Def ≥ π_H. The conditions of
+/// the pooling regime are that disjunction, each alternative named by its belief, and every
+/// regime's conditions hold at random points exactly where the solver finds the regime.
+#[test]
+fn off_path_beliefs_are_quantified_existentially() {
+    use super::conditions::{conditions_at, regime_lines};
+    let (t, base, _) = setup();
+    let id = |n: &str| t.params.id(n).expect("parameter");
+    let (p_def, p_ch) = (id("p_Def"), id("p_Ch"));
+    let o = opts(None);
+    let mut regimes: Vec<(String, Vec<Vec<super::derive::Cond>>)> = Vec::new();
+    for (pd, pc) in [
+        ("7/10", "1/2"),
+        ("3/5", "1/2"),
+        ("2/5", "1/2"),
+        ("2/5", "1/4"),
+    ] {
+        let mut theta = base.clone();
+        theta[p_def] = q(pd);
+        theta[p_ch] = q(pc);
+        for r in conditions_at(&t, &theta, &o).expect("conditions") {
+            assert!(r.exact, "{}: exact", r.label);
+            if regimes.iter().any(|x| x.0 == r.label) {
+                continue;
+            }
+            let alts: Vec<Vec<super::derive::Cond>> = r
+                .alternatives
+                .iter()
+                .map(|a| a.clone().expect("derived"))
+                .collect();
+            regimes.push((r.label.clone(), alts));
+        }
+    }
+    let pooling = &regimes
+        .iter()
+        .find(|r| r.0 == "pooling: SQ")
+        .expect("pooling on the status quo")
+        .1;
+    let mut draw = Draw(11, 0);
+    let mut ev = Evaluator::new(&t, o.clone());
+    let (mut seen_caveat, mut seen_pi_h, mut seen_none) = (false, false, false);
+    for _ in 0..60 {
+        draw.1 = 0;
+        let mut theta = base.clone();
+        theta[p_def] = draw.next(0, 1);
+        theta[p_ch] = draw.next(0, 1);
+        theta[id("s")] = draw.next(0, 1);
+        theta[id("c_H")] = draw.next(0, 1);
+        theta[id("c_S")] = draw.next(-5, 0);
+        theta[id("d_H")] = draw.next(0, 5);
+        theta[id("d_S")] = draw.next(-10, 0);
+        let one = Rational::one();
+        let pi_h = (&one - &theta[id("s")]) / (&one - &theta[id("c_H")]);
+        let caveat = theta[id("c_H")] <= theta[id("s")];
+        let deters = theta[p_def] >= pi_h;
+        // (π_H ≤ p_Def ≤ 1 implies c_H ≤ s: the caveat's region contains π_H's.)
+        seen_caveat |= caveat && !deters;
+        seen_pi_h |= deters;
+        seen_none |= !deters && !caveat;
+        let holds = |alts: &[Vec<super::derive::Cond>]| {
+            alts.iter().any(|a| a.iter().all(|c| c.holds(&theta)))
+        };
+        assert_eq!(holds(pooling), caveat || deters, "§1.1 pooling condition");
+        let set = ev.at(&theta).expect("solved");
+        for (label, alts) in &regimes {
+            let found = set.key().contains(&label.as_str());
+            assert_eq!(
+                holds(alts),
+                found,
+                "{label} at {:?}: solver {}",
+                theta.iter().map(crate::exact::display).collect::<Vec<_>>(),
+                set.describe()
+            );
+        }
+    }
+    assert!(
+        seen_caveat && seen_pi_h && seen_none,
+        "the draws cover each case"
+    );
+    // In words: no number the user never wrote, and each alternative names its belief.
+    let mapped = [(p_def, q("0"), q("1")), (p_ch, q("0"), q("1"))];
+    let lines = regime_lines(&t, &o, &base, &["pooling: SQ"], &base, &mapped);
+    let line = &lines[0];
+    assert!(!line.contains("-5"), "{line}");
+    assert!(
+        line.contains("everywhere on the map, given c_H ≤ s"),
+        "{line}"
+    );
+    assert!(line.contains("p_Def ≥ (1 - s)/(1 - c_H)"), "{line}");
+    assert!(line.contains("the challenger is soft"), "{line}");
+    assert!(line.contains("the challenger is hard"), "{line}");
+    assert!(!line.contains("sufficient"), "{line}");
+}

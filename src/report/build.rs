@@ -29,6 +29,8 @@ pub struct Options {
     pub statics_points: usize,
     /// Show the payoff formulas at the tree's leaves instead of the numbers.
     pub formulas: bool,
+    /// Which equilibria the analysis of a game with information sets describes (`--select`).
+    pub select: crate::regime::Selection,
 }
 
 impl Default for Options {
@@ -39,6 +41,7 @@ impl Default for Options {
             grid: 121,
             statics_points: 201,
             formulas: false,
+            select: crate::regime::Selection::All,
         }
     }
 }
@@ -75,7 +78,10 @@ pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, Rep
         .map_err(|e| ReportError::Baseline(t.diagnose(&e, &base).message))?;
     let mut notes = Vec::new();
     let pi = check_perfect_information(&t.tree);
-    let regimes = pi.is_err().then(|| super::regimes::build(t, &base, &scen));
+    let selection = selection_words(opts.select, pi.is_ok())?;
+    let regimes = pi
+        .is_err()
+        .then(|| super::regimes::build(t, &base, &scen, opts.select));
     if let (Err(u), None) = (&pi, &regimes) {
         notes.push(format!(
             "Equilibria, comparative statics and questions are omitted: the report computes them \
@@ -121,6 +127,40 @@ pub fn build(t: &GameTemplate, file: &str, opts: &Options) -> Result<Report, Rep
         statics,
         questions,
         regimes,
+        selection,
+    })
+}
+
+/// The report header's sentence on `--select`, or why the selection does not apply to a game
+/// with perfect information (its analysis is backward induction: the tie rule, with every
+/// subgame-perfect equilibrium stated where a tie decides an answer).
+fn selection_words(
+    sel: crate::regime::Selection,
+    perfect: bool,
+) -> Result<Option<String>, ReportError> {
+    use crate::regime::Selection as S;
+    Ok(match (sel, perfect) {
+        (S::All, _) => None,
+        (S::FirstListed, true) => Some(
+            "Selection: the tie rule's equilibrium (first listed best move; --select \
+             first-listed), which is what backward induction computes; answers that a tie \
+             decides still say so."
+                .into(),
+        ),
+        (s, true) => {
+            return Err(ReportError::Point(format!(
+                "--select {}: the report analyses a game with perfect information by backward \
+                 induction; this selection applies to games with information sets (use --select \
+                 first-listed, or `deter sweep --select {}`)",
+                s.name(),
+                s.name()
+            )))
+        }
+        (s, false) => Some(format!(
+            "Selection: {}.",
+            s.describe("pbe")
+                .replace(" at each point", " at each point of every section")
+        )),
     })
 }
 

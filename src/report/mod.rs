@@ -12,10 +12,12 @@
 //! The computations live in [`analysis`] (equilibria at a point, comparative statics and
 //! thresholds), [`question`] (maps and regions of a question), [`cond`] (the inequality behind
 //! each equilibrium choice) and [`poly`] (their exact polynomial form); they solve
-//! perfect-information games by backward induction. These four modules are the report's whole
+//! perfect-information games by backward induction. These modules are the report's whole
 //! interface to the analysis, so another implementation of thresholds or question regions can
-//! replace them without touching the document or the renderers. A model with imperfect information still
-//! gets its model description and tree; the equilibrium sections then say why they are absent.
+//! replace them without touching the document or the renderers. A game with information sets
+//! gets [`regimes`] instead: every perfect Bayesian equilibrium with its beliefs (or those a
+//! `--select` names), the regime map, the regime changes and conditions, and the questions
+//! answered in every equilibrium.
 
 pub mod analysis;
 pub mod build;
@@ -197,4 +199,6 @@ pub struct Report {
     pub questions: Vec<QuestionReport>,
     /// Games with information sets: equilibria with beliefs, regimes, the regime map.
     pub regimes: Option<regimes::RegimesSection>,
+    /// The selection named by `--select`, in words (`None`: every equilibrium).
+    pub selection: Option<String>,
 }

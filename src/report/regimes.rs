@@ -16,9 +16,27 @@ use crate::model::GameTemplate;
 use crate::regime::along::{along, AlongOptions};
 use crate::regime::map::{regime_map, share_words, MapOptions};
 use crate::regime::rational::of_f64;
-use crate::regime::{Evaluator, RegimeSet};
+use crate::regime::{Evaluator, RegimeSet, Selection};
 use crate::solve::pbe;
 use crate::solve::SolveOptions;
+
+/// Solver options for a selection (its refinement, if any).
+fn solve_options(sel: Selection) -> SolveOptions {
+    SolveOptions {
+        refine: sel.refinement(),
+        ..SolveOptions::default()
+    }
+}
+
+/// The perfect Bayesian equilibria (components) a selection keeps.
+fn components(game: &Game, sel: Selection) -> Result<Vec<pbe::Component>, String> {
+    let (mut comps, _, _) =
+        pbe::components(game, &solve_options(sel)).map_err(|e| e.to_string())?;
+    if sel.single() {
+        comps.truncate(1);
+    }
+    Ok(comps)
+}
 
 /// One equilibrium in words.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,13 +111,14 @@ fn game_at(t: &GameTemplate, theta: &[f64]) -> Result<Game, String> {
 fn equilibria(
     t: &GameTemplate,
     theta: &[f64],
+    sel: Selection,
 ) -> Result<(RegimeSet, Vec<EquilibriumText>), String> {
     let game = game_at(t, theta)?;
-    let opts = SolveOptions::default();
-    let set = crate::regime::regimes_at(&game, &opts).map_err(|e| e.to_string())?;
+    let opts = solve_options(sel);
+    let set = crate::regime::regimes_selected(&game, &opts, sel).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     if set.solver == "pbe" {
-        let (comps, _, _) = pbe::components(&game, &opts).map_err(|e| e.to_string())?;
+        let comps = components(&game, sel)?;
         for (k, c) in comps.iter().enumerate() {
             let regime = crate::regime::component_regime(&game, c);
             let mut lines = vec![format!(
@@ -157,9 +176,25 @@ pub fn build(
     t: &GameTemplate,
     base: &[f64],
     scen: &[(String, String, Vec<f64>)],
+    sel: Selection,
 ) -> RegimesSection {
+    let sopts = solve_options(sel);
     let mut s = RegimesSection {
-        concept: "every perfect Bayesian equilibrium".into(),
+        concept: match sel {
+            Selection::All => "every perfect Bayesian equilibrium".into(),
+            Selection::FirstListed => {
+                "the first perfect Bayesian equilibrium listed (--select first-listed)".into()
+            }
+            Selection::Intuitive => "every perfect Bayesian equilibrium that passes the \
+                                     Intuitive Criterion (--select intuitive)"
+                .into(),
+            Selection::D1 => {
+                "every perfect Bayesian equilibrium that passes D1 (--select d1)".into()
+            }
+            Selection::LogitLimit => {
+                "the limit of the principal logit branch (--select logit-limit)".into()
+            }
+        },
         points: Vec::new(),
         axes: None,
         map_svg: None,
@@ -173,9 +208,9 @@ pub fn build(
             .chain(scen.iter().cloned())
             .collect();
     for (name, about, th) in &all {
-        match equilibria(t, th) {
+        match equilibria(t, th, sel) {
             Ok((set, eqs)) => {
-                if set.solver != "pbe" {
+                if set.solver != "pbe" && sel != Selection::LogitLimit {
                     s.concept = format!("the equilibria found by {}", set.solver);
                 }
                 s.points.push(PointRegimes {
@@ -221,7 +256,7 @@ pub fn build(
     };
     let axis_grid = if coarse { 40 } else { 100 };
     let qbase = exact_point(base);
-    let mut ev = Evaluator::new(t, SolveOptions::default());
+    let mut ev = Evaluator::new(t, sopts.clone()).with_select(sel);
     for k in [x, y] {
         let (_, lo, hi) = range(k);
         let opts = AlongOptions {
@@ -231,12 +266,8 @@ pub fn build(
         match along(&mut ev, &qbase, k, &lo, &hi, &opts) {
             Ok(mut a) => {
                 crate::regime::conditions::algebraic_changes(&mut ev, &qbase, &mut a);
-                let mut lines: Vec<String> = crate::regime::conditions::describe_changes(
-                    t,
-                    &SolveOptions::default(),
-                    &qbase,
-                    &a,
-                );
+                let mut lines: Vec<String> =
+                    crate::regime::conditions::describe_changes(t, &sopts, &qbase, &a);
                 if lines.is_empty() {
                     lines.push("no change: the regimes are the same throughout".into());
                 }
@@ -280,8 +311,11 @@ pub fn build(
                 ));
             }
             s.map_lines.push(m.note());
-            let conds =
-                crate::regime::conditions::map_conditions(t, &SolveOptions::default(), &qbase, &m);
+            let conds = if sel == Selection::LogitLimit {
+                Vec::new()
+            } else {
+                crate::regime::conditions::map_conditions(t, &sopts, &qbase, &m)
+            };
             s.map_lines.extend(
                 conds
                     .into_iter()
@@ -290,13 +324,17 @@ pub fn build(
         }
         Err(e) => s.notes.push(format!("No regime map: {e}")),
     }
-    s.questions = questions(t, &all);
+    s.questions = questions(t, &all, sel);
     s
 }
 
 /// Each question at each point: the event's probability in every equilibrium, with the
 /// treatment and with the control.
-fn questions(t: &GameTemplate, all: &[(String, String, Vec<f64>)]) -> Vec<QuestionRegimes> {
+fn questions(
+    t: &GameTemplate,
+    all: &[(String, String, Vec<f64>)],
+    sel: Selection,
+) -> Vec<QuestionRegimes> {
     let Ok(prepared) = crate::questions::prepare(t) else {
         return Vec::new();
     };
@@ -306,7 +344,7 @@ fn questions(t: &GameTemplate, all: &[(String, String, Vec<f64>)]) -> Vec<Questi
         for (name, _, th) in all {
             let probs = |tt: &GameTemplate| -> Result<Vec<Rational>, String> {
                 let g = game_at(tt, th)?;
-                event_probs(&g, &q.def.event.v)
+                event_probs(&g, &q.def.event.v, sel)
             };
             let text = match (probs(&q.treatment), probs(&q.control)) {
                 (Ok(a), Ok(b)) => answer(&q, &a, &b),
@@ -323,14 +361,33 @@ fn questions(t: &GameTemplate, all: &[(String, String, Vec<f64>)]) -> Vec<Questi
     out
 }
 
-/// The event's probability in every perfect Bayesian equilibrium of `g` (exactly).
-fn event_probs(g: &Game, event: &str) -> Result<Vec<Rational>, String> {
-    let (comps, _, _) = pbe::components(g, &SolveOptions::default()).map_err(|e| e.to_string())?;
+/// The event's probability in every perfect Bayesian equilibrium of `g` that `sel` keeps
+/// (exactly), or in the logit limit.
+fn event_probs(g: &Game, event: &str, sel: Selection) -> Result<Vec<Rational>, String> {
     let tree = &*g.tree;
     let ev = tree
         .event_id(event)
         .ok_or_else(|| format!("no event `{event}`"))?;
     let zero = Rational::from_integer(0.into());
+    if sel == Selection::LogitLimit {
+        let solver = crate::solve::by_name("logit").ok_or("the `logit` solver is not available")?;
+        let sol = solver
+            .solve(crate::solve::GameRef::Tree(g), &SolveOptions::default())
+            .map_err(|e| e.to_string())?;
+        let Some(crate::solve::Profile::Behavior(b)) = sol.equilibria.first().map(|e| &e.profile)
+        else {
+            return Ok(Vec::new());
+        };
+        let reach = crate::game::profile::reach_probabilities(g, b);
+        let p: f64 = tree
+            .leaves
+            .iter()
+            .filter(|l| l.events.contains(&ev))
+            .map(|l| reach[l.node.ix()])
+            .sum();
+        return Ok(vec![exact::from_f64(p).unwrap_or_default()]);
+    }
+    let comps = components(g, sel)?;
     let mut out = Vec::new();
     for c in &comps {
         let reach: Vec<Rational> = match (

@@ -24,6 +24,7 @@ pub mod nplayer;
 pub mod pbe;
 pub mod polish;
 pub mod reconstruct;
+pub mod select;
 pub mod seqlp;
 pub mod staged;
 mod strategic_input;
