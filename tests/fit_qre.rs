@@ -137,3 +137,63 @@ fn information_set_coefficients_are_recovered_from_10k_simulated_crises() {
         );
     }
 }
+
+/// `deter fit` from the command line on a model with types: data simulated from the unilateral
+/// deterrence game (types unobserved), the `[fit]` section in its own file, the estimates read
+/// back from `--out FIT.json` and from the printed table.
+#[test]
+fn deter_fit_on_a_model_with_types_recovers_the_coefficients_from_the_command_line() {
+    let su = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let cov = covariates(5_000, 11, &COLS);
+    let csv = simulate_csv(&su, &cov, &TRUTH, 12);
+    let (data, spec, out) = (
+        dir.path().join("crises.csv"),
+        dir.path().join("spec.toml"),
+        dir.path().join("fit.json"),
+    );
+    std::fs::write(&data, &csv).unwrap();
+    std::fs::write(&spec, SPEC).unwrap();
+    let path = |p: &std::path::Path| p.to_str().expect("a UTF-8 temporary path").to_string();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["fit", "models/unilateral_deterrence.toml", &path(&data)])
+        .args(["--spec", &path(&spec), "--out", &path(&out)])
+        .current_dir(repo(""))
+        .output()
+        .expect("deter runs");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(o.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("5000 rows used of 5000 read"), "{stdout}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["convergence"]["converged"], true, "{}", v["convergence"]);
+    let coefs = v["coefficients"].as_array().expect("coefficients");
+    assert_eq!(coefs.len(), TRUTH.len());
+    for (name, truth) in TRUTH {
+        let c = coefs.iter().find(|c| c["name"] == name).expect(name);
+        let (b, se) = (c["estimate"].as_f64().unwrap(), c["se"].as_f64().unwrap());
+        assert!(
+            se > 0.0 && (b - truth).abs() <= 3.0 * se,
+            "{name}: estimate {b} (se {se}), truth {truth}"
+        );
+        // The printed table shows the same estimate.
+        let row = stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{stdout}"));
+        let printed: f64 = row.split_whitespace().nth(1).unwrap().parse().unwrap();
+        assert!((printed - b).abs() < 1e-4, "{row} vs {b}");
+    }
+    // The estimates go back to `solve`: the hard defender's value of war is h0's estimate.
+    let h0 = coefs.iter().find(|c| c["name"] == "h0").unwrap()["estimate"]
+        .as_f64()
+        .unwrap();
+    let params = &v["parameters"];
+    assert!(
+        (params["d_H"].as_f64().unwrap() - h0).abs() < 1e-12,
+        "{params}"
+    );
+}
