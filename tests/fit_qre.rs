@@ -197,3 +197,124 @@ fn deter_fit_on_a_model_with_types_recovers_the_coefficients_from_the_command_li
         "{params}"
     );
 }
+
+/// A coordination game with simultaneous moves: with payoffs this large the logit QRE at
+/// λ = 1 has three solutions (near either pure equilibrium and a mixed one in between), and
+/// the asymmetry `d` decides which side the principal branch goes to.
+const COORDINATION: &str = r#"
+title = "Coordination"
+players = ["P1", "P2"]
+root = "p1"
+
+[parameters]
+c = { value = 3 }
+d = { value = 0 }
+
+[nodes.p1]
+player = "P1"
+moves = { a = "p2_a", b = "p2_b" }
+
+[nodes.p2_a]
+player = "P2"
+infoset = "guess"
+moves = { a = "aa", b = "ab" }
+
+[nodes.p2_b]
+player = "P2"
+infoset = "guess"
+moves = { a = "ba", b = "bb" }
+
+[outcomes.aa]
+payoffs = { P1 = "c + d", P2 = "c + d" }
+[outcomes.ab]
+payoffs = { P1 = 0, P2 = 0 }
+[outcomes.ba]
+payoffs = { P1 = 0, P2 = 0 }
+[outcomes.bb]
+payoffs = { P1 = "c", P2 = "c" }
+
+[fit]
+outcome = "outcome"
+[fit.parameters]
+d = "d0 + d1*x"
+"#;
+
+/// The observed outcome's log-probability at each row, computed independently: the game at
+/// the row's parameters, its logit QRE at λ = 1 traced from λ = 0 by the logit solver (the
+/// principal branch, followed by arc length).
+fn coordination_loglik_by_the_logit_solver(su: &Setup, csv: &str, d0: f64, d1: f64) -> f64 {
+    let t = &su.template;
+    let mut ll = 0.0;
+    for line in csv.lines().skip(1) {
+        let (x, outcome) = line.split_once(',').unwrap();
+        let mut theta = t.defaults();
+        theta[t.params.id("d").unwrap()] = d0 + d1 * x.parse::<f64>().unwrap();
+        let game = t.instantiate(&theta).unwrap();
+        let q = logit::qre(GameRef::Tree(&game), 1.0, None).unwrap();
+        let Profile::Behavior(p) = &q.profile else {
+            panic!("a behaviour profile")
+        };
+        let reach = reach_probabilities(&game, p);
+        let leaf = t.tree.node_names.iter().position(|n| n == outcome).unwrap();
+        ll += reach[leaf].ln();
+    }
+    ll
+}
+
+/// Rows with several agent QREs use the principal branch, whatever the other rows are: the
+/// likelihood equals the logit solver's at every row (rows alternating between the two sides,
+/// so that a warm start from the previous row would land on the wrong one), and it is smooth
+/// in the coefficients across the region of several solutions.
+#[test]
+fn rows_with_several_qres_use_the_principal_branch_and_the_likelihood_is_smooth() {
+    let su = setup_text(COORDINATION, None);
+    let xs = [-1.0, 0.8, -0.6, 1.0, -0.3, 0.5, -0.9, 0.25];
+    let outcomes = ["bb", "aa", "ab", "aa", "bb", "ba", "bb", "aa"];
+    let mut csv = String::from("x,outcome\n");
+    for (x, o) in xs.iter().zip(outcomes) {
+        csv.push_str(&format!("{x},{o}\n"));
+    }
+    let data = Data::read("data.csv", csv.as_bytes()).unwrap();
+    let d = design_for(&su, &data, false);
+    let lik = Likelihood::new(
+        &su.template.tree,
+        estimate::formulas(&su.template, &d).unwrap_or_else(|_| panic!("formulas")),
+        &d,
+        su.spec.errors.v,
+        su.spec.link.v,
+    );
+    // Every row has three QREs at (d0, d1) = (0.1, 1): the symmetric ones are the roots of
+    // p = Λ((2c + d)p − c), Λ the logistic function, and g(p) = Λ(…) − p changes sign three
+    // times on (0, 1).
+    for x in xs {
+        let dd = 0.1 + x;
+        let g = |p: f64| 1.0 / (1.0 + (-((6.0 + dd) * p - 3.0)).exp()) - p;
+        let grid: Vec<f64> = (1..1000).map(|i| g(f64::from(i) / 1000.0)).collect();
+        let roots = grid.windows(2).filter(|w| w[0] * w[1] < 0.0).count();
+        assert_eq!(roots, 3, "x = {x}");
+    }
+    let at = |d0: f64, d1: f64| lik.eval(&beta_of(&d, &[("d0", d0), ("d1", d1)]), false);
+    for (d0, d1) in [(0.1, 1.0), (0.05, 0.7), (-0.2, 1.2)] {
+        let e = at(d0, d1);
+        assert!(e.failure.is_none(), "{:?}", e.failure);
+        let direct = coordination_loglik_by_the_logit_solver(&su, &csv, d0, d1);
+        assert!(
+            (e.loglik - direct).abs() < 1e-8 * direct.abs(),
+            "d0 {d0}, d1 {d1}: {} vs the logit solver's {direct}",
+            e.loglik
+        );
+    }
+    // Smooth along d1 while every row keeps its side (no row's d crosses 0).
+    let n = 200;
+    let ls: Vec<f64> = (0..=n)
+        .map(|i| at(0.0, 0.4 + 1.2 * i as f64 / n as f64).loglik)
+        .collect();
+    let h = 1.2 / n as f64;
+    for (i, w) in ls.windows(3).enumerate() {
+        let second = (w[0] - 2.0 * w[1] + w[2]) / (h * h);
+        assert!(
+            w.iter().all(|l| l.is_finite()) && second.abs() < 100.0,
+            "a kink or jump at step {i}: {w:?}"
+        );
+    }
+}

@@ -160,9 +160,9 @@ pub fn describe_failure(
             line_of(*pattern)
         )),
         Failure::NoEquilibrium { pattern } => FitError::Other(format!(
-            "no agent quantal response equilibrium found for the data row on line {} (Newton's \
-             method from the previous row's equilibrium and continuation from uniform play both \
-             failed){}",
+            "no agent quantal response equilibrium found for the data row on line {}: \
+             continuation from uniform play could not follow the principal branch to the row's \
+             payoffs (it turns back at a fold, or Newton's method failed){}",
             line_of(*pattern),
             if lik.n_coefs() > 0 {
                 " at the start values; give other start values with `--start`"

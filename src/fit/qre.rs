@@ -15,9 +15,10 @@
 //!    `U(a) = Σ_{x∈h} μ(x) V_i(x·a)` (uniform beliefs where `h` cannot be reached);
 //! 3. `F_h(q) = choice(U / σ_i)` — logit or probit, as with perfect information.
 //!
-//! The fixed point is found per row by Newton's method on `q − F(q)` from the previous row's
-//! solution (backtracking to stay on the simplex), falling back to continuation in the
-//! payoffs' scale from uniform play (`t·U`, `t` from 0 to 1: the principal branch). The
+//! The fixed point is the one on the **principal branch**: continuation in the payoffs' scale
+//! from uniform play (`t·U`, `t` from 0 to 1), Newton's method on `q − F(q)` at each step
+//! (backtracking to stay on the simplex), with steps small enough to stay on the branch
+//! where a row has several QREs. It depends on the row's parameters alone. The
 //! gradient of `ln L(q*(θ), θ)` uses the implicit function theorem in adjoint form: solve
 //! `(I − ∂F/∂q)ᵀ λ = ∂ln L/∂q`, then `d ln L/dθ = ∂ln L/∂θ + λᵀ ∂F/∂θ`; every product with a
 //! Jacobian is one reverse pass through steps 1–3, and `∂F/∂q` (needed densely by Newton's
@@ -31,6 +32,10 @@ use crate::game::{NodeKind, Tree};
 const TOL: f64 = 1e-13;
 /// Newton iterations per solve.
 const MAX_NEWTON: usize = 60;
+/// Newton iterations per continuation step: more means the step went too far.
+const STEP_NEWTON: usize = 12;
+/// The largest change of a choice probability accepted in one continuation step.
+const STEP_MOVE: f64 = 0.2;
 
 /// An information set, as the fixed point sees it.
 #[derive(Clone, Debug)]
@@ -62,9 +67,8 @@ pub struct QreWork {
     f: Vec<f64>,
     trial: Vec<f64>,
     f_trial: Vec<f64>,
-    /// The previous row's solution (a warm start), when there is one.
-    prev: Vec<f64>,
-    has_prev: bool,
+    /// The last point of the continuation.
+    last: Vec<f64>,
     /// `I − ∂F/∂q`, row-major, factored in place with `piv` (LU with partial pivoting).
     lu: Vec<f64>,
     piv: Vec<usize>,
@@ -122,8 +126,7 @@ impl AgentQre {
             f: vec![0.0; n],
             trial: vec![0.0; n],
             f_trial: vec![0.0; n],
-            prev: vec![0.0; n],
-            has_prev: false,
+            last: vec![0.0; n],
             lu: vec![0.0; n * n],
             piv: vec![0; n],
             lu_ready: false,
@@ -357,11 +360,11 @@ impl Likelihood<'_> {
 
     /// Newton's method on `q − F(q)` at payoff scale `t`, from `w.qw.q`; true when the
     /// residual reaches [`TOL`].
-    fn qre_newton(&self, t: f64, w: &mut Work) -> bool {
+    fn qre_newton(&self, t: f64, max_iter: usize, w: &mut Work) -> bool {
         let n = self.agent().n_actions;
         self.qre_map(Which::Q, t, w);
         let mut res = residual(&w.qw.q, &w.qw.f);
-        for _ in 0..MAX_NEWTON {
+        for _ in 0..max_iter {
             if res <= TOL {
                 return true;
             }
@@ -420,7 +423,14 @@ impl Likelihood<'_> {
         res <= TOL
     }
 
-    /// Continuation from uniform play: `t` from 0 to 1, Newton's method at each step.
+    /// Continuation from uniform play along the principal branch: `t` from 0 to 1, Newton's
+    /// method at each step from the last point. A step is accepted only if Newton's method
+    /// converges within [`STEP_NEWTON`] iterations, moves no probability by more than
+    /// [`STEP_MOVE`] and leaves `det(I − ∂F/∂q)` positive (it is 1 at `t = 0` and changes sign
+    /// only where the branch turns back); otherwise the step is halved. These keep the path on
+    /// the principal branch instead of jumping to another QRE. False if the step falls below
+    /// 1e-5 — the branch turns back before `t = 1` (a fold), which following it in `t` cannot
+    /// pass.
     fn qre_continue(&self, w: &mut Work) -> bool {
         let aq = self.agent();
         for h in &aq.sets {
@@ -428,18 +438,23 @@ impl Likelihood<'_> {
                 w.qw.q[h.first_action + a] = 1.0 / h.n_actions as f64;
             }
         }
-        let (mut t, mut dt) = (0.0f64, 0.125);
-        let mut last = w.qw.q.clone();
+        let (mut t, mut dt) = (0.0f64, 0.25);
+        w.qw.last.copy_from_slice(&w.qw.q);
         while t < 1.0 {
             let next = (t + dt).min(1.0);
-            if self.qre_newton(next, w) {
+            let ok = self.qre_newton(next, STEP_NEWTON, w) && {
+                let moved =
+                    (w.qw.q.iter().zip(&w.qw.last)).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                moved <= STEP_MOVE && self.qre_det_positive(next, w)
+            };
+            if ok {
                 t = next;
-                last.copy_from_slice(&w.qw.q);
+                w.qw.last.copy_from_slice(&w.qw.q);
                 dt = (dt * 1.5).min(0.5);
             } else {
-                w.qw.q.copy_from_slice(&last);
+                w.qw.q.copy_from_slice(&w.qw.last);
                 dt *= 0.5;
-                if dt < 1e-4 {
+                if dt < 1e-5 {
                     return false;
                 }
             }
@@ -447,8 +462,35 @@ impl Likelihood<'_> {
         true
     }
 
+    /// True if `det(I − ∂F/∂q) > 0` at `w.qw.q` and payoff scale `t` (from an LU
+    /// factorisation: the diagonal's signs and the pivots' parity).
+    fn qre_det_positive(&self, t: f64, w: &mut Work) -> bool {
+        self.qre_map(Which::Q, t, w);
+        if t != 1.0 {
+            w.sigma.iter_mut().for_each(|s| *s /= t);
+        }
+        let ok = self.qre_factor(w);
+        if t != 1.0 {
+            w.sigma.iter_mut().for_each(|s| *s *= t);
+        }
+        w.qw.lu_ready = false;
+        if !ok {
+            return false;
+        }
+        let n = self.agent().n_actions;
+        let mut negative = false;
+        for (i, &p) in w.qw.piv.iter().enumerate().take(n) {
+            negative ^= p != i;
+            negative ^= w.qw.lu[i * n + i] < 0.0;
+        }
+        !negative
+    }
+
     /// The forward pass at pattern `i` for games with information sets (after the formulas
-    /// and scales are evaluated): solves the fixed point and leaves `w.p` and `w.r` at it.
+    /// and scales are evaluated): solves the fixed point on the principal branch
+    /// ([`qre_continue`](Self::qre_continue)), polishes it by Newton's method at `t = 1`,
+    /// and leaves `w.p` and `w.r` at it. The solution depends on the row's parameters alone,
+    /// never on other rows, so the likelihood is continuous wherever the branch is.
     pub(super) fn qre_forward(&self, i: usize, w: &mut Work) -> Result<(), Failure> {
         // Chance moves.
         for (c, node) in self.nodes.iter().enumerate() {
@@ -461,25 +503,12 @@ impl Likelihood<'_> {
             }
         }
         w.qw.lu_ready = false;
-        let aq = self.agent();
-        if w.qw.has_prev {
-            w.qw.q.copy_from_slice(&w.qw.prev);
-        } else {
-            for h in &aq.sets {
-                for a in 0..h.n_actions {
-                    w.qw.q[h.first_action + a] = 1.0 / h.n_actions as f64;
-                }
-            }
-        }
-        if !self.qre_newton(1.0, w) && !self.qre_continue(w) {
-            w.qw.has_prev = false;
+        if !self.qre_continue(w) || !self.qre_newton(1.0, MAX_NEWTON, w) {
             return Err(Failure::NoEquilibrium { pattern: i });
         }
         // Leave every buffer at the solution (the factored Jacobian is the last iterate's).
         self.qre_map(Which::Q, 1.0, w);
         w.qw.lu_ready = false;
-        w.qw.prev.copy_from_slice(&w.qw.q);
-        w.qw.has_prev = true;
         Ok(())
     }
 
