@@ -1055,3 +1055,67 @@ fn sweep_with_bands_draws_them_and_refuses_what_it_cannot_do() {
     let o = crate::util::deter(&["solve", "models/crisis.toml", "--params", old]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// `deter report --params FIT.json` shades a band under every event's curve on each
+/// comparative-statics plot; without a fit, or with a fit file that has no loadings (which it
+/// says), the plots have none.
+#[test]
+fn report_at_the_estimates_draws_bands_on_its_statics_plots() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit = dir.path().join("fit.json");
+    let fit = fit.to_str().unwrap();
+    crate::util::deter_ok(&[
+        "fit",
+        "models/hedging.toml",
+        "models/data/hedging.csv",
+        "--spec",
+        "models/data/hedging.fit.toml",
+        "--out",
+        fit,
+    ]);
+    let n_ev = setup("models/hedging.toml", Some("models/data/hedging.fit.toml"))
+        .template
+        .tree
+        .events
+        .len();
+    let report = |name: &str, params: Option<&str>| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "report",
+            "models/hedging.toml",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(p) = params {
+            args.extend(["--params", p]);
+        }
+        let o = crate::util::deter(&args);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "{err}");
+        let mut bands = Vec::new();
+        for e in std::fs::read_dir(&out).unwrap() {
+            let p = e.unwrap().path();
+            let file = p.file_name().unwrap().to_str().unwrap().to_string();
+            if file.starts_with("statics-") && file.ends_with(".svg") {
+                let svg = std::fs::read_to_string(&p).unwrap();
+                bands.push((file, svg.matches(r#"class="band""#).count()));
+            }
+        }
+        assert!(!bands.is_empty(), "no statics plots in {}", out.display());
+        (bands, err)
+    };
+    let (with, _) = report("a", Some(fit));
+    for (file, n) in &with {
+        assert_eq!(*n, n_ev, "{file}");
+    }
+    let (without, _) = report("b", None);
+    assert!(without.iter().all(|b| b.1 == 0), "{without:?}");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fit).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("loadings");
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, v.to_string()).unwrap();
+    let (old_bands, err) = report("c", Some(old.to_str().unwrap()));
+    assert!(old_bands.iter().all(|b| b.1 == 0), "{old_bands:?}");
+    assert!(err.contains("no confidence bands"), "{err}");
+}

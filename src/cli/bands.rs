@@ -146,3 +146,36 @@ pub fn sweep_band(
         .collect();
     Ok((bands, note))
 }
+
+/// Draws per comparative-statics plot of `deter report --params FIT.json`.
+pub const REPORT_DRAWS: usize = 200;
+
+/// The report's bands from `--params FIT.json`: `None` without it, or (with a note on
+/// standard error) when the file gives no sampling distribution. `sets` are the report's
+/// `--set` pairs (not drawn).
+pub fn statics(params: Option<&Path>, sets: &[String]) -> Result<Option<bands::StaticsBands>> {
+    let Some(fit) = params else {
+        return Ok(None);
+    };
+    let text = read_text(fit)?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", fit.display()))?;
+    match Sampling::from_json(&v) {
+        Ok(sampling) => Ok(Some(bands::StaticsBands {
+            sampling,
+            draws: REPORT_DRAWS,
+            seed: 1,
+            fixed: sets
+                .iter()
+                .filter_map(|s| s.split_once('=').map(|(k, _)| k.trim().to_string()))
+                .collect(),
+        })),
+        Err(e) => {
+            errln!(
+                "note: the comparative-statics plots have no confidence bands: `{}`: {e}",
+                fit.display()
+            );
+            Ok(None)
+        }
+    }
+}

@@ -24,6 +24,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
         })?,
         grid: args.grid.clamp(2, 1001),
         formulas: args.formulas,
+        bands: super::bands::statics(args.params.as_deref(), &args.sets)?,
         ..Options::default()
     };
     let file = args.file.display().to_string();

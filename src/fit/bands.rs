@@ -306,6 +306,71 @@ pub fn band<E: Send>(
     }
 }
 
+/// Bands for the report's comparative-statics plots: `draws` draws (seed `seed`) of a fit's
+/// estimates, the parameters named in `fixed` (`--set`) kept at the baseline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StaticsBands {
+    /// The fit's sampling distribution.
+    pub sampling: Sampling,
+    /// Draws per plot.
+    pub draws: usize,
+    /// Seed of the draws (the same draws for every plot).
+    pub seed: u64,
+    /// Parameters not drawn.
+    pub fixed: Vec<String>,
+}
+
+impl StaticsBands {
+    /// The 95% band of every event probability as parameter `k` of `t` moves over `xs`, the
+    /// others at `base` or drawn; `events(θ)` gives the event probabilities at a point
+    /// (`None` where the model cannot be solved). Also the note the plot prints. `None` if no
+    /// parameter is drawn (every estimated one is `k` or fixed) or no draw could be solved.
+    pub fn statics(
+        &self,
+        t: &GameTemplate,
+        base: &[f64],
+        k: usize,
+        xs: &[f64],
+        events: &(dyn Fn(&[f64]) -> Option<Vec<f64>> + Sync),
+    ) -> Result<Option<(Vec<crate::plot::line::Interval>, String)>, SamplingError> {
+        let name = &t.params.names[k];
+        let fixed = |p: &str| p == name || self.fixed.iter().any(|f| f == p);
+        let d = points(t, base, &self.sampling, &fixed, self.draws, self.seed)?;
+        if d.drawn.is_empty() {
+            return Ok(None);
+        }
+        let curves = |p: &[f64]| -> Result<Vec<Vec<f64>>, ()> {
+            let mut th = p.to_vec();
+            let at: Vec<Vec<f64>> = (xs.iter())
+                .map(|&x| {
+                    th[k] = x;
+                    events(&th).unwrap_or_else(|| vec![f64::NAN; t.tree.events.len()])
+                })
+                .collect();
+            Ok((0..t.tree.events.len())
+                .map(|e| at.iter().map(|v| v[e]).collect())
+                .collect())
+        };
+        let b = band(&d.points, &curves, &|| {});
+        if b.used == 0 {
+            return Ok(None);
+        }
+        let note = format!(
+            "Shaded: 95% bands, {} draws of the estimates{}.",
+            b.used,
+            if d.outside > 0 {
+                format!(" ({} outside the ranges left out)", d.outside)
+            } else {
+                String::new()
+            }
+        );
+        let iv = (b.lo.into_iter().zip(b.hi))
+            .map(|(lo, hi)| crate::plot::line::Interval { lo, hi })
+            .collect();
+        Ok(Some((iv, note)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
