@@ -207,7 +207,7 @@ players = ["P1", "P2"]
 root = "p1"
 
 [parameters]
-c = { value = 3 }
+c = { value = 5 }
 d = { value = 0 }
 
 [nodes.p1]
@@ -284,12 +284,15 @@ fn rows_with_several_qres_use_the_principal_branch_and_the_likelihood_is_smooth(
         su.spec.link.v,
     );
     // Every row has three QREs at (d0, d1) = (0.1, 1): the symmetric ones are the roots of
-    // p = Λ((2c + d)p − c), Λ the logistic function, and g(p) = Λ(…) − p changes sign three
-    // times on (0, 1).
+    // p = Λ((2c + d)p − c), Λ the logistic function, and g = Λ(…) − p changes sign three
+    // times as p = Λ(y) runs over (0, 1) (y on a fine grid of log-odds, to see roots near 1).
+    let logistic = |y: f64| 1.0 / (1.0 + (-y).exp());
     for x in xs {
         let dd = 0.1 + x;
-        let g = |p: f64| 1.0 / (1.0 + (-((6.0 + dd) * p - 3.0)).exp()) - p;
-        let grid: Vec<f64> = (1..1000).map(|i| g(f64::from(i) / 1000.0)).collect();
+        let g = |y: f64| logistic((10.0 + dd) * logistic(y) - 5.0) - logistic(y);
+        let grid: Vec<f64> = (0..40_000)
+            .map(|i| g(-20.0 + f64::from(i) * 0.001))
+            .collect();
         let roots = grid.windows(2).filter(|w| w[0] * w[1] < 0.0).count();
         assert_eq!(roots, 3, "x = {x}");
     }
