@@ -975,15 +975,15 @@ fn sweep_bands_are_quantiles_of_the_curves_at_draws_of_the_estimates() {
             let mut th = p.clone();
             th[t.params.id("w_T").unwrap()] = w_t;
             let (ev, _) = solver.outcomes(&th).expect("solvable");
-            for e in 0..n_ev {
-                at[e].push(ev[e]);
+            for (v, x) in at.iter_mut().zip(ev) {
+                v.push(x);
             }
         }
-        for e in 0..n_ev {
-            at[e].sort_by(f64::total_cmp);
+        for (e, v) in at.iter_mut().enumerate() {
+            v.sort_by(f64::total_cmp);
             let q = |p: f64| {
-                let h = (at[e].len() - 1) as f64 * p;
-                let (lo, hi) = (at[e][h.floor() as usize], at[e][h.ceil() as usize]);
+                let h = (v.len() - 1) as f64 * p;
+                let (lo, hi) = (v[h.floor() as usize], v[h.ceil() as usize]);
                 lo + (h - h.floor()) * (hi - lo)
             };
             assert!((b.lo[e][i] - q(0.025)).abs() < 1e-12, "{e} {i}");

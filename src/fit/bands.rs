@@ -244,6 +244,9 @@ pub struct Band {
     pub failed: usize,
 }
 
+/// Curves (series × points) at a parameter point, or why they could not be computed.
+pub type Curves<'a, E> = dyn Fn(&[f64]) -> Result<Vec<Vec<f64>>, E> + Sync + 'a;
+
 /// The `q` quantile (linear interpolation between order statistics, R's type 7) of sorted
 /// `xs`.
 pub fn quantile(xs: &[f64], q: f64) -> f64 {
@@ -261,11 +264,7 @@ pub fn quantile(xs: &[f64], q: f64) -> f64 {
 /// Evaluates `curves` (series × points) at every draw in parallel, calling `tick` after each,
 /// and returns the pointwise 95 % band. A draw whose evaluation fails is left out and counted;
 /// a non-finite value (the model undefined there) is left out of that point's quantiles.
-pub fn band<E: Send>(
-    draws: &[Vec<f64>],
-    curves: &(dyn Fn(&[f64]) -> Result<Vec<Vec<f64>>, E> + Sync),
-    tick: &(dyn Fn() + Sync),
-) -> Band {
+pub fn band<E: Send>(draws: &[Vec<f64>], curves: &Curves<'_, E>, tick: &(dyn Fn() + Sync)) -> Band {
     let all: Vec<Option<Vec<Vec<f64>>>> = draws
         .par_iter()
         .map(|p| {
