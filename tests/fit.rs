@@ -909,3 +909,213 @@ fn effects_plot_draws_a_band_under_each_curve_in_the_house_style() {
         assert!(px >= 11.0, "font size {px}");
     }
 }
+
+/// A crisis fit written to `dir/fit.json` by the command line.
+fn crisis_fit_json(dir: &std::path::Path) -> std::path::PathBuf {
+    let out = dir.join("fit.json");
+    let o = deter_fit(&["--out", out.to_str().expect("a UTF-8 temporary path")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+/// The parametric bootstrap behind `sweep --bands`: draws of the fitted parameters pushed
+/// through the sweep, against the same draws solved one by one by the report's solver and
+/// their quantiles taken by hand.
+#[test]
+fn sweep_bands_are_quantiles_of_the_curves_at_draws_of_the_estimates() {
+    use deter::fit::bands::{self, Sampling};
+    use deter::sweep::{Grid, Sweeper, VarySpec};
+    let dir = tempfile::tempdir().unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(crisis_fit_json(dir.path())).unwrap())
+            .unwrap();
+    let s = Sampling::from_json(&v).unwrap();
+    // The loadings are the covariates' means: a_C = c0 + c1·mean(democracy).
+    let a_c = s
+        .params
+        .iter()
+        .find(|p| p.0 == "a_C")
+        .expect("a_C is drawn");
+    let j = |c: &str| s.coefs.iter().position(|n| n == c).unwrap();
+    assert_eq!((a_c.2[j("c0")], a_c.2[j("v0")]), (1.0, 0.0));
+    assert!(a_c.2[j("c1")] > 0.0 && a_c.2[j("c1")] < 1.0);
+    let t = setup("models/crisis.toml", None).template;
+    let mut base = t.defaults();
+    for (name, x) in v["parameters"].as_object().unwrap() {
+        base[t.params.id(name).unwrap()] = x.as_f64().unwrap();
+    }
+    let draws = bands::points(&t, &base, &s, &|n| n == "w_T", 300, 9).unwrap();
+    assert_eq!(draws.points.len() + draws.outside, 300);
+    let mut drawn = draws.drawn.clone();
+    drawn.sort();
+    assert_eq!(
+        drawn,
+        ["a_C", "b_T", "v_C", "w_C"],
+        "all but the varied w_T"
+    );
+    let grid = Grid::new(vec![VarySpec::parse("w_T=-2:2:9", &t.params).unwrap()]).unwrap();
+    let sw = Sweeper::new(&t, base.clone(), grid, None).unwrap();
+    let n_ev = t.tree.events.len();
+    let curves = |p: &[f64]| -> Result<Vec<Vec<f64>>, deter::sweep::SweepError> {
+        let mut s = sw.clone();
+        s.base = p.to_vec();
+        let rows = s.rows(0..9)?;
+        Ok((0..n_ev)
+            .map(|e| rows.iter().map(|r| r.events[e]).collect())
+            .collect())
+    };
+    let b = bands::band(&draws.points, &curves, &|| {});
+    assert_eq!((b.used, b.failed), (draws.points.len(), 0));
+    let mut solver = deter::report::analysis::Solver::new(&t);
+    let mut wide = 0;
+    for i in 0..9 {
+        let w_t = -2.0 + 0.5 * i as f64;
+        let mut at: Vec<Vec<f64>> = vec![Vec::new(); n_ev];
+        for p in &draws.points {
+            let mut th = p.clone();
+            th[t.params.id("w_T").unwrap()] = w_t;
+            let (ev, _) = solver.outcomes(&th).expect("solvable");
+            for (v, x) in at.iter_mut().zip(ev) {
+                v.push(x);
+            }
+        }
+        for (e, v) in at.iter_mut().enumerate() {
+            v.sort_by(f64::total_cmp);
+            let q = |p: f64| {
+                let h = (v.len() - 1) as f64 * p;
+                let (lo, hi) = (v[h.floor() as usize], v[h.ceil() as usize]);
+                lo + (h - h.floor()) * (hi - lo)
+            };
+            assert!((b.lo[e][i] - q(0.025)).abs() < 1e-12, "{e} {i}");
+            assert!((b.hi[e][i] - q(0.975)).abs() < 1e-12, "{e} {i}");
+            wide += usize::from(b.hi[e][i] - b.lo[e][i] > 0.5);
+        }
+    }
+    // Somewhere along w_T the estimates do not settle which side of a threshold the
+    // equilibrium is on: a band the delta method would give width zero.
+    assert!(wide > 0, "{b:?}");
+}
+
+/// `deter sweep --params FIT.json --bands N --plot`: a band under each event's curve,
+/// the same bytes for the same seed; refused without a fit, a plot, or loadings.
+#[test]
+fn sweep_with_bands_draws_them_and_refuses_what_it_cannot_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit = crisis_fit_json(dir.path());
+    let fit = fit.to_str().unwrap();
+    let svg = |name: &str, seed: &str| {
+        let plot = dir.path().join(name);
+        let o = crate::util::deter(&[
+            "sweep",
+            "models/crisis.toml",
+            "--params",
+            fit,
+            "--vary",
+            "w_T=-3:2:51",
+            "--bands",
+            "100",
+            "--seed",
+            seed,
+            "--plot",
+            plot.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "{err}");
+        assert!(err.contains("bands: ") && err.contains("(seed "), "{err}");
+        std::fs::read_to_string(plot).unwrap()
+    };
+    let a = svg("a.svg", "4");
+    let n_ev = setup("models/crisis.toml", None).template.tree.events.len();
+    assert_eq!(a.matches(r#"class="band""#).count(), n_ev);
+    assert!(a.contains("95% bands"), "the plot says what the bands are");
+    assert_eq!(a, svg("b.svg", "4"), "deterministic for a seed");
+    let refuse = |args: &[&str], says: &str| {
+        let mut all = vec!["sweep", "models/crisis.toml", "--vary", "w_T=-3:2:5"];
+        all.extend_from_slice(args);
+        let o = crate::util::deter(&all);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(!o.status.success() && err.contains(says), "{args:?}: {err}");
+    };
+    let plot = dir.path().join("c.svg");
+    let plot = plot.to_str().unwrap();
+    refuse(&["--bands", "100", "--plot", plot], "--params FIT.json");
+    refuse(&["--params", fit, "--bands", "100"], "--plot FILE.svg");
+    // A fit file from before the loadings were written still sets the parameters, but gives
+    // no bands.
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fit).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("loadings");
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, v.to_string()).unwrap();
+    let old = old.to_str().unwrap();
+    refuse(
+        &["--params", old, "--bands", "100", "--plot", plot],
+        "run the fit again",
+    );
+    let o = crate::util::deter(&["solve", "models/crisis.toml", "--params", old]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// `deter report --params FIT.json` shades a band under every event's curve on each
+/// comparative-statics plot; without a fit, or with a fit file that has no loadings (which it
+/// says), the plots have none.
+#[test]
+fn report_at_the_estimates_draws_bands_on_its_statics_plots() {
+    let dir = tempfile::tempdir().unwrap();
+    let fit = dir.path().join("fit.json");
+    let fit = fit.to_str().unwrap();
+    crate::util::deter_ok(&[
+        "fit",
+        "models/hedging.toml",
+        "models/data/hedging.csv",
+        "--spec",
+        "models/data/hedging.fit.toml",
+        "--out",
+        fit,
+    ]);
+    let n_ev = setup("models/hedging.toml", Some("models/data/hedging.fit.toml"))
+        .template
+        .tree
+        .events
+        .len();
+    let report = |name: &str, params: Option<&str>| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "report",
+            "models/hedging.toml",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(p) = params {
+            args.extend(["--params", p]);
+        }
+        let o = crate::util::deter(&args);
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "{err}");
+        let mut bands = Vec::new();
+        for e in std::fs::read_dir(&out).unwrap() {
+            let p = e.unwrap().path();
+            let file = p.file_name().unwrap().to_str().unwrap().to_string();
+            if file.starts_with("statics-") && file.ends_with(".svg") {
+                let svg = std::fs::read_to_string(&p).unwrap();
+                bands.push((file, svg.matches(r#"class="band""#).count()));
+            }
+        }
+        assert!(!bands.is_empty(), "no statics plots in {}", out.display());
+        (bands, err)
+    };
+    let (with, _) = report("a", Some(fit));
+    for (file, n) in &with {
+        assert_eq!(*n, n_ev, "{file}");
+    }
+    let (without, _) = report("b", None);
+    assert!(without.iter().all(|b| b.1 == 0), "{without:?}");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fit).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("loadings");
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, v.to_string()).unwrap();
+    let (old_bands, err) = report("c", Some(old.to_str().unwrap()));
+    assert!(old_bands.iter().all(|b| b.1 == 0), "{old_bands:?}");
+    assert!(err.contains("no confidence bands"), "{err}");
+}

@@ -137,3 +137,187 @@ fn information_set_coefficients_are_recovered_from_10k_simulated_crises() {
         );
     }
 }
+
+/// `deter fit` from the command line on a model with types: data simulated from the unilateral
+/// deterrence game (types unobserved), the `[fit]` section in its own file, the estimates read
+/// back from `--out FIT.json` and from the printed table.
+#[test]
+fn deter_fit_on_a_model_with_types_recovers_the_coefficients_from_the_command_line() {
+    let su = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let cov = covariates(5_000, 11, &COLS);
+    let csv = simulate_csv(&su, &cov, &TRUTH, 12);
+    let (data, spec, out) = (
+        dir.path().join("crises.csv"),
+        dir.path().join("spec.toml"),
+        dir.path().join("fit.json"),
+    );
+    std::fs::write(&data, &csv).unwrap();
+    std::fs::write(&spec, SPEC).unwrap();
+    let path = |p: &std::path::Path| p.to_str().expect("a UTF-8 temporary path").to_string();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_deter"))
+        .args(["fit", "models/unilateral_deterrence.toml", &path(&data)])
+        .args(["--spec", &path(&spec), "--out", &path(&out)])
+        .current_dir(repo(""))
+        .output()
+        .expect("deter runs");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(o.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("5000 rows used of 5000 read"), "{stdout}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["convergence"]["converged"], true, "{}", v["convergence"]);
+    let coefs = v["coefficients"].as_array().expect("coefficients");
+    assert_eq!(coefs.len(), TRUTH.len());
+    for (name, truth) in TRUTH {
+        let c = coefs.iter().find(|c| c["name"] == name).expect(name);
+        let (b, se) = (c["estimate"].as_f64().unwrap(), c["se"].as_f64().unwrap());
+        assert!(
+            se > 0.0 && (b - truth).abs() <= 3.0 * se,
+            "{name}: estimate {b} (se {se}), truth {truth}"
+        );
+        // The printed table shows the same estimate.
+        let row = stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{stdout}"));
+        let printed: f64 = row.split_whitespace().nth(1).unwrap().parse().unwrap();
+        assert!((printed - b).abs() < 1e-4, "{row} vs {b}");
+    }
+    // The estimates go back to `solve`: the hard defender's value of war is h0's estimate.
+    let h0 = coefs.iter().find(|c| c["name"] == "h0").unwrap()["estimate"]
+        .as_f64()
+        .unwrap();
+    let params = &v["parameters"];
+    assert!(
+        (params["d_H"].as_f64().unwrap() - h0).abs() < 1e-12,
+        "{params}"
+    );
+}
+
+/// A coordination game with simultaneous moves: with payoffs this large the logit QRE at
+/// λ = 1 has three solutions (near either pure equilibrium and a mixed one in between), and
+/// the asymmetry `d` decides which side the principal branch goes to.
+const COORDINATION: &str = r#"
+title = "Coordination"
+players = ["P1", "P2"]
+root = "p1"
+
+[parameters]
+c = { value = 5 }
+d = { value = 0 }
+
+[nodes.p1]
+player = "P1"
+moves = { a = "p2_a", b = "p2_b" }
+
+[nodes.p2_a]
+player = "P2"
+infoset = "guess"
+moves = { a = "aa", b = "ab" }
+
+[nodes.p2_b]
+player = "P2"
+infoset = "guess"
+moves = { a = "ba", b = "bb" }
+
+[outcomes.aa]
+payoffs = { P1 = "c + d", P2 = "c + d" }
+[outcomes.ab]
+payoffs = { P1 = 0, P2 = 0 }
+[outcomes.ba]
+payoffs = { P1 = 0, P2 = 0 }
+[outcomes.bb]
+payoffs = { P1 = "c", P2 = "c" }
+
+[fit]
+outcome = "outcome"
+[fit.parameters]
+d = "d0 + d1*x"
+"#;
+
+/// The observed outcome's log-probability at each row, computed independently: the game at
+/// the row's parameters, its logit QRE at λ = 1 traced from λ = 0 by the logit solver (the
+/// principal branch, followed by arc length).
+fn coordination_loglik_by_the_logit_solver(su: &Setup, csv: &str, d0: f64, d1: f64) -> f64 {
+    let t = &su.template;
+    let mut ll = 0.0;
+    for line in csv.lines().skip(1) {
+        let (x, outcome) = line.split_once(',').unwrap();
+        let mut theta = t.defaults();
+        theta[t.params.id("d").unwrap()] = d0 + d1 * x.parse::<f64>().unwrap();
+        let game = t.instantiate(&theta).unwrap();
+        let q = logit::qre(GameRef::Tree(&game), 1.0, None).unwrap();
+        let Profile::Behavior(p) = &q.profile else {
+            panic!("a behaviour profile")
+        };
+        let reach = reach_probabilities(&game, p);
+        let leaf = t.tree.node_names.iter().position(|n| n == outcome).unwrap();
+        ll += reach[leaf].ln();
+    }
+    ll
+}
+
+/// Rows with several agent QREs use the principal branch, whatever the other rows are: the
+/// likelihood equals the logit solver's at every row (rows alternating between the two sides,
+/// so that a warm start from the previous row would land on the wrong one), and it is smooth
+/// in the coefficients across the region of several solutions.
+#[test]
+fn rows_with_several_qres_use_the_principal_branch_and_the_likelihood_is_smooth() {
+    let su = setup_text(COORDINATION, None);
+    let xs = [-1.0, 0.8, -0.6, 1.0, -0.3, 0.5, -0.9, 0.25];
+    let outcomes = ["bb", "aa", "ab", "aa", "bb", "ba", "bb", "aa"];
+    let mut csv = String::from("x,outcome\n");
+    for (x, o) in xs.iter().zip(outcomes) {
+        csv.push_str(&format!("{x},{o}\n"));
+    }
+    let data = Data::read("data.csv", csv.as_bytes()).unwrap();
+    let d = design_for(&su, &data, false);
+    let lik = Likelihood::new(
+        &su.template.tree,
+        estimate::formulas(&su.template, &d).unwrap_or_else(|_| panic!("formulas")),
+        &d,
+        su.spec.errors.v,
+        su.spec.link.v,
+    );
+    // Every row has three QREs at (d0, d1) = (0.1, 1): the symmetric ones are the roots of
+    // p = Λ((2c + d)p − c), Λ the logistic function, and g = Λ(…) − p changes sign three
+    // times as p = Λ(y) runs over (0, 1) (y on a fine grid of log-odds, to see roots near 1).
+    let logistic = |y: f64| 1.0 / (1.0 + (-y).exp());
+    for x in xs {
+        let dd = 0.1 + x;
+        let g = |y: f64| logistic((10.0 + dd) * logistic(y) - 5.0) - logistic(y);
+        let grid: Vec<f64> = (0..40_000)
+            .map(|i| g(-20.0 + f64::from(i) * 0.001))
+            .collect();
+        let roots = grid.windows(2).filter(|w| w[0] * w[1] < 0.0).count();
+        assert_eq!(roots, 3, "x = {x}");
+    }
+    let at = |d0: f64, d1: f64| lik.eval(&beta_of(&d, &[("d0", d0), ("d1", d1)]), false);
+    for (d0, d1) in [(0.1, 1.0), (0.05, 0.7), (-0.2, 1.2)] {
+        let e = at(d0, d1);
+        assert!(e.failure.is_none(), "{:?}", e.failure);
+        let direct = coordination_loglik_by_the_logit_solver(&su, &csv, d0, d1);
+        assert!(
+            (e.loglik - direct).abs() < 1e-8 * direct.abs(),
+            "d0 {d0}, d1 {d1}: {} vs the logit solver's {direct}",
+            e.loglik
+        );
+    }
+    // Smooth along d1 while every row keeps its side (no row's d crosses 0).
+    let n = 200;
+    let ls: Vec<f64> = (0..=n)
+        .map(|i| at(0.0, 0.4 + 1.2 * i as f64 / n as f64).loglik)
+        .collect();
+    let h = 1.2 / n as f64;
+    for (i, w) in ls.windows(3).enumerate() {
+        let second = (w[0] - 2.0 * w[1] + w[2]) / (h * h);
+        assert!(
+            w.iter().all(|l| l.is_finite()) && second.abs() < 100.0,
+            "a kink or jump at step {i}: {w:?}"
+        );
+    }
+}

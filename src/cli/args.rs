@@ -492,6 +492,13 @@ pub struct SweepArgs {
     /// Also draw the sweep as SVG: a line chart for one parameter, a region map for two.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
+    /// With `--params FIT.json` and `--plot`: 95% confidence bands of the event probabilities
+    /// from N draws of the estimates (a parametric bootstrap; docs/fit.md).
+    #[arg(long, value_name = "N")]
+    pub bands: Option<usize>,
+    /// Seed of the `--bands` draws.
+    #[arg(long, default_value_t = 1, requires = "bands")]
+    pub seed: u64,
     /// Skip the model's questions (no `question:*` columns; a third of the work per point).
     #[arg(long)]
     pub no_questions: bool,

@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod out;
 pub mod args;
+pub mod bands;
 pub mod check;
 pub mod convert;
 pub mod fit;

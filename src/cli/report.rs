@@ -28,6 +28,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitCode> {
             Some(n) => deter::regime::Selection::parse(n)?,
             None => deter::regime::Selection::All,
         },
+        bands: super::bands::statics(args.params.as_deref(), &args.sets)?,
         ..Options::default()
     };
     let file = args.file.display().to_string();

@@ -65,6 +65,13 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
              `deter plot MERGED --out FILE.svg`"
         );
     }
+    let bands = super::bands::plan(
+        args.bands,
+        args.seed,
+        args.point.params.as_deref(),
+        args.plot.is_some(),
+        sw.grid.axes.len(),
+    )?;
     // Every output is checked before the work starts, so a bad path fails at once.
     if let Some(path) = &args.out {
         file::check_out(path)?;
@@ -141,7 +148,14 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
         }
     }
     if let (Some(path), Some(a)) = (&args.plot, &plot) {
-        write_atomic(path, &figure_bytes(path, a.svg()?)?)
+        let svg = match &bands {
+            Some(b) => {
+                let (iv, note) = super::bands::sweep_band(b, &sw, &args.point.sets, args.quiet)?;
+                a.svg_with_bands(&iv, &note)?
+            }
+            None => a.svg()?,
+        };
+        write_atomic(path, &figure_bytes(path, svg)?)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)

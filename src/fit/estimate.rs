@@ -71,6 +71,12 @@ pub struct Estimate {
     /// Model parameters at the estimates, averaged over the rows used; the point
     /// `--params` hands to `solve`, `sweep` and `report`.
     pub point: Vec<(String, f64)>,
+    /// How each estimated model parameter of [`Estimate::point`] moves with the coefficients:
+    /// `(name, ∂θ/∂β)` (one entry per coefficient). The averaged parameters are affine in the
+    /// coefficients, so coefficients `β` give `θ̂ + L (β − β̂)` exactly — what the parametric
+    /// bootstrap of [`crate::fit::bands`] draws from. Parameters no coefficient enters are left
+    /// out.
+    pub loadings: Vec<(String, Vec<f64>)>,
     /// The shock scale σ of each player at that point.
     pub scales: Vec<(String, f64)>,
     /// Which parameters were estimated or given by the data.
@@ -154,9 +160,9 @@ pub fn describe_failure(
             line_of(*pattern)
         )),
         Failure::NoEquilibrium { pattern } => FitError::Other(format!(
-            "no agent quantal response equilibrium found for the data row on line {} (Newton's \
-             method from the previous row's equilibrium and continuation from uniform play both \
-             failed){}",
+            "no agent quantal response equilibrium found for the data row on line {}: \
+             continuation from uniform play could not follow the principal branch to the row's \
+             payoffs (it turns back at a fold, or Newton's method failed){}",
             line_of(*pattern),
             if lik.n_coefs() > 0 {
                 " at the start values; give other start values with `--start`"
@@ -322,6 +328,7 @@ pub fn estimate(
     let point = (0..d.n_params)
         .map(|p| (d.ext_names[p].clone(), mean[p]))
         .collect();
+    let loadings = loadings(&d, k);
     let scales = t
         .tree
         .players
@@ -360,8 +367,37 @@ pub fn estimate(
         optimum: opt,
         bootstrap: boot,
         point,
+        loadings,
         scales,
         estimated,
         fit_table,
     })
+}
+
+/// `∂θ̄/∂β` of each model parameter averaged over the rows ([`Design::mean_theta`], affine in
+/// `β`): a coefficient's loading on a parameter is the mean of its covariate term there.
+/// Parameters no coefficient enters are left out.
+fn loadings(d: &Design, k: usize) -> Vec<(String, Vec<f64>)> {
+    let mut rows = vec![vec![0.0; k]; d.n_params];
+    let mut n = 0.0;
+    for i in 0..d.n_patterns() {
+        let w: f64 = d.cells[d.pattern_cells[i] as usize..d.pattern_cells[i + 1] as usize]
+            .iter()
+            .map(|c| c.count)
+            .sum();
+        n += w;
+        let z = d.pattern(i);
+        for (t, term) in d.terms.iter().enumerate() {
+            if let Some(row) = rows.get_mut(term.param as usize) {
+                row[term.coef as usize] += w * z[t];
+            }
+        }
+    }
+    (0..d.n_params)
+        .filter(|&p| rows[p].iter().any(|&x| x != 0.0))
+        .map(|p| {
+            let row = rows[p].iter().map(|x| x / f64::max(n, 1.0)).collect();
+            (d.ext_names[p].clone(), row)
+        })
+        .collect()
 }

@@ -29,10 +29,13 @@
 //! - [`inference`] gives standard errors (Hessian, clustered, bootstrap) and the delta method;
 //! - [`output`] writes the table, JSON, CSV and per-row predictions; [`simulate`] draws
 //!   outcomes from a fitted model (Monte Carlo tests, example data); [`effects`] draws outcome
-//!   probabilities along a covariate with delta-method bands.
+//!   probabilities along a covariate with delta-method bands; [`bands`] draws confidence
+//!   bands of curves computed at the estimates (sweeps, comparative statics) by a parametric
+//!   bootstrap.
 //!
 //! The mathematics is written up in `docs/fit.md`.
 
+pub mod bands;
 pub mod choice;
 pub mod data;
 pub mod design;

@@ -190,6 +190,9 @@ pub fn json(e: &Estimate, h: &Header<'_>) -> Value {
         "parameters": e.point.iter().map(|(n, v)| (n.clone(), json!(v)))
             .collect::<serde_json::Map<_, _>>(),
         "parameters_note": "model parameters at the estimates, averaged over the rows used",
+        "loadings": e.loadings.iter().map(|(n, row)| (n.clone(), json!(e.coefs.iter().zip(row)
+            .filter(|(_, &x)| x != 0.0).map(|(c, &x)| (c.name.clone(), json!(x)))
+            .collect::<serde_json::Map<_, _>>()))).collect::<serde_json::Map<_, _>>(),
         "scales": e.scales.iter().map(|(n, v)| (n.clone(), json!(v)))
             .collect::<serde_json::Map<_, _>>(),
         "outcomes": e.fit_table.iter().map(|(n, a, b)| json!({"value": n, "observed": a, "predicted": b}))

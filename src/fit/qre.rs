@@ -15,12 +15,14 @@
 //!    `U(a) = Σ_{x∈h} μ(x) V_i(x·a)` (uniform beliefs where `h` cannot be reached);
 //! 3. `F_h(q) = choice(U / σ_i)` — logit or probit, as with perfect information.
 //!
-//! The fixed point is found per row by Newton's method on `q − F(q)` from the previous row's
-//! solution (backtracking to stay on the simplex), falling back to continuation in the
-//! payoffs' scale from uniform play (`t·U`, `t` from 0 to 1: the principal branch). The
+//! The fixed point is the one on the **principal branch**: continuation in the payoffs' scale
+//! from uniform play (`t·U`, `t` from 0 to 1), each step predicted along the branch's
+//! tangent and corrected by chord (simplified Newton) iterations on `q − F(q)`, with steps
+//! small enough to stay on the branch where a row has several QREs. It depends on the row's
+//! parameters alone. The
 //! gradient of `ln L(q*(θ), θ)` uses the implicit function theorem in adjoint form: solve
 //! `(I − ∂F/∂q)ᵀ λ = ∂ln L/∂q`, then `d ln L/dθ = ∂ln L/∂θ + λᵀ ∂F/∂θ`; every product with a
-//! Jacobian is one reverse pass through steps 1–3, and `∂F/∂q` (needed densely by Newton's
+//! Jacobian is one reverse pass through steps 1–3, and `∂F/∂q` (needed densely by the continuation
 //! method) is one pass per action.
 
 use super::choice;
@@ -29,8 +31,12 @@ use crate::game::{NodeKind, Tree};
 
 /// Residual `max |q − F(q)|` at which the fixed point is accepted.
 const TOL: f64 = 1e-13;
-/// Newton iterations per solve.
-const MAX_NEWTON: usize = 60;
+/// Chord iterations per continuation step: more means the step went too far.
+const CHORD_ITER: usize = 40;
+/// Step of the forward difference in the payoff scale giving the tangent's `∂F/∂t`.
+const TANGENT_H: f64 = 1e-7;
+/// The largest change of a choice probability accepted in one continuation step.
+const STEP_MOVE: f64 = 0.2;
 
 /// An information set, as the fixed point sees it.
 #[derive(Clone, Debug)]
@@ -62,9 +68,11 @@ pub struct QreWork {
     f: Vec<f64>,
     trial: Vec<f64>,
     f_trial: Vec<f64>,
-    /// The previous row's solution (a warm start), when there is one.
-    prev: Vec<f64>,
-    has_prev: bool,
+    /// The last point of the continuation, its factored `I − ∂F/∂q` and the tangent there.
+    last: Vec<f64>,
+    lu_last: Vec<f64>,
+    piv_last: Vec<usize>,
+    tangent: Vec<f64>,
     /// `I − ∂F/∂q`, row-major, factored in place with `piv` (LU with partial pivoting).
     lu: Vec<f64>,
     piv: Vec<usize>,
@@ -122,8 +130,10 @@ impl AgentQre {
             f: vec![0.0; n],
             trial: vec![0.0; n],
             f_trial: vec![0.0; n],
-            prev: vec![0.0; n],
-            has_prev: false,
+            last: vec![0.0; n],
+            lu_last: vec![0.0; n * n],
+            piv_last: vec![0; n],
+            tangent: vec![0.0; n],
             lu: vec![0.0; n * n],
             piv: vec![0; n],
             lu_ready: false,
@@ -355,91 +365,104 @@ impl Likelihood<'_> {
         w.qw.lu_ready
     }
 
-    /// Newton's method on `q − F(q)` at payoff scale `t`, from `w.qw.q`; true when the
-    /// residual reaches [`TOL`].
-    fn qre_newton(&self, t: f64, w: &mut Work) -> bool {
+    /// Chord iterations `q ← q + (I − J₀)⁻¹ (F(q) − q)` at payoff scale `t` from `w.qw.q`,
+    /// with `I − J₀` the factorisation in `w.qw.lu` (taken at the last point of the
+    /// continuation): Newton's method without refactoring, converging linearly as long as the
+    /// step is short. True when the residual reaches [`TOL`]; false if an iterate leaves the
+    /// simplex, the residual stops decreasing or [`CHORD_ITER`] iterations do not suffice.
+    fn qre_chord(&self, t: f64, w: &mut Work) -> bool {
         let n = self.agent().n_actions;
         self.qre_map(Which::Q, t, w);
         let mut res = residual(&w.qw.q, &w.qw.f);
-        for _ in 0..MAX_NEWTON {
+        for _ in 0..CHORD_ITER {
             if res <= TOL {
                 return true;
             }
             if !res.is_finite() {
                 return false;
             }
-            // The Jacobian at scale t: the reverse pass reads σ, so scale it for the pass.
-            if t != 1.0 {
-                w.sigma.iter_mut().for_each(|s| *s /= t);
-            }
-            let ok = self.qre_factor(w);
-            if t != 1.0 {
-                w.sigma.iter_mut().for_each(|s| *s *= t);
-            }
-            if !ok {
-                return false;
-            }
             for a in 0..n {
                 w.qw.step[a] = w.qw.f[a] - w.qw.q[a];
             }
             lu_solve(&w.qw.lu, &w.qw.piv, n, false, &mut w.qw.step);
-            // Backtrack: stay inside the simplex and reduce the residual.
-            let mut alpha = 1.0;
-            let mut accepted = false;
-            while alpha >= 1.0 / 1024.0 {
-                let mut inside = true;
-                for a in 0..n {
-                    let v = w.qw.q[a] + alpha * w.qw.step[a];
-                    inside &= v > 0.0;
-                    w.qw.trial[a] = v;
-                }
-                if inside {
-                    self.qre_map(Which::Trial, t, w);
-                    let r = residual(&w.qw.trial, &w.qw.f_trial);
-                    if r < res || r <= TOL {
-                        std::mem::swap(&mut w.qw.q, &mut w.qw.trial);
-                        std::mem::swap(&mut w.qw.f, &mut w.qw.f_trial);
-                        res = r;
-                        accepted = true;
-                        break;
-                    }
-                }
-                alpha *= 0.5;
+            for a in 0..n {
+                w.qw.trial[a] = w.qw.q[a] + w.qw.step[a];
             }
-            if !accepted {
-                // A plain fixed-point step stays on the simplex.
-                std::mem::swap(&mut w.qw.q, &mut w.qw.f);
-                self.qre_map(Which::Q, t, w);
-                let r = residual(&w.qw.q, &w.qw.f);
-                if r >= res {
-                    return false;
-                }
-                res = r;
+            if w.qw.trial.iter().any(|&v| v.is_nan() || v <= 0.0) {
+                return false;
             }
+            self.qre_map(Which::Trial, t, w);
+            let r = residual(&w.qw.trial, &w.qw.f_trial);
+            if r.is_nan() || r >= res {
+                return false;
+            }
+            std::mem::swap(&mut w.qw.q, &mut w.qw.trial);
+            std::mem::swap(&mut w.qw.f, &mut w.qw.f_trial);
+            res = r;
         }
         res <= TOL
     }
 
-    /// Continuation from uniform play: `t` from 0 to 1, Newton's method at each step.
+    /// Continuation from uniform play along the principal branch: `t` from 0 to 1. Each step
+    /// predicts along the branch's tangent `dq/dt = (I − ∂F/∂q)⁻¹ ∂F/∂t` and corrects by
+    /// [chord iterations](Self::qre_chord) with the last point's factorisation. A step is
+    /// accepted only if they converge, no probability moves by more than [`STEP_MOVE`] from
+    /// the last point and `det(I − ∂F/∂q)` stays positive (it is 1 at `t = 0` and changes sign
+    /// only where the branch turns back); otherwise it is halved. These keep the path on the
+    /// principal branch instead of jumping to another QRE. False if the step falls below
+    /// 1e-5 — the branch turns back before `t = 1` (a fold), which following it in `t` cannot
+    /// pass. On success `w.qw.lu` holds `I − ∂F/∂q` factored at the solution.
     fn qre_continue(&self, w: &mut Work) -> bool {
         let aq = self.agent();
+        let n = aq.n_actions;
         for h in &aq.sets {
             for a in 0..h.n_actions {
                 w.qw.q[h.first_action + a] = 1.0 / h.n_actions as f64;
             }
         }
-        let (mut t, mut dt) = (0.0f64, 0.125);
-        let mut last = w.qw.q.clone();
+        // At t = 0, F is constant (uniform play): I − ∂F/∂q = I.
+        w.qw.lu.iter_mut().for_each(|x| *x = 0.0);
+        for a in 0..n {
+            w.qw.lu[a * n + a] = 1.0;
+            w.qw.piv[a] = a;
+        }
+        let (mut t, mut dt) = (0.0f64, 0.5);
         while t < 1.0 {
-            let next = (t + dt).min(1.0);
-            if self.qre_newton(next, w) {
-                t = next;
-                last.copy_from_slice(&w.qw.q);
-                dt = (dt * 1.5).min(0.5);
-            } else {
-                w.qw.q.copy_from_slice(&last);
+            // The tangent at (q, t): ∂F/∂t by a forward difference, then the solve.
+            self.qre_map(Which::Q, t, w);
+            w.qw.trial.copy_from_slice(&w.qw.q);
+            self.qre_map(Which::Trial, t + TANGENT_H, w);
+            for a in 0..n {
+                w.qw.tangent[a] = (w.qw.f_trial[a] - w.qw.f[a]) / TANGENT_H;
+            }
+            lu_solve(&w.qw.lu, &w.qw.piv, n, false, &mut w.qw.tangent);
+            w.qw.last.copy_from_slice(&w.qw.q);
+            w.qw.lu_last.copy_from_slice(&w.qw.lu);
+            w.qw.piv_last.copy_from_slice(&w.qw.piv);
+            loop {
+                let next = (t + dt).min(1.0);
+                let h = next - t;
+                for a in 0..n {
+                    w.qw.q[a] = w.qw.last[a] + h * w.qw.tangent[a];
+                }
+                if w.qw.q.iter().any(|&v| v.is_nan() || v <= 0.0) {
+                    w.qw.q.copy_from_slice(&w.qw.last);
+                }
+                let ok = self.qre_chord(next, w) && {
+                    let moved = (w.qw.q.iter().zip(&w.qw.last))
+                        .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
+                    moved <= STEP_MOVE && self.qre_det_positive(next, w)
+                };
+                if ok {
+                    t = next;
+                    dt = (dt * 2.0).min(1.0);
+                    break;
+                }
+                w.qw.q.copy_from_slice(&w.qw.last);
+                w.qw.lu.copy_from_slice(&w.qw.lu_last);
+                w.qw.piv.copy_from_slice(&w.qw.piv_last);
                 dt *= 0.5;
-                if dt < 1e-4 {
+                if dt < 1e-5 {
                     return false;
                 }
             }
@@ -447,8 +470,34 @@ impl Likelihood<'_> {
         true
     }
 
+    /// Factors `I − ∂F/∂q` at `w.qw.q` and payoff scale `t` (leaving `w.qw.f = F(q)`); true
+    /// if its determinant is positive (the diagonal's signs and the pivots' parity).
+    fn qre_det_positive(&self, t: f64, w: &mut Work) -> bool {
+        self.qre_map(Which::Q, t, w);
+        if t != 1.0 {
+            w.sigma.iter_mut().for_each(|s| *s /= t);
+        }
+        let ok = self.qre_factor(w);
+        if t != 1.0 {
+            w.sigma.iter_mut().for_each(|s| *s *= t);
+        }
+        if !ok {
+            return false;
+        }
+        let n = self.agent().n_actions;
+        let mut negative = false;
+        for (i, &p) in w.qw.piv.iter().enumerate().take(n) {
+            negative ^= p != i;
+            negative ^= w.qw.lu[i * n + i] < 0.0;
+        }
+        !negative
+    }
+
     /// The forward pass at pattern `i` for games with information sets (after the formulas
-    /// and scales are evaluated): solves the fixed point and leaves `w.p` and `w.r` at it.
+    /// and scales are evaluated): solves the fixed point on the principal branch
+    /// ([`qre_continue`](Self::qre_continue)) and leaves `w.p`, `w.r` and the factored
+    /// Jacobian at it. The solution depends on the row's parameters alone, never on other
+    /// rows, so the likelihood is continuous wherever the branch is.
     pub(super) fn qre_forward(&self, i: usize, w: &mut Work) -> Result<(), Failure> {
         // Chance moves.
         for (c, node) in self.nodes.iter().enumerate() {
@@ -461,25 +510,12 @@ impl Likelihood<'_> {
             }
         }
         w.qw.lu_ready = false;
-        let aq = self.agent();
-        if w.qw.has_prev {
-            w.qw.q.copy_from_slice(&w.qw.prev);
-        } else {
-            for h in &aq.sets {
-                for a in 0..h.n_actions {
-                    w.qw.q[h.first_action + a] = 1.0 / h.n_actions as f64;
-                }
-            }
-        }
-        if !self.qre_newton(1.0, w) && !self.qre_continue(w) {
-            w.qw.has_prev = false;
+        if !self.qre_continue(w) {
             return Err(Failure::NoEquilibrium { pattern: i });
         }
-        // Leave every buffer at the solution (the factored Jacobian is the last iterate's).
+        // Leave every buffer at the solution; the last step factored I − ∂F/∂q there.
         self.qre_map(Which::Q, 1.0, w);
-        w.qw.lu_ready = false;
-        w.qw.prev.copy_from_slice(&w.qw.q);
-        w.qw.has_prev = true;
+        w.qw.lu_ready = true;
         Ok(())
     }
 

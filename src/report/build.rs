@@ -31,6 +31,8 @@ pub struct Options {
     pub formulas: bool,
     /// Which equilibria the analysis of a game with information sets describes (`--select`).
     pub select: crate::regime::Selection,
+    /// Confidence bands on the comparative-statics plots, from a fit's estimates.
+    pub bands: Option<crate::fit::bands::StaticsBands>,
 }
 
 impl Default for Options {
@@ -42,6 +44,7 @@ impl Default for Options {
             statics_points: 201,
             formulas: false,
             select: crate::regime::Selection::All,
+            bands: None,
         }
     }
 }
@@ -262,7 +265,10 @@ fn statics(t: &GameTemplate, base: &[f64], opts: &Options) -> Vec<StaticsReport>
         let svg = if s.thresholds.is_empty() {
             None
         } else {
-            statics_plot(t, &s)
+            let events = |th: &[f64]| Solver::new(t).outcomes(th).map(|o| o.0);
+            let bands = (opts.bands.as_ref())
+                .and_then(|b| b.statics(t, base, k, &s.xs, &events).ok().flatten());
+            statics_plot(t, &s, bands)
         };
         out.push(StaticsReport {
             param: t.params.names[k].clone(),
@@ -279,7 +285,11 @@ fn statics(t: &GameTemplate, base: &[f64], opts: &Options) -> Vec<StaticsReport>
 
 /// The plot of one parameter's statics: [`crate::plot::line_svg`] (event probabilities above,
 /// expected payoffs below).
-fn statics_plot(t: &GameTemplate, s: &analysis::Statics) -> Option<String> {
+fn statics_plot(
+    t: &GameTemplate,
+    s: &analysis::Statics,
+    bands: Option<(Vec<crate::plot::line::Interval>, String)>,
+) -> Option<String> {
     let name = &t.params.names[s.param];
     let probs: Vec<Series> = t
         .tree
@@ -311,7 +321,12 @@ fn statics_plot(t: &GameTemplate, s: &analysis::Statics) -> Option<String> {
         payoffs: &payoffs,
         thresholds: &th,
     };
-    line_svg(&chart).ok()
+    match bands {
+        Some((iv, note)) => crate::plot::line::figure_with_bands(&chart, &iv, &note)
+            .ok()
+            .map(|f| f.svg),
+        None => line_svg(&chart).ok(),
+    }
 }
 
 /// A counterfactual in words with the model's `say` phrases and display names: "Protege

@@ -23,6 +23,7 @@
 use super::format::push_num;
 use super::read::ParsedRow;
 use super::Sweeper;
+use crate::plot::line::{figure_with_bands, Interval};
 use crate::plot::{line_svg, outcome_changes, region_svg, LineChart, PlotError, RegionMap, Series};
 use std::collections::HashMap;
 
@@ -304,12 +305,58 @@ impl Aggregate {
             self.spec.title.clone()
         };
         match &self.kind {
-            Kind::Line(l) => self.line(l, &title),
+            Kind::Line(l) => self.line(l, &title, &[], ""),
             Kind::Map(m) => self.map(m, title),
         }
     }
 
-    fn line(&self, l: &Line, title: &str) -> Result<String, PlotError> {
+    /// The line chart as SVG with a band under each event probability: `bands[e]` holds the
+    /// lower and upper end of event `e` at every point of the grid (by index), `note` says what
+    /// the bands are. A region map has no bands (an error).
+    pub fn svg_with_bands(&self, bands: &[Interval], note: &str) -> Result<String, PlotError> {
+        let Kind::Line(l) = &self.kind else {
+            return Err(PlotError::Data(
+                "bands are drawn on a line chart (one varied parameter)".into(),
+            ));
+        };
+        if self.seen != self.points {
+            return Err(PlotError::Data(format!(
+                "the plot needs the whole grid ({} points), got {}",
+                self.points, self.seen
+            )));
+        }
+        // Each bin shows its first point in increasing order of the parameter.
+        let n = l.rank.len();
+        let mut order = vec![0usize; n];
+        for (i, &r) in l.rank.iter().enumerate() {
+            order[r as usize] = i;
+        }
+        let at = |v: &[f64], b: usize| v.get(order[bin_start(b, n, l.bins)]).copied();
+        let binned: Vec<Interval> = (bands.iter())
+            .map(|iv| Interval {
+                lo: (0..l.bins)
+                    .map(|b| at(&iv.lo, b).unwrap_or(f64::NAN))
+                    .collect(),
+                hi: (0..l.bins)
+                    .map(|b| at(&iv.hi, b).unwrap_or(f64::NAN))
+                    .collect(),
+            })
+            .collect();
+        let title = if self.spec.title.is_empty() {
+            "Sweep"
+        } else {
+            &self.spec.title
+        };
+        self.line(l, title, &binned, note)
+    }
+
+    fn line(
+        &self,
+        l: &Line,
+        title: &str,
+        bands: &[Interval],
+        note: &str,
+    ) -> Result<String, PlotError> {
         let width = self.spec.events.len() + self.spec.players.len();
         let series = |k: usize, name: String| Series {
             name,
@@ -323,14 +370,19 @@ impl Aggregate {
             .map(|(k, p)| series(n_ev + k, p.clone()))
             .collect();
         let found = outcome_changes(&l.sorted, &l.class);
-        line_svg(&LineChart {
+        let chart = LineChart {
             title,
             x_name: &self.spec.axes[0].0,
             xs: &l.bin_x,
             probs: &probs,
             payoffs: &payoffs,
             thresholds: &found,
-        })
+        };
+        if bands.is_empty() {
+            line_svg(&chart)
+        } else {
+            Ok(figure_with_bands(&chart, bands, note)?.svg)
+        }
     }
 
     fn map(&self, m: &Map, title: String) -> Result<String, PlotError> {
