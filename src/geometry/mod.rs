@@ -10,6 +10,7 @@
 //! shortest decimal that prints it, which is exact for the decimals model files hold.
 
 pub mod partition;
+pub mod regimes;
 
 use crate::exact::Rational;
 use crate::poly::Poly;
