@@ -9,6 +9,7 @@
 //! model's formulas with the other parameters substituted (`f64`); each is read back as the
 //! shortest decimal that prints it, which is exact for the decimals model files hold.
 
+pub mod curve;
 pub mod partition;
 pub mod regimes;
 

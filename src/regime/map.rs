@@ -85,7 +85,7 @@ pub struct RegimeMap {
     /// Each area's exact polygon, when the regimes' conditions give them
     /// ([`crate::geometry::regimes`]); the map is then drawn from these and the shares are
     /// their areas.
-    pub exact: Option<Vec<Vec<crate::geometry::Point>>>,
+    pub exact: Option<crate::geometry::regimes::Exact>,
 }
 
 /// The regime map of `ev`'s model over parameters `x` and `y` (each `(param, lo, hi)`), the
