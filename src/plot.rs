@@ -207,8 +207,11 @@ pub struct QuestionMapPlot<'a> {
     pub note: &'a str,
     /// The answer's regions drawn exactly, `(answer, tied, polygon)` with vertices in
     /// parameter units; when not empty they replace the sampled cells.
-    pub exact: &'a [(Effect, bool, Vec<(f64, f64)>)],
+    pub exact: &'a [AnswerShape],
 }
+
+/// An answer's region drawn exactly: the answer, whether a tie decides it, the polygon.
+pub type AnswerShape = (Effect, bool, map::Ring);
 
 /// Fill of the map's cells where a tie decides the answer (pale yellow, apart from the
 /// answers' colours and grey).

@@ -20,6 +20,7 @@ use super::{curve, partition, HalfPlane, Point};
 use crate::exact;
 use crate::exact::Rational;
 use crate::model::GameTemplate;
+use crate::plot::map::Ring;
 use crate::regime::derive::Cond;
 use crate::regime::map::RegimeMap;
 use crate::regime::spoly::SPoly;
@@ -49,6 +50,9 @@ pub fn half_plane(cond: &Cond, base: &[Rational], x: usize, y: usize) -> Option<
 /// Slices per map width when an area is bounded by curves.
 pub const COLUMNS: usize = 400;
 
+/// An area bounded by curves: its rings and its share of the map.
+pub type CurvedArea = (Vec<Ring>, f64);
+
 /// A regime map's areas drawn from their conditions.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Exact {
@@ -56,7 +60,7 @@ pub enum Exact {
     Polygons(Vec<Vec<Point>>),
     /// Some condition curved: each area's rings (curves as polylines through computed points)
     /// and its share of the map (to within [`Exact::precision`]).
-    Curves(Vec<(Vec<Vec<(f64, f64)>>, f64)>),
+    Curves(Vec<CurvedArea>),
 }
 
 impl Exact {
@@ -152,7 +156,7 @@ pub fn exact_areas(
         }
     }
     let total = exact::to_f64(&((&rect.0 .1 - &rect.0 .0) * (&rect.1 .1 - &rect.1 .0)));
-    let areas: Vec<(Vec<Vec<(f64, f64)>>, f64)> = classes
+    let areas: Vec<CurvedArea> = classes
         .iter()
         .map(|cs| {
             let ps: Vec<SPoly> = cs.iter().map(|c| c.poly.clone()).collect();

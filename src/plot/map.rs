@@ -38,6 +38,9 @@ pub struct Point {
     pub y: f64,
 }
 
+/// A closed ring of `(x, y)` vertices in parameter units.
+pub type Ring = Vec<(f64, f64)>;
+
 /// A region drawn exactly: one or more closed rings (vertices in parameter units), filled with
 /// the even-odd rule so a ring inside another is a hole.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +48,7 @@ pub struct Shape {
     /// Fill colour.
     pub fill: String,
     /// Closed rings of `(x, y)` vertices.
-    pub rings: Vec<Vec<(f64, f64)>>,
+    pub rings: Vec<Ring>,
 }
 
 /// What a map shows: cell edges on both axes (the first and last are the map's range), each

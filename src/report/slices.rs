@@ -173,7 +173,7 @@ fn one(
              values."
         ),
     };
-    let drawn: Vec<(Effect, bool, Vec<(f64, f64)>)> = exact
+    let drawn: Vec<crate::plot::AnswerShape> = exact
         .iter()
         .flatten()
         .map(|r| {
