@@ -142,6 +142,19 @@ pub fn compile(
     ast: &Ast,
     resolve: &mut dyn FnMut(&str) -> Option<ParamId>,
 ) -> Result<Expr, Vec<UnknownName>> {
+    if let AstKind::Num(v) = ast.kind {
+        // A lone number (most payoffs of a big model): the code the compiler would emit,
+        // without its bookkeeping.
+        return Ok(Expr {
+            ops: vec![Op::Const(v)],
+            spans: vec![ast.span.clone()],
+            max_stack: 1,
+            params: Vec::new(),
+            param_spans: Vec::new(),
+            n_params: 0,
+            span: ast.span.clone(),
+        });
+    }
     let names = ast.params();
     let mut ids = Vec::with_capacity(names.len());
     let mut unknown = Vec::new();

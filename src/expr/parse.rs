@@ -42,6 +42,9 @@ pub(super) fn err<T>(
 /// Parses a formula. See the [module doc](super) for the grammar; errors carry the byte span
 /// of the offending text and, where one helps, a hint.
 pub fn parse(src: &str) -> Result<Ast, ParseError> {
+    if let Some(v) = plain_number(src) {
+        return Ok(Ast::new(AstKind::Num(v), 0..src.len()));
+    }
     let tokens = lex(src)?;
     if tokens.len() == 1 {
         return err("empty formula", 0..src.len(), None);
@@ -65,6 +68,19 @@ pub fn parse(src: &str) -> Result<Ast, ParseError> {
         return err(format!("trailing input `{text}`"), span, Some(hint.into()));
     }
     Ok(ast)
+}
+
+/// The value of a formula that is only a number without sign or exponent (`3`, `0.25`): most
+/// payoffs of a big model are, and they need no tokens. The value is the one the lexer would
+/// read (the same conversion of the same text); anything else returns `None`.
+fn plain_number(src: &str) -> Option<f64> {
+    let b = src.as_bytes();
+    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+    let dots = b.iter().filter(|&&c| c == b'.').count();
+    if digits == 0 || dots > 1 || digits + dots != b.len() {
+        return None;
+    }
+    src.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 struct Parser<'a> {

@@ -15,12 +15,14 @@
 
 use super::ast::*;
 use super::bind;
+use super::targets::{Target, TargetMap, TargetSet};
 use super::template::{FormulaInfo, GameTemplate, InstantiateError, Params, Scenario};
 use super::types::{self, TypeSpace};
 use crate::diag::{did_you_mean, has_errors, Diagnostic};
 use crate::expr::{self, ParamId};
 use crate::game::tree::TreeBuilder;
 use crate::game::{NodeId, NodeKind, PlayerId, Tree};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -31,6 +33,25 @@ const RESERVED: &[&str] = &["min", "max", "abs", "exp", "ln", "sqrt", "if"];
 /// Checks `ast` and builds its template; `cf` removes or forces moves (a counterfactual game).
 /// Returns the template if there is no error, and every diagnostic found.
 pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<Diagnostic>) {
+    build_with(ast, cf, || Arc::new(ast.clone()))
+}
+
+/// [`build`] for a model already shared: the template keeps `ast` itself rather than a copy
+/// (for a big model the copy would cost as much as reading it).
+pub fn build_shared(
+    ast: &Arc<ModelAst>,
+    cf: &Counterfactual,
+) -> (Option<GameTemplate>, Vec<Diagnostic>) {
+    build_with(ast, cf, || Arc::clone(ast))
+}
+
+/// [`build`], with `shared` giving the model the template keeps (called only when there is
+/// a template to keep it).
+fn build_with(
+    ast: &ModelAst,
+    cf: &Counterfactual,
+    shared: impl FnOnce() -> Arc<ModelAst>,
+) -> (Option<GameTemplate>, Vec<Diagnostic>) {
     let mut d = Vec::new();
     let counterfactual = !cf.force.is_empty() || !cf.remove.is_empty() || !cf.set.is_empty();
     let players = check_players(ast, &mut d);
@@ -41,7 +62,7 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
     let moves = apply_counterfactual(ast, cf, &mut d);
     let parent_of = check_moves(ast, &players, &names, &moves, &mut d);
     let root = check_root(ast, &names, &parent_of, &mut d);
-    let reachable = reachability(&moves, &names, root);
+    let reachable = reachability(&moves, ast.outcomes.len(), &names, root);
     // With nodes that could not be read, what they lead to is unknown: no unreachable noise.
     if !counterfactual && ast.broken.is_empty() {
         report_unreachable(ast, &parent_of, &reachable, &mut d);
@@ -71,8 +92,13 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
     let Some((tree, origin)) = build_tree(&shape, root, &mut d) else {
         return (None, d);
     };
-    let Some(mut template) = assemble(&shape, tree, &origin, &parsed, params, scenarios, &mut d)
-    else {
+    let parts = Parts {
+        tree,
+        params,
+        scenarios,
+        ast: shared(),
+    };
+    let Some(mut template) = assemble(&shape, parts, &origin, &parsed, &mut d) else {
         return (None, d);
     };
     fix_parameters(&mut template, overrides);
@@ -88,9 +114,9 @@ pub fn build(ast: &ModelAst, cf: &Counterfactual) -> (Option<GameTemplate>, Vec<
 struct Shape<'a> {
     ast: &'a ModelAst,
     players: &'a [String],
-    names: &'a HashMap<&'a str, Target>,
+    names: &'a Names<'a>,
     moves: &'a [Vec<&'a MoveDef>],
-    reachable: &'a HashSet<Target>,
+    reachable: &'a TargetSet,
     space: &'a TypeSpace<'a>,
 }
 
@@ -115,9 +141,23 @@ fn check_players(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Vec<String> {
     players
 }
 
+/// Node and outcome names (one namespace) to what they name.
+type Names<'a> = FxHashMap<&'a str, Target>;
+
+/// Each target's (first) parent node and the move into it.
+type Parents<'a> = TargetMap<(usize, &'a Sp<String>)>;
+
+/// Every node and outcome name, sorted (for suggestions after a mistake; made only then).
+fn sorted_names<'a>(names: &Names<'a>) -> Vec<&'a str> {
+    let mut all: Vec<&str> = names.keys().copied().collect();
+    all.sort_unstable();
+    all
+}
+
 /// Node and outcome names, which share one namespace.
-fn name_table<'a>(ast: &'a ModelAst, d: &mut Vec<Diagnostic>) -> HashMap<&'a str, Target> {
-    let mut names: HashMap<&str, Target> = HashMap::new();
+fn name_table<'a>(ast: &'a ModelAst, d: &mut Vec<Diagnostic>) -> Names<'a> {
+    let mut names: Names<'a> = FxHashMap::default();
+    names.reserve(ast.nodes.len() + ast.outcomes.len());
     for (i, n) in ast.nodes.iter().enumerate() {
         names.insert(n.name.v.as_str(), Target::Node(i));
     }
@@ -141,13 +181,12 @@ fn name_table<'a>(ast: &'a ModelAst, d: &mut Vec<Diagnostic>) -> HashMap<&'a str
 fn check_moves<'a>(
     ast: &'a ModelAst,
     players: &[String],
-    names: &HashMap<&str, Target>,
+    names: &Names<'_>,
     moves: &[Vec<&'a MoveDef>],
     d: &mut Vec<Diagnostic>,
-) -> HashMap<Target, (usize, &'a Sp<String>)> {
-    let mut all_names: Vec<&str> = names.keys().copied().collect();
-    all_names.sort_unstable();
-    let mut parent_of: HashMap<Target, (usize, &Sp<String>)> = HashMap::new();
+) -> Parents<'a> {
+    let mut all_names: Option<Vec<&str>> = None;
+    let mut parent_of: Parents<'a> = TargetMap::new(ast.nodes.len(), ast.outcomes.len());
     for (i, n) in ast.nodes.iter().enumerate() {
         if let Mover::Player { player, .. } = &n.mover {
             if !players.contains(&player.v) {
@@ -183,7 +222,13 @@ fn check_moves<'a>(
                         ),
                     )
                     .with_label("no node or outcome of this name")
-                    .with_hint_opt(did_you_mean(&m.to.v, all_names.iter().copied())),
+                    .with_hint_opt(did_you_mean(
+                        &m.to.v,
+                        all_names
+                            .get_or_insert_with(|| sorted_names(names))
+                            .iter()
+                            .copied(),
+                    )),
                 ),
                 Some(&t) => {
                     if let Some((first, _)) = parent_of.get(&t) {
@@ -211,13 +256,11 @@ fn check_moves<'a>(
 /// The root node, which no move may lead back to.
 fn check_root(
     ast: &ModelAst,
-    names: &HashMap<&str, Target>,
-    parent_of: &HashMap<Target, (usize, &Sp<String>)>,
+    names: &Names<'_>,
+    parent_of: &Parents<'_>,
     d: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
-    let mut all_names: Vec<&str> = names.keys().copied().collect();
-    all_names.sort_unstable();
-    let root = root_node(ast, names, &all_names, d);
+    let root = root_node(ast, names, d);
     if let Some(r) = root {
         if let Some((_, into)) = parent_of.get(&Target::Node(r)) {
             d.push(
@@ -300,8 +343,8 @@ fn check_infoset_names(ast: &ModelAst, space: &TypeSpace<'_>, d: &mut Vec<Diagno
 /// Every formula parsed once, with its names checked: payoffs and chance moves may use
 /// parameters and names bound by types; bound values and priors only parameters.
 struct Parsed {
-    /// `(outcome, player)` → the payoff formula, or one per type of the player.
-    payoffs: HashMap<(usize, usize), ParsedPayoff>,
+    /// `outcome * players + player` → the payoff formula, or one per type of the player.
+    payoffs: Vec<Option<ParsedPayoff>>,
     /// `(node, move)` → the chance move's probability.
     chance: HashMap<(usize, usize), expr::Ast>,
     /// `(typed player, type)` → its prior probability (independent types).
@@ -325,7 +368,9 @@ fn parse_formulas(
     d: &mut Vec<Diagnostic>,
 ) -> Parsed {
     let mut out = Parsed {
-        payoffs: HashMap::new(),
+        payoffs: std::iter::repeat_with(|| None)
+            .take(ast.outcomes.len() * ast.players.len())
+            .collect(),
         chance: HashMap::new(),
         type_prob: HashMap::new(),
         prior: HashMap::new(),
@@ -342,7 +387,7 @@ fn parse_formulas(
             match pay {
                 PayoffSrc::Formula(f) => {
                     if let Some(a) = parse_formula(f, params, &with_lets, d) {
-                        out.payoffs.insert((oi, pi), ParsedPayoff::Formula(a));
+                        out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::Formula(a));
                     }
                 }
                 PayoffSrc::ByType { entries, .. } => {
@@ -352,7 +397,7 @@ fn parse_formulas(
                             m.insert(t.v.clone(), a);
                         }
                     }
-                    out.payoffs.insert((oi, pi), ParsedPayoff::ByType(m));
+                    out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::ByType(m));
                 }
             }
         }
@@ -411,6 +456,10 @@ fn parse_formula(
             return None;
         }
     };
+    if f.args.is_none() && matches!(ast.kind, expr::AstKind::Num(_)) {
+        // A number (most payoffs of a big model): no names to check.
+        return Some(ast);
+    }
     // A subtree's arguments shadow parameters of the same name.
     let is_arg = |name: &str| {
         f.args
@@ -603,12 +652,12 @@ fn copy_tree(
     let ast = s.ast;
     let space = s.space;
     let suffix = space.suffix(profile);
-    let mut bnode: HashMap<Target, usize> = HashMap::new();
+    let mut bnode: TargetMap<usize> = TargetMap::new(ast.nodes.len(), ast.outcomes.len());
     for (i, n) in ast.nodes.iter().enumerate() {
         if !s.reachable.contains(&Target::Node(i)) {
             continue;
         }
-        let name = format!("{}{suffix}", n.name.v);
+        let name = suffixed(&n.name.v, &suffix);
         let id = match &n.mover {
             Mover::Player { player, infoset } => {
                 let p = s.players.iter().position(|q| q == &player.v)?;
@@ -631,7 +680,7 @@ fn copy_tree(
             let ev = o.events.iter().map(|e| e.v.clone()).collect();
             bnode.insert(
                 Target::Outcome(i),
-                b.terminal(format!("{}{suffix}", o.name.v), ev),
+                b.terminal(suffixed(&o.name.v, &suffix), ev),
             );
             origin_b.push(Origin::Written {
                 target: Target::Outcome(i),
@@ -651,6 +700,14 @@ fn copy_tree(
         }
     }
     bnode.get(&Target::Node(root)).copied()
+}
+
+/// `name` followed by a type profile's suffix (empty without types).
+fn suffixed(name: &str, suffix: &str) -> String {
+    let mut s = String::with_capacity(name.len() + suffix.len());
+    s.push_str(name);
+    s.push_str(suffix);
+    s
 }
 
 /// The information-set key of a copy of decision node `n`: its written information set (or
@@ -720,17 +777,48 @@ impl Compiled {
     }
 }
 
+/// "the payoff of P at outcome `o`" and `when` (one per payoff of a big model: built without
+/// the formatting machinery).
+fn payoff_what(player: &str, outcome: &str, when: &str) -> String {
+    let parts = [
+        "the payoff of ",
+        player,
+        " at outcome `",
+        outcome,
+        "`",
+        when,
+    ];
+    let mut w = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        w.push_str(p);
+    }
+    w
+}
+
+/// What the template is made of besides its formulas.
+struct Parts {
+    tree: Arc<Tree>,
+    params: Params,
+    scenarios: Vec<Scenario>,
+    /// The model, shared with the caller or copied.
+    ast: Arc<ModelAst>,
+}
+
 /// The template: tree, compiled formulas in evaluation order (payoffs leaf-major, then chance
 /// moves node by node) and the span of every node.
 fn assemble(
     s: &Shape<'_>,
-    tree: Arc<Tree>,
+    parts: Parts,
     origin: &[Origin],
     parsed: &Parsed,
-    params: Params,
-    scenarios: Vec<Scenario>,
     d: &mut Vec<Diagnostic>,
 ) -> Option<GameTemplate> {
+    let Parts {
+        tree,
+        params,
+        scenarios,
+        ast: shared,
+    } = parts;
     let ast = s.ast;
     let space = s.space;
     let node_spans: Vec<Range<usize>> = origin
@@ -767,7 +855,8 @@ fn assemble(
         let o = &ast.outcomes[oi];
         for (pi, pname) in s.players.iter().enumerate() {
             let (_, pay) = o.payoffs.iter().find(|(q, _)| &q.v == pname)?;
-            let (f, a) = match (pay, parsed.payoffs.get(&(oi, pi))?) {
+            let parsed_pay = parsed.payoffs.get(oi * s.players.len() + pi)?.as_ref()?;
+            let (f, a) = match (pay, parsed_pay) {
                 (PayoffSrc::Formula(f), ParsedPayoff::Formula(a)) => (f, a),
                 (PayoffSrc::ByType { entries, .. }, ParsedPayoff::ByType(m)) => {
                     let t = space.type_of(profile, pi)?;
@@ -781,11 +870,7 @@ fn assemble(
             };
             let info = FormulaInfo {
                 src: f.clone(),
-                what: format!(
-                    "the payoff of {pname} at outcome `{}`{}",
-                    o.name.v,
-                    for_types(profile)
-                ),
+                what: payoff_what(pname, &o.name.v, &for_types(profile)),
                 ast: in_profile(a, s, parsed, profile),
             };
             c.push(info, &params, d)?;
@@ -863,7 +948,7 @@ fn assemble(
         chance_targets,
         chance_nodes,
         node_spans,
-        ast: Arc::new(ast.clone()),
+        ast: shared,
         overrides: Vec::new(),
     })
 }
@@ -931,12 +1016,6 @@ fn counterfactual_values(
         out.push((id, x.v, q.clone()));
     }
     out
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Target {
-    Node(usize),
-    Outcome(usize),
 }
 
 fn build_params(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Params {
@@ -1125,12 +1204,7 @@ fn apply_counterfactual<'a>(
     moves
 }
 
-fn root_node(
-    ast: &ModelAst,
-    names: &HashMap<&str, Target>,
-    all_names: &[&str],
-    d: &mut Vec<Diagnostic>,
-) -> Option<usize> {
+fn root_node(ast: &ModelAst, names: &Names<'_>, d: &mut Vec<Diagnostic>) -> Option<usize> {
     let r = ast.root.as_ref()?;
     match names.get(r.v.as_str()) {
         Some(Target::Node(i)) => Some(*i),
@@ -1148,7 +1222,7 @@ fn root_node(
         None => {
             d.push(
                 Diagnostic::error(r.span.clone(), format!("the root `{}` is not a node", r.v))
-                    .with_hint_opt(did_you_mean(&r.v, all_names.iter().copied())),
+                    .with_hint_opt(did_you_mean(&r.v, sorted_names(names).iter().copied())),
             );
             None
         }
@@ -1157,14 +1231,15 @@ fn root_node(
 
 fn reachability(
     moves: &[Vec<&MoveDef>],
-    names: &HashMap<&str, Target>,
+    n_outcomes: usize,
+    names: &Names<'_>,
     root: Option<usize>,
-) -> HashSet<Target> {
-    let mut seen = HashSet::new();
+) -> TargetSet {
+    let mut seen = TargetSet::new(moves.len(), n_outcomes);
     let Some(r) = root else { return seen };
     let mut stack = vec![Target::Node(r)];
     while let Some(t) = stack.pop() {
-        if !seen.insert(t) {
+        if !seen.insert(t, ()) {
             continue;
         }
         if let Target::Node(i) = t {
@@ -1180,8 +1255,8 @@ fn reachability(
 
 fn report_unreachable(
     ast: &ModelAst,
-    parent_of: &HashMap<Target, (usize, &Sp<String>)>,
-    reachable: &HashSet<Target>,
+    parent_of: &Parents<'_>,
+    reachable: &TargetSet,
     d: &mut Vec<Diagnostic>,
 ) {
     if reachable.is_empty() {
@@ -1189,7 +1264,7 @@ fn report_unreachable(
     }
     // Every node has at most one parent, so following parents from an unreachable node either
     // stops at a parentless node or goes round a cycle.
-    let mut on_cycle: HashSet<Target> = HashSet::new();
+    let mut on_cycle = TargetSet::new(ast.nodes.len(), ast.outcomes.len());
     for (i, n) in ast.nodes.iter().enumerate() {
         let t = Target::Node(i);
         if reachable.contains(&t) || on_cycle.contains(&t) {
@@ -1208,7 +1283,9 @@ fn report_unreachable(
                         Target::Outcome(k) => ast.outcomes[k].name.v.as_str(),
                     })
                     .collect();
-                on_cycle.extend(path[pos..].iter().copied());
+                for &x in &path[pos..] {
+                    on_cycle.insert(x, ());
+                }
                 d.push(
                     Diagnostic::error(
                         n.name.span.clone(),
@@ -1261,7 +1338,7 @@ fn report_unreachable(
 fn check_infosets(
     ast: &ModelAst,
     moves: &[Vec<&MoveDef>],
-    reachable: &HashSet<Target>,
+    reachable: &TargetSet,
     d: &mut Vec<Diagnostic>,
 ) {
     let mut first: HashMap<&str, usize> = HashMap::new();
@@ -1372,19 +1449,22 @@ fn check_points(
         if let_failed {
             continue;
         }
-        // Evaluate formula by formula so every failing formula is reported, not just the first.
-        for (i, e) in t.exprs.iter().enumerate() {
-            if let Err(error) = e.eval(th, &mut stack) {
-                let span = &t.formulas[i].src.span;
-                let err = InstantiateError::Eval { formula: i, error };
-                if seen.insert((span.start, span.end)) {
-                    d.push(t.diagnose(&err, th));
+        let whole = t.instantiate_into(th, &mut game, &mut stack);
+        // A game that instantiates has had every formula evaluated at `th` (unless a
+        // counterfactual fixes parameters, which the formulas alone do not see). Otherwise
+        // evaluate formula by formula, so every failing formula is reported, not just the first.
+        if !t.overrides.is_empty() || matches!(whole, Err(InstantiateError::Eval { .. })) {
+            for (i, e) in t.exprs.iter().enumerate() {
+                if let Err(error) = e.eval(th, &mut stack) {
+                    let span = &t.formulas[i].src.span;
+                    let err = InstantiateError::Eval { formula: i, error };
+                    if seen.insert((span.start, span.end)) {
+                        d.push(t.diagnose(&err, th));
+                    }
                 }
             }
         }
-        if let Err(err @ InstantiateError::Chance { node, .. }) =
-            t.instantiate_into(th, &mut game, &mut stack)
-        {
+        if let Err(err @ InstantiateError::Chance { node, .. }) = whole {
             let span = &t.node_spans[node.ix()];
             if seen.insert((span.start, span.end)) {
                 d.push(chance_diagnostic(t, s, origin, &err, th));

@@ -9,9 +9,12 @@ pub mod ast;
 pub mod bind;
 pub mod build;
 pub mod expand;
+#[cfg(test)]
+mod generated_tests;
 pub mod questions;
 pub mod rational;
 pub mod read;
+mod targets;
 pub mod template;
 mod types;
 
@@ -20,14 +23,15 @@ pub use template::{GameTemplate, InstantiateError, Params, Scenario};
 
 use crate::diag::{has_errors, Diagnostic};
 use crate::source::SourceFile;
+use std::sync::Arc;
 
 /// A model file after reading and checking.
 #[derive(Clone, Debug)]
 pub struct Loaded {
     /// The file (for rendering diagnostics).
     pub source: SourceFile,
-    /// The model as written.
-    pub ast: ModelAst,
+    /// The model as written (shared with the template, which keeps it too).
+    pub ast: Arc<ModelAst>,
     /// The compiled template, if there were no errors.
     pub template: Option<GameTemplate>,
     /// Every problem found, errors and warnings.
@@ -42,6 +46,7 @@ pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
     if !syntax_broken {
         expand::expand(&mut ast, &mut diags);
     }
+    let ast = Arc::new(ast);
     let (template, more) = if syntax_broken {
         // After a TOML syntax error the document's structure is a guess; checking names and
         // the tree against it would only add noise.
@@ -49,7 +54,7 @@ pub fn load(name: impl Into<String>, text: impl Into<String>) -> Loaded {
     } else {
         // Even after reading errors, check what was read so independent mistakes are all
         // reported; a template is kept only if everything is clean.
-        build::build(&ast, &Counterfactual::default())
+        build::build_shared(&ast, &Counterfactual::default())
     };
     diags.extend(more);
     if template.is_some() {

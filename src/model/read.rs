@@ -52,13 +52,13 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
         ],
         "the top level",
     );
-    if let Some(v) = table.get("title") {
+    if let Some(v) = get(table, "title") {
         ast.title = r.string(v, "title").map(|s| s.v).unwrap_or_default();
     }
-    if let Some(v) = table.get("about") {
+    if let Some(v) = get(table, "about") {
         ast.about = r.string(v, "about").map(|s| s.v).unwrap_or_default();
     }
-    match table.get("players") {
+    match get(table, "players") {
         Some(v) => {
             ast.players_span = Some(v.span());
             ast.players = r.string_list(v, "players");
@@ -69,10 +69,10 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
                 "list the players in order, e.g. `players = [\"Protege\", \"Challenger\"]`",
             )),
     }
-    if let Some(v) = table.get("source") {
+    if let Some(v) = get(table, "source") {
         ast.source = r.string(v, "source").map(|s| s.v).unwrap_or_default();
     }
-    if let Some(t) = table.get("names").and_then(|v| r.table(v, "names")) {
+    if let Some(t) = get(table, "names").and_then(|v| r.table(v, "names")) {
         for (k, v) in t.iter() {
             let player = key_sp(k);
             if !ast.players.iter().any(|p| p.v == player.v) {
@@ -94,7 +94,7 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             }
         }
     }
-    match table.get("root") {
+    match get(table, "root") {
         Some(v) => ast.root = r.string(v, "root"),
         None => r.diags.push(
             Diagnostic::error(0..0, "missing `root`")
@@ -109,35 +109,35 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             ast.params.extend(r.param(k, v));
         }
     }
-    if let Some(t) = table.get("scenarios").and_then(|v| r.table(v, "scenarios")) {
+    if let Some(t) = get(table, "scenarios").and_then(|v| r.table(v, "scenarios")) {
         for (k, v) in t.iter() {
             ast.scenarios.extend(r.scenario(k, v));
         }
     }
-    if let Some(t) = table.get("nodes").and_then(|v| r.table(v, "nodes")) {
+    if let Some(t) = get(table, "nodes").and_then(|v| r.table(v, "nodes")) {
         r.nodes(t, &mut ast.nodes, &mut ast.uses, &mut ast.broken);
     }
-    if let Some(t) = table.get("outcomes").and_then(|v| r.table(v, "outcomes")) {
+    if let Some(t) = get(table, "outcomes").and_then(|v| r.table(v, "outcomes")) {
         r.outcomes(t, &mut ast.outcomes, &mut ast.broken);
     }
-    if let Some(t) = table.get("subtrees").and_then(|v| r.table(v, "subtrees")) {
+    if let Some(t) = get(table, "subtrees").and_then(|v| r.table(v, "subtrees")) {
         for (k, v) in t.iter() {
             if let Some(st) = r.subtree(k, v, &mut ast.broken) {
                 ast.subtrees.push(st);
             }
         }
     }
-    if let Some(t) = table.get("questions").and_then(|v| r.table(v, "questions")) {
+    if let Some(t) = get(table, "questions").and_then(|v| r.table(v, "questions")) {
         for (k, v) in t.iter() {
             ast.questions.extend(r.question(k, v));
         }
     }
-    if let Some(t) = table.get("types").and_then(|v| r.table(v, "types")) {
+    if let Some(t) = get(table, "types").and_then(|v| r.table(v, "types")) {
         for (k, v) in t.iter() {
             ast.types.extend(r.player_types(k, v));
         }
     }
-    if let Some(v) = table.get("prior") {
+    if let Some(v) = get(table, "prior") {
         if let Some(t) = r.table(v, "prior") {
             let mut entries = Vec::new();
             for (k, x) in t.iter() {
@@ -152,8 +152,72 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
             ast.prior = Some((entries, v.span()));
         }
     }
-    ast.fit_span = table.get("fit").map(|v| v.span());
+    ast.fit_span = get(table, "fit").map(|v| v.span());
     (ast, r.diags)
+}
+
+/// What a value is, for messages ("the payoff of `P` at outcome `o`"): a text, or a way to
+/// make one. A big model has millions of values and few mistakes, so the hot paths pass a
+/// closure ([`Lazy`]) and the text is made only for a message.
+trait What {
+    /// The description.
+    fn what(&self) -> String;
+}
+
+impl What for str {
+    fn what(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl What for String {
+    fn what(&self) -> String {
+        self.clone()
+    }
+}
+
+impl<F: Fn() -> String> What for F {
+    fn what(&self) -> String {
+        self()
+    }
+}
+
+/// A description made only when printed or asked for.
+struct Lazy<F>(F);
+
+impl<F: Fn() -> String> What for Lazy<F> {
+    fn what(&self) -> String {
+        (self.0)()
+    }
+}
+
+impl<F: Fn() -> String> std::fmt::Display for Lazy<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&(self.0)())
+    }
+}
+
+/// The formula text of a TOML number literal: what `format!("{}", value)` gives, taken from
+/// the literal itself when it is already in that form (`3.47`, `12`, not `0.50` or `1e3`),
+/// which most numbers of a big model are. Up to 15 digits, a decimal is the shortest text of
+/// its double, so the two agree.
+fn number_text(literal: &str, value: f64) -> String {
+    let (int, frac) = match literal.split_once('.') {
+        Some((i, f)) => (i.as_bytes(), Some(f.as_bytes())),
+        None => (literal.as_bytes(), None),
+    };
+    let canonical = !int.is_empty()
+        && int.len() + frac.map_or(0, <[u8]>::len) <= 15
+        && int.iter().all(u8::is_ascii_digit)
+        && (int == b"0" || int[0] != b'0')
+        && frac.is_none_or(|f| {
+            !f.is_empty() && f.iter().all(u8::is_ascii_digit) && f.last() != Some(&b'0')
+        });
+    if canonical {
+        literal.to_string()
+    } else {
+        format!("{value}")
+    }
 }
 
 struct Reader<'t> {
@@ -179,6 +243,16 @@ fn node_entries<'a, 'i>(t: &'a DeTable<'i>) -> Vec<(Sp<String>, &'a V<'i>)> {
     out
 }
 
+/// `t[key]`. Tables of a model file are small (a handful of keys), and scanning them is
+/// cheaper than hashing the key; big tables use the index.
+fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a V<'i>> {
+    if t.len() <= 8 {
+        t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+    } else {
+        t.get(key)
+    }
+}
+
 fn key_sp(k: &Spanned<std::borrow::Cow<'_, str>>) -> Sp<String> {
     Sp::new(k.get_ref().to_string(), k.span())
 }
@@ -202,16 +276,18 @@ impl<'t> Reader<'t> {
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn wrong_type(&mut self, v: &V<'_>, what: &str, want: &str) {
+    fn wrong_type(&mut self, v: &V<'_>, what: &(impl What + ?Sized), want: &str) {
         let got = type_name(v.get_ref());
+        let what = what.what();
         self.err(v.span(), format!("{what} must be {want}, not {got}"))
             .label = Some(got.to_string());
     }
 
     /// Reports keys of `t` not in `allowed`.
-    fn keys(&mut self, t: &DeTable<'_>, allowed: &[&str], context: &str) {
+    fn keys(&mut self, t: &DeTable<'_>, allowed: &[&str], context: &(impl What + ?Sized)) {
         for (k, _) in t.iter() {
             if !allowed.contains(&k.get_ref().as_ref()) {
+                let context = context.what();
                 let hint = did_you_mean(k.get_ref(), allowed.iter().copied())
                     .unwrap_or_else(|| format!("known keys here: {}", allowed.join(", ")));
                 let d = Diagnostic::error(
@@ -225,7 +301,11 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn table<'a, 'i>(&mut self, v: &'a V<'i>, what: &str) -> Option<&'a DeTable<'i>> {
+    fn table<'a, 'i>(
+        &mut self,
+        v: &'a V<'i>,
+        what: &(impl What + ?Sized),
+    ) -> Option<&'a DeTable<'i>> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             _ => {
@@ -235,7 +315,7 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn string(&mut self, v: &V<'_>, what: &str) -> Option<Sp<String>> {
+    fn string(&mut self, v: &V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<String>> {
         match v.get_ref() {
             DeValue::String(s) => Some(Sp::new(s.to_string(), v.span())),
             _ => {
@@ -245,11 +325,11 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn string_list(&mut self, v: &V<'_>, what: &str) -> Vec<Sp<String>> {
+    fn string_list(&mut self, v: &V<'_>, what: &(impl What + ?Sized)) -> Vec<Sp<String>> {
         match v.get_ref() {
             DeValue::Array(a) => a
                 .iter()
-                .filter_map(|x| self.string(x, &format!("each entry of {what}")))
+                .filter_map(|x| self.string(x, &|| format!("each entry of {}", what.what())))
                 .collect(),
             DeValue::String(s) => vec![Sp::new(s.to_string(), v.span())],
             _ => {
@@ -259,8 +339,11 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn number(&mut self, v: &V<'_>, what: &str) -> Option<Sp<f64>> {
+    fn number(&mut self, v: &V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<f64>> {
         let parsed = match v.get_ref() {
+            DeValue::Integer(i) if i.radix() == 10 && !i.as_str().contains('_') => {
+                i.as_str().parse::<i64>().ok().map(|x| x as f64)
+            }
             DeValue::Integer(i) => {
                 let s = i.as_str().replace('_', "");
                 i64::from_str_radix(
@@ -272,6 +355,7 @@ impl<'t> Reader<'t> {
                 .ok()
                 .map(|x| x as f64)
             }
+            DeValue::Float(f) if !f.as_str().contains('_') => f.as_str().parse::<f64>().ok(),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             // A fraction in quotes (`"2/3"`), kept exact by `exact_point`.
             DeValue::String(s) if crate::exact::parse_fraction(s).is_some() => {
@@ -285,6 +369,7 @@ impl<'t> Reader<'t> {
         match parsed {
             Some(x) if x.is_finite() => Some(Sp::new(x, v.span())),
             _ => {
+                let what = what.what();
                 self.err(v.span(), format!("{what} must be a finite number"));
                 None
             }
@@ -292,7 +377,7 @@ impl<'t> Reader<'t> {
     }
 
     /// A formula: a string, or a number (whose literal becomes the formula text).
-    fn formula(&mut self, v: &V<'_>, what: &str) -> Option<FormulaSrc> {
+    fn formula(&mut self, v: &V<'_>, what: &(impl What + ?Sized)) -> Option<FormulaSrc> {
         let span = v.span();
         match v.get_ref() {
             DeValue::String(s) => {
@@ -309,8 +394,13 @@ impl<'t> Reader<'t> {
             }
             DeValue::Integer(_) | DeValue::Float(_) => {
                 let n = self.number(v, what)?;
+                let literal = match v.get_ref() {
+                    DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
+                    DeValue::Float(f) => f.as_str(),
+                    _ => "",
+                };
                 Some(FormulaSrc {
-                    text: format!("{}", n.v),
+                    text: number_text(literal, n.v),
                     base: None,
                     span,
                     args: None,
@@ -352,7 +442,7 @@ impl<'t> Reader<'t> {
             }
         };
         self.keys(t, &["value", "range", "about"], &what);
-        let value = match t.get("value") {
+        let value = match get(t, "value") {
             Some(x) => self.number(x, &format!("the value of {what}"))?,
             None => {
                 self.err(v.span(), format!("{what} has no `value`"))
@@ -361,7 +451,7 @@ impl<'t> Reader<'t> {
                 return None;
             }
         };
-        let range = t.get("range").and_then(|r| self.range(r, &what));
+        let range = get(t, "range").and_then(|r| self.range(r, &what));
         let about = t
             .get("about")
             .and_then(|a| self.string(a, "about"))
@@ -435,7 +525,7 @@ impl<'t> Reader<'t> {
         broken: &mut Vec<String>,
     ) {
         for (k, v) in t.iter() {
-            let is_use = matches!(v.get_ref(), DeValue::Table(x) if x.get("subtree").is_some());
+            let is_use = matches!(v.get_ref(), DeValue::Table(x) if get(x, "subtree").is_some());
             let ok = if is_use {
                 self.use_def(k, v).map(|u| uses.push(u)).is_some()
             } else {
@@ -477,10 +567,10 @@ impl<'t> Reader<'t> {
             uses: Vec::new(),
             span: v.span(),
         };
-        if let Some(a) = t.get("args") {
+        if let Some(a) = get(t, "args") {
             st.args = self.string_list(a, &format!("the args of {what}"));
         }
-        match t.get("root") {
+        match get(t, "root") {
             Some(r) => st.root = self.string(r, "root"),
             None => {
                 self.err(st.name.span.clone(), format!("{what} has no `root`"))
@@ -488,10 +578,10 @@ impl<'t> Reader<'t> {
                     .push("name its first node: `root = \"…\"`".into());
             }
         }
-        if let Some(n) = t.get("nodes").and_then(|x| self.table(x, "nodes")) {
+        if let Some(n) = get(t, "nodes").and_then(|x| self.table(x, "nodes")) {
             self.nodes(n, &mut st.nodes, &mut st.uses, broken);
         }
-        if let Some(o) = t.get("outcomes").and_then(|x| self.table(x, "outcomes")) {
+        if let Some(o) = get(t, "outcomes").and_then(|x| self.table(x, "outcomes")) {
             self.outcomes(o, &mut st.outcomes, broken);
         }
         Some(st)
@@ -503,9 +593,9 @@ impl<'t> Reader<'t> {
         let what = format!("node `{}`", name.v);
         let t = self.table(v, &what)?;
         self.keys(t, &["subtree", "args", "about"], &what);
-        let subtree = self.string(t.get("subtree")?, "subtree")?;
+        let subtree = self.string(get(t, "subtree")?, "subtree")?;
         let mut args = Vec::new();
-        if let Some(a) = t.get("args") {
+        if let Some(a) = get(t, "args") {
             if let Some(at) = self.table(a, &format!("the args of {what}")) {
                 for (ak, av) in at.iter() {
                     let w = format!("argument `{}` of {what}", ak.get_ref());
@@ -525,19 +615,20 @@ impl<'t> Reader<'t> {
 
     fn node(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<NodeDef> {
         let name = key_sp(k);
-        let what = format!("node `{}`", name.v);
+        let key: &str = k.get_ref();
+        let what = Lazy(|| format!("node `{key}`"));
         let t = self.table(v, &what)?;
         self.keys(t, &["player", "moves", "chance", "infoset", "about"], &what);
-        let chance = t.get("chance");
-        let moves_v = t.get("moves");
-        let (mover, mv) = match (t.get("player"), chance, moves_v) {
+        let chance = get(t, "chance");
+        let moves_v = get(t, "moves");
+        let (mover, mv) = match (get(t, "player"), chance, moves_v) {
             (Some(p), None, Some(m)) => {
                 let player = self.string(p, "player")?;
-                let infoset = t.get("infoset").and_then(|i| self.string(i, "infoset"));
+                let infoset = get(t, "infoset").and_then(|i| self.string(i, "infoset"));
                 (Mover::Player { player, infoset }, m)
             }
             (None, Some(c), None) => {
-                if t.get("infoset").is_some() {
+                if get(t, "infoset").is_some() {
                     self.err(
                         v.span(),
                         format!("{what}: a chance node has no information set"),
@@ -578,7 +669,7 @@ impl<'t> Reader<'t> {
             }
         };
         let is_chance = matches!(mover, Mover::Chance);
-        let Some(mt) = self.table(mv, &format!("the moves of {what}")) else {
+        let Some(mt) = self.table(mv, &|| format!("the moves of {what}")) else {
             if let Some(d) = self.diags.last_mut() {
                 d.hints.push(if is_chance {
                     "chance moves are a table from each move's label to where it leads and its \
@@ -608,11 +699,12 @@ impl<'t> Reader<'t> {
         &mut self,
         k: &Spanned<std::borrow::Cow<'_, str>>,
         v: &V<'_>,
-        node: &str,
+        node: &impl std::fmt::Display,
         chance: bool,
     ) -> Option<MoveDef> {
         let label = key_sp(k);
-        let what = format!("move `{}` of {node}", label.v);
+        let key: &str = k.get_ref();
+        let what = Lazy(|| format!("move `{key}` of {node}"));
         match v.get_ref() {
             DeValue::String(s) if !chance => Some(MoveDef {
                 label,
@@ -627,7 +719,7 @@ impl<'t> Reader<'t> {
                     &["to", "say"]
                 };
                 self.keys(t, allowed, &what);
-                let to = match t.get("to") {
+                let to = match get(t, "to") {
                     Some(x) => self.string(x, "to")?,
                     None => {
                         self.err(v.span(), format!("{what} has no `to`"))
@@ -641,8 +733,8 @@ impl<'t> Reader<'t> {
                     .and_then(|x| self.string(x, "say"))
                     .map(|s| s.v);
                 let prob = if chance {
-                    match t.get("prob") {
-                        Some(x) => Some(self.formula(x, &format!("the probability of {what}"))?),
+                    match get(t, "prob") {
+                        Some(x) => Some(self.formula(x, &|| format!("the probability of {what}"))?),
                         None => {
                             self.err(v.span(), format!("chance {what} has no `prob`"));
                             return None;
@@ -675,7 +767,8 @@ impl<'t> Reader<'t> {
 
     fn outcome(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<OutcomeDef> {
         let name = key_sp(k);
-        let what = format!("outcome `{}`", name.v);
+        let key: &str = k.get_ref();
+        let what = Lazy(|| format!("outcome `{key}`"));
         let t = self.table(v, &what)?;
         self.keys(t, &["payoffs", "events", "about"], &what);
         let mut out = OutcomeDef {
@@ -685,13 +778,14 @@ impl<'t> Reader<'t> {
             events: Vec::new(),
             about: String::new(),
         };
-        match t.get("payoffs") {
+        match get(t, "payoffs") {
             Some(p) => {
                 out.payoffs_span = p.span();
-                if let Some(pt) = self.table(p, &format!("the payoffs of {what}")) {
+                if let Some(pt) = self.table(p, &|| format!("the payoffs of {what}")) {
                     let mut unreadable = false;
                     for (pk, pv) in pt.iter() {
-                        let whose = format!("the payoff of `{}` at {what}", pk.get_ref());
+                        let player: &str = pk.get_ref();
+                        let whose = Lazy(|| format!("the payoff of `{player}` at {what}"));
                         if let DeValue::Table(by_type) = pv.get_ref() {
                             // `Player = { type = "formula", … }`: one formula per type.
                             let mut entries = Vec::new();
@@ -729,10 +823,10 @@ impl<'t> Reader<'t> {
                     .push("add `payoffs = { Player = \"formula\", … }`".into());
             }
         }
-        if let Some(e) = t.get("events") {
+        if let Some(e) = get(t, "events") {
             out.events = self.string_list(e, "events");
         }
-        if let Some(a) = t.get("about") {
+        if let Some(a) = get(t, "about") {
             out.about = self.string(a, "about").map(|s| s.v).unwrap_or_default();
         }
         Some(out)
@@ -815,13 +909,13 @@ impl<'t> Reader<'t> {
             }
         };
         self.keys(t, &["prob", "let", "say"], &what);
-        if let Some(p) = t.get("prob") {
+        if let Some(p) = get(t, "prob") {
             out.prob = self.formula(p, &format!("the prior probability of {what}"));
         }
-        if let Some(s) = t.get("say") {
+        if let Some(s) = get(t, "say") {
             out.say = self.string(s, "say").map(|s| s.v);
         }
-        if let Some(l) = t.get("let") {
+        if let Some(l) = get(t, "let") {
             if let Some(lt) = self.table(l, &format!("`let` of {what}")) {
                 for (nk, nv) in lt.iter() {
                     let w = format!("the value of `{}` for {what}", nk.get_ref());
@@ -840,20 +934,20 @@ impl<'t> Reader<'t> {
             return cf;
         };
         self.keys(t, &["force", "remove", "set"], what);
-        if let Some(f) = t.get("force").and_then(|f| self.table(f, "force")) {
+        if let Some(f) = get(t, "force").and_then(|f| self.table(f, "force")) {
             for (node, mv) in node_entries(f) {
                 if let Some(m) = self.string(mv, "a forced move") {
                     cf.force.push((node, m));
                 }
             }
         }
-        if let Some(r) = t.get("remove").and_then(|r| self.table(r, "remove")) {
+        if let Some(r) = get(t, "remove").and_then(|r| self.table(r, "remove")) {
             for (node, mv) in node_entries(r) {
                 let moves = self.string_list(mv, "removed moves");
                 cf.remove.push((node, moves));
             }
         }
-        if let Some(s) = t.get("set").and_then(|s| self.table(s, "set")) {
+        if let Some(s) = get(t, "set").and_then(|s| self.table(s, "set")) {
             for (k, x) in s.iter() {
                 let w = format!("the value of `{}` in `set`", k.get_ref());
                 if let Some(x) = self.number(x, &w) {
@@ -897,7 +991,7 @@ impl<'t> Reader<'t> {
         let subject = s(self, "subject").unwrap_or_else(|| "the treatment".into());
         let lower = s(self, "lower").unwrap_or_else(|| "deters".into());
         let higher = s(self, "higher").unwrap_or_else(|| "provokes".into());
-        let event = match t.get("event") {
+        let event = match get(t, "event") {
             Some(e) => self.string(e, "event")?,
             None => {
                 self.err(name.span.clone(), format!("{what} has no `event`"))
@@ -918,7 +1012,7 @@ impl<'t> Reader<'t> {
             .get("vary")
             .map(|x| self.string_list(x, "vary"))
             .unwrap_or_default();
-        let good = t.get("good").and_then(|x| self.string(x, "good"));
+        let good = get(t, "good").and_then(|x| self.string(x, "good"));
         if let Some(g) = good.as_ref().filter(|g| g.v != "lower" && g.v != "higher") {
             self.err(
                 g.span.clone(),

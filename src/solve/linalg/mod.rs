@@ -9,6 +9,7 @@
 //! fast variants, and [`revised`] runs Lemke's path on large sparse problems in floating
 //! point (sparse LU with eta updates), for sizes where the exact dense tableau cannot go.
 
+pub mod basis_lu;
 pub mod dict;
 pub mod int;
 pub mod lemke;
