@@ -205,7 +205,13 @@ pub struct QuestionMapPlot<'a> {
     pub points: &'a [(String, f64, f64)],
     /// A note under the legend.
     pub note: &'a str,
+    /// The answer's regions drawn exactly, `(answer, tied, polygon)` with vertices in
+    /// parameter units; when not empty they replace the sampled cells.
+    pub exact: &'a [AnswerShape],
 }
+
+/// An answer's region drawn exactly: the answer, whether a tie decides it, the polygon.
+pub type AnswerShape = (Effect, bool, map::Ring);
 
 /// Fill of the map's cells where a tie decides the answer (pale yellow, apart from the
 /// answers' colours and grey).
@@ -220,6 +226,7 @@ pub fn question_map_svg(q: &QuestionMapPlot<'_>) -> Figure {
     let (ex, ey) = (lin(q.x.1, nx), lin(q.y.1, ny));
     let fill = |e: Effect| colour::answer(e, q.good).0;
     let fills: Vec<&str> = (0..nx * ny)
+        .filter(|_| q.exact.is_empty())
         .map(|c| {
             let (i, j) = (c / ny, c % ny);
             if q.tied.get(j * nx + i).copied().unwrap_or(false) {
@@ -243,7 +250,7 @@ pub fn question_map_svg(q: &QuestionMapPlot<'_>) -> Figure {
             text: "no difference".into(),
         },
     ];
-    if q.tied.contains(&true) {
+    if q.tied.contains(&true) || q.exact.iter().any(|r| r.1) {
         keys.push(map::Key {
             fill: TIED_FILL.into(),
             text: "depends on how a tie is broken".into(),
@@ -264,15 +271,26 @@ pub fn question_map_svg(q: &QuestionMapPlot<'_>) -> Figure {
             y: *y,
         })
         .collect();
-    map::figure(&map::Map {
-        title: q.title,
-        x: (q.x.0, &ex),
-        y: (q.y.0, &ey),
-        fills: &fills,
-        keys: &keys,
-        points: &points,
-        note: q.note,
-    })
+    let shapes: Vec<map::Shape> = q
+        .exact
+        .iter()
+        .map(|(e, tied, poly)| map::Shape {
+            fill: if *tied { TIED_FILL } else { fill(*e) }.to_string(),
+            rings: vec![poly.clone()],
+        })
+        .collect();
+    map::figure_with(
+        &map::Map {
+            title: q.title,
+            x: (q.x.0, &ex),
+            y: (q.y.0, &ey),
+            fills: &fills,
+            keys: &keys,
+            points: &points,
+            note: q.note,
+        },
+        &shapes,
+    )
 }
 
 #[cfg(test)]

@@ -504,7 +504,7 @@ pub fn question_thresholds(
 
 pub mod along;
 mod eval;
-mod map;
+pub mod map;
 mod sentences;
 pub mod set;
 pub use eval::Evaluator;

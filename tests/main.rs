@@ -16,6 +16,7 @@ mod gambit_games;
 mod gambit_logit;
 mod gambit_seqform;
 mod gambit_strategic;
+mod geometry;
 mod hedging_private;
 mod known_values;
 mod nplayer;

@@ -9,6 +9,10 @@
 //! model's formulas with the other parameters substituted (`f64`); each is read back as the
 //! shortest decimal that prints it, which is exact for the decimals model files hold.
 
+pub mod curve;
+pub mod partition;
+pub mod regimes;
+
 use crate::exact::Rational;
 use crate::poly::Poly;
 use crate::regime::rational::of_f64;
@@ -26,7 +30,8 @@ pub struct HalfPlane {
 }
 
 impl HalfPlane {
-    fn value(&self, p: &Point) -> Rational {
+    /// `a·x + b·y + c` at `p` (non-negative inside).
+    pub fn value(&self, p: &Point) -> Rational {
         &self.a * &p.0 + &self.b * &p.1 + &self.c
     }
 }
@@ -89,6 +94,40 @@ pub fn clip(x: (Rational, Rational), y: (Rational, Rational), hs: &[HalfPlane]) 
         poly = out;
     }
     poly
+}
+
+/// Where a point lies with respect to a convex polygon (vertices counter-clockwise).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Strictly inside.
+    Inside,
+    /// On an edge or a vertex.
+    Boundary,
+    /// Outside.
+    Outside,
+}
+
+/// Where `p` lies with respect to the convex polygon `poly` (counter-clockwise, as [`clip`]
+/// returns it), exactly. A polygon of fewer than three vertices has no inside.
+pub fn locate(poly: &[Point], p: &Point) -> Place {
+    let n = poly.len();
+    if n < 3 {
+        return Place::Outside;
+    }
+    let mut on_edge = false;
+    for i in 0..n {
+        let (a, b) = (&poly[i], &poly[(i + 1) % n]);
+        let cross = (&b.0 - &a.0) * (&p.1 - &a.1) - (&b.1 - &a.1) * (&p.0 - &a.0);
+        if cross.is_negative() {
+            return Place::Outside;
+        }
+        on_edge |= cross.is_zero();
+    }
+    if on_edge {
+        Place::Boundary
+    } else {
+        Place::Inside
+    }
 }
 
 /// The area of a simple polygon (shoelace formula), exactly.

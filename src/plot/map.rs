@@ -1,8 +1,13 @@
-//! Maps over two parameters: a sweep's outcome classes ([`super::region_svg`]) and a question's
-//! answers ([`super::question_map_svg`]), drawn the same way: cells coloured by class (runs of
-//! equal cells merged into one rectangle), axes with round ticks, a title that wraps, and the
-//! legend below the map, outside the data. Answers are coloured by [`super::colour::answer`]
-//! in both.
+//! Maps over two parameters: a sweep's outcome classes ([`super::region_svg`]), a question's
+//! answers ([`super::question_map_svg`]) and regimes, drawn the same way: axes with round
+//! ticks, a title that wraps, and the legend below the map, outside the data. Answers are
+//! coloured by [`super::colour::answer`].
+//!
+//! A region is drawn either as exact [`Shape`]s — polygons whose vertices are exact points of
+//! its boundary (a straight boundary is one edge however fine the zoom; a curved one is a
+//! polyline through many points computed on the curve) — or, where no symbolic description of
+//! the region exists, as grid cells coloured by the class sampled there (runs of equal cells
+//! merged into one rectangle). Shapes are drawn over the cells, so a map can mix both.
 
 use super::axis::{label, ticks};
 use super::canvas::{text_width, wrap, Anchor, Canvas, Rect};
@@ -33,7 +38,21 @@ pub struct Point {
     pub y: f64,
 }
 
-/// What a map shows: cell edges on both axes, each cell's fill (`fills[ix * ny + iy]`), the
+/// A closed ring of `(x, y)` vertices in parameter units.
+pub type Ring = Vec<(f64, f64)>;
+
+/// A region drawn exactly: one or more closed rings (vertices in parameter units), filled with
+/// the even-odd rule so a ring inside another is a hole.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shape {
+    /// Fill colour.
+    pub fill: String,
+    /// Closed rings of `(x, y)` vertices.
+    pub rings: Vec<Ring>,
+}
+
+/// What a map shows: cell edges on both axes (the first and last are the map's range), each
+/// cell's fill (`fills[ix * ny + iy]`; empty when the map is drawn by shapes alone), the
 /// legend and the points.
 pub struct Map<'a> {
     /// Title (wrapped).
@@ -52,8 +71,13 @@ pub struct Map<'a> {
     pub note: &'a str,
 }
 
-/// Draws a map; see the module doc.
+/// Draws a map of cells; see the module doc.
 pub fn figure(m: &Map<'_>) -> Figure {
+    figure_with(m, &[])
+}
+
+/// Draws a map: its cells (if any), then `shapes` over them.
+pub fn figure_with(m: &Map<'_>, shapes: &[Shape]) -> Figure {
     let (ex, ey) = (m.x.1, m.y.1);
     let (nx, ny) = (ex.len() - 1, ey.len() - 1);
     let mut cv = Canvas::new();
@@ -75,7 +99,7 @@ pub fn figure(m: &Map<'_>) -> Figure {
     let px = |x: f64| ML + (x - x0) / (x1 - x0) * MAP_W;
     let py = |v: f64| bottom - (v - y0) / (y1 - y0) * MAP_H;
     cv.raw(r#"<g shape-rendering="crispEdges">"#);
-    for iy in 0..ny {
+    for iy in (0..ny).filter(|_| m.fills.len() == nx * ny) {
         let mut ix = 0;
         while ix < nx {
             let f = m.fills[ix * ny + iy];
@@ -97,6 +121,25 @@ pub fn figure(m: &Map<'_>) -> Figure {
         }
     }
     cv.raw("</g>");
+    for sh in shapes {
+        let mut d = String::new();
+        for ring in sh.rings.iter().filter(|r| r.len() > 2) {
+            for (k, &(x, y)) in ring.iter().enumerate() {
+                let op = if k == 0 { 'M' } else { 'L' };
+                d.push_str(&format!("{op}{:.2} {:.2}", px(x), py(y)));
+            }
+            d.push('Z');
+        }
+        if d.is_empty() {
+            continue;
+        }
+        // The outline in the fill's colour closes the hairline seam that anti-aliasing leaves
+        // between two regions sharing an edge.
+        cv.raw(&format!(
+            r#"<path d="{d}" fill="{f}" fill-rule="evenodd" stroke="{f}" stroke-width="0.5" stroke-linejoin="round"/>"#,
+            f = sh.fill
+        ));
+    }
     cv.rect(
         Rect {
             x0: ML,

@@ -349,6 +349,129 @@ fn prune(ineqs: &mut Vec<Ineq>, base: &[f64], m: &QuestionMap) {
     }
 }
 
+/// A sample of a question's map: the answer there, whether a tie decides it, the two games'
+/// choices (treatment, control), and the point on the map's axes.
+pub type Sample = (Effect, bool, (Vec<u32>, Vec<u32>), (f64, f64));
+
+/// One region of a question's map, exactly: where the equilibria of one pair of choices hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExactRegion {
+    /// The answer there.
+    pub effect: Effect,
+    /// True where a tie decides the answer.
+    pub tied: bool,
+    /// The region, a convex polygon (vertices counter-clockwise, in the axes' units).
+    pub polygon: Vec<crate::geometry::Point>,
+}
+
+/// The exact regions of a map over `axes` (ranges `rx`, `ry`; other parameters at `theta`)
+/// whose samples are `samples`: one polygon per pair of choices sampled, bounded by the
+/// choices' conditions, when every condition is linear in the two axes and the polygons
+/// partition the map in agreement with the samples ([`crate::geometry::partition`]); `None`
+/// otherwise (the map is then drawn from its samples).
+pub fn exact_regions(
+    p: &PreparedQuestion,
+    theta: &[f64],
+    axes: (usize, usize),
+    (rx, ry): ((f64, f64), (f64, f64)),
+    samples: &[Sample],
+) -> Option<Vec<ExactRegion>> {
+    use crate::geometry::{half_plane, partition, HalfPlane};
+    use crate::regime::rational::of_f64;
+    use num_traits::Signed;
+    let keep = [axes.0, axes.1];
+    let mut sigs: Vec<&(Vec<u32>, Vec<u32>)> = Vec::new();
+    let mut at: Vec<(usize, crate::geometry::Point)> = Vec::new();
+    for (e, _, sig, (x, y)) in samples {
+        if *e == Effect::Unknown {
+            return None;
+        }
+        let k = sigs.iter().position(|s| *s == sig).unwrap_or_else(|| {
+            sigs.push(sig);
+            sigs.len() - 1
+        });
+        at.push((k, (of_f64(*x)?, of_f64(*y)?)));
+    }
+    let mut classes: Vec<Vec<HalfPlane>> = Vec::with_capacity(sigs.len());
+    for (ct, cc) in &sigs {
+        let mut hs = Vec::new();
+        for c in p.conditions((ct, cc)) {
+            if c.always() {
+                continue;
+            }
+            let h = half_plane(&c.margin_in(theta, &keep)?, axes.0, axes.1)?;
+            if c.tie {
+                hs.push(partition::opposite(&h));
+            }
+            hs.push(h);
+        }
+        classes.push(hs);
+    }
+    // A region's answer, and whether a tie decides it, are those of its samples strictly
+    // inside: on a boundary line a mover is indifferent, which is no property of the region.
+    let mut class: Vec<Option<(Effect, bool)>> = vec![None; sigs.len()];
+    for ((e, tied, _, _), (k, pt)) in samples.iter().zip(&at) {
+        if classes[*k].iter().all(|h| h.value(pt).is_positive()) {
+            match class[*k] {
+                Some(c) if c != (*e, *tied) => return None,
+                _ => class[*k] = Some((*e, *tied)),
+            }
+        }
+    }
+    for ((e, tied, _, _), (k, _)) in samples.iter().zip(&at) {
+        class[*k].get_or_insert((*e, *tied));
+    }
+    let rect = (
+        (of_f64(rx.0)?, of_f64(rx.1)?),
+        (of_f64(ry.0)?, of_f64(ry.1)?),
+    );
+    let polys = partition::partition(&rect, &classes, &at)?;
+    Some(
+        class
+            .into_iter()
+            .zip(polys)
+            .filter(|(_, poly)| poly.len() > 2)
+            .filter_map(|(c, polygon)| {
+                let (effect, tied) = c?;
+                Some(ExactRegion {
+                    effect,
+                    tied,
+                    polygon,
+                })
+            })
+            .collect(),
+    )
+}
+
+impl QuestionMap {
+    /// The map's exact regions ([`exact_regions`]), the other parameters at `base`.
+    pub fn exact_regions(&self, p: &PreparedQuestion, base: &[f64]) -> Option<Vec<ExactRegion>> {
+        let nx = self.xs.len();
+        let samples: Vec<Sample> = self
+            .regime
+            .iter()
+            .enumerate()
+            .map(|(c, &r)| {
+                let (e, sig, _) = &self.regimes[r];
+                (
+                    *e,
+                    self.tied[c],
+                    sig.clone(),
+                    (self.xs[c % nx], self.ys[c / nx]),
+                )
+            })
+            .collect();
+        let range = |v: &[f64]| Some((*v.first()?, *v.last()?));
+        exact_regions(
+            p,
+            base,
+            self.axes,
+            (range(&self.xs)?, range(&self.ys)?),
+            &samples,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,6 +82,10 @@ pub struct RegimeMap {
     pub cells: Vec<usize>,
     /// The distinct regime sets, in order of first appearance.
     pub areas: Vec<Area>,
+    /// Each area's exact polygon, when the regimes' conditions give them
+    /// ([`crate::geometry::regimes`]); the map is then drawn from these and the shares are
+    /// their areas.
+    pub exact: Option<crate::geometry::regimes::Exact>,
 }
 
 /// The regime map of `ev`'s model over parameters `x` and `y` (each `(param, lo, hi)`), the
@@ -150,12 +154,15 @@ pub fn regime_map(
             set,
         })
         .collect();
-    Ok(RegimeMap {
+    let mut m = RegimeMap {
         x: ax,
         y: ay,
         cells,
         areas,
-    })
+        exact: None,
+    };
+    crate::geometry::regimes::apply(ev.t, &ev.opts, base, &mut m);
+    Ok(m)
 }
 
 /// Scans `scan`'s parameter along `lines` lines of `fixed` and adds the breakpoints found.
@@ -289,19 +296,26 @@ impl RegimeMap {
             .collect();
         let xe: Vec<f64> = self.x.edges.iter().map(exact::to_f64).collect();
         let ye: Vec<f64> = self.y.edges.iter().map(exact::to_f64).collect();
-        map::figure(&map::Map {
-            title,
-            x: (&self.x.name, &xe),
-            y: (&self.y.name, &ye),
-            fills: &cell_fills,
-            keys: &keys,
-            points: &pts,
-            note: &self.note(),
-        })
+        let shapes = crate::geometry::regimes::shapes(self, &fills);
+        map::figure_with(
+            &map::Map {
+                title,
+                x: (&self.x.name, &xe),
+                y: (&self.y.name, &ye),
+                fills: if shapes.is_empty() { &cell_fills } else { &[] },
+                keys: &keys,
+                points: &pts,
+                note: &self.note(),
+            },
+            &shapes,
+        )
     }
 
     /// How the boundaries were found, in one sentence.
     pub fn note(&self) -> String {
+        if let Some(n) = crate::geometry::regimes::note(self) {
+            return n;
+        }
         let list = |a: &Axis| {
             if a.breaks.is_empty() {
                 String::new()

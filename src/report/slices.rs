@@ -9,9 +9,16 @@
 //! each map, the grid row and column nearest each dot are moved onto the dot's own
 //! coordinates, so the cell drawn under a dot is solved at the dot's exact point (the column
 //! is drawn at its grid place, within half a cell of the dot).
+//!
+//! Where the answer's regions are known exactly (every condition of the equilibria sampled is
+//! linear in the two parameters, [`crate::questions::exact_regions`]), the map draws them as
+//! polygons instead of cells, and the answer under a dot is the one of the polygon it lies in.
 
+use crate::geometry::{locate, Place};
 use crate::plot::{question_map_svg, QuestionMapPlot};
+use crate::questions::map::{exact_regions, Sample};
 use crate::questions::{Effect, Evaluator, PreparedQuestion};
+use crate::regime::rational::of_f64;
 
 /// One slice's map.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,6 +102,7 @@ fn one(
     }
     let mut effect = Vec::with_capacity(n * n);
     let mut tied = Vec::with_capacity(n * n);
+    let mut samples: Vec<Sample> = Vec::with_capacity(n * n);
     let mut theta = theta.to_vec();
     match Evaluator::new(spec.p) {
         Ok(mut ev) => {
@@ -106,10 +114,18 @@ fn one(
                         Ok(e) => {
                             effect.push(e);
                             tied.push(ev.effects().tied());
+                            let (ct, cc) = ev.signature();
+                            samples.push((
+                                e,
+                                ev.effects().tied(),
+                                (ct.to_vec(), cc.to_vec()),
+                                (xv, yv),
+                            ));
                         }
                         Err(_) => {
                             effect.push(Effect::Unknown);
                             tied.push(false);
+                            samples.push((Effect::Unknown, false, Default::default(), (xv, yv)));
                         }
                     }
                 }
@@ -120,6 +136,11 @@ fn one(
             tied = vec![false; n * n];
         }
     }
+    let exact = if samples.is_empty() {
+        None
+    } else {
+        exact_regions(spec.p, &theta, spec.axes, spec.ranges, &samples)
+    };
     let names: Vec<String> = members.iter().map(|&k| points[k].0.clone()).collect();
     let baseline = names.first().is_some_and(|s| s == "baseline");
     // Points at the same place share one dot: "baseline, cold_war".
@@ -136,17 +157,33 @@ fn one(
     } else {
         format!("{} — in {}", spec.title, names.join(", "))
     };
-    let note = if baseline {
-        "Other parameters at the baseline; the row and column through each dot are solved at \
-         its own values."
-            .to_string()
+    let others = if baseline {
+        "Other parameters at the baseline".to_string()
     } else {
-        format!(
-            "Other parameters as in {}; the row and column through each dot are solved at its \
-             own values.",
-            names.join(", ")
-        )
+        format!("Other parameters as in {}", names.join(", "))
     };
+    let note = match &exact {
+        Some(_) => format!(
+            "{others}. Regions drawn exactly: each is where one set of equilibrium choices holds, \
+             its boundaries the lines where a mover is indifferent."
+        ),
+        None => format!(
+            "{others}. Regions sampled on a {n} × {n} grid (their conditions are not all linear \
+             in the two parameters); the row and column through each dot are solved at its own \
+             values."
+        ),
+    };
+    let drawn: Vec<crate::plot::AnswerShape> = exact
+        .iter()
+        .flatten()
+        .map(|r| {
+            (
+                r.effect,
+                r.tied,
+                crate::geometry::partition::to_f64(&r.polygon),
+            )
+        })
+        .collect();
     let fig = question_map_svg(&QuestionMapPlot {
         title: &title,
         x: (&spec.p.control.params.names[x], spec.ranges.0),
@@ -158,9 +195,25 @@ fn one(
         good: spec.good,
         points: &dots,
         note: &note,
+        exact: &drawn,
     });
+    let under = |&(i, j): &(usize, usize)| {
+        let solved = effect[j * n + i];
+        let Some(regions) = &exact else {
+            return solved;
+        };
+        // The polygon the dot lies strictly inside; on a boundary, the answer solved there.
+        let dot = (of_f64(xs[i]), of_f64(ys[j]));
+        let (Some(dx), Some(dy)) = dot else {
+            return solved;
+        };
+        regions
+            .iter()
+            .find(|r| locate(&r.polygon, &(dx.clone(), dy.clone())) == Place::Inside)
+            .map_or(solved, |r| r.effect)
+    };
     SliceMap {
-        under_dots: at.iter().map(|&(i, j)| effect[j * n + i]).collect(),
+        under_dots: at.iter().map(under).collect(),
         names,
         baseline,
         svg: fig.svg,

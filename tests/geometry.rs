@@ -1,0 +1,176 @@
+//! Exact region geometry: maps drawn as polygons from the regions' conditions, their shares
+//! exact and the same as the text's.
+
+use crate::util::{template, theta};
+use deter::exact::{self, Rational};
+use deter::geometry::regimes::Exact;
+use deter::questions::{self, Effect};
+use deter::regime::map::{regime_map, MapOptions};
+use deter::regime::rational::of_f64;
+use deter::regime::Evaluator;
+use deter::report::{self, Options};
+use deter::solve::SolveOptions;
+
+/// The share of [0, 1] × [0, 3] (T × c_D) where hedging deters at `cold_war`, integrated
+/// numerically from the region of docs/models/hedging.md: T > −psi0/beta and
+/// a < c_D < a − lambda·T + L.
+fn hedging_share_by_integration(th: &[f64], id: &dyn Fn(&str) -> usize) -> f64 {
+    let v = |n: &str| th[id(n)];
+    let n = 200_000;
+    let mut s = 0.0;
+    for i in 0..n {
+        let t = (i as f64 + 0.5) / n as f64;
+        if t <= -v("psi0") / v("beta") {
+            continue;
+        }
+        let lo = v("a").max(0.0);
+        let hi = (v("a") - v("lambda") * t + v("L")).min(3.0);
+        s += (hi - lo).max(0.0) / n as f64;
+    }
+    s / 3.0
+}
+
+#[test]
+fn hedging_share_is_the_exact_integral_everywhere_it_is_printed() {
+    let t = template("models/hedging.toml");
+    let th = theta(&t, Some("cold_war"), &[]);
+    let id = |n: &str| t.params.id(n).expect("a parameter of hedging.toml");
+    let want = hedging_share_by_integration(&th, &id);
+    assert!((want - 0.4533).abs() < 1e-3, "integral {want}");
+    let p = questions::prepare(&t).unwrap().remove(0);
+    let axes = (id("T"), id("c_D"));
+    let ranges = ((0.0, 1.0), (0.0, 3.0));
+    for n in [81, 121] {
+        let m = questions::question_map(&p, &th, axes, ranges, n).unwrap();
+        let r = questions::map_regions(&p, &th, &m, Effect::Lower);
+        assert_eq!(r.len(), 1, "one region where hedging deters");
+        assert!((r[0].share - want).abs() < 1e-6, "{} vs {want}", r[0].share);
+        // The polygon drawn has that area, whatever the grid.
+        let exact = m.exact_regions(&p, &th).expect("linear conditions");
+        let area: Rational = exact
+            .iter()
+            .filter(|e| e.effect == Effect::Lower && !e.tied)
+            .map(|e| deter::geometry::area(&e.polygon))
+            .sum();
+        assert_eq!(
+            area / exact::parse("3").unwrap(),
+            exact::parse("1.36").unwrap() / exact::parse("3").unwrap()
+        );
+    }
+    let s = questions::region_sentences(&p, &th, axes.0, axes.1, ranges.0, ranges.1, 40).unwrap();
+    assert!(
+        s.iter()
+            .any(|l| l.contains("Hedging deters (45.3% of the map")),
+        "{s:#?}"
+    );
+}
+
+/// The `d` attributes of the filled paths of an SVG.
+fn paths(svg: &str) -> Vec<&str> {
+    svg.split("<path d=\"")
+        .skip(1)
+        .filter_map(|p| p.split('"').next())
+        .collect()
+}
+
+#[test]
+fn a_slanted_boundary_is_one_edge_not_a_staircase() {
+    let t = template("models/hedging.toml");
+    let r = report::build(&t, "models/hedging.toml", &Options::default()).unwrap();
+    let q = &r.questions[0];
+    let svg = q.map_svg.as_ref().expect("a question map");
+    assert!(svg.contains("Regions drawn exactly"), "{svg}");
+    let ps = paths(svg);
+    assert!(!ps.is_empty());
+    // c_D < 3 − 0.5·T crosses the map diagonally: as cells on the report's 121 × 121 grid it
+    // would take ~121 steps; as a polygon every region has a handful of vertices.
+    for d in &ps {
+        let vertices = d.matches(['M', 'L']).count();
+        assert!(vertices <= 8, "{vertices} vertices: {d}");
+    }
+    // No cells: the only rectangles are the frame and the legend's keys.
+    assert!(svg.matches("<rect").count() < 12);
+    // The scenario maps (a slice of their own) are drawn the same way.
+    for (_, m) in &q.scenario_maps {
+        assert!(m.contains("Regions drawn exactly"));
+    }
+}
+
+#[test]
+fn unilateral_regimes_have_vertices_at_pi_s_pi_h_and_mu_bar() {
+    let t = template("models/unilateral_deterrence.toml");
+    let base: Vec<Rational> = t.defaults().iter().map(|&v| of_f64(v).unwrap()).collect();
+    let id = |n: &str| t.params.id(n).unwrap();
+    let v = |n: &str| base[id(n)].clone();
+    let one = Rational::from_integer(1.into());
+    // MODELS.md §1.1: π_S = 1 − s, π_H = (1 − s)/(1 − c_H), μ̄ = 1/(1 − d_S).
+    let pi_s = &one - v("s");
+    let pi_h = (&one - v("s")) / (&one - v("c_H"));
+    let mu = &one / (&one - v("d_S"));
+    let zero = Rational::from_integer(0.into());
+    let mut ev = Evaluator::new(&t, SolveOptions::default());
+    let m = regime_map(
+        &mut ev,
+        &base,
+        (id("p_Def"), zero.clone(), one.clone()),
+        (id("p_Ch"), zero.clone(), one.clone()),
+        &MapOptions::default(),
+    )
+    .unwrap();
+    let Some(Exact::Polygons(polys)) = m.exact.as_ref() else {
+        panic!("linear regime conditions give polygons: {:?}", m.exact)
+    };
+    let mut xs: Vec<Rational> = polys.iter().flatten().map(|p| p.0.clone()).collect();
+    let mut ys: Vec<Rational> = polys.iter().flatten().map(|p| p.1.clone()).collect();
+    for v in [&mut xs, &mut ys] {
+        v.sort();
+        v.dedup();
+    }
+    assert_eq!(xs, [zero.clone(), pi_s, pi_h, one.clone()]);
+    assert_eq!(ys, [zero, mu, one]);
+    // Shares are the polygons' areas and add up to the whole map.
+    let total: f64 = m.areas.iter().map(|a| a.share).sum();
+    assert!((total - 1.0).abs() < 1e-12);
+    for (a, p) in m.areas.iter().zip(polys) {
+        assert_eq!(a.share, exact::to_f64(&deter::geometry::area(p)));
+    }
+    let svg = m.figure("regimes", &[]).svg;
+    assert!(svg.contains("Regions drawn exactly"));
+    assert!(paths(&svg)
+        .iter()
+        .all(|d| d.matches(['M', 'L']).count() <= 6));
+}
+
+#[test]
+fn a_curved_boundary_is_drawn_through_points_on_the_curve() {
+    // tests/models/unilateral_squared.toml: a hard challenger initiates against a soft
+    // defender that capitulates iff p_Def·(1 − k²) ≥ 1 − s — over p_Def × k a curve.
+    use deter::geometry::curve::sliced;
+    use deter::regime::spoly::SPoly;
+    let q = |s: &str| exact::parse(s).unwrap();
+    let (p, k) = (0, 1);
+    let s = q("0.5");
+    let one = SPoly::constant(q("1"));
+    let cond = SPoly::var(p)
+        .mul(&one.sub(&SPoly::var(k).mul(&SPoly::var(k))))
+        .sub(&SPoly::constant(q("1") - &s));
+    let rect = ((q("0"), q("1")), (q("0"), q("1")));
+    let r = sliced(std::slice::from_ref(&cond), p, k, &rect, 400);
+    // Area: ∫_{1/2}^{1} √(1 − 1/(2p)) dp, by the midpoint rule here.
+    let n = 200_000;
+    let want: f64 = (0..n)
+        .map(|i| 0.5 + 0.5 * (i as f64 + 0.5) / n as f64)
+        .map(|x| (1.0 - 0.5 / x).sqrt() * 0.5 / n as f64)
+        .sum();
+    assert!((r.area - want).abs() < 1.0 / 400.0, "{} vs {want}", r.area);
+    // Every vertex off the frame lies on the curve p·(1 − k²) = 1/2.
+    let on_curve = |&(x, y): &(f64, f64)| (x * (1.0 - y * y) - 0.5).abs() < 1e-6;
+    let frame = |&(x, y): &(f64, f64)| x == 0.0 || x == 1.0 || y == 0.0 || y == 1.0;
+    let vs: Vec<(f64, f64)> = r.rings.iter().flatten().copied().collect();
+    // One point on the curve per slice across p ∈ [1/2, 1] (200 of the 400 slices).
+    assert!(vs.iter().filter(|v| on_curve(v)).count() >= 190);
+    // Off the curve and the frame: only the corners of the half-slice where the region
+    // begins (p = 1/2, where the interval of k appears).
+    let stray = vs.iter().filter(|v| !on_curve(v) && !frame(v)).count();
+    assert!(stray <= 4, "{stray} vertices off the curve and the frame");
+}
