@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn a_disc_is_drawn_through_points_on_its_circle() {
-        // 1/4 − (x − 1/2)² − (y − 1/2)² ≥ 0 on the unit square: area π/16.
+        // 1/4 − (x − 1/2)² − (y − 1/2)² ≥ 0 on the unit square: a disc of radius 1/2, area π/4.
         let (x, y) = (0, 1);
         let dx = SPoly::var(x).sub(&SPoly::constant(q("1/2")));
         let dy = SPoly::var(y).sub(&SPoly::constant(q("1/2")));
@@ -143,7 +143,7 @@ mod tests {
         let rect = ((q("0"), q("1")), (q("0"), q("1")));
         let s = sliced(std::slice::from_ref(&c), x, y, &rect, 200);
         assert!(
-            (s.area - std::f64::consts::PI / 16.0).abs() < 1e-3,
+            (s.area - std::f64::consts::PI / 4.0).abs() < 1e-3,
             "{}",
             s.area
         );
