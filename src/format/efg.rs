@@ -27,7 +27,7 @@ use super::FormatError;
 use crate::exact::{self, Rational};
 use crate::game::tree::{Leaf, NO_PARENT};
 use crate::game::{
-    ExactNumbers, Game, Infoset, InfosetId, LeafId, Node, NodeId, NodeKind, PlayerId, Tree,
+    ExactNumbers, ExactVec, Game, Infoset, InfosetId, LeafId, Node, NodeId, NodeKind, PlayerId, Tree,
     TreeError,
 };
 use num_traits::{One, Zero};
@@ -452,11 +452,11 @@ impl<'a> Reader<'a> {
         let mut nodes: Vec<Node> = Vec::with_capacity(n);
         let mut node_names = Vec::with_capacity(n);
         let mut move_labels = Vec::with_capacity(n);
-        let mut chance = Vec::with_capacity(n);
+        let mut chance = ExactVec::with_capacity(n);
         let mut chance_f = Vec::with_capacity(n);
         let mut pos = Vec::with_capacity(n);
         let mut leaves = Vec::new();
-        let mut payoffs = Vec::new();
+        let mut payoffs = ExactVec::default();
         let mut payoffs_f = Vec::new();
         let mut set_of_desc = vec![NONE; descs.len()];
         let mut set_desc: Vec<u32> = Vec::new();
@@ -464,7 +464,7 @@ impl<'a> Reader<'a> {
         let mut set_count: Vec<u32> = Vec::new();
         order.push(0);
         move_labels.push(String::new());
-        chance.push(Rational::zero());
+        chance.push_fraction(0, 1);
         chance_f.push(0.0);
         let mut parent_of = vec![NO_PARENT];
         let mut head = 0;
@@ -475,7 +475,12 @@ impl<'a> Reader<'a> {
             let kind = match who[p] {
                 TERMINAL => {
                     let e = sum_of[p] as usize;
-                    payoffs.extend(sums[e * np..(e + 1) * np].iter().map(Q::to_rational));
+                    for q in &sums[e * np..(e + 1) * np] {
+                        match q {
+                            Q::Small(n, d) => payoffs.push_fraction(*n, *d),
+                            Q::Big(b) => payoffs.push(b),
+                        }
+                    }
                     payoffs_f.extend_from_slice(&sums_f[e * np..(e + 1) * np]);
                     leaves.push(Leaf {
                         node: NodeId::from(i),
@@ -517,11 +522,11 @@ impl<'a> Reader<'a> {
                     match d.probs.get(k) {
                         Some(q) => {
                             chance_f.push(exact::to_f64(q));
-                            chance.push(q.clone());
+                            chance.push(q);
                         }
                         None => {
                             chance_f.push(0.0);
-                            chance.push(Rational::zero());
+                            chance.push_fraction(0, 1);
                         }
                     }
                     c = next_sibling[c] as usize;
@@ -584,7 +589,7 @@ impl<'a> Reader<'a> {
             tree: Arc::new(tree),
             chance: chance_f,
             payoffs: payoffs_f,
-            exact: Some(Arc::new(ExactNumbers { chance, payoffs })),
+            exact: Some(Arc::new(ExactNumbers::new(chance, payoffs))),
         };
         Ok((game, pos))
     }
@@ -633,7 +638,7 @@ pub fn write(game: &Game) -> String {
             NodeKind::Terminal { leaf } => {
                 let ex = game.exact.as_deref();
                 let pay: Vec<String> = (leaf.ix() * np..(leaf.ix() + 1) * np)
-                    .map(|k| number(ex.map(|e| &e.payoffs[k]), game.payoffs[k]))
+                    .map(|k| number(ex.map(|e| e.payoffs().get(k)).as_ref(), game.payoffs[k]))
                     .collect();
                 let name = quote(&t.node_names[i]);
                 s.push_str(&format!(
@@ -648,8 +653,8 @@ pub fn write(game: &Game) -> String {
                     .children()
                     .zip(labels())
                     .map(|(c, l)| {
-                        let ex = game.exact.as_deref().map(|e| &e.chance[c]);
-                        format!("{l} {}", number(ex, game.chance[c]))
+                        let ex = game.exact.as_deref().map(|e| e.chance().get(c));
+                        format!("{l} {}", number(ex.as_ref(), game.chance[c]))
                     })
                     .collect();
                 s.push_str(&format!(
@@ -891,7 +896,7 @@ t "" 0
         assert_eq!(g.leaf_payoffs(end.unwrap().into()), &[1.0, 1.0]);
         assert_eq!(g.chance[1], 1.0 / 3.0);
         let ex = g.exact.as_ref().unwrap();
-        assert_eq!(ex.chance[1], Rational::new(1.into(), 3.into()));
+        assert_eq!(ex.chance().get(1), Rational::new(1.into(), 3.into()));
         assert_eq!(read(&write(&g)).unwrap(), g);
     }
 
@@ -912,7 +917,7 @@ t "" 3 "" { 1, 1 }
         let src = SRC.replace("1/3", "0.3333333").replace("2/3", "0.6666667");
         let g = read(&src).unwrap();
         let ex = g.exact.as_ref().unwrap();
-        assert_eq!(&ex.chance[1] + &ex.chance[2], Rational::one());
+        assert_eq!(ex.chance().get(1) + ex.chance().get(2), Rational::one());
     }
 
     #[test]

@@ -15,6 +15,6 @@ pub mod strategic;
 pub mod tree;
 
 pub use ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
-pub use numeric::{ExactNumbers, Game};
+pub use numeric::{ExactNumbers, ExactVec, Game};
 pub use strategic::StrategicGame;
 pub use tree::{Infoset, Node, NodeKind, Tree, TreeBuilder, TreeError};
