@@ -27,8 +27,8 @@ use super::FormatError;
 use crate::exact::{self, Rational};
 use crate::game::tree::{Leaf, NO_PARENT};
 use crate::game::{
-    ExactNumbers, ExactVec, Game, Infoset, InfosetId, LeafId, Node, NodeId, NodeKind, PlayerId, Tree,
-    TreeError,
+    ExactNumbers, ExactVec, Game, Infoset, InfosetId, Labels, LabelsBuilder, LeafId, Node, NodeId,
+    NodeKind, PlayerId, Tree, TreeError,
 };
 use num_traits::{One, Zero};
 use rustc_hash::FxHashMap as HashMap;
@@ -450,7 +450,16 @@ impl<'a> Reader<'a> {
         let n = who.len();
         let mut order: Vec<u32> = Vec::with_capacity(n);
         let mut nodes: Vec<Node> = Vec::with_capacity(n);
-        let mut node_names = Vec::with_capacity(n);
+        let mut node_names = LabelsBuilder::with_capacity(n);
+        // Move labels are ids into `labels`, plus one for the root's empty label.
+        let mut labels = labels;
+        let no_label = match labels.iter().position(String::is_empty) {
+            Some(k) => k as u32,
+            None => {
+                labels.push(String::new());
+                labels.len() as u32 - 1
+            }
+        };
         let mut move_labels = Vec::with_capacity(n);
         let mut chance = ExactVec::with_capacity(n);
         let mut chance_f = Vec::with_capacity(n);
@@ -463,7 +472,7 @@ impl<'a> Reader<'a> {
         let mut set_player: Vec<PlayerId> = Vec::new();
         let mut set_count: Vec<u32> = Vec::new();
         order.push(0);
-        move_labels.push(String::new());
+        move_labels.push(no_label);
         chance.push_fraction(0, 1);
         chance_f.push(0.0);
         let mut parent_of = vec![NO_PARENT];
@@ -518,7 +527,7 @@ impl<'a> Reader<'a> {
                     order.push(c as u32);
                     parent_of.push(i as u32);
                     let l = set_labels[d.labels.0 as usize + k];
-                    move_labels.push(labels[l as usize].clone());
+                    move_labels.push(l);
                     match d.probs.get(k) {
                         Some(q) => {
                             chance_f.push(exact::to_f64(q));
@@ -579,9 +588,9 @@ impl<'a> Reader<'a> {
             infoset_members,
             leaves,
             events: Vec::new(),
-            node_names,
-            move_labels,
-            move_phrases: vec![None; nodes.len()],
+            node_names: node_names.finish(),
+            move_labels: Labels::from_parts(labels, move_labels),
+            move_phrases: Labels::from_parts(vec![None], vec![0; nodes.len()]),
             infoset_names,
             nodes,
         };
@@ -689,7 +698,7 @@ pub fn write(game: &Game) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::format::efg_oracle;
 
@@ -708,7 +717,7 @@ mod tests {
     /// A random valid `.efg` of up to about `size` nodes: chance nodes, shared information
     /// sets (described once, or again identically), outcomes on inner nodes and reused by
     /// number, names with escapes and non-ASCII letters, integers, decimals and fractions.
-    fn random_efg(seed: u64, size: usize) -> String {
+    pub(crate) fn random_efg(seed: u64, size: usize) -> String {
         let mut r = Rng(seed * 2 + 1);
         let np = 1 + r.below(3) as usize;
         let nums = [
