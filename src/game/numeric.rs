@@ -190,10 +190,14 @@ impl PartialEq for ExactVec {
         // A value that fits is always stored as a fraction, so a fraction never equals a side
         // entry.
         self.len() == other.len()
-            && self.small.iter().zip(&other.small).all(|(a, b)| match (a, b) {
-                ((x, 0), (y, 0)) => self.big[*x as usize] == other.big[*y as usize],
-                _ => a == b,
-            })
+            && self
+                .small
+                .iter()
+                .zip(&other.small)
+                .all(|(a, b)| match (a, b) {
+                    ((x, 0), (y, 0)) => self.big[*x as usize] == other.big[*y as usize],
+                    _ => a == b,
+                })
     }
 }
 

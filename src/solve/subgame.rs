@@ -19,7 +19,9 @@ use super::{
 use crate::exact::{self, Rational};
 use crate::game::profile::{expected_payoffs, expected_payoffs_in};
 use crate::game::sequence::SequenceForm;
-use crate::game::{ExactNumbers, ExactVec, Game, InfosetId, NodeId, NodeKind, PlayerId, Tree, TreeBuilder};
+use crate::game::{
+    ExactNumbers, ExactVec, Game, InfosetId, NodeId, NodeKind, PlayerId, Tree, TreeBuilder,
+};
 use std::sync::Arc;
 
 /// Subgame decomposition solver.
