@@ -84,7 +84,7 @@ struct Reader<'a> {
     /// payoff entry (leaves), position.
     who: Vec<u32>,
     desc_of: Vec<u32>,
-    names: Vec<String>,
+    names: LabelsBuilder<String>,
     next_sibling: Vec<u32>,
     sum_of: Vec<u32>,
     pos: Vec<(usize, usize)>,
@@ -133,7 +133,7 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatErro
         sums: vec![Q::ZERO; np],
         who: Vec::with_capacity(hint),
         desc_of: Vec::with_capacity(hint),
-        names: Vec::with_capacity(hint),
+        names: LabelsBuilder::with_capacity(hint),
         next_sibling: Vec::with_capacity(hint),
         sum_of: Vec::with_capacity(hint),
         pos: Vec::with_capacity(hint),
@@ -437,7 +437,7 @@ impl<'a> Reader<'a> {
         let Reader {
             who,
             desc_of,
-            mut names,
+            names,
             next_sibling,
             sum_of,
             pos: pos_pre,
@@ -450,7 +450,8 @@ impl<'a> Reader<'a> {
         let n = who.len();
         let mut order: Vec<u32> = Vec::with_capacity(n);
         let mut nodes: Vec<Node> = Vec::with_capacity(n);
-        let mut node_names = LabelsBuilder::with_capacity(n);
+        let (name_values, name_ids) = names.finish().into_parts();
+        let mut node_names: Vec<u32> = Vec::with_capacity(n);
         // Move labels are ids into `labels`, plus one for the root's empty label.
         let mut labels = labels;
         let no_label = match labels.iter().position(String::is_empty) {
@@ -548,7 +549,7 @@ impl<'a> Reader<'a> {
                 first_child,
                 n_children,
             });
-            node_names.push(std::mem::take(&mut names[p]));
+            node_names.push(name_ids[p]);
             pos.push(pos_pre[p]);
         }
         // Information sets: members grouped by set, each group in arena order.
@@ -588,7 +589,7 @@ impl<'a> Reader<'a> {
             infoset_members,
             leaves,
             events: Vec::new(),
-            node_names: node_names.finish(),
+            node_names: Labels::from_parts(name_values, node_names),
             move_labels: Labels::from_parts(labels, move_labels),
             move_phrases: Labels::from_parts(vec![None], vec![0; nodes.len()]),
             infoset_names,

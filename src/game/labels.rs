@@ -55,6 +55,11 @@ impl<T> Labels<T> {
     pub fn distinct(&self) -> &[T] {
         &self.values
     }
+
+    /// The distinct values and the id of each entry (as [`Labels::from_parts`] takes them).
+    pub fn into_parts(self) -> (Vec<T>, Vec<u32>) {
+        (self.values, self.ids)
+    }
 }
 
 impl<T: Eq + Hash + Clone> Labels<T> {

@@ -274,7 +274,9 @@ fn layered_efg(depth: u32) -> String {
         if d == depth {
             outcome += 1;
             let mut pay = || {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 format!("{}.{:02}", (x >> 40) % 10, (x >> 20) % 100)
             };
             let (a, b) = (pay(), pay());
@@ -282,7 +284,9 @@ fn layered_efg(depth: u32) -> String {
         } else {
             set += 1;
             let p = 1 + d % 2;
-            s.push_str(&format!("p \"\" {p} {set} \"\" {{ \"a\" \"b\" \"c\" }} 0\n"));
+            s.push_str(&format!(
+                "p \"\" {p} {set} \"\" {{ \"a\" \"b\" \"c\" }} 0\n"
+            ));
             stack.extend([d + 1; 3]);
         }
     }

@@ -281,7 +281,9 @@ pub fn outcome_label(game: &Game, profile: &[f64]) -> String {
 /// True if the tree's moves carry `say` phrases (a model written for prose): output then
 /// names nodes by the moves that lead to them and moves by their phrases, not identifiers.
 pub fn speaks(tree: &Tree) -> bool {
-    tree.move_phrases.iter().any(Option::is_some)
+    // The distinct phrases first: a tree without any (every big one) is decided at once.
+    tree.move_phrases.distinct().iter().any(Option::is_some)
+        && tree.move_phrases.iter().any(Option::is_some)
 }
 
 /// The outcome reached, in words: the move that ends play ("Challenger does not challenge"),
