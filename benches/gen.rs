@@ -85,9 +85,9 @@ pub fn random_tree(n: usize, n_players: usize, seed: u64) -> Game {
         infoset_members: members,
         leaves,
         events: Vec::new(),
-        node_names: vec![String::new(); total],
-        move_labels: vec![String::new(); total],
-        move_phrases: vec![None; total],
+        node_names: vec![String::new(); total].into(),
+        move_labels: vec![String::new(); total].into(),
+        move_phrases: vec![None; total].into(),
         infoset_names: Vec::new(),
     };
     let n_infosets = tree.infosets.len();

@@ -66,7 +66,7 @@ fn exact_game(t: &model::GameTemplate, sets: &[(&str, &str)]) -> Game {
     let payoffs = vals[..np].to_vec();
     g.payoffs = payoffs.iter().map(exact::to_f64).collect();
     g.chance = chance.iter().map(exact::to_f64).collect();
-    g.exact = Some(Arc::new(ExactNumbers { chance, payoffs }));
+    g.exact = Some(Arc::new(ExactNumbers::new(chance, payoffs)));
     g
 }
 

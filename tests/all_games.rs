@@ -167,7 +167,8 @@ fn exact_regrets(
                 check_distributions(g.tree.infosets.iter().map(|s| {
                     &b[s.first_action as usize..(s.first_action + s.n_actions) as usize]
                 }))?;
-                profile::regrets_in(&g.tree, &ex.chance, &ex.payoffs, &b).map_err(|e| e.to_string())
+                profile::regrets_in(&g.tree, &ex.chance().to_vec(), &ex.payoffs().to_vec(), &b)
+                    .map_err(|e| e.to_string())
             }
         }
         Loaded::Strategic(g) => {

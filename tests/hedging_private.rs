@@ -254,7 +254,7 @@ fn the_bluff_is_certified_on_its_own() {
     let reach = {
         let mut r = vec![q(0, 1); tree.nodes.len()];
         r[0] = q(1, 1);
-        let chance = &g.exact.as_ref().unwrap().chance;
+        let chance = g.exact.as_ref().unwrap().chance().to_vec();
         for i in 0..tree.nodes.len() {
             let n = tree.nodes[i];
             for (a, c) in n.children().enumerate() {

@@ -72,7 +72,7 @@ pub fn exact_game(t: &GameTemplate, theta: &[(&str, Q)]) -> Game {
     }
     g.payoffs = payoffs.iter().map(exact::to_f64).collect();
     g.chance = chance.iter().map(exact::to_f64).collect();
-    g.exact = Some(Arc::new(ExactNumbers { chance, payoffs }));
+    g.exact = Some(Arc::new(ExactNumbers::new(chance, payoffs)));
     g
 }
 
@@ -591,7 +591,7 @@ mod random {
     fn exact(mut g: Game, payoffs: Vec<Q>, chance: Vec<Q>) -> Game {
         g.payoffs = payoffs.iter().map(deter::exact::to_f64).collect();
         g.chance = chance.iter().map(deter::exact::to_f64).collect();
-        g.exact = Some(Arc::new(ExactNumbers { chance, payoffs }));
+        g.exact = Some(Arc::new(ExactNumbers::new(chance, payoffs)));
         g
     }
 

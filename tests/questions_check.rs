@@ -149,7 +149,7 @@ fn a_counterfactual_may_fix_parameters_exactly() {
     third[t_id] = Rational::new(1.into(), 3.into());
     let got = fixed.instantiate_exact(&exact_theta).unwrap().unwrap();
     let want = base.instantiate_exact(&third).unwrap().unwrap();
-    assert_eq!(got.payoffs, want.payoffs);
+    assert_eq!(got.payoffs(), want.payoffs());
     // The parsed formulas no longer mention T (symbolic analyses see the value).
     assert!(fixed
         .formulas

@@ -134,7 +134,7 @@ pub fn finish(
             SolveFormat::Text => {
                 super::out::write_stdout_bytes((output::text(&rep) + tail).as_bytes())
             }
-            SolveFormat::Json => super::out::write_stdout_json(&output::json(&rep)),
+            SolveFormat::Json => super::out::write_stdout_json(&output::json_stream(rep)),
         }
     };
     let text = args.format == SolveFormat::Text;

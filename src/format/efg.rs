@@ -27,8 +27,8 @@ use super::FormatError;
 use crate::exact::{self, Rational};
 use crate::game::tree::{Leaf, NO_PARENT};
 use crate::game::{
-    ExactNumbers, Game, Infoset, InfosetId, LeafId, Node, NodeId, NodeKind, PlayerId, Tree,
-    TreeError,
+    ExactNumbers, ExactVec, Game, Infoset, InfosetId, Labels, LabelsBuilder, LeafId, Node, NodeId,
+    NodeKind, PlayerId, Tree, TreeError,
 };
 use num_traits::{One, Zero};
 use rustc_hash::FxHashMap as HashMap;
@@ -84,7 +84,7 @@ struct Reader<'a> {
     /// payoff entry (leaves), position.
     who: Vec<u32>,
     desc_of: Vec<u32>,
-    names: Vec<String>,
+    names: LabelsBuilder<String>,
     next_sibling: Vec<u32>,
     sum_of: Vec<u32>,
     pos: Vec<(usize, usize)>,
@@ -133,7 +133,7 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatErro
         sums: vec![Q::ZERO; np],
         who: Vec::with_capacity(hint),
         desc_of: Vec::with_capacity(hint),
-        names: Vec::with_capacity(hint),
+        names: LabelsBuilder::with_capacity(hint),
         next_sibling: Vec::with_capacity(hint),
         sum_of: Vec::with_capacity(hint),
         pos: Vec::with_capacity(hint),
@@ -437,7 +437,7 @@ impl<'a> Reader<'a> {
         let Reader {
             who,
             desc_of,
-            mut names,
+            names,
             next_sibling,
             sum_of,
             pos: pos_pre,
@@ -450,21 +450,31 @@ impl<'a> Reader<'a> {
         let n = who.len();
         let mut order: Vec<u32> = Vec::with_capacity(n);
         let mut nodes: Vec<Node> = Vec::with_capacity(n);
-        let mut node_names = Vec::with_capacity(n);
+        let (name_values, name_ids) = names.finish().into_parts();
+        let mut node_names: Vec<u32> = Vec::with_capacity(n);
+        // Move labels are ids into `labels`, plus one for the root's empty label.
+        let mut labels = labels;
+        let no_label = match labels.iter().position(String::is_empty) {
+            Some(k) => k as u32,
+            None => {
+                labels.push(String::new());
+                labels.len() as u32 - 1
+            }
+        };
         let mut move_labels = Vec::with_capacity(n);
-        let mut chance = Vec::with_capacity(n);
+        let mut chance = ExactVec::with_capacity(n);
         let mut chance_f = Vec::with_capacity(n);
         let mut pos = Vec::with_capacity(n);
         let mut leaves = Vec::new();
-        let mut payoffs = Vec::new();
+        let mut payoffs = ExactVec::default();
         let mut payoffs_f = Vec::new();
         let mut set_of_desc = vec![NONE; descs.len()];
         let mut set_desc: Vec<u32> = Vec::new();
         let mut set_player: Vec<PlayerId> = Vec::new();
         let mut set_count: Vec<u32> = Vec::new();
         order.push(0);
-        move_labels.push(String::new());
-        chance.push(Rational::zero());
+        move_labels.push(no_label);
+        chance.push_fraction(0, 1);
         chance_f.push(0.0);
         let mut parent_of = vec![NO_PARENT];
         let mut head = 0;
@@ -475,7 +485,12 @@ impl<'a> Reader<'a> {
             let kind = match who[p] {
                 TERMINAL => {
                     let e = sum_of[p] as usize;
-                    payoffs.extend(sums[e * np..(e + 1) * np].iter().map(Q::to_rational));
+                    for q in &sums[e * np..(e + 1) * np] {
+                        match q {
+                            Q::Small(n, d) => payoffs.push_fraction(*n, *d),
+                            Q::Big(b) => payoffs.push(b),
+                        }
+                    }
                     payoffs_f.extend_from_slice(&sums_f[e * np..(e + 1) * np]);
                     leaves.push(Leaf {
                         node: NodeId::from(i),
@@ -513,15 +528,15 @@ impl<'a> Reader<'a> {
                     order.push(c as u32);
                     parent_of.push(i as u32);
                     let l = set_labels[d.labels.0 as usize + k];
-                    move_labels.push(labels[l as usize].clone());
+                    move_labels.push(l);
                     match d.probs.get(k) {
                         Some(q) => {
                             chance_f.push(exact::to_f64(q));
-                            chance.push(q.clone());
+                            chance.push(q);
                         }
                         None => {
                             chance_f.push(0.0);
-                            chance.push(Rational::zero());
+                            chance.push_fraction(0, 1);
                         }
                     }
                     c = next_sibling[c] as usize;
@@ -534,7 +549,7 @@ impl<'a> Reader<'a> {
                 first_child,
                 n_children,
             });
-            node_names.push(std::mem::take(&mut names[p]));
+            node_names.push(name_ids[p]);
             pos.push(pos_pre[p]);
         }
         // Information sets: members grouped by set, each group in arena order.
@@ -574,9 +589,9 @@ impl<'a> Reader<'a> {
             infoset_members,
             leaves,
             events: Vec::new(),
-            node_names,
-            move_labels,
-            move_phrases: vec![None; nodes.len()],
+            node_names: Labels::from_parts(name_values, node_names),
+            move_labels: Labels::from_parts(labels, move_labels),
+            move_phrases: Labels::from_parts(vec![None], vec![0; nodes.len()]),
             infoset_names,
             nodes,
         };
@@ -584,7 +599,7 @@ impl<'a> Reader<'a> {
             tree: Arc::new(tree),
             chance: chance_f,
             payoffs: payoffs_f,
-            exact: Some(Arc::new(ExactNumbers { chance, payoffs })),
+            exact: Some(Arc::new(ExactNumbers::new(chance, payoffs))),
         };
         Ok((game, pos))
     }
@@ -633,7 +648,7 @@ pub fn write(game: &Game) -> String {
             NodeKind::Terminal { leaf } => {
                 let ex = game.exact.as_deref();
                 let pay: Vec<String> = (leaf.ix() * np..(leaf.ix() + 1) * np)
-                    .map(|k| number(ex.map(|e| &e.payoffs[k]), game.payoffs[k]))
+                    .map(|k| number(ex.map(|e| e.payoffs().get(k)).as_ref(), game.payoffs[k]))
                     .collect();
                 let name = quote(&t.node_names[i]);
                 s.push_str(&format!(
@@ -648,8 +663,8 @@ pub fn write(game: &Game) -> String {
                     .children()
                     .zip(labels())
                     .map(|(c, l)| {
-                        let ex = game.exact.as_deref().map(|e| &e.chance[c]);
-                        format!("{l} {}", number(ex, game.chance[c]))
+                        let ex = game.exact.as_deref().map(|e| e.chance().get(c));
+                        format!("{l} {}", number(ex.as_ref(), game.chance[c]))
                     })
                     .collect();
                 s.push_str(&format!(
@@ -684,7 +699,7 @@ pub fn write(game: &Game) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::format::efg_oracle;
 
@@ -703,7 +718,7 @@ mod tests {
     /// A random valid `.efg` of up to about `size` nodes: chance nodes, shared information
     /// sets (described once, or again identically), outcomes on inner nodes and reused by
     /// number, names with escapes and non-ASCII letters, integers, decimals and fractions.
-    fn random_efg(seed: u64, size: usize) -> String {
+    pub(crate) fn random_efg(seed: u64, size: usize) -> String {
         let mut r = Rng(seed * 2 + 1);
         let np = 1 + r.below(3) as usize;
         let nums = [
@@ -891,7 +906,7 @@ t "" 0
         assert_eq!(g.leaf_payoffs(end.unwrap().into()), &[1.0, 1.0]);
         assert_eq!(g.chance[1], 1.0 / 3.0);
         let ex = g.exact.as_ref().unwrap();
-        assert_eq!(ex.chance[1], Rational::new(1.into(), 3.into()));
+        assert_eq!(ex.chance().get(1), Rational::new(1.into(), 3.into()));
         assert_eq!(read(&write(&g)).unwrap(), g);
     }
 
@@ -912,7 +927,7 @@ t "" 3 "" { 1, 1 }
         let src = SRC.replace("1/3", "0.3333333").replace("2/3", "0.6666667");
         let g = read(&src).unwrap();
         let ex = g.exact.as_ref().unwrap();
-        assert_eq!(&ex.chance[1] + &ex.chance[2], Rational::one());
+        assert_eq!(ex.chance().get(1) + ex.chance().get(2), Rational::one());
     }
 
     #[test]

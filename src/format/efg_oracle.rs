@@ -395,7 +395,7 @@ impl Reader {
             tree: Arc::new(tree),
             chance: to_f(&chance),
             payoffs: to_f(&payoffs),
-            exact: Some(Arc::new(ExactNumbers { chance, payoffs })),
+            exact: Some(Arc::new(ExactNumbers::new(chance, payoffs))),
         };
         Ok((game, pos))
     }

@@ -112,8 +112,8 @@ pub fn write(game: &Game) -> String {
                 );
                 let mut fields = vec![format!("to = {}", q(&names[c]))];
                 if n.kind == NodeKind::Chance {
-                    let ex = game.exact.as_deref().map(|e| &e.chance[c]);
-                    fields.push(format!("prob = {}", number(ex, game.chance[c])));
+                    let ex = game.exact.as_deref().map(|e| e.chance().get(c));
+                    fields.push(format!("prob = {}", number(ex.as_ref(), game.chance[c])));
                 }
                 if let Some(p) = &tree.move_phrases[c] {
                     fields.push(format!("say = {}", q(p)));
@@ -147,11 +147,11 @@ pub fn write(game: &Game) -> String {
                     .enumerate()
                     .map(|(p, name)| {
                         let k = leaf.ix() * tree.n_players() + p;
-                        let ex = game.exact.as_deref().map(|e| &e.payoffs[k]);
+                        let ex = game.exact.as_deref().map(|e| e.payoffs().get(k));
                         format!(
                             "{} = {}",
                             q(name),
-                            number(ex, game.payoff(leaf, PlayerId::from(p)))
+                            number(ex.as_ref(), game.payoff(leaf, PlayerId::from(p)))
                         )
                     })
                     .collect();
@@ -207,9 +207,11 @@ pub fn strategic_tree(g: &StrategicGame) -> Game {
         Err(_) => unreachable!("a fresh layered tree is well formed"),
     };
     let mut game = Game::zeroed(Arc::new(built.tree));
-    let mut exact = g.exact.as_ref().map(|_| crate::game::ExactNumbers {
-        chance: vec![Default::default(); game.chance.len()],
-        payoffs: vec![Default::default(); game.payoffs.len()],
+    let mut exact = g.exact.as_ref().map(|_| {
+        crate::game::ExactNumbers::new(
+            crate::game::ExactVec::zeros(game.chance.len()),
+            crate::game::ExactVec::zeros(game.payoffs.len()),
+        )
     });
     for (bnode, pure) in &level {
         let Some(id) = built.node_of[*bnode] else {
@@ -220,7 +222,7 @@ pub fn strategic_tree(g: &StrategicGame) -> Game {
             for p in 0..np {
                 game.payoffs[leaf.ix() * np + p] = g.payoffs[prof * np + p];
                 if let (Some(e), Some(src)) = (exact.as_mut(), g.exact.as_ref()) {
-                    e.payoffs[leaf.ix() * np + p] = src[prof * np + p].clone();
+                    e.payoffs_mut().set(leaf.ix() * np + p, &src[prof * np + p]);
                 }
             }
         }

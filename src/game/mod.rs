@@ -6,6 +6,7 @@
 
 pub mod examples;
 pub mod ids;
+pub mod labels;
 pub mod numeric;
 pub mod profile;
 pub mod recall;
@@ -15,6 +16,7 @@ pub mod strategic;
 pub mod tree;
 
 pub use ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
-pub use numeric::{ExactNumbers, Game};
+pub use labels::{Labels, LabelsBuilder};
+pub use numeric::{ExactNumbers, ExactVec, Game};
 pub use strategic::StrategicGame;
 pub use tree::{Infoset, Node, NodeKind, Tree, TreeBuilder, TreeError};

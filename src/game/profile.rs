@@ -143,7 +143,12 @@ pub fn exact_regrets(
     profile: &[Rational],
 ) -> Option<Result<Vec<Rational>, RegretError>> {
     let ex = game.exact.as_ref()?;
-    Some(regrets_in(&game.tree, &ex.chance, &ex.payoffs, profile))
+    Some(regrets_in(
+        &game.tree,
+        &ex.chance().to_vec(),
+        &ex.payoffs().to_vec(),
+        profile,
+    ))
 }
 
 /// [`regrets`] over any scalar type, with the numbers given.

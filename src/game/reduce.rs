@@ -199,7 +199,14 @@ pub fn reduced_strategic_form_within(
     };
     let shape = sg.shape();
     if let Some(ex) = &game.exact {
-        let exact = payoff_table(tree, &plans, &pos_of, &shape, &ex.chance, &ex.payoffs);
+        let exact = payoff_table(
+            tree,
+            &plans,
+            &pos_of,
+            &shape,
+            &ex.chance().to_vec(),
+            &ex.payoffs().to_vec(),
+        );
         sg.payoffs = exact.iter().map(crate::exact::to_f64).collect();
         sg.exact = Some(Arc::new(exact));
     } else {

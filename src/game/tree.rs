@@ -8,11 +8,12 @@
 //! stack overflow on a chain a million moves deep.
 //!
 //! Per-node data used by solvers (`Node`) is kept small and `Copy`; names and labels live in
-//! side tables that solvers never touch.
+//! side tables that solvers never touch, each distinct string stored once ([`Labels`]).
 //!
 //! [`Game`]: crate::game::Game
 
 use super::ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
+use super::labels::{Labels, LabelsBuilder};
 use std::collections::HashMap;
 
 /// Sentinel for "no parent" in [`Node::parent`].
@@ -110,11 +111,11 @@ pub struct Tree {
     /// Event tag names.
     pub events: Vec<String>,
     /// Name of each node (the model's node or outcome name; may be empty).
-    pub node_names: Vec<String>,
+    pub node_names: Labels,
     /// Label of the move leading into each node (empty at the root).
-    pub move_labels: Vec<String>,
+    pub move_labels: Labels,
     /// Optional phrase for the move leading into each node ("hedges"), used in prose.
-    pub move_phrases: Vec<Option<String>>,
+    pub move_phrases: Labels<Option<String>>,
     /// Name of each information set (may be empty).
     pub infoset_names: Vec<String>,
 }
@@ -408,9 +409,9 @@ impl TreeBuilder {
         }
 
         let mut nodes = Vec::with_capacity(order.len());
-        let mut node_names = Vec::with_capacity(order.len());
-        let mut move_labels = Vec::with_capacity(order.len());
-        let mut move_phrases = Vec::with_capacity(order.len());
+        let mut node_names = LabelsBuilder::with_capacity(order.len());
+        let mut move_labels = LabelsBuilder::with_capacity(order.len());
+        let mut move_phrases = LabelsBuilder::with_capacity(order.len());
         let mut leaves = Vec::new();
         let mut events: Vec<String> = Vec::new();
         let mut event_ix: HashMap<String, EventId> = HashMap::new();
@@ -505,6 +506,7 @@ impl TreeBuilder {
             move_labels.push(e.map_or(String::new(), |e| e.label.clone()));
             move_phrases.push(e.and_then(|e| e.phrase.clone()));
         }
+        let (node_names, move_labels) = (node_names.finish(), move_labels.finish());
         // Parents: set from the children ranges.
         for i in 0..nodes.len() {
             let r = nodes[i].children();
@@ -561,7 +563,7 @@ impl TreeBuilder {
                 events,
                 node_names,
                 move_labels,
-                move_phrases,
+                move_phrases: move_phrases.finish(),
                 infoset_names: set_names,
             },
             node_of,

@@ -104,10 +104,7 @@ impl GameTemplate {
                 return Ok(None);
             }
         }
-        Ok(Some(ExactNumbers {
-            chance,
-            payoffs: vals,
-        }))
+        Ok(Some(ExactNumbers::new(chance, vals)))
     }
 
     /// Fills `game.exact` (for a game instantiated at the float point of `theta`) when every
@@ -116,12 +113,12 @@ impl GameTemplate {
     pub fn fill_exact(&self, game: &mut Game, theta: &[Rational]) -> Result<(), InstantiateError> {
         game.exact = None;
         if let Some(ex) = self.instantiate_exact(theta)? {
-            for (f, q) in game.payoffs.iter_mut().zip(&ex.payoffs) {
-                *f = exact::to_f64(q);
+            for (i, f) in game.payoffs.iter_mut().enumerate() {
+                *f = ex.payoffs().to_f64(i);
             }
-            for (f, q) in game.chance.iter_mut().zip(&ex.chance) {
-                if !q.is_zero() {
-                    *f = exact::to_f64(q);
+            for (i, f) in game.chance.iter_mut().enumerate() {
+                if !ex.chance().get(i).is_zero() {
+                    *f = ex.chance().to_f64(i);
                 }
             }
             game.exact = Some(Arc::new(ex));
@@ -203,9 +200,9 @@ payoffs = { A = 1, B = "exp(p)" }
         let t = model::load("t.toml", src.as_str()).template.unwrap();
         let th = t.exact_point(&src, None, &[]).unwrap();
         let ex = t.instantiate_exact(&th).unwrap().unwrap();
-        assert!(ex.payoffs.contains(&q("3/10")));
-        assert!(ex.payoffs.contains(&q("1000/3")));
-        assert!(ex.payoffs.contains(&q("1/100")));
+        assert!(ex.payoffs().contains(&q("3/10")));
+        assert!(ex.payoffs().contains(&q("1000/3")));
+        assert!(ex.payoffs().contains(&q("1/100")));
         let mut g = t.instantiate(&t.defaults()).unwrap();
         t.fill_exact(&mut g, &th).unwrap();
         assert!(g.exact.is_some());

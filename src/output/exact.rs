@@ -5,6 +5,7 @@
 //! JSON keeps every float and adds the exact value as a string beside it, in keys ending in
 //! `_exact` (documented in `docs/json.md`).
 
+use super::stream::Field;
 use super::words::{self, num};
 use crate::exact::{self, Rational};
 use crate::game::{Game, NodeKind};
@@ -70,7 +71,7 @@ pub fn game_value(sol: &Solution, v: f64) -> String {
 }
 
 /// The exact behaviour probabilities of a node's moves, if the equilibrium is exact.
-fn node_exact<'a>(
+pub(super) fn node_exact<'a>(
     game: &Game,
     eq: &'a Equilibrium,
     node: crate::game::NodeId,
@@ -112,36 +113,37 @@ pub fn strategy_words(game: &Game, eq: &Equilibrium, s: &words::NodeStrategy) ->
 /// `profile_exact` (the same as exact strings, when known), `payoffs_exact` (by player) and,
 /// for behaviour profiles, `strategies_exact` (parallel to `strategies`: node and move
 /// probabilities).
-pub fn json_fields(
-    game: Option<&Game>,
-    eq: &Equilibrium,
+pub fn json_fields<'a>(
+    game: Option<&'a Game>,
+    eq: &'a Equilibrium,
     players: &[String],
-) -> Vec<(String, Value)> {
-    let mut out = Vec::new();
+) -> Vec<(String, Field<'a>)> {
+    let mut out: Vec<(String, Field<'a>)> = Vec::new();
     // The profile in its machine layout: behaviour probabilities by action (information sets
     // in arena order), mixed probabilities `[player][strategy]`, or a correlated distribution
     // by pure profile (first player fastest).
-    let floats = |v: &[f64]| -> Value {
-        json!(v
-            .iter()
-            .map(|&x| if x == 0.0 { 0.0 } else { x })
-            .collect::<Vec<_>>())
-    };
+    fn floats(v: &[f64]) -> Field<'_> {
+        Field::seq(move || {
+            v.iter()
+                .map(|&x| Field::from(json!(if x == 0.0 { 0.0 } else { x })))
+        })
+    }
     out.push((
         "profile".into(),
         match &eq.profile {
             Profile::Behavior(b) | Profile::Correlated(b) => floats(b),
-            Profile::Mixed(m) => json!(m.iter().map(|v| floats(v)).collect::<Vec<_>>()),
+            Profile::Mixed(m) => Field::seq(move || m.iter().map(|v| floats(v))),
         },
     ));
-    let strings =
-        |v: &[Rational]| -> Value { json!(v.iter().map(exact::display).collect::<Vec<_>>()) };
+    fn strings(v: &[Rational]) -> Field<'_> {
+        Field::seq(move || v.iter().map(|q| Field::from(json!(exact::display(q)))))
+    }
     if let Some(x) = &eq.exact {
         out.push((
             "profile_exact".into(),
             match x {
                 ExactProfile::Behavior(b) | ExactProfile::Correlated(b) => strings(b),
-                ExactProfile::Mixed(m) => json!(m.iter().map(|v| strings(v)).collect::<Vec<_>>()),
+                ExactProfile::Mixed(m) => Field::seq(move || m.iter().map(|v| strings(v))),
             },
         ));
     }
@@ -150,22 +152,23 @@ pub fn json_fields(
         for (n, q) in players.iter().zip(pay) {
             m.insert(n.clone(), json!(exact::display(q)));
         }
-        out.push(("payoffs_exact".into(), Value::Object(m)));
+        out.push(("payoffs_exact".into(), Value::Object(m).into()));
     }
     if let (Some(g), Some(ExactProfile::Behavior(_))) = (game, &eq.exact) {
         if let Profile::Behavior(p) = &eq.profile {
-            let strat: Vec<Value> = words::node_strategies(g, p)
-                .iter()
-                .filter_map(|s| {
+            let strat = Field::seq(move || {
+                words::node_strategies_iter(g, p).filter_map(move |s| {
                     let x = node_exact(g, eq, s.node)?;
                     let mut mv = Map::new();
                     for ((m, _), q) in s.probs.iter().zip(x) {
                         mv.insert(m.clone(), json!(exact::display(q)));
                     }
-                    Some(json!({"node": g.tree.node_label(s.node), "moves": mv}))
+                    Some(Field::from(
+                        json!({"node": g.tree.node_label(s.node), "moves": mv}),
+                    ))
                 })
-                .collect();
-            out.push(("strategies_exact".into(), Value::Array(strat)));
+            });
+            out.push(("strategies_exact".into(), strat));
         }
     }
     out

@@ -10,14 +10,18 @@ pub mod certificate;
 pub mod dir;
 pub mod exact;
 pub mod file;
+#[cfg(test)]
+mod json_oracle;
 pub mod qre;
 pub mod strategic;
+pub mod stream;
 pub mod words;
 
 use crate::game::tree::Tree;
 use crate::solve::{GameRef, Profile, Solution, Status};
 use serde_json::{json, Map, Value};
 use std::path::Path;
+use stream::Field;
 use words::num;
 
 /// Version tag of the solution JSON schema.
@@ -272,86 +276,16 @@ fn clean(x: f64) -> f64 {
     }
 }
 
-/// JSON rendering of a solution (schema [`SOLUTION_SCHEMA`], documented in `docs/json.md`).
+/// JSON rendering of a solution (schema [`SOLUTION_SCHEMA`], documented in `docs/json.md`) as
+/// a [`Value`]; [`json_stream`] writes the same bytes without building it.
 pub fn json(r: &SolveReport<'_>) -> Value {
+    json_stream(*r).to_value()
+}
+
+/// JSON rendering of a solution, its per-node arrays computed while they are written (the same
+/// document as [`json`]; serialize it with `serde_json::to_writer*`).
+pub fn json_stream(r: SolveReport<'_>) -> Field<'_> {
     let sol = r.solution;
-    let pl = players(r.game);
-    let ev = events(r.game);
-    let eqs: Vec<Value> = sol
-        .equilibria
-        .iter()
-        .map(|eq| {
-            let mut e = Map::new();
-            match (&eq.profile, r.game) {
-                (Profile::Behavior(p), GameRef::Tree(g)) => {
-                    let plays: Vec<Value> = words::plays(g, p)
-                        .iter()
-                        .map(|pl| {
-                            json!({
-                                "outcome": g.tree.node_names[pl.leaf.ix()],
-                                "probability": clean(pl.prob),
-                                "path": words::play_sentence(&g.tree, pl),
-                                "moves": pl.moves.iter().map(|&c| g.tree.move_labels[c.ix()].clone()).collect::<Vec<_>>(),
-                            })
-                        })
-                        .collect();
-                    e.insert("path".into(), json!(words::path_in_words(g, p)));
-                    e.insert("outcome".into(), json!(words::outcome_label(g, p)));
-                    e.insert("plays".into(), Value::Array(plays));
-                    let strat: Vec<Value> = words::node_strategies(g, p)
-                        .iter()
-                        .map(|s| {
-                            let mut mv = Map::new();
-                            for (m, x) in &s.probs {
-                                mv.insert(m.clone(), json!(clean(*x)));
-                            }
-                            json!({
-                                "node": g.tree.node_label(s.node),
-                                "player": mover(&g.tree, s.node),
-                                "on_path": s.on_path,
-                                "moves": mv,
-                            })
-                        })
-                        .collect();
-                    e.insert("strategies".into(), Value::Array(strat));
-                    if let Some(c) = &eq.component {
-                        e.extend(beliefs::json(g, c, eq.sequential.as_ref()));
-                    } else if let Some(b) = &eq.beliefs {
-                        e.insert("beliefs".into(), qre::beliefs_json(g, b));
-                    }
-                }
-                (Profile::Mixed(m), GameRef::Strategic(g)) => {
-                    e.insert(
-                        "strategies".into(),
-                        strategic::mixed_json(&g.players, &g.strategies, eq, m),
-                    );
-                }
-                (Profile::Mixed(m), GameRef::Tree(g)) => {
-                    let names = strategic::tree_strategy_names(g);
-                    e.insert("form".into(), json!("mixed strategies over the reduced strategic form"));
-                    e.insert(
-                        "mixed_strategies".into(),
-                        strategic::mixed_json(&g.tree.players, &names, eq, m),
-                    );
-                }
-                (Profile::Correlated(d), GameRef::Strategic(g)) => {
-                    e.insert("distribution".into(), strategic::correlated_json(g, eq, d));
-                }
-                _ => {}
-            }
-            e.insert("payoffs".into(), named(pl, &eq.payoffs));
-            e.insert("events".into(), named(ev, &eq.events));
-            e.insert("regret".into(), named(pl, &eq.regret));
-            e.insert("max_regret".into(), json!(eq.max_regret()));
-            e.extend(certificate::json_fields(eq, pl));
-            let tree = match r.game {
-                GameRef::Tree(g) => Some(g),
-                GameRef::Strategic(_) => None,
-            };
-            e.extend(exact::json_fields(tree, eq, pl));
-            Value::Object(e)
-        })
-        .collect();
     let ties: Vec<Value> = match r.game {
         GameRef::Tree(g) => sol
             .ties
@@ -368,28 +302,123 @@ pub fn json(r: &SolveReport<'_>) -> Value {
             .collect(),
         GameRef::Strategic(_) => Vec::new(),
     };
-    json!({
-        "schema": SOLUTION_SCHEMA,
-        "file": r.file,
-        "title": r.title,
-        "players": pl,
-        "scenario": r.scenario,
-        "parameters": r.params.map(|(n, v)| named(n, v)),
-        "solver": sol.solver,
-        "auto_picked": r.auto_picked,
-        "status": status_word(sol.status),
-        "value": sol.value,
-        "value_exact": sol.exact_value.as_ref().map(crate::exact::display),
-        "tolerance": r.tol,
-        "equilibria": eqs,
-        "note": if sol.equilibria.is_empty() {
-            Some(strategic::none_found(sol, r.game))
-        } else {
-            beliefs::nash_note(r.game, sol)
-        },
-        "ties": ties,
-        "notes": sol.notes,
-    })
+    let note = if sol.equilibria.is_empty() {
+        Some(strategic::none_found(sol, r.game))
+    } else {
+        beliefs::nash_note(r.game, sol)
+    };
+    let v = |k: &str, v: Value| (k.to_string(), Field::from(v));
+    Field::map(vec![
+        v("schema", json!(SOLUTION_SCHEMA)),
+        v("file", json!(r.file)),
+        v("title", json!(r.title)),
+        v("players", json!(players(r.game))),
+        v("scenario", json!(r.scenario)),
+        v("parameters", json!(r.params.map(|(n, v)| named(n, v)))),
+        v("solver", json!(sol.solver)),
+        v("auto_picked", json!(r.auto_picked)),
+        v("status", json!(status_word(sol.status))),
+        v("value", json!(sol.value)),
+        v(
+            "value_exact",
+            json!(sol.exact_value.as_ref().map(crate::exact::display)),
+        ),
+        v("tolerance", json!(r.tol)),
+        (
+            "equilibria".into(),
+            Field::seq(move || sol.equilibria.iter().map(move |eq| equilibrium_json(r, eq))),
+        ),
+        v("note", json!(note)),
+        v("ties", Value::Array(ties)),
+        v("notes", json!(sol.notes)),
+    ])
+}
+
+/// One equilibrium of [`json_stream`].
+fn equilibrium_json<'a>(r: SolveReport<'a>, eq: &'a crate::solve::Equilibrium) -> Field<'a> {
+    let pl = players(r.game);
+    let ev = events(r.game);
+    let mut e: Vec<(String, Field<'a>)> = Vec::new();
+    let mut put = |k: &str, v: Value| e.push((k.to_string(), Field::from(v)));
+    match (&eq.profile, r.game) {
+        (Profile::Behavior(p), GameRef::Tree(g)) => {
+            put("path", json!(words::path_in_words(g, p)));
+            put("outcome", json!(words::outcome_label(g, p)));
+            e.push((
+                "plays".into(),
+                Field::seq(move || {
+                    words::plays(g, p).into_iter().map(move |pl| {
+                        Field::from(json!({
+                            "outcome": g.tree.node_names[pl.leaf.ix()],
+                            "probability": clean(pl.prob),
+                            "path": words::play_sentence(&g.tree, &pl),
+                            "moves": pl.moves.iter().map(|&c| g.tree.move_labels[c.ix()].clone()).collect::<Vec<_>>(),
+                        }))
+                    })
+                }),
+            ));
+            e.push((
+                "strategies".into(),
+                Field::seq(move || {
+                    words::node_strategies_iter(g, p).map(move |s| {
+                        let mut mv = Map::new();
+                        for (m, x) in &s.probs {
+                            mv.insert(m.clone(), json!(clean(*x)));
+                        }
+                        Field::from(json!({
+                            "node": g.tree.node_label(s.node),
+                            "player": mover(&g.tree, s.node),
+                            "on_path": s.on_path,
+                            "moves": mv,
+                        }))
+                    })
+                }),
+            ));
+            if let Some(c) = &eq.component {
+                let fields = beliefs::json(g, c, eq.sequential.as_ref());
+                e.extend(fields.into_iter().map(|(k, v)| (k, Field::from(v))));
+            } else if let Some(b) = &eq.beliefs {
+                e.push(("beliefs".into(), qre::beliefs_json(g, b).into()));
+            }
+        }
+        (Profile::Mixed(m), GameRef::Strategic(g)) => {
+            put(
+                "strategies",
+                strategic::mixed_json(&g.players, &g.strategies, eq, m),
+            );
+        }
+        (Profile::Mixed(m), GameRef::Tree(g)) => {
+            let names = strategic::tree_strategy_names(g);
+            put(
+                "form",
+                json!("mixed strategies over the reduced strategic form"),
+            );
+            put(
+                "mixed_strategies",
+                strategic::mixed_json(&g.tree.players, &names, eq, m),
+            );
+        }
+        (Profile::Correlated(d), GameRef::Strategic(g)) => {
+            put("distribution", strategic::correlated_json(g, eq, d));
+        }
+        _ => {}
+    }
+    let mut put = |k: &str, v: Value| e.push((k.to_string(), Field::from(v)));
+    put("payoffs", named(pl, &eq.payoffs));
+    put("events", named(ev, &eq.events));
+    put("regret", named(pl, &eq.regret));
+    put("max_regret", json!(eq.max_regret()));
+    e.extend(
+        certificate::json_fields(eq, pl)
+            .into_iter()
+            .map(|(k, v)| (k, Field::from(v))),
+    );
+    let tree = match r.game {
+        GameRef::Tree(g) => Some(g),
+        GameRef::Strategic(_) => None,
+    };
+    e.extend(exact::json_fields(tree, eq, pl));
+    Field::map(e)
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it, then renamed over it

@@ -281,7 +281,9 @@ pub fn outcome_label(game: &Game, profile: &[f64]) -> String {
 /// True if the tree's moves carry `say` phrases (a model written for prose): output then
 /// names nodes by the moves that lead to them and moves by their phrases, not identifiers.
 pub fn speaks(tree: &Tree) -> bool {
-    tree.move_phrases.iter().any(Option::is_some)
+    // The distinct phrases first: a tree without any (every big one) is decided at once.
+    tree.move_phrases.distinct().iter().any(Option::is_some)
+        && tree.move_phrases.iter().any(Option::is_some)
 }
 
 /// The outcome reached, in words: the move that ends play ("Challenger does not challenge"),
@@ -406,30 +408,37 @@ pub struct NodeStrategy {
 
 /// The strategy at every decision node, in node order (on and off the path).
 pub fn node_strategies(game: &Game, profile: &[f64]) -> Vec<NodeStrategy> {
+    node_strategies_iter(game, profile).collect()
+}
+
+/// [`node_strategies`] one node at a time (for output written as it is made).
+pub fn node_strategies_iter<'a>(
+    game: &'a Game,
+    profile: &'a [f64],
+) -> impl Iterator<Item = NodeStrategy> + 'a {
     let tree = &*game.tree;
     let reach = reach_probabilities(game, profile);
-    let mut out = Vec::new();
-    for (i, n) in tree.nodes.iter().enumerate() {
-        if let NodeKind::Decision { infoset, .. } = n.kind {
-            let s = &tree.infosets[infoset.ix()];
-            let probs = n
-                .children()
-                .enumerate()
-                .map(|(a, c)| {
-                    (
-                        tree.move_labels[c].clone(),
-                        profile[s.first_action as usize + a],
-                    )
-                })
-                .collect();
-            out.push(NodeStrategy {
-                node: NodeId::from(i),
-                probs,
-                on_path: reach[i] > 1e-12,
-            });
-        }
-    }
-    out
+    tree.nodes.iter().enumerate().filter_map(move |(i, n)| {
+        let NodeKind::Decision { infoset, .. } = n.kind else {
+            return None;
+        };
+        let s = &tree.infosets[infoset.ix()];
+        let probs = n
+            .children()
+            .enumerate()
+            .map(|(a, c)| {
+                (
+                    tree.move_labels[c].clone(),
+                    profile[s.first_action as usize + a],
+                )
+            })
+            .collect();
+        Some(NodeStrategy {
+            node: NodeId::from(i),
+            probs,
+            on_path: reach[i] > 1e-12,
+        })
+    })
 }
 
 /// A strategy in words: `hedge`, or `hedge 0.25, align 0.75` when mixed.

@@ -150,7 +150,7 @@ pub fn component_regime(game: &Game, c: &Component) -> Regime {
         c.point.behaviour.iter().map(|v| v.q.clone()).collect();
     let outs = match (exact_profile, &game.exact) {
         (Some(p), Some(ex)) => {
-            let reach = reach_in(&game.tree, &ex.chance, &p);
+            let reach = reach_in(&game.tree, &ex.chance().to_vec(), &p);
             outcomes(game, |i| reach[i] > Rational::from_integer(0.into()))
         }
         _ => {

@@ -55,7 +55,7 @@ pub fn settle(
     }
     let ex = t.instantiate_exact(&exact_theta(theta)?).ok()??;
     let tree = &*game.tree;
-    let (choice, ties) = backward::first_best(tree, &ex.chance, &ex.payoffs);
+    let (choice, ties) = backward::first_best(tree, &ex.chance().to_vec(), &ex.payoffs().to_vec());
     for (i, n) in tree.nodes.iter().enumerate() {
         if let NodeKind::Decision { infoset, .. } = n.kind {
             ws.choice[i] = choice[infoset.ix()] as u32;
@@ -99,7 +99,13 @@ pub fn spe_set(game: &Game, ws: &Workspace, exact: Option<&ExactNumbers>, cap: u
     let (mut choices, truncated) = match exact {
         Some(ex) => {
             let zeros = vec![Rational::default(); game.n_players()];
-            let (ps, tr) = backward::enumerate_in(tree, &ex.chance, &ex.payoffs, &zeros, cap);
+            let (ps, tr) = backward::enumerate_in(
+                tree,
+                &ex.chance().to_vec(),
+                &ex.payoffs().to_vec(),
+                &zeros,
+                cap,
+            );
             (ps.iter().map(|p| choices_of(tree, p)).collect(), tr)
         }
         None => {

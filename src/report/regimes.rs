@@ -398,7 +398,7 @@ fn event_probs(g: &Game, event: &str, sel: Selection) -> Result<Vec<Rational>, S
                 .collect::<Option<Vec<_>>>(),
             &g.exact,
         ) {
-            (Some(p), Some(ex)) => crate::game::profile::reach_in(tree, &ex.chance, &p),
+            (Some(p), Some(ex)) => crate::game::profile::reach_in(tree, &ex.chance().to_vec(), &p),
             _ => crate::game::profile::reach_probabilities(g, &c.point.behaviour_f64())
                 .iter()
                 .map(|&x| exact::from_f64(x).unwrap_or_default())

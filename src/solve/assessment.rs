@@ -87,7 +87,7 @@ pub fn check(game: &Game, behaviour: &[Q], beliefs: &[Option<Q>], tol: Option<f6
     let np = tree.n_players();
     let n = tree.nodes.len();
     let (pay, chance): (Vec<Q>, Vec<Q>) = match &game.exact {
-        Some(x) => (x.payoffs.clone(), x.chance.clone()),
+        Some(x) => (x.payoffs().to_vec(), x.chance().to_vec()),
         None => (
             game.payoffs.iter().map(|&x| from_float(x)).collect(),
             game.chance.iter().map(|&x| from_float(x)).collect(),

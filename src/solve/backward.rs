@@ -227,7 +227,13 @@ impl Solver for BackwardInduction {
             unreachable!("supports() accepted only trees")
         };
         if let Some(ex) = &g.exact {
-            return Ok(solve_exact(self.name(), g, &ex.chance, &ex.payoffs, opts));
+            return Ok(solve_exact(
+                self.name(),
+                g,
+                &ex.chance().to_vec(),
+                &ex.payoffs().to_vec(),
+                opts,
+            ));
         }
         let mut ws = Workspace::default();
         solve_into(g, opts.tol, &mut ws);

@@ -237,9 +237,14 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
     let candidate = handed.or_else(|| reconstruct::behavior(g, p));
     if let Some(x) = candidate {
         let ok = valid_exact(&infoset_groups(g, &x));
-        let r = profile::regrets_in(&g.tree, &ex.chance, &ex.payoffs, &x)?;
+        let r = profile::regrets_in(&g.tree, &ex.chance().to_vec(), &ex.payoffs().to_vec(), &x)?;
         if ok && all_zero(&r) {
-            let pay = profile::expected_payoffs_in(&g.tree, &ex.chance, &ex.payoffs, &x);
+            let pay = profile::expected_payoffs_in(
+                &g.tree,
+                &ex.chance().to_vec(),
+                &ex.payoffs().to_vec(),
+                &x,
+            );
             let events = profile::event_probabilities(g, &to_f64s(&x));
             exact_pass(eq, ExactProfile::Behavior(x), pay, g.n_players(), |eq| {
                 eq.events = events;
@@ -251,7 +256,12 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
     // that is affordable.
     let size = g.tree.nodes.len();
     if size <= STRICT_SIZE {
-        let r = profile::regrets_in(&g.tree, &ex.chance, &ex.payoffs, &dyadic(p))?;
+        let r = profile::regrets_in(
+            &g.tree,
+            &ex.chance().to_vec(),
+            &ex.payoffs().to_vec(),
+            &dyadic(p),
+        )?;
         eq.regret = to_f64s(&r);
     }
     eq.certificate = inexact_verdict(&eq.regret, &ranges, rel, g.n_players(), size);

@@ -83,7 +83,8 @@ pub fn behavior(g: &Game, p: &[f64]) -> Option<Vec<Rational>> {
         if last.as_ref() == Some(&cand) || !plausible(&cand) {
             continue;
         }
-        let r = profile::regrets_in(tree, &ex.chance, &ex.payoffs, &cand).ok()?;
+        let r =
+            profile::regrets_in(tree, &ex.chance().to_vec(), &ex.payoffs().to_vec(), &cand).ok()?;
         if r.iter().all(Zero::is_zero) {
             return Some(cand);
         }

@@ -92,7 +92,7 @@ pub(crate) fn check_constant_sum(g: &Game, tol: f64) -> Result<(), Unsupported> 
     let exact_sum = |l: usize| {
         g.exact
             .as_ref()
-            .map(|e| &e.payoffs[2 * l] + &e.payoffs[2 * l + 1])
+            .map(|e| e.payoffs().get(2 * l) + e.payoffs().get(2 * l + 1))
     };
     for l in 1..tree.leaves.len() {
         let differs = match (exact_sum(0), exact_sum(l)) {
@@ -149,7 +149,8 @@ impl Solver for SequenceLp {
                 .and_then(|out| reconstruct::behavior(g, &out.profile));
             if let Some(b) = confirmed.or_else(|| solve_zero_sum_exact(g, &sf)) {
                 let ex = g.exact.as_ref().map(|e| {
-                    expected_payoffs_in(&g.tree, &e.chance, &e.payoffs, &b).swap_remove(0)
+                    expected_payoffs_in(&g.tree, &e.chance().to_vec(), &e.payoffs().to_vec(), &b)
+                        .swap_remove(0)
                 });
                 let mut sol = Solution::new(
                     self.name(),
@@ -254,7 +255,7 @@ fn exact_payoff_matrix(g: &Game, sf: &SequenceForm) -> Option<Vec<(usize, usize,
     for (i, node) in tree.nodes.iter().enumerate() {
         for c in node.children() {
             reach[c] = if node.kind == NodeKind::Chance {
-                &reach[i] * &ex.chance[c]
+                &reach[i] * &ex.chance().get(c)
             } else {
                 reach[i].clone()
             };
@@ -263,7 +264,7 @@ fn exact_payoff_matrix(g: &Game, sf: &SequenceForm) -> Option<Vec<(usize, usize,
     let mut m: std::collections::BTreeMap<(usize, usize), Rational> = Default::default();
     for t in &sf.leaf_terms {
         let leaf = &tree.leaves[t.leaf.ix()];
-        let v = &reach[leaf.node.ix()] * &ex.payoffs[t.leaf.ix() * 2];
+        let v = &reach[leaf.node.ix()] * &ex.payoffs().get(t.leaf.ix() * 2);
         if !v.is_zero() {
             *m.entry((t.seq1 as usize, t.seq2 as usize)).or_default() += v;
         }

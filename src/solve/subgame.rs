@@ -19,7 +19,9 @@ use super::{
 use crate::exact::{self, Rational};
 use crate::game::profile::{expected_payoffs, expected_payoffs_in};
 use crate::game::sequence::SequenceForm;
-use crate::game::{ExactNumbers, Game, InfosetId, NodeId, NodeKind, PlayerId, Tree, TreeBuilder};
+use crate::game::{
+    ExactNumbers, ExactVec, Game, InfosetId, NodeId, NodeKind, PlayerId, Tree, TreeBuilder,
+};
 use std::sync::Arc;
 
 /// Subgame decomposition solver.
@@ -197,7 +199,12 @@ fn solve_subgames(g: &Game, opts: &SolveOptions) -> Result<Solution, SolveError>
         let v = expected_payoffs(&red.game, &local);
         value[r.ix()] = Some(v[..np].to_vec());
         if let (Some(ex), Some(lx)) = (red.game.exact.as_ref(), local_exact.as_ref()) {
-            let v = expected_payoffs_in(&red.game.tree, &ex.chance, &ex.payoffs, lx);
+            let v = expected_payoffs_in(
+                &red.game.tree,
+                &ex.chance().to_vec(),
+                &ex.payoffs().to_vec(),
+                lx,
+            );
             value[r.ix()] = Some(v.iter().map(exact::to_f64).collect());
             exact_value[r.ix()] = Some(v);
         }
@@ -259,7 +266,12 @@ fn reduce(
                 let bn = b.terminal(name, vec![]);
                 leaf_pay.push((bn, g.leaf_payoffs(leaf).to_vec()));
                 if let (Some(e), Some(x)) = (ex_pay.as_mut(), g.exact.as_ref()) {
-                    e.push((bn, x.payoffs[leaf.ix() * np..(leaf.ix() + 1) * np].to_vec()));
+                    e.push((
+                        bn,
+                        (leaf.ix() * np..(leaf.ix() + 1) * np)
+                            .map(|k| x.payoffs().get(k))
+                            .collect(),
+                    ));
                 }
                 bn
             }
@@ -278,7 +290,7 @@ fn reduce(
             if tree.nodes[tree.nodes[v].parent as usize].kind == NodeKind::Chance {
                 chance.push((bn, g.chance[v]));
                 if let Some(x) = g.exact.as_ref() {
-                    ex_chance.push((bn, x.chance[v].clone()));
+                    ex_chance.push((bn, x.chance().get(v)));
                 }
             }
         }
@@ -305,19 +317,21 @@ fn reduce(
         }
     }
     if let Some(ex_pay) = ex_pay {
-        let mut ex = ExactNumbers {
-            chance: vec![Rational::default(); game.chance.len()],
-            payoffs: vec![Rational::default(); game.payoffs.len()],
-        };
+        let mut ex = ExactNumbers::new(
+            ExactVec::zeros(game.chance.len()),
+            ExactVec::zeros(game.payoffs.len()),
+        );
         for (bn, p) in ex_chance {
             if let Some(id) = built.node_of[bn] {
-                ex.chance[id.ix()] = p;
+                ex.chance_mut().set(id.ix(), &p);
             }
         }
         for (bn, pay) in ex_pay {
             if let Some(id) = built.node_of[bn] {
                 if let NodeKind::Terminal { leaf } = sub.node(id).kind {
-                    ex.payoffs[leaf.ix() * np..(leaf.ix() + 1) * np].clone_from_slice(&pay);
+                    for (k, q) in pay.iter().enumerate() {
+                        ex.payoffs_mut().set(leaf.ix() * np + k, q);
+                    }
                 }
             }
         }

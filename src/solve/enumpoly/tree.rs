@@ -76,7 +76,7 @@ impl<'a> TreeEnum<'a> {
         let np = g.n_players();
         let n = tree.nodes.len();
         let (chance, pay): (Vec<Rational>, Vec<Rational>) = match &g.exact {
-            Some(e) => (e.chance.clone(), e.payoffs.clone()),
+            Some(e) => (e.chance().to_vec(), e.payoffs().to_vec()),
             None => (
                 g.chance
                     .iter()

@@ -165,8 +165,8 @@ impl<'a> Problem<'a> {
     pub fn new(game: &'a Game) -> Problem<'a> {
         let (pay, chance): (Vec<Q>, Vec<Q>) = match &game.exact {
             Some(x) => (
-                x.payoffs.iter().cloned().map(Q::from_big).collect(),
-                x.chance.iter().cloned().map(Q::from_big).collect(),
+                x.payoffs().iter().map(Q::from_big).collect(),
+                x.chance().iter().map(Q::from_big).collect(),
             ),
             None => (
                 game.payoffs.iter().map(|&x| exact(x)).collect(),
