@@ -331,13 +331,7 @@ pub fn print_map(m: &RegimeMap) -> Result<()> {
         show(&m.y.hi)
     )?;
     for a in &m.areas {
-        let when = match &a.conditions {
-            Some(c) if c.is_empty() => "everywhere on the map".to_string(),
-            Some(c) => format!("where {}", c.join(" and ")),
-            None => "its extent is not a rectangle between exact breakpoints; only the \
-                     sampled map gives it"
-                .to_string(),
-        };
+        let when = m.extent(a);
         outln!(
             "  {} ({} of the map): {when}",
             a.set.describe(),

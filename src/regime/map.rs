@@ -311,6 +311,25 @@ impl RegimeMap {
         )
     }
 
+    /// Where area `a` lies, in words: its inequalities when it is a rectangle between
+    /// breakpoints; otherwise whether the map draws it exactly (from its regimes' conditions,
+    /// printed with them) or only sampled.
+    pub fn extent(&self, a: &Area) -> String {
+        match (&a.conditions, &self.exact) {
+            (Some(c), _) if c.is_empty() => "everywhere on the map".to_string(),
+            (Some(c), _) => format!("where {}", c.join(" and ")),
+            (None, Some(crate::geometry::regimes::Exact::Polygons(_))) => {
+                "an exact polygon: where its regimes' conditions (below) hold".to_string()
+            }
+            (None, Some(crate::geometry::regimes::Exact::Curves(_))) => {
+                "a region with curved edges: where its regimes' conditions (below) hold".to_string()
+            }
+            (None, None) => "its region is not a rectangle between exact breakpoints; the map \
+                             shows it sampled"
+                .to_string(),
+        }
+    }
+
     /// How the boundaries were found, in one sentence.
     pub fn note(&self) -> String {
         if let Some(n) = crate::geometry::regimes::note(self) {

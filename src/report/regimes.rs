@@ -297,13 +297,7 @@ pub fn build(
             let title = format!("Regimes over {} and {}", names[x], names[y]);
             s.map_svg = Some(m.figure(&title, &pts).svg);
             for a in &m.areas {
-                let when = match &a.conditions {
-                    Some(c) if c.is_empty() => "everywhere on the map".to_string(),
-                    Some(c) => format!("where {}", c.join(" and ")),
-                    None => "its region is not a rectangle between exact breakpoints; the map \
-                             shows it sampled"
-                        .to_string(),
-                };
+                let when = m.extent(a);
                 s.map_lines.push(format!(
                     "{} ({} of the map): {when}.",
                     a.set.describe(),
