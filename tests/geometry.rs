@@ -174,3 +174,64 @@ fn a_curved_boundary_is_drawn_through_points_on_the_curve() {
     let stray = vs.iter().filter(|v| !on_curve(v) && !frame(v)).count();
     assert!(stray <= 4, "{stray} vertices off the curve and the frame");
 }
+
+/// The outcome regions of `regions --map` have exact shares where their conditions are linear:
+/// at the default point of hedging.toml each outcome's region, integrated numerically from the
+/// conditions printed beside it (with a = 1, lambda = 0.5, L = 2, −psi0/beta = 0.2), at every
+/// grid, summing to the whole map.
+#[test]
+fn outcome_shares_are_exact_areas_whatever_the_grid() {
+    let t = template("models/hedging.toml");
+    let th = theta(&t, None, &[]);
+    let id = |n: &str| t.params.id(n).expect("a parameter of hedging.toml");
+    let v = |n: &str| th[id(n)];
+    assert_eq!(
+        (v("a"), v("lambda"), v("L"), -v("psi0") / v("beta")),
+        (1.0, 0.5, 2.0, 0.2)
+    );
+    // Midpoint integration over T of the c_D interval each region's conditions leave.
+    let integrate = |f: &dyn Fn(f64) -> (f64, f64)| {
+        let n = 100_000;
+        (0..n)
+            .map(|i| {
+                let (lo, hi) = f((i as f64 + 0.5) / n as f64);
+                (hi.min(3.0) - lo.max(0.0)).max(0.0)
+            })
+            .sum::<f64>()
+            / n as f64
+            / 3.0
+    };
+    let after = |t: f64, lo: f64, hi: f64| if t > 0.2 { (lo, hi) } else { (0.0, 0.0) };
+    let before = |t: f64, lo: f64, hi: f64| if t < 0.2 { (lo, hi) } else { (0.0, 0.0) };
+    let want = [
+        ("status_quo_h", integrate(&|t| after(t, 0.0, 3.0 - 0.5 * t))),
+        ("acquiesce_h", integrate(&|t| before(t, 1.0, 3.0))),
+        ("realign_h", integrate(&|t| after(t, 3.0 - 0.5 * t, 3.0))),
+        (
+            "status_quo_h",
+            integrate(&|t| before(t, 0.0, 1.0 - 0.5 * t)),
+        ),
+        (
+            "status_quo_a",
+            integrate(&|t| before(t, 1.0 - 0.5 * t, 1.0)),
+        ),
+    ];
+    for n in [41, 121] {
+        let got =
+            questions::outcome_regions(&t, &th, id("T"), id("c_D"), (0.0, 1.0), (0.0, 3.0), n)
+                .unwrap();
+        assert_eq!(got.len(), want.len(), "{got:#?}");
+        for (w, g) in want.iter().zip(&got) {
+            assert_eq!(w.0, g.outcome);
+            assert!(
+                (w.1 - g.share).abs() < 1e-6,
+                "{}: {} vs {}",
+                w.0,
+                g.share,
+                w.1
+            );
+        }
+        let sum: f64 = got.iter().map(|g| g.share).sum();
+        assert!((sum - 1.0).abs() < 1e-12, "{sum}");
+    }
+}

@@ -272,11 +272,7 @@ fn print_map(
         } else {
             r.conditions.join(" and ")
         };
-        let share = if r.share < 0.01 {
-            "under 1%".to_string()
-        } else {
-            format!("{}%", num((100.0 * r.share).round()))
-        };
+        let share = deter::regime::map::share_words(r.share);
         outln!(
             "  {} ({share} of the map): {}; when {when}",
             r.outcome,

@@ -246,7 +246,8 @@ pub struct OutcomeRegion {
     pub outcome: String,
     /// The path of play in words.
     pub path: String,
-    /// Share of the sampled map, in [0, 1].
+    /// Share of the map, in [0, 1]: exact when the regions' conditions are linear in the two
+    /// axes and tile the map, else the share of the sampled points.
     pub share: f64,
     /// The conditions involving `x` or `y`: "formula (here value)" each.
     pub conditions: Vec<String>,
@@ -305,15 +306,21 @@ pub fn outcome_regions(
         merged.push(g);
     }
     merge_complements(&mut merged, &keep);
+    for g in &mut merged {
+        drop_redundant(g, &keep);
+    }
+    let exact = exact_shares(&merged, (x, xr), (y, yr), n);
     let mut out: Vec<OutcomeRegion> = Vec::new();
-    for mut g in merged {
-        drop_redundant(&mut g, &keep);
+    for (k, g) in merged.into_iter().enumerate() {
         let conditions: Vec<String> = g
             .main
             .iter()
             .map(|c| with_value(c, &prefer, &g.theta, &keep))
             .collect();
-        let share = g.count as f64 / (n * n) as f64;
+        let share = match &exact {
+            Some(e) => e[k],
+            None => g.count as f64 / (n * n) as f64,
+        };
         match out
             .iter_mut()
             .find(|r| r.outcome == g.label && r.conditions == conditions)
@@ -333,4 +340,36 @@ pub fn outcome_regions(
     }
     out.sort_by(|a, b| b.share.total_cmp(&a.share));
     Ok(out)
+}
+
+/// Each group's exact share of the map, when every group's conditions are linear in the two
+/// axes (the rectangle clipped by them, [`crate::geometry`]), the exact shares add up to the
+/// whole map, and each agrees with its share of the `n × n` sampled points to within the
+/// grid's resolution; `None` otherwise (the sampled shares stand).
+fn exact_shares(
+    groups: &[Group],
+    (x, xr): (usize, (f64, f64)),
+    (y, yr): (usize, (f64, f64)),
+    n: usize,
+) -> Option<Vec<f64>> {
+    let keep = [x, y];
+    let mut total = crate::exact::Rational::from_integer(0.into());
+    let mut shares = Vec::with_capacity(groups.len());
+    let resolution = 4.0 / n as f64;
+    for g in groups {
+        let margins: Vec<Poly> = g
+            .main
+            .iter()
+            .map(|c| c.margin_in(&g.theta, &keep))
+            .collect::<Option<_>>()?;
+        let refs: Vec<&Poly> = margins.iter().collect();
+        let s = crate::geometry::share(&refs, (x, xr), (y, yr))?;
+        let f = crate::exact::to_f64(&s);
+        if (f - g.count as f64 / (n * n) as f64).abs() > resolution {
+            return None;
+        }
+        total += s;
+        shares.push(f);
+    }
+    (total == crate::exact::Rational::from_integer(1.into())).then_some(shares)
 }
