@@ -201,6 +201,27 @@ impl Draw {
         let k = 1 + (self.0 >> 33) as i64 % (p - 1);
         q(&lo.to_string()) + Rational::new(((hi - lo) * k).into(), p.into())
     }
+
+    /// A random point of the §1.1 game's parameter space (probabilities in (0, 1), the
+    /// challenger's costs and the defender's payoffs in the ranges of MODELS.md), the other
+    /// parameters as in `base`.
+    fn point(&mut self, t: &GameTemplate, base: &[Rational]) -> Vec<Rational> {
+        let id = |n: &str| t.params.id(n).expect("parameter");
+        self.1 = 0;
+        let mut theta = base.to_vec();
+        for (name, lo, hi) in [
+            ("p_Def", 0, 1),
+            ("p_Ch", 0, 1),
+            ("s", 0, 1),
+            ("c_H", 0, 1),
+            ("c_S", -5, 0),
+            ("d_H", 0, 5),
+            ("d_S", -10, 0),
+        ] {
+            theta[id(name)] = self.next(lo, hi);
+        }
+        theta
+    }
 }
 
 /// The four regimes of §1.1 (with D1): their conditions in the model's symbols, derived at
@@ -281,15 +302,7 @@ fn regime_conditions_are_the_table_formulas() {
     // regime there.
     let mut ev = Evaluator::new(&t, o.clone());
     for _ in 0..40 {
-        draw.1 = 0;
-        let mut theta = base.clone();
-        theta[p_def] = draw.next(0, 1);
-        theta[p_ch] = draw.next(0, 1);
-        theta[id("s")] = draw.next(0, 1);
-        theta[id("c_H")] = draw.next(0, 1);
-        theta[id("c_S")] = draw.next(-5, 0);
-        theta[id("d_H")] = draw.next(0, 5);
-        theta[id("d_S")] = draw.next(-10, 0);
+        let theta = draw.point(&t, &base);
         let set = ev.at(&theta).expect("solved");
         for (label, conds) in &regimes {
             let holds = conds.iter().all(|c| c.holds(&theta));
@@ -349,15 +362,7 @@ fn off_path_beliefs_are_quantified_existentially() {
     let mut ev = Evaluator::new(&t, o.clone());
     let (mut seen_caveat, mut seen_pi_h, mut seen_none) = (false, false, false);
     for _ in 0..60 {
-        draw.1 = 0;
-        let mut theta = base.clone();
-        theta[p_def] = draw.next(0, 1);
-        theta[p_ch] = draw.next(0, 1);
-        theta[id("s")] = draw.next(0, 1);
-        theta[id("c_H")] = draw.next(0, 1);
-        theta[id("c_S")] = draw.next(-5, 0);
-        theta[id("d_H")] = draw.next(0, 5);
-        theta[id("d_S")] = draw.next(-10, 0);
+        let theta = draw.point(&t, &base);
         let one = Rational::one();
         let pi_h = (&one - &theta[id("s")]) / (&one - &theta[id("c_H")]);
         let caveat = theta[id("c_H")] <= theta[id("s")];
