@@ -162,6 +162,19 @@ pub fn share(
     Some(area(&clip((x0, x1), (y0, y1), &hs)) / total)
 }
 
+/// [`share`], when it agrees with `sampled` (the share of a grid's points found in the region)
+/// to within `resolution`; else the conditions do not describe the sampled points, and `None`.
+pub fn share_near(
+    margins: &[&Poly],
+    x: (usize, (f64, f64)),
+    y: (usize, (f64, f64)),
+    sampled: f64,
+    resolution: f64,
+) -> Option<Rational> {
+    let s = share(margins, x, y)?;
+    ((crate::exact::to_f64(&s) - sampled).abs() <= resolution).then_some(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -291,10 +291,15 @@ fn exact_share(ineqs: &[Ineq], m: &QuestionMap, cells: f64) -> Option<f64> {
     let margins: Vec<&Poly> = ineqs.iter().map(|q| &q.numeric).collect();
     let (x0, x1) = (*m.xs.first()?, *m.xs.last()?);
     let (y0, y1) = (*m.ys.first()?, *m.ys.last()?);
-    let s = crate::geometry::share(&margins, (m.axes.0, (x0, x1)), (m.axes.1, (y0, y1)))?;
-    let s = crate::exact::to_f64(&s);
     let resolution = 2.0 / m.xs.len().max(1) as f64 + 2.0 / m.ys.len().max(1) as f64;
-    ((s - cells).abs() <= resolution).then_some(s)
+    let s = crate::geometry::share_near(
+        &margins,
+        (m.axes.0, (x0, x1)),
+        (m.axes.1, (y0, y1)),
+        cells,
+        resolution,
+    )?;
+    Some(crate::exact::to_f64(&s))
 }
 
 /// One description for several regimes: the conditions every regime's points satisfy, if

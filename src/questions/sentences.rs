@@ -363,13 +363,10 @@ fn exact_shares(
             .map(|c| c.margin_in(&g.theta, &keep))
             .collect::<Option<_>>()?;
         let refs: Vec<&Poly> = margins.iter().collect();
-        let s = crate::geometry::share(&refs, (x, xr), (y, yr))?;
-        let f = crate::exact::to_f64(&s);
-        if (f - g.count as f64 / (n * n) as f64).abs() > resolution {
-            return None;
-        }
+        let sampled = g.count as f64 / (n * n) as f64;
+        let s = crate::geometry::share_near(&refs, (x, xr), (y, yr), sampled, resolution)?;
+        shares.push(crate::exact::to_f64(&s));
         total += s;
-        shares.push(f);
     }
     (total == crate::exact::Rational::from_integer(1.into())).then_some(shares)
 }
