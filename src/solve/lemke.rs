@@ -634,6 +634,57 @@ mod tests {
     }
 
     #[test]
+    fn dense_and_sparse_lcps_have_the_same_entries() {
+        // The exact tableau is the floating-point LCP times the payoffs' common denominator
+        // (the slack columns excepted, which are the identity in both).
+        let games = [kuhn_poker()]
+            .into_iter()
+            .chain((1..8u64).map(|seed| random_game(seed * 31, 2, 2, 3, 100)));
+        for (i, g) in games.enumerate() {
+            let sf = SequenceForm::new(&g).unwrap();
+            let l = Layout::new(&sf);
+            let tab = build_tableau(&g, &sf, &l).unwrap();
+            let d = to_f64(&BigRational::from_integer(exact_payoffs(&g, &sf).1));
+            let lcp = sparse_lcp(&g, &sf, &l);
+            assert_eq!((lcp.n, lcp.cols.len()), (l.n, 2 * l.n), "game {i}");
+            let dense = |r: usize, c: usize| {
+                let v = tab.entry(r, c).to_f64().unwrap();
+                if c < l.n {
+                    v
+                } else {
+                    v / d
+                }
+            };
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0);
+            let mut nonzero = 0;
+            for (c, col) in lcp.cols.iter().enumerate() {
+                let mut sparse = vec![0.0; l.n];
+                for &(r, v) in col {
+                    sparse[r] = v;
+                }
+                for (r, &v) in sparse.iter().enumerate() {
+                    assert!(
+                        close(v, dense(r, c)),
+                        "game {i}: ({r}, {c}) {v} vs {}",
+                        dense(r, c)
+                    );
+                    nonzero += usize::from(v != 0.0);
+                }
+            }
+            for (r, &v) in lcp.rhs.iter().enumerate() {
+                assert!(
+                    close(v, dense(r, l.cols())),
+                    "game {i}: right-hand side {r}"
+                );
+            }
+            assert!(
+                nonzero > 2 * l.n,
+                "game {i}: the payoffs and constraints are there"
+            );
+        }
+    }
+
+    #[test]
     fn sparse_path_solves_kuhn_poker_to_its_value() {
         // Kuhn poker's value to player 1 is −1/18 in every equilibrium.
         let g = kuhn_poker();
