@@ -616,7 +616,8 @@ impl<'s> Builder<'s> {
             while c != NONE {
                 let n = &nodes[c as usize];
                 if n.flags & DEAD == 0 {
-                    doc.index.insert_unique(key_hash(g, key_of(c)), (g, c), hasher);
+                    doc.index
+                        .insert_unique(key_hash(g, key_of(c)), (g, c), hasher);
                 }
                 c = n.next;
             }
@@ -633,7 +634,10 @@ impl<'s> Builder<'s> {
         if doc.nodes[parent as usize].extra > SCAN_MAX {
             let g = group(&doc.alias, parent);
             let key = key_text_raw(&doc.nodes, &doc.keys, &doc.decoded, doc.src, child);
-            if let Ok(e) = doc.index.find_entry(key_hash(g, key), |&(p, c)| p == g && c == child) {
+            if let Ok(e) = doc
+                .index
+                .find_entry(key_hash(g, key), |&(p, c)| p == g && c == child)
+            {
                 e.remove();
             }
         }
@@ -725,12 +729,7 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn on_table(
-        &mut self,
-        open: &Event,
-        input: &mut Input<'_>,
-        source: Source<'s>,
-    ) -> Header<'s> {
+    fn on_table(&mut self, open: &Event, input: &mut Input<'_>, source: Source<'s>) -> Header<'s> {
         let is_array = open.kind() == EventKind::ArrayTableOpen;
         let mut path = Vec::new();
         let mut key = None;
@@ -772,21 +771,22 @@ impl<'s> Builder<'s> {
             first == Some(EventKind::KeySep)
                 || (first == Some(EventKind::Whitespace) && second == Some(EventKind::KeySep))
         };
-        let mut close = |b: &mut Self, current: &mut Option<Event>, result: &mut Option<KeyTok<'s>>| {
-            let Some(key) = current.take() else {
-                return;
+        let mut close =
+            |b: &mut Self, current: &mut Option<Event>, result: &mut Option<KeyTok<'s>>| {
+                let Some(key) = current.take() else {
+                    return;
+                };
+                // The event's span is within the source it was lexed from.
+                let raw = source.get(key).expect("event span within the source");
+                let mut decoded = Cow::Borrowed("");
+                raw.decode_key(&mut decoded, &mut b.errors);
+                if let Some(last) = result.replace(KeyTok {
+                    span: key.span(),
+                    text: decoded,
+                }) {
+                    path.push(last);
+                }
             };
-            // The event's span is within the source it was lexed from.
-            let raw = source.get(key).expect("event span within the source");
-            let mut decoded = Cow::Borrowed("");
-            raw.decode_key(&mut decoded, &mut b.errors);
-            if let Some(last) = result.replace(KeyTok {
-                span: key.span(),
-                text: decoded,
-            }) {
-                path.push(last);
-            }
-        };
         if more_key(input) {
             while let Some(event) = input.next_token() {
                 match event.kind() {

@@ -25,7 +25,11 @@ fn from_toml(v: &DeValue<'_>) -> T {
         DeValue::Float(f) => T::Float(f.as_str().to_string()),
         DeValue::Boolean(b) => T::Bool(*b),
         DeValue::Datetime(d) => T::Date(d.to_string()),
-        DeValue::Array(a) => T::Array(a.iter().map(|x| (x.span(), from_toml(x.get_ref()))).collect()),
+        DeValue::Array(a) => T::Array(
+            a.iter()
+                .map(|x| (x.span(), from_toml(x.get_ref())))
+                .collect(),
+        ),
         DeValue::Table(t) => from_toml_table(t),
     }
 }
@@ -33,7 +37,14 @@ fn from_toml(v: &DeValue<'_>) -> T {
 fn from_toml_table(t: &DeTable<'_>) -> T {
     T::Table(
         t.iter()
-            .map(|(k, v)| (k.get_ref().to_string(), k.span(), v.span(), from_toml(v.get_ref())))
+            .map(|(k, v)| {
+                (
+                    k.get_ref().to_string(),
+                    k.span(),
+                    v.span(),
+                    from_toml(v.get_ref()),
+                )
+            })
             .collect(),
     )
 }
@@ -64,7 +75,14 @@ fn from_doc(v: Val<'_>) -> T {
 fn from_doc_table(t: doc::Table<'_>) -> T {
     T::Table(
         t.iter()
-            .map(|(k, v)| (k.as_str().to_string(), k.span(), v.span(), from_doc(v.get())))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    k.span(),
+                    v.span(),
+                    from_doc(v.get()),
+                )
+            })
             .collect(),
     )
 }
@@ -79,8 +97,10 @@ fn same(text: &str) -> bool {
         .collect();
     let (ours, our_errors) = doc::parse(text);
     let ours = from_doc_table(ours.root());
-    let our_errors: Vec<(Option<Range<usize>>, String)> =
-        our_errors.into_iter().map(|e| (e.span, e.message)).collect();
+    let our_errors: Vec<(Option<Range<usize>>, String)> = our_errors
+        .into_iter()
+        .map(|e| (e.span, e.message))
+        .collect();
     assert_eq!(our_errors, their_errors, "errors differ on:\n{text}");
     assert_eq!(ours, theirs, "documents differ on:\n{text}");
     !their_errors.is_empty()
@@ -221,7 +241,9 @@ fn chunked_reading_matches_one_pass() {
 
 /// A small random TOML-ish text from a few fragments that exercise the table rules.
 fn random_text(seed: &mut u64) -> String {
-    const KEYS: &[&str] = &["a", "b", "c", "\"a\"", "'b'", "a.b", "b.c", "a.c.d", "\"x y\""];
+    const KEYS: &[&str] = &[
+        "a", "b", "c", "\"a\"", "'b'", "a.b", "b.c", "a.c.d", "\"x y\"",
+    ];
     const VALUES: &[&str] = &[
         "1",
         "0x1F",
@@ -269,5 +291,8 @@ fn random_documents_read_as_toml_reads_them() {
         with_errors += usize::from(same(&text));
     }
     // Both kinds were exercised.
-    assert!(with_errors > 500 && with_errors < 4500, "{with_errors} of 5000 had errors");
+    assert!(
+        with_errors > 500 && with_errors < 4500,
+        "{with_errors} of 5000 had errors"
+    );
 }
