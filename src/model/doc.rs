@@ -644,15 +644,15 @@ impl<'s> Builder<'s> {
     }
 
     /// Stores a decoded scalar's text in node `n`.
-    fn store_text(&mut self, n: &mut Node, text: &Cow<'s, str>) {
+    /// Stores a decoded scalar's text in node `n`: as a range of the source when it is a slice
+    /// of it, else copied to `decoded`.
+    fn store_text(&mut self, n: &mut Node, text: &str) {
         let src = self.doc.src;
-        if let Cow::Borrowed(t) = text {
-            let off = (t.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
-            if off <= src.len() && t.len() <= src.len() - off {
-                n.a = off as u32;
-                n.b = t.len() as u32;
-                return;
-            }
+        let off = (text.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
+        if off <= src.len() && text.len() <= src.len() - off {
+            n.a = off as u32;
+            n.b = text.len() as u32;
+            return;
         }
         n.a = self.doc.decoded.len() as u32;
         n.b = text.len() as u32;
@@ -1039,7 +1039,7 @@ impl<'s> Builder<'s> {
         // `toml` reads a missing value as the integer 0, at 0..0.
         let mut n = Node::new(Kind::Integer, [0, 0]);
         n.extra = 10;
-        self.store_text(&mut n, &Cow::Owned("0".into()));
+        self.store_text(&mut n, "0");
         self.push(n)
     }
 

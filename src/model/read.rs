@@ -280,7 +280,7 @@ impl<'t> Reader<'t> {
     /// Reports keys of `t` not in `allowed`.
     fn keys(&mut self, t: Table<'_>, allowed: &[&str], context: &(impl What + ?Sized)) {
         for (k, _) in t.iter() {
-            if !allowed.contains(&k.as_str().as_ref()) {
+            if !allowed.contains(&k.as_str()) {
                 let context = context.what();
                 let hint = did_you_mean(k.as_str(), allowed.iter().copied())
                     .unwrap_or_else(|| format!("known keys here: {}", allowed.join(", ")));
@@ -295,7 +295,7 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn table<'a, 'i>(&mut self, v: V<'a>, what: &(impl What + ?Sized)) -> Option<Table<'a>> {
+    fn table<'a>(&mut self, v: V<'a>, what: &(impl What + ?Sized)) -> Option<Table<'a>> {
         match v.get() {
             Val::Table(t) => Some(t),
             _ => {
