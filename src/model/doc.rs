@@ -94,6 +94,9 @@ struct Node {
     key_form: u8,
 }
 
+// The memory of a big model's document is this size times its number of values.
+const _: () = assert!(std::mem::size_of::<Node>() == 32);
+
 impl Node {
     fn new(kind: Kind, span: [u32; 2]) -> Self {
         Node {
@@ -121,7 +124,9 @@ pub struct Doc<'s> {
     /// `(group, child)` for the children of tables with more than [`SCAN_MAX`] keys, where a
     /// table's group is its own node, or for a table re-opened by a header (copied to a new
     /// node), the group of the node it was copied from.
-    index: HashTable<(u32, u32)>,
+    /// Each entry keeps its key's hash, so growing the index and looking up a new key (most
+    /// lookups) do not read the key text.
+    index: HashTable<Indexed>,
     /// The group of each re-opened table's copy (see `index`).
     alias: FxHashMap<u32, u32>,
     root: u32,
@@ -377,12 +382,23 @@ fn find(doc: &Doc<'_>, table: u32, key: &str) -> Option<u32> {
     let t = &doc.nodes[table as usize];
     if t.extra > SCAN_MAX {
         let g = group(&doc.alias, table);
+        let h = key_hash(g, key);
         doc.index
-            .find(key_hash(g, key), |&(p, c)| p == g && doc.key_text(c) == key)
-            .map(|&(_, c)| c)
+            .find(h, |e| {
+                e.hash == h && e.group == g && doc.key_text(e.child) == key
+            })
+            .map(|e| e.child)
     } else {
         doc.children(table).find(|&c| doc.key_text(c) == key)
     }
+}
+
+/// An entry of the hash index: the table's group, the child and the hash of its key.
+#[derive(Clone, Copy)]
+struct Indexed {
+    group: u32,
+    child: u32,
+    hash: u64,
 }
 
 /// A key as read: its span and unescaped text.
@@ -608,22 +624,29 @@ impl<'s> Builder<'s> {
         let doc = &mut self.doc;
         let (nodes, keys, decoded, src) = (&doc.nodes, &doc.keys, &doc.decoded, doc.src);
         let key_of = |c: u32| key_text_raw(nodes, keys, decoded, src, c);
-        let hasher = |&(p, c): &(u32, u32)| key_hash(p, key_of(c));
+        let hasher = |e: &Indexed| e.hash;
         let g = group(&doc.alias, parent);
+        let mut add = |c: u32| {
+            let hash = key_hash(g, key_of(c));
+            let e = Indexed {
+                group: g,
+                child: c,
+                hash,
+            };
+            doc.index.insert_unique(hash, e, hasher);
+        };
         if before == SCAN_MAX {
             // Just grown past scanning: index every live child.
             let mut c = nodes[parent as usize].a;
             while c != NONE {
                 let n = &nodes[c as usize];
                 if n.flags & DEAD == 0 {
-                    doc.index
-                        .insert_unique(key_hash(g, key_of(c)), (g, c), hasher);
+                    add(c);
                 }
                 c = n.next;
             }
         } else {
-            doc.index
-                .insert_unique(key_hash(g, key_of(child)), (g, child), hasher);
+            add(child);
         }
     }
 
@@ -636,14 +659,13 @@ impl<'s> Builder<'s> {
             let key = key_text_raw(&doc.nodes, &doc.keys, &doc.decoded, doc.src, child);
             if let Ok(e) = doc
                 .index
-                .find_entry(key_hash(g, key), |&(p, c)| p == g && c == child)
+                .find_entry(key_hash(g, key), |e| e.group == g && e.child == child)
             {
                 e.remove();
             }
         }
     }
 
-    /// Stores a decoded scalar's text in node `n`.
     /// Stores a decoded scalar's text in node `n`: as a range of the source when it is a slice
     /// of it, else copied to `decoded`.
     fn store_text(&mut self, n: &mut Node, text: &str) {

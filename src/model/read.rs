@@ -1,9 +1,11 @@
 //! Reading a model file: TOML text → [`ModelAst`], with every problem located.
 //!
-//! The document is parsed with `toml`'s recoverable span-keeping parser, so TOML syntax errors
-//! are all reported, and the typed walk below keeps going after a bad entry: an unknown key, a
-//! string where a number belongs, or a missing field each become one [`Diagnostic`] and the rest
-//! of the file is still read. Keys are checked against the known ones with "did you mean".
+//! The text is parsed into [`super::doc`]'s compact span-keeping document (the same document and
+//! the same syntax errors as `toml`'s recoverable parser, at a fraction of its memory), so TOML
+//! syntax errors are all reported, and the typed walk below keeps going after a bad entry: an
+//! unknown key, a string where a number belongs, or a missing field each become one
+//! [`Diagnostic`] and the rest of the file is still read. Keys are checked against the known ones
+//! with "did you mean".
 
 use super::ast::*;
 use super::doc::{self, Key, Table, Val};
