@@ -10,8 +10,15 @@
 //!
 //! It owns TOML's table semantics (headers, dotted keys, arrays of tables, inline tables, the
 //! "defined twice" rules), written to give the same document and the same errors, at the same
-//! spans and with the same messages, as `toml::de::DeTable::parse_recoverable` (the tests below
-//! compare the two on a corpus of valid and invalid texts).
+//! spans and with the same messages, as `toml::de::DeTable::parse_recoverable` (`doc_tests`
+//! compares the two on a corpus of valid and invalid texts and on random ones).
+//!
+//! Chunks are cut at a newline outside any brackets once about 65,000 tokens are lexed, where a
+//! valid text is between two top-level lines. Texts shorter than that are parsed in one piece,
+//! exactly as `toml` does; in longer ones, the syntax errors of each chunk come before the
+//! table errors of that chunk (the model reader sorts diagnostics by place anyway), and a
+//! bracket closed by the wrong kind (`{ a = ]`) can let the parser resume at the next line
+//! where `toml`'s would still be inside the inline table.
 
 use hashbrown::HashTable;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -479,7 +486,8 @@ fn sp(s: Span) -> [u32; 2] {
 }
 
 /// Parses a TOML text. The document holds everything that could be read; the errors say what
-/// could not (the same errors, in the same order, as `toml`'s recoverable parser).
+/// could not (the same errors as `toml`'s recoverable parser; see the module docs for the order
+/// in texts longer than one chunk).
 pub fn parse(src: &str) -> (Doc<'_>, Vec<SyntaxError>) {
     let mut b = Builder {
         doc: Doc {
