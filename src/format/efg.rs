@@ -22,7 +22,7 @@
 
 use super::lexer::{format_number, quote};
 use super::num::Q;
-use super::scan::{Scan, T};
+use super::scan::{Kind, Scan};
 use super::FormatError;
 use crate::exact::{self, Rational};
 use crate::game::tree::{Leaf, NO_PARENT};
@@ -45,12 +45,13 @@ const PLAYER0: u32 = 2;
 /// "None" in the reader's `u32` links.
 const NONE: u32 = u32::MAX;
 
-/// An information set's description, as first given: its name, its labels (a range of
-/// [`Reader::set_labels`]) and, for chance, its probabilities.
+/// An information set's description, as first given: its name (an id of
+/// [`Reader::strings`]), its labels (a range of [`Reader::set_labels`]: start and count) and,
+/// for chance, the start of its probabilities in [`Reader::probs`] (else [`NONE`]).
 struct Desc {
-    name: String,
+    name: u32,
     labels: (u32, u32),
-    probs: Vec<Rational>,
+    probs: u32,
 }
 
 /// A node waiting for its children.
@@ -62,32 +63,119 @@ struct Frame {
     sum: u32,
 }
 
+/// The numbers a file gives information sets and outcomes, mapped to the reader's ids: a
+/// vector while the numbers are dense (as Gambit writes them: 1, 2, …), a hash table for
+/// numbers far beyond what has been read (so that one huge number cannot take memory).
+#[derive(Default)]
+struct NumMap {
+    dense: Vec<u32>,
+    sparse: HashMap<usize, u32>,
+}
+
+impl NumMap {
+    #[inline]
+    fn get(&self, k: usize) -> Option<u32> {
+        match self.dense.get(k) {
+            Some(&v) if v != NONE => Some(v),
+            _ if self.sparse.is_empty() => None,
+            _ => self.sparse.get(&k).copied(),
+        }
+    }
+
+    /// Maps `k` (not mapped yet) to `v`; the vector grows up to index `limit`.
+    fn insert(&mut self, k: usize, v: u32, limit: usize) {
+        if k >= self.dense.len() && k <= limit {
+            self.dense.resize(k + 1, NONE);
+        }
+        match self.dense.get_mut(k) {
+            Some(slot) => *slot = v,
+            None => {
+                self.sparse.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Distinct strings (information-set and outcome names) with 4-byte ids; id 0 is `""`.
+struct Strings {
+    values: Vec<String>,
+    ix: HashMap<String, u32>,
+}
+
+impl Strings {
+    fn new() -> Self {
+        Strings {
+            values: vec![String::new()],
+            ix: HashMap::default(),
+        }
+    }
+
+    #[inline]
+    fn id(&mut self, s: &str) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
+        if let Some(&id) = self.ix.get(s) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(s.to_string());
+        self.ix.insert(s.to_string(), id);
+        id
+    }
+}
+
+/// Entry `i` of an exact vector as a [`Q`].
+#[inline]
+fn q_at(v: &ExactVec, i: usize) -> Q {
+    match v.fraction(i) {
+        Some((n, d)) => Q::Small(n, d),
+        None => Q::Big(Box::new(v.get(i))),
+    }
+}
+
+/// Appends a [`Q`] to an exact vector.
+#[inline]
+fn push_q(v: &mut ExactVec, q: &Q) {
+    match q {
+        Q::Small(n, d) => v.push_fraction(*n, *d),
+        Q::Big(b) => v.push(b),
+    }
+}
+
 /// State of one read: the nodes in file (prefix) order, with the interned tables they point
 /// into.
 struct Reader<'a> {
     s: Scan<'a>,
     np: usize,
-    player_sets: HashMap<(usize, usize), u32>,
-    chance_sets: HashMap<usize, u32>,
+    /// By player, then by the file's set number: description.
+    player_sets: Vec<NumMap>,
+    chance_sets: NumMap,
     descs: Vec<Desc>,
     /// Label ids of all descriptions, each a range.
     set_labels: Vec<u32>,
+    /// Chance probabilities of all chance descriptions, each a range.
+    probs: Vec<Rational>,
     /// Distinct move labels, by id.
     labels: Vec<String>,
     label_ix: HashMap<String, u32>,
-    /// Outcome number -> (name, entry of `sums`).
-    outcomes: HashMap<usize, (String, u32)>,
+    /// Information-set and outcome names.
+    strings: Strings,
+    /// Outcome number -> index of `outs`: (name, entry of `sums`).
+    outcome_ix: NumMap,
+    outs: Vec<(u32, u32)>,
     /// Payoff vectors, `np` numbers each: entry 0 is zero, then every outcome and every sum of
     /// outcomes along a path that has more than one.
-    sums: Vec<Q>,
+    sums: ExactVec,
     /// By node (file order): who moves (see [`TERMINAL`]), description, name, next sibling,
-    /// payoff entry (leaves), position.
+    /// payoff entry (leaves), line and column.
     who: Vec<u32>,
     desc_of: Vec<u32>,
     names: LabelsBuilder<String>,
     next_sibling: Vec<u32>,
     sum_of: Vec<u32>,
-    pos: Vec<(usize, usize)>,
+    pos: Vec<(u32, u32)>,
+    n_leaves: usize,
     /// Scratch for a description or an outcome being read.
     scratch_labels: Vec<u32>,
     scratch_probs: Vec<Rational>,
@@ -101,8 +189,8 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
 
 /// Reads a `.efg` file; also returns the line and column of every node of the game, by arena
 /// id (for messages that point into the file, such as imperfect recall).
-pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
-    let mut s = Scan::new(src);
+pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+    let mut s = Scan::new(src)?;
     let magic = s.word("`EFG`")?;
     if magic != "EFG" {
         return Err(s.error_prev(format!("expected `EFG`, found `{magic}`")));
@@ -111,32 +199,37 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatErro
     if version != 2.0 {
         return Err(s.error_prev(format!("unsupported .efg version {version}; expected 2")));
     }
-    if let Some(T::Word(_)) = s.peek()? {
+    if s.peek() == Kind::Word {
         s.word("`R` or `D`")?;
     }
     let title = s.string("the game title")?.into_owned();
     let players = s.string_list("player list")?;
     let _comment = s.opt_string()?;
     let np = players.len();
-    // A node takes at least 8 bytes of text (`t "" 0 `): a capacity hint that cannot blow up.
+    // A node takes at least 8 bytes of text (`t "" 0 `): a capacity hint that cannot blow up
+    // (capacity not filled is address space, not memory).
     let hint = src.len() / 16;
     let mut r = Reader {
         s,
         np,
-        player_sets: HashMap::default(),
-        chance_sets: HashMap::default(),
+        player_sets: (0..np).map(|_| NumMap::default()).collect(),
+        chance_sets: NumMap::default(),
         descs: Vec::new(),
         set_labels: Vec::new(),
+        probs: Vec::new(),
         labels: Vec::new(),
         label_ix: HashMap::default(),
-        outcomes: HashMap::default(),
-        sums: vec![Q::ZERO; np],
+        strings: Strings::new(),
+        outcome_ix: NumMap::default(),
+        outs: Vec::new(),
+        sums: ExactVec::zeros(np),
         who: Vec::with_capacity(hint),
         desc_of: Vec::with_capacity(hint),
         names: LabelsBuilder::with_capacity(hint),
         next_sibling: Vec::with_capacity(hint),
         sum_of: Vec::with_capacity(hint),
         pos: Vec::with_capacity(hint),
+        n_leaves: 0,
         scratch_labels: Vec::new(),
         scratch_probs: Vec::new(),
         scratch_pay: Vec::new(),
@@ -160,6 +253,7 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatErro
         let who = r.who[p as usize];
         if who == TERMINAL {
             r.sum_of[p as usize] = sum;
+            r.n_leaves += 1;
         } else {
             let d = &r.descs[r.desc_of[p as usize] as usize];
             stack.push(Frame {
@@ -176,16 +270,21 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatErro
             break;
         }
     }
-    if !r.s.at_end()? {
+    if !r.s.at_end() {
         return Err(r.s.error("unexpected text after the last node of the tree"));
     }
     r.finish(title, players)
 }
 
 impl<'a> Reader<'a> {
+    /// How far the dense number maps may grow: proportional to what has been read.
+    fn dense_limit(&self) -> usize {
+        2 * self.who.len() + 1024
+    }
+
     /// Parses one node; returns its index and the payoff entry of its own outcome, if any.
     fn node(&mut self) -> Result<(u32, Option<u32>), FormatError> {
-        let at = self.s.here()?;
+        let at = self.s.here32();
         let kind = self.s.word("a node (`p`, `c` or `t`)")?;
         let name = self.s.string("the node name")?;
         let (who, desc) = match kind {
@@ -216,15 +315,15 @@ impl<'a> Reader<'a> {
             }
         };
         let outcome = self.outcome()?;
-        let name = match (who, name.is_empty(), &outcome) {
-            (TERMINAL, true, Some((oname, _))) => oname.clone(),
+        let name = match (who, name.is_empty(), outcome) {
+            (TERMINAL, true, Some((oname, _))) => self.strings.values[oname as usize].clone(),
             _ => name.into_owned(),
         };
         let id = self.who.len();
         if id >= (u32::MAX - 1) as usize {
             return Err(FormatError::new(
-                at.0,
-                at.1,
+                at.0 as usize,
+                at.1 as usize,
                 TreeError::TooLarge.to_string(),
             ));
         }
@@ -239,22 +338,24 @@ impl<'a> Reader<'a> {
 
     /// An information set's number has been read; reads or looks up its description.
     fn set_desc(&mut self, chance: bool, num: usize, player: usize) -> Result<u32, FormatError> {
-        let given = match self.s.peek()? {
-            Some(T::Str(_)) | Some(T::Open) => Some(self.read_desc(chance)?),
+        let given = match self.s.peek() {
+            Kind::Str | Kind::Open => Some(self.read_desc(chance)?),
             _ => None,
         };
         let known = if chance {
-            self.chance_sets.get(&num)
+            self.chance_sets.get(num)
         } else {
-            self.player_sets.get(&(player, num))
+            self.player_sets[player - 1].get(num)
         };
-        match (known.copied(), given) {
+        match (known, given) {
             (Some(k), Some(name)) => {
                 let d = &self.descs[k as usize];
                 let (a, n) = (d.labels.0 as usize, d.labels.1 as usize);
+                let probs_differ = d.probs != NONE
+                    && self.probs[d.probs as usize..d.probs as usize + n] != self.scratch_probs[..];
                 if self.set_labels[a..a + n] != self.scratch_labels[..]
-                    || d.probs != self.scratch_probs
-                    || (!name.is_empty() && name != d.name)
+                    || probs_differ
+                    || (name != 0 && name != d.name)
                 {
                     return Err(self.s.error_prev(format!(
                         "information set {num} is described differently before"
@@ -267,15 +368,23 @@ impl<'a> Reader<'a> {
                 let k = self.descs.len() as u32;
                 let start = self.set_labels.len() as u32;
                 self.set_labels.extend_from_slice(&self.scratch_labels);
+                let probs = if chance {
+                    let p = self.probs.len() as u32;
+                    self.probs.append(&mut self.scratch_probs);
+                    p
+                } else {
+                    NONE
+                };
                 self.descs.push(Desc {
                     name,
                     labels: (start, self.scratch_labels.len() as u32),
-                    probs: std::mem::take(&mut self.scratch_probs),
+                    probs,
                 });
+                let limit = self.dense_limit();
                 if chance {
-                    self.chance_sets.insert(num, k);
+                    self.chance_sets.insert(num, k, limit);
                 } else {
-                    self.player_sets.insert((player, num), k);
+                    self.player_sets[player - 1].insert(num, k, limit);
                 }
                 Ok(k)
             }
@@ -286,13 +395,16 @@ impl<'a> Reader<'a> {
     }
 
     /// `["name"] { "a" [prob] … }` into the scratch label and probability lists; returns the
-    /// name.
-    fn read_desc(&mut self, chance: bool) -> Result<String, FormatError> {
-        let name = self.s.opt_string()?.unwrap_or_default().into_owned();
+    /// name's id.
+    fn read_desc(&mut self, chance: bool) -> Result<u32, FormatError> {
+        let name = match self.s.opt_string()? {
+            Some(s) => self.strings.id(&s),
+            None => 0,
+        };
         self.s.open("`{` opening the action list")?;
         self.scratch_labels.clear();
         self.scratch_probs.clear();
-        while !self.s.eat_close()? {
+        while !self.s.eat_close() {
             let label = self.s.string("an action name or `}`")?;
             let id = match self.label_ix.get(label.as_ref()) {
                 Some(&id) => id,
@@ -310,7 +422,7 @@ impl<'a> Reader<'a> {
                     return Err(self.s.error_prev("negative chance probability"));
                 }
                 self.scratch_probs.push(p.to_rational());
-                self.s.eat_comma()?;
+                self.s.eat_comma();
             }
         }
         if self.scratch_labels.is_empty() {
@@ -338,19 +450,22 @@ impl<'a> Reader<'a> {
         Ok(name)
     }
 
-    /// Reads `OUTCOME ["name" { payoffs }]`; returns the name and payoff entry of a non-zero
-    /// outcome.
-    fn outcome(&mut self) -> Result<Option<(String, u32)>, FormatError> {
+    /// Reads `OUTCOME ["name" { payoffs }]`; returns the name's id and the payoff entry of a
+    /// non-zero outcome.
+    fn outcome(&mut self) -> Result<Option<(u32, u32)>, FormatError> {
         let num = self.s.index("an outcome number")?;
         let mut given = None;
-        if matches!(self.s.peek()?, Some(T::Str(_)) | Some(T::Open)) {
-            let name = self.s.opt_string()?.unwrap_or_default().into_owned();
+        if matches!(self.s.peek(), Kind::Str | Kind::Open) {
+            let name = match self.s.opt_string()? {
+                Some(s) => self.strings.id(&s),
+                None => 0,
+            };
             self.s.open("`{` opening the payoffs")?;
             self.scratch_pay.clear();
-            while !self.s.eat_close()? {
+            while !self.s.eat_close() {
                 self.scratch_pay
                     .push(self.s.number_exact("a payoff or `}`")?.0);
-                self.s.eat_comma()?;
+                self.s.eat_comma();
             }
             if self.scratch_pay.len() != self.np {
                 return Err(self.s.error_prev(format!(
@@ -365,21 +480,28 @@ impl<'a> Reader<'a> {
             return Ok(None);
         }
         let np = self.np;
-        match (self.outcomes.get(&num), given) {
-            (Some((kname, e)), Some(name)) => {
-                let e = *e as usize;
-                if *kname != name || self.sums[e * np..(e + 1) * np] != self.scratch_pay[..] {
+        match (self.outcome_ix.get(num), given) {
+            (Some(o), Some(name)) => {
+                let (kname, e) = self.outs[o as usize];
+                let e0 = e as usize * np;
+                if kname != name || (0..np).any(|k| q_at(&self.sums, e0 + k) != self.scratch_pay[k])
+                {
                     return Err(self
                         .s
                         .error_prev(format!("outcome {num} is described differently before")));
                 }
-                Ok(Some((name, e as u32)))
+                Ok(Some((name, e)))
             }
-            (Some((kname, e)), None) => Ok(Some((kname.clone(), *e))),
+            (Some(o), None) => Ok(Some(self.outs[o as usize])),
             (None, Some(name)) => {
                 let e = (self.sums.len() / np.max(1)) as u32;
-                self.sums.append(&mut self.scratch_pay);
-                self.outcomes.insert(num, (name.clone(), e));
+                for q in &self.scratch_pay {
+                    push_q(&mut self.sums, q);
+                }
+                let o = self.outs.len() as u32;
+                self.outs.push((name, e));
+                let limit = self.dense_limit();
+                self.outcome_ix.insert(num, o, limit);
                 Ok(Some((name, e)))
             }
             (None, None) => Err(self.s.error(format!(
@@ -393,8 +515,9 @@ impl<'a> Reader<'a> {
         let np = self.np;
         let e = (self.sums.len() / np.max(1)) as u32;
         for k in 0..np {
-            let x = self.sums[a as usize * np + k].add(&self.sums[b as usize * np + k]);
-            self.sums.push(x);
+            let x =
+                q_at(&self.sums, a as usize * np + k).add(&q_at(&self.sums, b as usize * np + k));
+            push_q(&mut self.sums, &x);
         }
         e
     }
@@ -405,35 +528,8 @@ impl<'a> Reader<'a> {
         self,
         title: String,
         players: Vec<String>,
-    ) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
+    ) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
         let np = self.np;
-        // Floats of every payoff entry; an entry beyond f64 is an error at the first leaf (in
-        // file order) that has it.
-        let sums_f: Vec<f64> = self.sums.iter().map(Q::to_f64).collect();
-        for (p, &who) in self.who.iter().enumerate() {
-            if who != TERMINAL {
-                continue;
-            }
-            let e = self.sum_of[p] as usize;
-            if let Some(k) = (0..np).find(|&k| !sums_f[e * np + k].is_finite()) {
-                let x = self.sums[e * np + k].to_rational();
-                let (l, c) = self.pos[p];
-                return Err(FormatError::new(
-                    l,
-                    c,
-                    format!(
-                        "the payoff of {} at this node (the sum of the outcomes on its path) \
-                         is {}, beyond the range of floating-point numbers (±1.8e308)",
-                        players[k],
-                        if x.numer().bits() > 2000 {
-                            "astronomically large".to_string()
-                        } else {
-                            format!("{:e}", exact::to_f64(&x))
-                        }
-                    ),
-                ));
-            }
-        }
         let Reader {
             who,
             desc_of,
@@ -443,8 +539,11 @@ impl<'a> Reader<'a> {
             pos: pos_pre,
             descs,
             set_labels,
+            probs,
             labels,
             sums,
+            strings,
+            n_leaves,
             ..
         } = self;
         let n = who.len();
@@ -465,9 +564,11 @@ impl<'a> Reader<'a> {
         let mut chance = ExactVec::with_capacity(n);
         let mut chance_f = Vec::with_capacity(n);
         let mut pos = Vec::with_capacity(n);
-        let mut leaves = Vec::new();
-        let mut payoffs = ExactVec::default();
-        let mut payoffs_f = Vec::new();
+        let mut leaves = Vec::with_capacity(n_leaves);
+        let mut payoffs = ExactVec::with_capacity(n_leaves * np);
+        let mut payoffs_f = Vec::with_capacity(n_leaves * np);
+        // The first leaf in file order (and player) whose payoff is beyond f64.
+        let mut overflow: Option<(usize, usize)> = None;
         let mut set_of_desc = vec![NONE; descs.len()];
         let mut set_desc: Vec<u32> = Vec::new();
         let mut set_player: Vec<PlayerId> = Vec::new();
@@ -484,14 +585,15 @@ impl<'a> Reader<'a> {
             head += 1;
             let kind = match who[p] {
                 TERMINAL => {
-                    let e = sum_of[p] as usize;
-                    for q in &sums[e * np..(e + 1) * np] {
-                        match q {
-                            Q::Small(n, d) => payoffs.push_fraction(*n, *d),
-                            Q::Big(b) => payoffs.push(b),
+                    let e = sum_of[p] as usize * np;
+                    for k in 0..np {
+                        payoffs.push_from(&sums, e + k);
+                        let f = sums.to_f64(e + k);
+                        if !f.is_finite() && overflow.is_none_or(|o| (p, k) < o) {
+                            overflow = Some((p, k));
                         }
+                        payoffs_f.push(f);
                     }
-                    payoffs_f.extend_from_slice(&sums_f[e * np..(e + 1) * np]);
                     leaves.push(Leaf {
                         node: NodeId::from(i),
                         events: Vec::new(),
@@ -529,15 +631,13 @@ impl<'a> Reader<'a> {
                     parent_of.push(i as u32);
                     let l = set_labels[d.labels.0 as usize + k];
                     move_labels.push(l);
-                    match d.probs.get(k) {
-                        Some(q) => {
-                            chance_f.push(exact::to_f64(q));
-                            chance.push(q);
-                        }
-                        None => {
-                            chance_f.push(0.0);
-                            chance.push_fraction(0, 1);
-                        }
+                    if d.probs == NONE {
+                        chance_f.push(0.0);
+                        chance.push_fraction(0, 1);
+                    } else {
+                        let q = &probs[d.probs as usize + k];
+                        chance_f.push(exact::to_f64(q));
+                        chance.push(q);
                     }
                     c = next_sibling[c] as usize;
                 }
@@ -552,6 +652,34 @@ impl<'a> Reader<'a> {
             node_names.push(name_ids[p]);
             pos.push(pos_pre[p]);
         }
+        if let Some((p, k)) = overflow {
+            let x = sums.get(sum_of[p] as usize * np + k);
+            let (l, c) = pos_pre[p];
+            return Err(FormatError::new(
+                l as usize,
+                c as usize,
+                format!(
+                    "the payoff of {} at this node (the sum of the outcomes on its path) \
+                     is {}, beyond the range of floating-point numbers (±1.8e308)",
+                    players[k],
+                    if x.numer().bits() > 2000 {
+                        "astronomically large".to_string()
+                    } else {
+                        format!("{:e}", exact::to_f64(&x))
+                    }
+                ),
+            ));
+        }
+        drop((
+            who,
+            desc_of,
+            next_sibling,
+            sum_of,
+            pos_pre,
+            sums,
+            parent_of,
+            order,
+        ));
         // Information sets: members grouped by set, each group in arena order.
         let mut infosets = Vec::with_capacity(set_desc.len());
         let mut first_action = 0u32;
@@ -579,7 +707,7 @@ impl<'a> Reader<'a> {
         }
         let infoset_names = set_desc
             .iter()
-            .map(|&d| descs[d as usize].name.clone())
+            .map(|&d| strings.values[descs[d as usize].name as usize].clone())
             .collect();
         let tree = Tree {
             title,
@@ -703,6 +831,14 @@ pub(crate) mod tests {
     use super::*;
     use crate::format::efg_oracle;
 
+    /// [`read_located`] with the oracle's position type.
+    fn located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
+        read_located(src).map(|(g, p)| {
+            let p = p.into_iter().map(|(l, c)| (l as usize, c as usize));
+            (g, p.collect())
+        })
+    }
+
     /// A deterministic xorshift generator.
     struct Rng(u64);
 
@@ -809,7 +945,7 @@ pub(crate) mod tests {
     fn streaming_reader_equals_the_oracle_on_random_files() {
         for seed in 0..400 {
             let src = random_efg(seed, 2 + seed as usize % 60);
-            let new = read_located(&src);
+            let new = located(&src);
             let old = efg_oracle::read_located(&src);
             assert!(old.is_ok(), "generator made a bad file: {old:?}\n{src}");
             assert_eq!(new, old, "seed {seed}\n{src}");
@@ -835,7 +971,7 @@ pub(crate) mod tests {
                         }
                     }
                 }
-                let new = read_located(&bad);
+                let new = located(&bad);
                 let old = efg_oracle::read_located(&bad);
                 assert_eq!(
                     new.is_ok(),
@@ -869,7 +1005,7 @@ pub(crate) mod tests {
             let path = e.path();
             if path.extension().is_some_and(|x| x == "efg") {
                 let src = std::fs::read_to_string(&path).unwrap();
-                let new = read_located(&src);
+                let new = located(&src);
                 assert_eq!(new, efg_oracle::read_located(&src), "{}", path.display());
                 n += 1;
             }
