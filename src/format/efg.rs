@@ -143,10 +143,15 @@ fn push_q(v: &mut ExactVec, q: &Q) {
     }
 }
 
-/// State of one read: the nodes in file (prefix) order, with the interned tables they point
-/// into.
+/// A read in progress: the scanner and the tables it fills.
 struct Reader<'a> {
     s: Scan<'a>,
+    t: Tables,
+}
+
+/// What a read has gathered: the nodes in file (prefix) order, with the interned tables they
+/// point into. It does not borrow the text, which can be dropped before the arena is laid out.
+struct Tables {
     np: usize,
     /// By player, then by the file's set number: description.
     player_sets: Vec<NumMap>,
@@ -178,6 +183,9 @@ struct Reader<'a> {
     n_leaves: usize,
     /// Scratch for a description or an outcome being read.
     scratch_labels: Vec<u32>,
+    /// The labels of the description read before (a file usually repeats them, so a label is
+    /// first compared with the one at its place there, before any hashing).
+    prev_labels: Vec<u32>,
     scratch_probs: Vec<Rational>,
     scratch_pay: Vec<Q>,
 }
@@ -190,6 +198,20 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
 /// Reads a `.efg` file; also returns the line and column of every node of the game, by arena
 /// id (for messages that point into the file, such as imperfect recall).
 pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+    let (t, title, players) = parse(src)?;
+    t.finish(title, players)
+}
+
+/// [`read_located`] taking the text: it is dropped as soon as it is parsed, before the arena is
+/// laid out, so that the text and the whole arena are never in memory together.
+pub fn read_located_owned(src: String) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+    let (t, title, players) = parse(&src)?;
+    drop(src);
+    t.finish(title, players)
+}
+
+/// Parses the text into [`Tables`]; also returns the title and the players.
+fn parse(src: &str) -> Result<(Tables, String, Vec<String>), FormatError> {
     let mut s = Scan::new(src)?;
     let magic = s.word("`EFG`")?;
     if magic != "EFG" {
@@ -211,28 +233,31 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
     let hint = src.len() / 16;
     let mut r = Reader {
         s,
-        np,
-        player_sets: (0..np).map(|_| NumMap::default()).collect(),
-        chance_sets: NumMap::default(),
-        descs: Vec::new(),
-        set_labels: Vec::new(),
-        probs: Vec::new(),
-        labels: Vec::new(),
-        label_ix: HashMap::default(),
-        strings: Strings::new(),
-        outcome_ix: NumMap::default(),
-        outs: Vec::new(),
-        sums: ExactVec::zeros(np),
-        who: Vec::with_capacity(hint),
-        desc_of: Vec::with_capacity(hint),
-        names: LabelsBuilder::with_capacity(hint),
-        next_sibling: Vec::with_capacity(hint),
-        sum_of: Vec::with_capacity(hint),
-        pos: Vec::with_capacity(hint),
-        n_leaves: 0,
-        scratch_labels: Vec::new(),
-        scratch_probs: Vec::new(),
-        scratch_pay: Vec::new(),
+        t: Tables {
+            np,
+            player_sets: (0..np).map(|_| NumMap::default()).collect(),
+            chance_sets: NumMap::default(),
+            descs: Vec::new(),
+            set_labels: Vec::new(),
+            probs: Vec::new(),
+            labels: Vec::new(),
+            label_ix: HashMap::default(),
+            strings: Strings::new(),
+            outcome_ix: NumMap::default(),
+            outs: Vec::new(),
+            sums: ExactVec::zeros(np),
+            who: Vec::with_capacity(hint),
+            desc_of: Vec::with_capacity(hint),
+            names: LabelsBuilder::with_capacity(hint),
+            next_sibling: Vec::with_capacity(hint),
+            sum_of: Vec::with_capacity(hint),
+            pos: Vec::with_capacity(hint),
+            n_leaves: 0,
+            scratch_labels: Vec::new(),
+            prev_labels: Vec::new(),
+            scratch_probs: Vec::new(),
+            scratch_pay: Vec::new(),
+        },
     };
     let mut stack: Vec<Frame> = Vec::new();
     loop {
@@ -245,17 +270,17 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
         };
         if let Some(f) = stack.last_mut() {
             if f.next > 0 {
-                r.next_sibling[f.last_child as usize] = p;
+                r.t.next_sibling[f.last_child as usize] = p;
             }
             f.last_child = p;
             f.next += 1;
         }
-        let who = r.who[p as usize];
+        let who = r.t.who[p as usize];
         if who == TERMINAL {
-            r.sum_of[p as usize] = sum;
-            r.n_leaves += 1;
+            r.t.sum_of[p as usize] = sum;
+            r.t.n_leaves += 1;
         } else {
-            let d = &r.descs[r.desc_of[p as usize] as usize];
+            let d = &r.t.descs[r.t.desc_of[p as usize] as usize];
             stack.push(Frame {
                 n_children: d.labels.1,
                 next: 0,
@@ -273,13 +298,13 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
     if !r.s.at_end() {
         return Err(r.s.error("unexpected text after the last node of the tree"));
     }
-    r.finish(title, players)
+    Ok((r.t, title, players))
 }
 
 impl<'a> Reader<'a> {
     /// How far the dense number maps may grow: proportional to what has been read.
     fn dense_limit(&self) -> usize {
-        2 * self.who.len() + 1024
+        2 * self.t.who.len() + 1024
     }
 
     /// Parses one node; returns its index and the payoff entry of its own outcome, if any.
@@ -295,10 +320,10 @@ impl<'a> Reader<'a> {
             }
             "p" => {
                 let player = self.s.index("a player number")?;
-                if player == 0 || player > self.np {
+                if player == 0 || player > self.t.np {
                     return Err(self.s.error_prev(format!(
                         "player {player} does not exist (players are 1..{})",
-                        self.np
+                        self.t.np
                     )));
                 }
                 let num = self.s.index("an information-set number")?;
@@ -316,10 +341,10 @@ impl<'a> Reader<'a> {
         };
         let outcome = self.outcome()?;
         let name = match (who, name.is_empty(), outcome) {
-            (TERMINAL, true, Some((oname, _))) => self.strings.values[oname as usize].clone(),
+            (TERMINAL, true, Some((oname, _))) => self.t.strings.values[oname as usize].clone(),
             _ => name.into_owned(),
         };
-        let id = self.who.len();
+        let id = self.t.who.len();
         if id >= (u32::MAX - 1) as usize {
             return Err(FormatError::new(
                 at.0 as usize,
@@ -327,12 +352,12 @@ impl<'a> Reader<'a> {
                 TreeError::TooLarge.to_string(),
             ));
         }
-        self.who.push(who);
-        self.desc_of.push(desc);
-        self.names.push(name);
-        self.next_sibling.push(NONE);
-        self.sum_of.push(0);
-        self.pos.push(at);
+        self.t.who.push(who);
+        self.t.desc_of.push(desc);
+        self.t.names.push(name);
+        self.t.next_sibling.push(NONE);
+        self.t.sum_of.push(0);
+        self.t.pos.push(at);
         Ok((id as u32, outcome.map(|o| o.1)))
     }
 
@@ -343,17 +368,18 @@ impl<'a> Reader<'a> {
             _ => None,
         };
         let known = if chance {
-            self.chance_sets.get(num)
+            self.t.chance_sets.get(num)
         } else {
-            self.player_sets[player - 1].get(num)
+            self.t.player_sets[player - 1].get(num)
         };
         match (known, given) {
             (Some(k), Some(name)) => {
-                let d = &self.descs[k as usize];
+                let d = &self.t.descs[k as usize];
                 let (a, n) = (d.labels.0 as usize, d.labels.1 as usize);
                 let probs_differ = d.probs != NONE
-                    && self.probs[d.probs as usize..d.probs as usize + n] != self.scratch_probs[..];
-                if self.set_labels[a..a + n] != self.scratch_labels[..]
+                    && self.t.probs[d.probs as usize..d.probs as usize + n]
+                        != self.t.scratch_probs[..];
+                if self.t.set_labels[a..a + n] != self.t.scratch_labels[..]
                     || probs_differ
                     || (name != 0 && name != d.name)
                 {
@@ -365,26 +391,26 @@ impl<'a> Reader<'a> {
             }
             (Some(k), None) => Ok(k),
             (None, Some(name)) => {
-                let k = self.descs.len() as u32;
-                let start = self.set_labels.len() as u32;
-                self.set_labels.extend_from_slice(&self.scratch_labels);
+                let k = self.t.descs.len() as u32;
+                let start = self.t.set_labels.len() as u32;
+                self.t.set_labels.extend_from_slice(&self.t.scratch_labels);
                 let probs = if chance {
-                    let p = self.probs.len() as u32;
-                    self.probs.append(&mut self.scratch_probs);
+                    let p = self.t.probs.len() as u32;
+                    self.t.probs.append(&mut self.t.scratch_probs);
                     p
                 } else {
                     NONE
                 };
-                self.descs.push(Desc {
+                self.t.descs.push(Desc {
                     name,
-                    labels: (start, self.scratch_labels.len() as u32),
+                    labels: (start, self.t.scratch_labels.len() as u32),
                     probs,
                 });
                 let limit = self.dense_limit();
                 if chance {
-                    self.chance_sets.insert(num, k, limit);
+                    self.t.chance_sets.insert(num, k, limit);
                 } else {
-                    self.player_sets[player - 1].insert(num, k, limit);
+                    self.t.player_sets[player - 1].insert(num, k, limit);
                 }
                 Ok(k)
             }
@@ -398,40 +424,47 @@ impl<'a> Reader<'a> {
     /// name's id.
     fn read_desc(&mut self, chance: bool) -> Result<u32, FormatError> {
         let name = match self.s.opt_string()? {
-            Some(s) => self.strings.id(&s),
+            Some(s) => self.t.strings.id(&s),
             None => 0,
         };
         self.s.open("`{` opening the action list")?;
-        self.scratch_labels.clear();
-        self.scratch_probs.clear();
+        std::mem::swap(&mut self.t.scratch_labels, &mut self.t.prev_labels);
+        self.t.scratch_labels.clear();
+        self.t.scratch_probs.clear();
         while !self.s.eat_close() {
             let label = self.s.string("an action name or `}`")?;
-            let id = match self.label_ix.get(label.as_ref()) {
-                Some(&id) => id,
+            let at = self.t.scratch_labels.len();
+            let id = match self.t.prev_labels.get(at) {
+                Some(&id) if self.t.labels[id as usize] == label => Some(id),
+                _ => self.t.label_ix.get(label.as_ref()).copied(),
+            };
+            let id = match id {
+                Some(id) => id,
                 None => {
-                    let id = self.labels.len() as u32;
-                    self.labels.push(label.to_string());
-                    self.label_ix.insert(label.into_owned(), id);
+                    let id = self.t.labels.len() as u32;
+                    self.t.labels.push(label.to_string());
+                    self.t.label_ix.insert(label.into_owned(), id);
                     id
                 }
             };
-            self.scratch_labels.push(id);
+            self.t.scratch_labels.push(id);
             if chance {
                 let (p, f) = self.s.number_exact("the action's probability")?;
                 if f < 0.0 {
                     return Err(self.s.error_prev("negative chance probability"));
                 }
-                self.scratch_probs.push(p.to_rational());
+                self.t.scratch_probs.push(p.to_rational());
                 self.s.eat_comma();
             }
         }
-        if self.scratch_labels.is_empty() {
+        if self.t.scratch_labels.is_empty() {
             return Err(self
                 .s
                 .error_prev("an information set needs at least one action"));
         }
         if chance {
             let sum = self
+                .t
                 .scratch_probs
                 .iter()
                 .fold(Rational::zero(), |a, p| a + p);
@@ -444,7 +477,10 @@ impl<'a> Reader<'a> {
                 }
                 // Rounded decimals (0.333 0.333 0.334 is fine; 0.3333 0.3333 0.3333 is
                 // rescaled): the exact probabilities must sum to 1.
-                self.scratch_probs.iter_mut().for_each(|p| *p = &*p / &sum);
+                self.t
+                    .scratch_probs
+                    .iter_mut()
+                    .for_each(|p| *p = &*p / &sum);
             }
         }
         Ok(name)
@@ -457,21 +493,22 @@ impl<'a> Reader<'a> {
         let mut given = None;
         if matches!(self.s.peek(), Kind::Str | Kind::Open) {
             let name = match self.s.opt_string()? {
-                Some(s) => self.strings.id(&s),
+                Some(s) => self.t.strings.id(&s),
                 None => 0,
             };
             self.s.open("`{` opening the payoffs")?;
-            self.scratch_pay.clear();
+            self.t.scratch_pay.clear();
             while !self.s.eat_close() {
-                self.scratch_pay
+                self.t
+                    .scratch_pay
                     .push(self.s.number_exact("a payoff or `}`")?.0);
                 self.s.eat_comma();
             }
-            if self.scratch_pay.len() != self.np {
+            if self.t.scratch_pay.len() != self.t.np {
                 return Err(self.s.error_prev(format!(
                     "outcome has {} payoffs for {} players",
-                    self.scratch_pay.len(),
-                    self.np
+                    self.t.scratch_pay.len(),
+                    self.t.np
                 )));
             }
             given = Some(name);
@@ -479,12 +516,13 @@ impl<'a> Reader<'a> {
         if num == 0 {
             return Ok(None);
         }
-        let np = self.np;
-        match (self.outcome_ix.get(num), given) {
+        let np = self.t.np;
+        match (self.t.outcome_ix.get(num), given) {
             (Some(o), Some(name)) => {
-                let (kname, e) = self.outs[o as usize];
+                let (kname, e) = self.t.outs[o as usize];
                 let e0 = e as usize * np;
-                if kname != name || (0..np).any(|k| q_at(&self.sums, e0 + k) != self.scratch_pay[k])
+                if kname != name
+                    || (0..np).any(|k| q_at(&self.t.sums, e0 + k) != self.t.scratch_pay[k])
                 {
                     return Err(self
                         .s
@@ -492,16 +530,16 @@ impl<'a> Reader<'a> {
                 }
                 Ok(Some((name, e)))
             }
-            (Some(o), None) => Ok(Some(self.outs[o as usize])),
+            (Some(o), None) => Ok(Some(self.t.outs[o as usize])),
             (None, Some(name)) => {
-                let e = (self.sums.len() / np.max(1)) as u32;
-                for q in &self.scratch_pay {
-                    push_q(&mut self.sums, q);
+                let e = (self.t.sums.len() / np.max(1)) as u32;
+                for q in &self.t.scratch_pay {
+                    push_q(&mut self.t.sums, q);
                 }
-                let o = self.outs.len() as u32;
-                self.outs.push((name, e));
+                let o = self.t.outs.len() as u32;
+                self.t.outs.push((name, e));
                 let limit = self.dense_limit();
-                self.outcome_ix.insert(num, o, limit);
+                self.t.outcome_ix.insert(num, o, limit);
                 Ok(Some((name, e)))
             }
             (None, None) => Err(self.s.error(format!(
@@ -512,16 +550,18 @@ impl<'a> Reader<'a> {
 
     /// A new payoff entry: the sum of entries `a` and `b`.
     fn add_sums(&mut self, a: u32, b: u32) -> u32 {
-        let np = self.np;
-        let e = (self.sums.len() / np.max(1)) as u32;
+        let np = self.t.np;
+        let e = (self.t.sums.len() / np.max(1)) as u32;
         for k in 0..np {
-            let x =
-                q_at(&self.sums, a as usize * np + k).add(&q_at(&self.sums, b as usize * np + k));
-            push_q(&mut self.sums, &x);
+            let x = q_at(&self.t.sums, a as usize * np + k)
+                .add(&q_at(&self.t.sums, b as usize * np + k));
+            push_q(&mut self.t.sums, &x);
         }
         e
     }
+}
 
+impl Tables {
     /// Numbers the nodes breadth-first (the arena's order), groups information sets and lays
     /// out probabilities and payoffs by arena id.
     fn finish(
@@ -530,7 +570,7 @@ impl<'a> Reader<'a> {
         players: Vec<String>,
     ) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
         let np = self.np;
-        let Reader {
+        let Tables {
             who,
             desc_of,
             names,
@@ -549,8 +589,7 @@ impl<'a> Reader<'a> {
         let n = who.len();
         let mut order: Vec<u32> = Vec::with_capacity(n);
         let mut nodes: Vec<Node> = Vec::with_capacity(n);
-        let (name_values, name_ids) = names.finish().into_parts();
-        let mut node_names: Vec<u32> = Vec::with_capacity(n);
+        let (name_values, mut node_names) = names.finish().into_parts();
         // Move labels are ids into `labels`, plus one for the root's empty label.
         let mut labels = labels;
         let no_label = match labels.iter().position(String::is_empty) {
@@ -563,9 +602,14 @@ impl<'a> Reader<'a> {
         let mut move_labels = Vec::with_capacity(n);
         let mut chance = ExactVec::with_capacity(n);
         let mut chance_f = Vec::with_capacity(n);
-        let mut pos = Vec::with_capacity(n);
         let mut leaves = Vec::with_capacity(n_leaves);
-        let mut payoffs = ExactVec::with_capacity(n_leaves * np);
+        // Each leaf's payoff entry, and whether the leaves use distinct entries that are all
+        // the outcomes read (one outcome per leaf and none above: the usual big file), so that
+        // the entries can be reordered in place into the payoffs.
+        let mut leaf_entry: Vec<u32> = Vec::with_capacity(n_leaves);
+        let n_entries = sums.len() / np.max(1);
+        let mut used = vec![false; n_entries];
+        let mut distinct = np > 0 && n_entries == n_leaves + 1;
         let mut payoffs_f = Vec::with_capacity(n_leaves * np);
         // The first leaf in file order (and player) whose payoff is beyond f64.
         let mut overflow: Option<(usize, usize)> = None;
@@ -585,9 +629,14 @@ impl<'a> Reader<'a> {
             head += 1;
             let kind = match who[p] {
                 TERMINAL => {
-                    let e = sum_of[p] as usize * np;
+                    let entry = sum_of[p] as usize;
+                    if distinct {
+                        distinct = entry != 0 && !used[entry];
+                        used[entry] = true;
+                    }
+                    leaf_entry.push(entry as u32);
+                    let e = entry * np;
                     for k in 0..np {
-                        payoffs.push_from(&sums, e + k);
                         let f = sums.to_f64(e + k);
                         if !f.is_finite() && overflow.is_none_or(|o| (p, k) < o) {
                             overflow = Some((p, k));
@@ -649,8 +698,6 @@ impl<'a> Reader<'a> {
                 first_child,
                 n_children,
             });
-            node_names.push(name_ids[p]);
-            pos.push(pos_pre[p]);
         }
         if let Some((p, k)) = overflow {
             let x = sums.get(sum_of[p] as usize * np + k);
@@ -670,16 +717,29 @@ impl<'a> Reader<'a> {
                 ),
             ));
         }
-        drop((
-            who,
-            desc_of,
-            next_sibling,
-            sum_of,
-            pos_pre,
-            sums,
-            parent_of,
-            order,
-        ));
+        drop((who, desc_of, next_sibling, sum_of, parent_of, used));
+        // Per-node tables from file order to arena order, in place.
+        let mut pos = pos_pre;
+        gather_in_place(&mut pos, &order, 1);
+        gather_in_place(&mut node_names, &order, 1);
+        drop(order);
+        let payoffs = if distinct {
+            // Entry e (after the zero entry) belongs to exactly one leaf.
+            let mut values = sums.into_values();
+            values.drain(..np);
+            leaf_entry.iter_mut().for_each(|e| *e -= 1);
+            gather_in_place(&mut values, &leaf_entry, np);
+            ExactVec::from_values(values)
+        } else {
+            let mut payoffs = ExactVec::with_capacity(n_leaves * np);
+            for &e in &leaf_entry {
+                for k in 0..np {
+                    payoffs.push_from(&sums, e as usize * np + k);
+                }
+            }
+            payoffs
+        };
+        drop(leaf_entry);
         // Information sets: members grouped by set, each group in arena order.
         let mut infosets = Vec::with_capacity(set_desc.len());
         let mut first_action = 0u32;
@@ -730,6 +790,28 @@ impl<'a> Reader<'a> {
             exact: Some(Arc::new(ExactNumbers::new(chance, payoffs))),
         };
         Ok((game, pos))
+    }
+}
+
+/// Reorders `v`, blocks of `block` entries, in place so that block `i` becomes the former
+/// block `order[i]` (`order` is a permutation of the blocks), following the permutation's
+/// cycles.
+fn gather_in_place<T>(v: &mut [T], order: &[u32], block: usize) {
+    let mut done = vec![false; order.len()];
+    for i in 0..order.len() {
+        if done[i] {
+            continue;
+        }
+        done[i] = true;
+        let mut j = i;
+        while order[j] as usize != i {
+            let k = order[j] as usize;
+            for t in 0..block {
+                v.swap(j * block + t, k * block + t);
+            }
+            done[k] = true;
+            j = k;
+        }
     }
 }
 
@@ -939,6 +1021,49 @@ pub(crate) mod tests {
             }
         }
         s
+    }
+
+    #[test]
+    fn gathering_in_place_equals_gathering_into_a_copy() {
+        let mut r = Rng(5);
+        for n in 0..40usize {
+            // A random permutation, by Fisher-Yates.
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            for i in (1..n).rev() {
+                order.swap(i, r.below(i as u64 + 1) as usize);
+            }
+            for block in 1..4 {
+                let v: Vec<usize> = (0..n * block).map(|x| x * 7 + 1).collect();
+                let want: Vec<usize> = order
+                    .iter()
+                    .flat_map(|&o| v[o as usize * block..(o as usize + 1) * block].to_vec())
+                    .collect();
+                let mut got = v.clone();
+                gather_in_place(&mut got, &order, block);
+                assert_eq!(got, want, "n {n} block {block}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_outcome_per_leaf_and_shared_outcomes_read_alike() {
+        // Every leaf its own outcome (payoffs reordered in place), then the same payoffs with
+        // one outcome reused by two leaves (payoffs copied): the oracle agrees on both.
+        let own = r#"EFG 2 R "t" { "A" "B" } ""
+p "" 1 1 "" { "x" "y" "z" } 0
+p "" 2 1 "" { "u" "v" } 0
+t "" 1 "" { 1/3, 2 }
+t "" 2 "" { -4, 5.5 }
+t "" 3 "" { 7, 8 }
+t "" 4 "" { 9, 12345678901234567890 }
+"#;
+        let shared = own.replace("t \"\" 3 \"\" { 7, 8 }", "t \"\" 1");
+        for src in [own.to_string(), shared] {
+            let new = located(&src).unwrap();
+            assert_eq!(Ok(new.clone()), efg_oracle::read_located(&src), "{src}");
+            let ex = new.0.exact.as_ref().unwrap();
+            assert_eq!(ex.payoffs().len(), 8);
+        }
     }
 
     #[test]

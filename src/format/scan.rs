@@ -60,6 +60,23 @@ struct Tok {
     at: At,
 }
 
+/// The bytes a number token is made of: digits and `-+.eE/`.
+const NUMBER_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    t[b'-' as usize] = true;
+    t[b'+' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'e' as usize] = true;
+    t[b'E' as usize] = true;
+    t[b'/' as usize] = true;
+    t
+};
+
 /// The largest text the scanner reads: its byte offsets are `u32`.
 pub const MAX_TEXT: usize = u32::MAX as usize - 1;
 
@@ -430,10 +447,7 @@ impl<'a> Scan<'a> {
                 }
                 b'"' => return self.quoted(at),
                 b'0'..=b'9' | b'-' | b'+' | b'.' => {
-                    while b
-                        .get(self.i)
-                        .is_some_and(|&d| d.is_ascii_digit() || b"-+.eE/".contains(&d))
-                    {
+                    while b.get(self.i).is_some_and(|&d| NUMBER_BYTE[d as usize]) {
                         self.i += 1;
                     }
                     Kind::Num

@@ -395,6 +395,16 @@ impl ExactVec {
         &self.values
     }
 
+    /// A vector of the given fractions.
+    pub fn from_values(values: Vec<Fraction>) -> Self {
+        ExactVec { values }
+    }
+
+    /// The entries, as a vector of fractions.
+    pub fn into_values(self) -> Vec<Fraction> {
+        self.values
+    }
+
     /// Entry `i` as a compact fraction (panics if out of range, as slice indexing).
     #[inline]
     pub fn at(&self, i: usize) -> &Fraction {

@@ -230,11 +230,16 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
         }
         return Ok(());
     };
-    // An exact profile from the solver, else one recovered from the floats.
-    let handed = match &eq.exact {
-        Some(ExactProfile::Behavior(x)) if x.len() == p.len() => Some(x.clone()),
-        _ => None,
+    // An exact profile from the solver (taken, not copied: a big tree's profile is large; it
+    // is put back if it fails), else one recovered from the floats.
+    let handed = match eq.exact.take() {
+        Some(ExactProfile::Behavior(x)) if x.len() == p.len() => Some(x),
+        other => {
+            eq.exact = other;
+            None
+        }
     };
+    let was_handed = handed.is_some();
     let candidate = handed.or_else(|| reconstruct::behavior(g, p));
     // The game's exact numbers are read in place as compact fractions (no big rational per
     // number); results are converted to rationals at the end.
@@ -242,8 +247,8 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
     if let Some(x) = candidate {
         let ok = valid_exact(&infoset_groups(g, &x));
         let xq: Vec<Fraction> = x.iter().map(Fraction::from_ref).collect();
-        let r = profile::regrets_in(&g.tree, chance, payoffs, &xq)?;
-        if ok && r.iter().all(Zero::is_zero) {
+        let r = profile::regrets_in(&g.tree, chance, payoffs, &xq);
+        if ok && r.as_ref().is_ok_and(|r| r.iter().all(Zero::is_zero)) {
             let pay = profile::expected_payoffs_in(&g.tree, chance, payoffs, &xq);
             drop(xq);
             let pay = pay.iter().map(Fraction::to_rational).collect();
@@ -253,6 +258,10 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
             });
             return Ok(());
         }
+        if was_handed {
+            eq.exact = Some(ExactProfile::Behavior(x));
+        }
+        r?;
     }
     // No exact equilibrium near the floats: regrets of the floats themselves, exactly where
     // that is affordable.
