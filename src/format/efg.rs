@@ -3,9 +3,12 @@
 //! The reader streams: one token of lookahead ([`Scan`]) straight into per-node tables in file
 //! (prefix) order, with an explicit stack (no recursion, so a chain a million moves deep reads
 //! fine); information-set descriptions, move labels and outcomes are stored once and nodes
-//! point at them, and payoffs stay machine fractions ([`Q`]) until the game is laid out
-//! breadth-first into the [`Tree`] arena at the end. A 10^6-node file thus costs a few tens of
-//! bytes per node beyond the game itself (docs/benchmarks.md). Gambit lets an
+//! point at them (found by number in dense vectors), and payoffs stay compact fractions (an
+//! [`ExactVec`]) until the game is laid out breadth-first into the [`Tree`] arena at the end.
+//! The tables do not borrow the text, so [`read_located_owned`] drops it before the layout, and
+//! per-node tables (and, when every leaf has its own outcome, the payoffs) move from file order
+//! to arena order in place. A 10^6-node file thus costs a few tens of bytes per node beyond
+//! the game itself (docs/benchmarks.md). Gambit lets an
 //! outcome sit on any node and a play's payoff is the sum of the outcomes along its path; the
 //! reader pushes those sums down onto the leaves, since a [`Game`] holds payoffs at leaves only.
 //! Node names, move labels and information-set names are kept; a terminal node without a name
