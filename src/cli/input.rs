@@ -202,7 +202,8 @@ pub fn load_game_within(
             })
         }
         Kind::Efg => {
-            let (g, pos) = deter::format::efg::read_located(&read_text(path)?).map_err(gambit)?;
+            let (g, pos) =
+                deter::format::efg::read_located_owned(read_text(path)?).map_err(gambit)?;
             if let Err(r) = deter::game::recall::check(&g.tree) {
                 let (l, c) = pos.get(r.second.ix()).copied().unwrap_or((1, 1));
                 errln!(

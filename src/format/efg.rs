@@ -3,9 +3,12 @@
 //! The reader streams: one token of lookahead ([`Scan`]) straight into per-node tables in file
 //! (prefix) order, with an explicit stack (no recursion, so a chain a million moves deep reads
 //! fine); information-set descriptions, move labels and outcomes are stored once and nodes
-//! point at them, and payoffs stay machine fractions ([`Q`]) until the game is laid out
-//! breadth-first into the [`Tree`] arena at the end. A 10^6-node file thus costs a few tens of
-//! bytes per node beyond the game itself (docs/benchmarks.md). Gambit lets an
+//! point at them (found by number in dense vectors), and payoffs stay compact fractions (an
+//! [`ExactVec`]) until the game is laid out breadth-first into the [`Tree`] arena at the end.
+//! The tables do not borrow the text, so [`read_located_owned`] drops it before the layout, and
+//! per-node tables (and, when every leaf has its own outcome, the payoffs) move from file order
+//! to arena order in place. A 10^6-node file thus costs a few tens of bytes per node beyond
+//! the game itself (docs/benchmarks.md). Gambit lets an
 //! outcome sit on any node and a play's payoff is the sum of the outcomes along its path; the
 //! reader pushes those sums down onto the leaves, since a [`Game`] holds payoffs at leaves only.
 //! Node names, move labels and information-set names are kept; a terminal node without a name
@@ -22,7 +25,7 @@
 
 use super::lexer::{format_number, quote};
 use super::num::Q;
-use super::scan::{Scan, T};
+use super::scan::{Kind, Scan};
 use super::FormatError;
 use crate::exact::{self, Rational};
 use crate::game::tree::{Leaf, NO_PARENT};
@@ -45,12 +48,13 @@ const PLAYER0: u32 = 2;
 /// "None" in the reader's `u32` links.
 const NONE: u32 = u32::MAX;
 
-/// An information set's description, as first given: its name, its labels (a range of
-/// [`Reader::set_labels`]) and, for chance, its probabilities.
+/// An information set's description, as first given: its name (an id of
+/// [`Reader::strings`]), its labels (a range of [`Reader::set_labels`]: start and count) and,
+/// for chance, the start of its probabilities in [`Reader::probs`] (else [`NONE`]).
 struct Desc {
-    name: String,
+    name: u32,
     labels: (u32, u32),
-    probs: Vec<Rational>,
+    probs: u32,
 }
 
 /// A node waiting for its children.
@@ -62,34 +66,129 @@ struct Frame {
     sum: u32,
 }
 
-/// State of one read: the nodes in file (prefix) order, with the interned tables they point
-/// into.
+/// The numbers a file gives information sets and outcomes, mapped to the reader's ids: a
+/// vector while the numbers are dense (as Gambit writes them: 1, 2, …), a hash table for
+/// numbers far beyond what has been read (so that one huge number cannot take memory).
+#[derive(Default)]
+struct NumMap {
+    dense: Vec<u32>,
+    sparse: HashMap<usize, u32>,
+}
+
+impl NumMap {
+    #[inline]
+    fn get(&self, k: usize) -> Option<u32> {
+        match self.dense.get(k) {
+            Some(&v) if v != NONE => Some(v),
+            _ if self.sparse.is_empty() => None,
+            _ => self.sparse.get(&k).copied(),
+        }
+    }
+
+    /// Maps `k` (not mapped yet) to `v`; the vector grows up to index `limit`.
+    fn insert(&mut self, k: usize, v: u32, limit: usize) {
+        if k >= self.dense.len() && k <= limit {
+            self.dense.resize(k + 1, NONE);
+        }
+        match self.dense.get_mut(k) {
+            Some(slot) => *slot = v,
+            None => {
+                self.sparse.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Distinct strings (information-set and outcome names) with 4-byte ids; id 0 is `""`.
+struct Strings {
+    values: Vec<String>,
+    ix: HashMap<String, u32>,
+}
+
+impl Strings {
+    fn new() -> Self {
+        Strings {
+            values: vec![String::new()],
+            ix: HashMap::default(),
+        }
+    }
+
+    #[inline]
+    fn id(&mut self, s: &str) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
+        if let Some(&id) = self.ix.get(s) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(s.to_string());
+        self.ix.insert(s.to_string(), id);
+        id
+    }
+}
+
+/// Entry `i` of an exact vector as a [`Q`].
+#[inline]
+fn q_at(v: &ExactVec, i: usize) -> Q {
+    match v.fraction(i) {
+        Some((n, d)) => Q::Small(n, d),
+        None => Q::Big(Box::new(v.get(i))),
+    }
+}
+
+/// Appends a [`Q`] to an exact vector.
+#[inline]
+fn push_q(v: &mut ExactVec, q: &Q) {
+    match q {
+        Q::Small(n, d) => v.push_fraction(*n, *d),
+        Q::Big(b) => v.push(b),
+    }
+}
+
+/// A read in progress: the scanner and the tables it fills.
 struct Reader<'a> {
     s: Scan<'a>,
+    t: Tables,
+}
+
+/// What a read has gathered: the nodes in file (prefix) order, with the interned tables they
+/// point into. It does not borrow the text, which can be dropped before the arena is laid out.
+struct Tables {
     np: usize,
-    player_sets: HashMap<(usize, usize), u32>,
-    chance_sets: HashMap<usize, u32>,
+    /// By player, then by the file's set number: description.
+    player_sets: Vec<NumMap>,
+    chance_sets: NumMap,
     descs: Vec<Desc>,
     /// Label ids of all descriptions, each a range.
     set_labels: Vec<u32>,
+    /// Chance probabilities of all chance descriptions, each a range.
+    probs: Vec<Rational>,
     /// Distinct move labels, by id.
     labels: Vec<String>,
     label_ix: HashMap<String, u32>,
-    /// Outcome number -> (name, entry of `sums`).
-    outcomes: HashMap<usize, (String, u32)>,
+    /// Information-set and outcome names.
+    strings: Strings,
+    /// Outcome number -> index of `outs`: (name, entry of `sums`).
+    outcome_ix: NumMap,
+    outs: Vec<(u32, u32)>,
     /// Payoff vectors, `np` numbers each: entry 0 is zero, then every outcome and every sum of
     /// outcomes along a path that has more than one.
-    sums: Vec<Q>,
+    sums: ExactVec,
     /// By node (file order): who moves (see [`TERMINAL`]), description, name, next sibling,
-    /// payoff entry (leaves), position.
+    /// payoff entry (leaves), line and column.
     who: Vec<u32>,
     desc_of: Vec<u32>,
     names: LabelsBuilder<String>,
     next_sibling: Vec<u32>,
     sum_of: Vec<u32>,
-    pos: Vec<(usize, usize)>,
+    pos: Vec<(u32, u32)>,
+    n_leaves: usize,
     /// Scratch for a description or an outcome being read.
     scratch_labels: Vec<u32>,
+    /// The labels of the description read before (a file usually repeats them, so a label is
+    /// first compared with the one at its place there, before any hashing).
+    prev_labels: Vec<u32>,
     scratch_probs: Vec<Rational>,
     scratch_pay: Vec<Q>,
 }
@@ -101,8 +200,22 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
 
 /// Reads a `.efg` file; also returns the line and column of every node of the game, by arena
 /// id (for messages that point into the file, such as imperfect recall).
-pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
-    let mut s = Scan::new(src);
+pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+    let (t, title, players) = parse(src)?;
+    t.finish(title, players)
+}
+
+/// [`read_located`] taking the text: it is dropped as soon as it is parsed, before the arena is
+/// laid out, so that the text and the whole arena are never in memory together.
+pub fn read_located_owned(src: String) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+    let (t, title, players) = parse(&src)?;
+    drop(src);
+    t.finish(title, players)
+}
+
+/// Parses the text into [`Tables`]; also returns the title and the players.
+fn parse(src: &str) -> Result<(Tables, String, Vec<String>), FormatError> {
+    let mut s = Scan::new(src)?;
     let magic = s.word("`EFG`")?;
     if magic != "EFG" {
         return Err(s.error_prev(format!("expected `EFG`, found `{magic}`")));
@@ -111,35 +224,43 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatErro
     if version != 2.0 {
         return Err(s.error_prev(format!("unsupported .efg version {version}; expected 2")));
     }
-    if let Some(T::Word(_)) = s.peek()? {
+    if s.peek() == Kind::Word {
         s.word("`R` or `D`")?;
     }
     let title = s.string("the game title")?.into_owned();
     let players = s.string_list("player list")?;
     let _comment = s.opt_string()?;
     let np = players.len();
-    // A node takes at least 8 bytes of text (`t "" 0 `): a capacity hint that cannot blow up.
+    // A node takes at least 8 bytes of text (`t "" 0 `): a capacity hint that cannot blow up
+    // (capacity not filled is address space, not memory).
     let hint = src.len() / 16;
     let mut r = Reader {
         s,
-        np,
-        player_sets: HashMap::default(),
-        chance_sets: HashMap::default(),
-        descs: Vec::new(),
-        set_labels: Vec::new(),
-        labels: Vec::new(),
-        label_ix: HashMap::default(),
-        outcomes: HashMap::default(),
-        sums: vec![Q::ZERO; np],
-        who: Vec::with_capacity(hint),
-        desc_of: Vec::with_capacity(hint),
-        names: LabelsBuilder::with_capacity(hint),
-        next_sibling: Vec::with_capacity(hint),
-        sum_of: Vec::with_capacity(hint),
-        pos: Vec::with_capacity(hint),
-        scratch_labels: Vec::new(),
-        scratch_probs: Vec::new(),
-        scratch_pay: Vec::new(),
+        t: Tables {
+            np,
+            player_sets: (0..np).map(|_| NumMap::default()).collect(),
+            chance_sets: NumMap::default(),
+            descs: Vec::new(),
+            set_labels: Vec::new(),
+            probs: Vec::new(),
+            labels: Vec::new(),
+            label_ix: HashMap::default(),
+            strings: Strings::new(),
+            outcome_ix: NumMap::default(),
+            outs: Vec::new(),
+            sums: ExactVec::zeros(np),
+            who: Vec::with_capacity(hint),
+            desc_of: Vec::with_capacity(hint),
+            names: LabelsBuilder::with_capacity(hint),
+            next_sibling: Vec::with_capacity(hint),
+            sum_of: Vec::with_capacity(hint),
+            pos: Vec::with_capacity(hint),
+            n_leaves: 0,
+            scratch_labels: Vec::new(),
+            prev_labels: Vec::new(),
+            scratch_probs: Vec::new(),
+            scratch_pay: Vec::new(),
+        },
     };
     let mut stack: Vec<Frame> = Vec::new();
     loop {
@@ -152,16 +273,17 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatErro
         };
         if let Some(f) = stack.last_mut() {
             if f.next > 0 {
-                r.next_sibling[f.last_child as usize] = p;
+                r.t.next_sibling[f.last_child as usize] = p;
             }
             f.last_child = p;
             f.next += 1;
         }
-        let who = r.who[p as usize];
+        let who = r.t.who[p as usize];
         if who == TERMINAL {
-            r.sum_of[p as usize] = sum;
+            r.t.sum_of[p as usize] = sum;
+            r.t.n_leaves += 1;
         } else {
-            let d = &r.descs[r.desc_of[p as usize] as usize];
+            let d = &r.t.descs[r.t.desc_of[p as usize] as usize];
             stack.push(Frame {
                 n_children: d.labels.1,
                 next: 0,
@@ -176,16 +298,21 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatErro
             break;
         }
     }
-    if !r.s.at_end()? {
+    if !r.s.at_end() {
         return Err(r.s.error("unexpected text after the last node of the tree"));
     }
-    r.finish(title, players)
+    Ok((r.t, title, players))
 }
 
 impl<'a> Reader<'a> {
+    /// How far the dense number maps may grow: proportional to what has been read.
+    fn dense_limit(&self) -> usize {
+        2 * self.t.who.len() + 1024
+    }
+
     /// Parses one node; returns its index and the payoff entry of its own outcome, if any.
     fn node(&mut self) -> Result<(u32, Option<u32>), FormatError> {
-        let at = self.s.here()?;
+        let at = self.s.here32();
         let kind = self.s.word("a node (`p`, `c` or `t`)")?;
         let name = self.s.string("the node name")?;
         let (who, desc) = match kind {
@@ -196,10 +323,10 @@ impl<'a> Reader<'a> {
             }
             "p" => {
                 let player = self.s.index("a player number")?;
-                if player == 0 || player > self.np {
+                if player == 0 || player > self.t.np {
                     return Err(self.s.error_prev(format!(
                         "player {player} does not exist (players are 1..{})",
-                        self.np
+                        self.t.np
                     )));
                 }
                 let num = self.s.index("an information-set number")?;
@@ -216,45 +343,48 @@ impl<'a> Reader<'a> {
             }
         };
         let outcome = self.outcome()?;
-        let name = match (who, name.is_empty(), &outcome) {
-            (TERMINAL, true, Some((oname, _))) => oname.clone(),
+        let name = match (who, name.is_empty(), outcome) {
+            (TERMINAL, true, Some((oname, _))) => self.t.strings.values[oname as usize].clone(),
             _ => name.into_owned(),
         };
-        let id = self.who.len();
+        let id = self.t.who.len();
         if id >= (u32::MAX - 1) as usize {
             return Err(FormatError::new(
-                at.0,
-                at.1,
+                at.0 as usize,
+                at.1 as usize,
                 TreeError::TooLarge.to_string(),
             ));
         }
-        self.who.push(who);
-        self.desc_of.push(desc);
-        self.names.push(name);
-        self.next_sibling.push(NONE);
-        self.sum_of.push(0);
-        self.pos.push(at);
+        self.t.who.push(who);
+        self.t.desc_of.push(desc);
+        self.t.names.push(name);
+        self.t.next_sibling.push(NONE);
+        self.t.sum_of.push(0);
+        self.t.pos.push(at);
         Ok((id as u32, outcome.map(|o| o.1)))
     }
 
     /// An information set's number has been read; reads or looks up its description.
     fn set_desc(&mut self, chance: bool, num: usize, player: usize) -> Result<u32, FormatError> {
-        let given = match self.s.peek()? {
-            Some(T::Str(_)) | Some(T::Open) => Some(self.read_desc(chance)?),
+        let given = match self.s.peek() {
+            Kind::Str | Kind::Open => Some(self.read_desc(chance)?),
             _ => None,
         };
         let known = if chance {
-            self.chance_sets.get(&num)
+            self.t.chance_sets.get(num)
         } else {
-            self.player_sets.get(&(player, num))
+            self.t.player_sets[player - 1].get(num)
         };
-        match (known.copied(), given) {
+        match (known, given) {
             (Some(k), Some(name)) => {
-                let d = &self.descs[k as usize];
+                let d = &self.t.descs[k as usize];
                 let (a, n) = (d.labels.0 as usize, d.labels.1 as usize);
-                if self.set_labels[a..a + n] != self.scratch_labels[..]
-                    || d.probs != self.scratch_probs
-                    || (!name.is_empty() && name != d.name)
+                let probs_differ = d.probs != NONE
+                    && self.t.probs[d.probs as usize..d.probs as usize + n]
+                        != self.t.scratch_probs[..];
+                if self.t.set_labels[a..a + n] != self.t.scratch_labels[..]
+                    || probs_differ
+                    || (name != 0 && name != d.name)
                 {
                     return Err(self.s.error_prev(format!(
                         "information set {num} is described differently before"
@@ -264,18 +394,26 @@ impl<'a> Reader<'a> {
             }
             (Some(k), None) => Ok(k),
             (None, Some(name)) => {
-                let k = self.descs.len() as u32;
-                let start = self.set_labels.len() as u32;
-                self.set_labels.extend_from_slice(&self.scratch_labels);
-                self.descs.push(Desc {
-                    name,
-                    labels: (start, self.scratch_labels.len() as u32),
-                    probs: std::mem::take(&mut self.scratch_probs),
-                });
-                if chance {
-                    self.chance_sets.insert(num, k);
+                let k = self.t.descs.len() as u32;
+                let start = self.t.set_labels.len() as u32;
+                self.t.set_labels.extend_from_slice(&self.t.scratch_labels);
+                let probs = if chance {
+                    let p = self.t.probs.len() as u32;
+                    self.t.probs.append(&mut self.t.scratch_probs);
+                    p
                 } else {
-                    self.player_sets.insert((player, num), k);
+                    NONE
+                };
+                self.t.descs.push(Desc {
+                    name,
+                    labels: (start, self.t.scratch_labels.len() as u32),
+                    probs,
+                });
+                let limit = self.dense_limit();
+                if chance {
+                    self.t.chance_sets.insert(num, k, limit);
+                } else {
+                    self.t.player_sets[player - 1].insert(num, k, limit);
                 }
                 Ok(k)
             }
@@ -286,40 +424,50 @@ impl<'a> Reader<'a> {
     }
 
     /// `["name"] { "a" [prob] … }` into the scratch label and probability lists; returns the
-    /// name.
-    fn read_desc(&mut self, chance: bool) -> Result<String, FormatError> {
-        let name = self.s.opt_string()?.unwrap_or_default().into_owned();
+    /// name's id.
+    fn read_desc(&mut self, chance: bool) -> Result<u32, FormatError> {
+        let name = match self.s.opt_string()? {
+            Some(s) => self.t.strings.id(&s),
+            None => 0,
+        };
         self.s.open("`{` opening the action list")?;
-        self.scratch_labels.clear();
-        self.scratch_probs.clear();
-        while !self.s.eat_close()? {
+        std::mem::swap(&mut self.t.scratch_labels, &mut self.t.prev_labels);
+        self.t.scratch_labels.clear();
+        self.t.scratch_probs.clear();
+        while !self.s.eat_close() {
             let label = self.s.string("an action name or `}`")?;
-            let id = match self.label_ix.get(label.as_ref()) {
-                Some(&id) => id,
+            let at = self.t.scratch_labels.len();
+            let id = match self.t.prev_labels.get(at) {
+                Some(&id) if self.t.labels[id as usize] == label => Some(id),
+                _ => self.t.label_ix.get(label.as_ref()).copied(),
+            };
+            let id = match id {
+                Some(id) => id,
                 None => {
-                    let id = self.labels.len() as u32;
-                    self.labels.push(label.to_string());
-                    self.label_ix.insert(label.into_owned(), id);
+                    let id = self.t.labels.len() as u32;
+                    self.t.labels.push(label.to_string());
+                    self.t.label_ix.insert(label.into_owned(), id);
                     id
                 }
             };
-            self.scratch_labels.push(id);
+            self.t.scratch_labels.push(id);
             if chance {
                 let (p, f) = self.s.number_exact("the action's probability")?;
                 if f < 0.0 {
                     return Err(self.s.error_prev("negative chance probability"));
                 }
-                self.scratch_probs.push(p.to_rational());
-                self.s.eat_comma()?;
+                self.t.scratch_probs.push(p.to_rational());
+                self.s.eat_comma();
             }
         }
-        if self.scratch_labels.is_empty() {
+        if self.t.scratch_labels.is_empty() {
             return Err(self
                 .s
                 .error_prev("an information set needs at least one action"));
         }
         if chance {
             let sum = self
+                .t
                 .scratch_probs
                 .iter()
                 .fold(Rational::zero(), |a, p| a + p);
@@ -332,31 +480,38 @@ impl<'a> Reader<'a> {
                 }
                 // Rounded decimals (0.333 0.333 0.334 is fine; 0.3333 0.3333 0.3333 is
                 // rescaled): the exact probabilities must sum to 1.
-                self.scratch_probs.iter_mut().for_each(|p| *p = &*p / &sum);
+                self.t
+                    .scratch_probs
+                    .iter_mut()
+                    .for_each(|p| *p = &*p / &sum);
             }
         }
         Ok(name)
     }
 
-    /// Reads `OUTCOME ["name" { payoffs }]`; returns the name and payoff entry of a non-zero
-    /// outcome.
-    fn outcome(&mut self) -> Result<Option<(String, u32)>, FormatError> {
+    /// Reads `OUTCOME ["name" { payoffs }]`; returns the name's id and the payoff entry of a
+    /// non-zero outcome.
+    fn outcome(&mut self) -> Result<Option<(u32, u32)>, FormatError> {
         let num = self.s.index("an outcome number")?;
         let mut given = None;
-        if matches!(self.s.peek()?, Some(T::Str(_)) | Some(T::Open)) {
-            let name = self.s.opt_string()?.unwrap_or_default().into_owned();
+        if matches!(self.s.peek(), Kind::Str | Kind::Open) {
+            let name = match self.s.opt_string()? {
+                Some(s) => self.t.strings.id(&s),
+                None => 0,
+            };
             self.s.open("`{` opening the payoffs")?;
-            self.scratch_pay.clear();
-            while !self.s.eat_close()? {
-                self.scratch_pay
+            self.t.scratch_pay.clear();
+            while !self.s.eat_close() {
+                self.t
+                    .scratch_pay
                     .push(self.s.number_exact("a payoff or `}`")?.0);
-                self.s.eat_comma()?;
+                self.s.eat_comma();
             }
-            if self.scratch_pay.len() != self.np {
+            if self.t.scratch_pay.len() != self.t.np {
                 return Err(self.s.error_prev(format!(
                     "outcome has {} payoffs for {} players",
-                    self.scratch_pay.len(),
-                    self.np
+                    self.t.scratch_pay.len(),
+                    self.t.np
                 )));
             }
             given = Some(name);
@@ -364,22 +519,30 @@ impl<'a> Reader<'a> {
         if num == 0 {
             return Ok(None);
         }
-        let np = self.np;
-        match (self.outcomes.get(&num), given) {
-            (Some((kname, e)), Some(name)) => {
-                let e = *e as usize;
-                if *kname != name || self.sums[e * np..(e + 1) * np] != self.scratch_pay[..] {
+        let np = self.t.np;
+        match (self.t.outcome_ix.get(num), given) {
+            (Some(o), Some(name)) => {
+                let (kname, e) = self.t.outs[o as usize];
+                let e0 = e as usize * np;
+                if kname != name
+                    || (0..np).any(|k| q_at(&self.t.sums, e0 + k) != self.t.scratch_pay[k])
+                {
                     return Err(self
                         .s
                         .error_prev(format!("outcome {num} is described differently before")));
                 }
-                Ok(Some((name, e as u32)))
+                Ok(Some((name, e)))
             }
-            (Some((kname, e)), None) => Ok(Some((kname.clone(), *e))),
+            (Some(o), None) => Ok(Some(self.t.outs[o as usize])),
             (None, Some(name)) => {
-                let e = (self.sums.len() / np.max(1)) as u32;
-                self.sums.append(&mut self.scratch_pay);
-                self.outcomes.insert(num, (name.clone(), e));
+                let e = (self.t.sums.len() / np.max(1)) as u32;
+                for q in &self.t.scratch_pay {
+                    push_q(&mut self.t.sums, q);
+                }
+                let o = self.t.outs.len() as u32;
+                self.t.outs.push((name, e));
+                let limit = self.dense_limit();
+                self.t.outcome_ix.insert(num, o, limit);
                 Ok(Some((name, e)))
             }
             (None, None) => Err(self.s.error(format!(
@@ -390,51 +553,27 @@ impl<'a> Reader<'a> {
 
     /// A new payoff entry: the sum of entries `a` and `b`.
     fn add_sums(&mut self, a: u32, b: u32) -> u32 {
-        let np = self.np;
-        let e = (self.sums.len() / np.max(1)) as u32;
+        let np = self.t.np;
+        let e = (self.t.sums.len() / np.max(1)) as u32;
         for k in 0..np {
-            let x = self.sums[a as usize * np + k].add(&self.sums[b as usize * np + k]);
-            self.sums.push(x);
+            let x = q_at(&self.t.sums, a as usize * np + k)
+                .add(&q_at(&self.t.sums, b as usize * np + k));
+            push_q(&mut self.t.sums, &x);
         }
         e
     }
+}
 
+impl Tables {
     /// Numbers the nodes breadth-first (the arena's order), groups information sets and lays
     /// out probabilities and payoffs by arena id.
     fn finish(
         self,
         title: String,
         players: Vec<String>,
-    ) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
+    ) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
         let np = self.np;
-        // Floats of every payoff entry; an entry beyond f64 is an error at the first leaf (in
-        // file order) that has it.
-        let sums_f: Vec<f64> = self.sums.iter().map(Q::to_f64).collect();
-        for (p, &who) in self.who.iter().enumerate() {
-            if who != TERMINAL {
-                continue;
-            }
-            let e = self.sum_of[p] as usize;
-            if let Some(k) = (0..np).find(|&k| !sums_f[e * np + k].is_finite()) {
-                let x = self.sums[e * np + k].to_rational();
-                let (l, c) = self.pos[p];
-                return Err(FormatError::new(
-                    l,
-                    c,
-                    format!(
-                        "the payoff of {} at this node (the sum of the outcomes on its path) \
-                         is {}, beyond the range of floating-point numbers (±1.8e308)",
-                        players[k],
-                        if x.numer().bits() > 2000 {
-                            "astronomically large".to_string()
-                        } else {
-                            format!("{:e}", exact::to_f64(&x))
-                        }
-                    ),
-                ));
-            }
-        }
-        let Reader {
+        let Tables {
             who,
             desc_of,
             names,
@@ -443,15 +582,17 @@ impl<'a> Reader<'a> {
             pos: pos_pre,
             descs,
             set_labels,
+            probs,
             labels,
             sums,
+            strings,
+            n_leaves,
             ..
         } = self;
         let n = who.len();
         let mut order: Vec<u32> = Vec::with_capacity(n);
         let mut nodes: Vec<Node> = Vec::with_capacity(n);
-        let (name_values, name_ids) = names.finish().into_parts();
-        let mut node_names: Vec<u32> = Vec::with_capacity(n);
+        let (name_values, mut node_names) = names.finish().into_parts();
         // Move labels are ids into `labels`, plus one for the root's empty label.
         let mut labels = labels;
         let no_label = match labels.iter().position(String::is_empty) {
@@ -464,10 +605,17 @@ impl<'a> Reader<'a> {
         let mut move_labels = Vec::with_capacity(n);
         let mut chance = ExactVec::with_capacity(n);
         let mut chance_f = Vec::with_capacity(n);
-        let mut pos = Vec::with_capacity(n);
-        let mut leaves = Vec::new();
-        let mut payoffs = ExactVec::default();
-        let mut payoffs_f = Vec::new();
+        let mut leaves = Vec::with_capacity(n_leaves);
+        // Each leaf's payoff entry, and whether the leaves use distinct entries that are all
+        // the outcomes read (one outcome per leaf and none above: the usual big file), so that
+        // the entries can be reordered in place into the payoffs.
+        let mut leaf_entry: Vec<u32> = Vec::with_capacity(n_leaves);
+        let n_entries = sums.len() / np.max(1);
+        let mut used = vec![false; n_entries];
+        let mut distinct = np > 0 && n_entries == n_leaves + 1;
+        let mut payoffs_f = Vec::with_capacity(n_leaves * np);
+        // The first leaf in file order (and player) whose payoff is beyond f64.
+        let mut overflow: Option<(usize, usize)> = None;
         let mut set_of_desc = vec![NONE; descs.len()];
         let mut set_desc: Vec<u32> = Vec::new();
         let mut set_player: Vec<PlayerId> = Vec::new();
@@ -484,14 +632,20 @@ impl<'a> Reader<'a> {
             head += 1;
             let kind = match who[p] {
                 TERMINAL => {
-                    let e = sum_of[p] as usize;
-                    for q in &sums[e * np..(e + 1) * np] {
-                        match q {
-                            Q::Small(n, d) => payoffs.push_fraction(*n, *d),
-                            Q::Big(b) => payoffs.push(b),
-                        }
+                    let entry = sum_of[p] as usize;
+                    if distinct {
+                        distinct = entry != 0 && !used[entry];
+                        used[entry] = true;
                     }
-                    payoffs_f.extend_from_slice(&sums_f[e * np..(e + 1) * np]);
+                    leaf_entry.push(entry as u32);
+                    let e = entry * np;
+                    for k in 0..np {
+                        let f = sums.to_f64(e + k);
+                        if !f.is_finite() && overflow.is_none_or(|o| (p, k) < o) {
+                            overflow = Some((p, k));
+                        }
+                        payoffs_f.push(f);
+                    }
                     leaves.push(Leaf {
                         node: NodeId::from(i),
                         events: Vec::new(),
@@ -529,15 +683,13 @@ impl<'a> Reader<'a> {
                     parent_of.push(i as u32);
                     let l = set_labels[d.labels.0 as usize + k];
                     move_labels.push(l);
-                    match d.probs.get(k) {
-                        Some(q) => {
-                            chance_f.push(exact::to_f64(q));
-                            chance.push(q);
-                        }
-                        None => {
-                            chance_f.push(0.0);
-                            chance.push_fraction(0, 1);
-                        }
+                    if d.probs == NONE {
+                        chance_f.push(0.0);
+                        chance.push_fraction(0, 1);
+                    } else {
+                        let q = &probs[d.probs as usize + k];
+                        chance_f.push(exact::to_f64(q));
+                        chance.push(q);
                     }
                     c = next_sibling[c] as usize;
                 }
@@ -549,9 +701,48 @@ impl<'a> Reader<'a> {
                 first_child,
                 n_children,
             });
-            node_names.push(name_ids[p]);
-            pos.push(pos_pre[p]);
         }
+        if let Some((p, k)) = overflow {
+            let x = sums.get(sum_of[p] as usize * np + k);
+            let (l, c) = pos_pre[p];
+            return Err(FormatError::new(
+                l as usize,
+                c as usize,
+                format!(
+                    "the payoff of {} at this node (the sum of the outcomes on its path) \
+                     is {}, beyond the range of floating-point numbers (±1.8e308)",
+                    players[k],
+                    if x.numer().bits() > 2000 {
+                        "astronomically large".to_string()
+                    } else {
+                        format!("{:e}", exact::to_f64(&x))
+                    }
+                ),
+            ));
+        }
+        drop((who, desc_of, next_sibling, sum_of, parent_of, used));
+        // Per-node tables from file order to arena order, in place.
+        let mut pos = pos_pre;
+        gather_in_place(&mut pos, &order, 1);
+        gather_in_place(&mut node_names, &order, 1);
+        drop(order);
+        let payoffs = if distinct {
+            // Entry e (after the zero entry) belongs to exactly one leaf.
+            let mut values = sums.into_values();
+            values.drain(..np);
+            leaf_entry.iter_mut().for_each(|e| *e -= 1);
+            gather_in_place(&mut values, &leaf_entry, np);
+            ExactVec::from_values(values)
+        } else {
+            let mut payoffs = ExactVec::with_capacity(n_leaves * np);
+            for &e in &leaf_entry {
+                for k in 0..np {
+                    payoffs.push_from(&sums, e as usize * np + k);
+                }
+            }
+            payoffs
+        };
+        drop(leaf_entry);
         // Information sets: members grouped by set, each group in arena order.
         let mut infosets = Vec::with_capacity(set_desc.len());
         let mut first_action = 0u32;
@@ -579,7 +770,7 @@ impl<'a> Reader<'a> {
         }
         let infoset_names = set_desc
             .iter()
-            .map(|&d| descs[d as usize].name.clone())
+            .map(|&d| strings.values[descs[d as usize].name as usize].clone())
             .collect();
         let tree = Tree {
             title,
@@ -602,6 +793,28 @@ impl<'a> Reader<'a> {
             exact: Some(Arc::new(ExactNumbers::new(chance, payoffs))),
         };
         Ok((game, pos))
+    }
+}
+
+/// Reorders `v`, blocks of `block` entries, in place so that block `i` becomes the former
+/// block `order[i]` (`order` is a permutation of the blocks), following the permutation's
+/// cycles.
+fn gather_in_place<T>(v: &mut [T], order: &[u32], block: usize) {
+    let mut done = vec![false; order.len()];
+    for i in 0..order.len() {
+        if done[i] {
+            continue;
+        }
+        done[i] = true;
+        let mut j = i;
+        while order[j] as usize != i {
+            let k = order[j] as usize;
+            for t in 0..block {
+                v.swap(j * block + t, k * block + t);
+            }
+            done[k] = true;
+            j = k;
+        }
     }
 }
 
@@ -702,6 +915,14 @@ pub fn write(game: &Game) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::format::efg_oracle;
+
+    /// [`read_located`] with the oracle's position type.
+    fn located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
+        read_located(src).map(|(g, p)| {
+            let p = p.into_iter().map(|(l, c)| (l as usize, c as usize));
+            (g, p.collect())
+        })
+    }
 
     /// A deterministic xorshift generator.
     struct Rng(u64);
@@ -806,10 +1027,53 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn gathering_in_place_equals_gathering_into_a_copy() {
+        let mut r = Rng(5);
+        for n in 0..40usize {
+            // A random permutation, by Fisher-Yates.
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            for i in (1..n).rev() {
+                order.swap(i, r.below(i as u64 + 1) as usize);
+            }
+            for block in 1..4 {
+                let v: Vec<usize> = (0..n * block).map(|x| x * 7 + 1).collect();
+                let want: Vec<usize> = order
+                    .iter()
+                    .flat_map(|&o| v[o as usize * block..(o as usize + 1) * block].to_vec())
+                    .collect();
+                let mut got = v.clone();
+                gather_in_place(&mut got, &order, block);
+                assert_eq!(got, want, "n {n} block {block}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_outcome_per_leaf_and_shared_outcomes_read_alike() {
+        // Every leaf its own outcome (payoffs reordered in place), then the same payoffs with
+        // one outcome reused by two leaves (payoffs copied): the oracle agrees on both.
+        let own = r#"EFG 2 R "t" { "A" "B" } ""
+p "" 1 1 "" { "x" "y" "z" } 0
+p "" 2 1 "" { "u" "v" } 0
+t "" 1 "" { 1/3, 2 }
+t "" 2 "" { -4, 5.5 }
+t "" 3 "" { 7, 8 }
+t "" 4 "" { 9, 12345678901234567890 }
+"#;
+        let shared = own.replace("t \"\" 3 \"\" { 7, 8 }", "t \"\" 1");
+        for src in [own.to_string(), shared] {
+            let new = located(&src).unwrap();
+            assert_eq!(Ok(new.clone()), efg_oracle::read_located(&src), "{src}");
+            let ex = new.0.exact.as_ref().unwrap();
+            assert_eq!(ex.payoffs().len(), 8);
+        }
+    }
+
+    #[test]
     fn streaming_reader_equals_the_oracle_on_random_files() {
         for seed in 0..400 {
             let src = random_efg(seed, 2 + seed as usize % 60);
-            let new = read_located(&src);
+            let new = located(&src);
             let old = efg_oracle::read_located(&src);
             assert!(old.is_ok(), "generator made a bad file: {old:?}\n{src}");
             assert_eq!(new, old, "seed {seed}\n{src}");
@@ -835,7 +1099,7 @@ pub(crate) mod tests {
                         }
                     }
                 }
-                let new = read_located(&bad);
+                let new = located(&bad);
                 let old = efg_oracle::read_located(&bad);
                 assert_eq!(
                     new.is_ok(),
@@ -869,7 +1133,7 @@ pub(crate) mod tests {
             let path = e.path();
             if path.extension().is_some_and(|x| x == "efg") {
                 let src = std::fs::read_to_string(&path).unwrap();
-                let new = read_located(&src);
+                let new = located(&src);
                 assert_eq!(new, efg_oracle::read_located(&src), "{}", path.display());
                 n += 1;
             }

@@ -3,127 +3,220 @@
 //! [`lexer`](super::lexer) turns the whole text into a vector of owned tokens first, which is
 //! simple and fine for the small `.nfg` tables, but a 10^6-node `.efg` then holds a string per
 //! name and label and a few hundred bytes per node before the tree exists. [`Scan`] reads the
-//! same token language (same strings, numbers, words and errors) straight from the text:
-//! strings and words are borrowed slices unless they contain escapes, numbers are parsed once
-//! into [`Q`] and their float, and a token's column is counted only when a message or a
-//! position needs it.
+//! same token language (same strings, numbers, words and errors) straight from the text.
+//!
+//! A token is small and `Copy`: its [`Kind`], its byte range and where it starts. Nothing is
+//! decoded while lexing: a string is unescaped (and borrowed when it has no escapes) only when
+//! the reader asks for it, a number is parsed only where the reader expects one, and a column
+//! is counted only when a message or a position needs it. Lexing never fails; a character no
+//! token starts with, an unterminated string or a malformed number becomes a token that is an
+//! error when the reader looks at it (consumes it, or reports an error at it), so the reader
+//! meets the same located errors the list tokenizer gives.
 
 use super::num::{self, Q};
 use super::FormatError;
 use crate::exact;
 use std::borrow::Cow;
 
-/// A token.
-#[derive(Clone, Debug, PartialEq)]
-pub enum T<'a> {
-    /// A quoted string, unescaped.
-    Str(Cow<'a, str>),
-    /// A number: exact value and float.
-    Num(Q, f64),
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A quoted string.
+    Str,
+    /// A number (parsed when read).
+    Num,
     /// A bare word.
-    Word(&'a str),
+    Word,
     /// `{`
     Open,
     /// `}`
     Close,
     /// `,`
     Comma,
-}
-
-impl T<'_> {
-    fn describe(&self) -> String {
-        match self {
-            T::Str(s) => format!("string \"{s}\""),
-            T::Num(_, x) => format!("number {x}"),
-            T::Word(w) => format!("`{w}`"),
-            T::Open => "`{`".into(),
-            T::Close => "`}`".into(),
-            T::Comma => "`,`".into(),
-        }
-    }
+    /// The end of the text.
+    End,
+    /// A character no token starts with: an error when read.
+    Bad,
+    /// A string without its closing quote: an error when read.
+    Unterminated,
 }
 
 /// Where a token starts: its line, the byte offset of that line, and its own byte offset.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct At {
-    line: usize,
-    line_start: usize,
-    at: usize,
+    line: u32,
+    line_start: u32,
+    at: u32,
 }
+
+/// A token: its kind, its text (`from..to`; inside the quotes for a string) and its start.
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    kind: Kind,
+    /// A string with `\"` or `\\` escapes.
+    esc: bool,
+    from: u32,
+    to: u32,
+    at: At,
+}
+
+/// The bytes a number token is made of: digits and `-+.eE/`.
+const NUMBER_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = b'0';
+    while c <= b'9' {
+        t[c as usize] = true;
+        c += 1;
+    }
+    t[b'-' as usize] = true;
+    t[b'+' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'e' as usize] = true;
+    t[b'E' as usize] = true;
+    t[b'/' as usize] = true;
+    t
+};
+
+/// The largest text the scanner reads: its byte offsets are `u32`.
+pub const MAX_TEXT: usize = u32::MAX as usize - 1;
 
 /// The tokenizer state; see the module docs.
 pub struct Scan<'a> {
     src: &'a str,
     i: usize,
-    line: usize,
+    line: u32,
     line_start: usize,
-    next: Option<(T<'a>, At)>,
+    next: Tok,
+    peeked: bool,
     prev: Option<At>,
 }
 
 impl<'a> Scan<'a> {
-    /// A scanner at the start of `src`.
-    pub fn new(src: &'a str) -> Self {
-        Scan {
+    /// A scanner at the start of `src`, or an error if the text is beyond [`MAX_TEXT`] bytes.
+    pub fn new(src: &'a str) -> Result<Self, FormatError> {
+        if src.len() > MAX_TEXT {
+            return Err(FormatError::new(
+                1,
+                1,
+                format!(
+                    "the file is {} bytes; this reader takes files of up to 4 GiB",
+                    src.len()
+                ),
+            ));
+        }
+        Ok(Scan {
             src,
             i: 0,
             line: 1,
             line_start: 0,
-            next: None,
+            next: Tok {
+                kind: Kind::End,
+                esc: false,
+                from: 0,
+                to: 0,
+                at: At::default(),
+            },
+            peeked: false,
             prev: None,
-        }
+        })
     }
 
     fn col(&self, a: At) -> usize {
-        let s = &self.src.as_bytes()[a.line_start..a.at];
-        if s.is_ascii() {
-            s.len() + 1
+        let (s, e) = (a.line_start as usize, a.at as usize);
+        let b = &self.src.as_bytes()[s..e];
+        if b.is_ascii() {
+            b.len() + 1
         } else {
-            self.src[a.line_start..a.at].chars().count() + 1
+            self.src[s..e].chars().count() + 1
         }
     }
 
     fn pos(&self, a: At) -> (usize, usize) {
-        (a.line, self.col(a))
+        (a.line as usize, self.col(a))
     }
 
     fn here_at(&self) -> At {
+        // Offsets fit: the text is at most MAX_TEXT bytes (checked in `new`).
         At {
             line: self.line,
-            line_start: self.line_start,
-            at: self.i,
+            line_start: self.line_start as u32,
+            at: self.i as u32,
         }
     }
 
-    /// The next token without consuming it (`None` at the end of the text).
-    pub fn peek(&mut self) -> Result<Option<&T<'a>>, FormatError> {
-        if self.next.is_none() {
-            self.next = self.lex()?;
+    fn text(&self, t: &Tok) -> &'a str {
+        &self.src[t.from as usize..t.to as usize]
+    }
+
+    /// The kind of the next token, without consuming it.
+    #[inline]
+    pub fn peek(&mut self) -> Kind {
+        if !self.peeked {
+            self.next = self.lex();
+            self.peeked = true;
         }
-        Ok(self.next.as_ref().map(|t| &t.0))
+        self.next.kind
     }
 
     /// True when no token is left.
-    pub fn at_end(&mut self) -> Result<bool, FormatError> {
-        Ok(self.peek()?.is_none())
+    pub fn at_end(&mut self) -> bool {
+        self.peek() == Kind::End
     }
 
     /// Line and column of the next token (or of the end of the text).
-    pub fn here(&mut self) -> Result<(usize, usize), FormatError> {
-        self.peek()?;
-        Ok(match &self.next {
-            Some((_, a)) => self.pos(*a),
-            None => self.pos(self.here_at()),
-        })
+    pub fn here(&mut self) -> (usize, usize) {
+        self.peek();
+        self.pos(self.next.at)
     }
 
-    /// An error at the next token (or at the end of the text).
+    /// Line and column of the next token, as `u32`s (the text is at most [`MAX_TEXT`] bytes,
+    /// so both fit).
+    pub fn here32(&mut self) -> (u32, u32) {
+        let (l, c) = self.here();
+        (l as u32, c as u32)
+    }
+
+    /// The error a token is by itself (a bad character, an unterminated string, a malformed
+    /// number), if any.
+    fn own_error(&self, t: &Tok) -> Option<FormatError> {
+        let (line, col) = self.pos(t.at);
+        let msg = match t.kind {
+            Kind::Bad => {
+                let ch = self.src[t.from as usize..]
+                    .chars()
+                    .next()
+                    .unwrap_or('\u{fffd}');
+                format!("unexpected character `{ch}`")
+            }
+            Kind::Unterminated => "unterminated string".to_string(),
+            Kind::Num => {
+                let text = self.text(t);
+                if num::parse(text).is_some() {
+                    return None;
+                }
+                match exact::parse_fraction(text) {
+                    Some(_) => format!(
+                        "`{text}` is too large for this tool's floating-point numbers \
+                         (beyond ±1.8e308)"
+                    ),
+                    None => format!("`{text}` is not a number"),
+                }
+            }
+            _ => return None,
+        };
+        Some(FormatError::new(line, col, msg))
+    }
+
+    /// An error at the next token (or at the end of the text); a token that is an error by
+    /// itself reports that error instead.
     pub fn error(&mut self, message: impl Into<String>) -> FormatError {
-        let message = message.into();
-        match self.here() {
-            Ok((l, c)) => FormatError::new(l, c, message),
-            Err(e) => e,
+        self.peek();
+        let t = self.next;
+        if let Some(e) = self.own_error(&t) {
+            return e;
         }
+        let (l, c) = self.pos(t.at);
+        FormatError::new(l, c, message)
     }
 
     /// An error at the previously consumed token.
@@ -135,35 +228,89 @@ impl<'a> Scan<'a> {
         FormatError::new(l, c, message)
     }
 
-    /// Consumes and returns the next token.
-    pub fn next_tok(&mut self, what: &str) -> Result<T<'a>, FormatError> {
-        self.peek()?;
-        match self.next.take() {
-            Some((t, a)) => {
-                self.prev = Some(a);
-                Ok(t)
-            }
-            None => Err(self.error(format!("unexpected end of input, expected {what}"))),
+    /// Consumes the next token, which must be of kind `want`.
+    #[inline]
+    fn expect(&mut self, want: Kind, what: &str) -> Result<Tok, FormatError> {
+        self.peek();
+        let t = self.next;
+        if t.kind == want {
+            self.peeked = false;
+            self.prev = Some(t.at);
+            return Ok(t);
         }
+        Err(self.unexpected(what))
     }
 
-    fn unexpected(&self, got: &T, what: &str) -> FormatError {
-        self.error_prev(format!("expected {what}, found {}", got.describe()))
+    /// The error for a next token that is not what the reader wants; consumes it.
+    #[cold]
+    fn unexpected(&mut self, what: &str) -> FormatError {
+        let t = self.next;
+        if t.kind == Kind::End {
+            return self.error(format!("unexpected end of input, expected {what}"));
+        }
+        if let Some(e) = self.own_error(&t) {
+            return e;
+        }
+        self.peeked = false;
+        self.prev = Some(t.at);
+        let got = match t.kind {
+            Kind::Str => format!("string \"{}\"", self.unescape(&t)),
+            Kind::Num => format!("number {}", num::parse(self.text(&t)).map_or(0.0, |x| x.1)),
+            Kind::Word => format!("`{}`", self.text(&t)),
+            Kind::Open => "`{`".into(),
+            Kind::Close => "`}`".into(),
+            _ => "`,`".into(),
+        };
+        self.error_prev(format!("expected {what}, found {got}"))
+    }
+
+    /// A string token's value: borrowed unless it has escapes.
+    fn unescape(&self, t: &Tok) -> Cow<'a, str> {
+        let s = self.text(t);
+        if !t.esc {
+            return Cow::Borrowed(s);
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(k) = rest.find('\\') {
+            out.push_str(&rest[..k]);
+            match rest.as_bytes().get(k + 1) {
+                Some(b'"' | b'\\') => {
+                    out.push(rest.as_bytes()[k + 1] as char);
+                    rest = &rest[k + 2..];
+                }
+                _ => {
+                    out.push('\\');
+                    rest = &rest[k + 1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        Cow::Owned(out)
     }
 
     /// Consumes a quoted string.
+    #[inline]
     pub fn string(&mut self, what: &str) -> Result<Cow<'a, str>, FormatError> {
-        match self.next_tok(what)? {
-            T::Str(s) => Ok(s),
-            t => Err(self.unexpected(&t, what)),
-        }
+        let t = self.expect(Kind::Str, what)?;
+        Ok(self.unescape(&t))
+    }
+
+    /// Consumes a quoted string and tells whether it is empty (without decoding it).
+    #[inline]
+    pub fn empty_string(&mut self, what: &str) -> Result<bool, FormatError> {
+        let t = self.expect(Kind::Str, what)?;
+        Ok(t.from == t.to)
     }
 
     /// Consumes a number: its exact value and its float.
     pub fn number_exact(&mut self, what: &str) -> Result<(Q, f64), FormatError> {
-        match self.next_tok(what)? {
-            T::Num(q, x) => Ok((q, x)),
-            t => Err(self.unexpected(&t, what)),
+        let t = self.expect(Kind::Num, what)?;
+        match num::parse(self.text(&t)) {
+            Some(x) => Ok(x),
+            None => Err(self
+                .own_error(&t)
+                .unwrap_or_else(|| self.error_prev("not a number"))),
         }
     }
 
@@ -173,8 +320,25 @@ impl<'a> Scan<'a> {
     }
 
     /// Consumes a non-negative integer.
+    #[inline]
     pub fn index(&mut self, what: &str) -> Result<usize, FormatError> {
-        let x = self.number(what)?;
+        let t = self.expect(Kind::Num, what)?;
+        let b = &self.src.as_bytes()[t.from as usize..t.to as usize];
+        // Plain digits (the usual spelling) need no general parse: at most 12 digits stay
+        // within the bound below.
+        if b.len() <= 12 && b.iter().all(u8::is_ascii_digit) {
+            return Ok(b
+                .iter()
+                .fold(0usize, |n, &d| n * 10 + usize::from(d - b'0')));
+        }
+        let x = match num::parse(self.text(&t)) {
+            Some((_, x)) => x,
+            None => {
+                return Err(self
+                    .own_error(&t)
+                    .unwrap_or_else(|| self.error_prev("not a number")))
+            }
+        };
         if x < 0.0 || x.fract() != 0.0 || x > 1e12 {
             return Err(self.error_prev(format!("expected {what} (a non-negative integer)")));
         }
@@ -184,42 +348,42 @@ impl<'a> Scan<'a> {
 
     /// Consumes a bare word.
     pub fn word(&mut self, what: &str) -> Result<&'a str, FormatError> {
-        match self.next_tok(what)? {
-            T::Word(w) => Ok(w),
-            t => Err(self.unexpected(&t, what)),
-        }
+        let t = self.expect(Kind::Word, what)?;
+        Ok(self.text(&t))
     }
 
     /// Consumes `{`.
+    #[inline]
     pub fn open(&mut self, what: &str) -> Result<(), FormatError> {
-        match self.next_tok(what)? {
-            T::Open => Ok(()),
-            t => Err(self.unexpected(&t, what)),
-        }
+        self.expect(Kind::Open, what).map(|_| ())
     }
 
-    fn eat(&mut self, want: &T) -> Result<bool, FormatError> {
-        if self.peek()? == Some(want) {
-            self.next_tok("")?;
-            Ok(true)
+    #[inline]
+    fn eat(&mut self, want: Kind) -> bool {
+        if self.peek() == want {
+            self.peeked = false;
+            self.prev = Some(self.next.at);
+            true
         } else {
-            Ok(false)
+            false
         }
     }
 
     /// Consumes `}` if it is next.
-    pub fn eat_close(&mut self) -> Result<bool, FormatError> {
-        self.eat(&T::Close)
+    #[inline]
+    pub fn eat_close(&mut self) -> bool {
+        self.eat(Kind::Close)
     }
 
     /// Consumes `,` if it is next.
-    pub fn eat_comma(&mut self) -> Result<bool, FormatError> {
-        self.eat(&T::Comma)
+    #[inline]
+    pub fn eat_comma(&mut self) -> bool {
+        self.eat(Kind::Comma)
     }
 
     /// Consumes a string if one is next.
     pub fn opt_string(&mut self) -> Result<Option<Cow<'a, str>>, FormatError> {
-        if let Some(T::Str(_)) = self.peek()? {
+        if self.peek() == Kind::Str {
             return self.string("").map(Some);
         }
         Ok(None)
@@ -229,7 +393,7 @@ impl<'a> Scan<'a> {
     pub fn string_list(&mut self, what: &str) -> Result<Vec<String>, FormatError> {
         self.open(&format!("`{{` opening the {what}"))?;
         let mut out = Vec::new();
-        while !self.eat_close()? {
+        while !self.eat_close() {
             out.push(
                 self.string(&format!("a string in the {what} or `}}`"))?
                     .into_owned(),
@@ -245,64 +409,52 @@ impl<'a> Scan<'a> {
     }
 
     /// Lexes one token, skipping white space.
-    fn lex(&mut self) -> Result<Option<(T<'a>, At)>, FormatError> {
+    #[inline]
+    fn lex(&mut self) -> Tok {
         let b = self.src.as_bytes();
         loop {
             // Runs of blanks (the bulk of a file's white space) in one tight loop.
             while matches!(b.get(self.i), Some(b' ' | b'\t' | b'\r')) {
                 self.i += 1;
             }
+            let at = self.here_at();
             let Some(&c) = b.get(self.i) else {
-                return Ok(None);
+                return self.tok(Kind::End, at, self.i);
             };
-            let start = self.here_at();
-            let tok = match c {
+            let from = self.i;
+            let kind = match c {
                 b'\n' => {
                     self.i += 1;
                     self.line += 1;
                     self.line_start = self.i;
                     continue;
                 }
-                b' ' | b'\t' | b'\r' | b'\x0b' | b'\x0c' => {
+                b'\x0b' | b'\x0c' => {
                     self.i += 1;
                     continue;
                 }
-                b'{' | b'}' | b',' => {
+                b'{' => {
                     self.i += 1;
-                    match c {
-                        b'{' => T::Open,
-                        b'}' => T::Close,
-                        _ => T::Comma,
-                    }
+                    Kind::Open
                 }
-                b'"' => T::Str(self.quoted(start)?),
+                b'}' => {
+                    self.i += 1;
+                    Kind::Close
+                }
+                b',' => {
+                    self.i += 1;
+                    Kind::Comma
+                }
+                b'"' => return self.quoted(at),
                 b'0'..=b'9' | b'-' | b'+' | b'.' => {
-                    let from = self.i;
-                    while b
-                        .get(self.i)
-                        .is_some_and(|&d| d.is_ascii_digit() || b"-+.eE/".contains(&d))
-                    {
+                    while b.get(self.i).is_some_and(|&d| NUMBER_BYTE[d as usize]) {
                         self.i += 1;
                     }
-                    let text = &self.src[from..self.i];
-                    match num::parse(text) {
-                        Some((q, x)) => T::Num(q, x),
-                        None => {
-                            let msg = match exact::parse_fraction(text) {
-                                Some(_) => format!(
-                                    "`{text}` is too large for this tool's floating-point \
-                                     numbers (beyond ±1.8e308)"
-                                ),
-                                None => format!("`{text}` is not a number"),
-                            };
-                            return Err(FormatError::new(start.line, self.col(start), msg));
-                        }
-                    }
+                    Kind::Num
                 }
                 _ if c.is_ascii_alphabetic()
                     || (c >= 0x80 && self.char_at(self.i).is_alphabetic()) =>
                 {
-                    let from = self.i;
                     while let Some(&d) = b.get(self.i) {
                         if d.is_ascii_alphanumeric() || d == b'_' {
                             self.i += 1;
@@ -312,37 +464,50 @@ impl<'a> Scan<'a> {
                             break;
                         }
                     }
-                    T::Word(&self.src[from..self.i])
+                    Kind::Word
                 }
                 _ if c >= 0x80 && self.char_at(self.i).is_whitespace() => {
                     self.i += self.char_at(self.i).len_utf8();
                     continue;
                 }
                 _ => {
-                    let ch = if c < 0x80 {
-                        c as char
-                    } else {
-                        self.char_at(self.i)
+                    // Stays put: the token is an error, and the reader stops at it.
+                    return Tok {
+                        kind: Kind::Bad,
+                        esc: false,
+                        from: from as u32,
+                        to: from as u32,
+                        at,
                     };
-                    return Err(FormatError::new(
-                        start.line,
-                        self.col(start),
-                        format!("unexpected character `{ch}`"),
-                    ));
                 }
             };
-            return Ok(Some((tok, start)));
+            return Tok {
+                kind,
+                esc: false,
+                from: from as u32,
+                to: self.i as u32,
+                at,
+            };
         }
     }
 
-    /// A quoted string starting at `start` (the opening quote); `\"` and `\\` are escapes, and
+    fn tok(&self, kind: Kind, at: At, i: usize) -> Tok {
+        Tok {
+            kind,
+            esc: false,
+            from: i as u32,
+            to: i as u32,
+            at,
+        }
+    }
+
+    /// A quoted string starting at `at` (the opening quote); `\"` and `\\` are escapes, and
     /// a string may span lines.
-    fn quoted(&mut self, start: At) -> Result<Cow<'a, str>, FormatError> {
+    fn quoted(&mut self, at: At) -> Tok {
         let b = self.src.as_bytes();
         self.i += 1;
         let from = self.i;
-        let mut owned: Option<String> = None;
-        let mut run = from;
+        let mut esc = false;
         loop {
             // Plain characters up to the next quote, backslash or line break.
             self.i += b[self.i..]
@@ -350,30 +515,23 @@ impl<'a> Scan<'a> {
                 .position(|&d| matches!(d, b'"' | b'\\' | b'\n'))
                 .unwrap_or(b.len() - self.i);
             let Some(&d) = b.get(self.i) else {
-                return Err(FormatError::new(
-                    start.line,
-                    self.col(start),
-                    "unterminated string",
-                ));
+                return self.tok(Kind::Unterminated, at, from);
             };
             match d {
                 b'"' => {
-                    let s = match owned {
-                        Some(mut s) => {
-                            s.push_str(&self.src[run..self.i]);
-                            Cow::Owned(s)
-                        }
-                        None => Cow::Borrowed(&self.src[from..self.i]),
-                    };
+                    let to = self.i;
                     self.i += 1;
-                    return Ok(s);
+                    return Tok {
+                        kind: Kind::Str,
+                        esc,
+                        from: from as u32,
+                        to: to as u32,
+                        at,
+                    };
                 }
                 b'\\' if matches!(b.get(self.i + 1), Some(b'"' | b'\\')) => {
-                    let s = owned.get_or_insert_with(String::new);
-                    s.push_str(&self.src[run..self.i]);
-                    self.i += 1;
-                    run = self.i;
-                    self.i += 1;
+                    esc = true;
+                    self.i += 2;
                 }
                 b'\n' => {
                     self.i += 1;
@@ -388,26 +546,39 @@ impl<'a> Scan<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lexer::{tokenize, Tok};
+    use super::super::lexer::{tokenize, Tok as LTok};
     use super::*;
 
     /// Every token, with its position, as the list tokenizer gives it.
-    fn all(src: &str) -> Result<Vec<(Tok, usize, usize)>, FormatError> {
-        let mut s = Scan::new(src);
+    fn all(src: &str) -> Result<Vec<(LTok, usize, usize)>, FormatError> {
+        let mut s = Scan::new(src)?;
         let mut out = Vec::new();
-        while !s.at_end()? {
-            let (l, c) = s.here()?;
-            let t = match s.next_tok("")? {
-                T::Str(x) => Tok::Str(x.into_owned()),
-                T::Num(_, x) => Tok::Num(x),
-                T::Word(w) => Tok::Word(w.into()),
-                T::Open => Tok::Open,
-                T::Close => Tok::Close,
-                T::Comma => Tok::Comma,
+        loop {
+            let k = s.peek();
+            if k == Kind::End {
+                return Ok(out);
+            }
+            let (l, c) = s.here();
+            let t = match k {
+                Kind::Str => LTok::Str(s.string("")?.into_owned()),
+                Kind::Num => LTok::Num(s.number("")?),
+                Kind::Word => LTok::Word(s.word("")?.into()),
+                Kind::Open => {
+                    s.open("")?;
+                    LTok::Open
+                }
+                Kind::Close => {
+                    assert!(s.eat_close());
+                    LTok::Close
+                }
+                Kind::Comma => {
+                    assert!(s.eat_comma());
+                    LTok::Comma
+                }
+                _ => return Err(s.error("not a token")),
             };
             out.push((t, l, c));
         }
-        Ok(out)
     }
 
     #[test]
@@ -415,6 +586,7 @@ mod tests {
         let cases = [
             "EFG 2 R \"a \\\"b\\\"\"\n { 1/3 -2.5e1 , }",
             "  p \"é\\\\x\" 1 2\n\t\"multi\nline\" { 0.25 7 } x_1 ü9",
+            "\"a\\qb\\\\\" \"\\\"\" \"\\\\\\\"\"",
             "EFG\n  \"open",
             "1/0",
             "x @",
@@ -435,8 +607,50 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_token_is_its_own_error_wherever_the_reader_meets_it() {
+        // Expecting a word, a string, or reporting something else at the token: the error is
+        // the token's own, at its position.
+        for src in ["x\n 1/0", "x\n \"open", "x\n @"] {
+            let want = tokenize(src).unwrap_err();
+            let mut s = Scan::new(src).unwrap();
+            s.word("").unwrap();
+            assert_eq!(s.word("a word").unwrap_err(), want, "{src:?}");
+            let mut s = Scan::new(src).unwrap();
+            s.word("").unwrap();
+            assert_eq!(s.string("a string").unwrap_err(), want, "{src:?}");
+            let mut s = Scan::new(src).unwrap();
+            s.word("").unwrap();
+            assert_eq!(s.error("something else"), want, "{src:?}");
+            assert!(!s.eat_close() && !s.at_end());
+        }
+        // A good token of the wrong kind is named in the message.
+        let mut s = Scan::new("\"a\\\"b\" 2.5").unwrap();
+        let e = s.word("a word").unwrap_err();
+        assert_eq!(e.message, "expected a word, found string \"a\"b\"");
+        let e = s.open("`{`").unwrap_err();
+        assert_eq!(
+            (e.col, e.message.as_str()),
+            (8, "expected `{`, found number 2.5")
+        );
+    }
+
+    #[test]
+    fn indices_are_plain_or_integral_numbers() {
+        let mut s = Scan::new("0 17 2.0 4/2 1.5 -1 1e13").unwrap();
+        assert_eq!(s.index("").unwrap(), 0);
+        assert_eq!(s.index("").unwrap(), 17);
+        assert_eq!(s.index("").unwrap(), 2);
+        assert_eq!(s.index("").unwrap(), 2);
+        for _ in 0..3 {
+            let e = s.index("an index").unwrap_err();
+            assert!(e.message.contains("non-negative integer"), "{e}");
+        }
+        assert!(s.at_end());
+    }
+
+    #[test]
     fn end_of_input_is_located_after_the_last_line() {
-        let mut s = Scan::new("a\nbc");
+        let mut s = Scan::new("a\nbc").unwrap();
         s.word("").unwrap();
         s.word("").unwrap();
         let e = s.word("a word").unwrap_err();

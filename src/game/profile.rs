@@ -9,7 +9,7 @@
 //! recursion.
 
 use super::ids::{InfosetId, NodeId, PlayerId};
-use super::numeric::Game;
+use super::numeric::{ExactNumbers, Fraction, Game};
 use super::tree::{NodeKind, Tree};
 use crate::exact::{Rational, Scalar};
 
@@ -143,12 +143,21 @@ pub fn exact_regrets(
     profile: &[Rational],
 ) -> Option<Result<Vec<Rational>, RegretError>> {
     let ex = game.exact.as_ref()?;
-    Some(regrets_in(
-        &game.tree,
-        &ex.chance().to_vec(),
-        &ex.payoffs().to_vec(),
-        profile,
-    ))
+    let x: Vec<Fraction> = profile.iter().map(Fraction::from_ref).collect();
+    let r = regrets_in(&game.tree, ex.chance().values(), ex.payoffs().values(), &x);
+    Some(r.map(|r| r.iter().map(Fraction::to_rational).collect()))
+}
+
+/// Expected payoffs of an exact behaviour profile on a game's exact numbers (read in place as
+/// compact fractions, without a rational per number).
+pub fn exact_expected_payoffs(
+    tree: &Tree,
+    ex: &ExactNumbers,
+    profile: &[Rational],
+) -> Vec<Rational> {
+    let x: Vec<Fraction> = profile.iter().map(Fraction::from_ref).collect();
+    let v = expected_payoffs_in(tree, ex.chance().values(), ex.payoffs().values(), &x);
+    v.iter().map(Fraction::to_rational).collect()
 }
 
 /// [`regrets`] over any scalar type, with the numbers given.

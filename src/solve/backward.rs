@@ -27,6 +27,7 @@ use super::{
     Status, Tie, TieMode, Unsupported,
 };
 use crate::exact::{self, Rational, Scalar};
+use crate::game::numeric::Fraction;
 use crate::game::profile::pure_profile_in;
 use crate::game::tree::{NodeKind, Tree};
 use crate::game::{Game, NodeId, PlayerId};
@@ -227,11 +228,12 @@ impl Solver for BackwardInduction {
             unreachable!("supports() accepted only trees")
         };
         if let Some(ex) = &g.exact {
+            // Compact fractions read in place: no big rational per number.
             return Ok(solve_exact(
                 self.name(),
                 g,
-                &ex.chance().to_vec(),
-                &ex.payoffs().to_vec(),
+                ex.chance().values(),
+                ex.payoffs().values(),
                 opts,
             ));
         }
@@ -269,14 +271,14 @@ impl Solver for BackwardInduction {
 fn solve_exact(
     name: &'static str,
     g: &Game,
-    chance: &[Rational],
-    payoffs: &[Rational],
+    chance: &[Fraction],
+    payoffs: &[Fraction],
     opts: &SolveOptions,
 ) -> Solution {
     let tree = &*g.tree;
-    let zeros = vec![Rational::default(); g.n_players()];
+    let zeros = vec![Fraction::ZERO; g.n_players()];
     let mut sol = Solution::new(name, Vec::new());
-    let (choice, ties) = first_best(tree, chance, payoffs);
+    let (choice, ties) = first_best_in(tree, chance, payoffs, Fraction::to_f64);
     sol.ties = ties;
     match opts.ties {
         TieMode::Report => {
@@ -288,7 +290,10 @@ fn solve_exact(
             let (profiles, truncated) = enumerate_in(tree, chance, payoffs, &zeros, cap.max(1));
             sol.equilibria = profiles
                 .into_iter()
-                .map(|p| Equilibrium::with_exact(ExactProfile::Behavior(p)))
+                .map(|p| {
+                    let p = p.iter().map(Fraction::to_rational).collect();
+                    Equilibrium::with_exact(ExactProfile::Behavior(p))
+                })
                 .collect();
             if truncated {
                 sol.status = Status::Truncated;
@@ -305,9 +310,21 @@ pub fn first_best(
     chance: &[Rational],
     payoffs: &[Rational],
 ) -> (Vec<usize>, Vec<Tie>) {
+    first_best_in(tree, chance, payoffs, exact::to_f64)
+}
+
+/// [`first_best`] over any exact scalar type (such as the compact
+/// [`Fraction`]s of [`ExactVec::values`](crate::game::ExactVec::values)); `to_f64` rounds a
+/// tie's value for the report.
+pub fn first_best_in<T: Scalar>(
+    tree: &Tree,
+    chance: &[T],
+    payoffs: &[T],
+    to_f64: impl Fn(&T) -> f64,
+) -> (Vec<usize>, Vec<Tie>) {
     let np = tree.n_players();
     let n = tree.nodes.len();
-    let mut values: Vec<Rational> = vec![Rational::default(); n * np];
+    let mut values: Vec<T> = vec![T::zero(); n * np];
     let mut choice = vec![0usize; tree.infosets.len()];
     let mut ties = Vec::new();
     for i in (0..n).rev() {
@@ -317,10 +334,10 @@ pub fn first_best(
                 values[i * np..(i + 1) * np].clone_from_slice(&payoffs[leaf.ix() * np..][..np]);
             }
             NodeKind::Chance => {
-                let mut v = vec![Rational::default(); np];
+                let mut v = vec![T::zero(); np];
                 for c in node.children() {
                     for (o, x) in v.iter_mut().zip(&values[c * np..(c + 1) * np]) {
-                        *o += &chance[c] * x;
+                        *o = o.clone() + chance[c].clone() * x.clone();
                     }
                 }
                 values[i * np..(i + 1) * np].clone_from_slice(&v);
@@ -346,7 +363,7 @@ pub fn first_best(
                         node: NodeId::from(i),
                         player,
                         moves: tied,
-                        value: exact::to_f64(&top),
+                        value: to_f64(&top),
                     });
                 }
                 choice[infoset.ix()] = best - first;

@@ -24,6 +24,7 @@
 
 use super::{reconstruct, Equilibrium, GameRef, Profile, SolveError};
 use crate::exact::{self, Rational};
+use crate::game::numeric::Fraction;
 use crate::game::reduce::{reduced_strategic_form, ReducedForm};
 use crate::game::strategic::{expected_payoffs_in, regrets_in};
 use crate::game::{profile, Game, StrategicGame};
@@ -229,40 +230,46 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
         }
         return Ok(());
     };
-    // An exact profile from the solver, else one recovered from the floats.
-    let handed = match &eq.exact {
-        Some(ExactProfile::Behavior(x)) if x.len() == p.len() => Some(x.clone()),
-        _ => None,
+    // An exact profile from the solver (taken, not copied: a big tree's profile is large; it
+    // is put back if it fails), else one recovered from the floats.
+    let handed = match eq.exact.take() {
+        Some(ExactProfile::Behavior(x)) if x.len() == p.len() => Some(x),
+        other => {
+            eq.exact = other;
+            None
+        }
     };
+    let was_handed = handed.is_some();
     let candidate = handed.or_else(|| reconstruct::behavior(g, p));
+    // The game's exact numbers are read in place as compact fractions (no big rational per
+    // number); results are converted to rationals at the end.
+    let (chance, payoffs) = (ex.chance().values(), ex.payoffs().values());
     if let Some(x) = candidate {
         let ok = valid_exact(&infoset_groups(g, &x));
-        let r = profile::regrets_in(&g.tree, &ex.chance().to_vec(), &ex.payoffs().to_vec(), &x)?;
-        if ok && all_zero(&r) {
-            let pay = profile::expected_payoffs_in(
-                &g.tree,
-                &ex.chance().to_vec(),
-                &ex.payoffs().to_vec(),
-                &x,
-            );
+        let xq: Vec<Fraction> = x.iter().map(Fraction::from_ref).collect();
+        let r = profile::regrets_in(&g.tree, chance, payoffs, &xq);
+        if ok && r.as_ref().is_ok_and(|r| r.iter().all(Zero::is_zero)) {
+            let pay = profile::expected_payoffs_in(&g.tree, chance, payoffs, &xq);
+            drop(xq);
+            let pay = pay.iter().map(Fraction::to_rational).collect();
             let events = profile::event_probabilities(g, &to_f64s(&x));
             exact_pass(eq, ExactProfile::Behavior(x), pay, g.n_players(), |eq| {
                 eq.events = events;
             });
             return Ok(());
         }
+        if was_handed {
+            eq.exact = Some(ExactProfile::Behavior(x));
+        }
+        r?;
     }
     // No exact equilibrium near the floats: regrets of the floats themselves, exactly where
     // that is affordable.
     let size = g.tree.nodes.len();
     if size <= STRICT_SIZE {
-        let r = profile::regrets_in(
-            &g.tree,
-            &ex.chance().to_vec(),
-            &ex.payoffs().to_vec(),
-            &dyadic(p),
-        )?;
-        eq.regret = to_f64s(&r);
+        let xq: Vec<Fraction> = dyadic(p).into_iter().map(Fraction::from_rational).collect();
+        let r = profile::regrets_in(&g.tree, chance, payoffs, &xq)?;
+        eq.regret = r.iter().map(Fraction::to_f64).collect();
     }
     eq.certificate = inexact_verdict(&eq.regret, &ranges, rel, g.n_players(), size);
     if !valid {

@@ -26,7 +26,7 @@ use super::{
     Solver, Unsupported,
 };
 use crate::exact::{self, Rational};
-use crate::game::profile::expected_payoffs_in;
+use crate::game::profile::exact_expected_payoffs;
 use crate::game::sequence::{SequenceForm, SparseMatrix};
 use crate::game::{recall, Game, NodeKind, PlayerId};
 use good_lp::{microlp, variable, Expression, ProblemVariables, SolverModel, Variable};
@@ -148,10 +148,10 @@ impl Solver for SequenceLp {
                 .ok()
                 .and_then(|out| reconstruct::behavior(g, &out.profile));
             if let Some(b) = confirmed.or_else(|| solve_zero_sum_exact(g, &sf)) {
-                let ex = g.exact.as_ref().map(|e| {
-                    expected_payoffs_in(&g.tree, &e.chance().to_vec(), &e.payoffs().to_vec(), &b)
-                        .swap_remove(0)
-                });
+                let ex = g
+                    .exact
+                    .as_ref()
+                    .map(|e| exact_expected_payoffs(&g.tree, e, &b).swap_remove(0));
                 let mut sol = Solution::new(
                     self.name(),
                     vec![Equilibrium::with_exact(ExactProfile::Behavior(b))],

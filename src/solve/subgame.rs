@@ -17,7 +17,7 @@ use super::{
     SolveOptions, Solver, Status, Tie,
 };
 use crate::exact::{self, Rational};
-use crate::game::profile::{expected_payoffs, expected_payoffs_in};
+use crate::game::profile::{exact_expected_payoffs, expected_payoffs};
 use crate::game::sequence::SequenceForm;
 use crate::game::{
     ExactNumbers, ExactVec, Game, InfosetId, NodeId, NodeKind, PlayerId, Tree, TreeBuilder,
@@ -199,12 +199,7 @@ fn solve_subgames(g: &Game, opts: &SolveOptions) -> Result<Solution, SolveError>
         let v = expected_payoffs(&red.game, &local);
         value[r.ix()] = Some(v[..np].to_vec());
         if let (Some(ex), Some(lx)) = (red.game.exact.as_ref(), local_exact.as_ref()) {
-            let v = expected_payoffs_in(
-                &red.game.tree,
-                &ex.chance().to_vec(),
-                &ex.payoffs().to_vec(),
-                lx,
-            );
+            let v = exact_expected_payoffs(&red.game.tree, ex, lx);
             value[r.ix()] = Some(v.iter().map(exact::to_f64).collect());
             exact_value[r.ix()] = Some(v);
         }
