@@ -437,3 +437,64 @@ fn a_regime_thinner_than_the_grid_is_verified_and_drawn() {
     assert!((total - 1.0).abs() < 1e-12, "{total}");
     assert!(m.note().contains("verified by a solve"), "{}", m.note());
 }
+
+#[test]
+fn a_sweep_map_of_hedging_is_drawn_as_exact_polygons() {
+    // Two varied parameters of a game of perfect information: the outcome regions bounded by
+    // c_D = 3 − 0.5·T (slanted), c_D = 1 − 0.5·T, c_D = 1 and T = 0.2 are polygons, each
+    // slanted edge one segment, instead of 41 × 31 cells.
+    let dir = std::env::temp_dir().join(format!("deter-geometry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg_path = dir.join("hedging.svg");
+    let model = crate::util::repo("models/hedging.toml");
+    let out = crate::util::deter(&[
+        "sweep",
+        model.to_str().unwrap(),
+        "--vary",
+        "T=0:1:41",
+        "--vary",
+        "c_D=0:3:31",
+        "--plot",
+        svg_path.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", crate::util::stderr(&out));
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(svg.contains("Regions drawn exactly"), "{svg}");
+    let ps = paths(&svg);
+    assert!(!ps.is_empty());
+    for d in &ps {
+        // A path is one class's pieces: each convex piece a handful of vertices.
+        let pieces = d.matches('M').count();
+        let vertices = d.matches(['M', 'L']).count();
+        assert!(
+            vertices <= 6 * pieces && pieces <= 6,
+            "{pieces} pieces, {vertices} vertices: {d}"
+        );
+    }
+    // No cells: the only rectangles are the background, the frame and the legend's keys.
+    assert!(svg.matches("<rect").count() < 12, "cells drawn");
+    // The slanted edge c_D = 3 − 0.5·T meets the frame at T = 0 (c_D = 3) and T = 1
+    // (c_D = 2.5): the vertices of the polygons, in pixels, include the map's corners and a
+    // point a sixth of the map's height below its top right corner.
+    let vertices: Vec<(f64, f64)> = ps
+        .iter()
+        .flat_map(|d| d.split(['M', 'L', 'Z']))
+        .filter_map(|v| {
+            let mut it = v.split_whitespace().map(|n| n.parse::<f64>());
+            Some((it.next()?.ok()?, it.next()?.ok()?))
+        })
+        .collect();
+    let xs = vertices.iter().map(|v| v.0);
+    let (left, right) = (xs.clone().fold(f64::MAX, f64::min), xs.fold(0.0, f64::max));
+    let ys = vertices.iter().map(|v| v.1);
+    let (top, bottom) = (ys.clone().fold(f64::MAX, f64::min), ys.fold(0.0, f64::max));
+    let want = top + (bottom - top) / 6.0;
+    assert!(
+        vertices
+            .iter()
+            .any(|v| (v.0 - right).abs() < 0.02 && (v.1 - want).abs() < 0.02),
+        "no vertex at (T, c_D) = (1, 2.5): {vertices:?} ({left}, {top}) – ({right}, {bottom})"
+    );
+}

@@ -12,6 +12,7 @@
 pub mod curve;
 pub mod partition;
 pub mod regimes;
+pub mod sweep;
 
 use crate::exact::Rational;
 use crate::poly::Poly;
