@@ -498,3 +498,39 @@ fn a_sweep_map_of_hedging_is_drawn_as_exact_polygons() {
         "no vertex at (T, c_D) = (1, 2.5): {vertices:?} ({left}, {top}) – ({right}, {bottom})"
     );
 }
+
+#[test]
+fn a_question_region_the_grid_misses_is_solved_inside_and_drawn() {
+    // On a coarse grid some pairs of choices of hedging.toml's question are never sampled
+    // (thin regions near T = 0.2); the exact regions still tile the map, the missing ones
+    // solved at a point inside the gap, and each answer's area is the fine grid's.
+    let t = template("models/hedging.toml");
+    let th = theta(&t, Some("cold_war"), &[]);
+    let id = |n: &str| t.params.id(n).expect("a parameter of hedging.toml");
+    let p = questions::prepare(&t).unwrap().remove(0);
+    let axes = (id("T"), id("c_D"));
+    let ranges = ((0.0, 1.0), (0.0, 3.0));
+    let by_effect = |r: &[deter::questions::map::ExactRegion]| {
+        let mut out: Vec<(String, bool, Rational)> = Vec::new();
+        for e in r {
+            let a = deter::geometry::area(&e.polygon);
+            let key = (format!("{:?}", e.effect), e.tied);
+            match out.iter_mut().find(|o| (o.0.clone(), o.1) == key) {
+                Some(o) => o.2 += a,
+                None => out.push((key.0, key.1, a)),
+            }
+        }
+        out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        out
+    };
+    let fine = questions::question_map(&p, &th, axes, ranges, 121).unwrap();
+    let want = by_effect(&fine.exact_regions(&p, &th).expect("linear conditions"));
+    let mut missed = 0;
+    for n in [3, 4, 5, 6] {
+        let m = questions::question_map(&p, &th, axes, ranges, n).unwrap();
+        missed += fine.regimes.len().saturating_sub(m.regimes.len());
+        let got = m.exact_regions(&p, &th).expect("gaps solved inside");
+        assert_eq!(by_effect(&got), want, "{n} × {n} grid");
+    }
+    assert!(missed > 0, "the coarse grids should miss a region");
+}
