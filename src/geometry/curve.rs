@@ -124,6 +124,9 @@ pub fn intervals(conds: &[Vec<Rational>], y0: &Rational, y1: &Rational) -> Vec<(
         .collect()
 }
 
+/// A closed ring of `(x, y)` vertices in parameter units.
+type Ring = Vec<(f64, f64)>;
+
 /// One slice: `x` exactly and as a decimal, and its segments.
 type Slice = (Rational, f64, Vec<Segment>);
 
@@ -177,7 +180,7 @@ pub fn classify(
     for (xv, _, segs) in &fine {
         for s in segs.iter().filter(|s| s.class < classes) {
             let w = s.hi - s.lo;
-            if inside[s.class].as_ref().map_or(true, |b| w > b.2) {
+            if inside[s.class].as_ref().is_none_or(|b| w > b.2) {
                 inside[s.class] = Some((xv.clone(), s.inside.clone(), w));
             }
         }
@@ -240,8 +243,7 @@ fn slices(
     out.push(first);
     for next in it {
         // Locate every change between the last slice kept and `next`.
-        loop {
-            let Some(last) = out.last() else { break };
+        while let Some(last) = out.last() {
             if signature(&last.2) == signature(&next.2) || changes >= MAX_CHANGES {
                 break;
             }
@@ -273,7 +275,7 @@ fn slices(
 }
 
 /// Each class's rings and area from consecutive slices of the same signature.
-fn bands(sl: &[Slice], classes: usize, rect: &Rect) -> (Vec<Vec<Vec<(f64, f64)>>>, Vec<f64>) {
+fn bands(sl: &[Slice], classes: usize, rect: &Rect) -> (Vec<Vec<Ring>>, Vec<f64>) {
     let mut rings = vec![Vec::new(); classes];
     let mut area = vec![0.0; classes];
     let scale = (
