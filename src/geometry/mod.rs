@@ -8,6 +8,10 @@
 //! number, the same wherever it is printed. The inequalities' coefficients come from the
 //! model's formulas with the other parameters substituted (`f64`); each is read back as the
 //! shortest decimal that prints it, which is exact for the decimals model files hold.
+//!
+//! Regions that are unions of such pieces are cut from the faces of all their lines
+//! ([`arrangement`]); [`regimes`] draws regime maps (with curved boundaries by [`curve`]) and
+//! [`sweep`] a sweep's outcome map.
 
 pub mod curve;
 pub mod partition;

@@ -10,11 +10,19 @@
 //! centre lies in its own area's polygon ([`super::partition`]). The shares are then the
 //! polygons' exact areas.
 //!
-//! Where a condition is polynomial but not linear in the two parameters, each area is drawn
-//! from its conditions by slicing ([`super::curve`]): curved boundaries are polylines through
-//! points computed on the curves, and the shares are the slices' areas (to a stated
-//! precision), accepted when every sampled cell centre satisfies its own area's conditions and
-//! the areas add up to the map's within that precision.
+//! An area is a *set* of regimes, and a regime exists where one of its alternatives' lists of
+//! conditions holds, so an area is really where its regimes exist **and the others do not**:
+//! a rule on the conditions' signs, in general a union of pieces, not one conjunction. When
+//! the single-polygon partition above fails, that rule is applied directly: with every
+//! condition linear, the lines of all conditions cut the rectangle into exact convex pieces
+//! ([`super::arrangement`]) and each piece takes the area the rule gives at its centroid;
+//! with a condition polynomial but not linear, the rectangle is sliced ([`super::curve`]) and
+//! the rule decided between consecutive roots on each slice, curved boundaries drawn as
+//! polylines through points computed on the curves and the shares the slices' areas (to an
+//! estimated precision the note states). Either way every sampled cell centre must lie in its
+//! own area; a piece whose regimes match no sampled area (a regime thinner than the grid) is
+//! solved at a point inside it and becomes an area of its own only if that solve finds the
+//! regimes the rule predicts.
 
 use super::{curve, partition, HalfPlane, Point};
 use crate::exact;
