@@ -16,6 +16,7 @@ pub mod axis;
 pub mod band;
 pub mod canvas;
 pub mod colour;
+pub mod frame;
 pub mod line;
 pub mod map;
 pub mod pdf;
@@ -136,8 +137,19 @@ pub fn region_svg(m: &RegionMap<'_>) -> Result<String, PlotError> {
 
 /// [`region_svg`] with the box of every text.
 pub fn region_figure(m: &RegionMap<'_>) -> Result<Figure, PlotError> {
+    region_figure_with(m, &[], "")
+}
+
+/// The region map drawn from exact regions: each `(class, ring)` filled with its class's
+/// colour over the range `m.x`, `m.y` (their first and last edges; `m.cells` may be empty),
+/// `note` under the legend. With no rings, the cells as [`region_figure`] draws them.
+pub fn region_figure_with(
+    m: &RegionMap<'_>,
+    exact: &[(usize, map::Ring)],
+    note: &str,
+) -> Result<Figure, PlotError> {
     let (nx, ny) = (m.x.1.len().saturating_sub(1), m.y.1.len().saturating_sub(1));
-    if nx == 0 || ny == 0 || m.cells.len() != nx * ny {
+    if nx == 0 || ny == 0 || (exact.is_empty() && m.cells.len() != nx * ny) {
         return Err(PlotError::Data(format!(
             "a region map needs {nx} × {ny} cells, got {}",
             m.cells.len()
@@ -170,15 +182,29 @@ pub fn region_figure(m: &RegionMap<'_>) -> Result<Figure, PlotError> {
             text: t.clone(),
         })
         .collect();
-    Ok(map::figure(&map::Map {
-        title: m.title,
-        x: m.x,
-        y: m.y,
-        fills: &cell_fills,
-        keys: &keys,
-        points: &[],
-        note: "",
-    }))
+    let mut shapes: Vec<map::Shape> = Vec::new();
+    for (k, ring) in exact {
+        let Some(fill) = fills.get(*k) else { continue };
+        match shapes.iter_mut().find(|s| &s.fill == fill) {
+            Some(s) => s.rings.push(ring.clone()),
+            None => shapes.push(map::Shape {
+                fill: fill.clone(),
+                rings: vec![ring.clone()],
+            }),
+        }
+    }
+    Ok(map::figure_with(
+        &map::Map {
+            title: m.title,
+            x: m.x,
+            y: m.y,
+            fills: if exact.is_empty() { &cell_fills } else { &[] },
+            keys: &keys,
+            points: &[],
+            note,
+        },
+        &shapes,
+    ))
 }
 
 /// A question's answer over two parameters, as the report draws it.

@@ -120,8 +120,18 @@ fn unilateral_regimes_have_vertices_at_pi_s_pi_h_and_mu_bar() {
     let Some(Exact::Polygons(polys)) = m.exact.as_ref() else {
         panic!("linear regime conditions give polygons: {:?}", m.exact)
     };
-    let mut xs: Vec<Rational> = polys.iter().flatten().map(|p| p.0.clone()).collect();
-    let mut ys: Vec<Rational> = polys.iter().flatten().map(|p| p.1.clone()).collect();
+    let mut xs: Vec<Rational> = polys
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|p| p.0.clone())
+        .collect();
+    let mut ys: Vec<Rational> = polys
+        .iter()
+        .flatten()
+        .flatten()
+        .map(|p| p.1.clone())
+        .collect();
     for v in [&mut xs, &mut ys] {
         v.sort();
         v.dedup();
@@ -132,7 +142,8 @@ fn unilateral_regimes_have_vertices_at_pi_s_pi_h_and_mu_bar() {
     let total: f64 = m.areas.iter().map(|a| a.share).sum();
     assert!((total - 1.0).abs() < 1e-12);
     for (a, p) in m.areas.iter().zip(polys) {
-        assert_eq!(a.share, exact::to_f64(&deter::geometry::area(p)));
+        assert_eq!(p.len(), 1, "each area one conjunction: one polygon");
+        assert_eq!(a.share, exact::to_f64(&deter::geometry::area(&p[0])));
     }
     let svg = m.figure("regimes", &[]).svg;
     assert!(svg.contains("Regions drawn exactly"));
@@ -234,4 +245,292 @@ fn outcome_shares_are_exact_areas_whatever_the_grid() {
         let sum: f64 = got.iter().map(|g| g.share).sum();
         assert!((sum - 1.0).abs() < 1e-12, "{sum}");
     }
+}
+
+/// The regime map of tests/models/unilateral_squared.toml over `x` × `y` (ranges [0, 1]),
+/// other parameters at the defaults changed by `sets`.
+fn squared_map(x: &str, y: &str, sets: &[(&str, &str)]) -> (RegimeMapOf, Vec<Rational>) {
+    let t = template("tests/models/unilateral_squared.toml");
+    let mut base: Vec<Rational> = t.defaults().iter().map(|&v| of_f64(v).unwrap()).collect();
+    for (n, v) in sets {
+        base[t.params.id(n).unwrap()] = exact::parse(v).unwrap();
+    }
+    let id = |n: &str| t.params.id(n).unwrap();
+    let (zero, one) = (exact::parse("0").unwrap(), exact::parse("1").unwrap());
+    let mut ev = Evaluator::new(&t, SolveOptions::default());
+    let m = regime_map(
+        &mut ev,
+        &base,
+        (id(x), zero.clone(), one.clone()),
+        (id(y), zero, one),
+        &MapOptions::default(),
+    )
+    .unwrap();
+    (m, base)
+}
+
+type RegimeMapOf = deter::regime::map::RegimeMap;
+
+/// True if `(x, y)` is inside the rings (even-odd rule, as the map fills them).
+fn in_rings(rings: &[Vec<(f64, f64)>], (x, y): (f64, f64)) -> bool {
+    let mut inside = false;
+    for r in rings {
+        for i in 0..r.len() {
+            let (a, b) = (r[i], r[(i + 1) % r.len()]);
+            if (a.1 > y) != (b.1 > y) && x < a.0 + (y - a.1) * (b.0 - a.0) / (b.1 - a.1) {
+                inside = !inside;
+            }
+        }
+    }
+    inside
+}
+
+/// The areas of the map of tests/models/unilateral_squared.toml over p_Def × k (s = 1/2):
+/// from its regimes' conditions (derived by hand from the game: a hard challenger initiates
+/// against a soft defender that capitulates iff p_Def·(1 − k²) ≥ 1 − s), which regimes
+/// exist at `(p, k)`.
+fn squared_regimes(p: f64, k: f64) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if p < 0.5 {
+        out.push("pooling: DC, DD, CD");
+    }
+    if k * k < 0.5 || (p > 0.5 && p * (1.0 - k * k) > 0.5) {
+        out.push("pooling: SQ");
+    }
+    if p > 0.5 && p * (1.0 - k * k) < 0.5 {
+        out.push("separating: SQ, DC, DD");
+    }
+    out
+}
+
+#[test]
+fn the_squared_war_value_map_is_drawn_with_curves() {
+    let (m, _) = squared_map("p_Def", "k", &[]);
+    let Some(Exact::Curves(areas)) = m.exact.as_ref() else {
+        panic!("curved regime conditions give curves: {:?}", m.note())
+    };
+    assert_eq!(areas.len(), m.areas.len());
+    assert_eq!(m.areas.len(), 5, "{:#?}", m.areas);
+    // Every vertex lies on the frame, on p_Def = 1/2, on k² = 1/2 or on the curve
+    // p_Def·(1 − k²) = 1/2 (k² = 2/7 at p_Def = 0.7).
+    let curve = |&(p, k): &(f64, f64)| (p * (1.0 - k * k) - 0.5).abs() < 1e-6;
+    let flat = |&(_, k): &(f64, f64)| (k * k - 0.5).abs() < 1e-6;
+    let vertical = |&(p, _): &(f64, f64)| (p - 0.5).abs() < 1e-6;
+    let frame = |&(p, k): &(f64, f64)| p == 0.0 || p == 1.0 || k == 0.0 || k == 1.0;
+    let mut on_curve = 0;
+    for a in areas {
+        for r in &a.rings {
+            for v in r {
+                assert!(curve(v) || flat(v) || vertical(v) || frame(v), "{v:?}");
+                on_curve += usize::from(curve(v) && !flat(v) && !frame(v));
+            }
+            // A straight edge carries its two ends only: few vertices off the curve.
+            let straight = r.iter().filter(|v| !curve(v)).count();
+            assert!(
+                straight <= 8,
+                "{straight} vertices on straight edges: {r:?}"
+            );
+        }
+    }
+    // p_Def·(1 − k²) = 1/2 crosses the map from (1/2, 0) to (1, √(1/2)): one point per slice
+    // on each of the two areas it separates.
+    assert!(on_curve >= 300, "{on_curve} vertices on the curve");
+    // The shares agree with a fine sample of the regions' conditions.
+    let n = 1000;
+    for (a, c) in m.areas.iter().zip(areas) {
+        let key = a.set.key();
+        let mut hits = 0;
+        for i in 0..n {
+            for j in 0..n {
+                let (p, k) = ((i as f64 + 0.5) / n as f64, (j as f64 + 0.5) / n as f64);
+                hits += usize::from(squared_regimes(p, k) == key);
+            }
+        }
+        let want = hits as f64 / (n * n) as f64;
+        assert!(
+            (a.share - want).abs() < 2e-3,
+            "{key:?}: {} vs {want}",
+            a.share
+        );
+        assert_eq!(a.share, c.share);
+        assert!(c.error < 1e-4, "{}", c.error);
+    }
+    let total: f64 = m.areas.iter().map(|a| a.share).sum();
+    assert!((total - 1.0).abs() < 1e-4, "{total}");
+    // Points drawn in an area hold its regimes when solved there (seeded points).
+    let t = template("tests/models/unilateral_squared.toml");
+    let mut ev = Evaluator::new(&t, SolveOptions::default());
+    let mut base: Vec<Rational> = t.defaults().iter().map(|&v| of_f64(v).unwrap()).collect();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 11) % 997) as f64 / 997.0 + 0.0005
+    };
+    for _ in 0..30 {
+        let (p, k) = (next(), next());
+        let Some((a, _)) = m
+            .areas
+            .iter()
+            .zip(areas)
+            .find(|(_, c)| in_rings(&c.rings, (p, k)))
+        else {
+            continue;
+        };
+        base[t.params.id("p_Def").unwrap()] = of_f64(p).unwrap();
+        base[t.params.id("k").unwrap()] = of_f64(k).unwrap();
+        let set = ev.at(&base).unwrap();
+        assert_eq!(set.key(), a.set.key(), "at p_Def = {p}, k = {k}");
+    }
+    let note = m.note();
+    assert!(note.contains("curved boundaries"), "{note}");
+    assert!(note.contains("every sampled cell lies in its own region"));
+    let svg = m.figure("regimes", &[]).svg;
+    assert_eq!(paths(&svg).len(), 5, "one path per area, no cells");
+}
+
+#[test]
+fn a_regime_thinner_than_the_grid_is_verified_and_drawn() {
+    // With k = 0.03 the separating regime lives between p_Def = 1 − s and
+    // p_Def·(1 − k²) = 1 − s: a slanted wedge under 0.1% of the map wide, which the map's
+    // cells (1/24 of the range tall) miss.
+    let (m, _) = squared_map("p_Def", "s", &[("k", "0.03")]);
+    let Some(Exact::Polygons(pieces)) = m.exact.as_ref() else {
+        panic!("linear conditions give polygons: {}", m.note())
+    };
+    let thin: Vec<usize> = (0..m.areas.len())
+        .filter(|k| !m.cells.contains(k))
+        .collect();
+    assert!(
+        !thin.is_empty(),
+        "the grid should miss the wedge: {:#?}",
+        m.areas
+    );
+    for &k in &thin {
+        let key = m.areas[k].set.key();
+        assert!(key.contains(&"separating: SQ, DC, DD"), "{key:?}");
+        assert!(m.areas[k].share > 0.0 && m.areas[k].share < 0.01);
+        assert!(!pieces[k].is_empty());
+    }
+    // Wedge area: ∫ over s of the p_Def interval [1 − s, (1 − s)/(1 − k²)] ∩ [0, 1], exactly
+    // ∫_{k²}^{1} (1 − s)·k²/(1 − k²) ds + ∫_0^{k²} (1 − (1 − s)) ds… by the midpoint rule:
+    let k2 = 0.0009;
+    let n = 200_000;
+    let want: f64 = (0..n)
+        .map(|i| (i as f64 + 0.5) / n as f64)
+        .map(|s| ((1.0 - s) / (1.0 - k2)).min(1.0) - (1.0 - s))
+        .sum::<f64>()
+        / n as f64;
+    let got: f64 = thin.iter().map(|&k| m.areas[k].share).sum();
+    let sep: f64 = m
+        .areas
+        .iter()
+        .filter(|a| a.set.key().contains(&"separating: SQ, DC, DD"))
+        .map(|a| a.share)
+        .sum();
+    assert!(
+        (sep - want).abs() < 1e-6,
+        "{sep} vs {want} ({got} unsampled)"
+    );
+    let total: f64 = m.areas.iter().map(|a| a.share).sum();
+    assert!((total - 1.0).abs() < 1e-12, "{total}");
+    assert!(m.note().contains("verified by a solve"), "{}", m.note());
+}
+
+#[test]
+fn a_sweep_map_of_hedging_is_drawn_as_exact_polygons() {
+    // Two varied parameters of a game of perfect information: the outcome regions bounded by
+    // c_D = 3 − 0.5·T (slanted), c_D = 1 − 0.5·T, c_D = 1 and T = 0.2 are polygons, each
+    // slanted edge one segment, instead of 41 × 31 cells.
+    let dir = std::env::temp_dir().join(format!("deter-geometry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg_path = dir.join("hedging.svg");
+    let model = crate::util::repo("models/hedging.toml");
+    let out = crate::util::deter(&[
+        "sweep",
+        model.to_str().unwrap(),
+        "--vary",
+        "T=0:1:41",
+        "--vary",
+        "c_D=0:3:31",
+        "--plot",
+        svg_path.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", crate::util::stderr(&out));
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(svg.contains("Regions drawn exactly"), "{svg}");
+    let ps = paths(&svg);
+    assert!(!ps.is_empty());
+    for d in &ps {
+        // A path is one class's pieces: each convex piece a handful of vertices.
+        let pieces = d.matches('M').count();
+        let vertices = d.matches(['M', 'L']).count();
+        assert!(
+            vertices <= 6 * pieces && pieces <= 6,
+            "{pieces} pieces, {vertices} vertices: {d}"
+        );
+    }
+    // No cells: the only rectangles are the background, the frame and the legend's keys.
+    assert!(svg.matches("<rect").count() < 12, "cells drawn");
+    // The slanted edge c_D = 3 − 0.5·T meets the frame at T = 0 (c_D = 3) and T = 1
+    // (c_D = 2.5): the vertices of the polygons, in pixels, include the map's corners and a
+    // point a sixth of the map's height below its top right corner.
+    let vertices: Vec<(f64, f64)> = ps
+        .iter()
+        .flat_map(|d| d.split(['M', 'L', 'Z']))
+        .filter_map(|v| {
+            let mut it = v.split_whitespace().map(|n| n.parse::<f64>());
+            Some((it.next()?.ok()?, it.next()?.ok()?))
+        })
+        .collect();
+    let xs = vertices.iter().map(|v| v.0);
+    let (left, right) = (xs.clone().fold(f64::MAX, f64::min), xs.fold(0.0, f64::max));
+    let ys = vertices.iter().map(|v| v.1);
+    let (top, bottom) = (ys.clone().fold(f64::MAX, f64::min), ys.fold(0.0, f64::max));
+    let want = top + (bottom - top) / 6.0;
+    assert!(
+        vertices
+            .iter()
+            .any(|v| (v.0 - right).abs() < 0.02 && (v.1 - want).abs() < 0.02),
+        "no vertex at (T, c_D) = (1, 2.5): {vertices:?} ({left}, {top}) – ({right}, {bottom})"
+    );
+}
+
+#[test]
+fn a_question_region_the_grid_misses_is_solved_inside_and_drawn() {
+    // On a coarse grid some pairs of choices of hedging.toml's question are never sampled
+    // (thin regions near T = 0.2); the exact regions still tile the map, the missing ones
+    // solved at a point inside the gap, and each answer's area is the fine grid's.
+    let t = template("models/hedging.toml");
+    let th = theta(&t, Some("cold_war"), &[]);
+    let id = |n: &str| t.params.id(n).expect("a parameter of hedging.toml");
+    let p = questions::prepare(&t).unwrap().remove(0);
+    let axes = (id("T"), id("c_D"));
+    let ranges = ((0.0, 1.0), (0.0, 3.0));
+    let by_effect = |r: &[deter::questions::map::ExactRegion]| {
+        let mut out: Vec<(String, bool, Rational)> = Vec::new();
+        for e in r {
+            let a = deter::geometry::area(&e.polygon);
+            let key = (format!("{:?}", e.effect), e.tied);
+            match out.iter_mut().find(|o| (o.0.clone(), o.1) == key) {
+                Some(o) => o.2 += a,
+                None => out.push((key.0, key.1, a)),
+            }
+        }
+        out.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        out
+    };
+    let fine = questions::question_map(&p, &th, axes, ranges, 121).unwrap();
+    let want = by_effect(&fine.exact_regions(&p, &th).expect("linear conditions"));
+    let mut missed = 0;
+    for n in [3, 4, 5, 6] {
+        let m = questions::question_map(&p, &th, axes, ranges, n).unwrap();
+        missed += fine.regimes.len().saturating_sub(m.regimes.len());
+        let got = m.exact_regions(&p, &th).expect("gaps solved inside");
+        assert_eq!(by_effect(&got), want, "{n} × {n} grid");
+    }
+    assert!(missed > 0, "the coarse grids should miss a region");
 }

@@ -153,12 +153,53 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
                 let (iv, note) = super::bands::sweep_band(b, &sw, &args.point.sets, args.quiet)?;
                 a.svg_with_bands(&iv, &note)?
             }
-            None => a.svg()?,
+            None => match exact_map(&sw, a, args.solver.as_deref()) {
+                Some(svg) => svg,
+                None => a.svg()?,
+            },
         };
         write_atomic(path, &figure_bytes(path, svg)?)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A region map of a game solved by backward induction drawn from exact regions
+/// ([`deter::geometry::sweep`]), or `None` when the regions cannot be found (the map then
+/// keeps its cells).
+fn exact_map(sw: &Sweeper<'_>, a: &Aggregate, solver: Option<&str>) -> Option<String> {
+    if sw.sets() || sw.grid.axes.len() != 2 {
+        return None;
+    }
+    let (xs, ys, cells) = a.map_grid()?;
+    let (ax, ay) = (&sw.grid.axes[0], &sw.grid.axes[1]);
+    // The class the sweep gives a point: a one-point sweep there, with the same questions
+    // and selection.
+    let mut class_at = |theta: &[f64]| -> Option<u32> {
+        let mut one =
+            Sweeper::new(sw.template, theta.to_vec(), Grid::new(vec![]).ok()?, solver).ok()?;
+        if sw.questions.is_empty() {
+            one.questions.clear();
+        }
+        one.selection = sw.selection;
+        let rows = one.rows(0..1).ok()?;
+        a.class_of(&one.point_data(rows.first()?))
+    };
+    let swept = deter::geometry::sweep::Swept {
+        x: (ax.param, &xs),
+        y: (ay.param, &ys),
+        cells: &cells,
+    };
+    let pieces = deter::geometry::sweep::outcome_pieces(
+        sw.template,
+        &sw.base,
+        sw.questions.first(),
+        &swept,
+        &mut class_at,
+    )?;
+    let note = deter::geometry::sweep::note(&ax.name, &ay.name);
+    a.svg_exact(&deter::geometry::sweep::rings(&pieces), &note)
+        .ok()
 }
 
 /// Runs `deter merge`.

@@ -4,18 +4,339 @@
 //! (`p_Def·(1 − k²) ≥ 1 − s`), no polygon describes it. It is sliced instead: at each of many
 //! values of `x`, every condition becomes a polynomial in `y` whose real roots in the map's
 //! range are isolated exactly (Sturm sequences, [`crate::regime::sturm`]) and narrowed far
-//! below a pixel; between consecutive roots the conditions' signs are constant, so the
-//! region's intersection with the vertical line is a union of intervals with those roots for
-//! ends. Consecutive slices with as many intervals are joined into bands whose upper and
-//! lower edges are polylines through the roots — smooth at any zoom, no staircase — and the
-//! region's area is the bands' area (the trapezoid rule between slices: its error shrinks with
-//! the square of the slice width, stated by the caller).
+//! below a pixel. Between consecutive roots every condition keeps its sign, so a rule that
+//! depends only on the conditions' signs — "these regimes exist and the others do not", a
+//! union of several conjunctions and negations — is decided by evaluating it once, exactly,
+//! at a rational point of each gap. Each slice is thereby cut into *segments* of constant
+//! class, whose ends are the frame or roots of named conditions.
+//!
+//! Consecutive slices whose segments end on the same curves (the same *signature*) form a
+//! run; each segment's band across a run is a ring whose lower and upper edges are polylines
+//! through the roots — smooth at any zoom, no staircase. Where the signature changes between
+//! two slices (a vertical boundary, a curve leaving through the frame, two curves crossing),
+//! the change is located by bisection in `x` to 2⁻³⁰ of the map's width, so such a boundary
+//! is drawn where it is, not halfway between slices. Points on a straight edge are dropped
+//! (an edge is then one segment however many slices cross it). A class's area is its bands'
+//! area (the trapezoid rule between slices); its error is estimated by halving the number of
+//! slices (Richardson: the trapezoid rule's error shrinks with the square of the width).
 
 use super::partition::Rect;
 use crate::exact::{self, Rational};
+use crate::regime::rational::simplest_inside;
 use crate::regime::spoly::SPoly;
 use crate::regime::sturm::{eval, roots_in};
 use num_traits::{Signed, Zero};
+use rayon::prelude::*;
+
+/// Where an end of a segment lies: the map's lower or upper edge, or root `j` (counted from
+/// below, in the map's range) of condition `i`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum End {
+    /// The map's lower edge.
+    Bottom,
+    /// The map's upper edge.
+    Top,
+    /// Root `.1` of condition `.0`.
+    Root(usize, usize),
+}
+
+/// A maximal interval of one slice where the class is the same.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Segment {
+    /// Lower end (decimal).
+    pub lo: f64,
+    /// Upper end (decimal).
+    pub hi: f64,
+    /// The class the rule gives inside.
+    pub class: usize,
+    /// What the ends are.
+    pub ends: (End, End),
+    /// A rational point strictly inside (of its widest gap between roots).
+    pub inside: Rational,
+}
+
+/// The segments of `y ∈ [y0, y1]` (conditions `conds`, polynomials in `y` alone with
+/// coefficients ascending), each gap between consecutive roots classified by `class_at` at a
+/// rational point inside it; neighbouring gaps of the same class are merged.
+pub fn segments(
+    conds: &[Vec<Rational>],
+    y0: &Rational,
+    y1: &Rational,
+    class_at: &dyn Fn(&Rational) -> usize,
+) -> Vec<Segment> {
+    let width = (y1 - y0) / Rational::from_integer((1u64 << 30).into());
+    // (isolating interval, decimal value, what it is)
+    let mut cuts: Vec<(Rational, Rational, f64, End)> =
+        vec![(y0.clone(), y0.clone(), exact::to_f64(y0), End::Bottom)];
+    for (i, c) in conds.iter().enumerate() {
+        if c.iter().skip(1).all(Zero::is_zero) {
+            continue;
+        }
+        for (j, r) in roots_in(c, y0, y1, &width).into_iter().enumerate() {
+            let v = r.approx();
+            cuts.push((r.lo, r.hi, v, End::Root(i, j)));
+        }
+    }
+    cuts.push((y1.clone(), y1.clone(), exact::to_f64(y1), End::Top));
+    cuts.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<Segment> = Vec::new();
+    let mut widest = Rational::zero();
+    for w in cuts.windows(2) {
+        // Two conditions with a common root give overlapping intervals: no gap between them.
+        if w[0].1 >= w[1].0 {
+            continue;
+        }
+        let gap = &w[1].0 - &w[0].1;
+        let inside = simplest_inside(&w[0].1, &w[1].0);
+        let class = class_at(&inside);
+        match out.last_mut() {
+            Some(last) if last.class == class && last.hi == w[0].2 => {
+                last.hi = w[1].2;
+                last.ends.1 = w[1].3;
+                if gap > widest {
+                    widest = gap;
+                    last.inside = inside;
+                }
+            }
+            _ => {
+                widest = gap;
+                out.push(Segment {
+                    lo: w[0].2,
+                    hi: w[1].2,
+                    class,
+                    ends: (w[0].3, w[1].3),
+                    inside,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The intervals of `y ∈ [y0, y1]` where every condition `c ≥ 0` holds (`c` a polynomial in
+/// `y` alone, coefficients ascending), ends as decimals.
+pub fn intervals(conds: &[Vec<Rational>], y0: &Rational, y1: &Rational) -> Vec<(f64, f64)> {
+    let all = |y: &Rational| usize::from(!conds.iter().all(|c| !eval(c, y).is_negative()));
+    segments(conds, y0, y1, &all)
+        .into_iter()
+        .filter(|s| s.class == 0)
+        .map(|s| (s.lo, s.hi))
+        .collect()
+}
+
+/// A closed ring of `(x, y)` vertices in parameter units.
+type Ring = Vec<(f64, f64)>;
+
+/// One slice: `x` exactly and as a decimal, and its segments.
+type Slice = (Rational, f64, Vec<Segment>);
+
+/// A slice's signature: each segment's class and ends.
+fn signature(s: &[Segment]) -> Vec<(usize, End, End)> {
+    s.iter().map(|g| (g.class, g.ends.0, g.ends.1)).collect()
+}
+
+/// Most signature changes located by bisection on one map (beyond them a change is drawn
+/// between the slices that bracket it).
+const MAX_CHANGES: usize = 256;
+
+/// Bisection steps per change: 2⁻³⁰ of the map's width.
+const BISECT: usize = 30;
+
+/// The classes of a rectangle, cut by a rule on polynomial conditions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classified {
+    /// Each class's rings (bands between slices; vertices in parameter units), by class.
+    pub rings: Vec<Vec<Vec<(f64, f64)>>>,
+    /// Each class's area in parameter units (trapezoid rule), by class.
+    pub area: Vec<f64>,
+    /// Each class's estimated area error (the difference from half as many slices, over 3).
+    pub error: Vec<f64>,
+    /// For each class, a rational point strictly inside its widest segment.
+    pub inside: Vec<Option<(Rational, Rational)>>,
+}
+
+/// The rectangle `rect` cut by `class_at` (a rule on the point `(x, y)` that depends only on
+/// the signs of `conds`, polynomials in the parameters `x` and `y` only) into classes
+/// `0..classes`, sliced at `columns + 1` values of `x`.
+pub fn classify(
+    conds: &[SPoly],
+    (x, y): (usize, usize),
+    rect: &Rect,
+    columns: usize,
+    classes: usize,
+    class_at: &(dyn Fn(&Rational, &Rational) -> usize + Sync),
+) -> Classified {
+    let columns = columns.max(2);
+    let fine = slices(conds, (x, y), rect, columns, class_at);
+    let coarse = slices(conds, (x, y), rect, columns / 2, class_at);
+    let (rings, area) = bands(&fine, classes, rect);
+    let (_, area2) = bands(&coarse, classes, rect);
+    let error = area
+        .iter()
+        .zip(&area2)
+        .map(|(a, b)| (a - b).abs() / 3.0)
+        .collect();
+    let mut inside: Vec<Option<(Rational, Rational, f64)>> = vec![None; classes];
+    for (xv, _, segs) in &fine {
+        for s in segs.iter().filter(|s| s.class < classes) {
+            let w = s.hi - s.lo;
+            if inside[s.class].as_ref().is_none_or(|b| w > b.2) {
+                inside[s.class] = Some((xv.clone(), s.inside.clone(), w));
+            }
+        }
+    }
+    Classified {
+        rings,
+        area,
+        error,
+        inside: inside
+            .into_iter()
+            .map(|o| o.map(|(a, b, _)| (a, b)))
+            .collect(),
+    }
+}
+
+/// The slices at `columns + 1` evenly spaced values of `x`, with the slices that bracket each
+/// change of signature (to 2⁻³⁰ of the width) inserted.
+fn slices(
+    conds: &[SPoly],
+    (x, y): (usize, usize),
+    rect: &Rect,
+    columns: usize,
+    class_at: &(dyn Fn(&Rational, &Rational) -> usize + Sync),
+) -> Vec<Slice> {
+    let ((x0, x1), (y0, y1)) = rect;
+    let at = |xv: &Rational| -> Slice {
+        let in_y: Vec<Vec<Rational>> = conds
+            .iter()
+            .map(|c| {
+                c.substitute(&|v| (v == x).then(|| xv.clone()))
+                    .coefficients_in(y)
+                    .iter()
+                    .map(|k| k.as_constant().unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        let rule = |yv: &Rational| class_at(xv, yv);
+        (
+            xv.clone(),
+            exact::to_f64(xv),
+            segments(&in_y, y0, y1, &rule),
+        )
+    };
+    let uniform: Vec<Slice> = (0..=columns)
+        .into_par_iter()
+        .map(|k| {
+            at(&(x0
+                + (x1 - x0) * Rational::from_integer(k.into())
+                    / Rational::from_integer(columns.into())))
+        })
+        .collect();
+    let two = Rational::from_integer(2.into());
+    let tiny = (x1 - x0) / Rational::from_integer((1u64 << BISECT).into());
+    let mut out: Vec<Slice> = Vec::with_capacity(uniform.len());
+    let mut changes = 0;
+    let mut it = uniform.into_iter();
+    let Some(first) = it.next() else {
+        return out;
+    };
+    out.push(first);
+    for next in it {
+        // Locate every change between the last slice kept and `next`.
+        while let Some(last) = out.last() {
+            if signature(&last.2) == signature(&next.2) || changes >= MAX_CHANGES {
+                break;
+            }
+            changes += 1;
+            let (mut a, mut b) = (last.clone(), next.clone());
+            let want = signature(&a.2);
+            while &b.0 - &a.0 > tiny {
+                let m = at(&((&a.0 + &b.0) / &two));
+                if signature(&m.2) == want {
+                    a = m;
+                } else {
+                    b = m;
+                }
+            }
+            let done = signature(&b.2) == signature(&next.2);
+            if a.0 != out.last().map(|l| l.0.clone()).unwrap_or_default() {
+                out.push(a);
+            }
+            if b.0 != next.0 {
+                out.push(b);
+            }
+            if done {
+                break;
+            }
+        }
+        out.push(next);
+    }
+    out
+}
+
+/// Each class's rings and area from consecutive slices of the same signature.
+fn bands(sl: &[Slice], classes: usize, rect: &Rect) -> (Vec<Vec<Ring>>, Vec<f64>) {
+    let mut rings = vec![Vec::new(); classes];
+    let mut area = vec![0.0; classes];
+    let scale = (
+        exact::to_f64(&(&rect.0 .1 - &rect.0 .0)),
+        exact::to_f64(&(&rect.1 .1 - &rect.1 .0)),
+    );
+    let mut k = 0;
+    while k < sl.len() {
+        let sig = signature(&sl[k].2);
+        let mut end = k;
+        while end + 1 < sl.len() && signature(&sl[end + 1].2) == sig {
+            end += 1;
+        }
+        for (j, seg) in sl[k].2.iter().enumerate() {
+            if end == k || seg.class >= classes {
+                continue;
+            }
+            let lower = (k..=end).map(|i| (sl[i].1, sl[i].2[j].lo));
+            let upper = (k..=end).rev().map(|i| (sl[i].1, sl[i].2[j].hi));
+            let ring: Vec<(f64, f64)> = lower.chain(upper).collect();
+            for i in k..end {
+                let dx = sl[i + 1].1 - sl[i].1;
+                let (a, b) = (&sl[i].2[j], &sl[i + 1].2[j]);
+                area[seg.class] += dx * ((a.hi - a.lo) + (b.hi - b.lo)) / 2.0;
+            }
+            rings[seg.class].push(simplify(&ring, scale));
+        }
+        k = end + 1;
+    }
+    (rings, area)
+}
+
+/// `ring` without the vertices that lie on the straight line through their neighbours (to
+/// 10⁻⁷ of the map's size; roots are located to 2⁻³⁰ of it).
+pub fn simplify(ring: &[(f64, f64)], (sx, sy): (f64, f64)) -> Vec<(f64, f64)> {
+    let n = ring.len();
+    if n < 4 {
+        return ring.to_vec();
+    }
+    let norm = |p: (f64, f64)| (p.0 / sx, p.1 / sy);
+    let off_line = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+        let (a, b, c) = (norm(a), norm(b), norm(c));
+        let (dx, dy) = (c.0 - a.0, c.1 - a.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        let cross = dx * (b.1 - a.1) - dy * (b.0 - a.0);
+        if len == 0.0 {
+            ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt()
+        } else {
+            cross.abs() / len
+        }
+    };
+    let mut out: Vec<(f64, f64)> = vec![ring[0]];
+    for i in 1..n {
+        let (b, c) = (ring[i], ring[(i + 1) % n]);
+        let a = *out.last().unwrap_or(&ring[0]);
+        if b != a && off_line(a, b, c) > 1e-7 {
+            out.push(b);
+        }
+    }
+    out
+}
 
 /// A region sliced along `x`: its closed rings (vertices in parameter units) and its area.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,101 +347,27 @@ pub struct Sliced {
     pub area: f64,
 }
 
-/// The intervals of `y ∈ [y0, y1]` where every condition `c ≥ 0` holds (`c` a polynomial in
-/// `y` alone, coefficients ascending), ends as decimals.
-pub fn intervals(conds: &[Vec<Rational>], y0: &Rational, y1: &Rational) -> Vec<(f64, f64)> {
-    let width = (y1 - y0) / Rational::from_integer((1u64 << 30).into());
-    let mut cuts: Vec<(Rational, f64)> = vec![(y0.clone(), exact::to_f64(y0))];
-    for c in conds {
-        if c.iter().skip(1).all(Zero::is_zero) {
-            continue;
-        }
-        for r in roots_in(c, y0, y1, &width) {
-            cuts.push((r.lo.clone(), r.approx()));
-        }
-    }
-    cuts.push((y1.clone(), exact::to_f64(y1)));
-    cuts.sort_by(|a, b| a.0.cmp(&b.0));
-    let two = Rational::from_integer(2.into());
-    let mut out: Vec<(f64, f64)> = Vec::new();
-    for w in cuts.windows(2) {
-        if w[0].0 == w[1].0 {
-            continue;
-        }
-        // Between two consecutive roots (isolated in intervals much narrower than the gap)
-        // every condition keeps its sign: test the middle.
-        let mid = (&w[0].0 + &w[1].0) / &two;
-        if conds.iter().all(|c| !eval(c, &mid).is_negative()) {
-            match out.last_mut() {
-                Some(last) if last.1 == w[0].1 => last.1 = w[1].1,
-                _ => out.push((w[0].1, w[1].1)),
-            }
-        }
-    }
-    out
-}
-
 /// The region of `rect` where every condition `c ≥ 0` holds (`conds` polynomials in the
 /// parameters `x` and `y` only), sliced at `columns + 1` values of `x`.
 pub fn sliced(conds: &[SPoly], x: usize, y: usize, rect: &Rect, columns: usize) -> Sliced {
-    let columns = columns.max(1);
-    let ((x0, x1), (y0, y1)) = rect;
-    let slices: Vec<(f64, Vec<(f64, f64)>)> = (0..=columns)
-        .map(|k| {
-            let xv = x0
-                + (x1 - x0) * Rational::from_integer(k.into())
-                    / Rational::from_integer(columns.into());
-            let in_y: Vec<Vec<Rational>> = conds
-                .iter()
-                .map(|c| {
-                    c.substitute(&|v| (v == x).then(|| xv.clone()))
-                        .coefficients_in(y)
-                        .iter()
-                        .map(|k| k.as_constant().unwrap_or_default())
-                        .collect()
-                })
-                .collect();
-            (exact::to_f64(&xv), intervals(&in_y, y0, y1))
-        })
-        .collect();
-    let mut rings = Vec::new();
-    let mut area = 0.0;
-    let mut k = 0;
-    while k < columns {
-        // A run of slices with as many intervals: each interval's band is one ring.
-        let n = slices[k].1.len();
-        let mut end = k;
-        while end < columns && slices[end + 1].1.len() == n {
-            end += 1;
-        }
-        if end > k {
-            for j in 0..n {
-                let lower = (k..=end).map(|i| (slices[i].0, slices[i].1[j].0));
-                let upper = (k..=end).rev().map(|i| (slices[i].0, slices[i].1[j].1));
-                rings.push(lower.chain(upper).collect());
-            }
-            for i in k..end {
-                let dx = slices[i + 1].0 - slices[i].0;
-                for j in 0..n {
-                    let (a, b) = (slices[i].1[j], slices[i + 1].1[j]);
-                    area += dx * ((a.1 - a.0) + (b.1 - b.0)) / 2.0;
-                }
-            }
-        }
-        if end < columns {
-            // Where the number of intervals changes, each side's intervals reach halfway.
-            let (xa, xb) = (slices[end].0, slices[end + 1].0);
-            let mid = (xa + xb) / 2.0;
-            for (xs, ivs) in [((xa, mid), &slices[end].1), ((mid, xb), &slices[end + 1].1)] {
-                for &(lo, hi) in ivs {
-                    rings.push(vec![(xs.0, lo), (xs.1, lo), (xs.1, hi), (xs.0, hi)]);
-                    area += (xs.1 - xs.0) * (hi - lo);
-                }
-            }
-        }
-        k = end + 1;
+    let n = conds
+        .iter()
+        .flat_map(|c| c.terms.keys().flatten().map(|v| v.0))
+        .max()
+        .unwrap_or(0)
+        .max(x)
+        .max(y);
+    let rule = |xv: &Rational, yv: &Rational| {
+        let mut theta = vec![Rational::zero(); n + 1];
+        theta[x] = xv.clone();
+        theta[y] = yv.clone();
+        usize::from(!conds.iter().all(|c| !c.eval(&theta).is_negative()))
+    };
+    let mut c = classify(conds, (x, y), rect, columns, 1, &rule);
+    Sliced {
+        rings: c.rings.remove(0),
+        area: c.area[0],
     }
-    Sliced { rings, area }
 }
 
 #[cfg(test)]
@@ -152,5 +399,30 @@ mod tests {
             (r - 0.5).abs() < 1e-8
         });
         assert!(on_circle.count() > 300);
+    }
+
+    #[test]
+    fn a_union_rule_and_a_vertical_edge_located_exactly() {
+        // Class 0 where y ≥ x² or x ≥ 3/4 (a union), class 1 elsewhere, on the unit square.
+        let (x, y) = (0, 1);
+        let para = SPoly::var(y).sub(&SPoly::var(x).mul(&SPoly::var(x)));
+        let vert = SPoly::var(x).sub(&SPoly::constant(q("3/4")));
+        let conds = [para.clone(), vert.clone()];
+        let rule = |xv: &Rational, yv: &Rational| {
+            let th = [xv.clone(), yv.clone()];
+            usize::from(!(!para.eval(&th).is_negative() || !vert.eval(&th).is_negative()))
+        };
+        let rect = ((q("0"), q("1")), (q("0"), q("1")));
+        let c = classify(&conds, (x, y), &rect, 100, 2, &rule);
+        // Class 1: below the parabola left of 3/4, area (3/4)³/3 = 9/64.
+        assert!((c.area[1] - 9.0 / 64.0).abs() < 1e-4, "{}", c.area[1]);
+        assert!((c.area[0] + c.area[1] - 1.0).abs() < 1e-6);
+        assert!(c.error[1] < 1e-4);
+        // The vertical edge x = 3/4 is drawn at 3/4 (to 2⁻³⁰), not between slices.
+        let right = c.rings[1].iter().flatten().map(|p| p.0).fold(0.0, f64::max);
+        assert!((right - 0.75).abs() < 1e-8, "{right}");
+        // The straight edges (y = 0, x = 3/4) carry no vertices between their ends.
+        let on_bottom = c.rings[1].iter().flatten().filter(|p| p.1 == 0.0).count();
+        assert!(on_bottom <= 2 * c.rings[1].len(), "{on_bottom}");
     }
 }

@@ -8,10 +8,15 @@
 //! number, the same wherever it is printed. The inequalities' coefficients come from the
 //! model's formulas with the other parameters substituted (`f64`); each is read back as the
 //! shortest decimal that prints it, which is exact for the decimals model files hold.
+//!
+//! Regions that are unions of such pieces are cut from the faces of all their lines
+//! ([`arrangement`]); [`regimes`] draws regime maps (with curved boundaries by [`curve`]) and
+//! [`sweep`] a sweep's outcome map.
 
 pub mod curve;
 pub mod partition;
 pub mod regimes;
+pub mod sweep;
 
 use crate::exact::Rational;
 use crate::poly::Poly;
@@ -62,12 +67,17 @@ pub fn half_plane(margin: &Poly, x: usize, y: usize) -> Option<HalfPlane> {
 /// The rectangle `[x0, x1] × [y0, y1]` clipped by every half-plane: a convex polygon, its
 /// vertices counter-clockwise (empty when nothing is left).
 pub fn clip(x: (Rational, Rational), y: (Rational, Rational), hs: &[HalfPlane]) -> Vec<Point> {
-    let mut poly: Vec<Point> = vec![
+    let rect: Vec<Point> = vec![
         (x.0.clone(), y.0.clone()),
         (x.1.clone(), y.0.clone()),
         (x.1.clone(), y.1.clone()),
         (x.0, y.1),
     ];
+    clip_polygon(rect, hs)
+}
+
+/// A convex polygon (counter-clockwise) clipped by every half-plane (Sutherland–Hodgman).
+pub fn clip_polygon(mut poly: Vec<Point>, hs: &[HalfPlane]) -> Vec<Point> {
     for h in hs {
         if poly.is_empty() {
             break;
@@ -94,6 +104,42 @@ pub fn clip(x: (Rational, Rational), y: (Rational, Rational), hs: &[HalfPlane]) 
         poly = out;
     }
     poly
+}
+
+/// The rectangle `rect` cut by every line `h = 0` into convex pieces of positive area (the
+/// faces of the lines' arrangement), exactly. Inside a piece no `h` changes sign, so any
+/// rule on their signs is decided at one point of it ([`centroid`]).
+pub fn arrangement(rect: &partition::Rect, lines: &[HalfPlane]) -> Vec<Vec<Point>> {
+    let mut pieces = vec![clip(rect.0.clone(), rect.1.clone(), &[])];
+    for h in lines {
+        if h.a.is_zero() && h.b.is_zero() {
+            continue;
+        }
+        let other = partition::opposite(h);
+        pieces = pieces
+            .into_iter()
+            .flat_map(|p| {
+                [
+                    clip_polygon(p.clone(), std::slice::from_ref(h)),
+                    clip_polygon(p, std::slice::from_ref(&other)),
+                ]
+            })
+            .filter(|p| area(p).is_positive())
+            .collect();
+    }
+    pieces
+}
+
+/// The mean of a convex polygon's vertices: a point strictly inside it when its area is
+/// positive.
+pub fn centroid(poly: &[Point]) -> Point {
+    let n = Rational::from_integer((poly.len().max(1) as i64).into());
+    let (sx, sy) = poly
+        .iter()
+        .fold((Rational::zero(), Rational::zero()), |s, p| {
+            (s.0 + &p.0, s.1 + &p.1)
+        });
+    (sx / &n, sy / n)
 }
 
 /// Where a point lies with respect to a convex polygon (vertices counter-clockwise).

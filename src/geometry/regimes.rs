@@ -10,11 +10,19 @@
 //! centre lies in its own area's polygon ([`super::partition`]). The shares are then the
 //! polygons' exact areas.
 //!
-//! Where a condition is polynomial but not linear in the two parameters, each area is drawn
-//! from its conditions by slicing ([`super::curve`]): curved boundaries are polylines through
-//! points computed on the curves, and the shares are the slices' areas (to a stated
-//! precision), accepted when every sampled cell centre satisfies its own area's conditions and
-//! the areas add up to the map's within that precision.
+//! An area is a *set* of regimes, and a regime exists where one of its alternatives' lists of
+//! conditions holds, so an area is really where its regimes exist **and the others do not**:
+//! a rule on the conditions' signs, in general a union of pieces, not one conjunction. When
+//! the single-polygon partition above fails, that rule is applied directly: with every
+//! condition linear, the lines of all conditions cut the rectangle into exact convex pieces
+//! ([`super::arrangement`]) and each piece takes the area the rule gives at its centroid;
+//! with a condition polynomial but not linear, the rectangle is sliced ([`super::curve`]) and
+//! the rule decided between consecutive roots on each slice, curved boundaries drawn as
+//! polylines through points computed on the curves and the shares the slices' areas (to an
+//! estimated precision the note states). Either way every sampled cell centre must lie in its
+//! own area; a piece whose regimes match no sampled area (a regime thinner than the grid) is
+//! solved at a point inside it and becomes an area of its own only if that solve finds the
+//! regimes the rule predicts.
 
 use super::{curve, partition, HalfPlane, Point};
 use crate::exact;
@@ -24,8 +32,9 @@ use crate::plot::map::Ring;
 use crate::regime::derive::Cond;
 use crate::regime::map::RegimeMap;
 use crate::regime::spoly::SPoly;
+use crate::regime::RegimeSet;
 use crate::solve::SolveOptions;
-use num_traits::{Signed, Zero};
+use num_traits::Zero;
 
 /// The half-plane `cond ≥ 0` in parameters `x` and `y`, every other parameter at `base`;
 /// `None` if it is not linear in them.
@@ -50,42 +59,91 @@ pub fn half_plane(cond: &Cond, base: &[Rational], x: usize, y: usize) -> Option<
 /// Slices per map width when an area is bounded by curves.
 pub const COLUMNS: usize = 400;
 
-/// An area bounded by curves: its rings and its share of the map.
-pub type CurvedArea = (Vec<Ring>, f64);
+/// Most regimes on one map whose combinations are classified exactly (each combination is a
+/// class: 2¹⁰ of them at most).
+const MAX_LABELS: usize = 10;
+
+/// An area bounded by curves, drawn by slicing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurvedArea {
+    /// Closed rings (curves as polylines through computed points), in parameter units.
+    pub rings: Vec<Ring>,
+    /// Its share of the map.
+    pub share: f64,
+    /// The estimated error of the share (halving the slices changes the area by three times
+    /// this).
+    pub error: f64,
+}
 
 /// A regime map's areas drawn from their conditions.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Exact {
-    /// Every condition linear: one exact convex polygon per area.
-    Polygons(Vec<Vec<Point>>),
-    /// Some condition curved: each area's rings (curves as polylines through computed points)
-    /// and its share of the map (to within [`Exact::precision`]).
+    /// Every condition linear: each area a union of exact convex polygons (one when the area
+    /// is a single conjunction of conditions).
+    Polygons(Vec<Vec<Vec<Point>>>),
+    /// Some condition curved: each area's rings and its share of the map (to within
+    /// [`Exact::precision`]).
     Curves(Vec<CurvedArea>),
 }
 
 impl Exact {
-    /// The bound on the error of a curved area's share: the slices' width (each change in the
-    /// number of a slice's intervals is drawn to the middle between slices).
+    /// The bound stated for the error of an area's share: zero for polygons; for curves the
+    /// largest estimated error, rounded up to one significant digit and at least 10⁻⁶.
     pub fn precision(&self) -> f64 {
         match self {
             Exact::Polygons(_) => 0.0,
-            Exact::Curves(_) => 1.0 / COLUMNS as f64,
+            Exact::Curves(areas) => {
+                let e = areas.iter().map(|a| a.error).fold(1e-6, f64::max);
+                let p = 10f64.powf(e.log10().floor());
+                (e / p).ceil() * p
+            }
         }
     }
 }
 
-/// Each of `m`'s areas (same order as `m.areas`) from its regimes' conditions, the game `t`
-/// solved as `opts` says, other parameters at `base`: exact polygons when every condition is
-/// linear in the two axes, else sliced shapes; `None` where a regime's conditions cannot be
-/// derived or do not agree with the map's cells.
+/// Every regime seen at the areas' centres, with the alternatives under which it exists
+/// (conditions in the two mapped parameters, the others at the base point).
+struct Table {
+    labels: Vec<String>,
+    alternatives: Vec<Vec<Vec<Cond>>>,
+}
+
+impl Table {
+    /// The labels (bit `i`: `labels[i]`) whose regime exists at `theta`.
+    fn mask(&self, theta: &[Rational]) -> usize {
+        self.alternatives
+            .iter()
+            .enumerate()
+            .filter(|(_, alts)| alts.iter().any(|cs| cs.iter().all(|c| c.holds(theta))))
+            .fold(0, |m, (i, _)| m | 1 << i)
+    }
+
+    /// The mask of a regime set's labels; `None` if one is not in the table.
+    fn mask_of(&self, key: &[&str]) -> Option<usize> {
+        key.iter().try_fold(0, |m, l| {
+            Some(m | 1 << self.labels.iter().position(|t| t == l)?)
+        })
+    }
+}
+
+/// Each of `m`'s areas (same order as `m.areas`, followed by any area the cells missed) from
+/// its regimes' conditions, the game `t` solved as `opts` says, other parameters at `base`:
+/// exact polygons when every condition is linear in the two axes, else sliced shapes; `None`
+/// where a regime's conditions cannot be derived or do not agree with the map's cells. An
+/// area the cells missed is accepted only when a solve at a point inside it finds the regimes
+/// its conditions predict; it is returned with that solve's regime set.
 pub fn exact_areas(
     t: &GameTemplate,
     opts: &SolveOptions,
     base: &[Rational],
     m: &RegimeMap,
-) -> Option<Exact> {
+) -> Option<(Exact, Vec<RegimeSet>)> {
     let (x, y) = (m.x.param, m.y.param);
     let mut classes: Vec<Vec<Cond>> = Vec::with_capacity(m.areas.len());
+    let mut table = Table {
+        labels: Vec::new(),
+        alternatives: Vec::new(),
+    };
     for (k, area) in m.areas.iter().enumerate() {
         let (cx, cy) = m.centre(k)?;
         let mut theta = base.to_vec();
@@ -98,19 +156,35 @@ pub fn exact_areas(
         let mut conds = Vec::new();
         for label in area.set.key() {
             let r = found.iter().find(|r| r.label == label)?;
+            let i = match table.labels.iter().position(|l| l == label) {
+                Some(i) => i,
+                None => {
+                    table.labels.push(label.to_string());
+                    table.alternatives.push(Vec::new());
+                    table.labels.len() - 1
+                }
+            };
             // The regime's equilibria that exist here; each holds where its conditions do.
             let mut any = false;
             for alt in &r.alternatives {
                 let cs = alt.as_ref().ok()?;
-                if cs.iter().all(|c| c.holds(&theta)) {
-                    any = true;
-                    conds.extend(cs.iter().map(|c| Cond {
+                let local: Vec<Cond> = cs
+                    .iter()
+                    .map(|c| Cond {
                         poly: local(&c.poly, base, x, y),
                         strict: c.strict,
-                    }));
+                    })
+                    .collect();
+                if cs.iter().all(|c| c.holds(&theta)) {
+                    any = true;
+                    conds.extend(local.iter().cloned());
+                }
+                if !table.alternatives[i].contains(&local) {
+                    table.alternatives[i].push(local);
                 }
             }
-            if !any {
+            // Alternatives that are only sufficient cannot say where the regime is absent.
+            if !any || !r.exact {
                 return None;
             }
         }
@@ -141,32 +215,97 @@ pub fn exact_areas(
         .iter()
         .map(|cs| cs.iter().map(|c| half_plane(c, base, x, y)).collect())
         .collect();
-    if let Some(planes) = planes {
-        return partition::partition(&rect, &planes, &samples).map(Exact::Polygons);
+    // Each area one conjunction: one convex polygon per area.
+    if let Some(p) = planes
+        .as_ref()
+        .and_then(|planes| partition::partition(&rect, planes, &samples))
+    {
+        let polys = p.into_iter().map(|p| vec![p]).collect();
+        return Some((Exact::Polygons(polys), Vec::new()));
     }
-    // Curved: every sample satisfies its own area's conditions (closed), and the sliced areas
-    // fill the map.
-    let mut theta = base.to_vec();
-    for (k, (px, py)) in &samples {
+    // Otherwise an area is where its regimes exist and the others do not: a union of pieces.
+    if table.labels.len() > MAX_LABELS {
+        return None;
+    }
+    let masks: Vec<usize> = m
+        .areas
+        .iter()
+        .map(|a| table.mask_of(&a.set.key()))
+        .collect::<Option<_>>()?;
+    let at = |px: &Rational, py: &Rational| {
+        let mut theta = base.to_vec();
         theta[x] = px.clone();
         theta[y] = py.clone();
-        let closed = |c: &Cond| !c.poly.eval(&theta).is_negative();
-        if !classes[*k].iter().all(closed) {
-            return None;
+        theta
+    };
+    // Every sampled cell centre lies in its own area.
+    if !samples
+        .iter()
+        .all(|(k, p)| table.mask(&at(&p.0, &p.1)) == masks[*k])
+    {
+        return None;
+    }
+    let mut ev = crate::regime::Evaluator::new(t, opts.clone());
+    // An area the cells missed: verified by a solve inside it.
+    let mut verify = |mask: usize, p: &Point| -> Option<RegimeSet> {
+        let set = ev.at(&at(&p.0, &p.1)).ok()?;
+        (table.mask_of(&set.key()) == Some(mask)).then_some(set)
+    };
+    let conds: Vec<&Cond> = table.alternatives.iter().flatten().flatten().collect();
+    let lines: Option<Vec<HalfPlane>> = conds.iter().map(|c| half_plane(c, base, x, y)).collect();
+    let mut new_sets: Vec<RegimeSet> = Vec::new();
+    let mut order = masks.clone();
+    if let Some(lines) = lines {
+        let mut pieces: Vec<Vec<Vec<Point>>> = vec![Vec::new(); masks.len()];
+        for piece in super::arrangement(&rect, &lines) {
+            let c = super::centroid(&piece);
+            let mask = table.mask(&at(&c.0, &c.1));
+            let k = match order.iter().position(|&o| o == mask) {
+                Some(k) => k,
+                None => {
+                    new_sets.push(verify(mask, &c)?);
+                    order.push(mask);
+                    pieces.push(Vec::new());
+                    order.len() - 1
+                }
+            };
+            pieces[k].push(piece);
+        }
+        return Some((Exact::Polygons(pieces), new_sets));
+    }
+    let mut polys: Vec<SPoly> = Vec::new();
+    for c in &conds {
+        let p = c.poly.scale(&c.poly.content_scale());
+        if p.as_constant().is_none() && !polys.contains(&p) {
+            polys.push(p);
         }
     }
+    let rule = |px: &Rational, py: &Rational| table.mask(&at(px, py));
+    let c = curve::classify(
+        &polys,
+        (x, y),
+        &rect,
+        COLUMNS,
+        1 << table.labels.len(),
+        &rule,
+    );
     let total = exact::to_f64(&((&rect.0 .1 - &rect.0 .0) * (&rect.1 .1 - &rect.1 .0)));
-    let areas: Vec<CurvedArea> = classes
+    for (mask, a) in c.area.iter().enumerate() {
+        if *a > 0.0 && !order.contains(&mask) {
+            let inside = c.inside[mask].as_ref()?;
+            new_sets.push(verify(mask, inside)?);
+            order.push(mask);
+        }
+    }
+    let areas = order
         .iter()
-        .map(|cs| {
-            let ps: Vec<SPoly> = cs.iter().map(|c| c.poly.clone()).collect();
-            let s = curve::sliced(&ps, x, y, &rect, COLUMNS);
-            (s.rings, s.area / total)
+        .map(|&mask| CurvedArea {
+            rings: c.rings[mask].clone(),
+            share: c.area[mask] / total,
+            error: c.error[mask] / total,
         })
         .collect();
-    let sum: f64 = areas.iter().map(|a| a.1).sum();
-    let tol = areas.len() as f64 / COLUMNS as f64;
-    ((sum - 1.0).abs() <= tol).then_some(Exact::Curves(areas))
+    Some((Exact::Curves(areas), new_sets))
 }
 
 /// `p` with every parameter other than `x` and `y` at its value in `base`.
@@ -174,24 +313,36 @@ fn local(p: &SPoly, base: &[Rational], x: usize, y: usize) -> SPoly {
     p.substitute(&|v| (v != x && v != y).then(|| base.get(v).cloned().unwrap_or_default()))
 }
 
-/// Sets `m.exact` to [`exact_areas`] and, when found, each area's share to its polygon's
-/// exact share of the map.
+/// Sets `m.exact` to [`exact_areas`] and, when found, each area's share to its exact share
+/// of the map (for curves, the slices' estimate); areas the cells missed are added, with no
+/// cells and their verified regime sets.
 pub fn apply(t: &GameTemplate, opts: &SolveOptions, base: &[Rational], m: &mut RegimeMap) {
-    m.exact = exact_areas(t, opts, base, m);
-    let total = (&m.x.hi - &m.x.lo) * (&m.y.hi - &m.y.lo);
-    match &m.exact {
-        Some(Exact::Polygons(polys)) => {
-            for (a, p) in m.areas.iter_mut().zip(polys) {
-                a.share = exact::to_f64(&(super::area(p) / &total));
-            }
-        }
-        Some(Exact::Curves(areas)) => {
-            for (a, c) in m.areas.iter_mut().zip(areas) {
-                a.share = c.1;
-            }
-        }
-        None => {}
+    let Some((exact, new_sets)) = exact_areas(t, opts, base, m) else {
+        m.exact = None;
+        return;
+    };
+    for set in new_sets {
+        m.areas.push(crate::regime::map::Area {
+            set,
+            share: 0.0,
+            conditions: None,
+        });
     }
+    let total = (&m.x.hi - &m.x.lo) * (&m.y.hi - &m.y.lo);
+    match &exact {
+        Exact::Polygons(polys) => {
+            for (a, p) in m.areas.iter_mut().zip(polys) {
+                let sum: Rational = p.iter().map(|p| super::area(p)).sum();
+                a.share = exact::to_f64(&(sum / &total));
+            }
+        }
+        Exact::Curves(areas) => {
+            for (a, c) in m.areas.iter_mut().zip(areas) {
+                a.share = c.share;
+            }
+        }
+    }
+    m.exact = Some(exact);
 }
 
 /// The map's exact areas as shapes filled with `fills` (one per area); empty when the map
@@ -199,8 +350,11 @@ pub fn apply(t: &GameTemplate, opts: &SolveOptions, base: &[Rational], m: &mut R
 pub fn shapes(m: &RegimeMap, fills: &[String]) -> Vec<crate::plot::map::Shape> {
     let rings: Vec<Vec<Vec<(f64, f64)>>> = match &m.exact {
         None => return Vec::new(),
-        Some(Exact::Polygons(polys)) => polys.iter().map(|p| vec![partition::to_f64(p)]).collect(),
-        Some(Exact::Curves(areas)) => areas.iter().map(|a| a.0.clone()).collect(),
+        Some(Exact::Polygons(polys)) => polys
+            .iter()
+            .map(|ps| ps.iter().map(|p| partition::to_f64(p)).collect())
+            .collect(),
+        Some(Exact::Curves(areas)) => areas.iter().map(|a| a.rings.clone()).collect(),
     };
     rings
         .into_iter()
@@ -215,19 +369,31 @@ pub fn shapes(m: &RegimeMap, fills: &[String]) -> Vec<crate::plot::map::Shape> {
 
 /// The note of a map drawn from exact areas: where the boundaries come from.
 pub fn note(m: &RegimeMap) -> Option<String> {
-    Some(match m.exact.as_ref()? {
+    let mut s = match m.exact.as_ref()? {
         Exact::Polygons(_) => format!(
             "Regions drawn exactly: each is where its regimes' equilibrium conditions hold \
              (linear in {} and {} here), and every sampled cell lies in its own region.",
             m.x.name, m.y.name
         ),
         e @ Exact::Curves(_) => format!(
-            "Regions drawn from their regimes' equilibrium conditions, curved boundaries \
-             through points computed on the curves ({} slices along {}); shares to within {}, \
-             and every sampled cell lies in its own region.",
+            "Regions drawn from their regimes' equilibrium conditions (each where its regimes \
+             exist and the others do not), curved boundaries through points computed on the \
+             curves ({} slices along {}, changes between slices located to 2⁻³⁰ of its range); \
+             shares to within {} (estimated by halving the slices), and every sampled cell \
+             lies in its own region.",
             COLUMNS + 1,
             m.x.name,
             crate::output::words::num(100.0 * e.precision()) + "%"
         ),
-    })
+    };
+    let unsampled = (0..m.areas.len()).filter(|k| !m.cells.contains(k)).count();
+    if unsampled > 0 {
+        s.push_str(&format!(
+            " {unsampled} region{} no cell sampled (thinner than the grid) {} verified by a solve \
+             at a point inside.",
+            if unsampled == 1 { "" } else { "s" },
+            if unsampled == 1 { "was" } else { "were" }
+        ));
+    }
+    Some(s)
 }

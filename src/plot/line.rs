@@ -278,17 +278,7 @@ pub fn figure_with_bands(
     let plot_r = W - legend_w - 28.0;
     let pw = plot_r - ML;
     // Title, wrapped.
-    let mut y = 8.0;
-    for line in wrap(&c.title.replace('`', ""), 15.0, true, W - 40.0) {
-        y += 19.0;
-        cv.text(
-            (W / 2.0, y),
-            Anchor::Middle,
-            15.0,
-            r#"font-weight="bold""#,
-            &line,
-        );
-    }
+    let mut y = super::frame::title(&mut cv, &c.title.replace('`', ""), W);
     let (x0, x1) = {
         let lo = c.xs.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = c.xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -355,14 +345,14 @@ pub fn figure_with_bands(
         first_top.get_or_insert(top);
         let (y0, y1) = panel.range;
         let py = move |v: f64| bottom - (v - y0) / (y1 - y0) * PANEL_H;
-        cv.rect(
+        super::frame::frame(
+            &mut cv,
             Rect {
                 x0: ML,
                 y0: top,
                 x1: plot_r,
                 y1: bottom,
             },
-            r##"fill="none" stroke="#333""##,
         );
         // Ticks.
         let yt = if pi == 0 {

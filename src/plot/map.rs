@@ -81,17 +81,7 @@ pub fn figure_with(m: &Map<'_>, shapes: &[Shape]) -> Figure {
     let (ex, ey) = (m.x.1, m.y.1);
     let (nx, ny) = (ex.len() - 1, ey.len() - 1);
     let mut cv = Canvas::new();
-    let mut y = 8.0;
-    for line in wrap(&m.title.replace('`', ""), 15.0, true, W - 40.0) {
-        y += 19.0;
-        cv.text(
-            (W / 2.0, y),
-            Anchor::Middle,
-            15.0,
-            r#"font-weight="bold""#,
-            &line,
-        );
-    }
+    let y = super::frame::title(&mut cv, &m.title.replace('`', ""), W);
     let top = y + 16.0;
     let bottom = top + MAP_H;
     let right = ML + MAP_W;
@@ -140,14 +130,14 @@ pub fn figure_with(m: &Map<'_>, shapes: &[Shape]) -> Figure {
             f = sh.fill
         ));
     }
-    cv.rect(
+    super::frame::frame(
+        &mut cv,
         Rect {
             x0: ML,
             y0: top,
             x1: right,
             y1: bottom,
         },
-        r##"fill="none" stroke="#333""##,
     );
     let xt = ticks(x0, x1, 6);
     let xs = if xt.len() > 1 { xt[1] - xt[0] } else { 1.0 };

@@ -8,7 +8,7 @@
 //! profile's order); a legend when there are few enough lines to read one.
 
 use super::axis::label;
-use super::canvas::{text_width, wrap, Anchor, Canvas, Rect};
+use super::canvas::{text_width, Anchor, Canvas, Rect};
 use super::colour::{dash, series as colour};
 use super::{Figure, PlotError};
 use std::fmt::Write;
@@ -76,29 +76,19 @@ pub fn path_figure(
     };
     let plot_r = W - legend_w - 28.0;
     let mut cv = Canvas::new();
-    let mut y = 8.0;
-    for line in wrap(title, 15.0, true, W - 40.0) {
-        y += 19.0;
-        cv.text(
-            (W / 2.0, y),
-            Anchor::Middle,
-            15.0,
-            r#"font-weight="bold""#,
-            &line,
-        );
-    }
+    let y = super::frame::title(&mut cv, title, W);
     let top = y + 16.0;
     let bottom = top + PANEL_H;
     let px = |x: f64| ML + x / x1 * (plot_r - ML);
     let py = |v: f64| bottom - (v + 0.05) / 1.1 * PANEL_H;
-    cv.rect(
+    super::frame::frame(
+        &mut cv,
         Rect {
             x0: ML,
             y0: top,
             x1: plot_r,
             y1: bottom,
         },
-        r##"fill="none" stroke="#333""##,
     );
     for v in [0.0, 0.25, 0.5, 0.75, 1.0] {
         let yy = py(v);

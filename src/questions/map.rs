@@ -354,6 +354,9 @@ fn prune(ineqs: &mut Vec<Ineq>, base: &[f64], m: &QuestionMap) {
     }
 }
 
+/// Most regions no sample found that [`exact_regions`] solves for.
+const MAX_UNSAMPLED: usize = 8;
+
 /// A sample of a question's map: the answer there, whether a tie decides it, the two games'
 /// choices (treatment, control), and the point on the map's axes.
 pub type Sample = (Effect, bool, (Vec<u32>, Vec<u32>), (f64, f64));
@@ -373,7 +376,9 @@ pub struct ExactRegion {
 /// whose samples are `samples`: one polygon per pair of choices sampled, bounded by the
 /// choices' conditions, when every condition is linear in the two axes and the polygons
 /// partition the map in agreement with the samples ([`crate::geometry::partition`]); `None`
-/// otherwise (the map is then drawn from its samples).
+/// otherwise (the map is then drawn from its samples). Where the sampled regions leave a gap
+/// (a region thinner than the grid), the question is solved at a point inside the gap and
+/// that point's pair of choices joins the regions.
 pub fn exact_regions(
     p: &PreparedQuestion,
     theta: &[f64],
@@ -385,20 +390,19 @@ pub fn exact_regions(
     use crate::regime::rational::of_f64;
     use num_traits::Signed;
     let keep = [axes.0, axes.1];
-    let mut sigs: Vec<&(Vec<u32>, Vec<u32>)> = Vec::new();
+    let mut sigs: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
     let mut at: Vec<(usize, crate::geometry::Point)> = Vec::new();
     for (e, _, sig, (x, y)) in samples {
         if *e == Effect::Unknown {
             return None;
         }
-        let k = sigs.iter().position(|s| *s == sig).unwrap_or_else(|| {
-            sigs.push(sig);
+        let k = sigs.iter().position(|s| s == sig).unwrap_or_else(|| {
+            sigs.push(sig.clone());
             sigs.len() - 1
         });
         at.push((k, (of_f64(*x)?, of_f64(*y)?)));
     }
-    let mut classes: Vec<Vec<HalfPlane>> = Vec::with_capacity(sigs.len());
-    for (ct, cc) in &sigs {
+    let planes = |(ct, cc): (&[u32], &[u32])| -> Option<Vec<HalfPlane>> {
         let mut hs = Vec::new();
         for c in p.conditions((ct, cc)) {
             if c.always() {
@@ -410,7 +414,11 @@ pub fn exact_regions(
             }
             hs.push(h);
         }
-        classes.push(hs);
+        Some(hs)
+    };
+    let mut classes: Vec<Vec<HalfPlane>> = Vec::with_capacity(sigs.len());
+    for (ct, cc) in &sigs {
+        classes.push(planes((ct, cc))?);
     }
     // A region's answer, and whether a tie decides it, are those of its samples strictly
     // inside: on a boundary line a mover is indifferent, which is no property of the region.
@@ -430,7 +438,43 @@ pub fn exact_regions(
         (of_f64(rx.0)?, of_f64(rx.1)?),
         (of_f64(ry.0)?, of_f64(ry.1)?),
     );
-    let polys = partition::partition(&rect, &classes, &at)?;
+    // A pair of choices no sample found (a region thinner than the grid) leaves a gap: it is
+    // solved at a point inside the gap and joins the classes, as often as gaps remain.
+    let mut polys = partition::partition(&rect, &classes, &at);
+    let mut ev: Option<super::Evaluator<'_>> = None;
+    for _ in 0..MAX_UNSAMPLED {
+        if polys.is_some() {
+            break;
+        }
+        let lines: Vec<HalfPlane> = classes.iter().flatten().cloned().collect();
+        let inside = |c: &crate::geometry::Point, hs: &[HalfPlane]| {
+            hs.iter().all(|h| !h.value(c).is_negative())
+        };
+        let gap = crate::geometry::arrangement(&rect, &lines)
+            .iter()
+            .map(|piece| crate::geometry::centroid(piece))
+            .find(|c| !classes.iter().any(|hs| inside(c, hs)))?;
+        let e = match ev.as_mut() {
+            Some(e) => e,
+            None => ev.insert(super::Evaluator::new(p).ok()?),
+        };
+        let mut th = theta.to_vec();
+        th[axes.0] = crate::exact::to_f64(&gap.0);
+        th[axes.1] = crate::exact::to_f64(&gap.1);
+        let effect = e.effect_at(&th).ok()?;
+        let (ct, cc) = e.signature();
+        let sig = (ct.to_vec(), cc.to_vec());
+        let hs = planes((ct, cc))?;
+        // The solve must land in a new region that holds its own point.
+        if sigs.contains(&sig) || effect == Effect::Unknown || !inside(&gap, &hs) {
+            return None;
+        }
+        class.push(Some((effect, e.effects().tied())));
+        sigs.push(sig);
+        classes.push(hs);
+        polys = partition::partition(&rect, &classes, &at);
+    }
+    let polys = polys?;
     Some(
         class
             .into_iter()

@@ -306,8 +306,60 @@ impl Aggregate {
         };
         match &self.kind {
             Kind::Line(l) => self.line(l, &title, &[], ""),
-            Kind::Map(m) => self.map(m, title),
+            Kind::Map(m) => self.map(m, title, &[], ""),
         }
+    }
+
+    /// A region map's grid: each bin's parameter values (its first swept point's) along x and
+    /// y, and each bin's class (`cells[bx * by_len + by]`); `None` for a line chart or a
+    /// regime map.
+    pub fn map_grid(&self) -> Option<(Vec<f64>, Vec<f64>, Vec<u32>)> {
+        let Kind::Map(m) = &self.kind else {
+            return None;
+        };
+        if m.regimes || m.cells.contains(&u32::MAX) {
+            return None;
+        }
+        let vals = |v: &[f64], n: usize, bins: usize| -> Vec<f64> {
+            (0..bins).map(|b| v[bin_start(b, n, bins)]).collect()
+        };
+        Some((
+            vals(&self.spec.axes[0].1, m.nx, m.bx),
+            vals(&self.spec.axes[1].1, m.ny, m.by),
+            m.cells.clone(),
+        ))
+    }
+
+    /// The class a point has on this region map (`None` if no swept point has it).
+    pub fn class_of(&self, p: &PointData<'_>) -> Option<u32> {
+        let Kind::Map(m) = &self.kind else {
+            return None;
+        };
+        let key = match p.regime {
+            Some(r) => (None, r.to_string()),
+            None => (p.answer.map(str::to_string), p.outcome.to_string()),
+        };
+        m.classes.get(&key).copied()
+    }
+
+    /// The region map drawn from exact regions (`(class, ring)`, vertices in parameter units,
+    /// covering the swept range) instead of its cells, with `note` under the legend.
+    pub fn svg_exact(
+        &self,
+        rings: &[(usize, Vec<(f64, f64)>)],
+        note: &str,
+    ) -> Result<String, PlotError> {
+        let Kind::Map(m) = &self.kind else {
+            return Err(PlotError::Data(
+                "exact regions are drawn on a region map".into(),
+            ));
+        };
+        let title = if self.spec.title.is_empty() {
+            "Sweep".to_string()
+        } else {
+            self.spec.title.clone()
+        };
+        self.map(m, title, rings, note)
     }
 
     /// The line chart as SVG with a band under each event probability: `bands[e]` holds the
@@ -385,7 +437,13 @@ impl Aggregate {
         }
     }
 
-    fn map(&self, m: &Map, title: String) -> Result<String, PlotError> {
+    fn map(
+        &self,
+        m: &Map,
+        title: String,
+        exact: &[(usize, Vec<(f64, f64)>)],
+        note: &str,
+    ) -> Result<String, PlotError> {
         let bin_edges = |vals: &[f64], bins: usize| -> Vec<f64> {
             let e = crate::plot::edges(vals);
             (0..=bins)
@@ -422,15 +480,27 @@ impl Aggregate {
             }
             None => (Vec::new(), None),
         };
-        region_svg(&RegionMap {
+        // Exact regions cover the swept range itself; cells reach half a step beyond it.
+        let range = |v: &[f64]| vec![v[0], v[v.len() - 1]];
+        let (ex, ey) = if exact.is_empty() {
+            (bin_edges(&xs.1, m.bx), bin_edges(&ys.1, m.by))
+        } else {
+            (range(&xs.1), range(&ys.1))
+        };
+        let rm = RegionMap {
             title: &title,
-            x: (&xs.0, &bin_edges(&xs.1, m.bx)),
-            y: (&ys.0, &bin_edges(&ys.1, m.by)),
+            x: (&xs.0, &ex),
+            y: (&ys.0, &ey),
             cells: &cells,
             legend: &m.legend,
             answers: &answers,
             good,
-        })
+        };
+        if exact.is_empty() {
+            region_svg(&rm)
+        } else {
+            Ok(crate::plot::region_figure_with(&rm, exact, note)?.svg)
+        }
     }
 }
 

@@ -1,0 +1,178 @@
+//! A sweep's outcome map over two parameters as exact polygons instead of its swept cells.
+//!
+//! In a game of perfect information solved by backward induction, the equilibrium at a point
+//! changes only where some mover's best move changes: where one of the node conditions of
+//! [`crate::regions::node_conditions`] (the chosen move's value minus an alternative's)
+//! changes sign (and, when the map is coloured by a question's answer, one of the question's
+//! games' conditions). When those margins are linear in the two swept parameters (the other
+//! parameters at the sweep's base point), the lines where they vanish cut the swept
+//! rectangle into convex pieces ([`super::arrangement`]) inside each of which every mover
+//! keeps its move: a piece's class is the sweep's class (outcome, and the first question's
+//! answer) at one interior point, found by solving there. The margins are collected at a
+//! sample of the swept points and at the first point of every class; the pieces are accepted
+//! only if every swept point (off the lines) lies in a piece of its own class, so a boundary
+//! the sample missed makes the map keep its cells.
+
+use super::{arrangement, centroid, half_plane, partition, HalfPlane, Point};
+use crate::model::GameTemplate;
+use crate::regime::rational::of_f64;
+use num_traits::Signed;
+use std::collections::HashMap;
+
+/// Most swept values per axis at which the margins are collected.
+const SAMPLE: usize = 16;
+
+/// Most distinct lines (beyond them the cells are kept).
+const MAX_LINES: usize = 64;
+
+/// A swept map: each axis's parameter and its values (increasing), and the class of each
+/// point (`cells[ix * ny + iy]`).
+pub struct Swept<'a> {
+    /// Horizontal parameter and its swept values.
+    pub x: (usize, &'a [f64]),
+    /// Vertical parameter and its swept values.
+    pub y: (usize, &'a [f64]),
+    /// Class of each swept point.
+    pub cells: &'a [u32],
+}
+
+/// The map's pieces with their classes (vertices exact, over the swept range), when the
+/// conditions are linear and every swept point lies in a piece of its class; `class_at`
+/// gives the class the sweep would give a point (parameters as `f64`, every one set), and
+/// `question` is the question whose answer is part of the class, if any.
+pub fn outcome_pieces(
+    t: &GameTemplate,
+    base: &[f64],
+    question: Option<&crate::questions::PreparedQuestion>,
+    m: &Swept<'_>,
+    class_at: &mut dyn FnMut(&[f64]) -> Option<u32>,
+) -> Option<Vec<(u32, Vec<Point>)>> {
+    let (xs, ys) = (m.x.1, m.y.1);
+    let (nx, ny) = (xs.len(), ys.len());
+    if nx < 2 || ny < 2 || m.cells.len() != nx * ny {
+        return None;
+    }
+    let rect = (
+        (of_f64(xs[0])?, of_f64(xs[nx - 1])?),
+        (of_f64(ys[0])?, of_f64(ys[ny - 1])?),
+    );
+    let at = |px: f64, py: f64| {
+        let mut th = base.to_vec();
+        th[m.x.0] = px;
+        th[m.y.0] = py;
+        th
+    };
+    // Where to collect the margins: a sample of the grid and every class's first point.
+    let pick = |n: usize| -> Vec<usize> {
+        let k = n.min(SAMPLE);
+        (0..k).map(|i| i * (n - 1) / (k - 1).max(1)).collect()
+    };
+    let mut points: Vec<(usize, usize)> = pick(nx)
+        .into_iter()
+        .flat_map(|i| pick(ny).into_iter().map(move |j| (i, j)))
+        .collect();
+    let mut seen: Vec<u32> = Vec::new();
+    for (c, &k) in m.cells.iter().enumerate() {
+        if !seen.contains(&k) {
+            seen.push(k);
+            points.push((c / ny, c % ny));
+        }
+    }
+    let keep = [m.x.0, m.y.0];
+    let mut lines: Vec<HalfPlane> = Vec::new();
+    let mut qev = match question {
+        Some(q) => Some(crate::questions::Evaluator::new(q).ok()?),
+        None => None,
+    };
+    for (i, j) in points {
+        let th = at(xs[i], ys[j]);
+        let mut conds: Vec<crate::regions::Condition> = crate::regions::node_conditions(t, &th)
+            .ok()?
+            .into_iter()
+            .flat_map(|nc| nc.alternatives.into_iter().map(|a| a.1))
+            .collect();
+        // The answer changes where a choice of the question's games does.
+        if let (Some(q), Some(ev)) = (question, qev.as_mut()) {
+            if ev.effect_at(&th).is_ok() {
+                conds.extend(q.conditions(ev.signature()));
+            }
+        }
+        for c in conds.iter().filter(|c| !c.always()) {
+            // A margin that does not involve the two parameters draws no line.
+            let Some(h) = normalise(half_plane(&c.margin_in(&th, &keep)?, m.x.0, m.y.0)?) else {
+                continue;
+            };
+            if !lines.contains(&h) {
+                lines.push(h);
+            }
+        }
+        if lines.len() > MAX_LINES {
+            return None;
+        }
+    }
+    // Each piece solved at an interior point; pieces named by the sides of the lines.
+    let mut pieces = Vec::new();
+    let mut by_side: HashMap<Vec<bool>, u32> = HashMap::new();
+    for p in arrangement(&rect, &lines) {
+        let c = centroid(&p);
+        let class = class_at(&at(crate::exact::to_f64(&c.0), crate::exact::to_f64(&c.1)))?;
+        by_side.insert(
+            lines.iter().map(|h| h.value(&c).is_positive()).collect(),
+            class,
+        );
+        pieces.push((class, p));
+    }
+    // Every swept point off the lines lies in a piece of its own class.
+    let f = |q: &crate::exact::Rational| crate::exact::to_f64(q);
+    let lf: Vec<(f64, f64, f64)> = lines.iter().map(|h| (f(&h.a), f(&h.b), f(&h.c))).collect();
+    for (cell, &k) in m.cells.iter().enumerate() {
+        let (px, py) = (xs[cell / ny], ys[cell % ny]);
+        let vals: Vec<f64> = lf.iter().map(|(a, b, c)| a * px + b * py + c).collect();
+        let scale = |(a, b, c): &(f64, f64, f64)| {
+            1e-9 * (a.abs() * px.abs().max(1.0) + b.abs() * py.abs().max(1.0) + c.abs())
+        };
+        if vals.iter().zip(&lf).any(|(v, l)| v.abs() <= scale(l)) {
+            continue;
+        }
+        let side: Vec<bool> = vals.iter().map(|&v| v > 0.0).collect();
+        if by_side.get(&side) != Some(&k) {
+            return None;
+        }
+    }
+    Some(pieces)
+}
+
+/// `h` scaled so that its first non-zero coefficient is ±1 (the same line, the same side);
+/// `None` for a constant.
+fn normalise(h: HalfPlane) -> Option<HalfPlane> {
+    use num_traits::Zero;
+    let k = if !h.a.is_zero() {
+        h.a.abs()
+    } else if !h.b.is_zero() {
+        h.b.abs()
+    } else {
+        return None;
+    };
+    Some(HalfPlane {
+        a: &h.a / &k,
+        b: &h.b / &k,
+        c: &h.c / &k,
+    })
+}
+
+/// The pieces as drawn: each class's rings in floating point.
+pub fn rings(pieces: &[(u32, Vec<Point>)]) -> Vec<(usize, Vec<(f64, f64)>)> {
+    pieces
+        .iter()
+        .map(|(k, p)| (*k as usize, partition::to_f64(p)))
+        .collect()
+}
+
+/// The note under a map drawn from [`outcome_pieces`].
+pub fn note(x: &str, y: &str) -> String {
+    format!(
+        "Regions drawn exactly: the lines where a mover's best move changes (linear in {x} and \
+         {y} here) cut the swept range into pieces, each solved at a point inside, and every \
+         swept point lies in a piece of its own class."
+    )
+}
