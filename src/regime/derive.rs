@@ -115,6 +115,10 @@ pub struct Derived {
 /// Off-path beliefs, each concentrated on one member: `(information set, member)`.
 type Beliefs = Vec<(usize, usize)>;
 
+/// One vertex of an off-path information set's beliefs, `(information set, member)`, with the
+/// conditions it puts on that set's reply.
+type Vertex = ((usize, usize), Vec<Cond>);
+
 /// Most derivations (one per choice of off-path replies, plus one per other belief vertex of
 /// each off-path information set whose belief matters) tried for one equilibrium.
 const MAX_DERIVATIONS: usize = 256;
@@ -194,7 +198,7 @@ pub fn derive_all(
                     continue;
                 };
                 // Each information set's vertices that can hold: `(member, own conditions)`.
-                let mut choices: Vec<Vec<((usize, usize), Vec<Cond>)>> = Vec::new();
+                let mut choices: Vec<Vec<Vertex>> = Vec::new();
                 for &(si, _) in &v {
                     let mut alts = Vec::new();
                     for k in 0..tree.infosets[si].n_members as usize {
