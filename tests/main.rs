@@ -29,6 +29,7 @@ mod report;
 mod scheduler;
 mod seqform;
 mod sets;
+mod startup;
 mod subtrees;
 mod sweep;
 mod thresholds;

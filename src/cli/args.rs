@@ -16,14 +16,17 @@ pub struct Cli {
 impl Cli {
     /// Parses the process's command line, as [`Parser::parse`] does but faster.
     ///
-    /// Building clap's parser for all twelve subcommands costs more than a small solve, so the
-    /// parser is first built for the subcommand named by the first argument alone. Whenever that
-    /// does not give a plain success (help, `--version`, an unknown subcommand, any error), the
-    /// whole parser runs on the same arguments, so help texts and error messages are exactly
-    /// those of the complete command.
+    /// Building clap's parser for all twelve subcommands costs more than a small solve. The
+    /// commonest line, `deter solve FILE` with `--format` or `--solver`, is read without clap
+    /// ([`super::quick_args`]); otherwise clap's parser is first built for the subcommand
+    /// named by the first argument alone. Whenever that does not give a plain success (help,
+    /// `--version`, an unknown subcommand, any error), the whole parser runs on the same
+    /// arguments, so help texts and error messages are exactly those of the complete command.
     pub fn parse_fast() -> Cli {
         let args: Vec<OsString> = std::env::args_os().collect();
-        Self::try_parse_fast(&args).unwrap_or_else(|| Cli::parse_from(args))
+        super::quick_args::parse(&args)
+            .or_else(|| Self::try_parse_fast(&args))
+            .unwrap_or_else(|| Cli::parse_from(args))
     }
 
     /// The quick parse of [`Cli::parse_fast`]; `None` when the whole parser must decide.

@@ -11,6 +11,7 @@ pub mod fit;
 pub mod input;
 pub mod progress;
 pub mod qre;
+pub mod quick_args;
 pub mod regimes;
 pub mod report;
 pub mod solve;

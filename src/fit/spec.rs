@@ -26,12 +26,11 @@
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::expr::{parse, Ast};
 use crate::model::ast::{FormulaSrc, Sp};
+use crate::model::doc::{self, Key, Val};
 use crate::model::GameTemplate;
 use std::ops::Range;
-use toml::de::{DeTable, DeValue};
-use toml::Spanned;
 
-type V<'a> = Spanned<DeValue<'a>>;
+type V<'a> = doc::Value<'a>;
 
 /// Keys allowed in `[fit]`.
 pub const KEYS: [&str; 9] = [
@@ -122,8 +121,8 @@ pub struct FitSpec {
 
 /// Reads the `[fit]` section of a model file's text, if it has one.
 pub fn read(text: &str) -> (Option<FitSpec>, Vec<Diagnostic>) {
-    let (doc, _) = DeTable::parse_recoverable(text);
-    let Some(v) = doc.get_ref().get("fit") else {
+    let (doc, _) = doc::parse(text);
+    let Some(v) = doc.root().get("fit") else {
         return (None, Vec::new());
     };
     let mut r = Reader {
@@ -139,35 +138,35 @@ struct Reader<'t> {
     diags: Vec<Diagnostic>,
 }
 
-fn type_name(v: &DeValue<'_>) -> &'static str {
+fn type_name(v: Val<'_>) -> &'static str {
     match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a number",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+        Val::String(_) => "a string",
+        Val::Integer(_) => "an integer",
+        Val::Float(_) => "a number",
+        Val::Boolean(_) => "a boolean",
+        Val::Datetime(_) => "a date",
+        Val::Array(_) => "an array",
+        Val::Table(_) => "a table",
     }
 }
 
-fn key_sp(k: &Spanned<std::borrow::Cow<'_, str>>) -> Sp<String> {
-    Sp::new(k.get_ref().to_string(), k.span())
+fn key_sp(k: Key<'_>) -> Sp<String> {
+    Sp::new(k.as_str().to_string(), k.span())
 }
 
 impl Reader<'_> {
-    fn wrong(&mut self, v: &V<'_>, what: &str, want: &str) {
-        let got = type_name(v.get_ref());
+    fn wrong(&mut self, v: V<'_>, what: &str, want: &str) {
+        let got = type_name(v.get());
         self.diags.push(
             Diagnostic::error(v.span(), format!("{what} must be {want}, not {got}"))
                 .with_label(got),
         );
     }
 
-    fn string(&mut self, v: &V<'_>, what: &str) -> Option<Sp<String>> {
-        match v.get_ref() {
-            DeValue::String(s) => Some(Sp::new(s.to_string(), v.span())),
-            DeValue::Integer(i) => Some(Sp::new(i.as_str().to_string(), v.span())),
+    fn string(&mut self, v: V<'_>, what: &str) -> Option<Sp<String>> {
+        match v.get() {
+            Val::String(s) => Some(Sp::new(s.to_string(), v.span())),
+            Val::Integer(i) => Some(Sp::new(i.as_str().to_string(), v.span())),
             _ => {
                 self.wrong(v, what, "a string");
                 None
@@ -175,10 +174,10 @@ impl Reader<'_> {
         }
     }
 
-    fn strings(&mut self, v: &V<'_>, what: &str) -> Vec<Sp<String>> {
-        match v.get_ref() {
-            DeValue::Array(a) => a.iter().filter_map(|x| self.string(x, what)).collect(),
-            DeValue::String(_) => self.string(v, what).into_iter().collect(),
+    fn strings(&mut self, v: V<'_>, what: &str) -> Vec<Sp<String>> {
+        match v.get() {
+            Val::Array(a) => a.iter().filter_map(|x| self.string(x, what)).collect(),
+            Val::String(_) => self.string(v, what).into_iter().collect(),
             _ => {
                 self.wrong(v, what, "a string or an array of strings");
                 Vec::new()
@@ -186,14 +185,14 @@ impl Reader<'_> {
         }
     }
 
-    fn formula(&mut self, v: &V<'_>, what: &str) -> Option<FitFormula> {
+    fn formula(&mut self, v: V<'_>, what: &str) -> Option<FitFormula> {
         let span = v.span();
-        let src = match v.get_ref() {
-            DeValue::String(s) => {
+        let src = match v.get() {
+            Val::String(s) => {
                 let raw = self.text.get(span.clone()).unwrap_or("");
                 let verbatim = raw.len() == s.len() + 2
                     && (raw.starts_with('"') || raw.starts_with('\''))
-                    && &raw[1..raw.len() - 1] == s.as_ref();
+                    && &raw[1..raw.len() - 1] == s;
                 FormulaSrc {
                     text: s.to_string(),
                     base: verbatim.then_some(span.start + 1),
@@ -201,13 +200,13 @@ impl Reader<'_> {
                     args: None,
                 }
             }
-            DeValue::Integer(i) => FormulaSrc {
+            Val::Integer(i) => FormulaSrc {
                 text: i.as_str().replace('_', ""),
                 base: None,
                 span,
                 args: None,
             },
-            DeValue::Float(f) => FormulaSrc {
+            Val::Float(f) => FormulaSrc {
                 text: f.as_str().replace('_', ""),
                 base: None,
                 span,
@@ -231,17 +230,17 @@ impl Reader<'_> {
         }
     }
 
-    fn section(&mut self, v: &V<'_>) -> Option<FitSpec> {
-        let DeValue::Table(t) = v.get_ref() else {
+    fn section(&mut self, v: V<'_>) -> Option<FitSpec> {
+        let Val::Table(t) = v.get() else {
             self.wrong(v, "`fit`", "a table");
             return None;
         };
         for (k, _) in t.iter() {
-            if !KEYS.contains(&k.get_ref().as_ref()) {
-                let hint = did_you_mean(k.get_ref(), KEYS.iter().copied())
+            if !KEYS.contains(&k.as_str()) {
+                let hint = did_you_mean(k.as_str(), KEYS.iter().copied())
                     .unwrap_or_else(|| format!("known keys here: {}", KEYS.join(", ")));
                 self.diags.push(
-                    Diagnostic::error(k.span(), format!("unknown key `{}` in [fit]", k.get_ref()))
+                    Diagnostic::error(k.span(), format!("unknown key `{}` in [fit]", k.as_str()))
                         .with_label("unknown key")
                         .with_hint(hint),
                 );
@@ -301,8 +300,8 @@ impl Reader<'_> {
             spec.link = Sp::new(Link::Probit, spec.errors.span.clone());
         }
         if let Some(x) = t.get("log_scale") {
-            match x.get_ref() {
-                DeValue::Table(pt) => {
+            match x.get() {
+                Val::Table(pt) => {
                     for (k, fv) in pt.iter() {
                         let who = key_sp(k);
                         let what = format!("the log scale of `{}`", who.v);
@@ -325,8 +324,8 @@ impl Reader<'_> {
             spec.factors = self.strings(x, "each entry of `factors`");
         }
         if let Some(x) = t.get("baseline") {
-            match x.get_ref() {
-                DeValue::Table(bt) => {
+            match x.get() {
+                Val::Table(bt) => {
                     for (k, lv) in bt.iter() {
                         if let Some(l) = self.string(lv, "a baseline level") {
                             spec.baseline.push((key_sp(k), l));
@@ -337,8 +336,8 @@ impl Reader<'_> {
             }
         }
         if let Some(x) = t.get("codes") {
-            match x.get_ref() {
-                DeValue::Table(ct) => {
+            match x.get() {
+                Val::Table(ct) => {
                     for (k, nv) in ct.iter() {
                         let names = self.strings(nv, "a code's outcome");
                         if !names.is_empty() {
@@ -350,8 +349,8 @@ impl Reader<'_> {
             }
         }
         match t.get("parameters") {
-            Some(x) => match x.get_ref() {
-                DeValue::Table(pt) => {
+            Some(x) => match x.get() {
+                Val::Table(pt) => {
                     for (k, fv) in pt.iter() {
                         let name = key_sp(k);
                         let what = format!("the formula of `{}`", name.v);

@@ -8,6 +8,9 @@
 pub mod ast;
 pub mod bind;
 pub mod build;
+pub mod doc;
+#[cfg(test)]
+mod doc_tests;
 pub mod expand;
 #[cfg(test)]
 mod generated_tests;

@@ -1,17 +1,18 @@
 //! Reading a model file: TOML text → [`ModelAst`], with every problem located.
 //!
-//! The document is parsed with `toml`'s recoverable span-keeping parser, so TOML syntax errors
-//! are all reported, and the typed walk below keeps going after a bad entry: an unknown key, a
-//! string where a number belongs, or a missing field each become one [`Diagnostic`] and the rest
-//! of the file is still read. Keys are checked against the known ones with "did you mean".
+//! The text is parsed into [`super::doc`]'s compact span-keeping document (the same document and
+//! the same syntax errors as `toml`'s recoverable parser, at a fraction of its memory), so TOML
+//! syntax errors are all reported, and the typed walk below keeps going after a bad entry: an
+//! unknown key, a string where a number belongs, or a missing field each become one
+//! [`Diagnostic`] and the rest of the file is still read. Keys are checked against the known ones
+//! with "did you mean".
 
 use super::ast::*;
+use super::doc::{self, Key, Table, Val};
 use crate::diag::{did_you_mean, Diagnostic};
 use std::ops::Range;
-use toml::de::{DeTable, DeValue};
-use toml::Spanned;
 
-type V<'a> = Spanned<DeValue<'a>>;
+type V<'a> = doc::Value<'a>;
 
 /// Reads a model file's text. The AST holds everything that could be read; the diagnostics say
 /// what could not.
@@ -20,16 +21,16 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
         text,
         diags: Vec::new(),
     };
-    let (doc, errors) = DeTable::parse_recoverable(text);
+    let (doc, errors) = doc::parse(text);
     for e in errors {
-        let span = e.span().unwrap_or(0..0);
+        let span = e.span.unwrap_or(0..0);
         r.diags.push(
-            Diagnostic::error(span, format!("TOML syntax: {}", e.message().trim()))
+            Diagnostic::error(span, format!("TOML syntax: {}", e.message.trim()))
                 .with_label("here"),
         );
     }
     let mut ast = ModelAst::default();
-    let table = doc.get_ref();
+    let table = doc.root();
     r.keys(
         table,
         &[
@@ -141,7 +142,7 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
         if let Some(t) = r.table(v, "prior") {
             let mut entries = Vec::new();
             for (k, x) in t.iter() {
-                let what = format!("the prior probability of `{}`", k.get_ref());
+                let what = format!("the prior probability of `{}`", k.as_str());
                 if let Some(prob) = r.formula(x, &what) {
                     entries.push(PriorEntry {
                         key: key_sp(k),
@@ -227,13 +228,13 @@ struct Reader<'t> {
 
 /// The `node = value` entries of a counterfactual's table, where a dotted key
 /// (`crisis.defender = …`, read by TOML as a nested table) names that node of a subtree.
-fn node_entries<'a, 'i>(t: &'a DeTable<'i>) -> Vec<(Sp<String>, &'a V<'i>)> {
+fn node_entries<'a>(t: Table<'a>) -> Vec<(Sp<String>, V<'a>)> {
     let mut out = Vec::new();
     for (nk, nv) in t.iter() {
-        match nv.get_ref() {
-            DeValue::Table(inner) => {
+        match nv.get() {
+            Val::Table(inner) => {
                 for (ik, iv) in inner.iter() {
-                    let name = format!("{}.{}", nk.get_ref(), ik.get_ref());
+                    let name = format!("{}.{}", nk.as_str(), ik.as_str());
                     out.push((Sp::new(name, nk.span().start..ik.span().end), iv));
                 }
             }
@@ -243,29 +244,24 @@ fn node_entries<'a, 'i>(t: &'a DeTable<'i>) -> Vec<(Sp<String>, &'a V<'i>)> {
     out
 }
 
-/// `t[key]`. Tables of a model file are small (a handful of keys), and scanning them is
-/// cheaper than hashing the key; big tables use the index.
-fn get<'a, 'i>(t: &'a DeTable<'i>, key: &str) -> Option<&'a V<'i>> {
-    if t.len() <= 8 {
-        t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
-    } else {
-        t.get(key)
-    }
+/// `t[key]` (small tables are scanned, big ones looked up in the document's index).
+fn get<'a>(t: Table<'a>, key: &str) -> Option<V<'a>> {
+    t.get(key)
 }
 
-fn key_sp(k: &Spanned<std::borrow::Cow<'_, str>>) -> Sp<String> {
-    Sp::new(k.get_ref().to_string(), k.span())
+fn key_sp(k: Key<'_>) -> Sp<String> {
+    Sp::new(k.as_str().to_string(), k.span())
 }
 
-fn type_name(v: &DeValue<'_>) -> &'static str {
+fn type_name(v: Val<'_>) -> &'static str {
     match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a number",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+        Val::String(_) => "a string",
+        Val::Integer(_) => "an integer",
+        Val::Float(_) => "a number",
+        Val::Boolean(_) => "a boolean",
+        Val::Datetime(_) => "a date",
+        Val::Array(_) => "an array",
+        Val::Table(_) => "a table",
     }
 }
 
@@ -276,23 +272,23 @@ impl<'t> Reader<'t> {
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn wrong_type(&mut self, v: &V<'_>, what: &(impl What + ?Sized), want: &str) {
-        let got = type_name(v.get_ref());
+    fn wrong_type(&mut self, v: V<'_>, what: &(impl What + ?Sized), want: &str) {
+        let got = type_name(v.get());
         let what = what.what();
         self.err(v.span(), format!("{what} must be {want}, not {got}"))
             .label = Some(got.to_string());
     }
 
     /// Reports keys of `t` not in `allowed`.
-    fn keys(&mut self, t: &DeTable<'_>, allowed: &[&str], context: &(impl What + ?Sized)) {
+    fn keys(&mut self, t: Table<'_>, allowed: &[&str], context: &(impl What + ?Sized)) {
         for (k, _) in t.iter() {
-            if !allowed.contains(&k.get_ref().as_ref()) {
+            if !allowed.contains(&k.as_str()) {
                 let context = context.what();
-                let hint = did_you_mean(k.get_ref(), allowed.iter().copied())
+                let hint = did_you_mean(k.as_str(), allowed.iter().copied())
                     .unwrap_or_else(|| format!("known keys here: {}", allowed.join(", ")));
                 let d = Diagnostic::error(
                     k.span(),
-                    format!("unknown key `{}` in {context}", k.get_ref()),
+                    format!("unknown key `{}` in {context}", k.as_str()),
                 )
                 .with_label("unknown key")
                 .with_hint(hint);
@@ -301,13 +297,9 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn table<'a, 'i>(
-        &mut self,
-        v: &'a V<'i>,
-        what: &(impl What + ?Sized),
-    ) -> Option<&'a DeTable<'i>> {
-        match v.get_ref() {
-            DeValue::Table(t) => Some(t),
+    fn table<'a>(&mut self, v: V<'a>, what: &(impl What + ?Sized)) -> Option<Table<'a>> {
+        match v.get() {
+            Val::Table(t) => Some(t),
             _ => {
                 self.wrong_type(v, what, "a table");
                 None
@@ -315,9 +307,9 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn string(&mut self, v: &V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<String>> {
-        match v.get_ref() {
-            DeValue::String(s) => Some(Sp::new(s.to_string(), v.span())),
+    fn string(&mut self, v: V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<String>> {
+        match v.get() {
+            Val::String(s) => Some(Sp::new(s.to_string(), v.span())),
             _ => {
                 self.wrong_type(v, what, "a string");
                 None
@@ -325,13 +317,13 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn string_list(&mut self, v: &V<'_>, what: &(impl What + ?Sized)) -> Vec<Sp<String>> {
-        match v.get_ref() {
-            DeValue::Array(a) => a
+    fn string_list(&mut self, v: V<'_>, what: &(impl What + ?Sized)) -> Vec<Sp<String>> {
+        match v.get() {
+            Val::Array(a) => a
                 .iter()
                 .filter_map(|x| self.string(x, &|| format!("each entry of {}", what.what())))
                 .collect(),
-            DeValue::String(s) => vec![Sp::new(s.to_string(), v.span())],
+            Val::String(s) => vec![Sp::new(s.to_string(), v.span())],
             _ => {
                 self.wrong_type(v, what, "an array of strings");
                 Vec::new()
@@ -339,12 +331,12 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn number(&mut self, v: &V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<f64>> {
-        let parsed = match v.get_ref() {
-            DeValue::Integer(i) if i.radix() == 10 && !i.as_str().contains('_') => {
+    fn number(&mut self, v: V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<f64>> {
+        let parsed = match v.get() {
+            Val::Integer(i) if i.radix() == 10 && !i.as_str().contains('_') => {
                 i.as_str().parse::<i64>().ok().map(|x| x as f64)
             }
-            DeValue::Integer(i) => {
+            Val::Integer(i) => {
                 let s = i.as_str().replace('_', "");
                 i64::from_str_radix(
                     s.trim_start_matches("0x")
@@ -355,10 +347,10 @@ impl<'t> Reader<'t> {
                 .ok()
                 .map(|x| x as f64)
             }
-            DeValue::Float(f) if !f.as_str().contains('_') => f.as_str().parse::<f64>().ok(),
-            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            Val::Float(f) if !f.as_str().contains('_') => f.as_str().parse::<f64>().ok(),
+            Val::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             // A fraction in quotes (`"2/3"`), kept exact by `exact_point`.
-            DeValue::String(s) if crate::exact::parse_fraction(s).is_some() => {
+            Val::String(s) if crate::exact::parse_fraction(s).is_some() => {
                 crate::exact::parse_fraction(s).map(|q| crate::exact::to_f64(&q))
             }
             _ => {
@@ -377,14 +369,14 @@ impl<'t> Reader<'t> {
     }
 
     /// A formula: a string, or a number (whose literal becomes the formula text).
-    fn formula(&mut self, v: &V<'_>, what: &(impl What + ?Sized)) -> Option<FormulaSrc> {
+    fn formula(&mut self, v: V<'_>, what: &(impl What + ?Sized)) -> Option<FormulaSrc> {
         let span = v.span();
-        match v.get_ref() {
-            DeValue::String(s) => {
+        match v.get() {
+            Val::String(s) => {
                 let raw = self.text.get(span.clone()).unwrap_or("");
                 let verbatim = raw.len() == s.len() + 2
                     && (raw.starts_with('"') || raw.starts_with('\''))
-                    && &raw[1..raw.len() - 1] == s.as_ref();
+                    && &raw[1..raw.len() - 1] == s;
                 Some(FormulaSrc {
                     text: s.to_string(),
                     base: verbatim.then_some(span.start + 1),
@@ -392,11 +384,11 @@ impl<'t> Reader<'t> {
                     args: None,
                 })
             }
-            DeValue::Integer(_) | DeValue::Float(_) => {
+            Val::Integer(_) | Val::Float(_) => {
                 let n = self.number(v, what)?;
-                let literal = match v.get_ref() {
-                    DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
-                    DeValue::Float(f) => f.as_str(),
+                let literal = match v.get() {
+                    Val::Integer(i) if i.radix() == 10 => i.as_str(),
+                    Val::Float(f) => f.as_str(),
                     _ => "",
                 };
                 Some(FormulaSrc {
@@ -417,13 +409,13 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn param(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<ParamDef> {
+    fn param(&mut self, k: Key<'_>, v: V<'_>) -> Option<ParamDef> {
         let name = key_sp(k);
         let what = format!("parameter `{}`", name.v);
         // `T = 0.3` is shorthand for `T = { value = 0.3 }`.
-        let t = match v.get_ref() {
-            DeValue::Table(t) => t,
-            DeValue::Integer(_) | DeValue::Float(_) => {
+        let t = match v.get() {
+            Val::Table(t) => t,
+            Val::Integer(_) | Val::Float(_) => {
                 let value = self.number(v, &what)?;
                 return Some(ParamDef {
                     name,
@@ -465,8 +457,8 @@ impl<'t> Reader<'t> {
         })
     }
 
-    fn range(&mut self, r: &V<'_>, what: &str) -> Option<Sp<(f64, f64)>> {
-        let DeValue::Array(a) = r.get_ref() else {
+    fn range(&mut self, r: V<'_>, what: &str) -> Option<Sp<(f64, f64)>> {
+        let Val::Array(a) = r.get() else {
             self.wrong_type(r, &format!("the range of {what}"), "an array `[lo, hi]`");
             return None;
         };
@@ -477,8 +469,12 @@ impl<'t> Reader<'t> {
             );
             return None;
         }
-        let lo = self.number(&a[0], "a range bound")?;
-        let hi = self.number(&a[1], "a range bound")?;
+        // Two elements, checked above.
+        let (Some(lo), Some(hi)) = (a.get(0), a.get(1)) else {
+            return None;
+        };
+        let lo = self.number(lo, "a range bound")?;
+        let hi = self.number(hi, "a range bound")?;
         if lo.v > hi.v {
             self.err(
                 r.span(),
@@ -491,11 +487,7 @@ impl<'t> Reader<'t> {
         Some(Sp::new((lo.v, hi.v), r.span()))
     }
 
-    fn scenario(
-        &mut self,
-        k: &Spanned<std::borrow::Cow<'_, str>>,
-        v: &V<'_>,
-    ) -> Option<ScenarioDef> {
+    fn scenario(&mut self, k: Key<'_>, v: V<'_>) -> Option<ScenarioDef> {
         let name = key_sp(k);
         let t = self.table(v, &format!("scenario `{}`", name.v))?;
         let mut sc = ScenarioDef {
@@ -504,11 +496,11 @@ impl<'t> Reader<'t> {
             values: Vec::new(),
         };
         for (pk, pv) in t.iter() {
-            if pk.get_ref() == "about" {
+            if pk.as_str() == "about" {
                 sc.about = self.string(pv, "about").map(|s| s.v).unwrap_or_default();
             } else if let Some(x) = self.number(
                 pv,
-                &format!("`{}` in scenario `{}`", pk.get_ref(), sc.name.v),
+                &format!("`{}` in scenario `{}`", pk.as_str(), sc.name.v),
             ) {
                 sc.values.push((key_sp(pk), x));
             }
@@ -519,41 +511,36 @@ impl<'t> Reader<'t> {
     /// The entries of a `nodes` table: decision and chance nodes, and uses of subtrees.
     fn nodes(
         &mut self,
-        t: &DeTable<'_>,
+        t: Table<'_>,
         nodes: &mut Vec<NodeDef>,
         uses: &mut Vec<UseDef>,
         broken: &mut Vec<String>,
     ) {
         for (k, v) in t.iter() {
-            let is_use = matches!(v.get_ref(), DeValue::Table(x) if get(x, "subtree").is_some());
+            let is_use = matches!(v.get(), Val::Table(x) if get(x, "subtree").is_some());
             let ok = if is_use {
                 self.use_def(k, v).map(|u| uses.push(u)).is_some()
             } else {
                 self.node(k, v).map(|n| nodes.push(n)).is_some()
             };
             if !ok {
-                broken.push(k.get_ref().to_string());
+                broken.push(k.as_str().to_string());
             }
         }
     }
 
     /// The entries of an `outcomes` table.
-    fn outcomes(&mut self, t: &DeTable<'_>, out: &mut Vec<OutcomeDef>, broken: &mut Vec<String>) {
+    fn outcomes(&mut self, t: Table<'_>, out: &mut Vec<OutcomeDef>, broken: &mut Vec<String>) {
         for (k, v) in t.iter() {
             match self.outcome(k, v) {
                 Some(o) => out.push(o),
-                None => broken.push(k.get_ref().to_string()),
+                None => broken.push(k.as_str().to_string()),
             }
         }
     }
 
     /// `[subtrees.NAME]`: `args`, `root`, and its own `nodes` and `outcomes`.
-    fn subtree(
-        &mut self,
-        k: &Spanned<std::borrow::Cow<'_, str>>,
-        v: &V<'_>,
-        broken: &mut Vec<String>,
-    ) -> Option<SubtreeDef> {
+    fn subtree(&mut self, k: Key<'_>, v: V<'_>, broken: &mut Vec<String>) -> Option<SubtreeDef> {
         let name = key_sp(k);
         let what = format!("subtree `{}`", name.v);
         let t = self.table(v, &what)?;
@@ -588,7 +575,7 @@ impl<'t> Reader<'t> {
     }
 
     /// A node that uses a subtree: `subtree = "NAME"`, `args = { name = "formula", … }`.
-    fn use_def(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<UseDef> {
+    fn use_def(&mut self, k: Key<'_>, v: V<'_>) -> Option<UseDef> {
         let name = key_sp(k);
         let what = format!("node `{}`", name.v);
         let t = self.table(v, &what)?;
@@ -598,7 +585,7 @@ impl<'t> Reader<'t> {
         if let Some(a) = get(t, "args") {
             if let Some(at) = self.table(a, &format!("the args of {what}")) {
                 for (ak, av) in at.iter() {
-                    let w = format!("argument `{}` of {what}", ak.get_ref());
+                    let w = format!("argument `{}` of {what}", ak.as_str());
                     if let Some(f) = self.formula(av, &w) {
                         args.push((key_sp(ak), f));
                     }
@@ -613,9 +600,9 @@ impl<'t> Reader<'t> {
         })
     }
 
-    fn node(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<NodeDef> {
+    fn node(&mut self, k: Key<'_>, v: V<'_>) -> Option<NodeDef> {
         let name = key_sp(k);
-        let key: &str = k.get_ref();
+        let key: &str = k.as_str();
         let what = Lazy(|| format!("node `{key}`"));
         let t = self.table(v, &what)?;
         self.keys(t, &["player", "moves", "chance", "infoset", "about"], &what);
@@ -697,22 +684,22 @@ impl<'t> Reader<'t> {
 
     fn move_def(
         &mut self,
-        k: &Spanned<std::borrow::Cow<'_, str>>,
-        v: &V<'_>,
+        k: Key<'_>,
+        v: V<'_>,
         node: &impl std::fmt::Display,
         chance: bool,
     ) -> Option<MoveDef> {
         let label = key_sp(k);
-        let key: &str = k.get_ref();
+        let key: &str = k.as_str();
         let what = Lazy(|| format!("move `{key}` of {node}"));
-        match v.get_ref() {
-            DeValue::String(s) if !chance => Some(MoveDef {
+        match v.get() {
+            Val::String(s) if !chance => Some(MoveDef {
                 label,
                 to: Sp::new(s.to_string(), v.span()),
                 say: None,
                 prob: None,
             }),
-            DeValue::Table(t) => {
+            Val::Table(t) => {
                 let allowed: &[&str] = if chance {
                     &["to", "prob", "say"]
                 } else {
@@ -765,9 +752,9 @@ impl<'t> Reader<'t> {
         }
     }
 
-    fn outcome(&mut self, k: &Spanned<std::borrow::Cow<'_, str>>, v: &V<'_>) -> Option<OutcomeDef> {
+    fn outcome(&mut self, k: Key<'_>, v: V<'_>) -> Option<OutcomeDef> {
         let name = key_sp(k);
-        let key: &str = k.get_ref();
+        let key: &str = k.as_str();
         let what = Lazy(|| format!("outcome `{key}`"));
         let t = self.table(v, &what)?;
         self.keys(t, &["payoffs", "events", "about"], &what);
@@ -784,13 +771,13 @@ impl<'t> Reader<'t> {
                 if let Some(pt) = self.table(p, &|| format!("the payoffs of {what}")) {
                     let mut unreadable = false;
                     for (pk, pv) in pt.iter() {
-                        let player: &str = pk.get_ref();
+                        let player: &str = pk.as_str();
                         let whose = Lazy(|| format!("the payoff of `{player}` at {what}"));
-                        if let DeValue::Table(by_type) = pv.get_ref() {
+                        if let Val::Table(by_type) = pv.get() {
                             // `Player = { type = "formula", … }`: one formula per type.
                             let mut entries = Vec::new();
                             for (tk, tv) in by_type.iter() {
-                                let w = format!("{whose} for type `{}`", tk.get_ref());
+                                let w = format!("{whose} for type `{}`", tk.as_str());
                                 match self.formula(tv, &w) {
                                     Some(f) => entries.push((key_sp(tk), f)),
                                     None => unreadable = true,
@@ -834,11 +821,7 @@ impl<'t> Reader<'t> {
 
     /// `[types.PLAYER]`: a table of types (each a prior formula or a table), or an array of
     /// type names (for a joint `[prior]`).
-    fn player_types(
-        &mut self,
-        k: &Spanned<std::borrow::Cow<'_, str>>,
-        v: &V<'_>,
-    ) -> Option<PlayerTypes> {
+    fn player_types(&mut self, k: Key<'_>, v: V<'_>) -> Option<PlayerTypes> {
         let player = key_sp(k);
         let what = format!("the types of `{}`", player.v);
         let mut out = PlayerTypes {
@@ -846,9 +829,9 @@ impl<'t> Reader<'t> {
             types: Vec::new(),
             span: v.span(),
         };
-        match v.get_ref() {
-            DeValue::Array(a) => {
-                for x in a {
+        match v.get() {
+            Val::Array(a) => {
+                for x in a.iter() {
                     if let Some(name) = self.string(x, &format!("each entry of {what}")) {
                         out.types.push(TypeDef {
                             span: name.span.clone(),
@@ -860,7 +843,7 @@ impl<'t> Reader<'t> {
                     }
                 }
             }
-            DeValue::Table(t) => {
+            Val::Table(t) => {
                 for (tk, tv) in t.iter() {
                     out.types.extend(self.type_def(tk, tv, &out.player.v));
                 }
@@ -877,12 +860,7 @@ impl<'t> Reader<'t> {
         Some(out)
     }
 
-    fn type_def(
-        &mut self,
-        k: &Spanned<std::borrow::Cow<'_, str>>,
-        v: &V<'_>,
-        player: &str,
-    ) -> Option<TypeDef> {
+    fn type_def(&mut self, k: Key<'_>, v: V<'_>, player: &str) -> Option<TypeDef> {
         let name = key_sp(k);
         let what = format!("type `{}` of `{player}`", name.v);
         let mut out = TypeDef {
@@ -892,9 +870,9 @@ impl<'t> Reader<'t> {
             say: None,
             span: v.span(),
         };
-        let t = match v.get_ref() {
-            DeValue::Table(t) => t,
-            DeValue::String(_) | DeValue::Integer(_) | DeValue::Float(_) => {
+        let t = match v.get() {
+            Val::Table(t) => t,
+            Val::String(_) | Val::Integer(_) | Val::Float(_) => {
                 // `hard = "p_Ch"`: the prior probability only.
                 out.prob = Some(self.formula(v, &format!("the prior probability of {what}"))?);
                 return Some(out);
@@ -918,7 +896,7 @@ impl<'t> Reader<'t> {
         if let Some(l) = get(t, "let") {
             if let Some(lt) = self.table(l, &format!("`let` of {what}")) {
                 for (nk, nv) in lt.iter() {
-                    let w = format!("the value of `{}` for {what}", nk.get_ref());
+                    let w = format!("the value of `{}` for {what}", nk.as_str());
                     if let Some(f) = self.formula(nv, &w) {
                         out.lets.push((key_sp(nk), f));
                     }
@@ -928,7 +906,7 @@ impl<'t> Reader<'t> {
         Some(out)
     }
 
-    fn counterfactual(&mut self, v: &V<'_>, what: &str) -> Counterfactual {
+    fn counterfactual(&mut self, v: V<'_>, what: &str) -> Counterfactual {
         let mut cf = Counterfactual::default();
         let Some(t) = self.table(v, what) else {
             return cf;
@@ -949,7 +927,7 @@ impl<'t> Reader<'t> {
         }
         if let Some(s) = get(t, "set").and_then(|s| self.table(s, "set")) {
             for (k, x) in s.iter() {
-                let w = format!("the value of `{}` in `set`", k.get_ref());
+                let w = format!("the value of `{}` in `set`", k.as_str());
                 if let Some(x) = self.number(x, &w) {
                     let raw = self.text.get(x.span.clone()).unwrap_or("");
                     let q = crate::exact::parse_fraction(raw.trim().trim_matches(['"', '\'']))
@@ -963,11 +941,7 @@ impl<'t> Reader<'t> {
         cf
     }
 
-    fn question(
-        &mut self,
-        k: &Spanned<std::borrow::Cow<'_, str>>,
-        v: &V<'_>,
-    ) -> Option<QuestionDef> {
+    fn question(&mut self, k: Key<'_>, v: V<'_>) -> Option<QuestionDef> {
         let name = key_sp(k);
         let what = format!("question `{}`", name.v);
         let t = self.table(v, &what)?;

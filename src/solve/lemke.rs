@@ -216,22 +216,11 @@ fn sparse_lcp(g: &Game, sf: &SequenceForm, l: &Layout) -> SparseLcp {
     }
     let max = g.payoffs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let shift = max.floor() + 1.0;
-    for t in &sf.leaf_terms {
-        let (s1, s2) = (t.seq1 as usize, t.seq2 as usize);
-        let u = |p: usize| t.chance * (g.payoffs[t.leaf.ix() * 2 + p] - shift);
-        cols[l.y(s2)].push((s1, u(0)));
-        cols[l.x(s1)].push((l.n1 + s2, u(1)));
-    }
-    for &(k, s, v) in &sf.constraints[0].entries {
-        let e = v;
-        cols[l.p(k as usize)].push((s as usize, -e));
-        cols[l.x(s as usize)].push((l.eq1(k as usize), -e));
-    }
-    for &(k, s, v) in &sf.constraints[1].entries {
-        let f = v;
-        cols[l.q(k as usize)].push((l.n1 + s as usize, -f));
-        cols[l.y(s as usize)].push((l.eq2(k as usize), -f));
-    }
+    let payoff = |i: usize, p: usize| {
+        let t = &sf.leaf_terms[i];
+        t.chance * (g.payoffs[t.leaf.ix() * 2 + p] - shift)
+    };
+    lcp_entries(sf, l, payoff, |e| e, |r, c, v| cols[c].push((r, v)));
     for c in &mut cols {
         c.sort_by_key(|&(r, _)| r);
         c.dedup_by(|b, a| {
@@ -245,8 +234,9 @@ fn sparse_lcp(g: &Game, sf: &SequenceForm, l: &Layout) -> SparseLcp {
         c.retain(|&(_, v)| v != 0.0);
     }
     let mut rhs = vec![0.0; n];
-    rhs[l.eq1(0)] = -1.0;
-    rhs[l.eq2(0)] = -1.0;
+    for r in l.rhs_rows() {
+        rhs[r] = -1.0;
+    }
     let free = (0..=2 * n).map(|v| l.is_free(v)).collect();
     SparseLcp { n, cols, rhs, free }
 }
@@ -330,30 +320,59 @@ fn exact_leaf_chance(g: &Game) -> Vec<BigRational> {
         .collect()
 }
 
-/// Exact payoff matrix entries (row, column, value).
-type Triplets = Vec<(usize, usize, BigRational)>;
-
-/// Exact shifted payoff matrices `A`, `B` (every leaf pays less than zero) and the common
-/// denominator of their entries.
-fn exact_payoffs(g: &Game, sf: &SequenceForm) -> ([Triplets; 2], BigInt) {
+/// Exact shifted payoffs of each leaf term (every leaf pays less than zero) weighted by the
+/// exact chance of reaching the leaf, in [`SequenceForm::leaf_terms`] order, and the common
+/// denominator of them all.
+fn exact_payoffs(g: &Game, sf: &SequenceForm) -> (Vec<[BigRational; 2]>, BigInt) {
     let chance = exact_leaf_chance(g);
     let max = g.payoffs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let shift = short_rational(max).floor() + BigRational::one();
-    let mut mats: [Triplets; 2] = [Vec::new(), Vec::new()];
-    for t in &sf.leaf_terms {
-        for (p, m) in mats.iter_mut().enumerate() {
-            let u = short_rational(g.payoffs[t.leaf.ix() * 2 + p]);
-            let v = &chance[t.leaf.ix()] * (u - &shift);
-            m.push((t.seq1 as usize, t.seq2 as usize, v));
-        }
-    }
+    let terms: Vec<[BigRational; 2]> = sf
+        .leaf_terms
+        .iter()
+        .map(|t| {
+            [0, 1].map(|p| {
+                let u = short_rational(g.payoffs[t.leaf.ix() * 2 + p]);
+                &chance[t.leaf.ix()] * (u - &shift)
+            })
+        })
+        .collect();
     let mut den = BigInt::one();
-    for m in &mats {
-        for (_, _, v) in m {
-            den = num_integer::Integer::lcm(&den, v.denom());
-        }
+    for v in terms.iter().flatten() {
+        den = num_integer::Integer::lcm(&den, v.denom());
     }
-    (mats, den)
+    (terms, den)
+}
+
+/// The entries of the LCP's matrix beyond the slacks' identity, in the columns of `l`, each
+/// passed to `put(row, column, value)` in the numbers of the caller (exact or floating
+/// point), in one order for the dense and the sparse builder: for each leaf term its payoffs
+/// `A` (row `s1`, column `y(s2)`) and `Bᵀ` (row `n1 + s2`, column `x(s1)`) as
+/// `payoff(term, player)`; then for each entry `e` of `E` (as `unit(e)`) the entries `−e` of
+/// `−Eᵀp` and of `−E x`; then likewise for `F`. Entries at one place are to be summed. The
+/// right-hand side is `−1` (scaled alike) in the rows [`Layout::rhs_rows`].
+fn lcp_entries<T: Clone + std::ops::Neg<Output = T>>(
+    sf: &SequenceForm,
+    l: &Layout,
+    payoff: impl Fn(usize, usize) -> T,
+    unit: impl Fn(f64) -> T,
+    mut put: impl FnMut(usize, usize, T),
+) {
+    for (i, t) in sf.leaf_terms.iter().enumerate() {
+        let (s1, s2) = (t.seq1 as usize, t.seq2 as usize);
+        put(s1, l.y(s2), payoff(i, 0));
+        put(l.n1 + s2, l.x(s1), payoff(i, 1));
+    }
+    for &(k, s, v) in &sf.constraints[0].entries {
+        let (k, s, e) = (k as usize, s as usize, -unit(v));
+        put(s, l.p(k), e.clone());
+        put(l.eq1(k), l.x(s), e);
+    }
+    for &(k, s, v) in &sf.constraints[1].entries {
+        let (k, s, f) = (k as usize, s as usize, -unit(v));
+        put(l.n1 + s, l.q(k), f.clone());
+        put(l.eq2(k), l.y(s), f);
+    }
 }
 
 /// Column layout of the LCP tableau: slacks `w` (best-response rows of `x`, of `y`, then the
@@ -402,6 +421,10 @@ impl Layout {
     fn eq2(&self, k: usize) -> usize {
         self.n1 + self.n2 + self.m1 + k
     }
+    /// The rows whose right-hand side is not zero (`−e`, `−f` are unit vectors on row 0).
+    fn rhs_rows(&self) -> [usize; 2] {
+        [self.eq1(0), self.eq2(0)]
+    }
     /// Free variables (`p`, `q`) never leave the basis.
     fn is_free(&self, v: usize) -> bool {
         v >= self.p(0) && v < self.z0()
@@ -412,9 +435,10 @@ impl Layout {
 /// scaled likewise so the initial basis is the identity):
 /// `w_x + A y − Eᵀp = 0`, `w_y + Bᵀx − Fᵀq = 0`, `a − E x = −e`, `a' − F y = −f`.
 fn build_tableau(g: &Game, sf: &SequenceForm, l: &Layout) -> Result<Tableau, SolveError> {
-    let ([a, b], d) = exact_payoffs(g, sf);
+    let (terms, d) = exact_payoffs(g, sf);
     let dr = BigRational::from_integer(d.clone());
-    let scaled = |v: &BigRational| -> BigInt { (v * &dr).to_integer() };
+    let payoff = |i: usize, p: usize| -> BigInt { (&terms[i][p] * &dr).to_integer() };
+    let unit = |e: f64| BigInt::from(e as i64) * &d;
     let cols = l.cols();
     let mut rows: Vec<Vec<BigInt>> = (0..l.n)
         .map(|i| {
@@ -423,24 +447,10 @@ fn build_tableau(g: &Game, sf: &SequenceForm, l: &Layout) -> Result<Tableau, Sol
             r
         })
         .collect();
-    for (s1, s2, v) in &a {
-        rows[*s1][l.y(*s2)] += scaled(v);
+    lcp_entries(sf, l, payoff, unit, |r, c, v| rows[r][c] += v);
+    for r in l.rhs_rows() {
+        rows[r][cols] = -d.clone();
     }
-    for (s1, s2, v) in &b {
-        rows[l.n1 + *s2][l.x(*s1)] += scaled(v);
-    }
-    for &(k, s, v) in &sf.constraints[0].entries {
-        let e = BigInt::from(v as i64) * &d;
-        rows[s as usize][l.p(k as usize)] -= &e;
-        rows[l.eq1(k as usize)][l.x(s as usize)] -= &e;
-    }
-    for &(k, s, v) in &sf.constraints[1].entries {
-        let e = BigInt::from(v as i64) * &d;
-        rows[l.n1 + s as usize][l.q(k as usize)] -= &e;
-        rows[l.eq2(k as usize)][l.y(s as usize)] -= &e;
-    }
-    rows[l.eq1(0)][cols] = -d.clone();
-    rows[l.eq2(0)][cols] = -d;
     Tableau::new(cols, rows, (0..l.n).collect())
         .ok_or_else(|| SolveError::Numerical("malformed LCP tableau".into()))
 }
@@ -620,6 +630,57 @@ mod tests {
             certify(GameRef::Tree(&g), &mut s).unwrap();
             assert_eq!(s.status, Status::Solved);
             assert!(s.equilibria[0].max_regret() <= 1e-9, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn dense_and_sparse_lcps_have_the_same_entries() {
+        // The exact tableau is the floating-point LCP times the payoffs' common denominator
+        // (the slack columns excepted, which are the identity in both).
+        let games = [kuhn_poker()]
+            .into_iter()
+            .chain((1..8u64).map(|seed| random_game(seed * 31, 2, 2, 3, 100)));
+        for (i, g) in games.enumerate() {
+            let sf = SequenceForm::new(&g).unwrap();
+            let l = Layout::new(&sf);
+            let tab = build_tableau(&g, &sf, &l).unwrap();
+            let d = to_f64(&BigRational::from_integer(exact_payoffs(&g, &sf).1));
+            let lcp = sparse_lcp(&g, &sf, &l);
+            assert_eq!((lcp.n, lcp.cols.len()), (l.n, 2 * l.n), "game {i}");
+            let dense = |r: usize, c: usize| {
+                let v = tab.entry(r, c).to_f64().unwrap();
+                if c < l.n {
+                    v
+                } else {
+                    v / d
+                }
+            };
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0);
+            let mut nonzero = 0;
+            for (c, col) in lcp.cols.iter().enumerate() {
+                let mut sparse = vec![0.0; l.n];
+                for &(r, v) in col {
+                    sparse[r] = v;
+                }
+                for (r, &v) in sparse.iter().enumerate() {
+                    assert!(
+                        close(v, dense(r, c)),
+                        "game {i}: ({r}, {c}) {v} vs {}",
+                        dense(r, c)
+                    );
+                    nonzero += usize::from(v != 0.0);
+                }
+            }
+            for (r, &v) in lcp.rhs.iter().enumerate() {
+                assert!(
+                    close(v, dense(r, l.cols())),
+                    "game {i}: right-hand side {r}"
+                );
+            }
+            assert!(
+                nonzero > 2 * l.n,
+                "game {i}: the payoffs and constraints are there"
+            );
         }
     }
 

@@ -167,6 +167,48 @@ pub struct Store<E> {
 /// An entry left the storage width during a pivot.
 struct Overflow;
 
+/// The arithmetic of one pivot: [`Checked`] returns `None` when a result leaves the width,
+/// [`Unchecked`] is used when [`PivotInt::fast_ok`] says none can.
+trait Arith<E: PivotInt> {
+    /// Whether `(x·p − f·y)/d` with `y = 0` is computed as the cheaper `x·p/d` (and skipped
+    /// when `x = 0` too); the unchecked loop runs without that branch.
+    const SKIP_ZEROS: bool;
+    /// `(a·p − f·y) / d`.
+    fn fused(a: &E, p: &E, f: &E, y: &E, d: &E::Div) -> Option<E>;
+    /// `a·p / d`.
+    fn scaled(a: &E, p: &E, d: &E::Div) -> Option<E>;
+}
+
+/// Range-checked pivot arithmetic.
+struct Checked;
+
+/// Pivot arithmetic without range checks.
+struct Unchecked;
+
+impl<E: PivotInt> Arith<E> for Checked {
+    const SKIP_ZEROS: bool = true;
+    #[inline(always)]
+    fn fused(a: &E, p: &E, f: &E, y: &E, d: &E::Div) -> Option<E> {
+        E::fused(a, p, f, y, d)
+    }
+    #[inline(always)]
+    fn scaled(a: &E, p: &E, d: &E::Div) -> Option<E> {
+        E::scaled(a, p, d)
+    }
+}
+
+impl<E: PivotInt> Arith<E> for Unchecked {
+    const SKIP_ZEROS: bool = false;
+    #[inline(always)]
+    fn fused(a: &E, p: &E, f: &E, y: &E, d: &E::Div) -> Option<E> {
+        Some(E::fused_fast(a, p, f, y, d))
+    }
+    #[inline(always)]
+    fn scaled(a: &E, p: &E, d: &E::Div) -> Option<E> {
+        Some(E::scaled_fast(a, p, d))
+    }
+}
+
 impl<E: Clone> Clone for Store<E> {
     fn clone(&self) -> Self {
         Store {
@@ -219,16 +261,25 @@ impl<E: PivotInt> Store<E> {
     }
 
     fn try_pivot(&mut self, r: usize, c: usize) -> Result<(), Overflow> {
+        let dv = E::divisor(&self.det);
+        // When the largest entry bounds every result, the numerators are only needed modulo
+        // the word size and no entry is checked (the common case).
+        if E::fast_ok(self.max_bits(), &dv) {
+            self.pivot_with::<Unchecked>(r, c, dv)
+        } else {
+            self.pivot_with::<Checked>(r, c, dv)
+        }
+    }
+
+    /// The pivot on `(r, c)` with the arithmetic `A`; on overflow the store is unchanged.
+    #[inline(always)]
+    fn pivot_with<A: Arith<E>>(&mut self, r: usize, c: usize, dv: E::Div) -> Result<(), Overflow> {
         let w = self.width;
         let prc = self.a[r * w + c].clone();
-        let dv = E::divisor(&self.det);
         let mut out = std::mem::take(&mut self.scratch);
         out.clear();
         out.resize(self.a.len(), E::zero());
         let pr = &self.a[r * w..(r + 1) * w];
-        // When the largest entry bounds every result, the numerators are only needed modulo
-        // the word size and no entry is checked (the common case).
-        let fast = E::fast_ok(self.max_bits(), &dv);
         for (i, (row, orow)) in self
             .a
             .chunks_exact(w)
@@ -241,34 +292,20 @@ impl<E: PivotInt> Store<E> {
                 continue;
             }
             let f = &row[c];
-            if fast {
-                if f.is_zero() {
-                    for (o, x) in orow.iter_mut().zip(row) {
-                        if !x.is_zero() {
-                            *o = E::scaled_fast(x, &prc, &dv);
-                        }
-                    }
-                } else {
-                    for ((o, x), y) in orow.iter_mut().zip(row).zip(pr) {
-                        *o = E::fused_fast(x, &prc, f, y, &dv);
-                    }
-                }
-            } else if f.is_zero() {
+            if f.is_zero() {
                 for (o, x) in orow.iter_mut().zip(row) {
                     if !x.is_zero() {
-                        *o = E::scaled(x, &prc, &dv).ok_or(Overflow)?;
+                        *o = A::scaled(x, &prc, &dv).ok_or(Overflow)?;
                     }
                 }
             } else {
                 for ((o, x), y) in orow.iter_mut().zip(row).zip(pr) {
-                    if !y.is_zero() {
-                        *o = E::fused(x, &prc, f, y, &dv).ok_or(Overflow)?;
+                    if !A::SKIP_ZEROS || !y.is_zero() {
+                        *o = A::fused(x, &prc, f, y, &dv).ok_or(Overflow)?;
                     } else if !x.is_zero() {
-                        *o = E::scaled(x, &prc, &dv).ok_or(Overflow)?;
+                        *o = A::scaled(x, &prc, &dv).ok_or(Overflow)?;
                     }
                 }
-            }
-            if !f.is_zero() {
                 orow[c] = f.neg();
             }
         }
@@ -491,6 +528,14 @@ impl Width {
         }
     }
 
+    /// Pivots on `(r, c)`, redoing the pivot one width up whenever an entry leaves the width
+    /// (a failed attempt leaves the store untouched).
+    fn pivot(&mut self, r: usize, c: usize) {
+        while !each_width!(&mut *self, s => s.try_pivot(r, c).is_ok()) {
+            *self = self.wider();
+        }
+    }
+
     fn wider(&self) -> Width {
         match self {
             Width::Small(s) => Width::Medium(
@@ -534,14 +579,7 @@ impl Pivoting for ExactDict {
         ))
     }
     fn pivot(&mut self, r: usize, p: usize) {
-        loop {
-            let ok = each_width!(&mut self.store, s => s.try_pivot(r, p).is_ok());
-            if ok {
-                break;
-            }
-            // Redo the pivot one width up (the failed attempt left the store untouched).
-            self.store = self.store.wider();
-        }
+        self.store.pivot(r, p);
         if !matches!(self.store, Width::Small(_)) {
             let store = std::mem::replace(&mut self.store, Width::Small(Store::empty()));
             self.store = store.narrowest();
@@ -596,9 +634,7 @@ pub fn square_system_feasible<E: Entry>(k: usize, rows: Vec<E>) -> Option<bool> 
         let c = (0..k).find(|&c| {
             !used[c] && each_width!(&w, s => PivotInt::sign(s.at(t, c))) != Ordering::Equal
         })?;
-        while !each_width!(&mut w, s => s.try_pivot(t, c).is_ok()) {
-            w = w.wider();
-        }
+        w.pivot(t, c);
         used[c] = true;
     }
     Some((0..n_rows).all(|t| each_width!(&w, s => PivotInt::sign(s.at(t, k))) != Ordering::Less))
