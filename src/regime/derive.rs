@@ -115,14 +115,29 @@ pub struct Derived {
 /// Off-path beliefs, each concentrated on one member: `(information set, member)`.
 type Beliefs = Vec<(usize, usize)>;
 
-/// Most combinations of off-path replies and beliefs tried for one equilibrium.
-const MAX_ALTERNATIVES: usize = 64;
+/// One vertex of an off-path information set's beliefs, `(information set, member)`, with the
+/// conditions it puts on that set's reply.
+type Vertex = ((usize, usize), Vec<Cond>);
+
+/// Most derivations (one per choice of off-path replies, plus one per other belief vertex of
+/// each off-path information set whose belief matters) tried for one equilibrium.
+const MAX_DERIVATIONS: usize = 256;
+
+/// Most alternatives (combinations of beliefs that can hold, over every choice of replies)
+/// written out for one equilibrium.
+const MAX_ALTERNATIVES: usize = 1024;
 
 /// The conditions under which `c`'s regime — its supports on the path — is an equilibrium
 /// with *some* off-path beliefs (see the module docs): one [`Derived`] per combination of
 /// off-path replies and beliefs at the simplex's vertices that can hold, redundant ones
 /// dropped. Falls back to the equilibrium's own beliefs (marked not exact) where the
 /// combinations are too many or cannot be derived.
+///
+/// A belief enters only the conditions of its own information set, so the combinations are
+/// not derived one by one: for each choice of off-path replies the conditions are derived
+/// once, and again for each other vertex of each information set whose belief matters (its
+/// own conditions change, nothing else does); an information set's vertices that cannot hold
+/// on the parameters' ranges are dropped before the combinations are formed.
 pub fn derive_all(
     t: &GameTemplate,
     numbers: &(Vec<SPoly>, Vec<SPoly>),
@@ -141,59 +156,145 @@ pub fn derive_all(
             exact: false,
         }])
     };
+    // A condition true wherever the declared ranges allow is dropped; `None` if one is false
+    // wherever they allow (the list never holds).
+    let judge = |conds: Vec<Cond>| -> Option<Vec<Cond>> {
+        let mut kept = Vec::with_capacity(conds.len());
+        for c in conds {
+            match by_ranges(t, &c) {
+                Some(false) => return None,
+                Some(true) => {}
+                None => kept.push(c),
+            }
+        }
+        Some(kept)
+    };
+    // Each choice of off-path replies: the behaviour, with member 0 as a placeholder vertex
+    // at each information set whose belief matters.
     let mut work: Vec<(Vec<Rational>, Beliefs)> = vec![(b0.clone(), Vec::new())];
     let mut out: Vec<Derived> = Vec::new();
     let mut exact = true;
     let mut runs = 0;
     while let Some((b, v)) = work.pop() {
         runs += 1;
-        if runs > MAX_ALTERNATIVES {
+        if runs > MAX_DERIVATIONS {
             return own();
         }
-        match derive_with(t, numbers, game, &b, OffPath::Vertex(&v), theta) {
-            Ok(conds) => {
-                // A condition false wherever the parameters' declared ranges allow: this
-                // combination never holds; one true there says nothing.
-                let judged: Vec<Option<bool>> = conds.iter().map(|c| by_ranges(t, c)).collect();
-                let never = judged.contains(&Some(false));
-                let conds: Vec<Cond> = conds
-                    .into_iter()
-                    .zip(judged)
-                    .filter(|(_, j)| *j != Some(true))
-                    .map(|(c, _)| c)
+        let open = match derive_tagged(t, numbers, game, &b, OffPath::Vertex(&v), theta) {
+            Ok(tagged) => {
+                let local = |tagged: &[(Cond, Option<usize>)], si: usize| -> Vec<Cond> {
+                    tagged
+                        .iter()
+                        .filter(|(_, o)| *o == Some(si))
+                        .map(|(c, _)| c.clone())
+                        .collect()
+                };
+                let common: Vec<Cond> = tagged
+                    .iter()
+                    .filter(|(_, o)| o.is_none())
+                    .map(|(c, _)| c.clone())
                     .collect();
-                if !never {
+                let Some(common) = judge(common) else {
+                    continue;
+                };
+                // Each information set's vertices that can hold: `(member, own conditions)`.
+                let mut choices: Vec<Vec<Vertex>> = Vec::new();
+                for &(si, _) in &v {
+                    let mut alts = Vec::new();
+                    for k in 0..tree.infosets[si].n_members as usize {
+                        let conds = if k == 0 {
+                            local(&tagged, si)
+                        } else {
+                            runs += 1;
+                            if runs > MAX_DERIVATIONS {
+                                return own();
+                            }
+                            let v2: Beliefs = v
+                                .iter()
+                                .map(|&x| if x.0 == si { (si, k) } else { x })
+                                .collect();
+                            let off = OffPath::Vertex(&v2);
+                            match derive_tagged(t, numbers, game, &b, off, theta) {
+                                Ok(t2) => local(&t2, si),
+                                Err(_) => return own(),
+                            }
+                        };
+                        if let Some(conds) = judge(conds) {
+                            alts.push(((si, k), conds));
+                        }
+                    }
+                    choices.push(alts);
+                }
+                let combos = choices.iter().map(Vec::len).product::<usize>();
+                if combos == 0 {
+                    continue;
+                }
+                if out.len() + combos > MAX_ALTERNATIVES {
+                    return own();
+                }
+                // Every combination of the sets' vertices.
+                let mut pick = vec![0usize; choices.len()];
+                loop {
+                    let mut conds = common.clone();
+                    let mut beliefs = Vec::with_capacity(choices.len());
+                    for (set, &i) in choices.iter().zip(&pick) {
+                        beliefs.push(set[i].0);
+                        conds.extend(set[i].1.iter().cloned());
+                    }
+                    conds.sort();
+                    conds.dedup();
+                    beliefs.sort();
                     out.push(Derived {
                         conds,
-                        beliefs: v,
+                        beliefs,
                         exact: true,
                     });
-                }
-            }
-            Err(Fail::Need(si)) => {
-                let s = &tree.infosets[si];
-                if s.n_actions > 2 {
-                    exact = false;
-                }
-                let first = s.first_action as usize;
-                for a in 0..s.n_actions as usize {
-                    for k in 0..s.n_members as usize {
-                        let mut b2 = b.clone();
-                        for x in 0..s.n_actions as usize {
-                            b2[first + x] = if x == a {
-                                Rational::one()
-                            } else {
-                                Rational::zero()
-                            };
+                    // The next combination, odometer-wise.
+                    let mut j = 0;
+                    while j < pick.len() {
+                        pick[j] += 1;
+                        if pick[j] < choices[j].len() {
+                            break;
                         }
-                        let mut v2 = v.clone();
-                        v2.push((si, k));
-                        work.push((b2, v2));
+                        pick[j] = 0;
+                        j += 1;
+                    }
+                    if j == pick.len() {
+                        break;
                     }
                 }
+                None
             }
+            Err(Fail::Need(si)) => Some(si),
+            // The equilibrium's own belief there holds the other players' types at the
+            // probabilities of one point, which other points' priors do not allow: no
+            // conditions rather than overstated ones.
+            Err(f @ Fail::Joint) => return Err(f.message()),
             Err(Fail::Msg(m)) if v.is_empty() => return Err(m),
             Err(Fail::Msg(_)) => return own(),
+        };
+        // An off-path information set still open: one branch per reply, with a placeholder
+        // vertex.
+        let Some(si) = open else {
+            continue;
+        };
+        let s = &tree.infosets[si];
+        if s.n_actions > 2 {
+            exact = false;
+        }
+        let first = s.first_action as usize;
+        for a in 0..s.n_actions as usize {
+            let mut b2 = b.clone();
+            for x in 0..s.n_actions as usize {
+                b2[first + x] = if x == a {
+                    Rational::one()
+                } else {
+                    Rational::zero()
+                };
+            }
+            let mut v2 = v.clone();
+            v2.push((si, 0));
+            work.push((b2, v2));
         }
     }
     // The equilibrium exists at `theta`, so some alternative holds there; if none does, the
@@ -371,6 +472,9 @@ enum OffPath<'a> {
 enum Fail {
     /// An information set off the path needs a reply and a belief.
     Need(usize),
+    /// An information set off the path whose members differ in several moves of Nature
+    /// (several players' types): its beliefs are not a free simplex.
+    Joint,
     /// The conditions cannot be derived.
     Msg(String),
 }
@@ -379,6 +483,9 @@ impl Fail {
     fn message(self) -> String {
         match self {
             Fail::Need(_) => "a belief off the path is not given".into(),
+            Fail::Joint => "a belief off the path is over several players' types, which is not \
+                            yet derived"
+                .into(),
             Fail::Msg(m) => m,
         }
     }
@@ -406,6 +513,27 @@ fn derive_with(
     off: OffPath<'_>,
     theta: &[Rational],
 ) -> Result<Vec<Cond>, Fail> {
+    let mut out: Vec<Cond> = derive_tagged(t, numbers, game, b, off, theta)?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// [`derive_with`], each condition tagged with the off-path information set whose belief
+/// (given in `off` as a vertex) it comes from, `None` for the others. A belief enters only
+/// the conditions of its own information set, so the conditions of one choice of replies are
+/// the untagged ones and, for each such set, the tagged ones of the vertex chosen there.
+fn derive_tagged(
+    t: &GameTemplate,
+    numbers: &(Vec<SPoly>, Vec<SPoly>),
+    game: &Game,
+    b: &[Rational],
+    off: OffPath<'_>,
+    theta: &[Rational],
+) -> Result<Vec<(Cond, Option<usize>)>, Fail> {
     let tree = &*game.tree;
     let np = tree.n_players();
     let nt = t.params.names.len();
@@ -464,7 +592,8 @@ fn derive_with(
         }
     }
     let mut equations: Vec<SPoly> = Vec::new();
-    let mut inequalities: Vec<Cond> = Vec::new();
+    // Each inequality with the off-path information set whose chosen belief it comes from.
+    let mut inequalities: Vec<(Cond, Option<usize>)> = Vec::new();
     for (si, s) in tree.infosets.iter().enumerate() {
         let sup = &supports[si];
         if s.n_actions < 2 || sup.is_empty() {
@@ -486,6 +615,7 @@ fn derive_with(
             .collect();
         let mut per_member = false;
         let mut need = false;
+        let mut origin = None;
         if weights.iter().all(SPoly::is_zero) {
             match off {
                 // Off the path: the equilibrium's own belief, or (where any belief will do)
@@ -503,6 +633,7 @@ fn derive_with(
                 // A belief concentrated on one member, chosen by the caller.
                 OffPath::Vertex(v) => match v.iter().find(|x| x.0 == si) {
                     Some(&(_, k)) => {
+                        origin = Some(si);
                         weights = (0..members.len())
                             .map(|j| if j == k { SPoly::one() } else { SPoly::zero() })
                             .collect()
@@ -525,6 +656,9 @@ fn derive_with(
                 members[1..].iter().all(|&x| gain(x, a, 0) == g0)
             });
             if !same {
+                if chance_differences(tree, &members) > 1 {
+                    return Err(Fail::Joint);
+                }
                 return Err(Fail::Need(si));
             }
             weights = (0..members.len())
@@ -558,10 +692,13 @@ fn derive_with(
                 let e = g.iter().fold(SPoly::zero(), |acc, &k| {
                     acc.add(&w(k).mul(&gain(members[k], a0, a)))
                 });
-                inequalities.push(Cond {
-                    poly: e,
-                    strict: false,
-                });
+                inequalities.push((
+                    Cond {
+                        poly: e,
+                        strict: false,
+                    },
+                    origin,
+                ));
             }
         }
     }
@@ -569,10 +706,13 @@ fn derive_with(
     for (si, s) in tree.infosets.iter().enumerate() {
         if supports[si].len() > 1 {
             for &a in &supports[si] {
-                inequalities.push(Cond {
-                    poly: prob[s.first_action as usize + a].clone(),
-                    strict: true,
-                });
+                inequalities.push((
+                    Cond {
+                        poly: prob[s.first_action as usize + a].clone(),
+                        strict: true,
+                    },
+                    None,
+                ));
             }
         }
     }
@@ -620,15 +760,18 @@ fn derive_with(
         nums.push(det(&ak).ok_or("too many unknowns to solve symbolically")?);
     }
     let negative_d = d0.is_negative();
-    let mut out = vec![Cond {
-        poly: if negative_d {
-            d.scale(&-Rational::one())
-        } else {
-            d.clone()
+    let mut out = vec![(
+        Cond {
+            poly: if negative_d {
+                d.scale(&-Rational::one())
+            } else {
+                d.clone()
+            },
+            strict: true,
         },
-        strict: true,
-    }];
-    for ineq in inequalities {
+        None,
+    )];
+    for (ineq, origin) in inequalities {
         let k = ineq.poly.degree_in(&is_unknown);
         // g(θ, N/D)·D^k, its sign corrected by D's sign at the point.
         let mut g = SPoly::zero();
@@ -651,18 +794,26 @@ fn derive_with(
         if negative_d && k % 2 == 1 {
             g = g.scale(&-Rational::one());
         }
-        out.push(Cond {
-            poly: g,
-            strict: ineq.strict,
-        });
+        out.push((
+            Cond {
+                poly: g,
+                strict: ineq.strict,
+            },
+            origin,
+        ));
     }
-    let mut out: Vec<Cond> = out
+    let mut out: Vec<(Cond, Option<usize>)> = out
         .into_iter()
-        .map(|c| Cond {
-            poly: drop_positive_factors(t, c.poly),
-            strict: c.strict,
+        .map(|(c, o)| {
+            (
+                Cond {
+                    poly: drop_positive_factors(t, c.poly),
+                    strict: c.strict,
+                },
+                o,
+            )
         })
-        .filter(|c| match c.poly.as_constant() {
+        .filter(|(c, _)| match c.poly.as_constant() {
             Some(v) => v.is_negative() || (c.strict && v.is_zero()),
             None => true,
         })
@@ -670,7 +821,7 @@ fn derive_with(
     out.sort();
     out.dedup();
     let check = matches!(off, OffPath::Own(_));
-    if let Some(bad) = out.iter().find(|c| check && !c.holds(theta)) {
+    if let Some((bad, _)) = out.iter().find(|(c, _)| check && !c.holds(theta)) {
         return Err(Fail::Msg(format!(
             "the derived condition {} {} 0 fails at the point",
             bad.poly.show(&t.params.names),
@@ -678,6 +829,35 @@ fn derive_with(
         )));
     }
     Ok(out)
+}
+
+/// At how many of the moves of Nature on their paths (the first, the second, … counted from
+/// the root) the members `members` of an information set differ. With one, a belief is a free
+/// point of the simplex over the members; with more (one player's type and another's), the
+/// solver keeps the types of players other than the one observed deviating at their
+/// probabilities, so a belief concentrated on one member is not one it allows.
+fn chance_differences(tree: &crate::game::tree::Tree, members: &[usize]) -> usize {
+    let moves = |x: usize| -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = x;
+        while let Some(par) = tree.nodes[cur].parent() {
+            let pn = &tree.nodes[par.ix()];
+            if matches!(pn.kind, NodeKind::Chance) {
+                out.push(cur - pn.first_child as usize);
+            }
+            cur = par.ix();
+        }
+        out.reverse();
+        out
+    };
+    let paths: Vec<Vec<usize>> = members.iter().map(|&x| moves(x)).collect();
+    let depth = paths.iter().map(Vec::len).max().unwrap_or(0);
+    (0..depth)
+        .filter(|&k| {
+            let first = paths[0].get(k);
+            paths.iter().any(|p| p.get(k) != first)
+        })
+        .count()
 }
 
 /// The factors of a member's weight: chance probabilities and other players' action

@@ -319,4 +319,6 @@ impl<'a> Evaluator<'a> {
 }
 
 #[cfg(test)]
+mod private_tests;
+#[cfg(test)]
 mod tests;

@@ -1,0 +1,159 @@
+//! The hedging game with a privately resolute protégé and defender
+//! (models/hedging_private.toml): two players' types, so some information sets off the path
+//! (the challenger's, over both types) have beliefs that are not a free simplex; its off-path
+//! beliefs elsewhere need more combinations than the §1.1 game's. Every regime whose
+//! conditions are derived must hold exactly where the `pbe` solver finds it, at points across
+//! the parameter space.
+
+use super::conditions::{conditions_at, regime_lines};
+use super::derive::Cond;
+use super::*;
+use num_traits::One;
+
+fn model() -> (GameTemplate, String) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/hedging_private.toml");
+    let text = std::fs::read_to_string(path).expect("models/hedging_private.toml");
+    let loaded = crate::model::load(path, text.clone());
+    (loaded.template.expect("a valid model"), text)
+}
+
+/// Rationals in `(lo, hi)` with prime denominators, from a fixed seed (no two draws of the
+/// same run alike, and the same draws on every run).
+struct Draw(u64, usize);
+
+impl Draw {
+    fn next(&mut self, lo: i64, hi: i64) -> Rational {
+        const PRIMES: [i64; 7] = [97, 89, 83, 79, 73, 71, 67];
+        let p = PRIMES[self.1 % PRIMES.len()];
+        self.1 += 1;
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let k = 1 + (self.0 >> 33) as i64 % (p - 1);
+        Rational::from_integer(lo.into()) + Rational::new(((hi - lo) * k).into(), p.into())
+    }
+}
+
+/// The scenarios' points, then points drawn over the two priors (others at the baseline) and
+/// over the priors with the challenger's and the protégé's stakes. (Replies off the path whose
+/// belief does not matter are the equilibrium's own, so the values of realigning, which decide
+/// the protégé's replies there, stay at the baseline.)
+fn points(t: &GameTemplate, text: &str) -> Vec<Vec<Rational>> {
+    let base = t.exact_point(text, None, &[]).expect("base point");
+    let mut out = vec![base.clone()];
+    for s in t.ast.scenarios.iter() {
+        out.push(t.exact_point(text, Some(&s.name.v), &[]).expect("scenario"));
+    }
+    let id = |n: &str| t.params.id(n).expect("parameter");
+    let mut draw = Draw(19, 0);
+    for i in 0..30 {
+        let mut theta = base.clone();
+        theta[id("q_res")] = draw.next(0, 1);
+        theta[id("p_res")] = draw.next(0, 1);
+        let others: &[(&str, i64, i64)] = match i % 2 {
+            1 => &[("g", 0, 3), ("c_C", 0, 3), ("rho", -2, 2), ("e_P", -1, 1)],
+            _ => &[],
+        };
+        for &(name, lo, hi) in others {
+            theta[id(name)] = draw.next(lo, hi);
+        }
+        out.push(theta);
+    }
+    out
+}
+
+#[test]
+fn hedging_private_conditions_never_overstate_at_random_points() {
+    let (t, text) = model();
+    let o = SolveOptions::default();
+    let pts = points(&t, &text);
+    // Every regime met anywhere, with its alternatives (the union over the points).
+    // Label, alternatives, and whether every derivation of it was exact.
+    let mut regimes: Vec<(String, Vec<Vec<Cond>>, bool)> = Vec::new();
+    let mut nonlinear: Vec<String> = Vec::new();
+    for theta in &pts {
+        for r in conditions_at(&t, theta, &o).expect("conditions") {
+            // A regime whose equations are not linear in its mixing probabilities, or whose
+            // belief off the path is over both players' types, has no derived conditions
+            // (the map's numbers stand): it is not checked here.
+            if r.alternatives.iter().any(Result::is_err) {
+                nonlinear.push(r.label.clone());
+                continue;
+            }
+            let i = match regimes.iter().position(|x| x.0 == r.label) {
+                Some(i) => i,
+                None => {
+                    regimes.push((r.label.clone(), Vec::new(), true));
+                    regimes.len() - 1
+                }
+            };
+            regimes[i].2 &= r.exact;
+            for a in &r.alternatives {
+                let a = a.clone().expect("derived");
+                if !regimes[i].1.contains(&a) {
+                    regimes[i].1.push(a);
+                }
+            }
+        }
+    }
+    assert!(
+        regimes.iter().all(|r| r.2) && !regimes.is_empty(),
+        "exact regimes: {:?}",
+        regimes.iter().map(|r| (&r.0, r.2)).collect::<Vec<_>>()
+    );
+    // At every point: each regime's conditions (derived wherever it was met) hold iff the
+    // solver finds it there.
+    let mut ev = Evaluator::new(&t, o.clone());
+    let (mut held, mut failed) = (0, 0);
+    for theta in &pts {
+        let set = ev.at(theta).expect("solved");
+        for l in set.key() {
+            assert!(
+                regimes.iter().any(|r| r.0 == l) || nonlinear.iter().any(|n| n == l),
+                "{l}: conditions derived"
+            );
+        }
+        for (label, alts, exact) in regimes.iter().filter(|r| !nonlinear.contains(&r.0)) {
+            let holds = alts.iter().any(|a| a.iter().all(|c| c.holds(theta)));
+            let found = set.key().contains(&label.as_str());
+            let at = || theta.iter().map(crate::exact::display).collect::<Vec<_>>();
+            if *exact {
+                assert_eq!(
+                    holds,
+                    found,
+                    "{label} at {:?}: solver {}",
+                    at(),
+                    set.describe()
+                );
+            } else {
+                assert!(
+                    !holds || found,
+                    "{label} at {:?}: solver {}",
+                    at(),
+                    set.describe()
+                );
+            }
+            if holds {
+                held += 1;
+            } else {
+                failed += 1;
+            }
+        }
+    }
+    assert!(held > 0 && failed > 0, "both cases met");
+    // In words, on the report's map: nothing is "sufficient only".
+    let base = &pts[0];
+    let id = |n: &str| t.params.id(n).expect("parameter");
+    let one = Rational::one();
+    let zero = Rational::from_integer(0.into());
+    let mapped = [
+        (id("q_res"), zero.clone(), one.clone()),
+        (id("p_res"), zero, one),
+    ];
+    for (label, _, exact) in &regimes {
+        for line in regime_lines(&t, &o, base, &[label.as_str()], base, &mapped) {
+            assert!(*exact && !line.contains("sufficient"), "{line}");
+        }
+    }
+}
