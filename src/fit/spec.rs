@@ -138,25 +138,13 @@ struct Reader<'t> {
     diags: Vec<Diagnostic>,
 }
 
-fn type_name(v: Val<'_>) -> &'static str {
-    match v {
-        Val::String(_) => "a string",
-        Val::Integer(_) => "an integer",
-        Val::Float(_) => "a number",
-        Val::Boolean(_) => "a boolean",
-        Val::Datetime(_) => "a date",
-        Val::Array(_) => "an array",
-        Val::Table(_) => "a table",
-    }
-}
-
 fn key_sp(k: Key<'_>) -> Sp<String> {
     Sp::new(k.as_str().to_string(), k.span())
 }
 
 impl Reader<'_> {
     fn wrong(&mut self, v: V<'_>, what: &str, want: &str) {
-        let got = type_name(v.get());
+        let got = v.get().type_name();
         self.diags.push(
             Diagnostic::error(v.span(), format!("{what} must be {want}, not {got}"))
                 .with_label(got),

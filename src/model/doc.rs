@@ -215,6 +215,21 @@ pub enum Val<'d> {
     Table(Table<'d>),
 }
 
+impl Val<'_> {
+    /// What the value is, for messages: "a string", "an integer", ….
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Val::String(_) => "a string",
+            Val::Integer(_) => "an integer",
+            Val::Float(_) => "a number",
+            Val::Boolean(_) => "a boolean",
+            Val::Datetime(_) => "a date",
+            Val::Array(_) => "an array",
+            Val::Table(_) => "a table",
+        }
+    }
+}
+
 impl<'s> Doc<'s> {
     /// The top-level table.
     pub fn root(&self) -> Table<'_> {
@@ -839,18 +854,18 @@ impl<'s> Builder<'s> {
         (path, result)
     }
 
-    fn capture_key_value(&mut self, path: Vec<KeyTok<'s>>, key: KeyTok<'s>, value: u32) {
-        let Some(parent) = self.descend_path(self.current_table, &path, true) else {
-            return;
-        };
-        if (self.flags(parent) & DOTTED != 0) == path.is_empty() {
+    /// Puts `value` under `key` in `table` (reached through a dotted path when `dotted`),
+    /// or reports the duplicate: a key defined twice, or a table of dotted keys extended by a
+    /// plain key (and the other way round).
+    fn insert_key(&mut self, table: u32, dotted: bool, key: &KeyTok<'s>, value: u32) {
+        if (self.flags(table) & DOTTED != 0) != dotted {
             self.err(ParseError::new("duplicate key").with_unexpected(key.span));
             return;
         }
-        match find(&self.doc, parent, &key.text) {
+        match find(&self.doc, table, &key.text) {
             None => {
-                self.set_key(value, &key);
-                self.push_child(parent, value);
+                self.set_key(value, key);
+                self.push_child(table, value);
             }
             Some(old) => {
                 let [s, e] = self.doc.nodes[old as usize].key;
@@ -861,6 +876,13 @@ impl<'s> Builder<'s> {
                 );
             }
         }
+    }
+
+    fn capture_key_value(&mut self, path: Vec<KeyTok<'s>>, key: KeyTok<'s>, value: u32) {
+        let Some(parent) = self.descend_path(self.current_table, &path, true) else {
+            return;
+        };
+        self.insert_key(parent, !path.is_empty(), &key, value);
     }
 
     fn finish_table(&mut self) {
@@ -1197,24 +1219,7 @@ impl<'s> Builder<'s> {
         let Some(t) = self.descend_inline(table, &path) else {
             return;
         };
-        if (self.flags(t) & DOTTED != 0) == path.is_empty() {
-            self.err(ParseError::new("duplicate key").with_unexpected(key.span));
-            return;
-        }
-        match find(&self.doc, t, &key.text) {
-            None => {
-                self.set_key(value, &key);
-                self.push_child(t, value);
-            }
-            Some(old) => {
-                let [s, e] = self.doc.nodes[old as usize].key;
-                self.err(
-                    ParseError::new("duplicate key")
-                        .with_unexpected(key.span)
-                        .with_context(Span::new_unchecked(s as usize, e as usize)),
-                );
-            }
-        }
+        self.insert_key(t, !path.is_empty(), &key, value);
     }
 }
 

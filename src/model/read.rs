@@ -253,18 +253,6 @@ fn key_sp(k: Key<'_>) -> Sp<String> {
     Sp::new(k.as_str().to_string(), k.span())
 }
 
-fn type_name(v: Val<'_>) -> &'static str {
-    match v {
-        Val::String(_) => "a string",
-        Val::Integer(_) => "an integer",
-        Val::Float(_) => "a number",
-        Val::Boolean(_) => "a boolean",
-        Val::Datetime(_) => "a date",
-        Val::Array(_) => "an array",
-        Val::Table(_) => "a table",
-    }
-}
-
 impl<'t> Reader<'t> {
     fn err(&mut self, span: Range<usize>, msg: impl Into<String>) -> &mut Diagnostic {
         self.diags.push(Diagnostic::error(span, msg));
@@ -273,7 +261,7 @@ impl<'t> Reader<'t> {
     }
 
     fn wrong_type(&mut self, v: V<'_>, what: &(impl What + ?Sized), want: &str) {
-        let got = type_name(v.get());
+        let got = v.get().type_name();
         let what = what.what();
         self.err(v.span(), format!("{what} must be {want}, not {got}"))
             .label = Some(got.to_string());

@@ -318,8 +318,22 @@ impl RegimeMap {
         match (&a.conditions, &self.exact) {
             (Some(c), _) if c.is_empty() => "everywhere on the map".to_string(),
             (Some(c), _) => format!("where {}", c.join(" and ")),
-            (None, Some(crate::geometry::regimes::Exact::Polygons(_))) => {
-                "an exact polygon: where its regimes' conditions (below) hold".to_string()
+            (None, Some(crate::geometry::regimes::Exact::Polygons(p))) => {
+                // Areas and their pieces are listed in the same order.
+                let pieces = self
+                    .areas
+                    .iter()
+                    .position(|x| std::ptr::eq(x, a))
+                    .and_then(|i| p.get(i))
+                    .map_or(1, Vec::len);
+                if pieces > 1 {
+                    format!(
+                        "an exact polygonal region ({pieces} convex pieces): where its \
+                         regimes' conditions (below) hold"
+                    )
+                } else {
+                    "an exact polygon: where its regimes' conditions (below) hold".to_string()
+                }
             }
             (None, Some(crate::geometry::regimes::Exact::Curves(_))) => {
                 "a region with curved edges: where its regimes' conditions (below) hold".to_string()

@@ -7,6 +7,7 @@
 
 use super::conditions::{conditions_at, regime_lines};
 use super::derive::Cond;
+use super::tests::Draw;
 use super::*;
 use num_traits::One;
 
@@ -15,24 +16,6 @@ fn model() -> (GameTemplate, String) {
     let text = std::fs::read_to_string(path).expect("models/hedging_private.toml");
     let loaded = crate::model::load(path, text.clone());
     (loaded.template.expect("a valid model"), text)
-}
-
-/// Rationals in `(lo, hi)` with prime denominators, from a fixed seed (no two draws of the
-/// same run alike, and the same draws on every run).
-struct Draw(u64, usize);
-
-impl Draw {
-    fn next(&mut self, lo: i64, hi: i64) -> Rational {
-        const PRIMES: [i64; 7] = [97, 89, 83, 79, 73, 71, 67];
-        let p = PRIMES[self.1 % PRIMES.len()];
-        self.1 += 1;
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let k = 1 + (self.0 >> 33) as i64 % (p - 1);
-        Rational::from_integer(lo.into()) + Rational::new(((hi - lo) * k).into(), p.into())
-    }
 }
 
 /// The scenarios' points, then points drawn over the two priors (others at the baseline) and

@@ -187,10 +187,11 @@ fn the_map_has_four_rectangles_with_exact_shares() {
 /// A small deterministic generator of rationals in `(lo, hi)`; each call uses the next of a
 /// list of prime denominators, so that two parameters drawn together never meet on a
 /// boundary such as p_Def = 1 − s by coincidence.
-struct Draw(u64, usize);
+pub(super) struct Draw(pub(super) u64, pub(super) usize);
 
 impl Draw {
-    fn next(&mut self, lo: i64, hi: i64) -> Rational {
+    /// The next rational in `(lo, hi)`.
+    pub(super) fn next(&mut self, lo: i64, hi: i64) -> Rational {
         const PRIMES: [i64; 7] = [97, 89, 83, 79, 73, 71, 67];
         let p = PRIMES[self.1 % PRIMES.len()];
         self.1 += 1;
