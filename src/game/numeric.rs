@@ -91,35 +91,41 @@ pub enum Fraction {
 /// 2^53: integers up to this size are exact in an `f64`.
 const EXACT_F64: u64 = 1 << 53;
 
-fn gcd(mut a: u64, mut b: u64) -> u64 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
+/// Stein's binary gcd of two unsigned integers of one width.
+macro_rules! binary_gcd {
+    ($a:expr, $b:expr) => {{
+        let (mut a, mut b) = ($a, $b);
+        if a == 0 {
+            return b;
         }
-        b -= a;
         if b == 0 {
-            return a << shift;
+            return a;
         }
-    }
+        let shift = (a | b).trailing_zeros();
+        a >>= a.trailing_zeros();
+        loop {
+            b >>= b.trailing_zeros();
+            if a > b {
+                std::mem::swap(&mut a, &mut b);
+            }
+            b -= a;
+            if b == 0 {
+                return a << shift;
+            }
+        }
+    }};
 }
 
-fn gcd128(mut a: u128, mut b: u128) -> u128 {
+fn gcd(a: u64, b: u64) -> u64 {
+    binary_gcd!(a, b)
+}
+
+/// The gcd of two 128-bit integers (by the 64-bit loop when both fit in 64 bits).
+pub(crate) fn gcd128(a: u128, b: u128) -> u128 {
     if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
         return gcd(a as u64, b as u64) as u128;
     }
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
+    binary_gcd!(a, b)
 }
 
 impl Fraction {

@@ -705,6 +705,20 @@ impl<'s> Builder<'s> {
         self.doc.decoded.push_str(text);
     }
 
+    /// Reports a dotted key or header `key` that would extend value `id`, which is not a
+    /// table (defined at `old`, where that is said).
+    fn cannot_extend(&mut self, id: u32, key: Span, old: Option<Span>) {
+        let ty = self.type_str(id);
+        let mut e = ParseError::new(format!(
+            "cannot extend value of type {ty} with a dotted key"
+        ))
+        .with_unexpected(key);
+        if let Some(old) = old {
+            e = e.with_context(old);
+        }
+        self.err(e);
+    }
+
     fn type_str(&self, id: u32) -> &'static str {
         match self.doc.nodes[id as usize].kind {
             Kind::String => "string",
@@ -983,27 +997,14 @@ impl<'s> Builder<'s> {
                     match n.kind {
                         Kind::Array => {
                             if n.flags & AOT == 0 {
-                                self.err(
-                                    ParseError::new(
-                                        "cannot extend value of type array with a dotted key",
-                                    )
-                                    .with_unexpected(key.span)
-                                    .with_context(old),
-                                );
+                                self.cannot_extend(e, key.span, Some(old));
                                 return None;
                             }
                             let last = n.b;
                             if self.doc.nodes[last as usize].kind == Kind::Table {
                                 last
                             } else {
-                                let ty = self.type_str(last);
-                                self.err(
-                                    ParseError::new(format!(
-                                        "cannot extend value of type {ty} with a dotted key"
-                                    ))
-                                    .with_unexpected(key.span)
-                                    .with_context(old),
-                                );
+                                self.cannot_extend(last, key.span, Some(old));
                                 return None;
                             }
                         }
@@ -1026,14 +1027,7 @@ impl<'s> Builder<'s> {
                             e
                         }
                         _ => {
-                            let ty = self.type_str(e);
-                            self.err(
-                                ParseError::new(format!(
-                                    "cannot extend value of type {ty} with a dotted key"
-                                ))
-                                .with_unexpected(key.span)
-                                .with_context(old),
-                            );
+                            self.cannot_extend(e, key.span, Some(old));
                             return None;
                         }
                     }
@@ -1064,13 +1058,7 @@ impl<'s> Builder<'s> {
                         }
                         e
                     } else {
-                        let ty = self.type_str(e);
-                        self.err(
-                            ParseError::new(format!(
-                                "cannot extend value of type {ty} with a dotted key"
-                            ))
-                            .with_unexpected(key.span),
-                        );
+                        self.cannot_extend(e, key.span, None);
                         return None;
                     }
                 }

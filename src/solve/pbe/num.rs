@@ -24,25 +24,9 @@ pub enum Q {
 }
 
 fn gcd(a: i128, b: i128) -> i128 {
-    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
-    if a == 0 {
-        return b as i128;
-    }
-    if b == 0 {
-        return a as i128;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return (a << shift) as i128;
-        }
-    }
+    // At most 2^127 (gcd(i128::MIN, 0)), which the callers never pass: their denominators
+    // are positive.
+    crate::game::numeric::gcd128(a.unsigned_abs(), b.unsigned_abs()) as i128
 }
 
 /// Magnitude limit for the small representation, so that negation never overflows.
