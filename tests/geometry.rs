@@ -534,3 +534,147 @@ fn a_question_region_the_grid_misses_is_solved_inside_and_drawn() {
     }
     assert!(missed > 0, "the coarse grids should miss a region");
 }
+
+/// A two-parameter sweep of `model` (`axes` as `--vary` spells them, other parameters at the
+/// defaults) aggregated as `sweep --plot` aggregates it.
+fn swept_map<'t>(
+    t: &'t deter::model::GameTemplate,
+    axes: &[&str],
+) -> (
+    deter::sweep::Sweeper<'t>,
+    deter::sweep::aggregate::Aggregate,
+) {
+    use deter::sweep::aggregate::{Aggregate, PlotSpec};
+    use deter::sweep::{Grid, Sweeper, VarySpec};
+    let grid = Grid::new(
+        axes.iter()
+            .map(|a| VarySpec::parse(a, &t.params).unwrap())
+            .collect(),
+    )
+    .unwrap();
+    let sw = Sweeper::new(t, t.defaults(), grid, None).unwrap();
+    let rows = sw.rows(0..sw.grid.len()).unwrap();
+    let mut a = Aggregate::new(PlotSpec::of(&sw)).unwrap();
+    for r in &rows {
+        a.add(&sw.point_data(r));
+    }
+    (sw, a)
+}
+
+#[test]
+fn a_sweep_regime_map_of_unilateral_deterrence_has_vertices_at_pi_s_pi_h_and_mu_bar() {
+    // MODELS.md §1.1 with the file's values: π_S = 1 − s = 1/2 (swept exactly: points on
+    // the boundary), π_H = (1 − s)/(1 − c_H) = 2/3 and μ̄ = 1/(1 − d_S) = 1/3 (between
+    // swept values).
+    let t = template("models/unilateral_deterrence.toml");
+    let v = |n: &str| of_f64(t.defaults()[t.params.id(n).unwrap()]).unwrap();
+    let one = Rational::from_integer(1.into());
+    let zero = Rational::from_integer(0.into());
+    let pi_s = &one - v("s");
+    let pi_h = (&one - v("s")) / (&one - v("c_H"));
+    let mu = &one / (&one - v("d_S"));
+    let (sw, a) = swept_map(&t, &["p_Def=0:1:21", "p_Ch=0:1:21"]);
+    assert!(sw.sets(), "a game with types is swept by a registry solver");
+    let (xs, ys, cells, labels) = a.regime_grid().expect("a regime map");
+    let swept = deter::geometry::sweep::Swept {
+        x: (t.params.id("p_Def").unwrap(), &xs),
+        y: (t.params.id("p_Ch").unwrap(), &ys),
+        cells: &cells,
+    };
+    let opts = SolveOptions {
+        tol: sw.tol,
+        ..SolveOptions::default()
+    };
+    let (rings, note) =
+        deter::geometry::sweep::regime_areas(&t, &opts, &sw.base, &swept, &labels)
+            .unwrap_or_else(|why| panic!("fell back to cells: {why}"));
+    assert!(note.starts_with("Regions drawn exactly"), "{note}");
+    let distinct = |vals: Vec<f64>| {
+        let mut v = vals;
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        v
+    };
+    let f = |q: &Rational| exact::to_f64(q);
+    let vx = distinct(rings.iter().flat_map(|r| &r.1).map(|p| p.0).collect());
+    let vy = distinct(rings.iter().flat_map(|r| &r.1).map(|p| p.1).collect());
+    assert_eq!(vx, [f(&zero), f(&pi_s), f(&pi_h), f(&one)]);
+    assert_eq!(vy, [f(&zero), f(&mu), f(&one)]);
+    // Every region is one rectangle: merged outlines have four vertices each.
+    assert!(rings.iter().all(|r| r.1.len() == 4), "{rings:?}");
+    // The same through the whole figure: exact regions, no cells, no fallback note.
+    let (svg, why) = deter::sweep::plot::figure(
+        &sw,
+        (swept.x.0, swept.y.0),
+        &a,
+    )
+    .unwrap();
+    assert_eq!(why, None);
+    assert!(svg.contains("Regions drawn exactly") && !svg.contains("Regions drawn from"));
+    assert!(svg.matches("<rect").count() < 12, "cells drawn");
+}
+
+#[test]
+fn merged_outlines_keep_their_pieces_area_and_one_per_connected_region() {
+    use deter::geometry::outline;
+    let t = template("models/hedging.toml");
+    let (sw, a) = swept_map(&t, &["T=0:1:41", "c_D=0:3:61"]);
+    let axes = (t.params.id("T").unwrap(), t.params.id("c_D").unwrap());
+    let pieces = deter::sweep::plot::outcome_pieces(&sw, axes, &a).expect("exact pieces");
+    let mut classes: Vec<u32> = pieces.iter().map(|p| p.0).collect();
+    classes.sort();
+    classes.dedup();
+    let mut outlines = 0;
+    for k in &classes {
+        let of_k: Vec<Vec<deter::geometry::Point>> = pieces
+            .iter()
+            .filter(|p| p.0 == *k)
+            .map(|p| p.1.clone())
+            .collect();
+        let merged = outline::merge(&of_k);
+        let sum: Rational = of_k.iter().map(|p| deter::geometry::area(p)).sum();
+        let total: Rational = merged.iter().map(outline::area).sum();
+        assert_eq!(total, sum, "class {k}: the outlines' area is the pieces' exactly");
+        assert!(merged.len() <= of_k.len());
+        outlines += merged.len();
+    }
+    assert!(outlines < pieces.len(), "some pieces merge");
+    // Connected regions counted on a fine grid set off every boundary (no point on a
+    // line), four-neighbour flood fill.
+    let (_, fine) = swept_map(&t, &["T=0.0007:0.9993:150", "c_D=0.0011:2.9989:150"]);
+    let (fx, fy, cells) = fine.map_grid().expect("a map");
+    let (nx, ny) = (fx.len(), fy.len());
+    let mut seen = vec![false; cells.len()];
+    let mut regions = 0;
+    for start in 0..cells.len() {
+        if seen[start] {
+            continue;
+        }
+        regions += 1;
+        let mut stack = vec![start];
+        seen[start] = true;
+        while let Some(c) = stack.pop() {
+            let (i, j) = (c / ny, c % ny);
+            let mut near = Vec::new();
+            if i > 0 {
+                near.push(c - ny);
+            }
+            if i + 1 < nx {
+                near.push(c + ny);
+            }
+            if j > 0 {
+                near.push(c - 1);
+            }
+            if j + 1 < ny {
+                near.push(c + 1);
+            }
+            for n in near {
+                if !seen[n] && cells[n] == cells[c] {
+                    seen[n] = true;
+                    stack.push(n);
+                }
+            }
+        }
+    }
+    assert_eq!(outlines, regions, "one outline per connected region");
+}

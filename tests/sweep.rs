@@ -493,16 +493,15 @@ fn cli_plot_draws_a_merged_sweep_as_the_single_run_plot() {
         run(&["--out", &p("s2"), "--shard", "2/2"]);
         deter_ok(&["merge", &p("merged"), &p("s2"), &p("s1")]);
         deter_ok(&["plot", &p("merged"), "--out", &p("merged.svg")]);
-        // A two-parameter map of a game of perfect information is drawn exactly by the run
-        // (which can solve inside its regions); from a file, `deter plot` draws its cells.
+        // A two-parameter map of a game of perfect information is drawn exactly by the run;
+        // `deter plot` finds the model the manifest records and draws the same bytes.
         let whole = std::fs::read_to_string(p("whole.svg")).unwrap();
-        let single = if axes.len() == 4 {
+        if axes.len() == 4 {
             assert!(whole.contains("Regions drawn exactly"), "{whole}");
-            deter_ok(&["plot", &p("whole"), "--out", &p("whole-cells.svg")]);
-            std::fs::read(p("whole-cells.svg")).unwrap()
-        } else {
-            whole.into_bytes()
-        };
+            deter_ok(&["plot", &p("whole"), "--out", &p("whole-again.svg")]);
+            assert_eq!(std::fs::read_to_string(p("whole-again.svg")).unwrap(), whole);
+        }
+        let single = whole.into_bytes();
         assert_eq!(
             std::fs::read(p("merged.svg")).unwrap(),
             single,
@@ -737,4 +736,102 @@ fn question_modality_says_where_a_tie_decides_the_answer() {
             "{fmt}"
         );
     }
+}
+
+/// Runs `deter sweep` of the model copied into `dir` (as `name`) over two parameters to
+/// `dir/out.csv`, with `--plot dir/out.svg`.
+fn sweep_copy(dir: &Path, model: &str, name: &str, axes: [&str; 2]) {
+    let copy = dir.join(name);
+    std::fs::copy(repo(model), &copy).unwrap();
+    let (out, svg) = (dir.join("out.csv"), dir.join("out.svg"));
+    deter_ok(&[
+        "sweep",
+        copy.to_str().unwrap(),
+        "--vary",
+        axes[0],
+        "--vary",
+        axes[1],
+        "--out",
+        out.to_str().unwrap(),
+        "--plot",
+        svg.to_str().unwrap(),
+        "--quiet",
+    ]);
+}
+
+/// `deter plot dir/out.csv`: the SVG and the standard error.
+fn plot_file(dir: &Path) -> (String, String) {
+    let o = deter(&["plot", dir.join("out.csv").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    (stdout(&o), stderr(&o))
+}
+
+#[test]
+fn cli_plot_of_a_regime_sweep_is_the_run_s_exact_map() {
+    // A game with private types: the regime map is drawn from the regimes' conditions by
+    // the run and again by `deter plot` from the file, to the same bytes.
+    let dir = tempfile::tempdir().unwrap();
+    sweep_copy(
+        dir.path(),
+        "models/unilateral_deterrence.toml",
+        "u.toml",
+        ["p_Def=0:1:11", "p_Ch=0:1:11"],
+    );
+    let run = std::fs::read_to_string(dir.path().join("out.svg")).unwrap();
+    assert!(run.contains("Regions drawn exactly"), "{run}");
+    assert!(!run.contains("Regions drawn from"), "fell back to cells: {run}");
+    let (svg, err) = plot_file(dir.path());
+    assert_eq!(svg, run);
+    assert!(err.is_empty(), "{err}");
+    // The manifest records where the model is, relative to the sweep file.
+    let m = file::read_manifest(&dir.path().join("out.csv")).unwrap();
+    let s = m.source.expect("the run's source");
+    assert_eq!(s.relative.as_deref(), Some("u.toml"));
+    assert_eq!(s.solver, "pbe");
+    // The directory moved as a whole still finds its model (the relative path).
+    let moved = tempfile::tempdir().unwrap();
+    for f in ["u.toml", "out.csv", "out.csv.sweep.json"] {
+        std::fs::rename(dir.path().join(f), moved.path().join(f)).unwrap();
+    }
+    let (svg, err) = plot_file(moved.path());
+    assert_eq!(svg, run, "{err}");
+}
+
+#[test]
+fn cli_plot_draws_cells_and_says_why_when_the_model_changed_moved_or_is_not_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    sweep_copy(
+        dir.path(),
+        "models/hedging.toml",
+        "h.toml",
+        ["T=0:1:11", "c_D=0:3:13"],
+    );
+    let run = std::fs::read_to_string(dir.path().join("out.svg")).unwrap();
+    assert!(run.contains("Regions drawn exactly"), "{run}");
+    let cells = |svg: &str| svg.contains("Regions drawn from") && svg.matches("<rect").count() > 12;
+    // Edited: a comment is enough, the text's hash differs.
+    let model = dir.path().join("h.toml");
+    let text = std::fs::read_to_string(&model).unwrap();
+    std::fs::write(&model, format!("{text}\n# edited\n")).unwrap();
+    let (svg, err) = plot_file(dir.path());
+    assert!(err.contains("has changed since the sweep ran"), "{err}");
+    assert!(cells(&svg), "{svg}");
+    // Moved away: not found.
+    std::fs::rename(&model, dir.path().join("elsewhere.toml")).unwrap();
+    let (svg, err) = plot_file(dir.path());
+    assert!(err.contains("is not found"), "{err}");
+    assert!(cells(&svg), "{svg}");
+    // Back in place, unchanged: exact again.
+    std::fs::write(&model, &text).unwrap();
+    std::fs::remove_file(dir.path().join("elsewhere.toml")).unwrap();
+    assert_eq!(plot_file(dir.path()).0, run);
+    // A manifest from before the source was recorded still plots, from its cells.
+    let mp = manifest_path(&dir.path().join("out.csv"));
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&mp).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("source");
+    std::fs::write(&mp, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let (svg, err) = plot_file(dir.path());
+    assert!(err.contains("does not record its model"), "{err}");
+    assert!(cells(&svg), "{svg}");
 }

@@ -153,53 +153,15 @@ pub fn run(args: &SweepArgs) -> Result<ExitCode> {
                 let (iv, note) = super::bands::sweep_band(b, &sw, &args.point.sets, args.quiet)?;
                 a.svg_with_bands(&iv, &note)?
             }
-            None => match exact_map(&sw, a, args.solver.as_deref()) {
-                Some(svg) => svg,
-                None => a.svg()?,
+            None => match &sw.grid.axes[..] {
+                [ax, ay] => deter::sweep::plot::figure(&sw, (ax.param, ay.param), a)?.0,
+                _ => a.svg()?,
             },
         };
         write_atomic(path, &figure_bytes(path, svg)?)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A region map of a game solved by backward induction drawn from exact regions
-/// ([`deter::geometry::sweep`]), or `None` when the regions cannot be found (the map then
-/// keeps its cells).
-fn exact_map(sw: &Sweeper<'_>, a: &Aggregate, solver: Option<&str>) -> Option<String> {
-    if sw.sets() || sw.grid.axes.len() != 2 {
-        return None;
-    }
-    let (xs, ys, cells) = a.map_grid()?;
-    let (ax, ay) = (&sw.grid.axes[0], &sw.grid.axes[1]);
-    // The class the sweep gives a point: a one-point sweep there, with the same questions
-    // and selection.
-    let mut class_at = |theta: &[f64]| -> Option<u32> {
-        let mut one =
-            Sweeper::new(sw.template, theta.to_vec(), Grid::new(vec![]).ok()?, solver).ok()?;
-        if sw.questions.is_empty() {
-            one.questions.clear();
-        }
-        one.selection = sw.selection;
-        let rows = one.rows(0..1).ok()?;
-        a.class_of(&one.point_data(rows.first()?))
-    };
-    let swept = deter::geometry::sweep::Swept {
-        x: (ax.param, &xs),
-        y: (ay.param, &ys),
-        cells: &cells,
-    };
-    let pieces = deter::geometry::sweep::outcome_pieces(
-        sw.template,
-        &sw.base,
-        sw.questions.first(),
-        &swept,
-        &mut class_at,
-    )?;
-    let note = deter::geometry::sweep::note(&ax.name, &ay.name);
-    a.svg_exact(&deter::geometry::sweep::rings(&pieces), &note)
-        .ok()
 }
 
 /// Runs `deter merge`.
@@ -268,13 +230,60 @@ pub fn plot(args: &PlotArgs) -> Result<ExitCode> {
         agg.add(&PointData::of_parsed(r));
         Ok(())
     })?;
-    let svg = agg.svg()?;
+    let svg = if m.axes.len() == 2 {
+        let (svg, why) = plot_map(args, &m, &agg)?;
+        if let Some(why) = why {
+            errln!("plot: the regions are drawn from the swept points: {why}");
+        }
+        svg
+    } else {
+        agg.svg()?
+    };
     match &args.out {
         Some(path) => write_atomic(path, &figure_bytes(path, svg)?)
             .with_context(|| format!("cannot write `{}`", path.display()))?,
         None => super::out::write_stdout_bytes(svg.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A sweep file's region map: exact regions when the manifest's model is found unchanged
+/// (solved again as the sweep did), else the swept cells; also why the cells are drawn.
+fn plot_map(
+    args: &PlotArgs,
+    m: &file::Manifest,
+    agg: &Aggregate,
+) -> Result<(String, Option<String>)> {
+    use deter::sweep::plot::{cells_drawn, figure};
+    let found = match &m.source {
+        Some(s) => s.find_model(&args.file),
+        None => Err("the sweep file does not record its model and base point (it was written \
+                     by an older deter); run the sweep again with --plot"
+            .to_string()),
+    };
+    let (path, text) = match found {
+        Ok(f) => f,
+        Err(why) => return Ok(cells_drawn(agg, &why)?),
+    };
+    let loaded = deter::model::load(path.display().to_string(), text);
+    let Some(t) = loaded.template.as_ref() else {
+        let why = format!("the model `{}` has errors", path.display());
+        return Ok(cells_drawn(agg, &why)?);
+    };
+    // The source was read back with the manifest, whose axes name the model's parameters.
+    let sw = match m.source.as_ref().map(|s| s.sweeper(t)) {
+        Some(Ok(sw)) => sw,
+        Some(Err(why)) => return Ok(cells_drawn(agg, &why)?),
+        None => return Ok(cells_drawn(agg, "the sweep file does not record its model")?),
+    };
+    let param = |k: usize| t.params.names.iter().position(|n| *n == m.axes[k].0);
+    match (param(0), param(1)) {
+        (Some(x), Some(y)) => Ok(figure(&sw, (x, y), agg)?),
+        _ => Ok(cells_drawn(
+            agg,
+            "the manifest's axes are not parameters of the model",
+        )?),
+    }
 }
 
 /// A figure's bytes for `path`: PDF when the name ends in `.pdf`, else the SVG.

@@ -10,10 +10,12 @@
 //! shortest decimal that prints it, which is exact for the decimals model files hold.
 //!
 //! Regions that are unions of such pieces are cut from the faces of all their lines
-//! ([`arrangement`]); [`regimes`] draws regime maps (with curved boundaries by [`curve`]) and
-//! [`sweep`] a sweep's outcome map.
+//! ([`arrangement`]) and drawn as one outline per connected region ([`outline`]); [`regimes`]
+//! draws regime maps (with curved boundaries by [`curve`]) and [`sweep`] a sweep's outcome or
+//! regime map.
 
 pub mod curve;
+pub mod outline;
 pub mod partition;
 pub mod regimes;
 pub mod sweep;

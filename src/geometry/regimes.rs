@@ -138,24 +138,103 @@ pub fn exact_areas(
     base: &[Rational],
     m: &RegimeMap,
 ) -> Option<(Exact, Vec<RegimeSet>)> {
-    let (x, y) = (m.x.param, m.y.param);
-    let mut classes: Vec<Vec<Cond>> = Vec::with_capacity(m.areas.len());
+    let mut areas = Vec::with_capacity(m.areas.len());
+    for (k, area) in m.areas.iter().enumerate() {
+        let (cx, cy) = m.centre(k)?;
+        areas.push(Rep {
+            labels: area.set.key().into_iter().map(str::to_string).collect(),
+            inside: (cx, cy),
+        });
+    }
+    let ny = m.y.edges.len() - 1;
+    let two = Rational::from_integer(2.into());
+    let samples: Vec<(usize, Point)> = m
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| {
+            let (ix, iy) = (i / ny, i % ny);
+            (
+                k,
+                (
+                    (&m.x.edges[ix] + &m.x.edges[ix + 1]) / &two,
+                    (&m.y.edges[iy] + &m.y.edges[iy + 1]) / &two,
+                ),
+            )
+        })
+        .collect();
+    let sampled = Sampled {
+        axes: (m.x.param, m.y.param),
+        rect: (
+            (m.x.lo.clone(), m.x.hi.clone()),
+            (m.y.lo.clone(), m.y.hi.clone()),
+        ),
+        areas,
+        samples,
+        on_lines: Vec::new(),
+        skip_on_lines: false,
+    };
+    areas_from(t, opts, base, &sampled)
+}
+
+/// An area of a sampled map: its regimes' labels and a point inside it (where its
+/// conditions are derived).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rep {
+    /// The labels of the regimes that exist in the area, sorted ([`RegimeSet::key`]).
+    pub labels: Vec<String>,
+    /// A sampled point of the area, away from its boundary.
+    pub inside: Point,
+}
+
+/// A sampled regime map, as [`areas_from`] checks exact areas against it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sampled {
+    /// The horizontal and vertical parameters.
+    pub axes: (usize, usize),
+    /// The map's rectangle.
+    pub rect: partition::Rect,
+    /// The areas met by the samples.
+    pub areas: Vec<Rep>,
+    /// Sampled points and the area each lies in.
+    pub samples: Vec<(usize, Point)>,
+    /// Sampled points that lie on a boundary (their regimes exist only there): each must lie
+    /// where some condition vanishes (or, with `skip_on_lines`, on the map's frame).
+    pub on_lines: Vec<Point>,
+    /// True if samples where some condition vanishes, or on the map's frame, are not checked
+    /// (a swept grid may hold points exactly on a boundary, where the regimes of both sides or
+    /// a tie hold, and on the frame, where a prior of 0 or 1 may change the regimes).
+    pub skip_on_lines: bool,
+}
+
+/// The areas of a sampled map from their regimes' conditions ([`exact_areas`] for any set of
+/// samples): each area's conditions are derived at its `inside` point, and the result is
+/// accepted only if every sample (off the boundaries when `skip_on_lines`) lies in its own
+/// area and every `on_lines` point on a boundary.
+pub fn areas_from(
+    t: &GameTemplate,
+    opts: &SolveOptions,
+    base: &[Rational],
+    s: &Sampled,
+) -> Option<(Exact, Vec<RegimeSet>)> {
+    let (x, y) = s.axes;
+    let mut classes: Vec<Vec<Cond>> = Vec::with_capacity(s.areas.len());
     let mut table = Table {
         labels: Vec::new(),
         alternatives: Vec::new(),
     };
-    for (k, area) in m.areas.iter().enumerate() {
-        let (cx, cy) = m.centre(k)?;
+    for area in &s.areas {
+        let (cx, cy) = area.inside.clone();
         let mut theta = base.to_vec();
         theta[x] = cx;
         theta[y] = cy;
         let found = crate::regime::conditions::conditions_at(t, &theta, opts).ok()?;
-        if found.len() != area.set.regimes.len() {
+        if found.len() != area.labels.len() {
             return None;
         }
         let mut conds = Vec::new();
-        for label in area.set.key() {
-            let r = found.iter().find(|r| r.label == label)?;
+        for label in &area.labels {
+            let r = found.iter().find(|r| &r.label == label)?;
             let i = match table.labels.iter().position(|l| l == label) {
                 Some(i) => i,
                 None => {
@@ -190,27 +269,35 @@ pub fn exact_areas(
         }
         classes.push(conds);
     }
-    let ny = m.y.edges.len() - 1;
-    let two = Rational::from_integer(2.into());
-    let samples: Vec<(usize, Point)> = m
-        .cells
+    let at = |px: &Rational, py: &Rational| {
+        let mut theta = base.to_vec();
+        theta[x] = px.clone();
+        theta[y] = py.clone();
+        theta
+    };
+    let conds: Vec<&Cond> = table.alternatives.iter().flatten().flatten().collect();
+    // True where some condition vanishes: on a boundary; with `skip_on_lines` the map's
+    // frame counts as one (where a prior is 0 or 1 the regimes may differ from inside).
+    let on_line = |p: &Point| {
+        let r = &s.rect;
+        if s.skip_on_lines && (p.0 == r.0 .0 || p.0 == r.0 .1 || p.1 == r.1 .0 || p.1 == r.1 .1) {
+            return true;
+        }
+        let theta = at(&p.0, &p.1);
+        conds
+            .iter()
+            .any(|c| c.poly.as_constant().is_none() && c.poly.eval(&theta).is_zero())
+    };
+    if !s.on_lines.iter().all(&on_line) {
+        return None;
+    }
+    let samples: Vec<(usize, Point)> = s
+        .samples
         .iter()
-        .enumerate()
-        .map(|(i, &k)| {
-            let (ix, iy) = (i / ny, i % ny);
-            (
-                k,
-                (
-                    (&m.x.edges[ix] + &m.x.edges[ix + 1]) / &two,
-                    (&m.y.edges[iy] + &m.y.edges[iy + 1]) / &two,
-                ),
-            )
-        })
+        .filter(|(_, p)| !(s.skip_on_lines && on_line(p)))
+        .cloned()
         .collect();
-    let rect = (
-        (m.x.lo.clone(), m.x.hi.clone()),
-        (m.y.lo.clone(), m.y.hi.clone()),
-    );
+    let rect = &s.rect;
     let planes: Option<Vec<Vec<HalfPlane>>> = classes
         .iter()
         .map(|cs| cs.iter().map(|c| half_plane(c, base, x, y)).collect())
@@ -218,7 +305,7 @@ pub fn exact_areas(
     // Each area one conjunction: one convex polygon per area.
     if let Some(p) = planes
         .as_ref()
-        .and_then(|planes| partition::partition(&rect, planes, &samples))
+        .and_then(|planes| partition::partition(rect, planes, &samples))
     {
         let polys = p.into_iter().map(|p| vec![p]).collect();
         return Some((Exact::Polygons(polys), Vec::new()));
@@ -227,18 +314,15 @@ pub fn exact_areas(
     if table.labels.len() > MAX_LABELS {
         return None;
     }
-    let masks: Vec<usize> = m
+    let masks: Vec<usize> = s
         .areas
         .iter()
-        .map(|a| table.mask_of(&a.set.key()))
+        .map(|a| {
+            let key: Vec<&str> = a.labels.iter().map(String::as_str).collect();
+            table.mask_of(&key)
+        })
         .collect::<Option<_>>()?;
-    let at = |px: &Rational, py: &Rational| {
-        let mut theta = base.to_vec();
-        theta[x] = px.clone();
-        theta[y] = py.clone();
-        theta
-    };
-    // Every sampled cell centre lies in its own area.
+    // Every sample lies in its own area.
     if !samples
         .iter()
         .all(|(k, p)| table.mask(&at(&p.0, &p.1)) == masks[*k])
@@ -246,18 +330,17 @@ pub fn exact_areas(
         return None;
     }
     let mut ev = crate::regime::Evaluator::new(t, opts.clone());
-    // An area the cells missed: verified by a solve inside it.
+    // An area the samples missed: verified by a solve inside it.
     let mut verify = |mask: usize, p: &Point| -> Option<RegimeSet> {
         let set = ev.at(&at(&p.0, &p.1)).ok()?;
         (table.mask_of(&set.key()) == Some(mask)).then_some(set)
     };
-    let conds: Vec<&Cond> = table.alternatives.iter().flatten().flatten().collect();
     let lines: Option<Vec<HalfPlane>> = conds.iter().map(|c| half_plane(c, base, x, y)).collect();
     let mut new_sets: Vec<RegimeSet> = Vec::new();
     let mut order = masks.clone();
     if let Some(lines) = lines {
         let mut pieces: Vec<Vec<Vec<Point>>> = vec![Vec::new(); masks.len()];
-        for piece in super::arrangement(&rect, &lines) {
+        for piece in super::arrangement(rect, &lines) {
             let c = super::centroid(&piece);
             let mask = table.mask(&at(&c.0, &c.1));
             let k = match order.iter().position(|&o| o == mask) {
@@ -284,7 +367,7 @@ pub fn exact_areas(
     let c = curve::classify(
         &polys,
         (x, y),
-        &rect,
+        rect,
         COLUMNS,
         1 << table.labels.len(),
         &rule,
@@ -345,15 +428,13 @@ pub fn apply(t: &GameTemplate, opts: &SolveOptions, base: &[Rational], m: &mut R
     m.exact = Some(exact);
 }
 
-/// The map's exact areas as shapes filled with `fills` (one per area); empty when the map
-/// has no exact areas.
+/// The map's exact areas as shapes filled with `fills` (one per area, polygons merged into
+/// one outline per connected region); empty when the map has no exact areas.
 pub fn shapes(m: &RegimeMap, fills: &[String]) -> Vec<crate::plot::map::Shape> {
     let rings: Vec<Vec<Vec<(f64, f64)>>> = match &m.exact {
         None => return Vec::new(),
-        Some(Exact::Polygons(polys)) => polys
-            .iter()
-            .map(|ps| ps.iter().map(|p| partition::to_f64(p)).collect())
-            .collect(),
+        // Each area's convex pieces merged: one outline per connected region, no seams.
+        Some(Exact::Polygons(polys)) => polys.iter().map(|ps| super::outline::rings(ps)).collect(),
         Some(Exact::Curves(areas)) => areas.iter().map(|a| a.rings.clone()).collect(),
     };
     rings

@@ -13,7 +13,7 @@
 //! only if every swept point (off the lines) lies in a piece of its own class, so a boundary
 //! the sample missed makes the map keep its cells.
 
-use super::{arrangement, centroid, half_plane, partition, HalfPlane, Point};
+use super::{arrangement, centroid, half_plane, HalfPlane, Point};
 use crate::model::GameTemplate;
 use crate::regime::rational::of_f64;
 use num_traits::Signed;
@@ -160,11 +160,27 @@ fn normalise(h: HalfPlane) -> Option<HalfPlane> {
     })
 }
 
-/// The pieces as drawn: each class's rings in floating point.
+/// The pieces as drawn: each class's regions merged into one outline each
+/// ([`super::outline`]), rings in floating point, classes in order of first appearance.
 pub fn rings(pieces: &[(u32, Vec<Point>)]) -> Vec<(usize, Vec<(f64, f64)>)> {
-    pieces
-        .iter()
-        .map(|(k, p)| (*k as usize, partition::to_f64(p)))
+    let mut classes: Vec<u32> = Vec::new();
+    for (k, _) in pieces {
+        if !classes.contains(k) {
+            classes.push(*k);
+        }
+    }
+    classes
+        .into_iter()
+        .flat_map(|k| {
+            let of_k: Vec<Vec<Point>> = pieces
+                .iter()
+                .filter(|(c, _)| *c == k)
+                .map(|(_, p)| p.clone())
+                .collect();
+            super::outline::rings(&of_k)
+                .into_iter()
+                .map(move |r| (k as usize, r))
+        })
         .collect()
 }
 
@@ -175,4 +191,152 @@ pub fn note(x: &str, y: &str) -> String {
          {y} here) cut the swept range into pieces, each solved at a point inside, and every \
          swept point lies in a piece of its own class."
     )
+}
+
+/// A sweep's regime map (a game with information sets: one class per regime set) as exact
+/// areas, or why not. `labels[k]` is class `k`'s regime set as the sweep writes it; the game
+/// is solved as `opts` says, every equilibrium counted. Each class's conditions are derived
+/// at a swept point whose neighbours share its class ([`super::regimes::areas_from`]); a
+/// class with no such point whose regimes tie there, or met only on the map's frame (where a
+/// prior of 0 or 1 may change the regimes), is a boundary's (its points must lie where a
+/// condition vanishes, or on the frame). The areas are accepted under the rule of `regions --map`:
+/// they tile the swept range and every swept point off a boundary lies in its own class's
+/// area; an area no swept point has refuses (the map keeps its cells). Returns each class's
+/// rings (one outline per connected region, [`super::outline`]) and the note under the map.
+pub fn regime_areas(
+    t: &GameTemplate,
+    opts: &crate::solve::SolveOptions,
+    base: &[f64],
+    m: &Swept<'_>,
+    labels: &[String],
+) -> Result<(Vec<(usize, Vec<(f64, f64)>)>, String), String> {
+    use super::regimes::{areas_from, Rep, Sampled};
+    let (xs, ys) = (m.x.1, m.y.1);
+    let (nx, ny) = (xs.len(), ys.len());
+    if nx < 2 || ny < 2 || m.cells.len() != nx * ny {
+        return Err("the map has fewer than two values on an axis".into());
+    }
+    let q = |v: f64| of_f64(v).ok_or_else(|| format!("{v} is not a finite number"));
+    let qs = |v: &[f64]| v.iter().map(|&x| q(x)).collect::<Result<Vec<_>, _>>();
+    let (qx, qy) = (qs(xs)?, qs(ys)?);
+    let base_q = base.iter().map(|&v| q(v)).collect::<Result<Vec<_>, _>>()?;
+    let point = |c: usize| (qx[c / ny].clone(), qy[c % ny].clone());
+    let interior = |c: usize| {
+        let (i, j) = (c / ny, c % ny);
+        let k = m.cells[c];
+        let same = |i2: usize, j2: usize| m.cells[i2 * ny + j2] == k;
+        (i == 0 || same(i - 1, j))
+            && (i + 1 == nx || same(i + 1, j))
+            && (j == 0 || same(i, j - 1))
+            && (j + 1 == ny || same(i, j + 1))
+    };
+    let mut ev = crate::regime::Evaluator::new(t, opts.clone());
+    // Sweep class → area of the sampled map (boundary classes have none).
+    let mut area_of: Vec<Option<usize>> = vec![None; labels.len()];
+    let mut reps: Vec<Rep> = Vec::new();
+    for (k, label) in labels.iter().enumerate() {
+        let cells: Vec<usize> = (0..m.cells.len())
+            .filter(|&c| m.cells[c] as usize == k)
+            .collect();
+        let Some(&first) = cells.first() else {
+            continue;
+        };
+        let inner = cells.iter().copied().find(|&c| interior(c));
+        // A set with no interior point met only on the frame is the frame's.
+        let frame = |c: usize| c / ny == 0 || c / ny == nx - 1 || c % ny == 0 || c % ny == ny - 1;
+        if inner.is_none() && cells.iter().all(|&c| frame(c)) {
+            continue;
+        }
+        let c = inner.unwrap_or(first);
+        let mut theta = base_q.clone();
+        theta[m.x.0] = qx[c / ny].clone();
+        theta[m.y.0] = qy[c % ny].clone();
+        let set = ev
+            .at(&theta)
+            .map_err(|e| format!("the regimes at a swept point could not be recomputed: {e}"))?;
+        if set.describe() != *label {
+            return Err(format!(
+                "the regimes recomputed at a swept point ({}) differ from the sweep's ({label})",
+                set.describe()
+            ));
+        }
+        if set.regimes.is_empty() {
+            return Err("some swept point has no equilibrium".into());
+        }
+        // A set with no interior point whose regimes tie is a boundary's.
+        if inner.is_none() && set.tie {
+            continue;
+        }
+        area_of[k] = Some(reps.len());
+        reps.push(Rep {
+            labels: set.key().into_iter().map(str::to_string).collect(),
+            inside: point(c),
+        });
+    }
+    let mut samples = Vec::new();
+    let mut on_lines = Vec::new();
+    for (c, &k) in m.cells.iter().enumerate() {
+        match area_of.get(k as usize).copied().flatten() {
+            Some(a) => samples.push((a, point(c))),
+            None => on_lines.push(point(c)),
+        }
+    }
+    let sampled = Sampled {
+        axes: (m.x.0, m.y.0),
+        rect: (
+            (qx[0].clone(), qx[nx - 1].clone()),
+            (qy[0].clone(), qy[ny - 1].clone()),
+        ),
+        areas: reps,
+        samples,
+        on_lines,
+        skip_on_lines: true,
+    };
+    let (exact, missed) = areas_from(t, opts, &base_q, &sampled).ok_or_else(|| {
+        "the regimes' conditions could not be derived exactly in these two parameters, or do \
+         not agree with every swept point"
+            .to_string()
+    })?;
+    if !missed.is_empty() {
+        return Err(format!(
+            "{} region{} no swept point has (thinner than the grid)",
+            missed.len(),
+            if missed.len() == 1 { "" } else { "s" }
+        ));
+    }
+    // Areas in the order of the sampled map's; back to the sweep's classes.
+    let mut classes: Vec<usize> = vec![0; area_of.iter().flatten().count()];
+    for (k, a) in area_of.iter().enumerate() {
+        if let Some(a) = a {
+            classes[*a] = k;
+        }
+    }
+    let (x, y) = (&t.params.names[m.x.0], &t.params.names[m.y.0]);
+    let mut rings = Vec::new();
+    let note = match &exact {
+        super::regimes::Exact::Polygons(p) => {
+            for (k, pieces) in classes.iter().zip(p) {
+                rings.extend(super::outline::rings(pieces).into_iter().map(|r| (*k, r)));
+            }
+            format!(
+                "Regions drawn exactly: each is where its regimes exist and the others do not \
+                 (equilibrium conditions linear in {x} and {y} here), and every swept point off \
+                 a boundary lies in its own region."
+            )
+        }
+        e @ super::regimes::Exact::Curves(areas) => {
+            for (k, a) in classes.iter().zip(areas) {
+                rings.extend(a.rings.iter().map(|r| (*k, r.clone())));
+            }
+            format!(
+                "Regions drawn from their regimes' equilibrium conditions (each where its \
+                 regimes exist and the others do not), curved boundaries through points computed \
+                 on the curves ({} slices along {x}); shares to within {}, and every swept point \
+                 off a boundary lies in its own region.",
+                super::regimes::COLUMNS + 1,
+                crate::output::words::num(100.0 * e.precision()) + "%"
+            )
+        }
+    };
+    Ok((rings, note))
 }

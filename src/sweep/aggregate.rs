@@ -330,6 +330,48 @@ impl Aggregate {
         ))
     }
 
+    /// A regime map's grid (a game with information sets): as [`Aggregate::map_grid`], with
+    /// each class's regime set as the sweep writes it; `None` for any other plot.
+    pub fn regime_grid(&self) -> Option<(Vec<f64>, Vec<f64>, Vec<u32>, Vec<String>)> {
+        let Kind::Map(m) = &self.kind else {
+            return None;
+        };
+        if !m.regimes || m.cells.contains(&u32::MAX) {
+            return None;
+        }
+        let vals = |v: &[f64], n: usize, bins: usize| -> Vec<f64> {
+            (0..bins).map(|b| v[bin_start(b, n, bins)]).collect()
+        };
+        Some((
+            vals(&self.spec.axes[0].1, m.nx, m.bx),
+            vals(&self.spec.axes[1].1, m.ny, m.by),
+            m.cells.clone(),
+            m.legend.clone(),
+        ))
+    }
+
+    /// The plot as SVG with `note` under a region map's legend (why its cells are drawn);
+    /// a line chart has no note.
+    pub fn svg_noted(&self, note: &str) -> Result<String, PlotError> {
+        match &self.kind {
+            Kind::Map(m) if !note.is_empty() => {
+                if self.seen != self.points {
+                    return Err(PlotError::Data(format!(
+                        "the plot needs the whole grid ({} points), got {}",
+                        self.points, self.seen
+                    )));
+                }
+                let title = if self.spec.title.is_empty() {
+                    "Sweep".to_string()
+                } else {
+                    self.spec.title.clone()
+                };
+                self.map(m, title, &[], note)
+            }
+            _ => self.svg(),
+        }
+    }
+
     /// The class a point has on this region map (`None` if no swept point has it).
     pub fn class_of(&self, p: &PointData<'_>) -> Option<u32> {
         let Kind::Map(m) = &self.kind else {
@@ -496,7 +538,7 @@ impl Aggregate {
             answers: &answers,
             good,
         };
-        if exact.is_empty() {
+        if exact.is_empty() && note.is_empty() {
             region_svg(&rm)
         } else {
             Ok(crate::plot::region_figure_with(&rm, exact, note)?.svg)

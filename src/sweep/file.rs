@@ -19,6 +19,11 @@
 //! were edited, or an added column, is refused), and the shards' index ranges must cover the
 //! grid exactly once (missing and duplicated ranges are named). The result is written
 //! atomically in index order, with a manifest of the whole grid.
+//!
+//! The manifest also records the run's [`Source`] — the model file (absolute, and relative to
+//! the output), a hash of its text, every parameter's value at the base point, the solver,
+//! the selection and whether questions were answered — so that `deter plot` can derive the
+//! exact regions of a region map again ([`super::plot`]) when the model is found unchanged.
 
 use super::aggregate::PointData;
 use super::format::{self, Format};
@@ -91,6 +96,180 @@ pub struct Manifest {
     pub answer_words: Option<(String, String, Option<String>)>,
     /// Checksum of the rows written so far (all of them once finished).
     pub data: DataSum,
+    /// What the run solved, to draw its exact regions again (`None` in manifests written
+    /// before it was recorded).
+    pub source: Option<Source>,
+}
+
+/// What `deter plot` needs to solve a sweep's model again as the sweep did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    /// The model file, absolute (as the sweep found it).
+    pub path: String,
+    /// The model file relative to the directory of the sweep's output, when there is such a
+    /// path (tried first, so a directory moved as a whole still finds its model).
+    pub relative: Option<String>,
+    /// XXH3-64 of the model text (hex).
+    pub hash: String,
+    /// Every parameter's value at the base point, by name (the shortest decimal that reads
+    /// back as the same `f64`).
+    pub base: Vec<(String, String)>,
+    /// The solving method (`backward` or a registry solver's name).
+    pub solver: String,
+    /// True if the solver was named on the command line.
+    pub solver_named: bool,
+    /// The selection (`--select`; `all` for none).
+    pub select: String,
+    /// True if the model's questions were answered (not `--no-questions`).
+    pub questions: bool,
+    /// The relative tolerance for ties.
+    pub tol: f64,
+}
+
+/// `path` relative to the directory `dir` (both absolute), when they share a root.
+fn relative_to(path: &Path, dir: &Path) -> Option<String> {
+    use std::path::Component;
+    let (p, d): (Vec<Component>, Vec<Component>) =
+        (path.components().collect(), dir.components().collect());
+    if p.first() != d.first() {
+        return None;
+    }
+    let common = p.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let mut rel = PathBuf::new();
+    for _ in common..d.len() {
+        rel.push("..");
+    }
+    for c in &p[common..] {
+        rel.push(c.as_os_str());
+    }
+    rel.to_str().map(str::to_string)
+}
+
+/// The absolute directory holding `out` (an output path, which may not exist yet).
+fn out_dir(out: &Path) -> Option<PathBuf> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::canonicalize(parent).ok()
+}
+
+impl Source {
+    /// The source of `sw`, its model read from `model_path` with text `model_text`, for an
+    /// output written to `out`; `None` if the model file cannot be located on disk.
+    pub fn of(sw: &Sweeper<'_>, model_path: &Path, model_text: &str, out: &Path) -> Option<Source> {
+        let abs = fs::canonicalize(model_path).ok()?;
+        let names = &sw.template.params.names;
+        Some(Source {
+            path: abs.to_str()?.to_string(),
+            relative: out_dir(out).and_then(|d| relative_to(&abs, &d)),
+            hash: text_hash(model_text),
+            base: names
+                .iter()
+                .zip(&sw.base)
+                .map(|(n, v)| (n.clone(), format!("{v}")))
+                .collect(),
+            solver: sw.method.name().to_string(),
+            solver_named: sw.solver_named,
+            select: sw.selection.name().to_string(),
+            questions: !sw.questions.is_empty(),
+            tol: sw.tol,
+        })
+    }
+
+    fn to_json(&self) -> Value {
+        let base: serde_json::Map<String, Value> = (self.base.iter())
+            .map(|(n, v)| (n.clone(), json!(v)))
+            .collect();
+        json!({
+            "path": self.path,
+            "relative": self.relative,
+            "xxh3": self.hash,
+            "base": base,
+            "solver": self.solver,
+            "solver_named": self.solver_named,
+            "select": self.select,
+            "questions": self.questions,
+            "tol": self.tol,
+        })
+    }
+
+    fn from_json(v: &Value) -> Option<Source> {
+        Some(Source {
+            path: v.get("path")?.as_str()?.to_string(),
+            relative: v.get("relative").and_then(Value::as_str).map(str::to_string),
+            hash: v.get("xxh3")?.as_str()?.to_string(),
+            base: (v.get("base")?.as_object()?.iter())
+                .map(|(n, v)| Some((n.clone(), v.as_str()?.to_string())))
+                .collect::<Option<_>>()?,
+            solver: v.get("solver")?.as_str()?.to_string(),
+            solver_named: v.get("solver_named")?.as_bool()?,
+            select: v.get("select")?.as_str()?.to_string(),
+            questions: v.get("questions")?.as_bool()?,
+            tol: v.get("tol")?.as_f64()?,
+        })
+    }
+
+    /// The model's path and text for the sweep file `sweep`, if found unchanged: the relative
+    /// path (from `sweep`'s directory) first, then the absolute one. Otherwise why not.
+    pub fn find_model(&self, sweep: &Path) -> Result<(PathBuf, String), String> {
+        let mut candidates = Vec::new();
+        if let (Some(rel), Some(dir)) = (&self.relative, out_dir(sweep)) {
+            candidates.push(dir.join(rel));
+        }
+        candidates.push(PathBuf::from(&self.path));
+        let mut changed = None;
+        for c in candidates {
+            let Ok(text) = fs::read_to_string(&c) else {
+                continue;
+            };
+            if text_hash(&text) == self.hash {
+                return Ok((c, text));
+            }
+            changed.get_or_insert(c);
+        }
+        Err(match changed {
+            Some(c) => format!(
+                "the model `{}` has changed since the sweep ran",
+                c.display()
+            ),
+            None => format!("the model `{}` is not found", self.path),
+        })
+    }
+
+    /// A sweeper of `t` (the model found by [`Source::find_model`]) solving as the sweep did,
+    /// with no axes; otherwise why not.
+    pub fn sweeper<'t>(&self, t: &'t crate::model::GameTemplate) -> Result<Sweeper<'t>, String> {
+        let names = &t.params.names;
+        if names.len() != self.base.len() {
+            return Err("the manifest's base point does not match the model's parameters".into());
+        }
+        let base = names
+            .iter()
+            .map(|n| {
+                let (_, v) = self.base.iter().find(|(m, _)| m == n)?;
+                v.parse::<f64>().ok()
+            })
+            .collect::<Option<Vec<f64>>>()
+            .ok_or("the manifest's base point does not match the model's parameters")?;
+        let grid = super::Grid::new(vec![]).map_err(|e| e.to_string())?;
+        let mut sw = Sweeper::new(t, base, grid, Some(&self.solver)).map_err(|e| e.to_string())?;
+        sw.solver_named = self.solver_named;
+        sw.tol = self.tol;
+        sw.selection = match self.select.as_str() {
+            "all" => super::Selection::All,
+            s => super::Selection::parse(s).map_err(|e| e.0)?,
+        };
+        if !self.questions {
+            sw.questions.clear();
+        }
+        Ok(sw)
+    }
+}
+
+/// XXH3-64 of a model's text, in hex.
+pub fn text_hash(text: &str) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
 }
 
 /// FNV-1a, 64 bits: a stable hash (unlike `std`'s, fixed across Rust releases).
@@ -172,6 +351,7 @@ impl Manifest {
                     q.def.good.as_ref().map(|g| g.v.clone()),
                 )
             }),
+            source: None,
         }
     }
 
@@ -203,6 +383,7 @@ impl Manifest {
                 "bytes": self.data.bytes,
                 "xxh3": format!("{:016x}", self.data.xxh3),
             },
+            "source": self.source.as_ref().map(Source::to_json),
         })
     }
 
@@ -261,6 +442,7 @@ impl Manifest {
                 bytes: d.get("bytes")?.as_u64()?,
                 xxh3: u64::from_str_radix(d.get("xxh3")?.as_str()?, 16).ok()?,
             },
+            source: v.get("source").and_then(Source::from_json),
         })
     }
 
@@ -468,6 +650,7 @@ pub fn run_to_file(
     let target = check_out(path)?;
     let _lock = OutputLock::acquire(&target).map_err(|e| SweepError::Locked(e.to_string()))?;
     let mut m = Manifest::new(sw, model.0, model.1, format, shard);
+    m.source = Source::of(sw, Path::new(model.0), model.1, path);
     let header = m.header();
     let partial = partial_path(&target);
     let cannot_write = || SweepError::io(format!("cannot write `{}`", partial.display()));
@@ -803,6 +986,9 @@ pub fn merge(out: &Path, inputs: &[PathBuf]) -> Result<MergeSummary, SweepError>
     let mut whole = m0.clone();
     whole.shard = Shard::ALL;
     whole.range = 0..m0.points;
+    if let Some(s) = whole.source.as_mut() {
+        s.relative = out_dir(out).and_then(|d| relative_to(Path::new(&s.path), &d));
+    }
     let written = (|| -> Result<File, SweepError> {
         let create = || SweepError::io(format!("cannot write `{}`", partial.display()));
         let mut w =

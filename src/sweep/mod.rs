@@ -12,13 +12,14 @@
 //! Results come out as [`Row`]s ([`Sweeper::rows`]) or stream as CSV / JSON Lines in index order
 //! to any writer ([`Sweeper::stream`]); [`file`] adds whole-or-nothing output files, `--resume`
 //! and the shard merge, [`read`] reads output files back, and [`aggregate`] draws a sweep in
-//! bounded memory. Column names are in [`format`]; the CLI and file layout are documented in
+//! bounded memory ([`plot`] with exact regions where it can). Column names are in [`format`]; the CLI and file layout are documented in
 //! `docs/sweep.md`.
 
 pub mod aggregate;
 pub mod file;
 pub mod format;
 pub mod grid;
+pub mod plot;
 pub mod read;
 pub mod select;
 pub mod set;
