@@ -499,7 +499,10 @@ fn cli_plot_draws_a_merged_sweep_as_the_single_run_plot() {
         if axes.len() == 4 {
             assert!(whole.contains("Regions drawn exactly"), "{whole}");
             deter_ok(&["plot", &p("whole"), "--out", &p("whole-again.svg")]);
-            assert_eq!(std::fs::read_to_string(p("whole-again.svg")).unwrap(), whole);
+            assert_eq!(
+                std::fs::read_to_string(p("whole-again.svg")).unwrap(),
+                whole
+            );
         }
         let single = whole.into_bytes();
         assert_eq!(
@@ -779,7 +782,10 @@ fn cli_plot_of_a_regime_sweep_is_the_run_s_exact_map() {
     );
     let run = std::fs::read_to_string(dir.path().join("out.svg")).unwrap();
     assert!(run.contains("Regions drawn exactly"), "{run}");
-    assert!(!run.contains("Regions drawn from"), "fell back to cells: {run}");
+    assert!(
+        !run.contains("Regions drawn from"),
+        "fell back to cells: {run}"
+    );
     let (svg, err) = plot_file(dir.path());
     assert_eq!(svg, run);
     assert!(err.is_empty(), "{err}");
@@ -794,6 +800,22 @@ fn cli_plot_of_a_regime_sweep_is_the_run_s_exact_map() {
         std::fs::rename(dir.path().join(f), moved.path().join(f)).unwrap();
     }
     let (svg, err) = plot_file(moved.path());
+    assert_eq!(svg, run, "{err}");
+    // Curved boundaries (a squared war value): drawn through points on the curves, again the
+    // same bytes from the file.
+    let dir = tempfile::tempdir().unwrap();
+    sweep_copy(
+        dir.path(),
+        "tests/models/unilateral_squared.toml",
+        "sq.toml",
+        ["p_Def=0:1:21", "k=0:1:21"],
+    );
+    let run = std::fs::read_to_string(dir.path().join("out.svg")).unwrap();
+    assert!(
+        run.contains("Regions drawn from their regimes"),
+        "fell back to cells: {run}"
+    );
+    let (svg, err) = plot_file(dir.path());
     assert_eq!(svg, run, "{err}");
 }
 

@@ -257,9 +257,11 @@ fn plot_map(
     use deter::sweep::plot::{cells_drawn, figure};
     let found = match &m.source {
         Some(s) => s.find_model(&args.file),
-        None => Err("the sweep file does not record its model and base point (it was written \
+        None => Err(
+            "the sweep file does not record its model and base point (it was written \
                      by an older deter); run the sweep again with --plot"
-            .to_string()),
+                .to_string(),
+        ),
     };
     let (path, text) = match found {
         Ok(f) => f,
@@ -274,7 +276,12 @@ fn plot_map(
     let sw = match m.source.as_ref().map(|s| s.sweeper(t)) {
         Some(Ok(sw)) => sw,
         Some(Err(why)) => return Ok(cells_drawn(agg, &why)?),
-        None => return Ok(cells_drawn(agg, "the sweep file does not record its model")?),
+        None => {
+            return Ok(cells_drawn(
+                agg,
+                "the sweep file does not record its model",
+            )?)
+        }
     };
     let param = |k: usize| t.params.names.iter().position(|n| *n == m.axes[k].0);
     match (param(0), param(1)) {

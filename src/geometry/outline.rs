@@ -190,7 +190,8 @@ fn simplify(mut ring: Vec<Point>) -> Vec<Point> {
         if n < 3 {
             return ring;
         }
-        let drop = (0..n).find(|&i| cross(&ring[(i + n - 1) % n], &ring[i], &ring[(i + 1) % n]).is_zero());
+        let drop =
+            (0..n).find(|&i| cross(&ring[(i + n - 1) % n], &ring[i], &ring[(i + 1) % n]).is_zero());
         match drop {
             Some(i) => {
                 ring.remove(i);
@@ -250,7 +251,16 @@ mod tests {
         assert_eq!(area(&o[0]), q("6"));
         // Eight squares around a missing centre: one region with a hole.
         let mut ring = Vec::new();
-        for (x, y) in [(0, 0), (1, 0), (2, 0), (0, 1), (2, 1), (0, 2), (1, 2), (2, 2)] {
+        for (x, y) in [
+            (0, 0),
+            (1, 0),
+            (2, 0),
+            (0, 1),
+            (2, 1),
+            (0, 2),
+            (1, 2),
+            (2, 2),
+        ] {
             let (a, b) = (x.to_string(), y.to_string());
             ring.push(sq(&a, &b, &(x + 1).to_string(), &(y + 1).to_string()));
         }

@@ -174,7 +174,7 @@ pub fn exact_areas(
         on_lines: Vec::new(),
         skip_on_lines: false,
     };
-    areas_from(t, opts, base, &sampled)
+    areas_from(t, opts, base, &sampled).ok()
 }
 
 /// An area of a sampled map: its regimes' labels and a point inside it (where its
@@ -210,13 +210,13 @@ pub struct Sampled {
 /// The areas of a sampled map from their regimes' conditions ([`exact_areas`] for any set of
 /// samples): each area's conditions are derived at its `inside` point, and the result is
 /// accepted only if every sample (off the boundaries when `skip_on_lines`) lies in its own
-/// area and every `on_lines` point on a boundary.
+/// area and every `on_lines` point on a boundary; otherwise why not.
 pub fn areas_from(
     t: &GameTemplate,
     opts: &SolveOptions,
     base: &[Rational],
     s: &Sampled,
-) -> Option<(Exact, Vec<RegimeSet>)> {
+) -> Result<(Exact, Vec<RegimeSet>), String> {
     let (x, y) = s.axes;
     let mut classes: Vec<Vec<Cond>> = Vec::with_capacity(s.areas.len());
     let mut table = Table {
@@ -228,13 +228,31 @@ pub fn areas_from(
         let mut theta = base.to_vec();
         theta[x] = cx;
         theta[y] = cy;
-        let found = crate::regime::conditions::conditions_at(t, &theta, opts).ok()?;
+        let here = || {
+            format!(
+                "({}, {})",
+                exact::to_f64(&theta[x]),
+                exact::to_f64(&theta[y])
+            )
+        };
+        let found = crate::regime::conditions::conditions_at(t, &theta, opts).map_err(|e| {
+            format!(
+                "the regimes' conditions at {} could not be derived: {e}",
+                here()
+            )
+        })?;
         if found.len() != area.labels.len() {
-            return None;
+            return Err(format!(
+                "the regimes whose conditions are derived at {} are not the sampled ones",
+                here()
+            ));
         }
         let mut conds = Vec::new();
         for label in &area.labels {
-            let r = found.iter().find(|r| &r.label == label)?;
+            let r = found
+                .iter()
+                .find(|r| &r.label == label)
+                .ok_or_else(|| format!("no conditions were derived for {label} at {}", here()))?;
             let i = match table.labels.iter().position(|l| l == label) {
                 Some(i) => i,
                 None => {
@@ -246,7 +264,9 @@ pub fn areas_from(
             // The regime's equilibria that exist here; each holds where its conditions do.
             let mut any = false;
             for alt in &r.alternatives {
-                let cs = alt.as_ref().ok()?;
+                let cs = alt
+                    .as_ref()
+                    .map_err(|e| format!("the conditions of {label} could not be derived ({e})"))?;
                 let local: Vec<Cond> = cs
                     .iter()
                     .map(|c| Cond {
@@ -263,8 +283,17 @@ pub fn areas_from(
                 }
             }
             // Alternatives that are only sufficient cannot say where the regime is absent.
-            if !any || !r.exact {
-                return None;
+            if !any {
+                return Err(format!(
+                    "no equilibrium of {label} meets its conditions at {}",
+                    here()
+                ));
+            }
+            if !r.exact {
+                return Err(format!(
+                    "the conditions of {label} are only sufficient (an off-path belief could \
+                     not be quantified)"
+                ));
             }
         }
         classes.push(conds);
@@ -288,8 +317,13 @@ pub fn areas_from(
             .iter()
             .any(|c| c.poly.as_constant().is_none() && c.poly.eval(&theta).is_zero())
     };
-    if !s.on_lines.iter().all(&on_line) {
-        return None;
+    if let Some(p) = s.on_lines.iter().find(|p| !on_line(p)) {
+        return Err(format!(
+            "the regimes at ({}, {}), met only where some player is indifferent, lie off every \
+             boundary the conditions give",
+            exact::to_f64(&p.0),
+            exact::to_f64(&p.1)
+        ));
     }
     let samples: Vec<(usize, Point)> = s
         .samples
@@ -308,11 +342,11 @@ pub fn areas_from(
         .and_then(|planes| partition::partition(rect, planes, &samples))
     {
         let polys = p.into_iter().map(|p| vec![p]).collect();
-        return Some((Exact::Polygons(polys), Vec::new()));
+        return Ok((Exact::Polygons(polys), Vec::new()));
     }
     // Otherwise an area is where its regimes exist and the others do not: a union of pieces.
     if table.labels.len() > MAX_LABELS {
-        return None;
+        return Err(format!("more than {MAX_LABELS} regimes are met"));
     }
     let masks: Vec<usize> = s
         .areas
@@ -321,19 +355,33 @@ pub fn areas_from(
             let key: Vec<&str> = a.labels.iter().map(String::as_str).collect();
             table.mask_of(&key)
         })
-        .collect::<Option<_>>()?;
+        .collect::<Option<_>>()
+        .ok_or("a sampled regime has no conditions")?;
     // Every sample lies in its own area.
-    if !samples
+    if let Some((_, p)) = samples
         .iter()
-        .all(|(k, p)| table.mask(&at(&p.0, &p.1)) == masks[*k])
+        .find(|(k, p)| table.mask(&at(&p.0, &p.1)) != masks[*k])
     {
-        return None;
+        return Err(format!(
+            "the conditions place the point ({}, {}) in another region than its own",
+            exact::to_f64(&p.0),
+            exact::to_f64(&p.1)
+        ));
     }
     let mut ev = crate::regime::Evaluator::new(t, opts.clone());
     // An area the samples missed: verified by a solve inside it.
-    let mut verify = |mask: usize, p: &Point| -> Option<RegimeSet> {
-        let set = ev.at(&at(&p.0, &p.1)).ok()?;
-        (table.mask_of(&set.key()) == Some(mask)).then_some(set)
+    let mut verify = |mask: usize, p: &Point| -> Result<RegimeSet, String> {
+        let unverified = || {
+            format!(
+                "a region no sample has, at ({}, {}), is not confirmed by a solve there",
+                exact::to_f64(&p.0),
+                exact::to_f64(&p.1)
+            )
+        };
+        let set = ev.at(&at(&p.0, &p.1)).map_err(|_| unverified())?;
+        (table.mask_of(&set.key()) == Some(mask))
+            .then_some(set)
+            .ok_or_else(unverified)
     };
     let lines: Option<Vec<HalfPlane>> = conds.iter().map(|c| half_plane(c, base, x, y)).collect();
     let mut new_sets: Vec<RegimeSet> = Vec::new();
@@ -354,7 +402,7 @@ pub fn areas_from(
             };
             pieces[k].push(piece);
         }
-        return Some((Exact::Polygons(pieces), new_sets));
+        return Ok((Exact::Polygons(pieces), new_sets));
     }
     let mut polys: Vec<SPoly> = Vec::new();
     for c in &conds {
@@ -375,7 +423,9 @@ pub fn areas_from(
     let total = exact::to_f64(&((&rect.0 .1 - &rect.0 .0) * (&rect.1 .1 - &rect.1 .0)));
     for (mask, a) in c.area.iter().enumerate() {
         if *a > 0.0 && !order.contains(&mask) {
-            let inside = c.inside[mask].as_ref()?;
+            let inside = c.inside[mask]
+                .as_ref()
+                .ok_or("a sliced region has no point inside")?;
             new_sets.push(verify(mask, inside)?);
             order.push(mask);
         }
@@ -388,7 +438,7 @@ pub fn areas_from(
             error: c.error[mask] / total,
         })
         .collect();
-    Some((Exact::Curves(areas), new_sets))
+    Ok((Exact::Curves(areas), new_sets))
 }
 
 /// `p` with every parameter other than `x` and `y` at its value in `base`.

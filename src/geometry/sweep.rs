@@ -25,6 +25,9 @@ const SAMPLE: usize = 16;
 /// Most distinct lines (beyond them the cells are kept).
 const MAX_LINES: usize = 64;
 
+/// Most swept points of a regime map's class tried for deriving its conditions.
+const CANDIDATES: usize = 8;
+
 /// A swept map: each axis's parameter and its values (increasing), and the class of each
 /// point (`cells[ix * ny + iy]`).
 pub struct Swept<'a> {
@@ -196,7 +199,8 @@ pub fn note(x: &str, y: &str) -> String {
 /// A sweep's regime map (a game with information sets: one class per regime set) as exact
 /// areas, or why not. `labels[k]` is class `k`'s regime set as the sweep writes it; the game
 /// is solved as `opts` says, every equilibrium counted. Each class's conditions are derived
-/// at a swept point whose neighbours share its class ([`super::regimes::areas_from`]); a
+/// at a swept point whose neighbours share its class (the first of a few where every
+/// alternative of its regimes is derived) ([`super::regimes::areas_from`]); a
 /// class with no such point whose regimes tie there, or met only on the map's frame (where a
 /// prior of 0 or 1 may change the regimes), is a boundary's (its points must lie where a
 /// condition vanishes, or on the frame). The areas are accepted under the rule of `regions --map`:
@@ -241,18 +245,35 @@ pub fn regime_areas(
         let Some(&first) = cells.first() else {
             continue;
         };
-        let inner = cells.iter().copied().find(|&c| interior(c));
+        // Conditions are derived where every alternative of every regime can be: the first
+        // of a few interior points (the middle one first) where they all are.
+        let inners: Vec<usize> = cells.iter().copied().filter(|&c| interior(c)).collect();
+        let theta_at = |c: usize| {
+            let mut theta = base_q.clone();
+            theta[m.x.0] = qx[c / ny].clone();
+            theta[m.y.0] = qy[c % ny].clone();
+            theta
+        };
+        let derivable = |c: usize| {
+            crate::regime::conditions::conditions_at(t, &theta_at(c), opts).is_ok_and(|found| {
+                found
+                    .iter()
+                    .all(|r| r.exact && r.alternatives.iter().all(Result::is_ok))
+            })
+        };
+        let tries = inners.len().min(CANDIDATES);
+        let inner = (0..tries)
+            .map(|i| inners[(inners.len() / 2 + i * inners.len() / tries) % inners.len()])
+            .find(|&c| derivable(c))
+            .or_else(|| inners.first().copied());
         // A set with no interior point met only on the frame is the frame's.
         let frame = |c: usize| c / ny == 0 || c / ny == nx - 1 || c % ny == 0 || c % ny == ny - 1;
         if inner.is_none() && cells.iter().all(|&c| frame(c)) {
             continue;
         }
         let c = inner.unwrap_or(first);
-        let mut theta = base_q.clone();
-        theta[m.x.0] = qx[c / ny].clone();
-        theta[m.y.0] = qy[c % ny].clone();
         let set = ev
-            .at(&theta)
+            .at(&theta_at(c))
             .map_err(|e| format!("the regimes at a swept point could not be recomputed: {e}"))?;
         if set.describe() != *label {
             return Err(format!(
@@ -292,11 +313,7 @@ pub fn regime_areas(
         on_lines,
         skip_on_lines: true,
     };
-    let (exact, missed) = areas_from(t, opts, &base_q, &sampled).ok_or_else(|| {
-        "the regimes' conditions could not be derived exactly in these two parameters, or do \
-         not agree with every swept point"
-            .to_string()
-    })?;
+    let (exact, missed) = areas_from(t, opts, &base_q, &sampled)?;
     if !missed.is_empty() {
         return Err(format!(
             "{} region{} no swept point has (thinner than the grid)",

@@ -197,7 +197,10 @@ impl Source {
     fn from_json(v: &Value) -> Option<Source> {
         Some(Source {
             path: v.get("path")?.as_str()?.to_string(),
-            relative: v.get("relative").and_then(Value::as_str).map(str::to_string),
+            relative: v
+                .get("relative")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             hash: v.get("xxh3")?.as_str()?.to_string(),
             base: (v.get("base")?.as_object()?.iter())
                 .map(|(n, v)| Some((n.clone(), v.as_str()?.to_string())))

@@ -43,8 +43,13 @@ pub fn figure(
                 y: (axes.1, &ys),
                 cells: &cells,
             };
-            match crate::geometry::sweep::regime_areas(sw.template, &opts, &sw.base, &swept, &labels)
-            {
+            match crate::geometry::sweep::regime_areas(
+                sw.template,
+                &opts,
+                &sw.base,
+                &swept,
+                &labels,
+            ) {
                 Ok((rings, note)) => return Ok((a.svg_exact(&rings, &note)?, None)),
                 Err(why) => why,
             }
