@@ -25,6 +25,9 @@ const SAMPLE: usize = 16;
 /// Most distinct lines (beyond them the cells are kept).
 const MAX_LINES: usize = 64;
 
+/// A ring of a class's region: the class and its vertices in floating point.
+pub type ClassRing = (usize, Vec<(f64, f64)>);
+
 /// Most swept points of a regime map's class tried for deriving its conditions.
 const CANDIDATES: usize = 8;
 
@@ -213,7 +216,7 @@ pub fn regime_areas(
     base: &[f64],
     m: &Swept<'_>,
     labels: &[String],
-) -> Result<(Vec<(usize, Vec<(f64, f64)>)>, String), String> {
+) -> Result<(Vec<ClassRing>, String), String> {
     use super::regimes::{areas_from, Rep, Sampled};
     let (xs, ys) = (m.x.1, m.y.1);
     let (nx, ny) = (xs.len(), ys.len());
@@ -267,7 +270,8 @@ pub fn regime_areas(
             .find(|&c| derivable(c))
             .or_else(|| inners.first().copied());
         // A set with no interior point met only on the frame is the frame's.
-        let frame = |c: usize| c / ny == 0 || c / ny == nx - 1 || c % ny == 0 || c % ny == ny - 1;
+        let frame =
+            |c: usize| c / ny == 0 || c / ny == nx - 1 || c.is_multiple_of(ny) || c % ny == ny - 1;
         if inner.is_none() && cells.iter().all(|&c| frame(c)) {
             continue;
         }

@@ -73,6 +73,10 @@ impl PlotSpec {
     }
 }
 
+/// A regime map's grid: the horizontal and vertical values, each bin's class and each
+/// class's regime set ([`Aggregate::regime_grid`]).
+pub type RegimeGrid = (Vec<f64>, Vec<f64>, Vec<u32>, Vec<String>);
+
 /// One point as the plot needs it.
 #[derive(Clone, Copy, Debug)]
 pub struct PointData<'a> {
@@ -332,7 +336,7 @@ impl Aggregate {
 
     /// A regime map's grid (a game with information sets): as [`Aggregate::map_grid`], with
     /// each class's regime set as the sweep writes it; `None` for any other plot.
-    pub fn regime_grid(&self) -> Option<(Vec<f64>, Vec<f64>, Vec<u32>, Vec<String>)> {
+    pub fn regime_grid(&self) -> Option<RegimeGrid> {
         let Kind::Map(m) = &self.kind else {
             return None;
         };
