@@ -1,9 +1,11 @@
 //! Gambit `.efg` files: extensive-form games.
 //!
-//! The reader streams: one token of lookahead ([`Scan`]) straight into per-node tables in file
-//! (prefix) order, with an explicit stack (no recursion, so a chain a million moves deep reads
-//! fine); information-set descriptions, move labels and outcomes are stored once and nodes
-//! point at them (found by number in dense vectors), and payoffs stay compact fractions (an
+//! The reader streams: each node is read straight from the bytes when it has one of the
+//! one-line shapes big files are written in (the `fast` submodule), else through one token of
+//! lookahead ([`Scan`]), into per-node tables in file (prefix) order, with an explicit stack (no
+//! recursion, so a chain a million moves deep reads fine); information-set descriptions, move
+//! labels and outcomes are stored once and nodes point at them (found by number in dense
+//! vectors), and payoffs stay compact fractions (an
 //! [`ExactVec`]) until the game is laid out breadth-first into the [`Tree`] arena at the end.
 //! The tables do not borrow the text, so [`read_located_owned`] drops it before the layout, and
 //! per-node tables (and, when every leaf has its own outcome, the payoffs) move from file order
