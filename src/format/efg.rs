@@ -1,9 +1,11 @@
 //! Gambit `.efg` files: extensive-form games.
 //!
-//! The reader streams: one token of lookahead ([`Scan`]) straight into per-node tables in file
-//! (prefix) order, with an explicit stack (no recursion, so a chain a million moves deep reads
-//! fine); information-set descriptions, move labels and outcomes are stored once and nodes
-//! point at them (found by number in dense vectors), and payoffs stay compact fractions (an
+//! The reader streams: each node is read straight from the bytes when it has one of the
+//! one-line shapes big files are written in (the `fast` submodule), else through one token of
+//! lookahead ([`Scan`]), into per-node tables in file (prefix) order, with an explicit stack (no
+//! recursion, so a chain a million moves deep reads fine); information-set descriptions, move
+//! labels and outcomes are stored once and nodes point at them (found by number in dense
+//! vectors), and payoffs stay compact fractions (an
 //! [`ExactVec`]) until the game is laid out breadth-first into the [`Tree`] arena at the end.
 //! The tables do not borrow the text, so [`read_located_owned`] drops it before the layout, and
 //! per-node tables (and, when every leaf has its own outcome, the payoffs) move from file order
@@ -36,6 +38,8 @@ use crate::game::{
 use num_traits::{One, Zero};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
+
+mod fast;
 
 /// Chance probabilities may miss 1 by this much (rationals written as rounded decimals).
 pub const PROB_SUM_TOL: f64 = 1e-6;
@@ -150,6 +154,8 @@ fn push_q(v: &mut ExactVec, q: &Q) {
 struct Reader<'a> {
     s: Scan<'a>,
     t: Tables,
+    /// Whether nodes are first tried on the byte-level fast path ([`fast`]).
+    fast: bool,
 }
 
 /// What a read has gathered: the nodes in file (prefix) order, with the interned tables they
@@ -191,6 +197,10 @@ struct Tables {
     prev_labels: Vec<u32>,
     scratch_probs: Vec<Rational>,
     scratch_pay: Vec<Q>,
+    /// Label ranges of a description read by the fast path ([`fast`]).
+    fast_labels: Vec<(u32, u32)>,
+    /// Nodes the fast path read.
+    n_fast: usize,
 }
 
 /// Reads a `.efg` file.
@@ -201,20 +211,22 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
 /// Reads a `.efg` file; also returns the line and column of every node of the game, by arena
 /// id (for messages that point into the file, such as imperfect recall).
 pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
-    let (t, title, players) = parse(src)?;
+    let (t, title, players) = parse(src, true)?;
     t.finish(title, players)
 }
 
 /// [`read_located`] taking the text: it is dropped as soon as it is parsed, before the arena is
 /// laid out, so that the text and the whole arena are never in memory together.
 pub fn read_located_owned(src: String) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
-    let (t, title, players) = parse(&src)?;
+    let (t, title, players) = parse(&src, true)?;
     drop(src);
     t.finish(title, players)
 }
 
-/// Parses the text into [`Tables`]; also returns the title and the players.
-fn parse(src: &str) -> Result<(Tables, String, Vec<String>), FormatError> {
+/// Parses the text into [`Tables`]; also returns the title and the players. With `fast`,
+/// each node is first tried on the byte-level fast path ([`fast`]); either way the result is
+/// the same.
+fn parse(src: &str, fast: bool) -> Result<(Tables, String, Vec<String>), FormatError> {
     let mut s = Scan::new(src)?;
     let magic = s.word("`EFG`")?;
     if magic != "EFG" {
@@ -260,11 +272,18 @@ fn parse(src: &str) -> Result<(Tables, String, Vec<String>), FormatError> {
             prev_labels: Vec::new(),
             scratch_probs: Vec::new(),
             scratch_pay: Vec::new(),
+            fast_labels: Vec::new(),
+            n_fast: 0,
         },
+        fast,
     };
     let mut stack: Vec<Frame> = Vec::new();
     loop {
-        let (p, outcome) = r.node()?;
+        let fast = if r.fast { r.fast_node() } else { None };
+        let (p, outcome) = match fast {
+            Some(x) => x,
+            None => r.node()?,
+        };
         let above = stack.last().map_or(0, |f| f.sum);
         let sum = match outcome {
             None => above,

@@ -158,16 +158,26 @@ fn parse_decimal(text: &str) -> Option<(Q, f64)> {
     if digits == 0 {
         return None;
     }
-    let d = 10u64.pow(scale);
     let f = if m <= EXACT_F64 {
         // m and 10^scale (scale <= 18 < 22) are exact doubles: one correctly rounded division,
         // the same double as parsing the text.
-        m as f64 / d as f64
+        m as f64 / 10u64.pow(scale) as f64
     } else {
         text.parse::<f64>().ok()?
     };
+    Some((decimal(neg, m, scale), if neg { -f } else { f }))
+}
+
+/// The most digits a decimal may have for [`decimal`].
+pub const DECIMAL_DIGITS: u32 = 18;
+
+/// The exact value of a decimal read digit by digit: `±m / 10^scale` with `m < 10^18` and
+/// `scale <= 18` (at most [`DECIMAL_DIGITS`] digits in all), in lowest terms. The value
+/// [`parse`] gives the same text.
+#[inline]
+pub fn decimal(neg: bool, m: u64, scale: u32) -> Q {
     // Lowest terms: d = 2^scale 5^scale, so only those factors can be shared.
-    let (mut n, mut d) = (m, d);
+    let (mut n, mut d) = (m, 10u64.pow(scale));
     if n == 0 {
         d = 1;
     } else {
@@ -183,10 +193,7 @@ fn parse_decimal(text: &str) -> Option<(Q, f64)> {
     }
     // n <= 10^18 - 1 < 2^63.
     let n = n as i64;
-    Some((
-        Q::Small(if neg { -n } else { n }, d),
-        if neg { -f } else { f },
-    ))
+    Q::Small(if neg { -n } else { n }, d)
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ struct Tok {
 }
 
 /// The bytes a number token is made of: digits and `-+.eE/`.
-const NUMBER_BYTE: [bool; 256] = {
+pub(crate) const NUMBER_BYTE: [bool; 256] = {
     let mut t = [false; 256];
     let mut c = b'0';
     while c <= b'9' {
@@ -76,6 +76,19 @@ const NUMBER_BYTE: [bool; 256] = {
     t[b'/' as usize] = true;
     t
 };
+
+/// Where the scanner stands, for a reader that reads bytes directly (see [`Scan::cursor`]):
+/// the offset of the next token or of the white space before it, the line there and the
+/// offset at which that line starts.
+#[derive(Clone, Copy, Debug)]
+pub struct Cursor {
+    /// Byte offset.
+    pub i: usize,
+    /// 1-based line at `i`.
+    pub line: u32,
+    /// Byte offset of the start of that line.
+    pub line_start: usize,
+}
 
 /// The largest text the scanner reads: its byte offsets are `u32`.
 pub const MAX_TEXT: usize = u32::MAX as usize - 1;
@@ -146,6 +159,50 @@ impl<'a> Scan<'a> {
 
     fn text(&self, t: &Tok) -> &'a str {
         &self.src[t.from as usize..t.to as usize]
+    }
+
+    /// The text's bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.src.as_bytes()
+    }
+
+    /// The text between byte offsets `from` and `to` (both at character boundaries).
+    pub fn slice(&self, from: usize, to: usize) -> &'a str {
+        &self.src[from..to]
+    }
+
+    /// Where the scanner stands, putting back a token that was peeked (lexing depends only
+    /// on the position, so the token will be lexed again alike).
+    #[inline]
+    pub fn cursor(&mut self) -> Cursor {
+        if self.peeked {
+            let a = self.next.at;
+            self.i = a.at as usize;
+            self.line = a.line;
+            self.line_start = a.line_start as usize;
+            self.peeked = false;
+        }
+        Cursor {
+            i: self.i,
+            line: self.line,
+            line_start: self.line_start,
+        }
+    }
+
+    /// Moves on to `c`, past text read directly from [`Scan::bytes`]; `last` is the byte
+    /// offset of the last token read there (on the line of `c`), for [`Scan::error_prev`].
+    #[inline]
+    pub fn advance(&mut self, c: Cursor, last: usize) {
+        // Offsets fit: the text is at most MAX_TEXT bytes (checked in `new`).
+        self.i = c.i;
+        self.line = c.line;
+        self.line_start = c.line_start;
+        self.peeked = false;
+        self.prev = Some(At {
+            line: c.line,
+            line_start: c.line_start as u32,
+            at: last as u32,
+        });
     }
 
     /// The kind of the next token, without consuming it.

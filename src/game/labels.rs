@@ -5,6 +5,7 @@
 //! often a heap block each; [`Labels`] keeps each distinct value once and a 4-byte id per
 //! node, and still reads like the vector it replaces (`labels[i]`, `len`, `iter`).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -191,6 +192,31 @@ impl<T: Eq + Hash + Clone> LabelsBuilder<T> {
                 let id = self.labels.values.len() as u32;
                 self.labels.values.push(v.clone());
                 self.index.insert(v, id);
+                id
+            }
+        };
+        self.labels.ids.push(id);
+    }
+
+    /// Appends an entry given by reference; it is cloned only when it is new.
+    pub fn push_ref<Q>(&mut self, v: &Q)
+    where
+        T: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = T> + ?Sized,
+    {
+        if let Some(&last) = self.labels.ids.last() {
+            if self.labels.values[last as usize].borrow() == v {
+                self.labels.ids.push(last);
+                return;
+            }
+        }
+        let id = match self.index.get(v) {
+            Some(&id) => id,
+            None => {
+                let id = self.labels.values.len() as u32;
+                let owned = v.to_owned();
+                self.labels.values.push(owned.clone());
+                self.index.insert(owned, id);
                 id
             }
         };
