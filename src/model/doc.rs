@@ -20,6 +20,9 @@
 //! bracket closed by the wrong kind (`{ a = ]`) can let the parser resume at the next line
 //! where `toml`'s would still be inside the inline table.
 
+#[path = "doc_fast.rs"]
+mod fast;
+
 use hashbrown::HashTable;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::borrow::Cow;
@@ -503,32 +506,39 @@ fn sp(s: Span) -> [u32; 2] {
 /// Parses a TOML text. The document holds everything that could be read; the errors say what
 /// could not (the same errors as `toml`'s recoverable parser; see the module docs for the order
 /// in texts longer than one chunk).
+///
+/// Texts [`parse_fast`] takes are read by it; the others (and any text with an error) through
+/// `toml_parser`.
 pub fn parse(src: &str) -> (Doc<'_>, Vec<SyntaxError>) {
-    let mut b = Builder {
-        doc: Doc {
-            src,
-            nodes: Vec::new(),
-            decoded: String::new(),
-            keys: FxHashMap::default(),
-            index: HashTable::new(),
-            alias: FxHashMap::default(),
-            root: 0,
-        },
-        errors: Errors { list: Vec::new() },
-        current_table: 0,
-        current_header: None,
-        stopped: false,
-    };
+    match parse_fast(src) {
+        Some(doc) => (doc, Vec::new()),
+        None => parse_events(src),
+    }
+}
+
+/// Reads a text of ordinary TOML (what model files use; see `doc_fast`) with the hand-written
+/// reader: `None` when the text has anything that reader leaves to `toml_parser`, or any
+/// error. When it answers, the document is the one [`parse`] gives through `toml_parser`.
+pub fn parse_fast(src: &str) -> Option<Doc<'_>> {
+    u32::try_from(src.len()).ok()?;
+    let mut b = Builder::new(src);
+    fast::read(&mut b, src)?;
+    Some(b.doc)
+}
+
+/// [`parse`] through `toml_parser`'s lexer, parser and decoders, whatever the text.
+pub(crate) fn parse_events(src: &str) -> (Doc<'_>, Vec<SyntaxError>) {
     if u32::try_from(src.len()).is_err() {
+        let mut b = Builder::new("");
+        b.doc.src = src;
         b.errors.list.push(SyntaxError {
             span: Some(0..0),
             message: "the file is larger than 4 GiB".into(),
         });
-        b.doc.root = b.new_table(Span::new_unchecked(0, 0));
+        b.doc.nodes.truncate(1);
         return (b.doc, b.errors.list);
     }
-    b.doc.root = b.new_table(Span::new_unchecked(0, 0));
-    b.current_table = b.new_table(Span::new_unchecked(0, 0));
+    let mut b = Builder::new(src);
     let source = Source::new(src);
     let mut tokens = Vec::with_capacity(CHUNK_TOKENS + 1024);
     let mut events = Vec::new();
@@ -584,6 +594,29 @@ struct Builder<'s> {
 }
 
 impl<'s> Builder<'s> {
+    /// A builder with the root table and the table of the lines before any header.
+    fn new(src: &'s str) -> Self {
+        let mut b = Builder {
+            doc: Doc {
+                src,
+                // About one value per 16 bytes in model files (pages not used are not touched).
+                nodes: Vec::with_capacity(src.len() / 16 + 2),
+                decoded: String::new(),
+                keys: FxHashMap::default(),
+                index: HashTable::new(),
+                alias: FxHashMap::default(),
+                root: 0,
+            },
+            errors: Errors { list: Vec::new() },
+            current_table: 0,
+            current_header: None,
+            stopped: false,
+        };
+        b.doc.root = b.new_table(Span::new_unchecked(0, 0));
+        b.current_table = b.new_table(Span::new_unchecked(0, 0));
+        b
+    }
+
     fn err(&mut self, e: ParseError) {
         self.errors.report_error(e);
     }
