@@ -409,12 +409,31 @@ fn find(doc: &Doc<'_>, table: u32, key: &str) -> Option<u32> {
         let g = group(&doc.alias, table);
         let h = key_hash(g, key);
         doc.index
-            .find(h, |e| {
-                e.hash == h && e.group == g && doc.key_text(e.child) == key
-            })
+            .find(h, |e| e.hash == h && e.group == g && key_is(doc, e.child, key))
             .map(|e| e.child)
     } else {
-        doc.children(table).find(|&c| doc.key_text(c) == key)
+        doc.children(table).find(|&c| key_is(doc, c, key))
+    }
+}
+
+/// Whether node `id` is stored under `key`: the length from the key's span first, then the
+/// bytes (short keys compared in place, without a call to `memcmp`).
+#[inline]
+fn key_is(doc: &Doc<'_>, id: u32, key: &str) -> bool {
+    let n = &doc.nodes[id as usize];
+    let [s, e] = n.key;
+    let (s, e) = (s as usize, e as usize);
+    let text = match n.key_form {
+        KEY_BARE if e - s == key.len() => &doc.src.as_bytes()[s..e],
+        KEY_QUOTED if e - s == key.len() + 2 => &doc.src.as_bytes()[s + 1..e - 1],
+        KEY_DECODED => doc.key_text(id).as_bytes(),
+        _ => return false,
+    };
+    let key = key.as_bytes();
+    if key.len() <= 16 {
+        text.len() == key.len() && text.iter().zip(key).all(|(a, b)| a == b)
+    } else {
+        text == key
     }
 }
 

@@ -44,9 +44,17 @@ fn ends_atom(b: u8) -> bool {
     )
 }
 
-fn is_bare(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
-}
+/// The bytes of bare keys: `A-Z a-z 0-9 - _`.
+static BARE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    t
+};
 
 /// A character a one-line basic string may hold as written.
 fn basic_plain(b: u8) -> bool {
@@ -92,9 +100,11 @@ impl<'s> Reader<'_, 's> {
     }
 
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\t') = self.peek() {
-            self.pos += 1;
+        let mut i = self.pos;
+        while i < self.s.len() && (self.s[i] == b' ' || self.s[i] == b'\t') {
+            i += 1;
         }
+        self.pos = i;
     }
 
     /// A comment from its `#` up to (not including) the line end.
@@ -240,9 +250,11 @@ impl<'s> Reader<'_, 's> {
                 })
             }
             _ => {
-                while self.peek().is_some_and(is_bare) {
-                    self.pos += 1;
+                let mut i = start;
+                while i < self.s.len() && BARE[usize::from(self.s[i])] {
+                    i += 1;
                 }
+                self.pos = i;
                 if self.pos == start || self.peek().is_some_and(|c| !ends_atom(c) && c != b'.') {
                     return None;
                 }
