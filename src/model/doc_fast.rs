@@ -57,9 +57,20 @@ static BARE: [bool; 256] = {
 };
 
 /// A character a one-line basic string may hold as written.
-fn basic_plain(b: u8) -> bool {
+const fn basic_plain(b: u8) -> bool {
     b == b'\t' || (b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f)
 }
+
+/// [`basic_plain`] as a table.
+static BASIC_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = basic_plain(b as u8);
+        b += 1;
+    }
+    t
+};
 
 /// A character a literal string (or a comment) may hold.
 fn literal_plain(b: u8) -> bool {
@@ -231,6 +242,9 @@ impl<'s> Reader<'_, 's> {
             }
             self.pos += 1;
             self.skip_ws();
+            if path.capacity() == 0 {
+                path = std::mem::take(&mut self.b.spare);
+            }
             path.push(key);
             if path.len() > DEPTH {
                 return None;
@@ -288,6 +302,12 @@ impl<'s> Reader<'_, 's> {
             }
             return None;
         }
+        // Plain characters up to the closing quote, most often.
+        let mut i = self.pos;
+        while i < self.s.len() && BASIC_PLAIN[usize::from(self.s[i])] {
+            i += 1;
+        }
+        self.pos = i;
         let mut escaped = false;
         loop {
             let c = self.peek()?;
@@ -392,8 +412,13 @@ impl<'s> Reader<'_, 's> {
             self.pos += 1;
             self.skip_ws();
             let value = self.value(depth)?;
-            self.b
-                .inline_entry(table, &mut Some((path, key)), &mut Some(value));
+            // As `Builder::inline_entry`.
+            let t = if path.is_empty() {
+                table
+            } else {
+                self.b.descend_inline(table, &path)?
+            };
+            self.b.insert_key(t, !path.is_empty(), &key, value);
             self.skip_wcn()?;
             match self.peek() {
                 Some(b',') => self.pos += 1,
