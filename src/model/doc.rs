@@ -13,12 +13,18 @@
 //! spans and with the same messages, as `toml::de::DeTable::parse_recoverable` (`doc_tests`
 //! compares the two on a corpus of valid and invalid texts and on random ones).
 //!
-//! Chunks are cut at a newline outside any brackets once about 65,000 tokens are lexed, where a
-//! valid text is between two top-level lines. Texts shorter than that are parsed in one piece,
-//! exactly as `toml` does; in longer ones, the syntax errors of each chunk come before the
-//! table errors of that chunk (the model reader sorts diagnostics by place anyway), and a
-//! bracket closed by the wrong kind (`{ a = ]`) can let the parser resume at the next line
-//! where `toml`'s would still be inside the inline table.
+//! Model files never reach `toml_parser`: a hand-written reader (`doc_fast.rs`) takes the
+//! ordinary TOML model files are written in, in one pass over the bytes, and calls the same
+//! builder methods in the same order; it gives up on anything else (dates, multi-line strings)
+//! and on any error, and the text is then read again as below, so errors keep `toml`'s
+//! messages and places.
+//!
+//! Through `toml_parser`, chunks are cut at a newline outside any brackets once about 65,000
+//! tokens are lexed, where a valid text is between two top-level lines. Texts shorter than that
+//! are parsed in one piece, exactly as `toml` does; in longer ones, the syntax errors of each
+//! chunk come before the table errors of that chunk (the model reader sorts diagnostics by
+//! place anyway), and a bracket closed by the wrong kind (`{ a = ]`) can let the parser resume
+//! at the next line where `toml`'s would still be inside the inline table.
 
 #[path = "doc_fast.rs"]
 mod fast;
@@ -409,7 +415,9 @@ fn find(doc: &Doc<'_>, table: u32, key: &str) -> Option<u32> {
         let g = group(&doc.alias, table);
         let h = key_hash(g, key);
         doc.index
-            .find(h, |e| e.hash == h && e.group == g && key_is(doc, e.child, key))
+            .find(h, |e| {
+                e.hash == h && e.group == g && key_is(doc, e.child, key)
+            })
             .map(|e| e.child)
     } else {
         let mut c = t.a;

@@ -118,7 +118,11 @@ fn same(text: &str) -> bool {
         );
     }
     let (both, both_errors) = doc::parse(text);
-    assert_eq!(from_doc_table(both.root()), theirs, "parse differs on:\n{text}");
+    assert_eq!(
+        from_doc_table(both.root()),
+        theirs,
+        "parse differs on:\n{text}"
+    );
     assert_eq!(both_errors.len(), their_errors.len());
     !their_errors.is_empty()
 }
@@ -261,7 +265,10 @@ fn chunked_reading_matches_one_pass() {
         ));
         i += 1;
     }
-    assert!(fast(&text), "the fast reader gave up on a long ordinary text");
+    assert!(
+        fast(&text),
+        "the fast reader gave up on a long ordinary text"
+    );
     assert!(!same(&text));
     text.push_str("[nodes.n5]\n");
     assert!(same(&text));
@@ -395,11 +402,18 @@ fn number(r: &mut Rng) -> String {
         1 => format!("0o{}", digits(r, &["0", "1", "7", "8"])),
         2 => format!("0b{}", digits(r, &["0", "1", "2"])),
         3 => r
-            .pick(&["inf", "+inf", "-inf", "nan", "+nan", "-nan", "0X1", "+0x1", "infinity", "0d1"])
+            .pick(&[
+                "inf", "+inf", "-inf", "nan", "+nan", "-nan", "0X1", "+0x1", "infinity", "0d1",
+            ])
             .to_string(),
         4 => r.pick(&["true", "false", "tru", "True"]).to_string(),
         5 => r
-            .pick(&["1979-05-27", "07:32:00", "1979-05-27T07:32:00Z", "1979-05-27 07:32:00"])
+            .pick(&[
+                "1979-05-27",
+                "07:32:00",
+                "1979-05-27T07:32:00Z",
+                "1979-05-27 07:32:00",
+            ])
             .to_string(),
         _ => {
             let mut n = String::from(r.pick(&["", "", "+", "-", "--"]));
@@ -422,8 +436,29 @@ fn number(r: &mut Rng) -> String {
 /// A string: basic or literal, with escapes (valid or not) and awkward characters.
 fn string(r: &mut Rng) -> String {
     const PARTS: &[&str] = &[
-        "a", " ", "é", "😀", "\t", "'", "#", "=", "[", "}", ",", "\\n", "\\t", "\\\\", "\\\"",
-        "\\u00e9", "\\U0001F600", "\\e", "\\x41", "\\q", "\\uD800", "\u{1}", "\u{7f}",
+        "a",
+        " ",
+        "é",
+        "😀",
+        "\t",
+        "'",
+        "#",
+        "=",
+        "[",
+        "}",
+        ",",
+        "\\n",
+        "\\t",
+        "\\\\",
+        "\\\"",
+        "\\u00e9",
+        "\\U0001F600",
+        "\\e",
+        "\\x41",
+        "\\q",
+        "\\uD800",
+        "\u{1}",
+        "\u{7f}",
     ];
     let literal = r.one_in(3);
     let quote = if literal { '\'' } else { '"' };
@@ -584,7 +619,11 @@ fn generated_model(nodes: usize) -> String {
         let moves: Vec<String> = (0..k)
             .map(|m| {
                 let j = next + m;
-                let to = if j < nodes { format!("n{j}") } else { format!("o{j}") };
+                let to = if j < nodes {
+                    format!("n{j}")
+                } else {
+                    format!("o{j}")
+                };
                 format!("{} = {{ to = \"{to}\" }}", ["a", "b", "c", "d"][m])
             })
             .collect();
@@ -597,7 +636,7 @@ fn generated_model(nodes: usize) -> String {
             if j >= nodes {
                 let pays: Vec<String> = (0..3)
                     .map(|p| {
-                        let v = format!("{:.2}", (r.below(1000)) as f64 / 100.0);
+                        let v = format!("{:.2}", r.below(1000) as f64 / 100.0);
                         if p == 0 && j % 10 == 0 {
                             format!("P{p} = \"{v}*scale\"")
                         } else {
@@ -621,7 +660,10 @@ fn the_fast_reader_takes_model_files() {
     // Fails when the hand-written reader stops being taken on what model files hold: the
     // generated big model and every model shipped in models/.
     let text = generated_model(2000);
-    assert!(fast(&text), "the fast reader gave up on the generated model");
+    assert!(
+        fast(&text),
+        "the fast reader gave up on the generated model"
+    );
     assert!(!same(&text));
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
     let mut files: Vec<_> = std::fs::read_dir(dir)
