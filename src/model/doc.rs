@@ -13,12 +13,21 @@
 //! spans and with the same messages, as `toml::de::DeTable::parse_recoverable` (`doc_tests`
 //! compares the two on a corpus of valid and invalid texts and on random ones).
 //!
-//! Chunks are cut at a newline outside any brackets once about 65,000 tokens are lexed, where a
-//! valid text is between two top-level lines. Texts shorter than that are parsed in one piece,
-//! exactly as `toml` does; in longer ones, the syntax errors of each chunk come before the
-//! table errors of that chunk (the model reader sorts diagnostics by place anyway), and a
-//! bracket closed by the wrong kind (`{ a = ]`) can let the parser resume at the next line
-//! where `toml`'s would still be inside the inline table.
+//! Model files never reach `toml_parser`: a hand-written reader (`doc_fast.rs`) takes the
+//! ordinary TOML model files are written in, in one pass over the bytes, and calls the same
+//! builder methods in the same order; it gives up on anything else (dates, multi-line strings)
+//! and on any error, and the text is then read again as below, so errors keep `toml`'s
+//! messages and places.
+//!
+//! Through `toml_parser`, chunks are cut at a newline outside any brackets once about 65,000
+//! tokens are lexed, where a valid text is between two top-level lines. Texts shorter than that
+//! are parsed in one piece, exactly as `toml` does; in longer ones, the syntax errors of each
+//! chunk come before the table errors of that chunk (the model reader sorts diagnostics by
+//! place anyway), and a bracket closed by the wrong kind (`{ a = ]`) can let the parser resume
+//! at the next line where `toml`'s would still be inside the inline table.
+
+#[path = "doc_fast.rs"]
+mod fast;
 
 use hashbrown::HashTable;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -407,11 +416,40 @@ fn find(doc: &Doc<'_>, table: u32, key: &str) -> Option<u32> {
         let h = key_hash(g, key);
         doc.index
             .find(h, |e| {
-                e.hash == h && e.group == g && doc.key_text(e.child) == key
+                e.hash == h && e.group == g && key_is(doc, e.child, key)
             })
             .map(|e| e.child)
     } else {
-        doc.children(table).find(|&c| doc.key_text(c) == key)
+        let mut c = t.a;
+        while c != NONE {
+            let n = &doc.nodes[c as usize];
+            if n.flags & DEAD == 0 && key_is(doc, c, key) {
+                return Some(c);
+            }
+            c = n.next;
+        }
+        None
+    }
+}
+
+/// Whether node `id` is stored under `key`: the length from the key's span first, then the
+/// bytes (short keys compared in place, without a call to `memcmp`).
+#[inline(always)]
+fn key_is(doc: &Doc<'_>, id: u32, key: &str) -> bool {
+    let n = &doc.nodes[id as usize];
+    let [s, e] = n.key;
+    let (s, e) = (s as usize, e as usize);
+    let text = match n.key_form {
+        KEY_BARE if e - s == key.len() => &doc.src.as_bytes()[s..e],
+        KEY_QUOTED if e - s == key.len() + 2 => &doc.src.as_bytes()[s + 1..e - 1],
+        KEY_DECODED => doc.key_text(id).as_bytes(),
+        _ => return false,
+    };
+    let key = key.as_bytes();
+    if key.len() <= 16 {
+        text.len() == key.len() && text.iter().zip(key).all(|(a, b)| a == b)
+    } else {
+        text == key
     }
 }
 
@@ -503,32 +541,39 @@ fn sp(s: Span) -> [u32; 2] {
 /// Parses a TOML text. The document holds everything that could be read; the errors say what
 /// could not (the same errors as `toml`'s recoverable parser; see the module docs for the order
 /// in texts longer than one chunk).
+///
+/// Texts [`parse_fast`] takes are read by it; the others (and any text with an error) through
+/// `toml_parser`.
 pub fn parse(src: &str) -> (Doc<'_>, Vec<SyntaxError>) {
-    let mut b = Builder {
-        doc: Doc {
-            src,
-            nodes: Vec::new(),
-            decoded: String::new(),
-            keys: FxHashMap::default(),
-            index: HashTable::new(),
-            alias: FxHashMap::default(),
-            root: 0,
-        },
-        errors: Errors { list: Vec::new() },
-        current_table: 0,
-        current_header: None,
-        stopped: false,
-    };
+    match parse_fast(src) {
+        Some(doc) => (doc, Vec::new()),
+        None => parse_events(src),
+    }
+}
+
+/// Reads a text of ordinary TOML (what model files use; see `doc_fast`) with the hand-written
+/// reader: `None` when the text has anything that reader leaves to `toml_parser`, or any
+/// error. When it answers, the document is the one [`parse`] gives through `toml_parser`.
+pub fn parse_fast(src: &str) -> Option<Doc<'_>> {
+    u32::try_from(src.len()).ok()?;
+    let mut b = Builder::new(src);
+    fast::read(&mut b, src)?;
+    Some(b.doc)
+}
+
+/// [`parse`] through `toml_parser`'s lexer, parser and decoders, whatever the text.
+pub(crate) fn parse_events(src: &str) -> (Doc<'_>, Vec<SyntaxError>) {
     if u32::try_from(src.len()).is_err() {
+        let mut b = Builder::new("");
+        b.doc.src = src;
         b.errors.list.push(SyntaxError {
             span: Some(0..0),
             message: "the file is larger than 4 GiB".into(),
         });
-        b.doc.root = b.new_table(Span::new_unchecked(0, 0));
+        b.doc.nodes.truncate(1);
         return (b.doc, b.errors.list);
     }
-    b.doc.root = b.new_table(Span::new_unchecked(0, 0));
-    b.current_table = b.new_table(Span::new_unchecked(0, 0));
+    let mut b = Builder::new(src);
     let source = Source::new(src);
     let mut tokens = Vec::with_capacity(CHUNK_TOKENS + 1024);
     let mut events = Vec::new();
@@ -581,9 +626,36 @@ struct Builder<'s> {
     current_header: Option<Header<'s>>,
     /// `toml` stops building at a key with no `=`; so does this.
     stopped: bool,
+    /// An empty vector with room, for the next header's path (one allocation for them all).
+    spare: Vec<KeyTok<'s>>,
 }
 
 impl<'s> Builder<'s> {
+    /// A builder with the root table and the table of the lines before any header.
+    fn new(src: &'s str) -> Self {
+        let mut b = Builder {
+            doc: Doc {
+                src,
+                // Model files hold about one value per 11 bytes: no copy while the arena
+                // grows (pages reserved but not used are never touched).
+                nodes: Vec::with_capacity(src.len() / 8 + 2),
+                decoded: String::new(),
+                keys: FxHashMap::default(),
+                index: HashTable::new(),
+                alias: FxHashMap::default(),
+                root: 0,
+            },
+            errors: Errors { list: Vec::new() },
+            current_table: 0,
+            current_header: None,
+            stopped: false,
+            spare: Vec::new(),
+        };
+        b.doc.root = b.new_table(Span::new_unchecked(0, 0));
+        b.current_table = b.new_table(Span::new_unchecked(0, 0));
+        b
+    }
+
     fn err(&mut self, e: ParseError) {
         self.errors.report_error(e);
     }
@@ -906,6 +978,14 @@ impl<'s> Builder<'s> {
             self.doc.root = prev;
             return;
         };
+        self.attach(prev, &header);
+        let mut path = header.path;
+        path.clear();
+        self.spare = path;
+    }
+
+    /// Puts table `prev`, the lines under `header`, where the header says.
+    fn attach(&mut self, prev: u32, header: &Header<'s>) {
         let Some(key) = &header.key else {
             return;
         };

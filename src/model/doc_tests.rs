@@ -87,7 +87,10 @@ fn from_doc_table(t: doc::Table<'_>) -> T {
     )
 }
 
-/// Asserts both parsers read `text` alike; returns whether it had errors.
+/// Asserts both parsers read `text` alike; returns whether it had errors. `doc`'s reading
+/// through `toml_parser` is compared with `toml`; then the hand-written reader, where it takes
+/// the text, must give the same document (and take only texts without errors); and
+/// `doc::parse` must give what the two together give.
 fn same(text: &str) -> bool {
     let (theirs, their_errors) = DeTable::parse_recoverable(text);
     let theirs = from_toml_table(theirs.get_ref());
@@ -95,7 +98,7 @@ fn same(text: &str) -> bool {
         .iter()
         .map(|e| (e.span(), e.message().to_string()))
         .collect();
-    let (ours, our_errors) = doc::parse(text);
+    let (ours, our_errors) = doc::parse_events(text);
     let ours = from_doc_table(ours.root());
     let our_errors: Vec<(Option<Range<usize>>, String)> = our_errors
         .into_iter()
@@ -103,7 +106,30 @@ fn same(text: &str) -> bool {
         .collect();
     assert_eq!(our_errors, their_errors, "errors differ on:\n{text}");
     assert_eq!(ours, theirs, "documents differ on:\n{text}");
+    if let Some(fast) = doc::parse_fast(text) {
+        assert!(
+            their_errors.is_empty(),
+            "the fast reader took a text with errors:\n{text}"
+        );
+        assert_eq!(
+            from_doc_table(fast.root()),
+            theirs,
+            "the fast reader's document differs on:\n{text}"
+        );
+    }
+    let (both, both_errors) = doc::parse(text);
+    assert_eq!(
+        from_doc_table(both.root()),
+        theirs,
+        "parse differs on:\n{text}"
+    );
+    assert_eq!(both_errors.len(), their_errors.len());
     !their_errors.is_empty()
+}
+
+/// Whether the hand-written reader takes `text`.
+fn fast(text: &str) -> bool {
+    doc::parse_fast(text).is_some()
 }
 
 const VALID: &[&str] = &[
@@ -187,6 +213,10 @@ fn valid_texts_read_as_toml_reads_them() {
     for text in VALID {
         assert!(!same(text), "expected no errors on:\n{text}");
     }
+    // The hand-written reader takes every valid text but those with what it leaves to
+    // `toml_parser` (dates, multi-line strings).
+    let left: Vec<&str> = VALID.iter().copied().filter(|t| !fast(t)).collect();
+    assert_eq!(left, [VALID[5], VALID[15]]);
 }
 
 #[test]
@@ -235,6 +265,11 @@ fn chunked_reading_matches_one_pass() {
         ));
         i += 1;
     }
+    assert!(
+        fast(&text),
+        "the fast reader gave up on a long ordinary text"
+    );
+    assert!(!same(&text));
     text.push_str("[nodes.n5]\n");
     assert!(same(&text));
 }
@@ -295,4 +330,353 @@ fn random_documents_read_as_toml_reads_them() {
         with_errors > 500 && with_errors < 4500,
         "{with_errors} of 5000 had errors"
     );
+}
+
+/// The xorshift64 generator of the random texts.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+    /// True one time in `n`.
+    fn one_in(&mut self, n: usize) -> bool {
+        self.below(n) == 0
+    }
+}
+
+/// Spaces and tabs, and (one time in `4 * lines`, never when `lines` is 0) a line break, now
+/// and then after a comment.
+fn gap(r: &mut Rng, lines: usize) -> String {
+    let mut out = String::from(r.pick(&["", "", " ", "  ", "\t", " \t"]));
+    if lines > 0 && r.one_in(4 * lines) {
+        if r.one_in(2) {
+            out.push_str(&comment(r));
+        }
+        out.push_str(r.pick(&["\n", "\n", "\r\n", "\n\n  "]));
+    }
+    out
+}
+
+/// A comment, now and then with a character comments may not hold.
+fn comment(r: &mut Rng) -> String {
+    let mut out = String::from("#");
+    for _ in 0..r.below(6) {
+        out.push_str(r.pick(&[
+            " ", "x", "'", "\"", "#", "é", "\t", "=", "[", "\\", "\u{7f}", "\u{1}",
+        ]));
+        if out.ends_with(['\u{7f}', '\u{1}']) && !r.one_in(8) {
+            out.pop();
+        }
+    }
+    out
+}
+
+/// A number in one of TOML's forms, valid or nearly so.
+fn number(r: &mut Rng) -> String {
+    let digits = |r: &mut Rng, set: &[&str]| {
+        let mut d = String::new();
+        for i in 0..1 + r.below(4) {
+            if i > 0 && r.one_in(4) {
+                d.push('_');
+            }
+            d.push_str(r.pick(set));
+        }
+        if r.one_in(30) {
+            d.push('_');
+        }
+        d
+    };
+    const DEC: &[&str] = &["0", "1", "2", "5", "9"];
+    match r.below(12) {
+        0 => format!("0x{}", digits(r, &["0", "7", "a", "F", "e"])),
+        1 => format!("0o{}", digits(r, &["0", "1", "7", "8"])),
+        2 => format!("0b{}", digits(r, &["0", "1", "2"])),
+        3 => r
+            .pick(&[
+                "inf", "+inf", "-inf", "nan", "+nan", "-nan", "0X1", "+0x1", "infinity", "0d1",
+            ])
+            .to_string(),
+        4 => r.pick(&["true", "false", "tru", "True"]).to_string(),
+        5 => r
+            .pick(&[
+                "1979-05-27",
+                "07:32:00",
+                "1979-05-27T07:32:00Z",
+                "1979-05-27 07:32:00",
+            ])
+            .to_string(),
+        _ => {
+            let mut n = String::from(r.pick(&["", "", "+", "-", "--"]));
+            n.push_str(&digits(r, DEC));
+            if r.one_in(2) {
+                n.push('.');
+                if !r.one_in(20) {
+                    n.push_str(&digits(r, DEC));
+                }
+            }
+            if r.one_in(3) {
+                n.push_str(r.pick(&["e", "E", "e+", "e-", "E_"]));
+                n.push_str(&digits(r, DEC));
+            }
+            n
+        }
+    }
+}
+
+/// A string: basic or literal, with escapes (valid or not) and awkward characters.
+fn string(r: &mut Rng) -> String {
+    const PARTS: &[&str] = &[
+        "a",
+        " ",
+        "é",
+        "😀",
+        "\t",
+        "'",
+        "#",
+        "=",
+        "[",
+        "}",
+        ",",
+        "\\n",
+        "\\t",
+        "\\\\",
+        "\\\"",
+        "\\u00e9",
+        "\\U0001F600",
+        "\\e",
+        "\\x41",
+        "\\q",
+        "\\uD800",
+        "\u{1}",
+        "\u{7f}",
+    ];
+    let literal = r.one_in(3);
+    let quote = if literal { '\'' } else { '"' };
+    let mut out = String::from(quote);
+    if r.one_in(40) {
+        out.push_str(if literal { "''\n" } else { "\"\"\n" });
+    }
+    for _ in 0..r.below(5) {
+        let p = r.pick(PARTS);
+        let bad = matches!(p, "\\q" | "\\uD800" | "\u{1}" | "\u{7f}")
+            || (literal && (p == "'" || p.starts_with('\\')));
+        if !bad || r.one_in(10) {
+            out.push_str(p);
+        }
+    }
+    if !r.one_in(50) {
+        out.push(quote);
+    }
+    out
+}
+
+fn lex_key(r: &mut Rng) -> String {
+    let mut out = String::new();
+    for i in 0..1 + usize::from(r.one_in(3)) {
+        if i > 0 {
+            out.push_str(&gap(r, 0));
+            out.push('.');
+            out.push_str(&gap(r, 0));
+        }
+        match r.below(8) {
+            0 => out.push_str(&string(r)),
+            1 => out.push_str(r.pick(&["1", "-", "_x", "a-b", "1.5", "true", "é", "a\"b"])),
+            _ => out.push_str(r.pick(&["a", "b", "c", "k1", "k-2", "K_3"])),
+        }
+    }
+    out
+}
+
+fn lex_value(r: &mut Rng, depth: usize) -> String {
+    match r.below(if depth > 2 { 2 } else { 4 }) {
+        0 => number(r),
+        1 => string(r),
+        2 => {
+            let mut out = String::from("[");
+            for i in 0..r.below(4) {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&gap(r, 1));
+                out.push_str(&lex_value(r, depth + 1));
+                out.push_str(&gap(r, 1));
+            }
+            if r.one_in(4) {
+                out.push(',');
+            }
+            out.push_str(&gap(r, 1));
+            out.push(']');
+            out
+        }
+        _ => {
+            let mut out = String::from("{");
+            for i in 0..r.below(4) {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&gap(r, 3));
+                out.push_str(&lex_key(r));
+                out.push_str(&gap(r, 20));
+                out.push('=');
+                out.push_str(&gap(r, 20));
+                out.push_str(&lex_value(r, depth + 1));
+                out.push_str(&gap(r, 3));
+            }
+            if r.one_in(6) {
+                out.push(',');
+            }
+            out.push('}');
+            out
+        }
+    }
+}
+
+/// A random text aimed at the lexers: every form of number, strings with escapes, keys of all
+/// kinds, and spaces, comments and line breaks wherever they may go (and now and then where
+/// they may not).
+fn lexer_text(r: &mut Rng) -> String {
+    let mut out = String::new();
+    if r.one_in(100) {
+        out.push('\u{feff}');
+    }
+    for _ in 0..1 + r.below(6) {
+        out.push_str(&gap(r, 0));
+        match r.below(6) {
+            0 => {
+                let array = r.one_in(3);
+                out.push_str(if array { "[[" } else { "[" });
+                out.push_str(&gap(r, 0));
+                out.push_str(&lex_key(r));
+                out.push_str(&gap(r, 0));
+                out.push_str(if array { "]]" } else { "]" });
+            }
+            1 => out.push_str(&comment(r)),
+            _ => {
+                out.push_str(&lex_key(r));
+                out.push_str(&gap(r, 0));
+                out.push('=');
+                out.push_str(&gap(r, 0));
+                out.push_str(&lex_value(r, 0));
+            }
+        }
+        out.push_str(&gap(r, 0));
+        if r.one_in(3) {
+            out.push_str(&comment(r));
+        }
+        out.push_str(if r.one_in(40) {
+            "\r"
+        } else {
+            r.pick(&["\n", "\n", "\r\n", "\n\n"])
+        });
+    }
+    out
+}
+
+#[test]
+fn random_lexer_texts_read_as_toml_reads_them() {
+    let mut r = Rng(0x2545_F491_4F6C_DD1D);
+    let (mut with_errors, mut taken) = (0, 0);
+    let n = 5000;
+    for _ in 0..n {
+        let text = lexer_text(&mut r);
+        with_errors += usize::from(same(&text));
+        taken += usize::from(fast(&text));
+    }
+    // Valid and invalid texts, and most valid ones taken by the hand-written reader (it leaves
+    // dates and multi-line strings to `toml_parser`).
+    eprintln!("{with_errors} of {n} with errors; the fast reader took {taken}");
+    assert!(
+        with_errors > n / 10 && with_errors < n * 9 / 10,
+        "{with_errors} of {n} had errors"
+    );
+    assert!(
+        taken * 2 > n - with_errors,
+        "the fast reader took {taken} of {} valid texts",
+        n - with_errors
+    );
+}
+
+/// A model file as `benches/gen_model.py` writes it (`nodes` decision nodes and their leaves).
+fn generated_model(nodes: usize) -> String {
+    let mut r = Rng(42);
+    let mut out = String::from(
+        "title = \"random\"\nplayers = [\"P0\", \"P1\", \"P2\"]\nroot = \"n0\"\n\n\
+         [parameters]\nscale = { value = 1, range = [0, 2] }\n\n",
+    );
+    let mut next = 1;
+    for i in 0..nodes {
+        let k = 2 + r.below(3);
+        let moves: Vec<String> = (0..k)
+            .map(|m| {
+                let j = next + m;
+                let to = if j < nodes {
+                    format!("n{j}")
+                } else {
+                    format!("o{j}")
+                };
+                format!("{} = {{ to = \"{to}\" }}", ["a", "b", "c", "d"][m])
+            })
+            .collect();
+        out.push_str(&format!(
+            "[nodes.n{i}]\nplayer = \"P{}\"\nmoves = {{ {} }}\n\n",
+            r.below(3),
+            moves.join(", ")
+        ));
+        for j in next..next + k {
+            if j >= nodes {
+                let pays: Vec<String> = (0..3)
+                    .map(|p| {
+                        let v = format!("{:.2}", r.below(1000) as f64 / 100.0);
+                        if p == 0 && j % 10 == 0 {
+                            format!("P{p} = \"{v}*scale\"")
+                        } else {
+                            format!("P{p} = {v}")
+                        }
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "[outcomes.o{j}]\npayoffs = {{ {} }}\n\n",
+                    pays.join(", ")
+                ));
+            }
+        }
+        next += k;
+    }
+    out
+}
+
+#[test]
+fn the_fast_reader_takes_model_files() {
+    // Fails when the hand-written reader stops being taken on what model files hold: the
+    // generated big model and every model shipped in models/.
+    let text = generated_model(2000);
+    assert!(
+        fast(&text),
+        "the fast reader gave up on the generated model"
+    );
+    assert!(!same(&text));
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/models");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("models/ is in the repository")
+        .chain(std::fs::read_dir(format!("{dir}/data")).expect("models/data is in the repository"))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 9, "{} model files", files.len());
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("a model file reads");
+        assert!(fast(&text), "the fast reader gave up on {}", path.display());
+        assert!(!same(&text), "{} has errors", path.display());
+    }
 }
