@@ -202,7 +202,7 @@ impl<F: Fn() -> String> std::fmt::Display for Lazy<F> {
 /// the literal itself when it is already in that form (`3.47`, `12`, not `0.50` or `1e3`),
 /// which most numbers of a big model are. Up to 15 digits, a decimal is the shortest text of
 /// its double, so the two agree.
-fn number_text(literal: &str, value: f64) -> String {
+fn number_text(literal: &str, value: f64) -> Name {
     let (int, frac) = match literal.split_once('.') {
         Some((i, f)) => (i.as_bytes(), Some(f.as_bytes())),
         None => (literal.as_bytes(), None),
@@ -215,9 +215,9 @@ fn number_text(literal: &str, value: f64) -> String {
             !f.is_empty() && f.iter().all(u8::is_ascii_digit) && f.last() != Some(&b'0')
         });
     if canonical {
-        literal.to_string()
+        Name::from(literal)
     } else {
-        format!("{value}")
+        Name::from(format!("{value}"))
     }
 }
 
@@ -251,6 +251,10 @@ fn get<'a>(t: Table<'a>, key: &str) -> Option<V<'a>> {
 
 fn key_sp(k: Key<'_>) -> Sp<String> {
     Sp::new(k.as_str().to_string(), k.span())
+}
+
+fn name_sp(k: Key<'_>) -> Sp<Name> {
+    Sp::new(Name::from(k.as_str()), k.span())
 }
 
 impl<'t> Reader<'t> {
@@ -298,6 +302,17 @@ impl<'t> Reader<'t> {
     fn string(&mut self, v: V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<String>> {
         match v.get() {
             Val::String(s) => Some(Sp::new(s.to_string(), v.span())),
+            _ => {
+                self.wrong_type(v, what, "a string");
+                None
+            }
+        }
+    }
+
+    /// A string kept as a [`Name`] (node, move and outcome names: no allocation when short).
+    fn name(&mut self, v: V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<Name>> {
+        match v.get() {
+            Val::String(s) => Some(Sp::new(Name::from(s), v.span())),
             _ => {
                 self.wrong_type(v, what, "a string");
                 None
@@ -366,7 +381,7 @@ impl<'t> Reader<'t> {
                     && (raw.starts_with('"') || raw.starts_with('\''))
                     && &raw[1..raw.len() - 1] == s;
                 Some(FormulaSrc {
-                    text: s.to_string(),
+                    text: Name::from(s),
                     base: verbatim.then_some(span.start + 1),
                     span,
                     args: None,
@@ -504,6 +519,7 @@ impl<'t> Reader<'t> {
         uses: &mut Vec<UseDef>,
         broken: &mut Vec<String>,
     ) {
+        nodes.reserve_exact(t.len());
         for (k, v) in t.iter() {
             let is_use = matches!(v.get(), Val::Table(x) if get(x, "subtree").is_some());
             let ok = if is_use {
@@ -519,6 +535,7 @@ impl<'t> Reader<'t> {
 
     /// The entries of an `outcomes` table.
     fn outcomes(&mut self, t: Table<'_>, out: &mut Vec<OutcomeDef>, broken: &mut Vec<String>) {
+        out.reserve_exact(t.len());
         for (k, v) in t.iter() {
             match self.outcome(k, v) {
                 Some(o) => out.push(o),
@@ -589,7 +606,7 @@ impl<'t> Reader<'t> {
     }
 
     fn node(&mut self, k: Key<'_>, v: V<'_>) -> Option<NodeDef> {
-        let name = key_sp(k);
+        let name = name_sp(k);
         let key: &str = k.as_str();
         let what = Lazy(|| format!("node `{key}`"));
         let t = self.table(v, &what)?;
@@ -598,8 +615,8 @@ impl<'t> Reader<'t> {
         let moves_v = get(t, "moves");
         let (mover, mv) = match (get(t, "player"), chance, moves_v) {
             (Some(p), None, Some(m)) => {
-                let player = self.string(p, "player")?;
-                let infoset = get(t, "infoset").and_then(|i| self.string(i, "infoset"));
+                let player = self.name(p, "player")?;
+                let infoset = get(t, "infoset").and_then(|i| self.name(i, "infoset"));
                 (Mover::Player { player, infoset }, m)
             }
             (None, Some(c), None) => {
@@ -658,7 +675,7 @@ impl<'t> Reader<'t> {
             }
             return None;
         };
-        let mut moves = Vec::new();
+        let mut moves = Vec::with_capacity(mt.len());
         for (mk, mvv) in mt.iter() {
             moves.extend(self.move_def(mk, mvv, &what, is_chance));
         }
@@ -677,13 +694,13 @@ impl<'t> Reader<'t> {
         node: &impl std::fmt::Display,
         chance: bool,
     ) -> Option<MoveDef> {
-        let label = key_sp(k);
+        let label = name_sp(k);
         let key: &str = k.as_str();
         let what = Lazy(|| format!("move `{key}` of {node}"));
         match v.get() {
             Val::String(s) if !chance => Some(MoveDef {
                 label,
-                to: Sp::new(s.to_string(), v.span()),
+                to: Sp::new(Name::from(s), v.span()),
                 say: None,
                 prob: None,
             }),
@@ -695,7 +712,7 @@ impl<'t> Reader<'t> {
                 };
                 self.keys(t, allowed, &what);
                 let to = match get(t, "to") {
-                    Some(x) => self.string(x, "to")?,
+                    Some(x) => self.name(x, "to")?,
                     None => {
                         self.err(v.span(), format!("{what} has no `to`"))
                             .hints
@@ -709,7 +726,9 @@ impl<'t> Reader<'t> {
                     .map(|s| s.v);
                 let prob = if chance {
                     match get(t, "prob") {
-                        Some(x) => Some(self.formula(x, &|| format!("the probability of {what}"))?),
+                        Some(x) => Some(Box::new(
+                            self.formula(x, &|| format!("the probability of {what}"))?,
+                        )),
                         None => {
                             self.err(v.span(), format!("chance {what} has no `prob`"));
                             return None;
@@ -741,7 +760,7 @@ impl<'t> Reader<'t> {
     }
 
     fn outcome(&mut self, k: Key<'_>, v: V<'_>) -> Option<OutcomeDef> {
-        let name = key_sp(k);
+        let name = name_sp(k);
         let key: &str = k.as_str();
         let what = Lazy(|| format!("outcome `{key}`"));
         let t = self.table(v, &what)?;
@@ -757,6 +776,7 @@ impl<'t> Reader<'t> {
             Some(p) => {
                 out.payoffs_span = p.span();
                 if let Some(pt) = self.table(p, &|| format!("the payoffs of {what}")) {
+                    out.payoffs.reserve_exact(pt.len());
                     let mut unreadable = false;
                     for (pk, pv) in pt.iter() {
                         let player: &str = pk.as_str();
@@ -772,7 +792,7 @@ impl<'t> Reader<'t> {
                                 }
                             }
                             out.payoffs.push((
-                                key_sp(pk),
+                                name_sp(pk),
                                 PayoffSrc::ByType {
                                     entries,
                                     span: pv.span(),
@@ -780,7 +800,7 @@ impl<'t> Reader<'t> {
                             ));
                         } else {
                             match self.formula(pv, &whose) {
-                                Some(f) => out.payoffs.push((key_sp(pk), PayoffSrc::Formula(f))),
+                                Some(f) => out.payoffs.push((name_sp(pk), PayoffSrc::Formula(f))),
                                 None => unreadable = true,
                             }
                         }
