@@ -3,25 +3,25 @@
 //! A big model names every node, outcome, move, move target and payoff key, and writes most
 //! payoffs as short numbers. As `String`s each would be its own heap block (32 bytes at least,
 //! and a call to the allocator to make and to free); a [`Name`] is the size of a `String` and
-//! holds up to 22 bytes in place, so those names cost no allocation at all. Longer texts go to
+//! holds up to 16 bytes in place, so those names cost no allocation at all. Longer texts go to
 //! the heap. It reads as a `&str` (`Deref`), and compares, hashes and prints as one.
 
+use arrayvec::ArrayString;
 use std::borrow::Borrow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 
 /// Bytes held in place (with the length and the variant's tag, 24 bytes: a `String`'s size).
-const CAP: usize = 22;
+const CAP: usize = 16;
 
-/// A string of up to 22 bytes kept inline, longer ones on the heap.
+/// A string of up to 16 bytes kept inline, longer ones on the heap.
 #[derive(Clone)]
 pub struct Name(Repr);
 
 #[derive(Clone)]
 enum Repr {
-    /// `len` bytes of `buf` (valid UTF-8, copied from a `&str`).
-    Inline { len: u8, buf: [u8; CAP] },
+    Inline(ArrayString<CAP>),
     /// Longer texts.
     Heap(Box<str>),
 }
@@ -30,9 +30,7 @@ impl Name {
     /// The name as a `&str`.
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            // `buf[..len]` was copied from a `&str` whole, so it is valid UTF-8.
-            Repr::Inline { len, buf } => std::str::from_utf8(&buf[..*len as usize])
-                .expect("an inline name holds the bytes of a str"),
+            Repr::Inline(s) => s.as_str(),
             Repr::Heap(s) => s,
         }
     }
@@ -40,15 +38,9 @@ impl Name {
 
 impl From<&str> for Name {
     fn from(s: &str) -> Self {
-        if s.len() <= CAP {
-            let mut buf = [0u8; CAP];
-            buf[..s.len()].copy_from_slice(s.as_bytes());
-            Name(Repr::Inline {
-                len: s.len() as u8,
-                buf,
-            })
-        } else {
-            Name(Repr::Heap(s.into()))
+        match ArrayString::from(s) {
+            Ok(a) => Name(Repr::Inline(a)),
+            Err(_) => Name(Repr::Heap(s.into())),
         }
     }
 }

@@ -275,18 +275,43 @@ impl<'t> Reader<'t> {
     fn keys(&mut self, t: Table<'_>, allowed: &[&str], context: &(impl What + ?Sized)) {
         for (k, _) in t.iter() {
             if !allowed.contains(&k.as_str()) {
-                let context = context.what();
-                let hint = did_you_mean(k.as_str(), allowed.iter().copied())
-                    .unwrap_or_else(|| format!("known keys here: {}", allowed.join(", ")));
-                let d = Diagnostic::error(
-                    k.span(),
-                    format!("unknown key `{}` in {context}", k.as_str()),
-                )
-                .with_label("unknown key")
-                .with_hint(hint);
-                self.diags.push(d);
+                self.unknown_key(k, allowed, context);
             }
         }
+    }
+
+    /// The values of `t` under the keys `allowed` (the first of each), in one pass over the
+    /// table; every other key is reported as [`keys`](Self::keys) reports it. The tables of
+    /// nodes, moves and outcomes are read this way: a big model has millions.
+    fn fields<'a, const N: usize>(
+        &mut self,
+        t: Table<'a>,
+        allowed: &[&str; N],
+        context: &(impl What + ?Sized),
+    ) -> [Option<V<'a>>; N] {
+        let mut out = [None; N];
+        for (k, v) in t.iter() {
+            match allowed.iter().position(|a| *a == k.as_str()) {
+                Some(i) => {
+                    out[i].get_or_insert(v);
+                }
+                None => self.unknown_key(k, allowed, context),
+            }
+        }
+        out
+    }
+
+    fn unknown_key(&mut self, k: Key<'_>, allowed: &[&str], context: &(impl What + ?Sized)) {
+        let context = context.what();
+        let hint = did_you_mean(k.as_str(), allowed.iter().copied())
+            .unwrap_or_else(|| format!("known keys here: {}", allowed.join(", ")));
+        let d = Diagnostic::error(
+            k.span(),
+            format!("unknown key `{}` in {context}", k.as_str()),
+        )
+        .with_label("unknown key")
+        .with_hint(hint);
+        self.diags.push(d);
     }
 
     fn table<'a>(&mut self, v: V<'a>, what: &(impl What + ?Sized)) -> Option<Table<'a>> {
@@ -610,17 +635,16 @@ impl<'t> Reader<'t> {
         let key: &str = k.as_str();
         let what = Lazy(|| format!("node `{key}`"));
         let t = self.table(v, &what)?;
-        self.keys(t, &["player", "moves", "chance", "infoset", "about"], &what);
-        let chance = get(t, "chance");
-        let moves_v = get(t, "moves");
-        let (mover, mv) = match (get(t, "player"), chance, moves_v) {
+        let [player_v, moves_v, chance, infoset_v, _] =
+            self.fields(t, &["player", "moves", "chance", "infoset", "about"], &what);
+        let (mover, mv) = match (player_v, chance, moves_v) {
             (Some(p), None, Some(m)) => {
                 let player = self.name(p, "player")?;
-                let infoset = get(t, "infoset").and_then(|i| self.name(i, "infoset"));
+                let infoset = infoset_v.and_then(|i| self.name(i, "infoset"));
                 (Mover::Player { player, infoset }, m)
             }
             (None, Some(c), None) => {
-                if get(t, "infoset").is_some() {
+                if infoset_v.is_some() {
                     self.err(
                         v.span(),
                         format!("{what}: a chance node has no information set"),
@@ -705,13 +729,14 @@ impl<'t> Reader<'t> {
                 prob: None,
             }),
             Val::Table(t) => {
-                let allowed: &[&str] = if chance {
-                    &["to", "prob", "say"]
+                let (to_v, prob_v, say_v) = if chance {
+                    let [to, prob, say] = self.fields(t, &["to", "prob", "say"], &what);
+                    (to, prob, say)
                 } else {
-                    &["to", "say"]
+                    let [to, say] = self.fields(t, &["to", "say"], &what);
+                    (to, None, say)
                 };
-                self.keys(t, allowed, &what);
-                let to = match get(t, "to") {
+                let to = match to_v {
                     Some(x) => self.name(x, "to")?,
                     None => {
                         self.err(v.span(), format!("{what} has no `to`"))
@@ -720,12 +745,9 @@ impl<'t> Reader<'t> {
                         return None;
                     }
                 };
-                let say = t
-                    .get("say")
-                    .and_then(|x| self.string(x, "say"))
-                    .map(|s| s.v);
+                let say = say_v.and_then(|x| self.string(x, "say")).map(|s| s.v);
                 let prob = if chance {
-                    match get(t, "prob") {
+                    match prob_v {
                         Some(x) => Some(Box::new(
                             self.formula(x, &|| format!("the probability of {what}"))?,
                         )),
@@ -764,7 +786,7 @@ impl<'t> Reader<'t> {
         let key: &str = k.as_str();
         let what = Lazy(|| format!("outcome `{key}`"));
         let t = self.table(v, &what)?;
-        self.keys(t, &["payoffs", "events", "about"], &what);
+        let [payoffs_v, events_v, about_v] = self.fields(t, &["payoffs", "events", "about"], &what);
         let mut out = OutcomeDef {
             name,
             payoffs: Vec::new(),
@@ -772,7 +794,7 @@ impl<'t> Reader<'t> {
             events: Vec::new(),
             about: String::new(),
         };
-        match get(t, "payoffs") {
+        match payoffs_v {
             Some(p) => {
                 out.payoffs_span = p.span();
                 if let Some(pt) = self.table(p, &|| format!("the payoffs of {what}")) {
@@ -818,10 +840,10 @@ impl<'t> Reader<'t> {
                     .push("add `payoffs = { Player = \"formula\", … }`".into());
             }
         }
-        if let Some(e) = get(t, "events") {
+        if let Some(e) = events_v {
             out.events = self.string_list(e, "events");
         }
-        if let Some(a) = get(t, "about") {
+        if let Some(a) = about_v {
             out.about = self.string(a, "about").map(|s| s.v).unwrap_or_default();
         }
         Some(out)
