@@ -189,6 +189,7 @@ mod tests {
             assert_eq!(String::from(n.clone()), s);
         }
         assert_eq!(std::mem::size_of::<Name>(), std::mem::size_of::<String>());
-        assert!(Name::from("a") < Name::from("b"));
+        let (a, b) = (Name::from("a"), Name::from("b"));
+        assert!(a < b);
     }
 }
