@@ -182,20 +182,20 @@ impl Reader<'_> {
                     && (raw.starts_with('"') || raw.starts_with('\''))
                     && &raw[1..raw.len() - 1] == s;
                 FormulaSrc {
-                    text: s.to_string(),
+                    text: s.into(),
                     base: verbatim.then_some(span.start + 1),
                     span,
                     args: None,
                 }
             }
             Val::Integer(i) => FormulaSrc {
-                text: i.as_str().replace('_', ""),
+                text: i.as_str().replace('_', "").into(),
                 base: None,
                 span,
                 args: None,
             },
             Val::Float(f) => FormulaSrc {
-                text: f.as_str().replace('_', ""),
+                text: f.as_str().replace('_', "").into(),
                 base: None,
                 span,
                 args: None,

@@ -5,6 +5,7 @@
 //! the spans here is what lets every later error — an unknown name, a formula that divides by
 //! zero at some scenario — point at its line and column.
 
+pub use super::name::Name;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -28,7 +29,7 @@ impl<T> Sp<T> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FormulaSrc {
     /// The formula text (for a TOML number, its literal).
-    pub text: String,
+    pub text: Name,
     /// Span of the whole TOML value.
     pub span: Range<usize>,
     /// Byte offset in the file of the formula text's first byte, if the text appears verbatim
@@ -83,13 +84,13 @@ pub struct ScenarioDef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MoveDef {
     /// The move's label.
-    pub label: Sp<String>,
+    pub label: Sp<Name>,
     /// The node or outcome it leads to.
-    pub to: Sp<String>,
+    pub to: Sp<Name>,
     /// A phrase for prose ("hedges"); optional.
     pub say: Option<String>,
-    /// Probability formula (chance moves only).
-    pub prob: Option<FormulaSrc>,
+    /// Probability formula (chance moves only; boxed, as most moves are a player's).
+    pub prob: Option<Box<FormulaSrc>>,
 }
 
 /// Who moves at a node.
@@ -98,9 +99,9 @@ pub enum Mover {
     /// A player, possibly in a named information set.
     Player {
         /// Player name.
-        player: Sp<String>,
+        player: Sp<Name>,
         /// Information-set name (nodes sharing it cannot be told apart).
-        infoset: Option<Sp<String>>,
+        infoset: Option<Sp<Name>>,
     },
     /// Nature.
     Chance,
@@ -110,7 +111,7 @@ pub enum Mover {
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeDef {
     /// Name (the key in `[nodes]`).
-    pub name: Sp<String>,
+    pub name: Sp<Name>,
     /// Who moves.
     pub mover: Mover,
     /// Moves in file order.
@@ -137,9 +138,9 @@ pub enum PayoffSrc {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutcomeDef {
     /// Name (the key in `[outcomes]`).
-    pub name: Sp<String>,
+    pub name: Sp<Name>,
     /// One payoff per player, by player name.
-    pub payoffs: Vec<(Sp<String>, PayoffSrc)>,
+    pub payoffs: Vec<(Sp<Name>, PayoffSrc)>,
     /// Span of the `payoffs` table.
     pub payoffs_span: Range<usize>,
     /// Event tags.

@@ -15,8 +15,9 @@
 
 use super::ast::*;
 use super::bind;
+use super::sources::payoff_what;
 use super::targets::{Target, TargetMap, TargetSet};
-use super::template::{FormulaInfo, GameTemplate, InstantiateError, Params, Scenario};
+use super::template::{FormulaInfo, Formulas, GameTemplate, InstantiateError, Params, Scenario};
 use super::types::{self, TypeSpace};
 use crate::diag::{did_you_mean, has_errors, Diagnostic};
 use crate::expr::{self, ParamId};
@@ -145,7 +146,7 @@ fn check_players(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Vec<String> {
 type Names<'a> = FxHashMap<&'a str, Target>;
 
 /// Each target's (first) parent node and the move into it.
-type Parents<'a> = TargetMap<(usize, &'a Sp<String>)>;
+type Parents<'a> = TargetMap<(usize, &'a Sp<Name>)>;
 
 /// Every node and outcome name, sorted (for suggestions after a mistake; made only then).
 fn sorted_names<'a>(names: &Names<'a>) -> Vec<&'a str> {
@@ -189,7 +190,7 @@ fn check_moves<'a>(
     let mut parent_of: Parents<'a> = TargetMap::new(ast.nodes.len(), ast.outcomes.len());
     for (i, n) in ast.nodes.iter().enumerate() {
         if let Mover::Player { player, .. } = &n.mover {
-            if !players.contains(&player.v) {
+            if !players.iter().any(|q| *q == player.v) {
                 d.push(
                     Diagnostic::error(
                         player.span.clone(),
@@ -212,7 +213,7 @@ fn check_moves<'a>(
         }
         for m in &moves[i] {
             match names.get(m.to.v.as_str()) {
-                None if ast.broken.contains(&m.to.v) => {}
+                None if ast.broken.iter().any(|b| *b == m.to.v) => {}
                 None => d.push(
                     Diagnostic::error(
                         m.to.span.clone(),
@@ -279,7 +280,7 @@ fn check_root(
 fn check_payoff_players(ast: &ModelAst, players: &[String], d: &mut Vec<Diagnostic>) {
     for o in &ast.outcomes {
         for (p, _) in &o.payoffs {
-            if !players.contains(&p.v) {
+            if !players.iter().any(|q| *q == p.v) {
                 d.push(
                     Diagnostic::error(
                         p.span.clone(),
@@ -356,8 +357,12 @@ struct Parsed {
 }
 
 enum ParsedPayoff {
-    Formula(expr::Ast),
-    ByType(HashMap<String, expr::Ast>),
+    /// A plain number (see [`plain_number`]): most payoffs of a big model, kept small.
+    Number(f64),
+    Formula(Box<expr::Ast>),
+    // Boxed so that the variant of most payoffs (a number) keeps the enum at 16 bytes.
+    #[allow(clippy::box_collection)]
+    ByType(Box<HashMap<String, expr::Ast>>),
 }
 
 fn parse_formulas(
@@ -386,8 +391,13 @@ fn parse_formulas(
             };
             match pay {
                 PayoffSrc::Formula(f) => {
-                    if let Some(a) = parse_formula(f, params, &with_lets, d) {
-                        out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::Formula(a));
+                    if let Some(v) = plain_decimal(f) {
+                        out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::Number(v));
+                    } else if let Some(a) = parse_formula(f, params, &with_lets, d) {
+                        out.payoffs[oi * players.len() + pi] = Some(match plain_number(f, &a) {
+                            Some(v) => ParsedPayoff::Number(v),
+                            None => ParsedPayoff::Formula(Box::new(a)),
+                        });
                     }
                 }
                 PayoffSrc::ByType { entries, .. } => {
@@ -397,7 +407,7 @@ fn parse_formulas(
                             m.insert(t.v.clone(), a);
                         }
                     }
-                    out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::ByType(m));
+                    out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::ByType(Box::new(m)));
                 }
             }
         }
@@ -433,6 +443,22 @@ fn parse_formulas(
         }
     }
     out
+}
+
+/// The value of a formula written as a plain decimal (`3.47`, `12`, `.5`: digits and at most
+/// one point), read as the formula parser reads it (a number spanning the whole text; see
+/// [`plain_number`]) without running the parser: most payoffs of a big model are such numbers.
+pub(super) fn plain_decimal(f: &FormulaSrc) -> Option<f64> {
+    let text = f.text.as_bytes();
+    if f.args.is_some() || text.is_empty() || text == b"." {
+        return None;
+    }
+    if text.iter().filter(|&&c| c == b'.').count() > 1
+        || !text.iter().all(|&c| c.is_ascii_digit() || c == b'.')
+    {
+        return None;
+    }
+    f.text.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Parses a formula and checks that every name in it is a parameter or `bound`.
@@ -716,18 +742,18 @@ fn suffixed(name: &str, suffix: &str) -> String {
 fn infoset_key(
     s: &Shape<'_>,
     n: &NodeDef,
-    infoset: &Option<Sp<String>>,
+    infoset: &Option<Sp<Name>>,
     player: usize,
     profile: usize,
 ) -> Option<String> {
     let space = s.space;
     if !space.is_typed() {
-        return infoset.as_ref().map(|i| i.v.clone());
+        return infoset.as_ref().map(|i| i.v.to_string());
     }
-    let base = infoset.as_ref().map_or(&n.name.v, |i| &i.v);
+    let base: &str = infoset.as_ref().map_or(&n.name.v, |i| &i.v);
     Some(match space.type_of(profile, player) {
         Some(t) => format!("{base}[{}]", t.name.v),
-        None => base.clone(),
+        None => base.to_string(),
     })
 }
 
@@ -747,23 +773,20 @@ fn in_profile(ast: &expr::Ast, s: &Shape<'_>, parsed: &Parsed, profile: usize) -
 }
 
 /// Formulas in evaluation order, compiled, with their sources.
-#[derive(Default)]
 struct Compiled {
-    formulas: Vec<FormulaInfo>,
-    exprs: Vec<expr::Expr>,
+    formulas: Formulas,
+    pay_base: Vec<f64>,
+    pay_exprs: Vec<(usize, expr::Expr)>,
+    chance_exprs: Vec<expr::Expr>,
 }
 
 impl Compiled {
-    /// Adds `info.ast` (already in its profile), compiled against the parameters.
-    fn push(&mut self, info: FormulaInfo, params: &Params, d: &mut Vec<Diagnostic>) -> Option<()> {
+    /// Compiles `info.ast` (already in its profile) against the parameters.
+    fn compile(info: &FormulaInfo, params: &Params, d: &mut Vec<Diagnostic>) -> Option<expr::Expr> {
         match expr::compile(&info.ast, &mut |name| {
             params.id(name).map(|i| ParamId(i as u32))
         }) {
-            Ok(e) => {
-                self.exprs.push(e);
-                self.formulas.push(info);
-                Some(())
-            }
+            Ok(e) => Some(e),
             Err(_) => {
                 // Names were checked when parsing, so this cannot happen; say so rather than
                 // build a wrong template.
@@ -775,24 +798,42 @@ impl Compiled {
             }
         }
     }
+
+    /// Adds a payoff formula.
+    fn push_payoff(
+        &mut self,
+        info: FormulaInfo,
+        params: &Params,
+        d: &mut Vec<Diagnostic>,
+    ) -> Option<()> {
+        let e = Self::compile(&info, params, d)?;
+        self.pay_exprs.push((self.pay_base.len(), e));
+        self.pay_base.push(0.0);
+        self.formulas.push_kept(info);
+        Some(())
+    }
+
+    /// Adds a chance-move formula (after every payoff).
+    fn push_chance(
+        &mut self,
+        info: FormulaInfo,
+        params: &Params,
+        d: &mut Vec<Diagnostic>,
+    ) -> Option<()> {
+        let e = Self::compile(&info, params, d)?;
+        self.chance_exprs.push(e);
+        self.formulas.push_kept(info);
+        Some(())
+    }
 }
 
-/// "the payoff of P at outcome `o`" and `when` (one per payoff of a big model: built without
-/// the formatting machinery).
-fn payoff_what(player: &str, outcome: &str, when: &str) -> String {
-    let parts = [
-        "the payoff of ",
-        player,
-        " at outcome `",
-        outcome,
-        "`",
-        when,
-    ];
-    let mut w = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for p in parts {
-        w.push_str(p);
+/// The value of a payoff written as a plain number: its text parsed to just a number, spanning
+/// the whole text (so its record can be made again from the text alone).
+fn plain_number(f: &FormulaSrc, a: &expr::Ast) -> Option<f64> {
+    match a.kind {
+        expr::AstKind::Num(v) if f.args.is_none() && a.span == (0..f.text.len()) => Some(v),
+        _ => None,
     }
-    w
 }
 
 /// What the template is made of besides its formulas.
@@ -843,7 +884,13 @@ fn assemble(
             String::new()
         }
     };
-    let mut c = Compiled::default();
+    let n_payoffs = tree.leaves.len() * s.players.len();
+    let mut c = Compiled {
+        formulas: Formulas::new(Arc::clone(&shared), n_payoffs),
+        pay_base: Vec::with_capacity(n_payoffs),
+        pay_exprs: Vec::new(),
+        chance_exprs: Vec::new(),
+    };
     for leaf in &tree.leaves {
         let Origin::Written {
             target: Target::Outcome(oi),
@@ -854,10 +901,21 @@ fn assemble(
         };
         let o = &ast.outcomes[oi];
         for (pi, pname) in s.players.iter().enumerate() {
-            let (_, pay) = o.payoffs.iter().find(|(q, _)| &q.v == pname)?;
+            let entry = o.payoffs.iter().position(|(q, _)| &q.v == pname)?;
+            let pay = &o.payoffs[entry].1;
             let parsed_pay = parsed.payoffs.get(oi * s.players.len() + pi)?.as_ref()?;
+            let number;
             let (f, a) = match (pay, parsed_pay) {
-                (PayoffSrc::Formula(f), ParsedPayoff::Formula(a)) => (f, a),
+                (PayoffSrc::Formula(_), ParsedPayoff::Number(v)) if !space.is_typed() => {
+                    c.formulas.push_number(oi, entry);
+                    c.pay_base.push(*v);
+                    continue;
+                }
+                (PayoffSrc::Formula(f), ParsedPayoff::Number(v)) => {
+                    number = expr::Ast::new(expr::AstKind::Num(*v), 0..f.text.len());
+                    (f, &number)
+                }
+                (PayoffSrc::Formula(f), ParsedPayoff::Formula(a)) => (f, &**a),
                 (PayoffSrc::ByType { entries, .. }, ParsedPayoff::ByType(m)) => {
                     let t = space.type_of(profile, pi)?;
                     let f = entries
@@ -873,10 +931,9 @@ fn assemble(
                 what: payoff_what(pname, &o.name.v, &for_types(profile)),
                 ast: in_profile(a, s, parsed, profile),
             };
-            c.push(info, &params, d)?;
+            c.push_payoff(info, &params, d)?;
         }
     }
-    let n_payoffs = c.exprs.len();
     let mut chance_targets = Vec::new();
     let mut chance_nodes = Vec::new();
     for (id, node) in tree.nodes.iter().enumerate() {
@@ -893,7 +950,7 @@ fn assemble(
                     let m = s.moves[*ni].get(mi)?;
                     (
                         parsed.chance.get(&(*ni, mi))?,
-                        m.prob.clone()?,
+                        m.prob.as_deref().cloned()?,
                         format!(
                             "the probability of move `{}` at chance node `{}`{}",
                             m.label.v,
@@ -932,7 +989,7 @@ fn assemble(
                 what,
                 ast: in_profile(a, s, parsed, profile),
             };
-            c.push(info, &params, d)?;
+            c.push_chance(info, &params, d)?;
             chance_targets.push(NodeId::from(child));
         }
     }
@@ -943,7 +1000,9 @@ fn assemble(
         params,
         scenarios,
         formulas: c.formulas,
-        exprs: c.exprs,
+        pay_base: c.pay_base,
+        pay_exprs: c.pay_exprs,
+        chance_exprs: c.chance_exprs,
         n_payoffs,
         chance_targets,
         chance_nodes,
@@ -981,9 +1040,7 @@ fn fix_parameters(t: &mut GameTemplate, overrides: Vec<(usize, f64, crate::exact
         })
         .collect();
     let lookup = |name: &str| values.iter().find(|(n, _)| n == name).map(|(_, a)| a);
-    for f in &mut t.formulas {
-        f.ast = bind::substitute(&f.ast, &lookup);
-    }
+    t.formulas.map_kept(|a| bind::substitute(a, &lookup));
     t.overrides = overrides;
 }
 
@@ -1128,7 +1185,7 @@ pub fn nodes_named(ast: &ModelAst, name: &str) -> Vec<usize> {
 
 /// Every name a counterfactual may use (for suggestions).
 fn counterfactual_names(ast: &ModelAst) -> Vec<String> {
-    let mut v: Vec<String> = ast.nodes.iter().map(|n| n.name.v.clone()).collect();
+    let mut v: Vec<String> = ast.nodes.iter().map(|n| n.name.v.to_string()).collect();
     for c in &ast.instances {
         for (local, _) in &c.names {
             v.push(format!("{}.{local}", c.subtree));
@@ -1139,7 +1196,7 @@ fn counterfactual_names(ast: &ModelAst) -> Vec<String> {
             infoset: Some(i), ..
         } = &n.mover
         {
-            v.push(i.v.clone());
+            v.push(i.v.to_string());
         }
     }
     v.sort();
@@ -1454,9 +1511,9 @@ fn check_points(
         // counterfactual fixes parameters, which the formulas alone do not see). Otherwise
         // evaluate formula by formula, so every failing formula is reported, not just the first.
         if !t.overrides.is_empty() || matches!(whole, Err(InstantiateError::Eval { .. })) {
-            for (i, e) in t.exprs.iter().enumerate() {
+            for (i, e) in t.compiled() {
                 if let Err(error) = e.eval(th, &mut stack) {
-                    let span = &t.formulas[i].src.span;
+                    let span = &t.formulas.src(i).span;
                     let err = InstantiateError::Eval { formula: i, error };
                     if seen.insert((span.start, span.end)) {
                         d.push(t.diagnose(&err, th));

@@ -51,8 +51,8 @@ pub fn expand(ast: &mut ModelAst, d: &mut Vec<Diagnostic>) {
         taken: ast
             .nodes
             .iter()
-            .map(|n| n.name.v.clone())
-            .chain(ast.outcomes.iter().map(|o| o.name.v.clone()))
+            .map(|n| n.name.v.to_string())
+            .chain(ast.outcomes.iter().map(|o| o.name.v.to_string()))
             .chain(uses.iter().map(|u| u.name.v.clone()))
             .collect(),
         nodes: Vec::new(),
@@ -73,8 +73,8 @@ pub fn expand(ast: &mut ModelAst, d: &mut Vec<Diagnostic>) {
     }
     for n in &mut ast.nodes {
         for m in &mut n.moves {
-            if let Some(r) = roots.get(&m.to.v) {
-                m.to.v = r.clone();
+            if let Some(r) = roots.get(m.to.v.as_str()) {
+                m.to.v = Name::from(r);
             }
         }
     }
@@ -289,28 +289,30 @@ impl Expander<'_, '_> {
             }
             local.insert(&name.v, new);
         }
-        let to = |m: &Sp<String>| {
+        let to = |m: &Sp<Name>| {
             Sp::new(
-                local.get(m.v.as_str()).unwrap_or(&m.v).clone(),
+                local
+                    .get(m.v.as_str())
+                    .map_or_else(|| m.v.clone(), Name::from),
                 m.span.clone(),
             )
         };
         let mut names = Vec::with_capacity(size);
         for n in &st.nodes {
             let mut c = n.clone();
-            c.name.v = local[n.name.v.as_str()].clone();
+            c.name.v = Name::from(&local[n.name.v.as_str()]);
             for m in &mut c.moves {
                 m.to = to(&m.to);
                 if let Some(p) = &mut m.prob {
                     p.args = Some(bindings.clone());
                 }
             }
-            names.push((n.name.v.clone(), c.name.v.clone()));
+            names.push((n.name.v.to_string(), c.name.v.to_string()));
             self.nodes.push(c);
         }
         for o in &st.outcomes {
             let mut c = o.clone();
-            c.name.v = local[o.name.v.as_str()].clone();
+            c.name.v = Name::from(&local[o.name.v.as_str()]);
             for (_, pay) in &mut c.payoffs {
                 match pay {
                     PayoffSrc::Formula(f) => f.args = Some(bindings.clone()),
@@ -321,7 +323,7 @@ impl Expander<'_, '_> {
                     }
                 }
             }
-            names.push((o.name.v.clone(), c.name.v.clone()));
+            names.push((o.name.v.to_string(), c.name.v.to_string()));
             self.outcomes.push(c);
         }
         self.instances.push(Instance {

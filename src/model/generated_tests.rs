@@ -243,3 +243,138 @@ fn a_mistake_deep_in_a_generated_model_is_reported_at_its_place() {
     assert_eq!(payoff.span, Some(bad_pay..bad_pay + "true".len()));
     assert!(loaded.template.is_none());
 }
+
+#[test]
+fn plain_numbers_keep_their_records_and_exact_values() {
+    let r = random_tree(10_000);
+    let text = model_text(&r);
+    let loaded = super::load("random.toml", text.clone());
+    let t = loaded.template.as_ref().expect("a template");
+    let np = t.tree.n_players();
+    // Each formula's record, made on demand for a number, is the one the formula parser and
+    // the description give; the list read as a slice agrees with the records one by one.
+    let (mut numbers, mut formulas) = (0, 0);
+    for leaf in 0..t.tree.leaves.len() {
+        let outcome = &t.tree.node_names[t.tree.leaves[leaf].node.ix()];
+        for p in 0..np {
+            let i = leaf * np + p;
+            let info = t.formulas.info(i);
+            assert_eq!(
+                info.what,
+                format!("the payoff of P{p} at outcome `{outcome}`")
+            );
+            assert_eq!(
+                info.ast,
+                crate::expr::parse(&info.src.text).expect("a formula")
+            );
+            assert_eq!(t.formulas.src(i), &info.src);
+            let written = &text[info.src.span.clone()];
+            if written.starts_with('"') {
+                formulas += 1;
+                assert_eq!(&written[1..written.len() - 1], info.src.text.as_str());
+            } else {
+                numbers += 1;
+                // A number's text is its shortest form (`0.50` is written `0.5`).
+                assert_eq!(written.parse::<f64>(), info.src.text.parse::<f64>());
+            }
+        }
+    }
+    assert!(
+        numbers > 10 * formulas && formulas > 100,
+        "{numbers} / {formulas}"
+    );
+    let all: &[super::template::FormulaInfo] = &t.formulas;
+    assert_eq!(all.len(), t.formulas.len());
+    for (i, f) in all.iter().enumerate() {
+        assert_eq!(*f, *t.formulas.info(i));
+    }
+    // Exact numbers are the decimals as written (`3.47` is 347/100).
+    let theta = t.exact_point(&text, None, &[]).expect("a point");
+    let exact = t
+        .instantiate_exact(&theta)
+        .expect("instantiates")
+        .expect("every number is rational");
+    let floats = t.instantiate(&t.defaults()).expect("instantiates");
+    for i in 0..t.formulas.len() {
+        let src = t.formulas.src(i);
+        let q = crate::exact::parse(src.text.trim_end_matches("*scale")).expect("a decimal");
+        assert_eq!(exact.payoffs().get(i), q, "payoff {i} `{}`", src.text);
+        assert_eq!(floats.payoffs[i], crate::exact::to_f64(&q));
+    }
+}
+
+#[test]
+fn a_failing_formula_deep_in_a_generated_model_is_described_and_located() {
+    let r = random_tree(10_000);
+    let good = model_text(&r);
+    // The last formula payoff divides by `scale - 1`, zero at the default.
+    let at = good.rfind("*scale\"").expect("a formula");
+    let text = format!(
+        "{}/(scale - 1){}",
+        &good[..at],
+        &good[at + "*scale".len()..]
+    );
+    let outcome = text[..at]
+        .rfind("[outcomes.")
+        .map(|s| &text[s + "[outcomes.".len()..])
+        .and_then(|s| s.split(']').next())
+        .expect("its outcome");
+    let loaded = super::load("random.toml", text.clone());
+    let errors: Vec<_> = loaded.diags.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = errors[0];
+    assert!(
+        e.message
+            .starts_with(&format!("the payoff of P0 at outcome `{outcome}` `"))
+            && e.message
+                .contains("/(scale - 1)` fails at the default parameter values"),
+        "{}",
+        e.message
+    );
+    let span = e.span.clone().expect("located");
+    assert!(
+        span.start > at - 10 && span.end <= at + "/(scale - 1)".len() + 1,
+        "{span:?} near {at}"
+    );
+    assert!(loaded.template.is_none());
+}
+
+#[test]
+fn plain_decimals_read_as_the_formula_parser_reads_them() {
+    use super::ast::FormulaSrc;
+    let src = |t: &str| FormulaSrc {
+        text: t.into(),
+        span: 0..t.len(),
+        base: None,
+        args: None,
+    };
+    let mut rnd = XorShift(7);
+    let mut texts: Vec<String> = [
+        "0", "12", "3.47", ".5", "2.", "007", "1.2.3", ".", "", "1e3", "-1",
+    ]
+    .map(String::from)
+    .to_vec();
+    texts.push("9".repeat(400));
+    for _ in 0..2000 {
+        let len = 1 + (rnd.next() % 12) as usize;
+        texts.push(
+            (0..len)
+                .map(|_| b"0123456789.."[(rnd.next() % 12) as usize] as char)
+                .collect(),
+        );
+    }
+    for t in &texts {
+        let parsed = crate::expr::parse(t).ok().and_then(|a| match a.kind {
+            crate::expr::AstKind::Num(v) if a.span == (0..t.len()) => Some(v),
+            _ => None,
+        });
+        match super::build::plain_decimal(&src(t)) {
+            Some(v) => assert_eq!(Some(v), parsed, "`{t}`"),
+            // Texts the shortcut leaves to the parser are not plain decimals.
+            None => assert!(
+                parsed.is_none() || !t.bytes().all(|c| c.is_ascii_digit() || c == b'.'),
+                "`{t}`"
+            ),
+        }
+    }
+}

@@ -14,9 +14,11 @@ mod doc_tests;
 pub mod expand;
 #[cfg(test)]
 mod generated_tests;
+mod name;
 pub mod questions;
 pub mod rational;
 pub mod read;
+mod sources;
 mod targets;
 pub mod template;
 mod types;

@@ -9,9 +9,10 @@
 //! the point (`exp`, `ln`, a non-integer power) leaves the game without exact numbers, and its
 //! certificate is then a tolerance.
 
+use super::sources::Slot;
 use super::template::{GameTemplate, InstantiateError};
 use crate::exact::{self, Rational};
-use crate::expr::{eval_exact, ExactError};
+use crate::expr::{eval_exact, Ast, AstKind, ExactError};
 use crate::game::{ExactNumbers, Game};
 use num_traits::{One, Zero};
 use std::ops::Range;
@@ -78,8 +79,20 @@ impl GameTemplate {
             }
         };
         let mut vals = Vec::with_capacity(self.formulas.len());
-        for (i, f) in self.formulas.iter().enumerate() {
-            match eval_exact(&f.ast, &f.src.text, &value) {
+        for (i, slot) in self.formulas.slots.iter().enumerate() {
+            let got = match *slot {
+                Slot::Kept(k) => {
+                    let f = &self.formulas.kept[k as usize];
+                    eval_exact(&f.ast, &f.src.text, &value)
+                }
+                Slot::Number { .. } => {
+                    // The number spans its whole text (see `Slot::Number`).
+                    let text = &self.formulas.src(i).text;
+                    let num = Ast::new(AstKind::Num(self.pay_base[i]), 0..text.len());
+                    eval_exact(&num, text, &value)
+                }
+            };
+            match got {
                 Ok(q) => vals.push(q),
                 Err(ExactError::Eval(error)) => {
                     return Err(InstantiateError::Eval { formula: i, error })

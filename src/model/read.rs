@@ -202,7 +202,7 @@ impl<F: Fn() -> String> std::fmt::Display for Lazy<F> {
 /// the literal itself when it is already in that form (`3.47`, `12`, not `0.50` or `1e3`),
 /// which most numbers of a big model are. Up to 15 digits, a decimal is the shortest text of
 /// its double, so the two agree.
-fn number_text(literal: &str, value: f64) -> String {
+fn number_text(literal: &str, value: f64) -> Name {
     let (int, frac) = match literal.split_once('.') {
         Some((i, f)) => (i.as_bytes(), Some(f.as_bytes())),
         None => (literal.as_bytes(), None),
@@ -215,9 +215,9 @@ fn number_text(literal: &str, value: f64) -> String {
             !f.is_empty() && f.iter().all(u8::is_ascii_digit) && f.last() != Some(&b'0')
         });
     if canonical {
-        literal.to_string()
+        Name::from(literal)
     } else {
-        format!("{value}")
+        Name::from(format!("{value}"))
     }
 }
 
@@ -253,6 +253,10 @@ fn key_sp(k: Key<'_>) -> Sp<String> {
     Sp::new(k.as_str().to_string(), k.span())
 }
 
+fn name_sp(k: Key<'_>) -> Sp<Name> {
+    Sp::new(Name::from(k.as_str()), k.span())
+}
+
 impl<'t> Reader<'t> {
     fn err(&mut self, span: Range<usize>, msg: impl Into<String>) -> &mut Diagnostic {
         self.diags.push(Diagnostic::error(span, msg));
@@ -271,18 +275,43 @@ impl<'t> Reader<'t> {
     fn keys(&mut self, t: Table<'_>, allowed: &[&str], context: &(impl What + ?Sized)) {
         for (k, _) in t.iter() {
             if !allowed.contains(&k.as_str()) {
-                let context = context.what();
-                let hint = did_you_mean(k.as_str(), allowed.iter().copied())
-                    .unwrap_or_else(|| format!("known keys here: {}", allowed.join(", ")));
-                let d = Diagnostic::error(
-                    k.span(),
-                    format!("unknown key `{}` in {context}", k.as_str()),
-                )
-                .with_label("unknown key")
-                .with_hint(hint);
-                self.diags.push(d);
+                self.unknown_key(k, allowed, context);
             }
         }
+    }
+
+    /// The values of `t` under the keys `allowed` (the first of each), in one pass over the
+    /// table; every other key is reported as [`keys`](Self::keys) reports it. The tables of
+    /// nodes, moves and outcomes are read this way: a big model has millions.
+    fn fields<'a, const N: usize>(
+        &mut self,
+        t: Table<'a>,
+        allowed: &[&str; N],
+        context: &(impl What + ?Sized),
+    ) -> [Option<V<'a>>; N] {
+        let mut out = [None; N];
+        for (k, v) in t.iter() {
+            match allowed.iter().position(|a| *a == k.as_str()) {
+                Some(i) => {
+                    out[i].get_or_insert(v);
+                }
+                None => self.unknown_key(k, allowed, context),
+            }
+        }
+        out
+    }
+
+    fn unknown_key(&mut self, k: Key<'_>, allowed: &[&str], context: &(impl What + ?Sized)) {
+        let context = context.what();
+        let hint = did_you_mean(k.as_str(), allowed.iter().copied())
+            .unwrap_or_else(|| format!("known keys here: {}", allowed.join(", ")));
+        let d = Diagnostic::error(
+            k.span(),
+            format!("unknown key `{}` in {context}", k.as_str()),
+        )
+        .with_label("unknown key")
+        .with_hint(hint);
+        self.diags.push(d);
     }
 
     fn table<'a>(&mut self, v: V<'a>, what: &(impl What + ?Sized)) -> Option<Table<'a>> {
@@ -298,6 +327,17 @@ impl<'t> Reader<'t> {
     fn string(&mut self, v: V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<String>> {
         match v.get() {
             Val::String(s) => Some(Sp::new(s.to_string(), v.span())),
+            _ => {
+                self.wrong_type(v, what, "a string");
+                None
+            }
+        }
+    }
+
+    /// A string kept as a [`Name`] (node, move and outcome names: no allocation when short).
+    fn name(&mut self, v: V<'_>, what: &(impl What + ?Sized)) -> Option<Sp<Name>> {
+        match v.get() {
+            Val::String(s) => Some(Sp::new(Name::from(s), v.span())),
             _ => {
                 self.wrong_type(v, what, "a string");
                 None
@@ -366,7 +406,7 @@ impl<'t> Reader<'t> {
                     && (raw.starts_with('"') || raw.starts_with('\''))
                     && &raw[1..raw.len() - 1] == s;
                 Some(FormulaSrc {
-                    text: s.to_string(),
+                    text: Name::from(s),
                     base: verbatim.then_some(span.start + 1),
                     span,
                     args: None,
@@ -504,6 +544,7 @@ impl<'t> Reader<'t> {
         uses: &mut Vec<UseDef>,
         broken: &mut Vec<String>,
     ) {
+        nodes.reserve_exact(t.len());
         for (k, v) in t.iter() {
             let is_use = matches!(v.get(), Val::Table(x) if get(x, "subtree").is_some());
             let ok = if is_use {
@@ -519,6 +560,7 @@ impl<'t> Reader<'t> {
 
     /// The entries of an `outcomes` table.
     fn outcomes(&mut self, t: Table<'_>, out: &mut Vec<OutcomeDef>, broken: &mut Vec<String>) {
+        out.reserve_exact(t.len());
         for (k, v) in t.iter() {
             match self.outcome(k, v) {
                 Some(o) => out.push(o),
@@ -589,21 +631,20 @@ impl<'t> Reader<'t> {
     }
 
     fn node(&mut self, k: Key<'_>, v: V<'_>) -> Option<NodeDef> {
-        let name = key_sp(k);
+        let name = name_sp(k);
         let key: &str = k.as_str();
         let what = Lazy(|| format!("node `{key}`"));
         let t = self.table(v, &what)?;
-        self.keys(t, &["player", "moves", "chance", "infoset", "about"], &what);
-        let chance = get(t, "chance");
-        let moves_v = get(t, "moves");
-        let (mover, mv) = match (get(t, "player"), chance, moves_v) {
+        let [player_v, moves_v, chance, infoset_v, _] =
+            self.fields(t, &["player", "moves", "chance", "infoset", "about"], &what);
+        let (mover, mv) = match (player_v, chance, moves_v) {
             (Some(p), None, Some(m)) => {
-                let player = self.string(p, "player")?;
-                let infoset = get(t, "infoset").and_then(|i| self.string(i, "infoset"));
+                let player = self.name(p, "player")?;
+                let infoset = infoset_v.and_then(|i| self.name(i, "infoset"));
                 (Mover::Player { player, infoset }, m)
             }
             (None, Some(c), None) => {
-                if get(t, "infoset").is_some() {
+                if infoset_v.is_some() {
                     self.err(
                         v.span(),
                         format!("{what}: a chance node has no information set"),
@@ -658,7 +699,7 @@ impl<'t> Reader<'t> {
             }
             return None;
         };
-        let mut moves = Vec::new();
+        let mut moves = Vec::with_capacity(mt.len());
         for (mk, mvv) in mt.iter() {
             moves.extend(self.move_def(mk, mvv, &what, is_chance));
         }
@@ -677,25 +718,26 @@ impl<'t> Reader<'t> {
         node: &impl std::fmt::Display,
         chance: bool,
     ) -> Option<MoveDef> {
-        let label = key_sp(k);
+        let label = name_sp(k);
         let key: &str = k.as_str();
         let what = Lazy(|| format!("move `{key}` of {node}"));
         match v.get() {
             Val::String(s) if !chance => Some(MoveDef {
                 label,
-                to: Sp::new(s.to_string(), v.span()),
+                to: Sp::new(Name::from(s), v.span()),
                 say: None,
                 prob: None,
             }),
             Val::Table(t) => {
-                let allowed: &[&str] = if chance {
-                    &["to", "prob", "say"]
+                let (to_v, prob_v, say_v) = if chance {
+                    let [to, prob, say] = self.fields(t, &["to", "prob", "say"], &what);
+                    (to, prob, say)
                 } else {
-                    &["to", "say"]
+                    let [to, say] = self.fields(t, &["to", "say"], &what);
+                    (to, None, say)
                 };
-                self.keys(t, allowed, &what);
-                let to = match get(t, "to") {
-                    Some(x) => self.string(x, "to")?,
+                let to = match to_v {
+                    Some(x) => self.name(x, "to")?,
                     None => {
                         self.err(v.span(), format!("{what} has no `to`"))
                             .hints
@@ -703,13 +745,12 @@ impl<'t> Reader<'t> {
                         return None;
                     }
                 };
-                let say = t
-                    .get("say")
-                    .and_then(|x| self.string(x, "say"))
-                    .map(|s| s.v);
+                let say = say_v.and_then(|x| self.string(x, "say")).map(|s| s.v);
                 let prob = if chance {
-                    match get(t, "prob") {
-                        Some(x) => Some(self.formula(x, &|| format!("the probability of {what}"))?),
+                    match prob_v {
+                        Some(x) => Some(Box::new(
+                            self.formula(x, &|| format!("the probability of {what}"))?,
+                        )),
                         None => {
                             self.err(v.span(), format!("chance {what} has no `prob`"));
                             return None;
@@ -741,11 +782,11 @@ impl<'t> Reader<'t> {
     }
 
     fn outcome(&mut self, k: Key<'_>, v: V<'_>) -> Option<OutcomeDef> {
-        let name = key_sp(k);
+        let name = name_sp(k);
         let key: &str = k.as_str();
         let what = Lazy(|| format!("outcome `{key}`"));
         let t = self.table(v, &what)?;
-        self.keys(t, &["payoffs", "events", "about"], &what);
+        let [payoffs_v, events_v, about_v] = self.fields(t, &["payoffs", "events", "about"], &what);
         let mut out = OutcomeDef {
             name,
             payoffs: Vec::new(),
@@ -753,10 +794,11 @@ impl<'t> Reader<'t> {
             events: Vec::new(),
             about: String::new(),
         };
-        match get(t, "payoffs") {
+        match payoffs_v {
             Some(p) => {
                 out.payoffs_span = p.span();
                 if let Some(pt) = self.table(p, &|| format!("the payoffs of {what}")) {
+                    out.payoffs.reserve_exact(pt.len());
                     let mut unreadable = false;
                     for (pk, pv) in pt.iter() {
                         let player: &str = pk.as_str();
@@ -772,7 +814,7 @@ impl<'t> Reader<'t> {
                                 }
                             }
                             out.payoffs.push((
-                                key_sp(pk),
+                                name_sp(pk),
                                 PayoffSrc::ByType {
                                     entries,
                                     span: pv.span(),
@@ -780,7 +822,7 @@ impl<'t> Reader<'t> {
                             ));
                         } else {
                             match self.formula(pv, &whose) {
-                                Some(f) => out.payoffs.push((key_sp(pk), PayoffSrc::Formula(f))),
+                                Some(f) => out.payoffs.push((name_sp(pk), PayoffSrc::Formula(f))),
                                 None => unreadable = true,
                             }
                         }
@@ -798,10 +840,10 @@ impl<'t> Reader<'t> {
                     .push("add `payoffs = { Player = \"formula\", … }`".into());
             }
         }
-        if let Some(e) = get(t, "events") {
+        if let Some(e) = events_v {
             out.events = self.string_list(e, "events");
         }
-        if let Some(a) = get(t, "about") {
+        if let Some(a) = about_v {
             out.about = self.string(a, "about").map(|s| s.v).unwrap_or_default();
         }
         Some(out)

@@ -7,6 +7,7 @@
 //! no allocation per parameter point. That is the unit of work of a sweep.
 
 use super::ast::{FormulaSrc, ModelAst};
+pub use super::sources::Formulas;
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::expr::{EvalError, Expr};
 use crate::game::{Game, NodeId, Tree};
@@ -127,10 +128,15 @@ pub struct GameTemplate {
     pub params: Params,
     /// Scenarios.
     pub scenarios: Vec<Scenario>,
-    /// Every formula's source, in evaluation order: payoffs (leaf-major), then chance moves.
-    pub formulas: Vec<FormulaInfo>,
-    /// Compiled formulas, parallel to `formulas`.
-    pub(crate) exprs: Vec<Expr>,
+    /// Every formula's source, in evaluation order: payoffs (leaf-major), then chance moves
+    /// (plain-number payoffs keep only where they are written; see [`Formulas`]).
+    pub formulas: Formulas,
+    /// Every payoff's value where it is a plain number (0 where it is a formula).
+    pub(crate) pay_base: Vec<f64>,
+    /// The payoffs that are formulas, compiled, by index into the payoffs.
+    pub(crate) pay_exprs: Vec<(usize, Expr)>,
+    /// Chance-move formulas, compiled (formula `n_payoffs + k`).
+    pub(crate) chance_exprs: Vec<Expr>,
     /// Number of payoff formulas (`leaves × players`); the rest are chance moves.
     pub(crate) n_payoffs: usize,
     /// Target node of each chance-move formula.
@@ -199,6 +205,18 @@ impl GameTemplate {
         Ok(theta)
     }
 
+    /// Every compiled formula with its index in [`formulas`](Self::formulas) (plain-number
+    /// payoffs have none: they cannot fail).
+    pub(crate) fn compiled(&self) -> impl Iterator<Item = (usize, &Expr)> {
+        let n = self.n_payoffs;
+        self.pay_exprs.iter().map(|(i, e)| (*i, e)).chain(
+            self.chance_exprs
+                .iter()
+                .enumerate()
+                .map(move |(k, e)| (n + k, e)),
+        )
+    }
+
     /// A fresh game with this template's tree (numbers zero until instantiated).
     pub fn empty_game(&self) -> Game {
         Game::zeroed(self.tree.clone())
@@ -234,13 +252,15 @@ impl GameTemplate {
             fixed = t;
             &fixed[..]
         };
-        let (pay, chance) = self.exprs.split_at(self.n_payoffs);
-        for (i, e) in pay.iter().enumerate() {
-            game.payoffs[i] = e
-                .eval(theta, stack)
-                .map_err(|error| InstantiateError::Eval { formula: i, error })?;
+        if self.pay_exprs.len() < self.n_payoffs {
+            game.payoffs[..self.n_payoffs].copy_from_slice(&self.pay_base);
         }
-        for (k, e) in chance.iter().enumerate() {
+        for (i, e) in &self.pay_exprs {
+            game.payoffs[*i] = e
+                .eval(theta, stack)
+                .map_err(|error| InstantiateError::Eval { formula: *i, error })?;
+        }
+        for (k, e) in self.chance_exprs.iter().enumerate() {
             game.chance[self.chance_targets[k].ix()] =
                 e.eval(theta, stack)
                     .map_err(|error| InstantiateError::Eval {
@@ -292,7 +312,7 @@ impl GameTemplate {
         let at = self.describe_point(theta);
         match err {
             InstantiateError::Eval { formula, error } => {
-                let f = &self.formulas[*formula];
+                let f = self.formulas.info(*formula);
                 Diagnostic::error(
                     f.src.file_span(&error.span),
                     format!("{} `{}` fails {at}: {error}", f.what, f.src.text),
