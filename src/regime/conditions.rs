@@ -123,6 +123,7 @@ pub fn conditions_at(
                 vec![Derived {
                     conds,
                     beliefs: Vec::new(),
+                    said: Vec::new(),
                     exact: true,
                 }]
             }),
@@ -151,6 +152,7 @@ pub fn conditions_at(
                         .beliefs
                         .iter()
                         .map(|&(si, k)| belief_words(&game.tree, si, k))
+                        .chain(d.said)
                         .collect();
                     (Ok(d.conds), words)
                 })
