@@ -117,6 +117,9 @@ pub struct Derived {
     pub exact: bool,
 }
 
+/// Conditions, each with the off-path information set whose belief it comes from.
+type Tagged = Vec<(Cond, Option<usize>)>;
+
 /// Off-path beliefs, each concentrated on one member: `(information set, member)`.
 type Beliefs = Vec<(usize, usize)>;
 
@@ -171,10 +174,17 @@ pub fn derive_all(
     };
     // A condition true wherever the declared ranges allow is dropped; `None` if one is false
     // wherever they allow (the list never holds).
+    let ranged = std::cell::RefCell::new(std::collections::BTreeMap::<Cond, Option<bool>>::new());
     let judge = |conds: Vec<Cond>| -> Option<Vec<Cond>> {
         let mut kept = Vec::with_capacity(conds.len());
         for c in conds {
-            match by_ranges(t, &c) {
+            let known = ranged.borrow().get(&c).copied();
+            let verdict = known.unwrap_or_else(|| {
+                let v = by_ranges(t, &c);
+                ranged.borrow_mut().insert(c.clone(), v);
+                v
+            });
+            match verdict {
                 Some(false) => return None,
                 Some(true) => {}
                 None => kept.push(c),
@@ -834,7 +844,7 @@ fn derive_tagged(
     off: OffPath<'_>,
     theta: &[Rational],
     known: Option<&Structure>,
-) -> Result<(Vec<(Cond, Option<usize>)>, Vec<FreeBelief>), Fail> {
+) -> Result<(Tagged, Vec<FreeBelief>), Fail> {
     let tree = &*game.tree;
     let np = tree.n_players();
     let nt = t.params.names.len();
@@ -1466,9 +1476,41 @@ fn cancel_common(factors: &mut [Vec<SPoly>]) {
 
 /// Divides out factors `p − lo` and `hi − p` of a parameter `p` with range `[lo, hi]`
 /// (positive inside the range), and the coefficients' common factor.
-fn drop_positive_factors(t: &GameTemplate, mut g: SPoly) -> SPoly {
+fn drop_positive_factors(t: &GameTemplate, g: SPoly) -> SPoly {
+    // The same polynomials come back for every choice of off-path replies: remembered per
+    // thread, with the ranges they were divided by.
+    type Memo = std::collections::BTreeMap<(Vec<Option<(u64, u64)>>, SPoly), SPoly>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Memo> = const { std::cell::RefCell::new(Memo::new()) };
+    }
+    let ranges = t.params.ranges.iter();
+    let key = (
+        ranges
+            .map(|r| r.map(|(a, b)| (a.to_bits(), b.to_bits())))
+            .collect(),
+        g,
+    );
+    if let Some(v) = SEEN.with(|m| m.borrow().get(&key).cloned()) {
+        return v;
+    }
+    let out = drop_positive_factors_uncached(t, key.1.clone());
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 1 << 16 {
+            m.clear();
+        }
+        m.insert(key, out.clone());
+    });
+    out
+}
+
+/// [`drop_positive_factors`], computed.
+fn drop_positive_factors_uncached(t: &GameTemplate, mut g: SPoly) -> SPoly {
     for (v, r) in t.params.ranges.iter().enumerate() {
         let Some((lo, hi)) = r else { continue };
+        if !g.mentions(v) {
+            continue;
+        }
         for end in [lo, hi] {
             let Some(e) = super::rational::of_f64(*end) else {
                 continue;
