@@ -104,6 +104,57 @@ pub fn conditions_at(
     theta: &[Rational],
     opts: &SolveOptions,
 ) -> Result<Vec<RegimeConditions>, RegimeError> {
+    // The map, the scans and the statements ask for the same points again: remembered per
+    // thread, by model (its address and counterfactual overrides), point and options.
+    type Key = (usize, String, Vec<Rational>, String);
+    type Memo = Vec<(Key, Vec<RegimeConditions>)>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Memo> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key: Key = (
+        t as *const GameTemplate as usize,
+        model_print(t),
+        theta.to_vec(),
+        format!("{opts:?}"),
+    );
+    if let Some(found) = SEEN.with(|m| {
+        m.borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    }) {
+        return Ok(found);
+    }
+    let out = conditions_uncached(t, theta, opts)?;
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 256 {
+            m.remove(0);
+        }
+        m.push((key, out.clone()));
+    });
+    Ok(out)
+}
+
+/// What tells one model from another at the same address: its formulas, parameters, ranges
+/// and counterfactual overrides, hashed.
+fn model_print(t: &GameTemplate) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for f in &t.formulas {
+        f.src.text.hash(&mut h);
+        f.what.hash(&mut h);
+    }
+    t.params.names.hash(&mut h);
+    format!("{:x} {:?} {:?}", h.finish(), t.params.ranges, t.overrides)
+}
+
+/// [`conditions_at`], computed.
+fn conditions_uncached(
+    t: &GameTemplate,
+    theta: &[Rational],
+    opts: &SolveOptions,
+) -> Result<Vec<RegimeConditions>, RegimeError> {
     let floats: Vec<f64> = theta.iter().map(exact::to_f64).collect();
     let fail = |e: &crate::model::InstantiateError| RegimeError::Instantiate {
         point: t.describe_point(&floats),
@@ -123,6 +174,7 @@ pub fn conditions_at(
                 vec![Derived {
                     conds,
                     beliefs: Vec::new(),
+                    said: Vec::new(),
                     exact: true,
                 }]
             }),
@@ -151,6 +203,7 @@ pub fn conditions_at(
                         .beliefs
                         .iter()
                         .map(|&(si, k)| belief_words(&game.tree, si, k))
+                        .chain(d.said)
                         .collect();
                     (Ok(d.conds), words)
                 })
@@ -471,6 +524,9 @@ pub fn regime_lines(
                         continue;
                     };
                     let s = state(&conds, names, base, mapped);
+                    if empty_on_map(&s.bounds, base, mapped) {
+                        continue;
+                    }
                     let mut line = if s.on_map.is_empty() {
                         "everywhere on the map".to_string()
                     } else if s.on_map == s.at_base {
@@ -540,6 +596,35 @@ pub fn regime_lines(
         }
     }
     out
+}
+
+/// True if the bounds on one mapped parameter that do not depend on the map leave no value
+/// of it inside the map (`1 ≤ T ≤ 4/25`).
+fn empty_on_map(
+    bounds: &[Bound],
+    base: &[Rational],
+    mapped: &[(usize, Rational, Rational)],
+) -> bool {
+    mapped.iter().any(|(v, lo, hi)| {
+        // (value, strict) of the tightest lower and upper bound.
+        let mut low = (lo.clone(), false);
+        let mut high = (hi.clone(), false);
+        for b in bounds.iter().filter(|b| b.param == *v) {
+            if mapped
+                .iter()
+                .any(|m| b.num.mentions(m.0) || b.den.mentions(m.0))
+            {
+                continue;
+            }
+            let Some(x) = b.value(base) else { continue };
+            if b.lower && (x > low.0 || (x == low.0 && b.strict)) {
+                low = (x, b.strict);
+            } else if !b.lower && (x < high.0 || (x == high.0 && b.strict)) {
+                high = (x, b.strict);
+            }
+        }
+        low.0 > high.0 || (low.0 == high.0 && (low.1 || high.1))
+    })
 }
 
 /// The conditions of one alternative as they matter on a map (`mapped`, the others at

@@ -41,6 +41,8 @@ use crate::exact::Rational;
 use crate::game::tree::NodeKind;
 use crate::game::Game;
 use crate::model::GameTemplate;
+use crate::solve::pbe::structure::{Class, Structure};
+use crate::solve::pbe::system::Problem;
 use crate::solve::pbe::Component;
 use num_traits::{One, Signed, Zero};
 
@@ -107,10 +109,16 @@ pub struct Derived {
     /// concentrated on that member. Empty when nothing is off the path, or when the
     /// equilibrium's own beliefs were kept.
     pub beliefs: Vec<(usize, usize)>,
+    /// Free beliefs about a deviator's type that support it, in words (games with observed
+    /// actions, where they replace `beliefs`).
+    pub said: Vec<String>,
     /// True if the alternatives together are exact (the regime holds iff one of them does);
     /// false if they are only sufficient.
     pub exact: bool,
 }
+
+/// Conditions, each with the off-path information set whose belief it comes from.
+type Tagged = Vec<(Cond, Option<usize>)>;
 
 /// Off-path beliefs, each concentrated on one member: `(information set, member)`.
 type Beliefs = Vec<(usize, usize)>;
@@ -122,6 +130,11 @@ type Vertex = ((usize, usize), Vec<Cond>);
 /// Most derivations (one per choice of off-path replies, plus one per other belief vertex of
 /// each off-path information set whose belief matters) tried for one equilibrium.
 const MAX_DERIVATIONS: usize = 256;
+
+/// Most derivations (one per choice of replies at the information sets off the path) tried
+/// for one equilibrium of a game with observed actions, where each choice is derived once
+/// and its free beliefs quantified exactly.
+const MAX_FREE_DERIVATIONS: usize = 4096;
 
 /// Most alternatives (combinations of beliefs that can hold, over every choice of replies)
 /// written out for one equilibrium.
@@ -147,21 +160,31 @@ pub fn derive_all(
 ) -> Result<Vec<Derived>, String> {
     let tree = &*game.tree;
     let b0 = exact_behaviour(c)?;
+    let st0 = Problem::new(game).st;
+    let observed = st0.class == Class::ObservedActions;
     let own = || -> Result<Vec<Derived>, String> {
         let conds =
             derive_with(t, numbers, game, &b0, OffPath::Own(c), theta).map_err(Fail::message)?;
         Ok(vec![Derived {
             conds,
             beliefs: Vec::new(),
+            said: Vec::new(),
             exact: false,
         }])
     };
     // A condition true wherever the declared ranges allow is dropped; `None` if one is false
     // wherever they allow (the list never holds).
+    let ranged = std::cell::RefCell::new(std::collections::BTreeMap::<Cond, Option<bool>>::new());
     let judge = |conds: Vec<Cond>| -> Option<Vec<Cond>> {
         let mut kept = Vec::with_capacity(conds.len());
         for c in conds {
-            match by_ranges(t, &c) {
+            let known = ranged.borrow().get(&c).copied();
+            let verdict = known.unwrap_or_else(|| {
+                let v = by_ranges(t, &c);
+                ranged.borrow_mut().insert(c.clone(), v);
+                v
+            });
+            match verdict {
                 Some(false) => return None,
                 Some(true) => {}
                 None => kept.push(c),
@@ -177,11 +200,48 @@ pub fn derive_all(
     let mut runs = 0;
     while let Some((b, v)) = work.pop() {
         runs += 1;
-        if runs > MAX_DERIVATIONS {
+        if runs
+            > if observed {
+                MAX_FREE_DERIVATIONS
+            } else {
+                MAX_DERIVATIONS
+            }
+        {
             return own();
         }
-        let open = match derive_tagged(t, numbers, game, &b, OffPath::Vertex(&v), theta) {
-            Ok(tagged) => {
+        let open = match derive_tagged(t, numbers, game, &b, OffPath::Vertex(&v), theta, Some(&st0))
+        {
+            // Observed actions: each free belief quantified exactly, for this choice of
+            // replies.
+            Ok((tagged, frees)) if observed => {
+                let Some(alts) = free_alternatives(t, game, &st0, &tagged, &frees, &judge) else {
+                    return own();
+                };
+                for (mut conds, said) in alts {
+                    conds.sort();
+                    conds.dedup();
+                    // Kept only if no alternative so far is implied by it; those it
+                    // implies go.
+                    let within = |a: &[Cond], b: &[Cond]| {
+                        a.len() <= b.len() && a.iter().all(|c| b.binary_search(c).is_ok())
+                    };
+                    if out.iter().any(|k| within(&k.conds, &conds)) {
+                        continue;
+                    }
+                    out.retain(|k| !within(&conds, &k.conds));
+                    out.push(Derived {
+                        conds,
+                        beliefs: Vec::new(),
+                        said,
+                        exact: true,
+                    });
+                }
+                if out.len() > MAX_ALTERNATIVES {
+                    return own();
+                }
+                None
+            }
+            Ok((tagged, _)) => {
                 let local = |tagged: &[(Cond, Option<usize>)], si: usize| -> Vec<Cond> {
                     tagged
                         .iter()
@@ -214,8 +274,8 @@ pub fn derive_all(
                                 .map(|&x| if x.0 == si { (si, k) } else { x })
                                 .collect();
                             let off = OffPath::Vertex(&v2);
-                            match derive_tagged(t, numbers, game, &b, off, theta) {
-                                Ok(t2) => local(&t2, si),
+                            match derive_tagged(t, numbers, game, &b, off, theta, Some(&st0)) {
+                                Ok(t2) => local(&t2.0, si),
                                 Err(_) => return own(),
                             }
                         };
@@ -247,6 +307,7 @@ pub fn derive_all(
                     out.push(Derived {
                         conds,
                         beliefs,
+                        said: Vec::new(),
                         exact: true,
                     });
                     // The next combination, odometer-wise.
@@ -266,6 +327,44 @@ pub fn derive_all(
                 None
             }
             Err(Fail::Need(si)) => Some(si),
+            // Every combination of replies at once.
+            Err(Fail::NeedMany(sets)) => {
+                let n = |s: usize| tree.infosets[s].n_actions as usize;
+                let combos = sets.iter().map(|&s| n(s)).product::<usize>();
+                if runs + work.len() + combos > MAX_FREE_DERIVATIONS {
+                    return own();
+                }
+                let mut pick = vec![0usize; sets.len()];
+                loop {
+                    let mut b2 = b.clone();
+                    let mut v2 = v.clone();
+                    for (&si, &a) in sets.iter().zip(&pick) {
+                        let first = tree.infosets[si].first_action as usize;
+                        for x in 0..n(si) {
+                            b2[first + x] = if x == a {
+                                Rational::one()
+                            } else {
+                                Rational::zero()
+                            };
+                        }
+                        v2.push((si, 0));
+                    }
+                    work.push((b2, v2));
+                    let mut j = 0;
+                    while j < pick.len() {
+                        pick[j] += 1;
+                        if pick[j] < n(sets[j]) {
+                            break;
+                        }
+                        pick[j] = 0;
+                        j += 1;
+                    }
+                    if j == pick.len() {
+                        break;
+                    }
+                }
+                None
+            }
             // The equilibrium's own belief there holds the other players' types at the
             // probabilities of one point, which other points' priors do not allow: no
             // conditions rather than overstated ones.
@@ -279,7 +378,9 @@ pub fn derive_all(
             continue;
         };
         let s = &tree.infosets[si];
-        if s.n_actions > 2 {
+        // Beliefs at vertices decide a reply among two actions only (with free beliefs
+        // quantified exactly, any number will do).
+        if s.n_actions > 2 && !observed {
             exact = false;
         }
         let first = s.first_action as usize;
@@ -323,6 +424,212 @@ pub fn derive_all(
         d.exact = exact;
     }
     Ok(kept)
+}
+
+/// One choice of off-path replies in a game with observed actions: its conditions `tagged`
+/// (those of off-path sets linear in the free beliefs `frees`), with each free belief
+/// quantified existentially and exactly. With two types a free belief is one unknown
+/// `μ ∈ [0, 1]` and each condition that mentions it is `a·μ + b ≥ 0`; where the conditions
+/// can all hold, they hold at the smallest `μ` they allow, which is 0 or the root `−b/a` of
+/// one with `a > 0` (a lower bound). So the alternatives are `μ = 0`, `μ = 1` and (with two
+/// or more conditions) each such root, substituted into every condition. Returns the
+/// alternatives (conditions, beliefs in words) that can hold on the declared ranges, or
+/// `None` where a condition is not of that form.
+fn free_alternatives(
+    t: &GameTemplate,
+    game: &Game,
+    st: &Structure,
+    tagged: &[(Cond, Option<usize>)],
+    frees: &[FreeBelief],
+    judge: &dyn Fn(Vec<Cond>) -> Option<Vec<Cond>>,
+) -> Option<Vec<(Vec<Cond>, Vec<String>)>> {
+    let tree = &*game.tree;
+    let mut common = Vec::new();
+    let mut per: Vec<Vec<(Cond, Option<usize>)>> = vec![Vec::new(); frees.len()];
+    for (c, o) in tagged {
+        let ks: Vec<usize> = (0..frees.len())
+            .filter(|&k| c.poly.mentions(frees[k].var))
+            .collect();
+        match ks[..] {
+            [] => common.push(c.clone()),
+            [k] => per[k].push((c.clone(), *o)),
+            _ => return None,
+        }
+    }
+    let Some(common) = judge(common) else {
+        return Some(Vec::new());
+    };
+    // Finishes one alternative: positive factors out, true constants dropped; `None` if one
+    // is false.
+    let finish = |conds: Vec<Cond>| -> Option<Vec<Cond>> {
+        let mut kept = Vec::new();
+        for c in conds {
+            let poly = drop_positive_factors(t, c.poly);
+            match poly.as_constant() {
+                Some(v) if v.is_negative() || (c.strict && v.is_zero()) => return None,
+                Some(_) => {}
+                None => kept.push(Cond {
+                    poly,
+                    strict: c.strict,
+                }),
+            }
+        }
+        judge(kept)
+    };
+    let too_big = |p: &SPoly| p.terms.len() > super::spoly::MAX_TERMS;
+    let mut choices: Vec<Vec<(Vec<Cond>, String)>> = Vec::new();
+    for (f, cs) in frees.iter().zip(per) {
+        if cs.is_empty() {
+            continue;
+        }
+        // a·μ + b, each condition.
+        let mut ab: Vec<(SPoly, SPoly, Option<usize>)> = Vec::with_capacity(cs.len());
+        for (c, o) in &cs {
+            if c.strict || c.poly.degree_of(f.var) > 1 {
+                return None;
+            }
+            let co = c.poly.coefficients_in(f.var);
+            ab.push((co.get(1).cloned().unwrap_or_default(), co[0].clone(), *o));
+        }
+        let ge = |poly: SPoly| Cond {
+            poly,
+            strict: false,
+        };
+        let mut alts = Vec::new();
+        let at0: Vec<Cond> = ab.iter().map(|(_, b, _)| ge(b.clone())).collect();
+        let at1: Vec<Cond> = ab.iter().map(|(a, b, _)| ge(a.add(b))).collect();
+        for (ty, conds) in [(0, at0), (1, at1)] {
+            if let Some(conds) = finish(conds) {
+                alts.push((conds, free_words(tree, st, f, ty)));
+            }
+        }
+        if ab.len() >= 2 {
+            for (i, (ai, bi, oi)) in ab.iter().enumerate() {
+                if ai.is_zero() {
+                    continue;
+                }
+                let mut conds = vec![
+                    Cond {
+                        poly: ai.clone(),
+                        strict: true,
+                    },
+                    ge(bi.scale(&-Rational::one())),
+                    ge(ai.add(bi)),
+                ];
+                for (j, (aj, bj, _)) in ab.iter().enumerate() {
+                    if j != i {
+                        let p = ai.mul(bj).sub(&aj.mul(bi));
+                        if too_big(&p) {
+                            return None;
+                        }
+                        conds.push(ge(p));
+                    }
+                }
+                if let Some(conds) = finish(conds) {
+                    let who = oi.map_or("the mover", |s| {
+                        crate::output::words::player_name(tree, tree.infosets[s].player.ix())
+                    });
+                    let words = format!(
+                        "{}, with the probability that leaves {who} indifferent",
+                        free_words(tree, st, f, 1)
+                    );
+                    alts.push((conds, words));
+                }
+            }
+        }
+        if alts.is_empty() {
+            return Some(Vec::new());
+        }
+        choices.push(alts);
+    }
+    // Every combination of the free beliefs' alternatives.
+    let mut out = Vec::new();
+    let mut pick = vec![0usize; choices.len()];
+    loop {
+        let mut conds = common.clone();
+        let mut said = Vec::new();
+        for (set, &i) in choices.iter().zip(&pick) {
+            conds.extend(set[i].0.iter().cloned());
+            said.push(set[i].1.clone());
+        }
+        out.push((conds, said));
+        let mut j = 0;
+        while j < pick.len() {
+            pick[j] += 1;
+            if pick[j] < choices[j].len() {
+                break;
+            }
+            pick[j] = 0;
+            j += 1;
+        }
+        if j == pick.len() {
+            break;
+        }
+    }
+    Some(out)
+}
+
+/// A free belief at its vertex `ty` (the deviator's type `ty`), in words: "believing, after
+/// Protégé hedges, that the protégé is resolute".
+fn free_words(tree: &crate::game::tree::Tree, st: &Structure, f: &FreeBelief, ty: usize) -> String {
+    use crate::game::NodeId;
+    use crate::output::words::{move_phrase, move_words, player_name};
+    let (h, a) = f.key;
+    let nodes = &st.histories[h].nodes;
+    let chance_moves = |n: NodeId| -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = n;
+        while let Some(par) = tree.node(cur).parent() {
+            if matches!(tree.node(par).kind, NodeKind::Chance) {
+                out.push(move_words(tree, cur).to_string());
+            }
+            cur = par;
+        }
+        out
+    };
+    let type_of = |n: &NodeId| st.type_of[f.player][st.state_of[n.ix()] as usize];
+    let mine: Vec<Vec<String>> = nodes
+        .iter()
+        .filter(|n| type_of(n) == ty)
+        .map(|&n| chance_moves(n))
+        .collect();
+    let theirs: Vec<String> = nodes
+        .iter()
+        .filter(|n| type_of(n) != ty)
+        .flat_map(|&n| chance_moves(n))
+        .collect();
+    let own: Vec<String> = mine.first().map_or(Vec::new(), |m| {
+        m.iter()
+            .rev()
+            .filter(|w| mine.iter().all(|o| o.contains(w)) && !theirs.contains(w))
+            .cloned()
+            .collect()
+    });
+    let what = if own.is_empty() {
+        format!(
+            "{} is {}",
+            player_name(tree, f.player),
+            st.type_names[f.player].get(ty).map_or("", String::as_str)
+        )
+    } else {
+        own.join(" and ")
+    };
+    let mut moves = Vec::new();
+    if let Some(&n) = nodes.first() {
+        let mut cur = NodeId::from(tree.node(n).first_child as usize + a);
+        while let Some(par) = tree.node(cur).parent() {
+            if !matches!(tree.node(par).kind, NodeKind::Chance) {
+                moves.push(move_phrase(tree, cur));
+            }
+            cur = par;
+        }
+    }
+    moves.reverse();
+    if moves.is_empty() {
+        format!("believing that {what}")
+    } else {
+        format!("believing, after {}, that {what}", moves.join(" → "))
+    }
 }
 
 /// Where alternatives with the same conditions cover every member of an information set's
@@ -472,6 +779,8 @@ enum OffPath<'a> {
 enum Fail {
     /// An information set off the path needs a reply and a belief.
     Need(usize),
+    /// Information sets off the path need replies (their beliefs are free ones).
+    NeedMany(Vec<usize>),
     /// An information set off the path whose members differ in several moves of Nature
     /// (several players' types): its beliefs are not a free simplex.
     Joint,
@@ -482,7 +791,7 @@ enum Fail {
 impl Fail {
     fn message(self) -> String {
         match self {
-            Fail::Need(_) => "a belief off the path is not given".into(),
+            Fail::Need(_) | Fail::NeedMany(_) => "a belief off the path is not given".into(),
             Fail::Joint => "a belief off the path is over several players' types, which is not \
                             yet derived"
                 .into(),
@@ -513,7 +822,8 @@ fn derive_with(
     off: OffPath<'_>,
     theta: &[Rational],
 ) -> Result<Vec<Cond>, Fail> {
-    let mut out: Vec<Cond> = derive_tagged(t, numbers, game, b, off, theta)?
+    let mut out: Vec<Cond> = derive_tagged(t, numbers, game, b, off, theta, None)?
+        .0
         .into_iter()
         .map(|(c, _)| c)
         .collect();
@@ -533,7 +843,8 @@ fn derive_tagged(
     b: &[Rational],
     off: OffPath<'_>,
     theta: &[Rational],
-) -> Result<Vec<(Cond, Option<usize>)>, Fail> {
+    known: Option<&Structure>,
+) -> Result<(Tagged, Vec<FreeBelief>), Fail> {
     let tree = &*game.tree;
     let np = tree.n_players();
     let nt = t.params.names.len();
@@ -562,7 +873,7 @@ fn derive_tagged(
         }
         supports.push(sup);
     }
-    let is_unknown = |v: usize| v >= nt;
+    let is_unknown = |v: usize| v >= nt && v < nt + MU_BASE;
     // Each player's expected payoff from each node on, bottom-up (children follow parents).
     let mut value = vec![SPoly::zero(); tree.nodes.len() * np];
     for (i, n) in tree.nodes.iter().enumerate().rev() {
@@ -591,6 +902,14 @@ fn derive_tagged(
             value[i * np + p] = v;
         }
     }
+    // The solver's view of the game (types, public histories), read when first needed.
+    let st_cell = std::cell::OnceCell::new();
+    let st =
+        || -> &Structure { known.unwrap_or_else(|| st_cell.get_or_init(|| Problem::new(game).st)) };
+    let observed = || st().class == Class::ObservedActions;
+    let mut frees: Vec<FreeBelief> = Vec::new();
+    // Off-path information sets whose reply is still to be chosen (observed actions).
+    let mut needs: Vec<usize> = Vec::new();
     let mut equations: Vec<SPoly> = Vec::new();
     // Each inequality with the off-path information set whose chosen belief it comes from.
     let mut inequalities: Vec<(Cond, Option<usize>)> = Vec::new();
@@ -628,6 +947,28 @@ fn derive_tagged(
                     match beliefs {
                         Some(bs) => weights = bs.into_iter().map(SPoly::constant).collect(),
                         None => per_member = true,
+                    }
+                }
+                // Games with observed actions: the solver's own parametrisation, a free
+                // belief about the deviator's type (one unknown per deviation), the other
+                // players' types as Bayes' rule has them; the reply is chosen by the caller.
+                OffPath::Vertex(v) if observed() => {
+                    if v.iter().any(|x| x.0 == si) {
+                        origin = Some(si);
+                        weights = members
+                            .iter()
+                            .map(|&x| {
+                                free_weight(tree, st(), &prob, chance, x, player, nt, &mut frees)
+                            })
+                            .collect::<Result<_, Fail>>()?;
+                        for f in frees.iter_mut() {
+                            if weights.iter().any(|w| w.mentions(f.var)) && !f.sets.contains(&si) {
+                                f.sets.push(si);
+                            }
+                        }
+                    } else {
+                        needs.push(si);
+                        continue;
                     }
                 }
                 // A belief concentrated on one member, chosen by the caller.
@@ -702,6 +1043,9 @@ fn derive_tagged(
             }
         }
     }
+    if !needs.is_empty() {
+        return Err(Fail::NeedMany(needs));
+    }
     // Positivity of the mixing probabilities.
     for (si, s) in tree.infosets.iter().enumerate() {
         if supports[si].len() > 1 {
@@ -718,6 +1062,15 @@ fn derive_tagged(
     }
     // Solve the equalities for the unknowns: A·u + e0 = 0.
     let equations: Vec<SPoly> = equations.into_iter().filter(|e| !e.is_zero()).collect();
+    if equations
+        .iter()
+        .any(|e| frees.iter().any(|f| e.mentions(f.var)))
+    {
+        return Err("an off-path mixture depends on a free belief".into());
+    }
+    if unknowns >= MU_BASE {
+        return Err("too many unknowns to solve symbolically".into());
+    }
     if equations.len() != unknowns {
         return Err(if equations.len() < unknowns {
             "the equilibrium is one of a continuum".into()
@@ -725,83 +1078,86 @@ fn derive_tagged(
             "its equations outnumber its unknowns".into()
         });
     }
-    let mut a = vec![vec![SPoly::zero(); unknowns]; unknowns];
-    let mut rhs = vec![SPoly::zero(); unknowns];
-    for (j, e) in equations.iter().enumerate() {
-        if e.degree_in(&is_unknown) > 1 {
-            return Err("its equations are not linear in the mixing probabilities".into());
-        }
-        for (m, q) in &e.terms {
-            let term = SPoly {
-                terms: [(
-                    m.iter().filter(|(v, _)| *v < nt).cloned().collect(),
-                    q.clone(),
-                )]
-                .into_iter()
-                .collect(),
-            };
-            match m.iter().find(|(v, _)| *v >= nt) {
-                Some(&(v, _)) => a[j][v - nt] = a[j][v - nt].add(&term),
-                None => rhs[j] = rhs[j].sub(&term),
-            }
-        }
-    }
-    let d = det(&a).ok_or("too many unknowns to solve symbolically")?;
-    let d0 = d.eval(theta);
-    if d0.is_zero() {
-        return Err("its equations are degenerate at the point".into());
-    }
-    let mut nums = Vec::with_capacity(unknowns);
-    for k in 0..unknowns {
-        let mut ak = a.clone();
-        for (j, row) in ak.iter_mut().enumerate() {
-            row[k] = rhs[j].clone();
-        }
-        nums.push(det(&ak).ok_or("too many unknowns to solve symbolically")?);
-    }
-    let negative_d = d0.is_negative();
-    let mut out = vec![(
-        Cond {
-            poly: if negative_d {
-                d.scale(&-Rational::one())
-            } else {
-                d.clone()
-            },
-            strict: true,
-        },
-        None,
-    )];
-    for (ineq, origin) in inequalities {
-        let k = ineq.poly.degree_in(&is_unknown);
-        // g(θ, N/D)·D^k, its sign corrected by D's sign at the point.
-        let mut g = SPoly::zero();
-        for (m, q) in &ineq.poly.terms {
-            let mut term = SPoly::constant(q.clone());
-            let mut deg = 0;
-            for &(v, p) in m {
-                if v >= nt {
-                    term = term.mul(&nums[v - nt].pow(p));
-                    deg += p;
-                } else {
-                    term = term.mul(&SPoly::var(v).pow(p));
+    let nonlinear = equations.iter().any(|e| e.degree_in(&is_unknown) > 1);
+    let out = if nonlinear {
+        solve_in_turn(&equations, inequalities, nt, unknowns, theta)?
+    } else {
+        let mut a = vec![vec![SPoly::zero(); unknowns]; unknowns];
+        let mut rhs = vec![SPoly::zero(); unknowns];
+        for (j, e) in equations.iter().enumerate() {
+            for (m, q) in &e.terms {
+                let term = SPoly {
+                    terms: [(
+                        m.iter().filter(|(v, _)| *v < nt).cloned().collect(),
+                        q.clone(),
+                    )]
+                    .into_iter()
+                    .collect(),
+                };
+                match m.iter().find(|(v, _)| is_unknown(*v)) {
+                    Some(&(v, _)) => a[j][v - nt] = a[j][v - nt].add(&term),
+                    None => rhs[j] = rhs[j].sub(&term),
                 }
             }
-            g = g.add(&term.mul(&d.pow(k - deg)));
-            if g.terms.len() > super::spoly::MAX_TERMS {
-                return Err("its conditions are too large to write out".into());
+        }
+        let d = det(&a).ok_or("too many unknowns to solve symbolically")?;
+        let d0 = d.eval(theta);
+        if d0.is_zero() {
+            return Err("its equations are degenerate at the point".into());
+        }
+        let mut nums = Vec::with_capacity(unknowns);
+        for k in 0..unknowns {
+            let mut ak = a.clone();
+            for (j, row) in ak.iter_mut().enumerate() {
+                row[k] = rhs[j].clone();
             }
+            nums.push(det(&ak).ok_or("too many unknowns to solve symbolically")?);
         }
-        if negative_d && k % 2 == 1 {
-            g = g.scale(&-Rational::one());
-        }
-        out.push((
+        let negative_d = d0.is_negative();
+        let mut out = vec![(
             Cond {
-                poly: g,
-                strict: ineq.strict,
+                poly: if negative_d {
+                    d.scale(&-Rational::one())
+                } else {
+                    d.clone()
+                },
+                strict: true,
             },
-            origin,
-        ));
-    }
+            None,
+        )];
+        for (ineq, origin) in inequalities {
+            let k = ineq.poly.degree_in(&is_unknown);
+            // g(θ, N/D)·D^k, its sign corrected by D's sign at the point.
+            let mut g = SPoly::zero();
+            for (m, q) in &ineq.poly.terms {
+                let mut term = SPoly::constant(q.clone());
+                let mut deg = 0;
+                for &(v, p) in m {
+                    if is_unknown(v) {
+                        term = term.mul(&nums[v - nt].pow(p));
+                        deg += p;
+                    } else {
+                        term = term.mul(&SPoly::var(v).pow(p));
+                    }
+                }
+                g = g.add(&term.mul(&d.pow(k - deg)));
+                if g.terms.len() > super::spoly::MAX_TERMS {
+                    return Err("its conditions are too large to write out".into());
+                }
+            }
+            if negative_d && k % 2 == 1 {
+                g = g.scale(&-Rational::one());
+            }
+            out.push((
+                Cond {
+                    poly: g,
+                    strict: ineq.strict,
+                },
+                origin,
+            ));
+        }
+        out
+    };
     let mut out: Vec<(Cond, Option<usize>)> = out
         .into_iter()
         .map(|(c, o)| {
@@ -828,7 +1184,219 @@ fn derive_tagged(
             if bad.strict { ">" } else { "≥" }
         )));
     }
+    Ok((out, frees))
+}
+
+/// A polynomial with the solved unknowns `sols` (`u_k = N_k/D_k`, parameters only) put in
+/// and each one's denominator cleared: `p(θ, N/D)·Π D_k^{deg_k p}`; with whether that
+/// multiplied it by a negative number at `theta`.
+fn clear_solved(
+    p: &SPoly,
+    sols: &[Option<(SPoly, SPoly)>],
+    nt: usize,
+    theta: &[Rational],
+) -> Result<(SPoly, bool), Fail> {
+    let degs: Vec<u32> = (0..sols.len())
+        .map(|k| match sols[k] {
+            Some(_) => p.degree_of(nt + k),
+            None => 0,
+        })
+        .collect();
+    let mut g = SPoly::zero();
+    for (m, q) in &p.terms {
+        let mut term = SPoly::constant(q.clone());
+        let mut seen = vec![0u32; sols.len()];
+        for &(v, e) in m {
+            match (v >= nt).then(|| sols.get(v - nt)).flatten() {
+                Some(Some((n, _))) => {
+                    term = term.mul(&n.pow(e));
+                    seen[v - nt] = e;
+                }
+                _ => term = term.mul(&SPoly::var(v).pow(e)),
+            }
+        }
+        for (k, s) in sols.iter().enumerate() {
+            if let Some((_, d)) = s {
+                if degs[k] > seen[k] {
+                    term = term.mul(&d.pow(degs[k] - seen[k]));
+                }
+            }
+        }
+        g = g.add(&term);
+        if g.terms.len() > super::spoly::MAX_TERMS {
+            return Err("its conditions are too large to write out".into());
+        }
+    }
+    let flips = (0..sols.len())
+        .filter(|&k| {
+            degs[k] % 2 == 1
+                && sols[k]
+                    .as_ref()
+                    .is_some_and(|(_, d)| d.eval(theta).is_negative())
+        })
+        .count();
+    Ok((g, flips % 2 == 1))
+}
+
+/// Equations not linear in the unknowns, solved one unknown at a time: an equation that,
+/// with the unknowns solved so far put in, is linear in the one unknown it still mentions
+/// (`A·u + B = 0`) gives `u = −B/A` (with `A ≠ 0` at the point, and the sign `A` has there
+/// a condition). Then the inequalities with every unknown put in, denominators cleared with
+/// their signs. Fails where no equation is left that is linear in a single unknown (a
+/// system that would need roots of higher degree).
+fn solve_in_turn(
+    equations: &[SPoly],
+    inequalities: Vec<(Cond, Option<usize>)>,
+    nt: usize,
+    unknowns: usize,
+    theta: &[Rational],
+) -> Result<Vec<(Cond, Option<usize>)>, Fail> {
+    let mut sols: Vec<Option<(SPoly, SPoly)>> = vec![None; unknowns];
+    let mut used = vec![false; equations.len()];
+    let mut out = Vec::new();
+    for _ in 0..unknowns {
+        let mut step = None;
+        for (j, e) in equations.iter().enumerate() {
+            if used[j] {
+                continue;
+            }
+            let (g, _) = clear_solved(e, &sols, nt, theta)?;
+            let open: Vec<usize> = (0..unknowns)
+                .filter(|&k| sols[k].is_none() && g.mentions(nt + k))
+                .collect();
+            if let [k] = open[..] {
+                if g.degree_of(nt + k) == 1 {
+                    let c = g.coefficients_in(nt + k);
+                    if !c[1].eval(theta).is_zero() {
+                        step = Some((j, k, c[0].scale(&-Rational::one()), c[1].clone()));
+                        break;
+                    }
+                }
+            }
+        }
+        let Some((j, k, n, d)) = step else {
+            return Err(
+                "its equations are not linear in the mixing probabilities, one at a \
+                        time"
+                    .into(),
+            );
+        };
+        used[j] = true;
+        out.push((
+            Cond {
+                poly: if d.eval(theta).is_negative() {
+                    d.scale(&-Rational::one())
+                } else {
+                    d.clone()
+                },
+                strict: true,
+            },
+            None,
+        ));
+        sols[k] = Some((n, d));
+    }
+    for (ineq, origin) in inequalities {
+        let (g, flip) = clear_solved(&ineq.poly, &sols, nt, theta)?;
+        out.push((
+            Cond {
+                poly: if flip { g.scale(&-Rational::one()) } else { g },
+                strict: ineq.strict,
+            },
+            origin,
+        ));
+    }
     Ok(out)
+}
+
+/// Variables from `n_params + MU_BASE` on are free beliefs (the mixing unknowns of one
+/// derivation come before them).
+const MU_BASE: usize = 64;
+
+/// A belief the solver leaves free in a game with observed actions: about the type of a
+/// player whose move all its types play with probability zero, from that move on (until it
+/// moves again). With two types it is one unknown `μ`, the probability of the second type.
+#[derive(Clone, Debug)]
+pub(crate) struct FreeBelief {
+    /// The variable `μ` stands for.
+    pub var: usize,
+    /// The deviating player.
+    pub player: usize,
+    /// The public history of the deviation and the move.
+    pub key: (usize, usize),
+    /// The off-path information sets whose conditions use it.
+    pub sets: Vec<usize>,
+}
+
+/// The weight of member `x` of an off-path information set of `mover` as the `pbe` solver
+/// has it in a game with observed actions: the probability that chance and the other players
+/// lead to `x`, where the moves of the deviating player (the typed player whose move there
+/// all its types play with probability zero) up to and including the deviation are replaced
+/// by the free belief in its type, and the zero-probability moves of players without types
+/// (the same at every member: the moves are observed) are left out. Fails where two typed
+/// players deviated, or the deviator has more than two types.
+#[allow(clippy::too_many_arguments)]
+fn free_weight(
+    tree: &crate::game::tree::Tree,
+    st: &Structure,
+    prob: &[SPoly],
+    chance: &[SPoly],
+    x: usize,
+    mover: usize,
+    nt: usize,
+    frees: &mut Vec<FreeBelief>,
+) -> Result<SPoly, Fail> {
+    let typed = st.typed_players();
+    let mut w = SPoly::one();
+    let mut dev: Option<(usize, usize, usize)> = None; // (player, node, action)
+    let mut cur = x;
+    while let Some(par) = tree.nodes[cur].parent() {
+        let pn = &tree.nodes[par.ix()];
+        let a = cur - pn.first_child as usize;
+        match pn.kind {
+            NodeKind::Chance => w = w.mul(&chance[cur]),
+            NodeKind::Decision { player: q, infoset } if q.ix() != mover => {
+                let q = q.ix();
+                let f = &prob[tree.infosets[infoset.ix()].first_action as usize + a];
+                if dev.is_some_and(|d| d.0 == q) {
+                    // Above the deviation, the deviator's moves are in the free belief.
+                } else if f.is_zero() {
+                    if !typed.contains(&q) {
+                        // An observed move of a player without types: common to all members.
+                    } else if dev.is_none() {
+                        dev = Some((q, par.ix(), a));
+                    } else {
+                        return Err(Fail::Joint);
+                    }
+                } else {
+                    w = w.mul(f);
+                }
+            }
+            _ => {}
+        }
+        cur = par.ix();
+    }
+    let Some((i, node, a)) = dev else {
+        return Ok(w);
+    };
+    if st.n_types(i) != 2 {
+        return Err("a free belief over more than two types".into());
+    }
+    let h = st.history_of[node] as usize;
+    let ty = st.type_of[i][st.state_of[node] as usize];
+    let k = match frees.iter().position(|f| f.key == (h, a) && f.player == i) {
+        Some(k) => k,
+        None => {
+            frees.push(FreeBelief {
+                var: nt + MU_BASE + frees.len(),
+                player: i,
+                key: (h, a),
+                sets: Vec::new(),
+            });
+            frees.len() - 1
+        }
+    };
+    let mu = SPoly::var(frees[k].var);
+    Ok(w.mul(&if ty == 1 { mu } else { SPoly::one().sub(&mu) }))
 }
 
 /// At how many of the moves of Nature on their paths (the first, the second, … counted from
@@ -908,9 +1476,41 @@ fn cancel_common(factors: &mut [Vec<SPoly>]) {
 
 /// Divides out factors `p − lo` and `hi − p` of a parameter `p` with range `[lo, hi]`
 /// (positive inside the range), and the coefficients' common factor.
-fn drop_positive_factors(t: &GameTemplate, mut g: SPoly) -> SPoly {
+fn drop_positive_factors(t: &GameTemplate, g: SPoly) -> SPoly {
+    // The same polynomials come back for every choice of off-path replies: remembered per
+    // thread, with the ranges they were divided by.
+    type Memo = std::collections::BTreeMap<(Vec<Option<(u64, u64)>>, SPoly), SPoly>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Memo> = const { std::cell::RefCell::new(Memo::new()) };
+    }
+    let ranges = t.params.ranges.iter();
+    let key = (
+        ranges
+            .map(|r| r.map(|(a, b)| (a.to_bits(), b.to_bits())))
+            .collect(),
+        g,
+    );
+    if let Some(v) = SEEN.with(|m| m.borrow().get(&key).cloned()) {
+        return v;
+    }
+    let out = drop_positive_factors_uncached(t, key.1.clone());
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 1 << 16 {
+            m.clear();
+        }
+        m.insert(key, out.clone());
+    });
+    out
+}
+
+/// [`drop_positive_factors`], computed.
+fn drop_positive_factors_uncached(t: &GameTemplate, mut g: SPoly) -> SPoly {
     for (v, r) in t.params.ranges.iter().enumerate() {
         let Some((lo, hi)) = r else { continue };
+        if !g.mentions(v) {
+            continue;
+        }
         for end in [lo, hi] {
             let Some(e) = super::rational::of_f64(*end) else {
                 continue;
