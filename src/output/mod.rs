@@ -13,6 +13,7 @@ pub mod file;
 pub mod json_nodes;
 #[cfg(test)]
 mod json_oracle;
+pub mod pretty;
 pub mod qre;
 pub mod strategic;
 pub mod stream;

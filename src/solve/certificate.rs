@@ -246,9 +246,21 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
     if let Some(x) = candidate {
         let ok = valid_exact(&infoset_groups(g, &x));
         let xq: Vec<Fraction> = x.iter().map(Fraction::from_ref).collect();
-        let r = profile::regrets_in(&g.tree, chance, payoffs, &xq);
+        // A subgame-perfect profile of a perfect-information tree is certified in one pass
+        // (no deviation at any node gains: all regrets are zero); otherwise the regrets are
+        // computed by best responses.
+        let shot = if ok {
+            profile::one_shot_check_in(&g.tree, chance, payoffs, &xq)
+        } else {
+            None
+        };
+        let r = match shot {
+            Some(_) => Ok(Vec::new()),
+            None => profile::regrets_in(&g.tree, chance, payoffs, &xq),
+        };
         if ok && r.as_ref().is_ok_and(|r| r.iter().all(Zero::is_zero)) {
-            let pay = profile::expected_payoffs_in(&g.tree, chance, payoffs, &xq);
+            let pay =
+                shot.unwrap_or_else(|| profile::expected_payoffs_in(&g.tree, chance, payoffs, &xq));
             drop(xq);
             let pay = pay.iter().map(Fraction::to_rational).collect();
             exact_pass(eq, ExactProfile::Behavior(x), pay, g.n_players(), |eq| {
