@@ -109,6 +109,13 @@ pub fn from_f64(x: f64) -> Option<Rational> {
 
 /// The nearest `f64` (infinite if out of range).
 pub fn to_f64(q: &Rational) -> f64 {
+    // Both parts exact as floats: one correctly rounded division gives the nearest float.
+    const EXACT: u64 = 1 << 53;
+    if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_u64()) {
+        if n.unsigned_abs() <= EXACT && d <= EXACT {
+            return n as f64 / d as f64;
+        }
+    }
     if let Some(v) = q.to_f64() {
         if v.is_finite() {
             return v;
@@ -224,10 +231,23 @@ pub fn decimal(q: &Rational, max_digits: usize) -> Option<String> {
 
 /// `1/3`, `-5/2`, `3`: the shortest exact rendering.
 pub fn display(q: &Rational) -> String {
-    if q.denom().is_one() {
-        q.numer().to_string()
-    } else {
-        format!("{}/{}", q.numer(), q.denom())
+    Shown(q).to_string()
+}
+
+/// [`display`] without the allocation: `format!("{}", Shown(&q))`, or written straight into a
+/// serializer (`collect_str`). Numbers that fit in 64 bits skip the big-integer formatter.
+#[derive(Clone, Copy)]
+pub struct Shown<'a>(pub &'a Rational);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let q = self.0;
+        match (q.numer().to_i64(), q.denom().to_u64()) {
+            (Some(n), Some(1)) => write!(f, "{n}"),
+            (Some(n), Some(d)) => write!(f, "{n}/{d}"),
+            _ if q.denom().is_one() => write!(f, "{}", q.numer()),
+            _ => write!(f, "{}/{}", q.numer(), q.denom()),
+        }
     }
 }
 
@@ -237,6 +257,40 @@ mod tests {
 
     fn q(n: i64, d: i64) -> Rational {
         Rational::new(n.into(), d.into())
+    }
+
+    #[test]
+    fn shown_and_to_f64_agree_with_the_big_number_routines() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let bits = [3u32, 20, 52, 53, 54, 63];
+        for i in 0..20_000 {
+            let nb = bits[i % bits.len()];
+            let db = bits[(i / bits.len()) % bits.len()];
+            let n = BigInt::from(next() >> (64 - nb)) * if next() & 1 == 0 { 1 } else { -1 };
+            let d = BigInt::from((next() >> (64 - db)).max(1));
+            let mut q = Rational::new(n, d);
+            if i % 7 == 0 {
+                q *= Rational::from_integer(BigInt::from(u64::MAX)); // past 64 bits
+            }
+            let slow = if q.denom().is_one() {
+                q.numer().to_string()
+            } else {
+                format!("{}/{}", q.numer(), q.denom())
+            };
+            assert_eq!(display(&q), slow);
+            let f = q.to_f64().unwrap();
+            assert_eq!(to_f64(&q).to_bits(), f.to_bits(), "{q}");
+        }
+        assert_eq!(
+            display(&Rational::from_integer(i64::MIN.into())),
+            i64::MIN.to_string()
+        );
     }
 
     #[test]

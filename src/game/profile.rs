@@ -86,6 +86,68 @@ pub fn expected_payoffs_in<T: Scalar>(
     out
 }
 
+/// Subgame perfection of a behaviour profile of a perfect-information tree, checked by
+/// one-shot deviations in one pass: at every decision node, each move played with positive
+/// probability is worth its mover at least as much as every other move (values under the
+/// profile below). By the one-shot deviation principle such a profile is subgame perfect,
+/// hence a Nash equilibrium: every player's regret is zero. Returns the expected payoffs at
+/// the root; `None` when some node fails the check (the profile may still be a Nash
+/// equilibrium off the path: compute the regrets) or the tree is not of perfect information.
+/// Children must follow their parents in the arena (as every tree does).
+pub fn one_shot_check_in<T: Scalar>(
+    tree: &Tree,
+    chance: &[T],
+    payoffs: &[T],
+    profile: &[T],
+) -> Option<Vec<T>> {
+    let np = tree.n_players();
+    if !tree.is_perfect_information() || profile.len() != tree.n_actions() || np == 0 {
+        return None;
+    }
+    let n = tree.nodes.len();
+    let mut value = vec![T::zero(); n * np];
+    for i in (0..n).rev() {
+        let node = tree.nodes[i];
+        let first = node.first_child as usize;
+        if let NodeKind::Terminal { leaf } = node.kind {
+            let l = leaf.ix();
+            value[i * np..(i + 1) * np].clone_from_slice(payoffs.get(l * np..(l + 1) * np)?);
+            continue;
+        }
+        if node.children().any(|c| c <= i) {
+            return None;
+        }
+        if let NodeKind::Decision { player, .. } = node.kind {
+            let me = player.ix();
+            let mut best: Option<&T> = None;
+            for c in node.children() {
+                let v = &value[c * np + me];
+                if best.is_none_or(|b| v > b) {
+                    best = Some(v);
+                }
+            }
+            let best = best?.clone();
+            for c in node.children() {
+                let p = move_prob(tree, chance, profile, node.kind, c, first);
+                if !p.is_zero() && value[c * np + me] < best {
+                    return None;
+                }
+            }
+        }
+        let mut acc = vec![T::zero(); np];
+        for c in node.children() {
+            let p = move_prob(tree, chance, profile, node.kind, c, first);
+            if !p.is_zero() {
+                for (q, a) in acc.iter_mut().enumerate() {
+                    *a = a.clone() + p.clone() * value[c * np + q].clone();
+                }
+            }
+        }
+        value[i * np..(i + 1) * np].clone_from_slice(&acc);
+    }
+    Some(value[..np].to_vec())
+}
+
 /// Probability of each event tag (indexed by `EventId`) under `profile`.
 pub fn event_probabilities(game: &Game, profile: &[f64]) -> Vec<f64> {
     let reach = reach_probabilities(game, profile);
@@ -390,6 +452,87 @@ mod tests {
     use super::*;
     use crate::game::tree::TreeBuilder;
     use std::sync::Arc;
+
+    #[test]
+    fn the_one_shot_check_certifies_only_subgame_perfect_profiles_and_agrees_on_payoffs() {
+        use crate::game::numeric::Fraction;
+        use num_traits::{One, Zero};
+        let (mut certified, mut refused) = (0, 0);
+        for seed in 0..400 {
+            let src = crate::format::efg::tests::random_efg(seed, 40);
+            let Ok(g) = crate::format::efg::read(&src) else {
+                continue;
+            };
+            let Some(ex) = g.exact.as_ref() else { continue };
+            if !g.tree.is_perfect_information() {
+                continue;
+            }
+            let (chance, pay) = (ex.chance().values(), ex.payoffs().values());
+            // Pure profiles: the first move everywhere, then seeded choices.
+            let mut x = seed * 7 + 3;
+            for round in 0..6 {
+                let mut prof = vec![Fraction::zero(); g.tree.n_actions()];
+                for s in &g.tree.infosets {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    let a = if round == 0 {
+                        0
+                    } else {
+                        (x >> 33) as usize % s.n_actions as usize
+                    };
+                    prof[s.first_action as usize + a] = Fraction::one();
+                }
+                let regrets = regrets_in(&g.tree, chance, pay, &prof).unwrap();
+                match one_shot_check_in(&g.tree, chance, pay, &prof) {
+                    Some(v) => {
+                        certified += 1;
+                        assert!(regrets.iter().all(|r| r.is_zero()), "seed {seed}");
+                        assert_eq!(v, expected_payoffs_in(&g.tree, chance, pay, &prof));
+                    }
+                    None => refused += 1,
+                }
+            }
+            // Backward induction's answer always passes.
+            let sol = crate::solve::by_name("backward")
+                .unwrap()
+                .solve(crate::solve::GameRef::Tree(&g), &Default::default())
+                .unwrap();
+            let Some(crate::solve::ExactProfile::Behavior(b)) = &sol.equilibria[0].exact else {
+                panic!("seed {seed}: no exact profile");
+            };
+            let prof: Vec<Fraction> = b.iter().map(Fraction::from_ref).collect();
+            assert!(
+                one_shot_check_in(&g.tree, chance, pay, &prof).is_some(),
+                "seed {seed}"
+            );
+        }
+        assert!(
+            certified > 20 && refused > 20,
+            "{certified} certified, {refused} refused"
+        );
+    }
+
+    #[test]
+    fn a_nash_equilibrium_with_an_incredible_threat_is_left_to_the_regrets() {
+        // Entry: the entrant stays out because the incumbent would fight, which it would not.
+        let src = "EFG 2 R \"entry\" { \"E\" \"I\" } \"\"\n\
+            p \"\" 1 1 \"\" { \"out\" \"in\" } 0\n\
+            t \"\" 1 \"\" { 0, 2 }\n\
+            p \"\" 2 1 \"\" { \"fight\" \"yield\" } 0\n\
+            t \"\" 2 \"\" { -1, -1 }\n\
+            t \"\" 3 \"\" { 1, 1 }\n";
+        let g = crate::format::efg::read(src).unwrap();
+        let ex = g.exact.as_ref().unwrap();
+        let (chance, pay) = (ex.chance().values(), ex.payoffs().values());
+        use crate::game::numeric::Fraction;
+        use num_traits::Zero;
+        let prof: Vec<Fraction> = [1, 0, 1, 0]
+            .into_iter()
+            .map(|k| Fraction::from_i128(k, 1))
+            .collect();
+        assert!(one_shot_check_in(&g.tree, chance, pay, &prof).is_none());
+        let r = regrets_in(&g.tree, chance, pay, &prof).unwrap();
+        assert!(r.iter().all(|r| r.is_zero()));
+    }
 
     /// Matching pennies as a tree: player 2 cannot see player 1's move.
     fn pennies() -> Game {

@@ -195,16 +195,12 @@ impl Tree {
     /// A display name for a node: its own name, or (for unnamed nodes, common in Gambit files)
     /// its information set's name and id, or `#id`.
     pub fn node_label(&self, id: NodeId) -> String {
-        let name = &self.node_names[id.ix()];
-        if !name.is_empty() {
-            return name.clone();
-        }
-        match self.node(id).kind {
-            NodeKind::Decision { infoset, .. } if !self.infoset_names[infoset.ix()].is_empty() => {
-                format!("{}#{}", self.infoset_names[infoset.ix()], id.0)
-            }
-            _ => format!("#{}", id.0),
-        }
+        self.node_label_shown(id).to_string()
+    }
+
+    /// [`Tree::node_label`] without the allocation, for writers of big outputs.
+    pub fn node_label_shown(&self, id: NodeId) -> NodeLabel<'_> {
+        NodeLabel { tree: self, id }
     }
 
     /// A display name for an information set: its own name, else its first member's name,
@@ -624,5 +620,28 @@ mod tests {
             b.add_move(n, lab, None, t).unwrap();
         }
         assert!(matches!(b.finish(r), Err(TreeError::Infoset { .. })));
+    }
+}
+
+/// A node's display name (see [`Tree::node_label`]), written when formatted.
+#[derive(Clone, Copy)]
+pub struct NodeLabel<'a> {
+    tree: &'a Tree,
+    id: NodeId,
+}
+
+impl std::fmt::Display for NodeLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (t, id) = (self.tree, self.id);
+        let name = &t.node_names[id.ix()];
+        if !name.is_empty() {
+            return f.write_str(name);
+        }
+        match t.node(id).kind {
+            NodeKind::Decision { infoset, .. } if !t.infoset_names[infoset.ix()].is_empty() => {
+                write!(f, "{}#{}", t.infoset_names[infoset.ix()], id.0)
+            }
+            _ => write!(f, "#{}", id.0),
+        }
     }
 }

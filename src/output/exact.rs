@@ -5,10 +5,11 @@
 //! JSON keeps every float and adds the exact value as a string beside it, in keys ending in
 //! `_exact` (documented in `docs/json.md`).
 
+use super::json_nodes;
 use super::stream::Field;
 use super::words::{self, num};
 use crate::exact::{self, Rational};
-use crate::game::{Game, NodeKind};
+use crate::game::{Game, NodeId, NodeKind};
 use crate::solve::{Equilibrium, ExactProfile, Profile, Solution};
 use num_traits::{Signed, Zero};
 use serde_json::{json, Map, Value};
@@ -89,24 +90,43 @@ pub(super) fn node_exact<'a>(
 /// A decision node's strategy in words (as [`words::strategy_words`]), with exact
 /// probabilities when the equilibrium is exact.
 pub fn strategy_words(game: &Game, eq: &Equilibrium, s: &words::NodeStrategy) -> String {
-    let Some(x) = node_exact(game, eq, s.node) else {
-        return words::strategy_words(s);
-    };
-    let played: Vec<(&String, &Rational)> = s
-        .probs
-        .iter()
-        .map(|(m, _)| m)
-        .zip(x)
-        .filter(|(_, q)| q.is_positive())
-        .collect();
-    if played.len() == 1 {
-        return played[0].0.clone();
+    let names = s.probs.iter().map(|(m, _)| m.as_str());
+    match node_exact(game, eq, s.node) {
+        Some(x) => exact_strategy_text(names.zip(x)),
+        None => words::strategy_words(s),
     }
-    played
-        .iter()
-        .map(|(m, q)| format!("{m} {}", rational(q)))
-        .collect::<Vec<_>>()
-        .join(", ")
+}
+
+/// A node's strategy in the words of its moves (`move_words`), exact where the equilibrium
+/// is: the same text as [`strategy_words`] of [`words::said_strategy`], without building
+/// either.
+pub fn said_strategy_text(game: &Game, eq: &Equilibrium, node: NodeId, probs: &[f64]) -> String {
+    let tree = &game.tree;
+    let first = tree.node(node).first_child as usize;
+    let names = (0..probs.len()).map(|a| words::move_words(tree, NodeId::from(first + a)));
+    match node_exact(game, eq, node) {
+        Some(x) => exact_strategy_text(names.zip(x)),
+        None => words::strategy_text(names.zip(probs.iter().copied())),
+    }
+}
+
+/// The moves played with positive exact probability: the move alone when it is the only
+/// one, else `move probability` joined by commas.
+fn exact_strategy_text<'n>(moves: impl Iterator<Item = (&'n str, &'n Rational)> + Clone) -> String {
+    let mut played = moves.filter(|(_, q)| q.is_positive());
+    if let (Some((m, _)), None) = (played.clone().next(), played.clone().nth(1)) {
+        return m.to_string();
+    }
+    let mut out = String::new();
+    for (i, (m, q)) in played.by_ref().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(m);
+        out.push(' ');
+        out.push_str(&rational(q));
+    }
+    out
 }
 
 /// Exact fields for an equilibrium's JSON: `profile` (floats in the machine layout),
@@ -123,10 +143,7 @@ pub fn json_fields<'a>(
     // in arena order), mixed probabilities `[player][strategy]`, or a correlated distribution
     // by pure profile (first player fastest).
     fn floats(v: &[f64]) -> Field<'_> {
-        Field::seq(move || {
-            v.iter()
-                .map(|&x| Field::from(json!(if x == 0.0 { 0.0 } else { x })))
-        })
+        Field::Nodes(json_nodes::NodeArray::Floats(json_nodes::Floats(v)))
     }
     out.push((
         "profile".into(),
@@ -136,7 +153,7 @@ pub fn json_fields<'a>(
         },
     ));
     fn strings(v: &[Rational]) -> Field<'_> {
-        Field::seq(move || v.iter().map(|q| Field::from(json!(exact::display(q)))))
+        Field::Nodes(json_nodes::NodeArray::Exacts(json_nodes::Exacts(v)))
     }
     if let Some(x) = &eq.exact {
         out.push((
@@ -154,21 +171,16 @@ pub fn json_fields<'a>(
         }
         out.push(("payoffs_exact".into(), Value::Object(m).into()));
     }
-    if let (Some(g), Some(ExactProfile::Behavior(_))) = (game, &eq.exact) {
-        if let Profile::Behavior(p) = &eq.profile {
-            let strat = Field::seq(move || {
-                words::node_strategies_iter(g, p).filter_map(move |s| {
-                    let x = node_exact(g, eq, s.node)?;
-                    let mut mv = Map::new();
-                    for ((m, _), q) in s.probs.iter().zip(x) {
-                        mv.insert(m.clone(), json!(exact::display(q)));
-                    }
-                    Some(Field::from(
-                        json!({"node": g.tree.node_label(s.node), "moves": mv}),
-                    ))
-                })
-            });
-            out.push(("strategies_exact".into(), strat));
+    if let (Some(g), Some(ExactProfile::Behavior(x))) = (game, &eq.exact) {
+        if let Profile::Behavior(_) = &eq.profile {
+            let strat = json_nodes::ExactStrategies {
+                tree: &g.tree,
+                exact: x,
+            };
+            out.push((
+                "strategies_exact".into(),
+                Field::Nodes(json_nodes::NodeArray::ExactStrategies(strat)),
+            ));
         }
     }
     out

@@ -300,3 +300,41 @@ fn streamed_json_equals_the_value_tree_on_a_big_tree() {
     assert!(g.exact.is_some());
     assert!(same_bytes("big.efg", GameRef::Tree(&g), Some("backward")) > 100_000);
 }
+
+#[test]
+fn streamed_json_equals_the_value_tree_with_repeated_and_empty_labels() {
+    // Moves of one node sharing a label (an ordered map keeps the first place and the last
+    // value), empty labels, unnamed nodes in named and unnamed sets, a named node.
+    let perfect = "EFG 2 R \"dups\" { \"A\" \"B\" } \"\"\n\
+        p \"\" 1 1 \"s\" { \"x\" \"x\" \"\" } 0\n\
+        p \"\" 2 1 \"\" { \"\" \"\" } 0\n\
+        t \"\" 1 \"\" { 3, 4 }\n\
+        t \"\" 2 \"\" { 0, 1 }\n\
+        p \"named\" 2 2 \"t\" { \"y\" \"y\" } 0\n\
+        t \"\" 3 \"\" { 5, 5 }\n\
+        t \"\" 4 \"\" { 2, 2 }\n\
+        t \"\" 5 \"\" { 1, 7 }\n";
+    let pennies = "EFG 2 R \"pennies\" { \"A\" \"B\" } \"\"\n\
+        p \"\" 1 1 \"\" { \"h\" \"h\" } 0\n\
+        p \"\" 2 1 \"\" { \"h\" \"\" } 0\n\
+        t \"\" 1 \"\" { 1, -1 }\n\
+        t \"\" 2 \"\" { -1, 1 }\n\
+        p \"\" 2 1 \"\" { \"h\" \"\" } 0\n\
+        t \"\" 3 \"\" { -1, 1 }\n\
+        t \"\" 4 \"\" { 1, -1 }\n";
+    let mut n = 0;
+    for (name, src, solvers) in [
+        ("dups.efg", perfect, &[Some("backward"), None][..]),
+        (
+            "pennies.efg",
+            pennies,
+            &[Some("lcp"), Some("enummixed"), None][..],
+        ),
+    ] {
+        let g = crate::format::efg::read(src).unwrap();
+        for &solver in solvers {
+            n += usize::from(same_bytes(name, GameRef::Tree(&g), solver) > 0);
+        }
+    }
+    assert_eq!(n, 5, "every solve compared");
+}

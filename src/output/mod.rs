@@ -10,14 +10,17 @@ pub mod certificate;
 pub mod dir;
 pub mod exact;
 pub mod file;
+pub mod json_nodes;
 #[cfg(test)]
 mod json_oracle;
+pub mod pretty;
 pub mod qre;
 pub mod strategic;
 pub mod stream;
 pub mod words;
 
 use crate::game::tree::Tree;
+use crate::game::NodeId;
 use crate::solve::{GameRef, Profile, Solution, Status};
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -157,32 +160,36 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     o.push_str(&beliefs::text(g, c, eq.sequential.as_ref(), r.tol));
                 } else {
                     o.push_str("  Strategies (every decision node, on and off the path):\n");
-                    let strat: Vec<words::NodeStrategy> = words::node_strategies(g, p)
-                        .iter()
-                        .map(|s| words::said_strategy(&g.tree, s))
+                    // One row per decision node: where, who, what (columns padded to the
+                    // widest entry), written into one reused line buffer.
+                    let reach = crate::game::profile::reach_probabilities(g, p);
+                    let rows: Vec<(NodeId, String, String)> = json_nodes::decisions(&g.tree, p)
+                        .map(|(i, probs)| {
+                            let node = NodeId::from(i);
+                            let place = words::node_place(&g.tree, node);
+                            (node, place, exact::said_strategy_text(g, eq, node, probs))
+                        })
                         .collect();
-                    let places: Vec<String> = strat
-                        .iter()
-                        .map(|s| words::node_place(&g.tree, s.node))
-                        .collect();
-                    let w = places.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+                    let w = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
                     let wp = (0..g.tree.n_players())
                         .map(|p| words::player_name(&g.tree, p).chars().count())
                         .max()
                         .unwrap_or(0);
-                    let said: Vec<String> = strat
-                        .iter()
-                        .map(|s| exact::strategy_words(g, eq, s))
-                        .collect();
-                    let ws = said.iter().map(|s| s.chars().count()).max().unwrap_or(0);
-                    for ((s, text), place) in strat.iter().zip(&said).zip(&places) {
-                        let who = mover_display(&g.tree, s.node);
-                        let line = format!(
+                    let ws = rows.iter().map(|r| r.2.chars().count()).max().unwrap_or(0);
+                    let mut line = String::new();
+                    for (node, place, text) in &rows {
+                        use std::fmt::Write as _;
+                        let who = mover_display(&g.tree, *node);
+                        let on_path = reach[node.ix()] > 1e-12;
+                        line.clear();
+                        // Writing into a `String` cannot fail.
+                        let _ = write!(
+                            line,
                             "    {:w$}  {:wp$}  {:ws$}{}",
                             place,
                             who,
                             text,
-                            if s.on_path { "" } else { "  (off the path)" },
+                            if on_path { "" } else { "  (off the path)" },
                         );
                         o.push_str(line.trim_end());
                         o.push('\n');
@@ -244,6 +251,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
     o
 }
 
+#[cfg(test)]
 fn mover(tree: &Tree, node: crate::game::NodeId) -> &str {
     match tree.node(node).kind {
         crate::game::NodeKind::Decision { player, .. } => &tree.players[player.ix()],
@@ -359,20 +367,10 @@ fn equilibrium_json<'a>(r: SolveReport<'a>, eq: &'a crate::solve::Equilibrium) -
             ));
             e.push((
                 "strategies".into(),
-                Field::seq(move || {
-                    words::node_strategies_iter(g, p).map(move |s| {
-                        let mut mv = Map::new();
-                        for (m, x) in &s.probs {
-                            mv.insert(m.clone(), json!(clean(*x)));
-                        }
-                        Field::from(json!({
-                            "node": g.tree.node_label(s.node),
-                            "player": mover(&g.tree, s.node),
-                            "on_path": s.on_path,
-                            "moves": mv,
-                        }))
-                    })
-                }),
+                Field::Nodes(json_nodes::NodeArray::Strategies(json_nodes::Strategies {
+                    game: g,
+                    profile: p,
+                })),
             ));
             if let Some(c) = &eq.component {
                 let fields = beliefs::json(g, c, eq.sequential.as_ref());

@@ -22,6 +22,9 @@ pub enum Field<'a> {
     Map(Vec<(String, Field<'a>)>),
     /// An array whose elements are computed while it is written.
     Seq(Elements<'a>),
+    /// A big per-node array written from the game and the profile without a [`Value`] per
+    /// element.
+    Nodes(super::json_nodes::NodeArray<'a>),
 }
 
 impl<'a> Field<'a> {
@@ -63,6 +66,7 @@ impl Serialize for Field<'_> {
                 }
                 m.end()
             }
+            Field::Nodes(x) => x.serialize(s),
             Field::Seq(make) => {
                 let mut q = s.serialize_seq(None)?;
                 for x in make() {

@@ -443,14 +443,27 @@ pub fn node_strategies_iter<'a>(
 
 /// A strategy in words: `hedge`, or `hedge 0.25, align 0.75` when mixed.
 pub fn strategy_words(s: &NodeStrategy) -> String {
-    let pure: Vec<&(String, f64)> = s.probs.iter().filter(|(_, p)| *p > 1e-12).collect();
-    if pure.len() == 1 && (pure[0].1 - 1.0).abs() < 1e-9 {
-        return pure[0].0.clone();
+    strategy_text(s.probs.iter().map(|(m, p)| (m.as_str(), *p)))
+}
+
+/// [`strategy_words`] from the moves' names and probabilities, in move order.
+pub fn strategy_text<'n>(moves: impl Iterator<Item = (&'n str, f64)> + Clone) -> String {
+    let mut pure = moves.filter(|(_, p)| *p > 1e-12);
+    if let (Some((m, p)), None) = (pure.clone().next(), pure.clone().nth(1)) {
+        if (p - 1.0).abs() < 1e-9 {
+            return m.to_string();
+        }
     }
-    pure.iter()
-        .map(|(m, p)| format!("{m} {}", num(*p)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut out = String::new();
+    for (i, (m, p)) in pure.by_ref().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(m);
+        out.push(' ');
+        out.push_str(&num(p));
+    }
+    out
 }
 
 #[cfg(test)]

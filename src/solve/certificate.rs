@@ -218,14 +218,13 @@ fn infoset_groups<'a, T>(g: &Game, p: &'a [T]) -> Vec<&'a [T]> {
 }
 
 fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Result<(), SolveError> {
-    eq.payoffs = profile::expected_payoffs(g, p);
-    eq.events = profile::event_probabilities(g, p);
-    eq.regret = profile::regrets(g, p)?;
-    let ranges = g.payoff_ranges();
-    let valid = p.len() == g.tree.n_actions() && valid_float(&infoset_groups(g, p), 1e-9);
+    // An exact game is certified exactly first; the float quantities (payoffs, events,
+    // regrets) are computed only when that does not succeed, since an exact pass replaces them.
     let Some(ex) = g.exact.clone() else {
+        float_quantities(g, eq, p)?;
+        let ranges = g.payoff_ranges();
         eq.certificate = tolerance_verdict(&eq.regret, &ranges, rel, false);
-        if !valid {
+        if !valid_behavior(g, p) {
             eq.certificate = failed(eq.certificate.clone());
         }
         return Ok(());
@@ -247,14 +246,27 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
     if let Some(x) = candidate {
         let ok = valid_exact(&infoset_groups(g, &x));
         let xq: Vec<Fraction> = x.iter().map(Fraction::from_ref).collect();
-        let r = profile::regrets_in(&g.tree, chance, payoffs, &xq);
+        // A subgame-perfect profile of a perfect-information tree is certified in one pass
+        // (no deviation at any node gains: all regrets are zero); otherwise the regrets are
+        // computed by best responses.
+        let shot = if ok {
+            profile::one_shot_check_in(&g.tree, chance, payoffs, &xq)
+        } else {
+            None
+        };
+        let r = match shot {
+            Some(_) => Ok(Vec::new()),
+            None => profile::regrets_in(&g.tree, chance, payoffs, &xq),
+        };
         if ok && r.as_ref().is_ok_and(|r| r.iter().all(Zero::is_zero)) {
-            let pay = profile::expected_payoffs_in(&g.tree, chance, payoffs, &xq);
+            let pay =
+                shot.unwrap_or_else(|| profile::expected_payoffs_in(&g.tree, chance, payoffs, &xq));
             drop(xq);
             let pay = pay.iter().map(Fraction::to_rational).collect();
-            let events = profile::event_probabilities(g, &to_f64s(&x));
             exact_pass(eq, ExactProfile::Behavior(x), pay, g.n_players(), |eq| {
-                eq.events = events;
+                if let Profile::Behavior(xf) = &eq.profile {
+                    eq.events = profile::event_probabilities(g, xf);
+                }
             });
             return Ok(());
         }
@@ -265,6 +277,9 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
     }
     // No exact equilibrium near the floats: regrets of the floats themselves, exactly where
     // that is affordable.
+    float_quantities(g, eq, p)?;
+    let ranges = g.payoff_ranges();
+    let valid = valid_behavior(g, p);
     let size = g.tree.nodes.len();
     if size <= STRICT_SIZE {
         let xq: Vec<Fraction> = dyadic(p).into_iter().map(Fraction::from_rational).collect();
@@ -276,6 +291,19 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
         eq.certificate = failed(eq.certificate.clone());
     }
     Ok(())
+}
+
+/// A float behaviour profile's expected payoffs, event probabilities and regrets.
+fn float_quantities(g: &Game, eq: &mut Equilibrium, p: &[f64]) -> Result<(), SolveError> {
+    eq.payoffs = profile::expected_payoffs(g, p);
+    eq.events = profile::event_probabilities(g, p);
+    eq.regret = profile::regrets(g, p)?;
+    Ok(())
+}
+
+/// A float behaviour profile has one distribution per information set (within 1e-9).
+fn valid_behavior(g: &Game, p: &[f64]) -> bool {
+    p.len() == g.tree.n_actions() && valid_float(&infoset_groups(g, p), 1e-9)
 }
 
 /// The verdict on an exact game's float answer that has no exact counterpart: a failure for
