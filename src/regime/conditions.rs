@@ -141,7 +141,7 @@ pub fn conditions_at(
 fn model_print(t: &GameTemplate) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for f in &t.formulas {
+    for f in t.formulas.iter() {
         f.src.text.hash(&mut h);
         f.what.hash(&mut h);
     }
