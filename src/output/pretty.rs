@@ -124,7 +124,7 @@ mod tests {
                 _ => json!({}),
             };
         }
-        if k % 2 == 0 {
+        if k.is_multiple_of(2) {
             Value::Array((0..k % 4).map(|_| nested(depth - 1, x)).collect())
         } else {
             let mut m = serde_json::Map::new();
