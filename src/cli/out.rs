@@ -36,7 +36,7 @@ pub fn write_stdout_bytes(bytes: &[u8]) -> anyhow::Result<()> {
 /// [`StdoutError`].
 pub fn write_stdout_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    crate::output::pretty::to_writer(&mut w, value)
+    deter::output::pretty::to_writer(&mut w, value)
         .map_err(std::io::Error::from)
         .and_then(|()| w.write_all(b"\n"))
         .and_then(|()| w.flush())
