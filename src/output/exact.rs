@@ -113,20 +113,11 @@ pub fn said_strategy_text(game: &Game, eq: &Equilibrium, node: NodeId, probs: &[
 /// The moves played with positive exact probability: the move alone when it is the only
 /// one, else `move probability` joined by commas.
 fn exact_strategy_text<'n>(moves: impl Iterator<Item = (&'n str, &'n Rational)> + Clone) -> String {
-    let mut played = moves.filter(|(_, q)| q.is_positive());
-    if let (Some((m, _)), None) = (played.clone().next(), played.clone().nth(1)) {
-        return m.to_string();
-    }
-    let mut out = String::new();
-    for (i, (m, q)) in played.by_ref().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(m);
-        out.push(' ');
-        out.push_str(&rational(q));
-    }
-    out
+    words::played_text(
+        moves.filter(|(_, q)| q.is_positive()),
+        |_| true,
+        |q| rational(q),
+    )
 }
 
 /// Exact fields for an equilibrium's JSON: `profile` (floats in the machine layout),

@@ -448,20 +448,33 @@ pub fn strategy_words(s: &NodeStrategy) -> String {
 
 /// [`strategy_words`] from the moves' names and probabilities, in move order.
 pub fn strategy_text<'n>(moves: impl Iterator<Item = (&'n str, f64)> + Clone) -> String {
-    let mut pure = moves.filter(|(_, p)| *p > 1e-12);
-    if let (Some((m, p)), None) = (pure.clone().next(), pure.clone().nth(1)) {
-        if (p - 1.0).abs() < 1e-9 {
+    played_text(
+        moves.filter(|(_, p)| *p > 1e-12),
+        |p| (p - 1.0).abs() < 1e-9,
+        |p| num(*p),
+    )
+}
+
+/// The moves played, in order: the move alone when it is the only one and `alone` says its
+/// probability is certain, else `move probability` (as `show` writes it) joined by commas.
+pub fn played_text<'n, P>(
+    played: impl Iterator<Item = (&'n str, P)> + Clone,
+    alone: impl Fn(&P) -> bool,
+    show: impl Fn(&P) -> String,
+) -> String {
+    if let (Some((m, p)), None) = (played.clone().next(), played.clone().nth(1)) {
+        if alone(&p) {
             return m.to_string();
         }
     }
     let mut out = String::new();
-    for (i, (m, p)) in pure.by_ref().enumerate() {
+    for (i, (m, p)) in played.enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
         out.push_str(m);
         out.push(' ');
-        out.push_str(&num(p));
+        out.push_str(&show(&p));
     }
     out
 }
