@@ -295,19 +295,24 @@ impl Aggregate {
         }
     }
 
-    /// The plot as SVG; every point of the grid must have been added.
-    pub fn svg(&self) -> Result<String, PlotError> {
+    /// The figure's title, once every point of the grid has been added.
+    fn title_when_complete(&self) -> Result<String, PlotError> {
         if self.seen != self.points {
             return Err(PlotError::Data(format!(
                 "the plot needs the whole grid ({} points), got {}",
                 self.points, self.seen
             )));
         }
-        let title = if self.spec.title.is_empty() {
+        Ok(if self.spec.title.is_empty() {
             "Sweep".to_string()
         } else {
             self.spec.title.clone()
-        };
+        })
+    }
+
+    /// The plot as SVG; every point of the grid must have been added.
+    pub fn svg(&self) -> Result<String, PlotError> {
+        let title = self.title_when_complete()?;
         match &self.kind {
             Kind::Line(l) => self.line(l, &title, &[], ""),
             Kind::Map(m) => self.map(m, title, &[], ""),
@@ -359,17 +364,7 @@ impl Aggregate {
     pub fn svg_noted(&self, note: &str) -> Result<String, PlotError> {
         match &self.kind {
             Kind::Map(m) if !note.is_empty() => {
-                if self.seen != self.points {
-                    return Err(PlotError::Data(format!(
-                        "the plot needs the whole grid ({} points), got {}",
-                        self.points, self.seen
-                    )));
-                }
-                let title = if self.spec.title.is_empty() {
-                    "Sweep".to_string()
-                } else {
-                    self.spec.title.clone()
-                };
+                let title = self.title_when_complete()?;
                 self.map(m, title, &[], note)
             }
             _ => self.svg(),
