@@ -812,9 +812,9 @@ fn areas_by_label(
 
 #[test]
 fn a_sweep_outcome_region_thinner_than_the_grid_is_verified_and_drawn() {
-    // On coarse grids of hedging.toml some outcome regions hold no swept point (the band
-    // 1 − 0.5·T < c_D < 1, the strip T < 0.2): each is solved inside, kept as a class of its
-    // own, and every class's area is the fine grid's, exactly.
+    // On coarse grids of hedging.toml some outcome regions hold no swept point (the triangle
+    // T < 0.2, 1 − 0.5·T < c_D < 1 where hedging provokes): each is solved inside, kept as a
+    // class of its own, and every class's area is the fine grid's, exactly.
     let t = template("models/hedging.toml");
     let axes = (t.params.id("T").unwrap(), t.params.id("c_D").unwrap());
     let mut thin = 0;
