@@ -53,7 +53,7 @@ pub fn figure(
                 &labels,
             ) {
                 Ok(r) => {
-                    let extra: Vec<(String, Option<String>)> =
+                    let extra: Vec<LegendEntry> =
                         r.unsampled.into_iter().map(|l| (l, None)).collect();
                     return Ok((a.svg_exact_with(&r.rings, &extra, &r.note)?, None));
                 }
@@ -92,10 +92,10 @@ pub fn outcome_pieces(
     sw: &Sweeper<'_>,
     axes: (usize, usize),
     a: &Aggregate,
-) -> Option<(Pieces, Vec<(String, Option<String>)>)> {
+) -> Option<(Pieces, Vec<LegendEntry>)> {
     let (xs, ys, cells) = a.map_grid()?;
     let solver = sw.method.name().to_string();
-    let mut extra: Vec<(String, Option<String>)> = Vec::new();
+    let mut extra: Vec<LegendEntry> = Vec::new();
     let known = a.legend().len();
     // The class the sweep gives a point: a one-point sweep there, with the same questions
     // and selection.
@@ -145,6 +145,9 @@ pub fn outcome_pieces(
 
 /// Convex pieces of a map with their classes, vertices exact.
 pub type Pieces = Vec<(u32, Vec<crate::geometry::Point>)>;
+
+/// A class's legend text and answer word ([`super::aggregate::legend_entry`]).
+pub type LegendEntry = (String, Option<String>);
 
 /// The map drawn from its swept cells, the note saying why.
 pub fn cells_drawn(a: &Aggregate, why: &str) -> Result<(String, Option<String>), PlotError> {
