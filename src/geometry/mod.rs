@@ -19,6 +19,7 @@ pub mod outline;
 pub mod partition;
 pub mod regimes;
 pub mod sweep;
+pub mod verify;
 
 use crate::exact::Rational;
 use crate::poly::Poly;
