@@ -86,6 +86,9 @@ pub struct RegimeMap {
     /// ([`crate::geometry::regimes`]); the map is then drawn from these and the shares are
     /// their areas.
     pub exact: Option<crate::geometry::regimes::Exact>,
+    /// Why the areas are not drawn from their conditions (when `exact` is `None` and the
+    /// conditions were tried): the map's note says so.
+    pub inexact: Option<String>,
 }
 
 /// The regime map of `ev`'s model over parameters `x` and `y` (each `(param, lo, hi)`), the
@@ -160,6 +163,7 @@ pub fn regime_map(
         cells,
         areas,
         exact: None,
+        inexact: None,
     };
     crate::geometry::regimes::apply(ev.t, &ev.opts, base, &mut m);
     Ok(m)
@@ -377,6 +381,11 @@ impl RegimeMap {
             s.push_str(
                 " Some boundaries were located only numerically (bisected to 2⁻⁴⁰ of the range).",
             );
+        }
+        if let Some(why) = &self.inexact {
+            s.push_str(&format!(
+                " The regions are not drawn from their regimes' conditions: {why}."
+            ));
         }
         s
     }
