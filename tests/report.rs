@@ -790,7 +790,10 @@ fn hedging_private_regime_map_is_exact_and_solves_agree_with_its_areas() {
         .collect();
     let id = |n: &str| t.params.id(n).expect("a parameter of hedging_private.toml");
     let (opts, _) = report::regimes::map_options(&t);
-    let (zero, one) = (Rational::from_integer(0.into()), Rational::from_integer(1.into()));
+    let (zero, one) = (
+        Rational::from_integer(0.into()),
+        Rational::from_integer(1.into()),
+    );
     let mut ev = Evaluator::new(&t, deter::solve::SolveOptions::default());
     let m = regime_map(
         &mut ev,
@@ -842,4 +845,26 @@ fn hedging_private_regime_map_is_exact_and_solves_agree_with_its_areas() {
     }
     assert!(near_edge * 20 < n * n, "{near_edge} points on an edge");
     assert!(checked > 0);
+}
+
+/// Just below q_res = 1/2 the irresolute protégé of models/hedging_private.toml aligns with a
+/// probability of about 10⁻¹³: its class is semi-separating, compared exactly, not "pooling"
+/// as a float comparison of the types' moves would have it.
+#[test]
+fn a_type_that_aligns_with_a_tiny_probability_does_not_pool() {
+    use deter::regime::rational::of_f64;
+    use deter::regime::Evaluator;
+    let t = template("models/hedging_private.toml");
+    let mut th: Vec<deter::exact::Rational> = theta(&t, None, &[])
+        .iter()
+        .map(|&x| of_f64(x).expect("a decimal"))
+        .collect();
+    th[t.params.id("q_res").unwrap()] = deter::exact::parse("0.4999999999999").unwrap();
+    th[t.params.id("p_res").unwrap()] = deter::exact::parse("1/30").unwrap();
+    let set = Evaluator::new(&t, deter::solve::SolveOptions::default())
+        .at(&th)
+        .expect("solved");
+    let d = set.describe();
+    assert!(d.starts_with("semi-separating"), "{d}");
+    assert!(!d.contains("pooling"), "{d}");
 }

@@ -123,11 +123,7 @@ pub fn rational_roots(p: &[Rational]) -> Vec<Rational> {
         .fold(Rational::zero(), |m, c| if c > m { c } else { m })
         + Rational::one();
     let width = &bound / Rational::from_integer((1i64 << 62).into());
-    let value = |x: &Rational| {
-        p.iter()
-            .rev()
-            .fold(Rational::zero(), |acc, c| acc * x + c)
-    };
+    let value = |x: &Rational| p.iter().rev().fold(Rational::zero(), |acc, c| acc * x + c);
     let mut out: Vec<Rational> = Vec::new();
     for r in roots_in(&p[..=n], &-&bound, &bound, &width) {
         let q = if r.is_rational() {

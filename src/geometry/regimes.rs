@@ -16,13 +16,17 @@
 //! the single-polygon partition above fails, that rule is applied directly: with every
 //! condition linear, the lines of all conditions cut the rectangle into exact convex pieces
 //! ([`super::arrangement`]) and each piece takes the area the rule gives at its centroid;
-//! with a condition polynomial but not linear, the rectangle is sliced ([`super::curve`]) and
+//! a condition that is a product of rational lines (`q·p − q/2 − p/2 + 1/4 ≥ 0`, which is
+//! `(q − 1/2)(p − 1/2) ≥ 0`; [`super::lines`]) counts as linear here, its lines joining the
+//! arrangement, so its areas are exact polygons too;
+//! with a condition polynomial otherwise, the rectangle is sliced ([`super::curve`]) and
 //! the rule decided between consecutive roots on each slice, curved boundaries drawn as
 //! polylines through points computed on the curves and the shares the slices' areas (to an
 //! estimated precision the note states). Either way every sampled cell centre must lie in its
 //! own area; a piece whose regimes match no sampled area (a regime thinner than the grid) is
 //! solved at a point inside it and becomes an area of its own only if that solve finds the
-//! regimes the rule predicts.
+//! regimes the rule predicts. When the conditions are not used, the reason is kept
+//! ([`RegimeMap::inexact`]) and the map's note states it.
 
 use super::{curve, partition, HalfPlane, Point};
 use crate::exact;

@@ -274,7 +274,11 @@ fn box_text(
 
 /// The inequalities of an area drawn as exact polygons when together they fill their
 /// bounding box (a rectangle whose sides need not be breakpoints the scans found).
-fn polygons_box(pieces: &[Vec<crate::geometry::Point>], ax: &Axis, ay: &Axis) -> Option<Vec<String>> {
+fn polygons_box(
+    pieces: &[Vec<crate::geometry::Point>],
+    ax: &Axis,
+    ay: &Axis,
+) -> Option<Vec<String>> {
     let points: Vec<&crate::geometry::Point> = pieces.iter().flatten().collect();
     let (x0, x1) = (
         points.iter().map(|p| &p.0).min()?,

@@ -157,7 +157,12 @@ pub fn classify(p: &Problem<'_>, c: &Component) -> Option<ClassName> {
 
 /// One type's move at its set: the type, its action probabilities, its support, and the
 /// probabilities exactly where the solver knows them.
-type TypeMove = (usize, Vec<f64>, Vec<bool>, Option<Vec<crate::exact::Rational>>);
+type TypeMove = (
+    usize,
+    Vec<f64>,
+    Vec<bool>,
+    Option<Vec<crate::exact::Rational>>,
+);
 
 /// Each type's action probabilities and support at its set.
 fn type_moves(
