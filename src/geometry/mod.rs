@@ -15,6 +15,7 @@
 //! regime map.
 
 pub mod curve;
+pub mod lines;
 pub mod outline;
 pub mod partition;
 pub mod regimes;
