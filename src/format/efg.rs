@@ -9,9 +9,9 @@
 //! [`ExactVec`]) until the game is laid out breadth-first into the [`Tree`] arena at the end.
 //! The tables do not borrow the text, so [`read_located_owned`] drops it before the layout.
 //! Within one depth, breadth-first order is file order, so the layout reads the file-order
-//! tables forward, one depth after another, rather than at random. A 10^6-node file thus costs a few tens of bytes per node beyond
-//! the game itself (docs/benchmarks.md). Gambit lets an
-//! outcome sit on any node and a play's payoff is the sum of the outcomes along its path; the
+//! tables forward, one depth after another, rather than at random. A 10^6-node file thus
+//! costs a few tens of bytes per node beyond the game itself (docs/benchmarks.md). Gambit lets
+//! an outcome sit on any node and a play's payoff is the sum of the outcomes along its path; the
 //! reader pushes those sums down onto the leaves, since a [`Game`] holds payoffs at leaves only.
 //! Node names, move labels and information-set names are kept; a terminal node without a name
 //! takes its outcome's name. Leaves carry no event tags.
