@@ -532,6 +532,69 @@ mod tests {
     use std::sync::Arc;
 
     #[test]
+    fn the_one_shot_check_certifies_mixed_subgame_perfect_profiles() {
+        // Backward induction that mixes uniformly over every tied best move: a subgame-perfect
+        // profile in which nodes with ties take a computed value (not a child's), which the
+        // check must certify with the payoffs of the general expected-payoff routine.
+        use crate::game::numeric::Fraction;
+        use num_traits::{One, Zero};
+        let mut mixed = 0;
+        for seed in 0..400 {
+            let src = crate::format::efg::tests::random_efg(seed, 40);
+            let Ok(g) = crate::format::efg::read(&src) else {
+                continue;
+            };
+            let Some(ex) = g.exact.as_ref() else { continue };
+            if !g.tree.is_perfect_information() {
+                continue;
+            }
+            let (chance, pay) = (ex.chance().values(), ex.payoffs().values());
+            let (t, np) = (&g.tree, g.tree.n_players());
+            let mut value = vec![Fraction::zero(); t.nodes.len() * np];
+            let mut prof = vec![Fraction::zero(); t.n_actions()];
+            for i in (0..t.nodes.len()).rev() {
+                let node = t.nodes[i];
+                let weights: Vec<(usize, Fraction)> = match node.kind {
+                    NodeKind::Terminal { leaf } => {
+                        let l = leaf.ix();
+                        value[i * np..(i + 1) * np].clone_from_slice(&pay[l * np..(l + 1) * np]);
+                        continue;
+                    }
+                    NodeKind::Chance => node.children().map(|c| (c, chance[c].clone())).collect(),
+                    NodeKind::Decision { player, infoset } => {
+                        let me = player.ix();
+                        let top = node
+                            .children()
+                            .map(|c| value[c * np + me].clone())
+                            .max()
+                            .unwrap();
+                        let tied: Vec<usize> = node
+                            .children()
+                            .filter(|&c| value[c * np + me] == top)
+                            .collect();
+                        mixed += usize::from(tied.len() > 1);
+                        let w = Fraction::one() / Fraction::from_i128(tied.len() as i128, 1);
+                        let first = t.infosets[infoset.ix()].first_action as usize;
+                        for &c in &tied {
+                            prof[first + c - node.first_child as usize] = w.clone();
+                        }
+                        tied.into_iter().map(|c| (c, w.clone())).collect()
+                    }
+                };
+                for k in 0..np {
+                    value[i * np + k] = weights.iter().fold(Fraction::zero(), |a, (c, w)| {
+                        a + w.clone() * value[c * np + k].clone()
+                    });
+                }
+            }
+            let v = one_shot_check_in(t, chance, pay, &prof);
+            assert_eq!(v.as_deref(), Some(&value[..np]), "seed {seed}");
+            assert_eq!(v.unwrap(), expected_payoffs_in(t, chance, pay, &prof));
+        }
+        assert!(mixed > 20, "only {mixed} nodes mixed");
+    }
+
+    #[test]
     fn the_one_shot_check_certifies_only_subgame_perfect_profiles_and_agrees_on_payoffs() {
         use crate::game::numeric::Fraction;
         use num_traits::{One, Zero};
