@@ -7,11 +7,11 @@
 //! labels and outcomes are stored once and nodes point at them (found by number in dense
 //! vectors), and payoffs stay compact fractions (an
 //! [`ExactVec`]) until the game is laid out breadth-first into the [`Tree`] arena at the end.
-//! The tables do not borrow the text, so [`read_located_owned`] drops it before the layout, and
-//! per-node tables (and, when every leaf has its own outcome, the payoffs) move from file order
-//! to arena order in place. A 10^6-node file thus costs a few tens of bytes per node beyond
-//! the game itself (docs/benchmarks.md). Gambit lets an
-//! outcome sit on any node and a play's payoff is the sum of the outcomes along its path; the
+//! The tables do not borrow the text, so [`read_located_owned`] drops it before the layout.
+//! Within one depth, breadth-first order is file order, so the layout reads the file-order
+//! tables forward, one depth after another, rather than at random. A 10^6-node file thus
+//! costs a few tens of bytes per node beyond the game itself (docs/benchmarks.md). Gambit lets
+//! an outcome sit on any node and a play's payoff is the sum of the outcomes along its path; the
 //! reader pushes those sums down onto the leaves, since a [`Game`] holds payoffs at leaves only.
 //! Node names, move labels and information-set names are kept; a terminal node without a name
 //! takes its outcome's name. Leaves carry no event tags.
@@ -246,6 +246,10 @@ fn parse(src: &str, fast: bool) -> Result<(Tables, String, Vec<String>), FormatE
     // A node takes at least 8 bytes of text (`t "" 0 `): a capacity hint that cannot blow up
     // (capacity not filled is address space, not memory).
     let hint = src.len() / 16;
+    // Payoff vectors: at most one per node, and a payoff takes at least 2 bytes of text; the
+    // room is reserved so that the vector is never copied as it grows.
+    let mut sums = ExactVec::with_capacity((hint * np).min(src.len() / 2) + np);
+    (0..np).for_each(|_| sums.push_fraction(0, 1));
     let mut r = Reader {
         s,
         t: Tables {
@@ -260,7 +264,7 @@ fn parse(src: &str, fast: bool) -> Result<(Tables, String, Vec<String>), FormatE
             strings: Strings::new(),
             outcome_ix: NumMap::default(),
             outs: Vec::new(),
-            sums: ExactVec::zeros(np),
+            sums,
             who: Vec::with_capacity(hint),
             desc_of: Vec::with_capacity(hint),
             names: LabelsBuilder::with_capacity(hint),
@@ -611,7 +615,12 @@ impl Tables {
         let n = who.len();
         let mut order: Vec<u32> = Vec::with_capacity(n);
         let mut nodes: Vec<Node> = Vec::with_capacity(n);
-        let (name_values, mut node_names) = names.finish().into_parts();
+        let (name_values, names_pre) = names.finish().into_parts();
+        // Per-node tables are gathered into arena order as the breadth-first loop visits the
+        // nodes: within one depth, breadth-first order is file order, so every read below
+        // runs forward through the file-order tables, one depth after another (a permutation
+        // followed in place would miss the caches at nearly every step).
+        let mut node_names: Vec<u32> = Vec::with_capacity(n);
         // Move labels are ids into `labels`, plus one for the root's empty label.
         let mut labels = labels;
         let no_label = match labels.iter().position(String::is_empty) {
@@ -623,15 +632,13 @@ impl Tables {
         };
         let mut move_labels = Vec::with_capacity(n);
         let mut chance = ExactVec::with_capacity(n);
-        let mut chance_f = Vec::with_capacity(n);
+        // Without chance nodes every probability is zero: the floats are then one zeroed
+        // allocation at the end (pages the solvers never touch stay unmapped).
+        let any_chance = !probs.is_empty();
+        let mut chance_f = Vec::with_capacity(if any_chance { n } else { 0 });
         let mut leaves = Vec::with_capacity(n_leaves);
-        // Each leaf's payoff entry, and whether the leaves use distinct entries that are all
-        // the outcomes read (one outcome per leaf and none above: the usual big file), so that
-        // the entries can be reordered in place into the payoffs.
+        // Each leaf's payoff entry, in arena order.
         let mut leaf_entry: Vec<u32> = Vec::with_capacity(n_leaves);
-        let n_entries = sums.len() / np.max(1);
-        let mut used = vec![false; n_entries];
-        let mut distinct = np > 0 && n_entries == n_leaves + 1;
         let mut payoffs_f = Vec::with_capacity(n_leaves * np);
         // The first leaf in file order (and player) whose payoff is beyond f64.
         let mut overflow: Option<(usize, usize)> = None;
@@ -642,20 +649,27 @@ impl Tables {
         order.push(0);
         move_labels.push(no_label);
         chance.push_fraction(0, 1);
-        chance_f.push(0.0);
-        let mut parent_of = vec![NO_PARENT];
+        if any_chance {
+            chance_f.push(0.0);
+        }
+        // A node is pushed with its parent when its parent is visited (so the arena doubles as
+        // the queue); the rest is filled in when it is visited itself.
+        let queued = |parent: u32| Node {
+            kind: NodeKind::Chance,
+            parent,
+            first_child: 0,
+            n_children: 0,
+        };
+        nodes.push(queued(NO_PARENT));
         let mut head = 0;
         while head < order.len() {
             let i = head;
             let p = order[head] as usize;
             head += 1;
+            node_names.push(names_pre[p]);
             let kind = match who[p] {
                 TERMINAL => {
                     let entry = sum_of[p] as usize;
-                    if distinct {
-                        distinct = entry != 0 && !used[entry];
-                        used[entry] = true;
-                    }
                     leaf_entry.push(entry as u32);
                     let e = entry * np;
                     for k in 0..np {
@@ -699,11 +713,13 @@ impl Tables {
                 let mut c = p + 1;
                 for k in 0..d.labels.1 as usize {
                     order.push(c as u32);
-                    parent_of.push(i as u32);
+                    nodes.push(queued(i as u32));
                     let l = set_labels[d.labels.0 as usize + k];
                     move_labels.push(l);
                     if d.probs == NONE {
-                        chance_f.push(0.0);
+                        if any_chance {
+                            chance_f.push(0.0);
+                        }
                         chance.push_fraction(0, 1);
                     } else {
                         let q = &probs[d.probs as usize + k];
@@ -714,12 +730,10 @@ impl Tables {
                 }
                 (first, d.labels.1)
             };
-            nodes.push(Node {
-                kind,
-                parent: parent_of[i],
-                first_child,
-                n_children,
-            });
+            let node = &mut nodes[i];
+            node.kind = kind;
+            node.first_child = first_child;
+            node.n_children = n_children;
         }
         if let Some((p, k)) = overflow {
             let x = sums.get(sum_of[p] as usize * np + k);
@@ -739,29 +753,17 @@ impl Tables {
                 ),
             ));
         }
-        drop((who, desc_of, next_sibling, sum_of, parent_of, used));
-        // Per-node tables from file order to arena order, in place.
-        let mut pos = pos_pre;
-        gather_in_place(&mut pos, &order, 1);
-        gather_in_place(&mut node_names, &order, 1);
-        drop(order);
-        let payoffs = if distinct {
-            // Entry e (after the zero entry) belongs to exactly one leaf.
-            let mut values = sums.into_values();
-            values.drain(..np);
-            leaf_entry.iter_mut().for_each(|e| *e -= 1);
-            gather_in_place(&mut values, &leaf_entry, np);
-            ExactVec::from_values(values)
-        } else {
-            let mut payoffs = ExactVec::with_capacity(n_leaves * np);
-            for &e in &leaf_entry {
-                for k in 0..np {
-                    payoffs.push_from(&sums, e as usize * np + k);
-                }
+        drop((who, desc_of, next_sibling, sum_of, names_pre));
+        let pos: Vec<(u32, u32)> = order.iter().map(|&p| pos_pre[p as usize]).collect();
+        drop((pos_pre, order));
+        // Payoffs by leaf in arena order; like the tables above, read forward by depth.
+        let mut payoffs = ExactVec::with_capacity(n_leaves * np);
+        for &e in &leaf_entry {
+            for k in 0..np {
+                payoffs.push_from(&sums, e as usize * np + k);
             }
-            payoffs
-        };
-        drop(leaf_entry);
+        }
+        drop((leaf_entry, sums));
         // Information sets: members grouped by set, each group in arena order.
         let mut infosets = Vec::with_capacity(set_desc.len());
         let mut first_action = 0u32;
@@ -801,10 +803,13 @@ impl Tables {
             events: Vec::new(),
             node_names: Labels::from_parts(name_values, node_names),
             move_labels: Labels::from_parts(labels, move_labels),
-            move_phrases: Labels::from_parts(vec![None], vec![0; nodes.len()]),
+            move_phrases: Labels::repeat(None, nodes.len()),
             infoset_names,
             nodes,
         };
+        if !any_chance {
+            chance_f = vec![0.0; tree.nodes.len()];
+        }
         let game = Game {
             tree: Arc::new(tree),
             chance: chance_f,
@@ -812,28 +817,6 @@ impl Tables {
             exact: Some(Arc::new(ExactNumbers::new(chance, payoffs))),
         };
         Ok((game, pos))
-    }
-}
-
-/// Reorders `v`, blocks of `block` entries, in place so that block `i` becomes the former
-/// block `order[i]` (`order` is a permutation of the blocks), following the permutation's
-/// cycles.
-fn gather_in_place<T>(v: &mut [T], order: &[u32], block: usize) {
-    let mut done = vec![false; order.len()];
-    for i in 0..order.len() {
-        if done[i] {
-            continue;
-        }
-        done[i] = true;
-        let mut j = i;
-        while order[j] as usize != i {
-            let k = order[j] as usize;
-            for t in 0..block {
-                v.swap(j * block + t, k * block + t);
-            }
-            done[k] = true;
-            j = k;
-        }
     }
 }
 
@@ -1046,30 +1029,8 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn gathering_in_place_equals_gathering_into_a_copy() {
-        let mut r = Rng(5);
-        for n in 0..40usize {
-            // A random permutation, by Fisher-Yates.
-            let mut order: Vec<u32> = (0..n as u32).collect();
-            for i in (1..n).rev() {
-                order.swap(i, r.below(i as u64 + 1) as usize);
-            }
-            for block in 1..4 {
-                let v: Vec<usize> = (0..n * block).map(|x| x * 7 + 1).collect();
-                let want: Vec<usize> = order
-                    .iter()
-                    .flat_map(|&o| v[o as usize * block..(o as usize + 1) * block].to_vec())
-                    .collect();
-                let mut got = v.clone();
-                gather_in_place(&mut got, &order, block);
-                assert_eq!(got, want, "n {n} block {block}");
-            }
-        }
-    }
-
-    #[test]
     fn one_outcome_per_leaf_and_shared_outcomes_read_alike() {
-        // Every leaf its own outcome (payoffs reordered in place), then the same payoffs with
+        // Every leaf its own outcome, then the same payoffs with
         // one outcome reused by two leaves (payoffs copied): the oracle agrees on both.
         let own = r#"EFG 2 R "t" { "A" "B" } ""
 p "" 1 1 "" { "x" "y" "z" } 0

@@ -29,6 +29,14 @@ impl<T> Labels<T> {
         Labels { values, ids }
     }
 
+    /// `n` entries, all `value`.
+    pub fn repeat(value: T, n: usize) -> Self {
+        Labels {
+            values: vec![value],
+            ids: vec![0; n],
+        }
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -226,6 +234,24 @@ impl<T: Eq + Hash + Clone> LabelsBuilder<T> {
     /// The entries pushed.
     pub fn finish(self) -> Labels<T> {
         self.labels
+    }
+}
+
+impl LabelsBuilder<String> {
+    /// Appends a string entry given by reference, as [`LabelsBuilder::push_ref`]; an empty
+    /// string after an empty one (unnamed nodes, the common case) is taken without comparing
+    /// bytes: a comparison of zero bytes still reads at the empty string's dangling address,
+    /// which vectorised `memcmp` pays for with a slow masked load.
+    #[inline]
+    pub fn push_str(&mut self, v: &str) {
+        if let Some(&last) = self.labels.ids.last() {
+            let l = &self.labels.values[last as usize];
+            if l.len() == v.len() && (v.is_empty() || l.as_str() == v) {
+                self.labels.ids.push(last);
+                return;
+            }
+        }
+        self.push_ref(v);
     }
 }
 

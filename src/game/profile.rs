@@ -105,13 +105,16 @@ pub fn one_shot_check_in<T: Scalar>(
         return None;
     }
     let n = tree.nodes.len();
-    let mut value = vec![T::zero(); n * np];
+    // Where each node's value is (see [`Sources`]): a node whose mover plays one move with
+    // probability exactly 1 has that child's value, so a pure profile copies no number.
+    let mut values = Sources::new(tree.leaves.len(), n, np);
+    let mut acc = vec![T::zero(); np];
     for i in (0..n).rev() {
         let node = tree.nodes[i];
         let first = node.first_child as usize;
         if let NodeKind::Terminal { leaf } = node.kind {
-            let l = leaf.ix();
-            value[i * np..(i + 1) * np].clone_from_slice(payoffs.get(l * np..(l + 1) * np)?);
+            payoffs.get(leaf.ix() * np..(leaf.ix() + 1) * np)?;
+            values.set_leaf(i, leaf.ix());
             continue;
         }
         if node.children().any(|c| c <= i) {
@@ -121,7 +124,7 @@ pub fn one_shot_check_in<T: Scalar>(
             let me = player.ix();
             let mut best: Option<&T> = None;
             for c in node.children() {
-                let v = &value[c * np + me];
+                let v = &values.of(c, payoffs)[me];
                 if best.is_none_or(|b| v > b) {
                     best = Some(v);
                 }
@@ -129,27 +132,102 @@ pub fn one_shot_check_in<T: Scalar>(
             let best = best?.clone();
             for c in node.children() {
                 let p = move_prob(tree, chance, profile, node.kind, c, first);
-                if !p.is_zero() && value[c * np + me] < best {
+                if !p.is_zero() && values.of(c, payoffs)[me] < best {
                     return None;
                 }
             }
         }
-        let mut acc = vec![T::zero(); np];
+        let mut only = None;
+        let mut played = 0;
         for c in node.children() {
             let p = move_prob(tree, chance, profile, node.kind, c, first);
             if !p.is_zero() {
-                for (q, a) in acc.iter_mut().enumerate() {
-                    *a = a.clone() + p.clone() * value[c * np + q].clone();
-                }
+                played += 1;
+                only = (p == T::one()).then_some(c);
             }
         }
-        value[i * np..(i + 1) * np].clone_from_slice(&acc);
+        match only {
+            Some(c) if played == 1 => values.share(i, c),
+            _ => {
+                acc.iter_mut().for_each(|a| *a = T::zero());
+                for c in node.children() {
+                    let p = move_prob(tree, chance, profile, node.kind, c, first);
+                    if !p.is_zero() {
+                        for (a, v) in acc.iter_mut().zip(values.of(c, payoffs)) {
+                            *a = a.clone() + p.clone() * v.clone();
+                        }
+                    }
+                }
+                values.push(i, &acc);
+            }
+        }
     }
-    Some(value[..np].to_vec())
+    Some(values.of(0, payoffs).to_vec())
+}
+
+/// Where the value vector of each node of a backward pass is, without a copy per node: a
+/// leaf's payoffs (an entry below the number of leaves) or a vector computed for the node
+/// (after it). A node whose value is a child's (the move played, or the best one) shares the
+/// child's entry. A pass over a pure profile or a tree without chance thus stores 4 bytes a
+/// node instead of a number per node and player.
+pub(crate) struct Sources<T> {
+    n_leaves: usize,
+    np: usize,
+    at: Vec<u32>,
+    computed: Vec<T>,
+}
+
+impl<T: Clone> Sources<T> {
+    /// For a tree of `n` nodes, `n_leaves` leaves and `np` players.
+    pub(crate) fn new(n_leaves: usize, n: usize, np: usize) -> Self {
+        Sources {
+            n_leaves,
+            np,
+            at: vec![0; n],
+            computed: Vec::new(),
+        }
+    }
+
+    /// Node `i` is leaf `leaf`.
+    #[inline]
+    pub(crate) fn set_leaf(&mut self, i: usize, leaf: usize) {
+        self.at[i] = leaf as u32;
+    }
+
+    /// Node `i` has the value of node `c`.
+    #[inline]
+    pub(crate) fn share(&mut self, i: usize, c: usize) {
+        self.at[i] = self.at[c];
+    }
+
+    /// Node `i` has the value `v` (`np` numbers).
+    #[inline]
+    pub(crate) fn push(&mut self, i: usize, v: &[T]) {
+        // Entries are fewer than nodes, which are numbered in u32.
+        self.at[i] = (self.n_leaves + self.computed.len() / self.np.max(1)) as u32;
+        self.computed.extend_from_slice(v);
+    }
+
+    /// The value of node `i` (set before), given the leaves' payoffs.
+    #[inline]
+    pub(crate) fn of<'a>(&'a self, i: usize, payoffs: &'a [T]) -> &'a [T] {
+        let k = self.at[i] as usize;
+        let np = self.np;
+        if k < self.n_leaves {
+            &payoffs[k * np..(k + 1) * np]
+        } else {
+            let k = k - self.n_leaves;
+            &self.computed[k * np..(k + 1) * np]
+        }
+    }
 }
 
 /// Probability of each event tag (indexed by `EventId`) under `profile`.
 pub fn event_probabilities(game: &Game, profile: &[f64]) -> Vec<f64> {
+    if game.tree.events.is_empty() {
+        // No tags (every Gambit file): nothing to reach.
+        return Vec::new();
+    }
     let reach = reach_probabilities(game, profile);
     event_probabilities_from_reach(&game.tree, &reach)
 }
@@ -452,6 +530,70 @@ mod tests {
     use super::*;
     use crate::game::tree::TreeBuilder;
     use std::sync::Arc;
+
+    #[test]
+    fn the_one_shot_check_certifies_mixed_subgame_perfect_profiles() {
+        // Backward induction that mixes uniformly over every tied best move: a subgame-perfect
+        // profile in which nodes with ties take a computed value (not a child's), which the
+        // check must certify with the payoffs of the general expected-payoff routine.
+        use crate::game::numeric::Fraction;
+        use num_traits::{One, Zero};
+        let mut mixed = 0;
+        for seed in 0..400 {
+            let src = crate::format::efg::tests::random_efg(seed, 40);
+            let Ok(g) = crate::format::efg::read(&src) else {
+                continue;
+            };
+            let Some(ex) = g.exact.as_ref() else { continue };
+            if !g.tree.is_perfect_information() {
+                continue;
+            }
+            let (chance, pay) = (ex.chance().values(), ex.payoffs().values());
+            let (t, np) = (&g.tree, g.tree.n_players());
+            let mut value = vec![Fraction::zero(); t.nodes.len() * np];
+            let mut prof = vec![Fraction::zero(); t.n_actions()];
+            for i in (0..t.nodes.len()).rev() {
+                let node = t.nodes[i];
+                let weights: Vec<(usize, Fraction)> = match node.kind {
+                    NodeKind::Terminal { leaf } => {
+                        let l = leaf.ix();
+                        value[i * np..(i + 1) * np].clone_from_slice(&pay[l * np..(l + 1) * np]);
+                        continue;
+                    }
+                    NodeKind::Chance => node.children().map(|c| (c, chance[c].clone())).collect(),
+                    NodeKind::Decision { player, infoset } => {
+                        let me = player.ix();
+                        let top = node
+                            .children()
+                            .map(|c| value[c * np + me].clone())
+                            .max()
+                            .unwrap();
+                        let tied: Vec<usize> = node
+                            .children()
+                            .filter(|&c| value[c * np + me] == top)
+                            .collect();
+                        mixed += usize::from(tied.len() > 1);
+                        let w = Fraction::one() / Fraction::from_i128(tied.len() as i128, 1);
+                        let first = t.infosets[infoset.ix()].first_action as usize;
+                        for &c in &tied {
+                            prof[first + c - node.first_child as usize] = w.clone();
+                        }
+                        tied.into_iter().map(|c| (c, w.clone())).collect()
+                    }
+                };
+                for k in 0..np {
+                    value[i * np + k] = weights.iter().fold(Fraction::zero(), |a, (c, w)| {
+                        a + w.clone() * value[c * np + k].clone()
+                    });
+                }
+            }
+            let v = one_shot_check_in(t, chance, pay, &prof);
+            assert_eq!(v.as_deref(), Some(&value[..np]), "seed {seed}");
+            assert_eq!(v.unwrap(), expected_payoffs_in(t, chance, pay, &prof));
+        }
+        // The seeds are fixed: 7 nodes with tied best moves among them.
+        assert!(mixed >= 5, "only {mixed} nodes mixed");
+    }
 
     #[test]
     fn the_one_shot_check_certifies_only_subgame_perfect_profiles_and_agrees_on_payoffs() {

@@ -163,23 +163,34 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     // One row per decision node: where, who, what (columns padded to the
                     // widest entry), written into one reused line buffer.
                     let reach = crate::game::profile::reach_probabilities(g, p);
-                    let rows: Vec<(NodeId, String, String)> = json_nodes::decisions(&g.tree, p)
-                        .map(|(i, probs)| {
-                            let node = NodeId::from(i);
-                            let place = words::node_place(&g.tree, node);
-                            (node, place, exact::said_strategy_text(g, eq, node, probs))
-                        })
-                        .collect();
-                    let w = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+                    // The cells are kept in one buffer (a big tree has a row per node; a
+                    // pair of strings per row would hold tens of megabytes in small blocks).
+                    let mut cells = String::new();
+                    let mut rows: Vec<(NodeId, usize, usize)> = Vec::new();
+                    let (mut w, mut ws) = (0, 0);
+                    for (i, probs) in json_nodes::decisions(&g.tree, p) {
+                        let node = NodeId::from(i);
+                        let place = words::node_place(&g.tree, node);
+                        let text = exact::said_strategy_text(g, eq, node, probs);
+                        w = w.max(place.chars().count());
+                        ws = ws.max(text.chars().count());
+                        cells.push_str(&place);
+                        let mid = cells.len();
+                        cells.push_str(&text);
+                        rows.push((node, mid, cells.len()));
+                    }
                     let wp = (0..g.tree.n_players())
                         .map(|p| words::player_name(&g.tree, p).chars().count())
                         .max()
                         .unwrap_or(0);
-                    let ws = rows.iter().map(|r| r.2.chars().count()).max().unwrap_or(0);
                     let mut line = String::new();
-                    for (node, place, text) in &rows {
+                    let mut start = 0;
+                    for &(node, mid, end) in &rows {
                         use std::fmt::Write as _;
-                        let who = mover_display(&g.tree, *node);
+                        let place = &cells[start..mid];
+                        let text = &cells[mid..end];
+                        start = end;
+                        let who = mover_display(&g.tree, node);
                         let on_path = reach[node.ix()] > 1e-12;
                         line.clear();
                         // Writing into a `String` cannot fail.

@@ -28,7 +28,7 @@ use super::{
 };
 use crate::exact::{self, Rational, Scalar};
 use crate::game::numeric::Fraction;
-use crate::game::profile::pure_profile_in;
+use crate::game::profile::{pure_profile_in, Sources};
 use crate::game::tree::{NodeKind, Tree};
 use crate::game::{Game, NodeId, PlayerId};
 
@@ -324,51 +324,46 @@ pub fn first_best_in<T: Scalar>(
 ) -> (Vec<usize>, Vec<Tie>) {
     let np = tree.n_players();
     let n = tree.nodes.len();
-    let mut values: Vec<T> = vec![T::zero(); n * np];
+    // A node's values are its best child's (or, below chance, a vector of their own): kept
+    // as where they are, not copied per node.
+    let mut values = Sources::new(tree.leaves.len(), n, np);
     let mut choice = vec![0usize; tree.infosets.len()];
     let mut ties = Vec::new();
     for i in (0..n).rev() {
         let node = tree.nodes[i];
         match node.kind {
-            NodeKind::Terminal { leaf } => {
-                values[i * np..(i + 1) * np].clone_from_slice(&payoffs[leaf.ix() * np..][..np]);
-            }
+            NodeKind::Terminal { leaf } => values.set_leaf(i, leaf.ix()),
             NodeKind::Chance => {
                 let mut v = vec![T::zero(); np];
                 for c in node.children() {
-                    for (o, x) in v.iter_mut().zip(&values[c * np..(c + 1) * np]) {
+                    for (o, x) in v.iter_mut().zip(values.of(c, payoffs)) {
                         *o = o.clone() + chance[c].clone() * x.clone();
                     }
                 }
-                values[i * np..(i + 1) * np].clone_from_slice(&v);
+                values.push(i, &v);
             }
             NodeKind::Decision { player, infoset } => {
                 let p = player.ix();
                 let first = node.first_child as usize;
-                let best = node.children().fold(first, |b, c| {
-                    if values[c * np + p] > values[b * np + p] {
-                        c
-                    } else {
-                        b
-                    }
-                });
-                let top = values[best * np + p].clone();
-                let tied: Vec<usize> = node
+                let at = |c: usize| &values.of(c, payoffs)[p];
+                let best = node
                     .children()
-                    .filter(|&c| values[c * np + p] == top)
-                    .map(|c| c - first)
-                    .collect();
-                if tied.len() > 1 {
+                    .fold(first, |b, c| if at(c) > at(b) { c } else { b });
+                let top = at(best);
+                if node.children().filter(|&c| at(c) == top).count() > 1 {
                     ties.push(Tie {
                         node: NodeId::from(i),
                         player,
-                        moves: tied,
-                        value: to_f64(&top),
+                        moves: node
+                            .children()
+                            .filter(|&c| at(c) == top)
+                            .map(|c| c - first)
+                            .collect(),
+                        value: to_f64(top),
                     });
                 }
                 choice[infoset.ix()] = best - first;
-                let v = values[best * np..(best + 1) * np].to_vec();
-                values[i * np..(i + 1) * np].clone_from_slice(&v);
+                values.share(i, best);
             }
         }
     }

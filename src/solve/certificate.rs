@@ -202,9 +202,12 @@ fn valid_float(groups: &[&[f64]], slack: f64) -> bool {
 
 /// Probabilities of each distribution are non-negative and sum to exactly 1.
 pub(crate) fn valid_exact(groups: &[&[Rational]]) -> bool {
+    // Summed as compact fractions: machine arithmetic unless a number does not fit.
     groups.iter().all(|g| {
         g.iter().all(|x| !x.is_negative())
-            && g.iter().fold(Rational::zero(), |a, x| a + x) == Rational::from_integer(1.into())
+            && g.iter()
+                .fold(Fraction::ZERO, |a, x| a + Fraction::from_ref(x))
+                == Fraction::ONE
     })
 }
 

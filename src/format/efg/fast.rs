@@ -269,9 +269,9 @@ impl Reader<'_> {
         match (who, name_from == name_to, outcome) {
             (TERMINAL, true, Some((oname, _))) => {
                 let name = &self.t.strings.values[oname as usize];
-                self.t.names.push_ref(name.as_str());
+                self.t.names.push_str(name);
             }
-            _ => self.t.names.push_ref(self.s.slice(name_from, name_to)),
+            _ => self.t.names.push_str(self.s.slice(name_from, name_to)),
         }
         self.t.who.push(who);
         self.t.desc_of.push(desc);
