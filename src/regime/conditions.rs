@@ -252,16 +252,12 @@ impl Bound {
         if let Some(d) = self.den.as_constant() {
             return self.num.scale(&d.recip()).show(names);
         }
-        // A product prints as its factors (`(g_P - c_P)*(c_hi - a)`), a sum in parentheses.
+        // A product prints as its factors, in parentheses (`((g_P - c_P)*(c_hi - a))`: a
+        // denominator needs them), a sum in parentheses.
         let wrap = |p: &SPoly| {
             let f = factor(p, &[]);
             if f.factors.len() > 1 || f.factors.iter().any(|x| x.1 > 1) {
-                let s = show_product(&f, names);
-                return if f.unit.is_negative() {
-                    format!("({s})")
-                } else {
-                    s
-                };
+                return format!("({})", show_product(&f, names));
             }
             let s = p.show(names);
             if p.is_monomial() {
