@@ -18,6 +18,7 @@
 //! Where the derivation fails, the reason is kept and callers show numbers instead.
 
 use super::derive::{corner_range, derive, symbolic_numbers, Cond, Derived};
+use super::factor::{factor, gcd, show_product};
 use super::rational::show;
 use super::spoly::SPoly;
 use super::{component_regime, RegimeError};
@@ -251,7 +252,13 @@ impl Bound {
         if let Some(d) = self.den.as_constant() {
             return self.num.scale(&d.recip()).show(names);
         }
+        // A product prints as its factors, in parentheses (`((g_P - c_P)*(c_hi - a))`: a
+        // denominator needs them), a sum in parentheses.
         let wrap = |p: &SPoly| {
+            let f = factor(p, &[]);
+            if f.factors.len() > 1 || f.factors.iter().any(|x| x.1 > 1) {
+                return format!("({})", show_product(&f, names));
+            }
             let s = p.show(names);
             if p.is_monomial() {
                 s
@@ -297,7 +304,10 @@ pub fn state(
     let at_base = |p: &SPoly| p.substitute(&|v| (!is_mapped(v)).then(|| base[v].clone()));
     let mut out = Stated::default();
     let mut other: Vec<(String, String)> = Vec::new();
-    for c in conds {
+    let simple = super::simplify::over_map(conds, base, mapped);
+    out.elsewhere
+        .extend(simple.cases.iter().map(|c| plain(c, names)));
+    for c in &simple.conds {
         if !mapped.iter().any(|m| c.poly.mentions(m.0)) {
             out.elsewhere.push(plain(c, names));
             continue;
@@ -418,6 +428,18 @@ fn plain(c: &Cond, names: &[String]) -> String {
             }
         }
     }
+    // A product: its factors, the constant's sign in the relation (`(2*q_res - 1)*(2*p_res -
+    // 1) ≥ 0`).
+    let f = factor(&c.poly, &[]);
+    if f.factors.len() > 1 || f.factors.iter().any(|x| x.1 > 1) {
+        let mut g = f.clone();
+        g.unit = Rational::from_integer(1.into());
+        return format!(
+            "{} {} 0",
+            show_product(&g, names),
+            rel(f.unit.is_positive())
+        );
+    }
     format!("{} {} 0", c.poly.show(names), rel(true))
 }
 
@@ -475,6 +497,23 @@ fn isolate(c: &Cond, mapped: &[(usize, Rational, Rational)], base: &[Rational]) 
                 false,
             )
         };
+        // Factors common to both cancel (the fraction's value is the same wherever it is
+        // defined); the denominator keeps the sign it has at the base point.
+        let g = gcd(&num, &den);
+        let (mut num, mut den) = match g.as_constant() {
+            Some(_) => (num, den),
+            None => match (
+                super::factor::divide(&num, &g),
+                super::factor::divide(&den, &g),
+            ) {
+                (Some(n), Some(d)) => (n, d),
+                _ => (num, den),
+            },
+        };
+        if den.eval(base).is_negative() {
+            num = num.scale(&-Rational::from_integer(1.into()));
+            den = den.scale(&-Rational::from_integer(1.into()));
+        }
         let k = den.content_scale();
         // A constant denominator is folded into the numerator when printed; otherwise make
         // its coefficients whole.

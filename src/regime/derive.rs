@@ -443,12 +443,95 @@ fn free_alternatives(
     frees: &[FreeBelief],
     judge: &dyn Fn(Vec<Cond>) -> Option<Vec<Cond>>,
 ) -> Option<Vec<(Vec<Cond>, Vec<String>)>> {
+    let mut out = Vec::new();
+    for (conds, said) in lone_vertices(&game.tree, st, tagged, frees)? {
+        for (c, mut s) in single_alternatives(t, game, st, &conds, frees, judge)? {
+            let mut words = said.clone();
+            words.append(&mut s);
+            out.push((c, words));
+        }
+    }
+    Some(out)
+}
+
+/// Most branches [`lone_vertices`] makes.
+const MAX_BRANCHES: usize = 64;
+
+/// Conditions that involve the beliefs about several deviators, made to involve one: a belief
+/// that such a condition mentions and no other condition does is put at each vertex of its
+/// simplex in turn (the condition is linear in it, so for any values of the other beliefs some
+/// belief satisfies it iff a vertex does: the maximum of a linear function over a simplex is at
+/// a vertex). Each branch is the conditions with the belief so put, and the belief in words.
+/// `None` where a condition still involves several beliefs and none of them is alone in it, or
+/// a condition is strict or not linear in such a belief.
+#[allow(clippy::type_complexity)]
+fn lone_vertices(
+    tree: &crate::game::tree::Tree,
+    st: &Structure,
+    tagged: &[(Cond, Option<usize>)],
+    frees: &[FreeBelief],
+) -> Option<Vec<(Vec<(Cond, Option<usize>)>, Vec<String>)>> {
+    let mut done = Vec::new();
+    let mut work = vec![(tagged.to_vec(), Vec::<String>::new())];
+    while let Some((conds, said)) = work.pop() {
+        let joint = conds
+            .iter()
+            .position(|(c, _)| frees.iter().filter(|f| f.mentioned(&c.poly)).count() > 1);
+        let Some(j) = joint else {
+            done.push((conds, said));
+            continue;
+        };
+        let f = frees.iter().find(|f| {
+            f.mentioned(&conds[j].0.poly)
+                && conds
+                    .iter()
+                    .enumerate()
+                    .all(|(i, (c, _))| i == j || !f.mentioned(&c.poly))
+        })?;
+        let c = &conds[j].0;
+        if c.strict || c.poly.degree_in(&|v| f.vars.contains(&v)) > 1 {
+            return None;
+        }
+        for ty in 0..=f.vars.len() {
+            let at = c.poly.substitute(&|v| {
+                let k = f.vars.iter().position(|&w| w == v)?;
+                Some(if ty == k + 1 {
+                    Rational::one()
+                } else {
+                    Rational::zero()
+                })
+            });
+            let mut next = conds.clone();
+            next[j].0 = Cond {
+                poly: at,
+                strict: false,
+            };
+            let mut words = said.clone();
+            words.push(free_words(tree, st, f, ty));
+            work.push((next, words));
+        }
+        if work.len() + done.len() > MAX_BRANCHES {
+            return None;
+        }
+    }
+    Some(done)
+}
+
+/// [`free_alternatives`] where every condition involves at most one free belief.
+fn single_alternatives(
+    t: &GameTemplate,
+    game: &Game,
+    st: &Structure,
+    tagged: &[(Cond, Option<usize>)],
+    frees: &[FreeBelief],
+    judge: &dyn Fn(Vec<Cond>) -> Option<Vec<Cond>>,
+) -> Option<Vec<(Vec<Cond>, Vec<String>)>> {
     let tree = &*game.tree;
     let mut common = Vec::new();
     let mut per: Vec<Vec<(Cond, Option<usize>)>> = vec![Vec::new(); frees.len()];
     for (c, o) in tagged {
         let ks: Vec<usize> = (0..frees.len())
-            .filter(|&k| c.poly.mentions(frees[k].var))
+            .filter(|&k| frees[k].mentioned(&c.poly))
             .collect();
         match ks[..] {
             [] => common.push(c.clone()),
@@ -480,6 +563,14 @@ fn free_alternatives(
     let mut choices: Vec<Vec<(Vec<Cond>, String)>> = Vec::new();
     for (f, cs) in frees.iter().zip(per) {
         if cs.is_empty() {
+            continue;
+        }
+        if f.vars.len() > 1 {
+            let alts = simplex_alternatives(tree, st, f, &cs, &finish)?;
+            if alts.is_empty() {
+                return Some(Vec::new());
+            }
+            choices.push(alts);
             continue;
         }
         // a·μ + b, each condition.
@@ -569,13 +660,198 @@ fn free_alternatives(
     Some(out)
 }
 
+/// Most choices of active constraints tried for one free belief over three or more types.
+const MAX_BASES: usize = 512;
+
+/// The alternatives of one free belief over `k ≥ 3` types, exactly: its conditions `cs` are
+/// linear in the belief `x` (a point of the simplex, `x_t` the probability of type `t`), so
+/// written homogeneously `G·x ≥ 0` with `G[i][t]` condition `i` at the vertex of type `t`.
+/// The beliefs that satisfy them form a polytope inside the simplex; it is not empty iff it
+/// has a vertex, and a vertex is where `k − 1` of the constraints (rows of `G` or facets
+/// `x_t ≥ 0`), linearly independent together with `Σ x = 1`, are active. So for each choice
+/// `S` of `k − 1` constraints the vertex is `x = N/D` by Cramer's rule (`D` the determinant,
+/// polynomials in the parameters) and the alternative is `D ≠ 0` — one alternative per sign
+/// of `D` — with every other constraint holding at it (`sign(D)·r·N ≥ 0`). A choice of
+/// facets alone is a vertex of the simplex (a belief concentrated on one type). `None` where
+/// a condition is strict or not linear in the belief, or the choices are too many.
+fn simplex_alternatives(
+    tree: &crate::game::tree::Tree,
+    st: &Structure,
+    f: &FreeBelief,
+    cs: &[(Cond, Option<usize>)],
+    finish: &dyn Fn(Vec<Cond>) -> Option<Vec<Cond>>,
+) -> Option<Vec<(Vec<Cond>, String)>> {
+    let k = f.vars.len() + 1;
+    let is_mu = |v: usize| f.vars.contains(&v);
+    // Rows: each condition at the k vertices, then the facets.
+    let mut rows: Vec<Vec<SPoly>> = Vec::new();
+    let mut origin: Vec<Option<usize>> = Vec::new();
+    for (c, o) in cs {
+        if c.strict || c.poly.degree_in(&is_mu) > 1 {
+            return None;
+        }
+        let row = (0..k)
+            .map(|t| {
+                c.poly.substitute(&|v| {
+                    let j = f.vars.iter().position(|&w| w == v)?;
+                    Some(if t == j + 1 {
+                        Rational::one()
+                    } else {
+                        Rational::zero()
+                    })
+                })
+            })
+            .collect();
+        rows.push(row);
+        origin.push(*o);
+    }
+    let m = rows.len();
+    for t in 0..k {
+        rows.push(
+            (0..k)
+                .map(|j| if j == t { SPoly::one() } else { SPoly::zero() })
+                .collect(),
+        );
+        origin.push(None);
+    }
+    let n = rows.len();
+    let too_big = |p: &SPoly| p.terms.len() > super::spoly::MAX_TERMS;
+    let mut out: Vec<(Vec<Cond>, String)> = Vec::new();
+    let mut pick: Vec<usize> = (0..k - 1).collect();
+    let mut tried = 0;
+    loop {
+        tried += 1;
+        if tried > MAX_BASES {
+            return None;
+        }
+        let mut mat: Vec<Vec<SPoly>> = pick.iter().map(|&r| rows[r].clone()).collect();
+        mat.push(vec![SPoly::one(); k]);
+        let d = det(&mat)?;
+        if !d.is_zero() {
+            // x_t = det(mat with column t replaced by e_k)/D.
+            let mut num = Vec::with_capacity(k);
+            for t in 0..k {
+                let mut mt = mat.clone();
+                for (j, row) in mt.iter_mut().enumerate() {
+                    row[t] = if j == k - 1 {
+                        SPoly::one()
+                    } else {
+                        SPoly::zero()
+                    };
+                }
+                num.push(det(&mt)?);
+            }
+            let signs: Vec<Rational> = match d.as_constant() {
+                Some(c) if c.is_positive() => vec![Rational::one()],
+                Some(_) => vec![-Rational::one()],
+                None => vec![Rational::one(), -Rational::one()],
+            };
+            for sgn in signs {
+                let mut conds = Vec::new();
+                if d.as_constant().is_none() {
+                    conds.push(Cond {
+                        poly: d.scale(&sgn),
+                        strict: true,
+                    });
+                }
+                for r in (0..n).filter(|r| !pick.contains(r)) {
+                    let v = rows[r]
+                        .iter()
+                        .zip(&num)
+                        .fold(SPoly::zero(), |acc, (a, b)| acc.add(&a.mul(b)));
+                    if too_big(&v) {
+                        return None;
+                    }
+                    conds.push(Cond {
+                        poly: v.scale(&sgn),
+                        strict: false,
+                    });
+                }
+                let Some(conds) = finish(conds) else { continue };
+                let words = if pick.iter().all(|&r| r >= m) {
+                    // Every other type's probability zero: concentrated on the one left.
+                    let ty = (0..k).find(|t| !pick.contains(&(m + t))).unwrap_or(0);
+                    free_words(tree, st, f, ty)
+                } else {
+                    let mut who: Vec<&str> = pick
+                        .iter()
+                        .filter(|&&r| r < m)
+                        .map(|&r| {
+                            origin[r].map_or("the mover", |s| {
+                                crate::output::words::player_name(
+                                    tree,
+                                    tree.infosets[s].player.ix(),
+                                )
+                            })
+                        })
+                        .collect();
+                    who.dedup();
+                    format!(
+                        "{}, with the probabilities that leave {} indifferent",
+                        free_mix_words(tree, st, f),
+                        who.join(" and ")
+                    )
+                };
+                if !out.iter().any(|(c, _)| *c == conds) {
+                    out.push((conds, words));
+                }
+            }
+        }
+        // The next choice of k − 1 rows of n, in lexicographic order.
+        let mut i = k - 1;
+        loop {
+            if i == 0 {
+                return Some(out);
+            }
+            i -= 1;
+            if pick[i] < n - (k - 1 - i) {
+                pick[i] += 1;
+                for j in i + 1..k - 1 {
+                    pick[j] = pick[j - 1] + 1;
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// A free belief over three or more types that mixes them, in words: "believing, after
+/// Challenger initiates, that the challenger's type is mixed".
+fn free_mix_words(tree: &crate::game::tree::Tree, st: &Structure, f: &FreeBelief) -> String {
+    use crate::output::words::player_name;
+    let what = format!("{}'s type is mixed", player_name(tree, f.player));
+    match after_moves(tree, st, f) {
+        Some(m) => format!("believing, after {m}, that {what}"),
+        None => format!("believing that {what}"),
+    }
+}
+
+/// The moves of a free belief's deviation, in words ("Protege hedges → Challenger
+/// challenges"), `None` when there are none.
+fn after_moves(tree: &crate::game::tree::Tree, st: &Structure, f: &FreeBelief) -> Option<String> {
+    use crate::game::NodeId;
+    use crate::output::words::move_phrase;
+    let (h, a) = f.key;
+    let mut moves = Vec::new();
+    if let Some(&n) = st.histories[h].nodes.first() {
+        let mut cur = NodeId::from(tree.node(n).first_child as usize + a);
+        while let Some(par) = tree.node(cur).parent() {
+            if !matches!(tree.node(par).kind, NodeKind::Chance) {
+                moves.push(move_phrase(tree, cur));
+            }
+            cur = par;
+        }
+    }
+    moves.reverse();
+    (!moves.is_empty()).then(|| moves.join(" → "))
+}
+
 /// A free belief at its vertex `ty` (the deviator's type `ty`), in words: "believing, after
 /// Protégé hedges, that the protégé is resolute".
 fn free_words(tree: &crate::game::tree::Tree, st: &Structure, f: &FreeBelief, ty: usize) -> String {
     use crate::game::NodeId;
-    use crate::output::words::{move_phrase, move_words, player_name};
-    let (h, a) = f.key;
-    let nodes = &st.histories[h].nodes;
+    use crate::output::words::{move_words, player_name};
+    let nodes = &st.histories[f.key.0].nodes;
     let chance_moves = |n: NodeId| -> Vec<String> {
         let mut out = Vec::new();
         let mut cur = n;
@@ -614,21 +890,9 @@ fn free_words(tree: &crate::game::tree::Tree, st: &Structure, f: &FreeBelief, ty
     } else {
         own.join(" and ")
     };
-    let mut moves = Vec::new();
-    if let Some(&n) = nodes.first() {
-        let mut cur = NodeId::from(tree.node(n).first_child as usize + a);
-        while let Some(par) = tree.node(cur).parent() {
-            if !matches!(tree.node(par).kind, NodeKind::Chance) {
-                moves.push(move_phrase(tree, cur));
-            }
-            cur = par;
-        }
-    }
-    moves.reverse();
-    if moves.is_empty() {
-        format!("believing that {what}")
-    } else {
-        format!("believing, after {}, that {what}", moves.join(" → "))
+    match after_moves(tree, st, f) {
+        Some(m) => format!("believing, after {m}, that {what}"),
+        None => format!("believing that {what}"),
     }
 }
 
@@ -962,7 +1226,7 @@ fn derive_tagged(
                             })
                             .collect::<Result<_, Fail>>()?;
                         for f in frees.iter_mut() {
-                            if weights.iter().any(|w| w.mentions(f.var)) && !f.sets.contains(&si) {
+                            if weights.iter().any(|w| f.mentioned(w)) && !f.sets.contains(&si) {
                                 f.sets.push(si);
                             }
                         }
@@ -1064,7 +1328,7 @@ fn derive_tagged(
     let equations: Vec<SPoly> = equations.into_iter().filter(|e| !e.is_zero()).collect();
     if equations
         .iter()
-        .any(|e| frees.iter().any(|f| e.mentions(f.var)))
+        .any(|e| frees.iter().any(|f| f.mentioned(e)))
     {
         return Err("an off-path mixture depends on a free belief".into());
     }
@@ -1314,11 +1578,15 @@ const MU_BASE: usize = 64;
 
 /// A belief the solver leaves free in a game with observed actions: about the type of a
 /// player whose move all its types play with probability zero, from that move on (until it
-/// moves again). With two types it is one unknown `μ`, the probability of the second type.
+/// moves again). With two types it is one unknown `μ`, the probability of the second type;
+/// with `k` types, `k − 1` unknowns `μ_1 … μ_{k−1}`, the probabilities of the types but the
+/// first (which has `1 − Σ μ`), as the solver has it.
 #[derive(Clone, Debug)]
 pub(crate) struct FreeBelief {
-    /// The variable `μ` stands for.
+    /// The variable `μ` (of the second type) stands for.
     pub var: usize,
+    /// The variables of the types but the first (`var` is the first of them).
+    pub vars: Vec<usize>,
     /// The deviating player.
     pub player: usize,
     /// The public history of the deviation and the move.
@@ -1327,13 +1595,20 @@ pub(crate) struct FreeBelief {
     pub sets: Vec<usize>,
 }
 
+impl FreeBelief {
+    /// True if `p` mentions one of the belief's unknowns.
+    fn mentioned(&self, p: &SPoly) -> bool {
+        self.vars.iter().any(|&v| p.mentions(v))
+    }
+}
+
 /// The weight of member `x` of an off-path information set of `mover` as the `pbe` solver
 /// has it in a game with observed actions: the probability that chance and the other players
 /// lead to `x`, where the moves of the deviating player (the typed player whose move there
 /// all its types play with probability zero) up to and including the deviation are replaced
 /// by the free belief in its type, and the zero-probability moves of players without types
-/// (the same at every member: the moves are observed) are left out. Fails where two typed
-/// players deviated, or the deviator has more than two types.
+/// (the same at every member: the moves are observed) are left out. Where several typed
+/// players deviated, the belief is the product of their free beliefs, as the solver has it.
 #[allow(clippy::too_many_arguments)]
 fn free_weight(
     tree: &crate::game::tree::Tree,
@@ -1347,7 +1622,8 @@ fn free_weight(
 ) -> Result<SPoly, Fail> {
     let typed = st.typed_players();
     let mut w = SPoly::one();
-    let mut dev: Option<(usize, usize, usize)> = None; // (player, node, action)
+    // Each deviator's latest deviation: (player, node, action).
+    let mut devs: Vec<(usize, usize, usize)> = Vec::new();
     let mut cur = x;
     while let Some(par) = tree.nodes[cur].parent() {
         let pn = &tree.nodes[par.ix()];
@@ -1357,16 +1633,13 @@ fn free_weight(
             NodeKind::Decision { player: q, infoset } if q.ix() != mover => {
                 let q = q.ix();
                 let f = &prob[tree.infosets[infoset.ix()].first_action as usize + a];
-                if dev.is_some_and(|d| d.0 == q) {
+                if devs.iter().any(|d| d.0 == q) {
                     // Above the deviation, the deviator's moves are in the free belief.
                 } else if f.is_zero() {
-                    if !typed.contains(&q) {
-                        // An observed move of a player without types: common to all members.
-                    } else if dev.is_none() {
-                        dev = Some((q, par.ix(), a));
-                    } else {
-                        return Err(Fail::Joint);
+                    if typed.contains(&q) {
+                        devs.push((q, par.ix(), a));
                     }
+                    // Else an observed move of a player without types: common to all members.
                 } else {
                     w = w.mul(f);
                 }
@@ -1375,19 +1648,36 @@ fn free_weight(
         }
         cur = par.ix();
     }
-    let Some((i, node, a)) = dev else {
-        return Ok(w);
-    };
-    if st.n_types(i) != 2 {
-        return Err("a free belief over more than two types".into());
+    // The solver's belief is the product of the deviators' free beliefs.
+    for (i, node, a) in devs {
+        w = w.mul(&free_factor(st, i, node, a, nt, frees)?);
+    }
+    Ok(w)
+}
+
+/// The free belief, after the deviation of player `i` at `node` by `action`, in the type `i`
+/// has at `node` (allocating the belief's unknowns on its first use).
+fn free_factor(
+    st: &Structure,
+    i: usize,
+    node: usize,
+    a: usize,
+    nt: usize,
+    frees: &mut Vec<FreeBelief>,
+) -> Result<SPoly, Fail> {
+    let types = st.n_types(i);
+    if types < 2 {
+        return Err("a free belief over fewer than two types".into());
     }
     let h = st.history_of[node] as usize;
     let ty = st.type_of[i][st.state_of[node] as usize];
     let k = match frees.iter().position(|f| f.key == (h, a) && f.player == i) {
         Some(k) => k,
         None => {
+            let next = nt + MU_BASE + frees.iter().map(|f| f.vars.len()).sum::<usize>();
             frees.push(FreeBelief {
-                var: nt + MU_BASE + frees.len(),
+                var: next,
+                vars: (next..next + types - 1).collect(),
                 player: i,
                 key: (h, a),
                 sets: Vec::new(),
@@ -1395,8 +1685,14 @@ fn free_weight(
             frees.len() - 1
         }
     };
-    let mu = SPoly::var(frees[k].var);
-    Ok(w.mul(&if ty == 1 { mu } else { SPoly::one().sub(&mu) }))
+    let f = &frees[k];
+    Ok(if ty >= 1 {
+        SPoly::var(f.vars[ty - 1])
+    } else {
+        f.vars
+            .iter()
+            .fold(SPoly::one(), |acc, &v| acc.sub(&SPoly::var(v)))
+    })
 }
 
 /// At how many of the moves of Nature on their paths (the first, the second, … counted from

@@ -17,15 +17,18 @@
 //! verified), [`map`] draws regimes over two parameters with those exact breakpoints, and
 //! [`rational`] holds the small rational helpers both use. [`derive`] turns one equilibrium
 //! into polynomial inequalities in the model's parameters (over [`spoly`]'s exact
-//! polynomials), and [`conditions`] states each regime's conditions in the model's symbols;
+//! polynomials), and [`conditions`] states each regime's conditions in the model's symbols,
+//! made readable by [`simplify`] (factors of known sign divided out, found by [`factor`]);
 //! where a boundary along one parameter is irrational, [`sturm`] isolates it exactly.
 
 pub mod along;
 pub mod conditions;
 pub mod derive;
 pub mod eval;
+pub mod factor;
 pub mod map;
 pub mod rational;
+pub mod simplify;
 pub mod spoly;
 pub mod sturm;
 
@@ -323,3 +326,5 @@ impl<'a> Evaluator<'a> {
 mod private_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod types_tests;

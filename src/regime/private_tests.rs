@@ -149,3 +149,57 @@ fn hedging_private_conditions_never_overstate_at_random_points() {
         }
     }
 }
+
+/// The conditions print factored and cancelled: at the scenarios' points, over the map of the
+/// two priors, the statements are shorter than the derived polynomials written out, and the
+/// bound on the protégé's prior reads as in docs/models/hedging_private.md.
+#[test]
+fn hedging_private_conditions_print_cancelled() {
+    let (t, text) = model();
+    let o = SolveOptions::default();
+    let names = &t.params.names;
+    let base = t.exact_point(&text, None, &[]).expect("base point");
+    let id = |n: &str| t.params.id(n).expect("parameter");
+    let (zero, one) = (Rational::from_integer(0.into()), Rational::one());
+    let mapped = [
+        (id("q_res"), zero.clone(), one.clone()),
+        (id("p_res"), zero, one),
+    ];
+    let (mut raw, mut stated) = (0usize, 0usize);
+    let mut lines: Vec<String> = Vec::new();
+    for s in t.ast.scenarios.iter() {
+        let theta = t
+            .exact_point(&text, Some(&s.name.v), &[])
+            .expect("scenario");
+        for r in conditions_at(&t, &theta, &o).expect("conditions") {
+            for conds in r.alternatives.iter().flatten() {
+                raw += conds
+                    .iter()
+                    .map(|c| c.poly.show(names).len())
+                    .sum::<usize>();
+                let st = super::conditions::state(conds, names, &base, &mapped);
+                stated += st
+                    .on_map
+                    .iter()
+                    .chain(&st.elsewhere)
+                    .map(String::len)
+                    .sum::<usize>();
+            }
+            lines.extend(regime_lines(
+                &t,
+                &o,
+                &theta,
+                &[r.label.as_str()],
+                &base,
+                &mapped,
+            ));
+        }
+    }
+    assert!(stated < raw, "stated {stated} characters, derived {raw}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("q_res < (c_hi - a + lambda*T)/L")),
+        "{lines:#?}"
+    );
+}
