@@ -679,11 +679,13 @@ fn copy_tree(
     let space = s.space;
     let suffix = space.suffix(profile);
     let mut bnode: TargetMap<usize> = TargetMap::new(ast.nodes.len(), ast.outcomes.len());
+    b.reserve(ast.nodes.len() + ast.outcomes.len(), 0);
     for (i, n) in ast.nodes.iter().enumerate() {
         if !s.reachable.contains(&Target::Node(i)) {
             continue;
         }
         let name = suffixed(&n.name.v, &suffix);
+        let name: &str = &name;
         let id = match &n.mover {
             Mover::Player { player, infoset } => {
                 let p = s.players.iter().position(|q| q == &player.v)?;
@@ -720,7 +722,7 @@ fn copy_tree(
         };
         for m in &s.moves[i] {
             let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(t))?;
-            if let Err(e) = b.add_move(from, m.label.v.clone(), m.say.clone(), to) {
+            if let Err(e) = b.add_move(from, &*m.label.v, m.say.clone(), to) {
                 d.push(Diagnostic::error(m.to.span.clone(), e.to_string()));
             }
         }
@@ -728,12 +730,15 @@ fn copy_tree(
     bnode.get(&Target::Node(root)).copied()
 }
 
-/// `name` followed by a type profile's suffix (empty without types).
-fn suffixed(name: &str, suffix: &str) -> String {
+/// `name` followed by a type profile's suffix (borrowed without types: no copy per node).
+fn suffixed<'a>(name: &'a str, suffix: &str) -> std::borrow::Cow<'a, str> {
+    if suffix.is_empty() {
+        return name.into();
+    }
     let mut s = String::with_capacity(name.len() + suffix.len());
     s.push_str(name);
     s.push_str(suffix);
-    s
+    s.into()
 }
 
 /// The information-set key of a copy of decision node `n`: its written information set (or
@@ -799,29 +804,22 @@ impl Compiled {
         }
     }
 
-    /// Adds a payoff formula.
-    fn push_payoff(
+    /// Adds a formula: a payoff (`chance` false) or a chance move's probability (after every
+    /// payoff).
+    fn push(
         &mut self,
         info: FormulaInfo,
+        chance: bool,
         params: &Params,
         d: &mut Vec<Diagnostic>,
     ) -> Option<()> {
         let e = Self::compile(&info, params, d)?;
-        self.pay_exprs.push((self.pay_base.len(), e));
-        self.pay_base.push(0.0);
-        self.formulas.push_kept(info);
-        Some(())
-    }
-
-    /// Adds a chance-move formula (after every payoff).
-    fn push_chance(
-        &mut self,
-        info: FormulaInfo,
-        params: &Params,
-        d: &mut Vec<Diagnostic>,
-    ) -> Option<()> {
-        let e = Self::compile(&info, params, d)?;
-        self.chance_exprs.push(e);
+        if chance {
+            self.chance_exprs.push(e);
+        } else {
+            self.pay_exprs.push((self.pay_base.len(), e));
+            self.pay_base.push(0.0);
+        }
         self.formulas.push_kept(info);
         Some(())
     }
@@ -931,7 +929,7 @@ fn assemble(
                 what: payoff_what(pname, &o.name.v, &for_types(profile)),
                 ast: in_profile(a, s, parsed, profile),
             };
-            c.push_payoff(info, &params, d)?;
+            c.push(info, false, &params, d)?;
         }
     }
     let mut chance_targets = Vec::new();
@@ -989,7 +987,7 @@ fn assemble(
                 what,
                 ast: in_profile(a, s, parsed, profile),
             };
-            c.push_chance(info, &params, d)?;
+            c.push(info, true, &params, d)?;
             chance_targets.push(NodeId::from(child));
         }
     }
