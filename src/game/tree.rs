@@ -14,7 +14,6 @@
 
 use super::ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
 use super::labels::Labels;
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 /// Sentinel for "no parent" in [`Node::parent`].
@@ -265,7 +264,7 @@ enum BKind {
 #[derive(Clone, Debug, Default)]
 struct Interner {
     values: Vec<String>,
-    index: HashMap<String, u32>,
+    index: rustc_hash::FxHashMap<String, u32>,
 }
 
 impl Interner {
@@ -487,7 +486,11 @@ impl TreeBuilder {
         }
 
         let mut nodes = Vec::with_capacity(order.len());
-        let mut leaves = Vec::new();
+        let n_terminal = order
+            .iter()
+            .filter(|&&b| matches!(self.kind[b as usize], BKind::Terminal { .. }))
+            .count();
+        let mut leaves = Vec::with_capacity(n_terminal);
         // Events, information sets, labels and phrases are numbered in breadth-first order of
         // first use: `*_out[builder id]` is the tree's id ([`NONE`] until used).
         let mut events: Vec<String> = Vec::new();
@@ -759,6 +762,165 @@ impl NameTable {
 
     fn finish(self) -> Labels {
         Labels::from_parts(self.values, self.ids)
+    }
+}
+
+#[cfg(test)]
+mod builder_tests {
+    use super::*;
+    use std::collections::{HashMap, HashSet};
+
+    /// What one builder node was given.
+    struct Given {
+        name: String,
+        kind: u8, // 0 decision, 1 chance, 2 terminal
+        player: u32,
+        key: Option<String>,
+        events: Vec<String>,
+        children: Vec<usize>,
+        label: String,
+        phrase: Option<String>,
+    }
+
+    /// Random trees whose nodes are added in a shuffled order: the arena keeps every name,
+    /// label, phrase, information set and event tag the builder was given, numbers sets and
+    /// events in breadth-first order of first use, and stores each distinct string once.
+    #[test]
+    fn random_trees_keep_what_was_added() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rnd = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..200 {
+            let n = 2 + rnd(40);
+            let mut g: Vec<Given> = (0..n)
+                .map(|k| Given {
+                    name: ["", "dup", "x"][rnd(3)].to_string() + &"'".repeat(rnd(2) * k),
+                    kind: 2,
+                    player: 0,
+                    key: None,
+                    events: Vec::new(),
+                    children: Vec::new(),
+                    label: String::new(),
+                    phrase: None,
+                })
+                .collect();
+            for k in 1..n {
+                let p = rnd(k);
+                g[p].children.push(k);
+            }
+            for k in 0..n {
+                let nc = g[k].children.len();
+                if nc == 0 {
+                    g[k].events = (0..rnd(3)).map(|_| ["war", "peace"][rnd(2)].into()).collect();
+                    continue;
+                }
+                g[k].kind = rnd(2) as u8;
+                g[k].player = rnd(2) as u32;
+                // Members of a set agree on mover and move labels.
+                let keyed = g[k].kind == 0 && rnd(2) == 0;
+                if keyed {
+                    g[k].key = Some(format!("p{}n{nc}", g[k].player));
+                }
+                for (j, &c) in g[k].children.clone().iter().enumerate() {
+                    g[c].label = if keyed { format!("m{j}") } else { ["a", "b", ""][rnd(3)].into() };
+                    g[c].phrase = (rnd(3) == 0).then(|| ["goes", "stays"][rnd(2)].into());
+                }
+            }
+            // Add the nodes in a shuffled order, and one node nothing leads to.
+            let mut perm: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                perm.swap(i, rnd(i + 1));
+            }
+            let mut b = TreeBuilder::new("t", vec!["A".into(), "B".into()]);
+            let mut bid = vec![0; n];
+            for &k in &perm {
+                let x = &g[k];
+                bid[k] = match x.kind {
+                    0 => b.decision(&x.name, PlayerId(x.player), x.key.clone()),
+                    1 => b.chance(&x.name),
+                    _ => b.terminal(&x.name, x.events.clone()),
+                };
+            }
+            let stray = b.terminal("stray", vec!["lost".into()]);
+            for (k, x) in g.iter().enumerate() {
+                let from = bid[k];
+                for &c in &x.children {
+                    b.add_move(from, &g[c].label, g[c].phrase.clone(), bid[c]).unwrap();
+                }
+            }
+            let built = b.finish(bid[0]).unwrap();
+            let t = &built.tree;
+            assert_eq!(built.node_of[stray], None);
+            assert_eq!(t.nodes.len(), n);
+            let id = |k: usize| built.node_of[bid[k]].unwrap();
+            let mut set_of_key = HashMap::new();
+            for k in 0..n {
+                let (x, i) = (&g[k], id(k));
+                assert_eq!(t.node_names[i.ix()], x.name);
+                assert_eq!(t.move_labels[i.ix()], x.label);
+                assert_eq!(t.move_phrases[i.ix()], x.phrase);
+                let kids: Vec<NodeId> = x.children.iter().map(|&c| id(c)).collect();
+                let arena: Vec<NodeId> = t.node(i).children().map(NodeId::from).collect();
+                assert_eq!(arena, kids);
+                match (t.node(i).kind, x.kind) {
+                    (NodeKind::Decision { player, infoset }, 0) => {
+                        assert_eq!(player, PlayerId(x.player));
+                        assert_eq!(t.infoset_names[infoset.ix()], x.key.clone().unwrap_or_default());
+                        assert!(t.members(infoset).contains(&i));
+                        match &x.key {
+                            Some(key) => {
+                                assert_eq!(*set_of_key.entry(key.clone()).or_insert(infoset), infoset)
+                            }
+                            None => assert_eq!(t.members(infoset), [i]),
+                        }
+                    }
+                    (NodeKind::Chance, 1) => {}
+                    (NodeKind::Terminal { leaf }, 2) => {
+                        let mut want: Vec<&str> = Vec::new();
+                        for e in &x.events {
+                            if !want.contains(&e.as_str()) {
+                                want.push(e);
+                            }
+                        }
+                        let got: Vec<&str> = t.leaves[leaf.ix()]
+                            .events
+                            .iter()
+                            .map(|e| t.events[e.ix()].as_str())
+                            .collect();
+                        assert_eq!(got, want);
+                    }
+                    (k, want) => panic!("node {k:?}, given kind {want}"),
+                }
+            }
+            // Sets and events are numbered in breadth-first order of first use.
+            let (mut next_set, mut next_event) = (0, 0);
+            for node in &t.nodes {
+                match node.kind {
+                    NodeKind::Decision { infoset, .. } if infoset.0 >= next_set => {
+                        assert_eq!(infoset.0, next_set);
+                        next_set += 1;
+                    }
+                    NodeKind::Terminal { leaf } => {
+                        for e in &t.leaves[leaf.ix()].events {
+                            if e.0 >= next_event {
+                                assert_eq!(e.0, next_event);
+                                next_event += 1;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(next_set as usize, t.infosets.len());
+            assert_eq!(next_event as usize, t.events.len());
+            for d in [t.node_names.distinct(), t.move_labels.distinct()] {
+                assert_eq!(d.iter().collect::<HashSet<_>>().len(), d.len());
+            }
+        }
     }
 }
 

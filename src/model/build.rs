@@ -15,6 +15,7 @@
 
 use super::ast::*;
 use super::bind;
+use super::index::{Moves, Names};
 use super::sources::payoff_what;
 use super::targets::{Target, TargetMap, TargetSet};
 use super::template::{FormulaInfo, Formulas, GameTemplate, InstantiateError, Params, Scenario};
@@ -23,7 +24,6 @@ use crate::diag::{did_you_mean, has_errors, Diagnostic};
 use crate::expr::{self, ParamId};
 use crate::game::tree::TreeBuilder;
 use crate::game::{NodeId, NodeKind, PlayerId, Tree};
-use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -68,6 +68,8 @@ fn build_with(
     if !counterfactual && ast.broken.is_empty() {
         report_unreachable(ast, &parent_of, &reachable, &mut d);
     }
+    // Not needed below; a big model's is tens of megabytes.
+    drop(parent_of);
     check_payoff_players(ast, &players, &mut d);
     check_infosets(ast, &moves, &reachable, &mut d);
     let space = types::check(ast, &players, &params, &mut d);
@@ -116,7 +118,7 @@ struct Shape<'a> {
     ast: &'a ModelAst,
     players: &'a [String],
     names: &'a Names<'a>,
-    moves: &'a [Vec<&'a MoveDef>],
+    moves: &'a Moves<'a>,
     reachable: &'a TargetSet,
     space: &'a TypeSpace<'a>,
 }
@@ -143,24 +145,21 @@ fn check_players(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Vec<String> {
 }
 
 /// Node and outcome names (one namespace) to what they name.
-type Names<'a> = FxHashMap<&'a str, Target>;
-
 /// Each target's (first) parent node and the move into it.
 type Parents<'a> = TargetMap<(usize, &'a Sp<Name>)>;
 
 /// Every node and outcome name, sorted (for suggestions after a mistake; made only then).
 fn sorted_names<'a>(names: &Names<'a>) -> Vec<&'a str> {
-    let mut all: Vec<&str> = names.keys().copied().collect();
+    let mut all: Vec<&str> = names.keys().collect();
     all.sort_unstable();
     all
 }
 
 /// Node and outcome names, which share one namespace.
 fn name_table<'a>(ast: &'a ModelAst, d: &mut Vec<Diagnostic>) -> Names<'a> {
-    let mut names: Names<'a> = FxHashMap::default();
-    names.reserve(ast.nodes.len() + ast.outcomes.len());
-    for (i, n) in ast.nodes.iter().enumerate() {
-        names.insert(n.name.v.as_str(), Target::Node(i));
+    let mut names = Names::new(ast);
+    for i in 0..ast.nodes.len() {
+        names.insert(Target::Node(i));
     }
     for (i, o) in ast.outcomes.iter().enumerate() {
         if names.contains_key(o.name.v.as_str()) {
@@ -172,7 +171,7 @@ fn name_table<'a>(ast: &'a ModelAst, d: &mut Vec<Diagnostic>) -> Names<'a> {
                 .with_hint("rename one of them"),
             );
         }
-        names.insert(o.name.v.as_str(), Target::Outcome(i));
+        names.insert(Target::Outcome(i));
     }
     names
 }
@@ -183,7 +182,7 @@ fn check_moves<'a>(
     ast: &'a ModelAst,
     players: &[String],
     names: &Names<'_>,
-    moves: &[Vec<&'a MoveDef>],
+    moves: &Moves<'a>,
     d: &mut Vec<Diagnostic>,
 ) -> Parents<'a> {
     let mut all_names: Option<Vec<&str>> = None;
@@ -231,7 +230,7 @@ fn check_moves<'a>(
                             .copied(),
                     )),
                 ),
-                Some(&t) => {
+                Some(t) => {
                     if let Some((first, _)) = parent_of.get(&t) {
                         d.push(
                             Diagnostic::error(
@@ -367,7 +366,7 @@ enum ParsedPayoff {
 
 fn parse_formulas(
     ast: &ModelAst,
-    moves: &[Vec<&MoveDef>],
+    moves: &Moves<'_>,
     params: &Params,
     space: &TypeSpace<'_>,
     d: &mut Vec<Diagnostic>,
@@ -554,7 +553,8 @@ fn build_tree(
     let space = s.space;
     let mut b = TreeBuilder::new(s.ast.title.clone(), s.players.to_vec());
     b.set_player_names(s.ast.display_names());
-    let mut origin_b: Vec<Origin> = Vec::new();
+    let mut origin_b: Vec<Origin> =
+        Vec::with_capacity(space.profiles.len() * (s.ast.nodes.len() + s.ast.outcomes.len()));
     // Copies of the written tree, one per profile; their roots.
     let mut roots = Vec::with_capacity(space.profiles.len());
     for profile in 0..space.profiles.len() {
@@ -721,7 +721,7 @@ fn copy_tree(
             continue;
         };
         for m in &s.moves[i] {
-            let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(t))?;
+            let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(&t))?;
             if let Err(e) = b.add_move(from, &*m.label.v, m.say.clone(), to) {
                 d.push(Diagnostic::error(m.to.span.clone(), e.to_string()));
             }
@@ -1206,9 +1206,11 @@ fn apply_counterfactual<'a>(
     ast: &'a ModelAst,
     cf: &Counterfactual,
     d: &mut Vec<Diagnostic>,
-) -> Vec<Vec<&'a MoveDef>> {
-    let mut moves: Vec<Vec<&MoveDef>> =
-        ast.nodes.iter().map(|n| n.moves.iter().collect()).collect();
+) -> Moves<'a> {
+    // What the counterfactual does at each node it names: only one move is left (`force`), or
+    // some are removed (`remove`); applied one after the other.
+    let mut only: HashMap<usize, Vec<&str>> = HashMap::new();
+    let mut removed: HashMap<usize, Vec<&str>> = HashMap::new();
     let node_ix = |name: &Sp<String>, d: &mut Vec<Diagnostic>| {
         let found = nodes_named(ast, &name.v);
         if found.is_empty() {
@@ -1244,7 +1246,7 @@ fn apply_counterfactual<'a>(
             // An unknown move is reported once; the node keeps its moves (no second error
             // about a node left without moves).
             if check_move(i, m, d) {
-                moves[i].retain(|x| x.label.v == m.v);
+                only.entry(i).or_default().push(&m.v);
             }
         }
     }
@@ -1253,16 +1255,23 @@ fn apply_counterfactual<'a>(
             for m in ms {
                 check_move(i, m, d);
             }
-            moves[i].retain(|x| !ms.iter().any(|m| m.v == x.label.v));
+            removed
+                .entry(i)
+                .or_default()
+                .extend(ms.iter().map(|m| m.v.as_str()));
         }
     }
-    moves
+    Moves::new(ast, |i, m| {
+        let label = m.label.v.as_str();
+        only.get(&i).is_none_or(|o| o.iter().all(|l| *l == label))
+            && removed.get(&i).is_none_or(|r| !r.contains(&label))
+    })
 }
 
 fn root_node(ast: &ModelAst, names: &Names<'_>, d: &mut Vec<Diagnostic>) -> Option<usize> {
     let r = ast.root.as_ref()?;
     match names.get(r.v.as_str()) {
-        Some(Target::Node(i)) => Some(*i),
+        Some(Target::Node(i)) => Some(i),
         Some(Target::Outcome(_)) => {
             d.push(Diagnostic::error(
                 r.span.clone(),
@@ -1285,7 +1294,7 @@ fn root_node(ast: &ModelAst, names: &Names<'_>, d: &mut Vec<Diagnostic>) -> Opti
 }
 
 fn reachability(
-    moves: &[Vec<&MoveDef>],
+    moves: &Moves<'_>,
     n_outcomes: usize,
     names: &Names<'_>,
     root: Option<usize>,
@@ -1299,7 +1308,7 @@ fn reachability(
         }
         if let Target::Node(i) = t {
             for m in &moves[i] {
-                if let Some(&c) = names.get(m.to.v.as_str()) {
+                if let Some(c) = names.get(m.to.v.as_str()) {
                     stack.push(c);
                 }
             }
@@ -1392,7 +1401,7 @@ fn report_unreachable(
 
 fn check_infosets(
     ast: &ModelAst,
-    moves: &[Vec<&MoveDef>],
+    moves: &Moves<'_>,
     reachable: &TargetSet,
     d: &mut Vec<Diagnostic>,
 ) {
