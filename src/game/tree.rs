@@ -250,14 +250,23 @@ pub enum TreeError {
 /// No id (no parent, no information-set key, no phrase).
 const NONE: u32 = u32::MAX;
 
+/// Where the move labels are in [`TreeBuilder::per_node`].
+const LABEL: usize = 5;
+
 /// What a builder node is (12 bytes: a big tree has millions).
 #[derive(Clone, Copy, Debug)]
 enum BKind {
     /// `key` indexes the builder's information-set keys, or is [`NONE`] (a singleton).
-    Decision { player: PlayerId, key: u32 },
+    Decision {
+        player: PlayerId,
+        key: u32,
+    },
     Chance,
     /// The node's event tags are `tags[first..first + n]`.
-    Terminal { first: u32, n: u32 },
+    Terminal {
+        first: u32,
+        n: u32,
+    },
 }
 
 /// Distinct strings, each stored once, numbered in order of first use.
@@ -340,14 +349,7 @@ impl TreeBuilder {
     /// Room for `n` more nodes (and their names, about `name_bytes` long in all).
     pub fn reserve(&mut self, n: usize, name_bytes: usize) {
         self.names.reserve(name_bytes);
-        for v in [
-            &mut self.parent,
-            &mut self.first_child,
-            &mut self.last_child,
-            &mut self.next_sibling,
-            &mut self.label_in,
-            &mut self.phrase_in,
-        ] {
+        for v in self.per_node() {
             v.reserve(n);
         }
         self.name_end.reserve(n);
@@ -365,17 +367,24 @@ impl TreeBuilder {
         self.names.push_str(name);
         self.name_end.push(self.names.len());
         self.kind.push(kind);
-        for v in [
+        for (k, v) in self.per_node().into_iter().enumerate() {
+            // Every link starts at "none"; the label at the empty one.
+            v.push(if k == LABEL { 0 } else { NONE });
+        }
+        self.kind.len() - 1
+    }
+
+    /// The per-node ids: parent, first and last child, next sibling, phrase and (at [`LABEL`])
+    /// label of the move into the node.
+    fn per_node(&mut self) -> [&mut Vec<u32>; 6] {
+        [
             &mut self.parent,
             &mut self.first_child,
             &mut self.last_child,
             &mut self.next_sibling,
             &mut self.phrase_in,
-        ] {
-            v.push(NONE);
-        }
-        self.label_in.push(0);
-        self.kind.len() - 1
+            &mut self.label_in,
+        ]
     }
 
     /// The name of builder node `b`.
@@ -636,8 +645,7 @@ impl TreeBuilder {
         let mut infosets = Vec::with_capacity(n_sets);
         let mut first_action = 0u32;
         for s in 0..n_sets {
-            let members =
-                &infoset_members[first_member[s] as usize..first_member[s + 1] as usize];
+            let members = &infoset_members[first_member[s] as usize..first_member[s + 1] as usize];
             let n0 = &nodes[members[0].ix()];
             let ids0 = &move_ids[n0.children()];
             for &m in &members[1..] {
@@ -719,7 +727,10 @@ impl Remap {
 
     /// The values in the new order.
     fn values(&self, src: &[String]) -> Vec<String> {
-        self.order.iter().map(|&k| src[k as usize].clone()).collect()
+        self.order
+            .iter()
+            .map(|&k| src[k as usize].clone())
+            .collect()
     }
 }
 
@@ -815,7 +826,9 @@ mod builder_tests {
             for k in 0..n {
                 let nc = g[k].children.len();
                 if nc == 0 {
-                    g[k].events = (0..rnd(3)).map(|_| ["war", "peace"][rnd(2)].into()).collect();
+                    g[k].events = (0..rnd(3))
+                        .map(|_| ["war", "peace"][rnd(2)].into())
+                        .collect();
                     continue;
                 }
                 g[k].kind = rnd(2) as u8;
@@ -826,7 +839,11 @@ mod builder_tests {
                     g[k].key = Some(format!("p{}n{nc}", g[k].player));
                 }
                 for (j, &c) in g[k].children.clone().iter().enumerate() {
-                    g[c].label = if keyed { format!("m{j}") } else { ["a", "b", ""][rnd(3)].into() };
+                    g[c].label = if keyed {
+                        format!("m{j}")
+                    } else {
+                        ["a", "b", ""][rnd(3)].into()
+                    };
                     g[c].phrase = (rnd(3) == 0).then(|| ["goes", "stays"][rnd(2)].into());
                 }
             }
@@ -849,7 +866,8 @@ mod builder_tests {
             for (k, x) in g.iter().enumerate() {
                 let from = bid[k];
                 for &c in &x.children {
-                    b.add_move(from, &g[c].label, g[c].phrase.clone(), bid[c]).unwrap();
+                    b.add_move(from, &g[c].label, g[c].phrase.clone(), bid[c])
+                        .unwrap();
                 }
             }
             let built = b.finish(bid[0]).unwrap();
@@ -869,11 +887,17 @@ mod builder_tests {
                 match (t.node(i).kind, x.kind) {
                     (NodeKind::Decision { player, infoset }, 0) => {
                         assert_eq!(player, PlayerId(x.player));
-                        assert_eq!(t.infoset_names[infoset.ix()], x.key.clone().unwrap_or_default());
+                        assert_eq!(
+                            t.infoset_names[infoset.ix()],
+                            x.key.clone().unwrap_or_default()
+                        );
                         assert!(t.members(infoset).contains(&i));
                         match &x.key {
                             Some(key) => {
-                                assert_eq!(*set_of_key.entry(key.clone()).or_insert(infoset), infoset)
+                                assert_eq!(
+                                    *set_of_key.entry(key.clone()).or_insert(infoset),
+                                    infoset
+                                )
                             }
                             None => assert_eq!(t.members(infoset), [i]),
                         }

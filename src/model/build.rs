@@ -533,15 +533,53 @@ fn parse_formula(
     }
 }
 
-/// Where an arena node came from.
-#[derive(Clone, Debug)]
+/// Where an arena node came from (12 bytes: a big model has millions of nodes).
+#[derive(Clone, Copy, Debug)]
 enum Origin {
-    /// A copy of a written node or outcome, in a type profile.
-    Written { target: Target, profile: usize },
+    /// A copy of a written node (or, with `outcome`, outcome) `ix`, in a type profile.
+    Written {
+        outcome: bool,
+        ix: u32,
+        profile: u32,
+    },
     /// Nature's draw of the types of typed player `level` (independent types).
-    Types { level: usize },
+    Types { level: u32 },
     /// Nature's draw of a type profile (joint prior).
     Joint,
+}
+
+impl Origin {
+    fn written(target: Target, profile: usize) -> Self {
+        let (outcome, ix) = match target {
+            Target::Node(i) => (false, i),
+            Target::Outcome(i) => (true, i),
+        };
+        Origin::Written {
+            outcome,
+            ix: ix as u32,
+            profile: profile as u32,
+        }
+    }
+
+    /// The written node or outcome copied, and the profile.
+    fn target(self) -> Option<(Target, usize)> {
+        match self {
+            Origin::Written {
+                outcome,
+                ix,
+                profile,
+            } => {
+                let ix = ix as usize;
+                let t = if outcome {
+                    Target::Outcome(ix)
+                } else {
+                    Target::Node(ix)
+                };
+                Some((t, profile as usize))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The tree: nature's type draws on top, then one copy of the written tree per type profile.
@@ -587,7 +625,7 @@ fn build_tree(
     let mut origin = vec![Origin::Joint; built.tree.nodes.len()];
     for (bi, id) in built.node_of.iter().enumerate() {
         if let Some(id) = id {
-            origin[id.ix()] = origin_b[bi].clone();
+            origin[id.ix()] = origin_b[bi];
         }
     }
     Some((Arc::new(built.tree), origin))
@@ -634,7 +672,9 @@ fn type_chain(
                 format!("type:{}[{}]", pt.player.v, prefix.join(","))
             };
             let c = b.chance(name);
-            origin_b.push(Origin::Types { level });
+            origin_b.push(Origin::Types {
+                level: level as u32,
+            });
             for (t, &child) in group.iter().enumerate() {
                 let ty = &pt.types[t];
                 add_move(
@@ -697,10 +737,7 @@ fn copy_tree(
             }
             Mover::Chance => b.chance(name),
         };
-        origin_b.push(Origin::Written {
-            target: Target::Node(i),
-            profile,
-        });
+        origin_b.push(Origin::written(Target::Node(i), profile));
         bnode.insert(Target::Node(i), id);
     }
     for (i, o) in ast.outcomes.iter().enumerate() {
@@ -710,10 +747,7 @@ fn copy_tree(
                 Target::Outcome(i),
                 b.terminal(suffixed(&o.name.v, &suffix), ev),
             );
-            origin_b.push(Origin::Written {
-                target: Target::Outcome(i),
-                profile,
-            });
+            origin_b.push(Origin::written(Target::Outcome(i), profile));
         }
     }
     for (i, _) in ast.nodes.iter().enumerate() {
@@ -862,17 +896,11 @@ fn assemble(
     let space = s.space;
     let node_spans: Vec<Range<usize>> = origin
         .iter()
-        .map(|o| match o {
-            Origin::Written {
-                target: Target::Node(i),
-                ..
-            } => ast.nodes[*i].name.span.clone(),
-            Origin::Written {
-                target: Target::Outcome(i),
-                ..
-            } => ast.outcomes[*i].name.span.clone(),
-            Origin::Types { level } => space.players[*level].1.span.clone(),
-            Origin::Joint => ast.prior.as_ref().map_or(0..0, |(_, sp)| sp.clone()),
+        .map(|&o| match (o, o.target()) {
+            (_, Some((Target::Node(i), _))) => ast.nodes[i].name.span.clone(),
+            (_, Some((Target::Outcome(i), _))) => ast.outcomes[i].name.span.clone(),
+            (Origin::Types { level }, _) => space.players[level as usize].1.span.clone(),
+            _ => ast.prior.as_ref().map_or(0..0, |(_, sp)| sp.clone()),
         })
         .collect();
     let for_types = |profile: usize| {
@@ -890,11 +918,7 @@ fn assemble(
         chance_exprs: Vec::new(),
     };
     for leaf in &tree.leaves {
-        let Origin::Written {
-            target: Target::Outcome(oi),
-            profile,
-        } = origin[leaf.node.ix()]
-        else {
+        let Some((Target::Outcome(oi), profile)) = origin[leaf.node.ix()].target() else {
             return None; // every leaf is a copy of an outcome
         };
         let o = &ast.outcomes[oi];
@@ -940,29 +964,27 @@ fn assemble(
         }
         chance_nodes.push(NodeId::from(id));
         for (mi, child) in node.children().enumerate() {
-            let (a, src, what, profile) = match &origin[id] {
-                Origin::Written {
-                    target: Target::Node(ni),
-                    profile,
-                } => {
-                    let m = s.moves[*ni].get(mi)?;
+            let (a, src, what, profile) = match (origin[id], origin[id].target()) {
+                (_, Some((Target::Node(ni), profile))) => {
+                    let m = s.moves[ni].get(mi)?;
                     (
-                        parsed.chance.get(&(*ni, mi))?,
+                        parsed.chance.get(&(ni, mi))?,
                         m.prob.as_deref().cloned()?,
                         format!(
                             "the probability of move `{}` at chance node `{}`{}",
                             m.label.v,
-                            ast.nodes[*ni].name.v,
-                            for_types(*profile)
+                            ast.nodes[ni].name.v,
+                            for_types(profile)
                         ),
-                        *profile,
+                        profile,
                     )
                 }
-                Origin::Types { level } => {
-                    let pt = space.players[*level].1;
+                (Origin::Types { level }, _) => {
+                    let level = level as usize;
+                    let pt = space.players[level].1;
                     let t = &pt.types[mi];
                     (
-                        parsed.type_prob.get(&(*level, mi))?,
+                        parsed.type_prob.get(&(level, mi))?,
                         t.prob.clone()?,
                         format!(
                             "the prior probability of type `{}` of {}",
@@ -971,7 +993,7 @@ fn assemble(
                         0,
                     )
                 }
-                Origin::Joint => {
+                (Origin::Joint, _) => {
                     let e = space.joint.as_ref()?.get(mi)?;
                     (
                         parsed.prior.get(&mi)?,
@@ -980,7 +1002,7 @@ fn assemble(
                         0,
                     )
                 }
-                Origin::Written { .. } => return None,
+                (Origin::Written { .. }, _) => return None,
             };
             let info = FormulaInfo {
                 src,
@@ -1584,8 +1606,11 @@ fn chance_diagnostic(
     else {
         return t.diagnose(err, th);
     };
-    let whose = match &origin[node.ix()] {
-        Origin::Types { level } => format!("the types of `{}`", s.space.players[*level].1.player.v),
+    let whose = match origin[node.ix()] {
+        Origin::Types { level } => format!(
+            "the types of `{}`",
+            s.space.players[level as usize].1.player.v
+        ),
         Origin::Joint => "the type profiles in `[prior]`".to_string(),
         Origin::Written { .. } => return t.diagnose(err, th),
     };

@@ -139,15 +139,10 @@ mod tests {
     const MODEL: &str = r#"
 players = ["A"]
 root = "r"
-[nodes.r]
-player = "A"
-moves = { x = "both", y = "leaf", z = "n" }
-[nodes.n]
-player = "A"
-moves = { u = "leaf2", v = "leaf3" }
-[nodes.both]
-player = "A"
-moves = { w = "leaf4" }
+[nodes]
+r = { player = "A", moves = { x = "both", y = "leaf", z = "n" } }
+n = { player = "A", moves = { u = "leaf2", v = "leaf3" } }
+both = { player = "A", moves = { w = "leaf4" } }
 [outcomes]
 both = { payoffs = { A = 0 } }
 leaf = { payoffs = { A = 1 } }
@@ -196,6 +191,12 @@ leaf4 = { payoffs = { A = 4 } }
             .map(|ms| ms.iter().map(|m| &*m.label.v).collect())
             .collect();
         assert_eq!(labels[0], ["x", "z"]);
-        assert_eq!(labels[1..], all.iter().skip(1).map(|ms| ms.iter().map(|m| &*m.label.v).collect::<Vec<_>>()).collect::<Vec<_>>()[..]);
+        assert_eq!(
+            labels[1..],
+            all.iter()
+                .skip(1)
+                .map(|ms| ms.iter().map(|m| &*m.label.v).collect::<Vec<_>>())
+                .collect::<Vec<_>>()[..]
+        );
     }
 }
