@@ -876,8 +876,8 @@ mod builder_tests {
             assert_eq!(t.nodes.len(), n);
             let id = |k: usize| built.node_of[bid[k]].unwrap();
             let mut set_of_key = HashMap::new();
-            for k in 0..n {
-                let (x, i) = (&g[k], id(k));
+            for (k, x) in g.iter().enumerate() {
+                let i = id(k);
                 assert_eq!(t.node_names[i.ix()], x.name);
                 assert_eq!(t.move_labels[i.ix()], x.label);
                 assert_eq!(t.move_phrases[i.ix()], x.phrase);
