@@ -306,7 +306,7 @@ pub struct Built {
 /// names end to end in one string, a small `Copy` record per node, children as a linked list
 /// of ids, and move labels, phrases, information-set keys and event tags each stored once
 /// (a node holds their ids). Nothing is allocated per node.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct TreeBuilder {
     title: String,
     players: Vec<String>,
@@ -333,13 +333,34 @@ pub struct TreeBuilder {
     tags: Vec<u32>,
 }
 
+impl Default for TreeBuilder {
+    /// A builder with no title and no players.
+    fn default() -> Self {
+        TreeBuilder::new(String::new(), Vec::new())
+    }
+}
+
 impl TreeBuilder {
     /// A builder for a game with these players.
     pub fn new(title: impl Into<String>, players: Vec<String>) -> Self {
         let mut b = TreeBuilder {
             title: title.into(),
             players,
-            ..TreeBuilder::default()
+            player_names: None,
+            names: String::new(),
+            name_end: Vec::new(),
+            kind: Vec::new(),
+            parent: Vec::new(),
+            first_child: Vec::new(),
+            last_child: Vec::new(),
+            next_sibling: Vec::new(),
+            label_in: Vec::new(),
+            phrase_in: Vec::new(),
+            labels: Interner::default(),
+            phrases: Interner::default(),
+            keys: Interner::default(),
+            events: Interner::default(),
+            tags: Vec::new(),
         };
         // Label 0 is the empty one, which the root (no move into it) shows.
         b.labels.id("");
@@ -974,6 +995,16 @@ mod tests {
         assert_eq!(t.n_actions(), 4);
         assert!(t.is_perfect_information());
         assert_eq!(t.action_index(NodeId(4)), Some(1));
+    }
+
+    #[test]
+    fn a_default_builder_builds() {
+        let mut b = TreeBuilder::default();
+        let r = b.chance("r");
+        let l = b.terminal("l", vec![]);
+        b.add_move(r, "a", None, l).unwrap();
+        let t = b.finish(r).unwrap().tree;
+        assert_eq!(t.move_labels.iter().collect::<Vec<_>>(), ["", "a"]);
     }
 
     #[test]
