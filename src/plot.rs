@@ -231,13 +231,14 @@ pub struct QuestionMapPlot<'a> {
     pub points: &'a [(String, f64, f64)],
     /// A note under the legend.
     pub note: &'a str,
-    /// The answer's regions drawn exactly, `(answer, tied, polygon)` with vertices in
+    /// The answer's regions drawn exactly, `(answer, tied, rings)` with vertices in
     /// parameter units; when not empty they replace the sampled cells.
     pub exact: &'a [AnswerShape],
 }
 
-/// An answer's region drawn exactly: the answer, whether a tie decides it, the polygon.
-pub type AnswerShape = (Effect, bool, map::Ring);
+/// An answer's connected region drawn exactly: the answer, whether a tie decides it, and its
+/// outline's rings (holes drawn by the even-odd rule).
+pub type AnswerShape = (Effect, bool, Vec<map::Ring>);
 
 /// Fill of the map's cells where a tie decides the answer (pale yellow, apart from the
 /// answers' colours and grey).
@@ -300,9 +301,9 @@ pub fn question_map_svg(q: &QuestionMapPlot<'_>) -> Figure {
     let shapes: Vec<map::Shape> = q
         .exact
         .iter()
-        .map(|(e, tied, poly)| map::Shape {
+        .map(|(e, tied, rings)| map::Shape {
             fill: if *tied { TIED_FILL } else { fill(*e) }.to_string(),
-            rings: vec![poly.clone()],
+            rings: rings.clone(),
         })
         .collect();
     map::figure_with(

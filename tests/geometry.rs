@@ -585,8 +585,13 @@ fn a_sweep_regime_map_of_unilateral_deterrence_has_vertices_at_pi_s_pi_h_and_mu_
         tol: sw.tol,
         ..SolveOptions::default()
     };
-    let (rings, note) = deter::geometry::sweep::regime_areas(&t, &opts, &sw.base, &swept, &labels)
+    let deter::geometry::sweep::RegimeAreas {
+        rings,
+        unsampled,
+        note,
+    } = deter::geometry::sweep::regime_areas(&t, &opts, &sw.base, &swept, &labels)
         .unwrap_or_else(|why| panic!("fell back to cells: {why}"));
+    assert!(unsampled.is_empty(), "{unsampled:?}");
     assert!(note.starts_with("Regions drawn exactly"), "{note}");
     let distinct = |vals: Vec<f64>| {
         let mut v = vals;
@@ -618,7 +623,8 @@ fn merged_outlines_keep_their_pieces_area_and_one_per_connected_region() {
     let t = template("models/hedging.toml");
     let (sw, a) = swept_map(&t, &["T=0:1:41", "c_D=0:3:61"]);
     let axes = (t.params.id("T").unwrap(), t.params.id("c_D").unwrap());
-    let pieces = deter::sweep::plot::outcome_pieces(&sw, axes, &a).expect("exact pieces");
+    let (pieces, extra) = deter::sweep::plot::outcome_pieces(&sw, axes, &a).expect("exact pieces");
+    assert!(extra.is_empty(), "{extra:?}");
     let mut classes: Vec<u32> = pieces.iter().map(|p| p.0).collect();
     classes.sort();
     classes.dedup();
@@ -678,4 +684,255 @@ fn merged_outlines_keep_their_pieces_area_and_one_per_connected_region() {
         }
     }
     assert_eq!(outlines, regions, "one outline per connected region");
+}
+
+/// The number of connected regions of same-answer polygons: two polygons of one answer are
+/// joined when an edge of one overlaps an edge of the other along a segment of positive
+/// length (exact, pairwise; independent of [`deter::geometry::outline`]).
+fn connected_regions(regions: &[deter::questions::map::ExactRegion]) -> usize {
+    use num_traits::{Signed, Zero};
+    type P = deter::geometry::Point;
+    let cross = |a: &P, b: &P, c: &P| (&b.0 - &a.0) * (&c.1 - &a.1) - (&b.1 - &a.1) * (&c.0 - &a.0);
+    let edges = |poly: &[P]| -> Vec<(P, P)> {
+        (0..poly.len())
+            .map(|i| (poly[i].clone(), poly[(i + 1) % poly.len()].clone()))
+            .collect()
+    };
+    // Two segments on one line overlap with positive length: project on the line's direction.
+    let overlap = |(a, b): &(P, P), (c, d): &(P, P)| {
+        if !cross(a, b, c).is_zero() || !cross(a, b, d).is_zero() {
+            return false;
+        }
+        let dir = (&b.0 - &a.0, &b.1 - &a.1);
+        let t = |p: &P| (&p.0 - &a.0) * &dir.0 + (&p.1 - &a.1) * &dir.1;
+        let (t0, t1) = (t(a), t(b));
+        let (s0, s1) = (t(c), t(d));
+        let (lo1, hi1) = if t0 < t1 { (t0, t1) } else { (t1, t0) };
+        let (lo2, hi2) = if s0 < s1 { (s0, s1) } else { (s1, s0) };
+        let lo = if lo1 > lo2 { lo1 } else { lo2 };
+        let hi = if hi1 < hi2 { hi1 } else { hi2 };
+        (hi - lo).is_positive()
+    };
+    let n = regions.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(p: &mut [usize], i: usize) -> usize {
+        let mut r = i;
+        while p[r] != r {
+            r = p[r];
+        }
+        r
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            let (a, b) = (&regions[i], &regions[j]);
+            if (a.effect, a.tied) != (b.effect, b.tied) {
+                continue;
+            }
+            let (ea, eb) = (edges(&a.polygon), edges(&b.polygon));
+            if ea.iter().any(|e| eb.iter().any(|f| overlap(e, f))) {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                parent[ri] = rj;
+            }
+        }
+    }
+    (0..n).filter(|&i| root(&mut parent, i) == i).count()
+}
+
+#[test]
+fn question_maps_draw_one_outline_per_connected_region() {
+    use deter::questions::map::answer_outlines;
+    for model in ["models/hedging.toml", "models/deterrence_dialogue.toml"] {
+        let t = template(model);
+        let r = report::build(&t, model, &Options::default()).unwrap();
+        let th = t.defaults();
+        for (p, q) in questions::prepare(&t).unwrap().iter().zip(&r.questions) {
+            let Some((xn, yn)) = &q.axes else { continue };
+            let axes = (t.params.id(xn).unwrap(), t.params.id(yn).unwrap());
+            let ranges = (
+                t.params.ranges[axes.0].unwrap(),
+                t.params.ranges[axes.1].unwrap(),
+            );
+            let m = questions::question_map(p, &th, axes, ranges, 61).unwrap();
+            let exact = m
+                .exact_regions(p, &th)
+                .unwrap_or_else(|| panic!("{model} {}: linear conditions", q.name));
+            let outlines = answer_outlines(&exact);
+            assert_eq!(
+                outlines.len(),
+                connected_regions(&exact),
+                "{model} {}: one outline per connected region",
+                q.name
+            );
+            assert!(outlines.len() < exact.len(), "{model} {}: no merge", q.name);
+            // Each answer's outlines cover exactly its polygons' area.
+            for o in &outlines {
+                let (e, tied) = (o.effect, o.tied);
+                let want: Rational = exact
+                    .iter()
+                    .filter(|r| (r.effect, r.tied) == (e, tied))
+                    .map(|r| deter::geometry::area(&r.polygon))
+                    .sum();
+                let got: Rational = outlines
+                    .iter()
+                    .filter(|o| (o.effect, o.tied) == (e, tied))
+                    .map(|o| deter::geometry::outline::area(&o.outline))
+                    .sum();
+                assert_eq!(got, want, "{model} {}: {e:?} tied {tied}", q.name);
+            }
+            // The report's baseline map draws one filled path per outline.
+            let svg = q.map_svg.as_ref().expect("a question map");
+            assert!(svg.contains("Regions drawn exactly"), "{model} {}", q.name);
+            assert_eq!(paths(svg).len(), outlines.len(), "{model} {}", q.name);
+        }
+    }
+}
+
+/// Each class's exact area on an outcome map, by its legend text.
+fn areas_by_label(
+    pieces: &[(u32, Vec<deter::geometry::Point>)],
+    legend: &[String],
+    extra: &[(String, Option<String>)],
+) -> Vec<(String, Rational)> {
+    let mut out: Vec<(String, Rational)> = Vec::new();
+    for (k, p) in pieces {
+        let k = *k as usize;
+        let label = match legend.get(k) {
+            Some(l) => l.clone(),
+            None => extra[k - legend.len()].0.clone(),
+        };
+        let a = deter::geometry::area(p);
+        match out.iter_mut().find(|o| o.0 == label) {
+            Some(o) => o.1 += a,
+            None => out.push((label, a)),
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn a_sweep_outcome_region_thinner_than_the_grid_is_verified_and_drawn() {
+    // On coarse grids of hedging.toml some outcome regions hold no swept point (the triangle
+    // T < 0.2, 1 − 0.5·T < c_D < 1 where hedging provokes): each is solved inside, kept as a
+    // class of its own, and every class's area is the fine grid's, exactly.
+    let t = template("models/hedging.toml");
+    let axes = (t.params.id("T").unwrap(), t.params.id("c_D").unwrap());
+    let mut thin = 0;
+    for (coarse, fine) in [
+        (["T=0:1:3", "c_D=0.2:2.9:3"], ["T=0:1:41", "c_D=0.2:2.9:28"]),
+        (["T=0:1:5", "c_D=0.2:2.9:4"], ["T=0:1:41", "c_D=0.2:2.9:28"]),
+        (["T=0:1:2", "c_D=0:3:3"], ["T=0:1:41", "c_D=0:3:61"]),
+    ] {
+        let (fsw, fa) = swept_map(&t, &fine);
+        let (fp, fe) = deter::sweep::plot::outcome_pieces(&fsw, axes, &fa).expect("exact");
+        assert!(
+            fe.is_empty(),
+            "the fine grid {fine:?} meets every region: {fe:?}"
+        );
+        let want = areas_by_label(&fp, fa.legend(), &fe);
+        let (sw, a) = swept_map(&t, &coarse);
+        let (pieces, extra) = deter::sweep::plot::outcome_pieces(&sw, axes, &a)
+            .unwrap_or_else(|| panic!("{coarse:?}: exact pieces"));
+        assert_eq!(
+            areas_by_label(&pieces, a.legend(), &extra),
+            want,
+            "{coarse:?}"
+        );
+        thin += extra.len();
+        // The figure: exact, each thin class in the legend, the note says it was verified.
+        let (svg, why) = deter::sweep::plot::figure(&sw, axes, &a).unwrap();
+        assert_eq!(why, None, "{coarse:?}");
+        assert!(svg.contains("Regions drawn exactly"), "{coarse:?}");
+        for (label, _) in &extra {
+            let shown = label.replace('→', "").replace("  ", " ");
+            let words: Vec<&str> = shown.split_whitespace().take(3).collect();
+            assert!(
+                words.iter().all(|w| svg.contains(w)),
+                "{coarse:?}: {label} in the legend"
+            );
+        }
+        if !extra.is_empty() {
+            assert!(svg.contains("verified"), "{coarse:?}");
+        }
+    }
+    assert!(thin > 0, "the coarse grids should miss a region");
+}
+
+#[test]
+fn a_sweep_regime_thinner_than_the_grid_is_verified_and_drawn() {
+    // k = 0.03: below s = k² (a hard challenger values war above the status quo) both
+    // challengers initiate whatever the defender's prior, a strip 0.0009 tall that holds no
+    // swept point of this grid (s = 0 is the frame, s = 0.05 the next row); it is confirmed
+    // by a solve inside and drawn as a region of its own.
+    let t = template("tests/models/unilateral_squared.toml");
+    let (sw, a) = {
+        use deter::sweep::aggregate::{Aggregate, PlotSpec};
+        use deter::sweep::{Grid, Sweeper, VarySpec};
+        let grid = Grid::new(
+            ["p_Def=0.01:0.99:21", "s=0:1:21"]
+                .iter()
+                .map(|a| VarySpec::parse(a, &t.params).unwrap())
+                .collect(),
+        )
+        .unwrap();
+        let mut base = t.defaults();
+        base[t.params.id("k").unwrap()] = 0.03;
+        let sw = Sweeper::new(&t, base, grid, None).unwrap();
+        let rows = sw.rows(0..sw.grid.len()).unwrap();
+        let mut a = Aggregate::new(PlotSpec::of(&sw)).unwrap();
+        for r in &rows {
+            a.add(&sw.point_data(r));
+        }
+        (sw, a)
+    };
+    let (xs, ys, cells, labels) = a.regime_grid().expect("a regime map");
+    let axes = (t.params.id("p_Def").unwrap(), t.params.id("s").unwrap());
+    let swept = deter::geometry::sweep::Swept {
+        x: (axes.0, &xs),
+        y: (axes.1, &ys),
+        cells: &cells,
+    };
+    let opts = SolveOptions {
+        tol: sw.tol,
+        ..SolveOptions::default()
+    };
+    let r = deter::geometry::sweep::regime_areas(&t, &opts, &sw.base, &swept, &labels)
+        .unwrap_or_else(|why| panic!("fell back to cells: {why}"));
+    // The strip's regimes are met on the frame (s = 0) only, where they have no area: the
+    // strip keeps that class and its legend entry, no new one.
+    assert!(r.unsampled.is_empty(), "{:?}", r.unsampled);
+    let k2 = 0.03f64 * 0.03;
+    let strip = labels
+        .iter()
+        .position(|l| l == "pooling: DC, DD, CD")
+        .expect("the frame's regimes");
+    assert!(
+        (0..cells.len()).all(|c| cells[c] as usize != strip || c % ys.len() == 0),
+        "met off the frame"
+    );
+    {
+        let label = &labels[strip];
+        let rings: Vec<&Vec<(f64, f64)>> = r
+            .rings
+            .iter()
+            .filter(|c| c.0 == strip)
+            .map(|c| &c.1)
+            .collect();
+        assert_eq!(rings.len(), 1, "{label}: {rings:?}");
+        let mut corners = rings[0].clone();
+        corners.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let want = [(0.01, 0.0), (0.01, k2), (0.99, 0.0), (0.99, k2)];
+        assert!(
+            corners.len() == 4
+                && corners
+                    .iter()
+                    .zip(want)
+                    .all(|(a, b)| (a.0 - b.0).abs() < 1e-12 && (a.1 - b.1).abs() < 1e-12),
+            "{label}: {corners:?}"
+        );
+    }
+    assert!(r.note.contains("verified by a solve"), "{}", r.note);
+    let (svg, why) = deter::sweep::plot::figure(&sw, axes, &a).unwrap();
+    assert_eq!(why, None);
+    assert!(svg.contains("verified") && svg.contains("Regions drawn exactly"));
 }

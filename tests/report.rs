@@ -773,3 +773,98 @@ fn a_scenario_off_the_baseline_map_gets_its_own() {
         .expect("a dot");
     assert_eq!(post.1, deter::questions::Effect::Higher);
 }
+
+/// The regime map of models/hedging_private.toml over q_res × p_res is drawn from its regimes'
+/// conditions, and the exact areas tell the truth: at points of a fine grid, each jittered by
+/// a seeded generator, the pbe solver finds exactly the regimes of the area the point lies in.
+#[test]
+fn hedging_private_regime_map_is_exact_and_solves_agree_with_its_areas() {
+    use deter::exact::Rational;
+    use deter::regime::map::regime_map;
+    use deter::regime::rational::of_f64;
+    use deter::regime::Evaluator;
+    let t = template("models/hedging_private.toml");
+    let base: Vec<Rational> = theta(&t, None, &[])
+        .iter()
+        .map(|&x| of_f64(x).expect("a decimal"))
+        .collect();
+    let id = |n: &str| t.params.id(n).expect("a parameter of hedging_private.toml");
+    let (opts, _) = report::regimes::map_options(&t);
+    let (zero, one) = (
+        Rational::from_integer(0.into()),
+        Rational::from_integer(1.into()),
+    );
+    let mut ev = Evaluator::new(&t, deter::solve::SolveOptions::default());
+    let m = regime_map(
+        &mut ev,
+        &base,
+        (id("q_res"), zero.clone(), one.clone()),
+        (id("p_res"), zero, one),
+        &opts,
+    )
+    .expect("a regime map");
+    assert!(m.exact.is_some(), "not exact: {}", m.note());
+    assert!(m.inexact.is_none());
+    let total: f64 = m.areas.iter().map(|a| a.share).sum();
+    assert!((total - 1.0).abs() < 1e-6, "shares add up to {total}");
+    for a in &m.areas {
+        let text = m.extent(a);
+        assert!(!text.contains("sampled"), "{text}");
+    }
+    // A seeded linear congruential generator: the same points on every run.
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut jitter = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+    };
+    let n = 20;
+    let (mut checked, mut near_edge) = (0, 0);
+    for i in 0..n {
+        for j in 0..n {
+            let x = (i as f64 + 0.5 + 0.8 * jitter()) / n as f64;
+            let y = (j as f64 + 0.5 + 0.8 * jitter()) / n as f64;
+            let p = (of_f64(x).unwrap(), of_f64(y).unwrap());
+            let Some(k) = deter::geometry::regimes::area_at(&m, &p, 1e-4) else {
+                near_edge += 1;
+                continue;
+            };
+            let mut th = base.clone();
+            th[id("q_res")] = p.0.clone();
+            th[id("p_res")] = p.1.clone();
+            let set = ev.at(&th).expect("solved");
+            assert!(
+                m.areas[k].set.same(&set),
+                "at ({x}, {y}) the map has {} but the solver finds {}",
+                m.areas[k].set.describe(),
+                set.describe()
+            );
+            checked += 1;
+        }
+    }
+    assert!(near_edge * 20 < n * n, "{near_edge} points on an edge");
+    assert!(checked > 0);
+}
+
+/// Just below q_res = 1/2 the irresolute protégé of models/hedging_private.toml aligns with a
+/// probability of about 10⁻¹³: its class is semi-separating, compared exactly, not "pooling"
+/// as a float comparison of the types' moves would have it.
+#[test]
+fn a_type_that_aligns_with_a_tiny_probability_does_not_pool() {
+    use deter::regime::rational::of_f64;
+    use deter::regime::Evaluator;
+    let t = template("models/hedging_private.toml");
+    let mut th: Vec<deter::exact::Rational> = theta(&t, None, &[])
+        .iter()
+        .map(|&x| of_f64(x).expect("a decimal"))
+        .collect();
+    th[t.params.id("q_res").unwrap()] = deter::exact::parse("0.4999999999999").unwrap();
+    th[t.params.id("p_res").unwrap()] = deter::exact::parse("1/30").unwrap();
+    let set = Evaluator::new(&t, deter::solve::SolveOptions::default())
+        .at(&th)
+        .expect("solved");
+    let d = set.describe();
+    assert!(d.starts_with("semi-separating"), "{d}");
+    assert!(!d.contains("pooling"), "{d}");
+}

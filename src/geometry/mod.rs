@@ -15,10 +15,12 @@
 //! regime map.
 
 pub mod curve;
+pub mod lines;
 pub mod outline;
 pub mod partition;
 pub mod regimes;
 pub mod sweep;
+pub mod verify;
 
 use crate::exact::Rational;
 use crate::poly::Poly;

@@ -16,13 +16,17 @@
 //! the single-polygon partition above fails, that rule is applied directly: with every
 //! condition linear, the lines of all conditions cut the rectangle into exact convex pieces
 //! ([`super::arrangement`]) and each piece takes the area the rule gives at its centroid;
-//! with a condition polynomial but not linear, the rectangle is sliced ([`super::curve`]) and
+//! a condition that is a product of rational lines (`q·p − q/2 − p/2 + 1/4 ≥ 0`, which is
+//! `(q − 1/2)(p − 1/2) ≥ 0`; [`super::lines`]) counts as linear here, its lines joining the
+//! arrangement, so its areas are exact polygons too;
+//! with a condition polynomial otherwise, the rectangle is sliced ([`super::curve`]) and
 //! the rule decided between consecutive roots on each slice, curved boundaries drawn as
 //! polylines through points computed on the curves and the shares the slices' areas (to an
 //! estimated precision the note states). Either way every sampled cell centre must lie in its
 //! own area; a piece whose regimes match no sampled area (a regime thinner than the grid) is
 //! solved at a point inside it and becomes an area of its own only if that solve finds the
-//! regimes the rule predicts.
+//! regimes the rule predicts. When the conditions are not used, the reason is kept
+//! ([`RegimeMap::inexact`]) and the map's note states it.
 
 use super::{curve, partition, HalfPlane, Point};
 use crate::exact;
@@ -34,7 +38,7 @@ use crate::regime::map::RegimeMap;
 use crate::regime::spoly::SPoly;
 use crate::regime::RegimeSet;
 use crate::solve::SolveOptions;
-use num_traits::Zero;
+use num_traits::{Signed, Zero};
 
 /// The half-plane `cond ≥ 0` in parameters `x` and `y`, every other parameter at `base`;
 /// `None` if it is not linear in them.
@@ -109,15 +113,6 @@ struct Table {
 }
 
 impl Table {
-    /// The labels (bit `i`: `labels[i]`) whose regime exists at `theta`.
-    fn mask(&self, theta: &[Rational]) -> usize {
-        self.alternatives
-            .iter()
-            .enumerate()
-            .filter(|(_, alts)| alts.iter().any(|cs| cs.iter().all(|c| c.holds(theta))))
-            .fold(0, |m, (i, _)| m | 1 << i)
-    }
-
     /// The mask of a regime set's labels; `None` if one is not in the table.
     fn mask_of(&self, key: &[&str]) -> Option<usize> {
         key.iter().try_fold(0, |m, l| {
@@ -126,21 +121,123 @@ impl Table {
     }
 }
 
+/// A condition in the two mapped parameters: terms `(coefficient, power of x, power of y)`,
+/// and whether it is strict.
+type LocalCond = (Vec<(Rational, u32, u32)>, bool);
+
+/// A [`Table`] made quick to evaluate: its distinct conditions as polynomials in the two
+/// mapped parameters, each regime's alternatives as lists of indices into them. A map asks
+/// for the regimes at thousands of points, and regimes held up by several off-path beliefs
+/// have hundreds of alternatives that share a few dozen conditions.
+struct Fast {
+    conds: Vec<LocalCond>,
+    alts: Vec<Vec<Vec<usize>>>,
+    degree: usize,
+}
+
+impl Fast {
+    fn new(table: &Table, x: usize, y: usize) -> Fast {
+        let mut distinct: Vec<&Cond> = Vec::new();
+        let alts = table
+            .alternatives
+            .iter()
+            .map(|alts| {
+                alts.iter()
+                    .map(|cs| {
+                        cs.iter()
+                            .map(|c| match distinct.iter().position(|d| *d == c) {
+                                Some(i) => i,
+                                None => {
+                                    distinct.push(c);
+                                    distinct.len() - 1
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let conds: Vec<LocalCond> = distinct
+            .iter()
+            .map(|c| {
+                let terms = c
+                    .poly
+                    .terms
+                    .iter()
+                    .map(|(mono, k)| {
+                        let pow = |v: usize| {
+                            mono.iter()
+                                .filter(|(w, _)| *w == v)
+                                .map(|(_, e)| *e)
+                                .sum::<u32>()
+                        };
+                        (k.clone(), pow(x), pow(y))
+                    })
+                    .collect();
+                (terms, c.strict)
+            })
+            .collect();
+        let degree = conds
+            .iter()
+            .flat_map(|(ts, _)| ts.iter().map(|(_, a, b)| (*a).max(*b) as usize))
+            .max()
+            .unwrap_or(0);
+        Fast {
+            conds,
+            alts,
+            degree,
+        }
+    }
+
+    /// The labels (bit `i`: the table's label `i`) whose regime exists at `(px, py)`.
+    fn mask(&self, px: &Rational, py: &Rational) -> usize {
+        let powers = |v: &Rational| {
+            let mut out = vec![Rational::from_integer(1.into())];
+            for k in 0..self.degree {
+                let next = &out[k] * v;
+                out.push(next);
+            }
+            out
+        };
+        let (xs, ys) = (powers(px), powers(py));
+        let holds: Vec<bool> = self
+            .conds
+            .iter()
+            .map(|(terms, strict)| {
+                let v: Rational = terms
+                    .iter()
+                    .map(|(k, a, b)| k * &xs[*a as usize] * &ys[*b as usize])
+                    .sum();
+                if *strict {
+                    v.is_positive()
+                } else {
+                    !v.is_negative()
+                }
+            })
+            .collect();
+        self.alts
+            .iter()
+            .enumerate()
+            .filter(|(_, alts)| alts.iter().any(|cs| cs.iter().all(|&i| holds[i])))
+            .fold(0, |m, (i, _)| m | 1 << i)
+    }
+}
+
 /// Each of `m`'s areas (same order as `m.areas`, followed by any area the cells missed) from
 /// its regimes' conditions, the game `t` solved as `opts` says, other parameters at `base`:
-/// exact polygons when every condition is linear in the two axes, else sliced shapes; `None`
-/// where a regime's conditions cannot be derived or do not agree with the map's cells. An
-/// area the cells missed is accepted only when a solve at a point inside it finds the regimes
-/// its conditions predict; it is returned with that solve's regime set.
+/// exact polygons when every condition is linear in the two axes, else sliced shapes; `Err`
+/// (saying why) where a regime's conditions cannot be derived or do not agree with the map's
+/// cells. An area the cells missed is accepted only when a solve at a point inside it finds
+/// the regimes its conditions predict; it is returned with that solve's regime set.
 pub fn exact_areas(
     t: &GameTemplate,
     opts: &SolveOptions,
     base: &[Rational],
     m: &RegimeMap,
-) -> Option<(Exact, Vec<RegimeSet>)> {
+) -> Result<(Exact, Vec<RegimeSet>), String> {
     let mut areas = Vec::with_capacity(m.areas.len());
     for (k, area) in m.areas.iter().enumerate() {
-        let (cx, cy) = m.centre(k)?;
+        let (cx, cy) = m.centre(k).ok_or("an area has no cell")?;
         areas.push(Rep {
             labels: area.set.key().into_iter().map(str::to_string).collect(),
             inside: (cx, cy),
@@ -174,7 +271,7 @@ pub fn exact_areas(
         on_lines: Vec::new(),
         skip_on_lines: false,
     };
-    areas_from(t, opts, base, &sampled).ok()
+    areas_from(t, opts, base, &sampled)
 }
 
 /// An area of a sampled map: its regimes' labels and a point inside it (where its
@@ -357,10 +454,11 @@ pub fn areas_from(
         })
         .collect::<Option<_>>()
         .ok_or("a sampled regime has no conditions")?;
+    let fast = Fast::new(&table, x, y);
     // Every sample lies in its own area.
     if let Some((_, p)) = samples
         .iter()
-        .find(|(k, p)| table.mask(&at(&p.0, &p.1)) != masks[*k])
+        .find(|(k, p)| fast.mask(&p.0, &p.1) != masks[*k])
     {
         return Err(format!(
             "the conditions place the point ({}, {}) in another region than its own",
@@ -383,14 +481,31 @@ pub fn areas_from(
             .then_some(set)
             .ok_or_else(unverified)
     };
-    let lines: Option<Vec<HalfPlane>> = conds.iter().map(|c| half_plane(c, base, x, y)).collect();
+    // Every condition linear, or a product of lines (`(q − 1/2)(p − 1/2) ≥ 0`): the lines
+    // cut the map into pieces on which no condition changes sign.
+    let lines: Option<Vec<HalfPlane>> = conds
+        .iter()
+        .map(|c| match half_plane(c, base, x, y) {
+            Some(h) => Some(vec![h]),
+            None => super::lines::lines(&c.poly, x, y),
+        })
+        .collect::<Option<Vec<Vec<HalfPlane>>>>()
+        .map(|ls| {
+            let mut out: Vec<HalfPlane> = Vec::new();
+            for h in ls.into_iter().flatten() {
+                if !out.iter().any(|o| same_line(o, &h)) {
+                    out.push(h);
+                }
+            }
+            out
+        });
     let mut new_sets: Vec<RegimeSet> = Vec::new();
     let mut order = masks.clone();
     if let Some(lines) = lines {
         let mut pieces: Vec<Vec<Vec<Point>>> = vec![Vec::new(); masks.len()];
         for piece in super::arrangement(rect, &lines) {
             let c = super::centroid(&piece);
-            let mask = table.mask(&at(&c.0, &c.1));
+            let mask = fast.mask(&c.0, &c.1);
             let k = match order.iter().position(|&o| o == mask) {
                 Some(k) => k,
                 None => {
@@ -411,7 +526,7 @@ pub fn areas_from(
             polys.push(p);
         }
     }
-    let rule = |px: &Rational, py: &Rational| table.mask(&at(px, py));
+    let rule = |px: &Rational, py: &Rational| fast.mask(px, py);
     let c = curve::classify(
         &polys,
         (x, y),
@@ -441,6 +556,14 @@ pub fn areas_from(
     Ok((Exact::Curves(areas), new_sets))
 }
 
+/// True if two half-planes have the same boundary line.
+fn same_line(a: &HalfPlane, b: &HalfPlane) -> bool {
+    // (a, b, c) proportional: every 2×2 minor vanishes.
+    (&a.a * &b.b - &a.b * &b.a).is_zero()
+        && (&a.a * &b.c - &a.c * &b.a).is_zero()
+        && (&a.b * &b.c - &a.c * &b.b).is_zero()
+}
+
 /// `p` with every parameter other than `x` and `y` at its value in `base`.
 fn local(p: &SPoly, base: &[Rational], x: usize, y: usize) -> SPoly {
     p.substitute(&|v| (v != x && v != y).then(|| base.get(v).cloned().unwrap_or_default()))
@@ -450,9 +573,13 @@ fn local(p: &SPoly, base: &[Rational], x: usize, y: usize) -> SPoly {
 /// of the map (for curves, the slices' estimate); areas the cells missed are added, with no
 /// cells and their verified regime sets.
 pub fn apply(t: &GameTemplate, opts: &SolveOptions, base: &[Rational], m: &mut RegimeMap) {
-    let Some((exact, new_sets)) = exact_areas(t, opts, base, m) else {
-        m.exact = None;
-        return;
+    let (exact, new_sets) = match exact_areas(t, opts, base, m) {
+        Ok(found) => found,
+        Err(why) => {
+            m.exact = None;
+            m.inexact = Some(why);
+            return;
+        }
     };
     for set in new_sets {
         m.areas.push(crate::regime::map::Area {
@@ -503,7 +630,8 @@ pub fn note(m: &RegimeMap) -> Option<String> {
     let mut s = match m.exact.as_ref()? {
         Exact::Polygons(_) => format!(
             "Regions drawn exactly: each is where its regimes' equilibrium conditions hold \
-             (linear in {} and {} here), and every sampled cell lies in its own region.",
+             (their boundaries are lines in {} and {} here), and every sampled cell lies in its \
+             own region.",
             m.x.name, m.y.name
         ),
         e @ Exact::Curves(_) => format!(
@@ -527,4 +655,73 @@ pub fn note(m: &RegimeMap) -> Option<String> {
         ));
     }
     Some(s)
+}
+
+/// Which of the map's areas the exact areas place `p` in: for polygons exactly (`None` on a
+/// boundary between areas); for curves by the rings drawn (even-odd), `None` when the point
+/// is within `margin` (in parameter units) of a ring's edge, where the polylines through the
+/// computed boundary points may stray from the curve. `None` too when the map has no exact
+/// areas.
+pub fn area_at(m: &RegimeMap, p: &Point, margin: f64) -> Option<usize> {
+    match m.exact.as_ref()? {
+        Exact::Polygons(polys) => {
+            let mut found = None;
+            for (k, pieces) in polys.iter().enumerate() {
+                for piece in pieces {
+                    match super::locate(piece, p) {
+                        super::Place::Inside => return Some(k),
+                        super::Place::Boundary => found = Some(k),
+                        super::Place::Outside => {}
+                    }
+                }
+            }
+            // On an edge: only when every piece it touches is of one area.
+            let k = found?;
+            polys
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != k)
+                .all(|(_, ps)| {
+                    ps.iter()
+                        .all(|q| super::locate(q, p) == super::Place::Outside)
+                })
+                .then_some(k)
+        }
+        Exact::Curves(areas) => {
+            let (x, y) = (exact::to_f64(&p.0), exact::to_f64(&p.1));
+            let mut hit = None;
+            for (k, a) in areas.iter().enumerate() {
+                let mut inside = false;
+                for r in &a.rings {
+                    for i in 0..r.len() {
+                        let (u, v) = (r[i], r[(i + 1) % r.len()]);
+                        if segment_distance((x, y), u, v) <= margin {
+                            return None;
+                        }
+                        if (u.1 > y) != (v.1 > y) && x < u.0 + (y - u.1) * (v.0 - u.0) / (v.1 - u.1)
+                        {
+                            inside = !inside;
+                        }
+                    }
+                }
+                if inside {
+                    hit = Some(k);
+                }
+            }
+            hit
+        }
+    }
+}
+
+/// The distance from `p` to the segment `u`–`v`.
+fn segment_distance(p: (f64, f64), u: (f64, f64), v: (f64, f64)) -> f64 {
+    let (dx, dy) = (v.0 - u.0, v.1 - u.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.0 - u.0) * dx + (p.1 - u.1) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (cx, cy) = (u.0 + t * dx, u.1 + t * dy);
+    ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt()
 }

@@ -11,7 +11,10 @@
 //! answer) at one interior point, found by solving there. The margins are collected at a
 //! sample of the swept points and at the first point of every class; the pieces are accepted
 //! only if every swept point (off the lines) lies in a piece of its own class, so a boundary
-//! the sample missed makes the map keep its cells.
+//! the sample missed makes the map keep its cells. A piece whose class no swept point has (a
+//! region thinner than the grid) is kept, as a class of its own, only when the choices solved
+//! at its centroid hold on the whole piece and a second solve inside it finds the same class
+//! ([`super::verify`]).
 
 use super::{arrangement, centroid, half_plane, HalfPlane, Point};
 use crate::model::GameTemplate;
@@ -44,8 +47,10 @@ pub struct Swept<'a> {
 
 /// The map's pieces with their classes (vertices exact, over the swept range), when the
 /// conditions are linear and every swept point lies in a piece of its class; `class_at`
-/// gives the class the sweep would give a point (parameters as `f64`, every one set), and
-/// `question` is the question whose answer is part of the class, if any.
+/// gives the class the sweep would give a point (parameters as `f64`, every one set; a class
+/// no swept point has gets a number of its own), and `question` is the question whose answer
+/// is part of the class, if any. A piece of a class no swept point has is kept only when
+/// [`super::verify::confirm`] confirms it.
 pub fn outcome_pieces(
     t: &GameTemplate,
     base: &[f64],
@@ -90,24 +95,31 @@ pub fn outcome_pieces(
         Some(q) => Some(crate::questions::Evaluator::new(q).ok()?),
         None => None,
     };
-    for (i, j) in points {
-        let th = at(xs[i], ys[j]);
-        let mut conds: Vec<crate::regions::Condition> = crate::regions::node_conditions(t, &th)
+    // The margins of the choices made at `th` (every mover's, and the question's games'), as
+    // half-planes in the two parameters; `None` if one is not linear in them.
+    let mut choices = |th: &[f64]| -> Option<Vec<HalfPlane>> {
+        let mut conds: Vec<crate::regions::Condition> = crate::regions::node_conditions(t, th)
             .ok()?
             .into_iter()
             .flat_map(|nc| nc.alternatives.into_iter().map(|a| a.1))
             .collect();
         // The answer changes where a choice of the question's games does.
         if let (Some(q), Some(ev)) = (question, qev.as_mut()) {
-            if ev.effect_at(&th).is_ok() {
+            if ev.effect_at(th).is_ok() {
                 conds.extend(q.conditions(ev.signature()));
             }
         }
+        let mut hs = Vec::new();
         for c in conds.iter().filter(|c| !c.always()) {
             // A margin that does not involve the two parameters draws no line.
-            let Some(h) = normalise(half_plane(&c.margin_in(&th, &keep)?, m.x.0, m.y.0)?) else {
-                continue;
-            };
+            if let Some(h) = normalise(half_plane(&c.margin_in(th, &keep)?, m.x.0, m.y.0)?) {
+                hs.push(h);
+            }
+        }
+        Some(hs)
+    };
+    for (i, j) in points {
+        for h in choices(&at(xs[i], ys[j]))? {
             if !lines.contains(&h) {
                 lines.push(h);
             }
@@ -119,9 +131,19 @@ pub fn outcome_pieces(
     // Each piece solved at an interior point; pieces named by the sides of the lines.
     let mut pieces = Vec::new();
     let mut by_side: HashMap<Vec<bool>, u32> = HashMap::new();
+    let f = |q: &crate::exact::Rational| crate::exact::to_f64(q);
     for p in arrangement(&rect, &lines) {
         let c = centroid(&p);
-        let class = class_at(&at(crate::exact::to_f64(&c.0), crate::exact::to_f64(&c.1)))?;
+        let th = at(f(&c.0), f(&c.1));
+        let class = class_at(&th)?;
+        // A class no swept point has (a region thinner than the grid): kept only if the
+        // choices solved at the centroid hold on the whole piece and a second solve inside
+        // it finds the same class.
+        if !m.cells.contains(&class) {
+            let conditions = choices(&th)?;
+            let mut solve = |q: &Point| class_at(&at(f(&q.0), f(&q.1)));
+            super::verify::confirm(&p, &conditions, &class, &mut solve).ok()?;
+        }
         by_side.insert(
             lines.iter().map(|h| h.value(&c).is_positive()).collect(),
             class,
@@ -129,7 +151,6 @@ pub fn outcome_pieces(
         pieces.push((class, p));
     }
     // Every swept point off the lines lies in a piece of its own class.
-    let f = |q: &crate::exact::Rational| crate::exact::to_f64(q);
     let lf: Vec<(f64, f64, f64)> = lines.iter().map(|h| (f(&h.a), f(&h.b), f(&h.c))).collect();
     for (cell, &k) in m.cells.iter().enumerate() {
         let (px, py) = (xs[cell / ny], ys[cell % ny]);
@@ -190,12 +211,14 @@ pub fn rings(pieces: &[(u32, Vec<Point>)]) -> Vec<(usize, Vec<(f64, f64)>)> {
         .collect()
 }
 
-/// The note under a map drawn from [`outcome_pieces`].
-pub fn note(x: &str, y: &str) -> String {
+/// The note under a map drawn from [`outcome_pieces`], `unsampled` of whose classes no swept
+/// point has.
+pub fn note(x: &str, y: &str, unsampled: usize) -> String {
     format!(
         "Regions drawn exactly: the lines where a mover's best move changes (linear in {x} and \
          {y} here) cut the swept range into pieces, each solved at a point inside, and every \
-         swept point lies in a piece of its own class."
+         swept point lies in a piece of its own class.{}",
+        super::verify::note(unsampled, "swept point")
     )
 }
 
@@ -208,15 +231,17 @@ pub fn note(x: &str, y: &str) -> String {
 /// prior of 0 or 1 may change the regimes), is a boundary's (its points must lie where a
 /// condition vanishes, or on the frame). The areas are accepted under the rule of `regions --map`:
 /// they tile the swept range and every swept point off a boundary lies in its own class's
-/// area; an area no swept point has refuses (the map keeps its cells). Returns each class's
-/// rings (one outline per connected region, [`super::outline`]) and the note under the map.
+/// area; an area no swept point has (thinner than the grid) is kept, as a class after the
+/// sweep's, only when a solve inside it finds the regimes its conditions predict
+/// ([`super::verify`]). Returns each class's rings (one outline per connected region,
+/// [`super::outline`]), the unsampled classes' regime sets and the note under the map.
 pub fn regime_areas(
     t: &GameTemplate,
     opts: &crate::solve::SolveOptions,
     base: &[f64],
     m: &Swept<'_>,
     labels: &[String],
-) -> Result<(Vec<ClassRing>, String), String> {
+) -> Result<RegimeAreas, String> {
     use super::regimes::{areas_from, Rep, Sampled};
     let (xs, ys) = (m.x.1, m.y.1);
     let (nx, ny) = (xs.len(), ys.len());
@@ -317,13 +342,22 @@ pub fn regime_areas(
         on_lines,
         skip_on_lines: true,
     };
+    // Regions no swept point has come back confirmed by a solve inside them, after the
+    // sampled ones: each a class of its own, after the sweep's.
     let (exact, missed) = areas_from(t, opts, &base_q, &sampled)?;
-    if !missed.is_empty() {
-        return Err(format!(
-            "{} region{} no swept point has (thinner than the grid)",
-            missed.len(),
-            if missed.len() == 1 { "" } else { "s" }
-        ));
+    // A set the sweep met only on the frame or on a boundary keeps its class (and its
+    // legend entry); a set no swept point has gets a new one.
+    let mut unsampled: Vec<String> = Vec::new();
+    let mut missed_class: Vec<usize> = Vec::with_capacity(missed.len());
+    for set in &missed {
+        let label = set.describe();
+        missed_class.push(match labels.iter().position(|l| *l == label) {
+            Some(k) => k,
+            None => {
+                unsampled.push(label);
+                labels.len() + unsampled.len() - 1
+            }
+        });
     }
     // Areas in the order of the sampled map's; back to the sweep's classes.
     let mut classes: Vec<usize> = vec![0; area_of.iter().flatten().count()];
@@ -332,6 +366,8 @@ pub fn regime_areas(
             classes[*a] = k;
         }
     }
+    classes.extend(missed_class);
+    let verified = super::verify::note(missed.len(), "swept point");
     let (x, y) = (&t.params.names[m.x.0], &t.params.names[m.y.0]);
     let mut rings = Vec::new();
     let note = match &exact {
@@ -342,7 +378,7 @@ pub fn regime_areas(
             format!(
                 "Regions drawn exactly: each is where its regimes exist and the others do not \
                  (equilibrium conditions linear in {x} and {y} here), and every swept point off \
-                 a boundary lies in its own region."
+                 a boundary lies in its own region.{verified}"
             )
         }
         e @ super::regimes::Exact::Curves(areas) => {
@@ -353,11 +389,27 @@ pub fn regime_areas(
                 "Regions drawn from their regimes' equilibrium conditions (each where its \
                  regimes exist and the others do not), curved boundaries through points computed \
                  on the curves ({} slices along {x}); shares to within {}, and every swept point \
-                 off a boundary lies in its own region.",
+                 off a boundary lies in its own region.{verified}",
                 super::regimes::COLUMNS + 1,
                 crate::output::words::num(100.0 * e.precision()) + "%"
             )
         }
     };
-    Ok((rings, note))
+    Ok(RegimeAreas {
+        rings,
+        unsampled,
+        note,
+    })
+}
+
+/// A sweep's regime map drawn exactly ([`regime_areas`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegimeAreas {
+    /// Each class's rings (one outline per connected region).
+    pub rings: Vec<ClassRing>,
+    /// The regime sets of the regions no swept point has, confirmed by a solve inside each:
+    /// `unsampled[i]` is class `labels.len() + i`.
+    pub unsampled: Vec<String>,
+    /// The note under the map.
+    pub note: String,
 }

@@ -492,6 +492,46 @@ pub fn exact_regions(
     )
 }
 
+/// One connected region of a question's exact map: the answer, whether a tie decides it, and
+/// its outline (rings exact, holes included).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnswerOutline {
+    /// The answer there.
+    pub effect: Effect,
+    /// True where a tie decides the answer.
+    pub tied: bool,
+    /// The region's rings ([`crate::geometry::outline::Outline`]).
+    pub outline: crate::geometry::outline::Outline,
+}
+
+/// The exact regions merged: each answer's polygons (same answer, same tie) joined into one
+/// outline per connected region ([`crate::geometry::outline::merge`]), so the map shows no
+/// seam inside a region. Answers in order of first appearance.
+pub fn answer_outlines(regions: &[ExactRegion]) -> Vec<AnswerOutline> {
+    let mut keys: Vec<(Effect, bool)> = Vec::new();
+    for r in regions {
+        if !keys.contains(&(r.effect, r.tied)) {
+            keys.push((r.effect, r.tied));
+        }
+    }
+    keys.into_iter()
+        .flat_map(|(effect, tied)| {
+            let polys: Vec<Vec<crate::geometry::Point>> = regions
+                .iter()
+                .filter(|r| (r.effect, r.tied) == (effect, tied))
+                .map(|r| r.polygon.clone())
+                .collect();
+            crate::geometry::outline::merge(&polys)
+                .into_iter()
+                .map(move |outline| AnswerOutline {
+                    effect,
+                    tied,
+                    outline,
+                })
+        })
+        .collect()
+}
+
 impl QuestionMap {
     /// The map's exact regions ([`exact_regions`]), the other parameters at `base`.
     pub fn exact_regions(&self, p: &PreparedQuestion, base: &[f64]) -> Option<Vec<ExactRegion>> {

@@ -17,7 +17,7 @@
 //!
 //! Where the derivation fails, the reason is kept and callers show numbers instead.
 
-use super::derive::{corner_range, derive, derive_all, symbolic_numbers, Cond, Derived};
+use super::derive::{corner_range, derive, symbolic_numbers, Cond, Derived};
 use super::rational::show;
 use super::spoly::SPoly;
 use super::{component_regime, RegimeError};
@@ -178,7 +178,7 @@ fn conditions_uncached(
                     exact: true,
                 }]
             }),
-            Some(n) => derive_all(t, n, &game, c, theta),
+            Some(n) => super::eval::derive_all(t, n, &game, c, theta),
             None => Err("a payoff or probability formula is not a polynomial".into()),
         };
         let i = match out.iter().position(|r| r.label == label) {

@@ -86,6 +86,9 @@ pub struct RegimeMap {
     /// ([`crate::geometry::regimes`]); the map is then drawn from these and the shares are
     /// their areas.
     pub exact: Option<crate::geometry::regimes::Exact>,
+    /// Why the areas are not drawn from their conditions (when `exact` is `None` and the
+    /// conditions were tried): the map's note says so.
+    pub inexact: Option<String>,
 }
 
 /// The regime map of `ev`'s model over parameters `x` and `y` (each `(param, lo, hi)`), the
@@ -160,6 +163,7 @@ pub fn regime_map(
         cells,
         areas,
         exact: None,
+        inexact: None,
     };
     crate::geometry::regimes::apply(ev.t, &ev.opts, base, &mut m);
     Ok(m)
@@ -245,6 +249,17 @@ fn rectangle(cells: &[usize], k: usize, ax: &Axis, ay: &Axis, a: &Rational) -> O
     if !(inner(x0, ax) && inner(x1, ax) && inner(y0, ay) && inner(y1, ay)) {
         return None;
     }
+    Some(box_text((x0, x1), (y0, y1), ax, ay))
+}
+
+/// The rectangle `x0 < x < x1`, `y0 < y < y1` as inequalities (a side on the map's edge
+/// states nothing).
+fn box_text(
+    (x0, x1): (&Rational, &Rational),
+    (y0, y1): (&Rational, &Rational),
+    ax: &Axis,
+    ay: &Axis,
+) -> Vec<String> {
     let mut out = Vec::new();
     for (lo, hi, axis) in [(x0, x1, ax), (y0, y1, ay)] {
         match (lo == &axis.lo, hi == &axis.hi) {
@@ -254,7 +269,27 @@ fn rectangle(cells: &[usize], k: usize, ax: &Axis, ay: &Axis, a: &Rational) -> O
             (false, false) => out.push(format!("{} < {} < {}", show(lo), axis.name, show(hi))),
         }
     }
-    Some(out)
+    out
+}
+
+/// The inequalities of an area drawn as exact polygons when together they fill their
+/// bounding box (a rectangle whose sides need not be breakpoints the scans found).
+fn polygons_box(
+    pieces: &[Vec<crate::geometry::Point>],
+    ax: &Axis,
+    ay: &Axis,
+) -> Option<Vec<String>> {
+    let points: Vec<&crate::geometry::Point> = pieces.iter().flatten().collect();
+    let (x0, x1) = (
+        points.iter().map(|p| &p.0).min()?,
+        points.iter().map(|p| &p.0).max()?,
+    );
+    let (y0, y1) = (
+        points.iter().map(|p| &p.1).min()?,
+        points.iter().map(|p| &p.1).max()?,
+    );
+    let sum: Rational = pieces.iter().map(|p| crate::geometry::area(p)).sum();
+    (sum == (x1 - x0) * (y1 - y0)).then(|| box_text((x0, x1), (y0, y1), ax, ay))
 }
 
 impl RegimeMap {
@@ -320,12 +355,19 @@ impl RegimeMap {
             (Some(c), _) => format!("where {}", c.join(" and ")),
             (None, Some(crate::geometry::regimes::Exact::Polygons(p))) => {
                 // Areas and their pieces are listed in the same order.
-                let pieces = self
+                let mine = self
                     .areas
                     .iter()
                     .position(|x| std::ptr::eq(x, a))
-                    .and_then(|i| p.get(i))
-                    .map_or(1, Vec::len);
+                    .and_then(|i| p.get(i));
+                if let Some(c) = mine.and_then(|ps| polygons_box(ps, &self.x, &self.y)) {
+                    return if c.is_empty() {
+                        "everywhere on the map".to_string()
+                    } else {
+                        format!("where {}", c.join(" and "))
+                    };
+                }
+                let pieces = mine.map_or(1, Vec::len);
                 if pieces > 1 {
                     format!(
                         "an exact polygonal region ({pieces} convex pieces): where its \
@@ -377,6 +419,11 @@ impl RegimeMap {
             s.push_str(
                 " Some boundaries were located only numerically (bisected to 2⁻⁴⁰ of the range).",
             );
+        }
+        if let Some(why) = &self.inexact {
+            s.push_str(&format!(
+                " The regions are not drawn from their regimes' conditions: {why}."
+            ));
         }
         s
     }

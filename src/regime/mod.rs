@@ -23,6 +23,7 @@
 pub mod along;
 pub mod conditions;
 pub mod derive;
+pub mod eval;
 pub mod map;
 pub mod rational;
 pub mod spoly;

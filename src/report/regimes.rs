@@ -171,6 +171,27 @@ fn axes(t: &GameTemplate) -> Option<(usize, usize)> {
         })
 }
 
+/// The regime map's settings and the grid of the scans along each mapped parameter: a game
+/// with many information sets (slower to solve at each point) gets a coarser map, so the
+/// report stays within seconds; the choice depends on the game alone, so the report is the
+/// same on every run.
+pub fn map_options(t: &GameTemplate) -> (MapOptions, usize) {
+    let coarse = t.tree.infosets.len() > 8;
+    let map_opts = if coarse {
+        MapOptions {
+            cells: (20, 15),
+            lines: 2,
+            along: AlongOptions {
+                grid: 16,
+                ..AlongOptions::default()
+            },
+        }
+    } else {
+        MapOptions::default()
+    };
+    (map_opts, if coarse { 40 } else { 100 })
+}
+
 /// Computes the section for `t` at `base` with `scen` (name, description, point).
 pub fn build(
     t: &GameTemplate,
@@ -238,23 +259,7 @@ pub fn build(
             of_f64(hi).unwrap_or_default(),
         )
     };
-    // A game with many information sets (slower to solve at each point) gets a coarser map,
-    // so the report stays within seconds; the choice depends on the game alone, so the report
-    // is the same on every run.
-    let coarse = t.tree.infosets.len() > 8;
-    let map_opts = if coarse {
-        MapOptions {
-            cells: (20, 15),
-            lines: 2,
-            along: AlongOptions {
-                grid: 16,
-                ..AlongOptions::default()
-            },
-        }
-    } else {
-        MapOptions::default()
-    };
-    let axis_grid = if coarse { 40 } else { 100 };
+    let (map_opts, axis_grid) = map_options(t);
     let qbase = exact_point(base);
     let mut ev = Evaluator::new(t, sopts.clone()).with_select(sel);
     for k in [x, y] {

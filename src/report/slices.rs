@@ -11,12 +11,16 @@
 //! is drawn at its grid place, within half a cell of the dot).
 //!
 //! Where the answer's regions are known exactly (every condition of the equilibria sampled is
-//! linear in the two parameters, [`crate::questions::exact_regions`]), the map draws them as
-//! polygons instead of cells, and the answer under a dot is the one of the polygon it lies in.
+//! linear in the two parameters, [`crate::questions::exact_regions`]), the map draws them
+//! instead of cells: each answer's convex polygons merged into one outline per connected
+//! region ([`crate::questions::map::answer_outlines`], holes included), so no seam shows
+//! inside a region. The answer under a dot is still decided on the convex polygons, by exact
+//! point location: the one of the polygon it lies in.
 
+use crate::geometry::partition::to_f64;
 use crate::geometry::{locate, Place};
 use crate::plot::{question_map_svg, QuestionMapPlot};
-use crate::questions::map::{exact_regions, Sample};
+use crate::questions::map::{answer_outlines, exact_regions, Sample};
 use crate::questions::{Effect, Evaluator, PreparedQuestion};
 use crate::regime::rational::of_f64;
 
@@ -173,15 +177,15 @@ fn one(
              values."
         ),
     };
+    // One outline per connected region of one answer: no seams between its convex pieces.
     let drawn: Vec<crate::plot::AnswerShape> = exact
-        .iter()
-        .flatten()
+        .as_deref()
+        .map(answer_outlines)
+        .unwrap_or_default()
+        .into_iter()
         .map(|r| {
-            (
-                r.effect,
-                r.tied,
-                crate::geometry::partition::to_f64(&r.polygon),
-            )
+            let rings = r.outline.iter().map(|ring| to_f64(ring)).collect();
+            (r.effect, r.tied, rings)
         })
         .collect();
     let fig = question_map_svg(&QuestionMapPlot {

@@ -172,6 +172,16 @@ pub struct Aggregate {
     points: u64,
 }
 
+/// A point's class on a region map in words: its legend text and its answer word, if any.
+pub fn legend_entry(p: &PointData<'_>) -> (String, Option<String>) {
+    let text = match (p.regime, p.answer) {
+        (Some(r), _) => r.to_string(),
+        (None, Some(a)) => format!("{a} — {}: {}", p.outcome, p.path),
+        (None, None) => format!("{} — {}", p.outcome, p.path),
+    };
+    (text, p.answer.map(str::to_string))
+}
+
 impl Aggregate {
     /// An empty plot of `spec`: a line chart for one axis, a region map for two.
     pub fn new(spec: PlotSpec) -> Result<Aggregate, PlotError> {
@@ -277,12 +287,9 @@ impl Aggregate {
                 let c = match m.classes.get(&key) {
                     Some(&c) => c,
                     None => {
-                        m.legend.push(match (p.regime, p.answer) {
-                            (Some(r), _) => r.to_string(),
-                            (None, Some(a)) => format!("{a} — {}: {}", p.outcome, p.path),
-                            (None, None) => format!("{} — {}", p.outcome, p.path),
-                        });
-                        m.answers.push(p.answer.map(str::to_string));
+                        let (text, answer) = legend_entry(p);
+                        m.legend.push(text);
+                        m.answers.push(answer);
                         m.classes.insert(key, next);
                         next
                     }
@@ -390,6 +397,18 @@ impl Aggregate {
         rings: &[(usize, Vec<(f64, f64)>)],
         note: &str,
     ) -> Result<String, PlotError> {
+        self.svg_exact_with(rings, &[], note)
+    }
+
+    /// [`Aggregate::svg_exact`] with classes no swept point has (regions thinner than the
+    /// grid): `extra[i]` (legend text and answer word, as [`legend_entry`] gives them) is
+    /// class `n + i`, `n` the number of classes the swept points have.
+    pub fn svg_exact_with(
+        &self,
+        rings: &[(usize, Vec<(f64, f64)>)],
+        extra: &[(String, Option<String>)],
+        note: &str,
+    ) -> Result<String, PlotError> {
         let Kind::Map(m) = &self.kind else {
             return Err(PlotError::Data(
                 "exact regions are drawn on a region map".into(),
@@ -400,7 +419,36 @@ impl Aggregate {
         } else {
             self.spec.title.clone()
         };
-        self.map(m, title, rings, note)
+        if extra.is_empty() {
+            return self.map(m, title, rings, note);
+        }
+        let mut legend = m.legend.clone();
+        let mut answers = m.answers.clone();
+        for (text, answer) in extra {
+            legend.push(text.clone());
+            answers.push(answer.clone());
+        }
+        let more = Map {
+            nx: m.nx,
+            ny: m.ny,
+            bx: m.bx,
+            by: m.by,
+            cells: m.cells.clone(),
+            classes: HashMap::new(),
+            legend,
+            answers,
+            regimes: m.regimes,
+        };
+        self.map(&more, title, rings, note)
+    }
+
+    /// The legend of a region map: class `k`'s text at `k`, one per class the swept points
+    /// have (empty for a line chart).
+    pub fn legend(&self) -> &[String] {
+        match &self.kind {
+            Kind::Map(m) => &m.legend,
+            Kind::Line(_) => &[],
+        }
     }
 
     /// The line chart as SVG with a band under each event probability: `bands[e]` holds the

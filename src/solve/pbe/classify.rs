@@ -107,7 +107,7 @@ pub fn classify(p: &Problem<'_>, c: &Component) -> Option<ClassName> {
         let kind = kind_of(&moves);
         let mut groups: Vec<(Vec<usize>, String)> = Vec::new();
         let mut said: Vec<String> = Vec::new();
-        for (t, probs, _) in &moves {
+        for (t, probs, _, _) in &moves {
             let set = on.iter().find(|x| x.0 == *t).map(|x| x.1);
             let words = set.map_or_else(String::new, |s| move_words(p, c, s, probs, false));
             match groups.iter_mut().find(|g| g.1 == words) {
@@ -155,30 +155,47 @@ pub fn classify(p: &Problem<'_>, c: &Component) -> Option<ClassName> {
     Some(ClassName { players, span })
 }
 
+/// One type's move at its set: the type, its action probabilities, its support, and the
+/// probabilities exactly where the solver knows them.
+type TypeMove = (
+    usize,
+    Vec<f64>,
+    Vec<bool>,
+    Option<Vec<crate::exact::Rational>>,
+);
+
 /// Each type's action probabilities and support at its set.
-#[allow(clippy::type_complexity)]
 fn type_moves(
     p: &Problem<'_>,
     behaviour: &[super::component::Val],
     on: &[(usize, crate::game::InfosetId)],
-) -> Vec<(usize, Vec<f64>, Vec<bool>)> {
+) -> Vec<TypeMove> {
     let tree = &*p.game.tree;
     on.iter()
         .map(|&(t, s)| {
             let set = &tree.infosets[s.ix()];
-            let probs: Vec<f64> = (0..set.n_actions as usize)
-                .map(|a| behaviour[set.first_action as usize + a].x)
-                .collect();
-            let support: Vec<bool> = probs.iter().map(|&x| x > 0.0).collect();
-            (t, probs, support)
+            let vals = &behaviour[set.first_action as usize..][..set.n_actions as usize];
+            let probs: Vec<f64> = vals.iter().map(|v| v.x).collect();
+            let exact: Option<Vec<crate::exact::Rational>> =
+                vals.iter().map(|v| v.q.clone()).collect();
+            let support: Vec<bool> = match &exact {
+                Some(q) => q.iter().map(num_traits::Signed::is_positive).collect(),
+                None => probs.iter().map(|&x| x > 0.0).collect(),
+            };
+            (t, probs, support, exact)
         })
         .collect()
 }
 
-/// Pooling if every type moves alike, separating if no two types share a move.
-fn kind_of(moves: &[(usize, Vec<f64>, Vec<bool>)]) -> Kind {
-    let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 1e-12);
-    if moves.iter().all(|m| same(&m.1, &moves[0].1)) {
+/// Pooling if every type moves alike, separating if no two types share a move. Moves are
+/// compared exactly where both are known exactly (a type that aligns with probability
+/// 10⁻¹³ does not pool), else to within 10⁻¹².
+fn kind_of(moves: &[TypeMove]) -> Kind {
+    let same = |a: &TypeMove, b: &TypeMove| match (&a.3, &b.3) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.1.iter().zip(&b.1).all(|(x, y)| (x - y).abs() <= 1e-12),
+    };
+    if moves.iter().all(|m| same(m, &moves[0])) {
         Kind::Pooling
     } else if moves.iter().enumerate().all(|(i, a)| {
         moves[..i]
