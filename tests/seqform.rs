@@ -60,7 +60,7 @@ fn simultaneous(d: f64, out: Option<f64>) -> Game {
         ("U", [(2.0, 0.0), (0.0, 1.0)]),
         ("D", [(0.0, 3.0), (d, 0.0)]),
     ] {
-        let n = b.decision(m1.to_string(), PlayerId(1), Some("2".into()));
+        let n = b.decision(m1, PlayerId(1), Some("2".into()));
         b.add_move(stage, m1, None, n).unwrap();
         for (m2, (u1, u2)) in ["L", "R"].into_iter().zip(row) {
             let l = b.terminal(format!("{m1}{m2}"), vec![]);

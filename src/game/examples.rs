@@ -25,7 +25,7 @@ pub fn matching_pennies() -> Game {
     let r = b.decision("root", PlayerId(0), None);
     let mut leaves = Vec::new();
     for m1 in ["H", "T"] {
-        let n = b.decision(m1.to_string(), PlayerId(1), Some("2".into()));
+        let n = b.decision(m1, PlayerId(1), Some("2".into()));
         b.add_move(r, m1, None, n).expect("fresh node");
         for m2 in ["H", "T"] {
             let l = b.terminal(format!("{m1}{m2}"), vec![]);

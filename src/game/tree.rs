@@ -13,8 +13,8 @@
 //! [`Game`]: crate::game::Game
 
 use super::ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
-use super::labels::{Labels, LabelsBuilder};
-use std::collections::HashMap;
+use super::labels::Labels;
+use std::hash::BuildHasher;
 
 /// Sentinel for "no parent" in [`Node::parent`].
 pub const NO_PARENT: u32 = u32::MAX;
@@ -247,30 +247,45 @@ pub enum TreeError {
     TooLarge,
 }
 
-/// What a builder node is.
-#[derive(Clone, Debug)]
+/// No id (no parent, no information-set key, no phrase).
+const NONE: u32 = u32::MAX;
+
+/// Where the move labels are in [`TreeBuilder::per_node`].
+const LABEL: usize = 5;
+
+/// What a builder node is (12 bytes: a big tree has millions).
+#[derive(Clone, Copy, Debug)]
 enum BKind {
+    /// `key` indexes the builder's information-set keys, or is [`NONE`] (a singleton).
     Decision {
         player: PlayerId,
-        infoset: Option<String>,
+        key: u32,
     },
     Chance,
+    /// The node's event tags are `tags[first..first + n]`.
     Terminal {
-        events: Vec<String>,
+        first: u32,
+        n: u32,
     },
 }
 
-#[derive(Clone, Debug)]
-struct BNode {
-    name: String,
-    kind: BKind,
-    children: Vec<usize>,
+/// Distinct strings, each stored once, numbered in order of first use.
+#[derive(Clone, Debug, Default)]
+struct Interner {
+    values: Vec<String>,
+    index: rustc_hash::FxHashMap<String, u32>,
 }
 
-#[derive(Clone, Debug)]
-struct BEdge {
-    label: String,
-    phrase: Option<String>,
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.index.get(s) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(s.to_string());
+        self.index.insert(s.to_string(), id);
+        id
+    }
 }
 
 /// The result of [`TreeBuilder::finish`]: the tree and where each builder node went.
@@ -286,26 +301,80 @@ pub struct Built {
 ///
 /// Builder nodes are addressed by the `usize` returned when they are added. Decision nodes that
 /// name the same information-set key share an information set; `None` makes a singleton.
-#[derive(Clone, Debug, Default)]
+///
+/// A model file or a generated game adds millions of nodes, so the builder keeps flat arrays:
+/// names end to end in one string, a small `Copy` record per node, children as a linked list
+/// of ids, and move labels, phrases, information-set keys and event tags each stored once
+/// (a node holds their ids). Nothing is allocated per node.
+#[derive(Clone, Debug)]
 pub struct TreeBuilder {
     title: String,
     players: Vec<String>,
     player_names: Option<Vec<String>>,
-    nodes: Vec<BNode>,
-    /// Edge into node b (label, phrase); set by `add_move`.
-    edge_in: Vec<Option<BEdge>>,
+    /// The nodes' names end to end; node `b`'s ends at `name_end[b]`.
+    names: String,
+    name_end: Vec<usize>,
+    kind: Vec<BKind>,
+    /// The node whose move leads here ([`NONE`]: none yet).
+    parent: Vec<u32>,
+    /// First and last child, and the next sibling ([`NONE`]: none).
+    first_child: Vec<u32>,
+    last_child: Vec<u32>,
+    next_sibling: Vec<u32>,
+    /// The label and phrase of the move into each node (ids into `labels` and `phrases`; the
+    /// phrase is [`NONE`] when there is none).
+    label_in: Vec<u32>,
+    phrase_in: Vec<u32>,
+    labels: Interner,
+    phrases: Interner,
+    keys: Interner,
+    events: Interner,
+    /// Event ids of terminal nodes, node after node.
+    tags: Vec<u32>,
+}
+
+impl Default for TreeBuilder {
+    /// A builder with no title and no players.
+    fn default() -> Self {
+        TreeBuilder::new(String::new(), Vec::new())
+    }
 }
 
 impl TreeBuilder {
     /// A builder for a game with these players.
     pub fn new(title: impl Into<String>, players: Vec<String>) -> Self {
-        TreeBuilder {
+        let mut b = TreeBuilder {
             title: title.into(),
             players,
             player_names: None,
-            nodes: Vec::new(),
-            edge_in: Vec::new(),
+            names: String::new(),
+            name_end: Vec::new(),
+            kind: Vec::new(),
+            parent: Vec::new(),
+            first_child: Vec::new(),
+            last_child: Vec::new(),
+            next_sibling: Vec::new(),
+            label_in: Vec::new(),
+            phrase_in: Vec::new(),
+            labels: Interner::default(),
+            phrases: Interner::default(),
+            keys: Interner::default(),
+            events: Interner::default(),
+            tags: Vec::new(),
+        };
+        // Label 0 is the empty one, which the root (no move into it) shows.
+        b.labels.id("");
+        b
+    }
+
+    /// Room for `n` more nodes (and their names, about `name_bytes` long in all).
+    pub fn reserve(&mut self, n: usize, name_bytes: usize) {
+        self.names.reserve(name_bytes);
+        for v in self.per_node() {
+            v.reserve(n);
         }
+        self.name_end.reserve(n);
+        self.kind.reserve(n);
     }
 
     /// How sentences and figures name the players (one per player; see [`Tree::player_names`]).
@@ -315,169 +384,224 @@ impl TreeBuilder {
         }
     }
 
-    fn push(&mut self, name: String, kind: BKind) -> usize {
-        self.nodes.push(BNode {
-            name,
-            kind,
-            children: Vec::new(),
-        });
-        self.edge_in.push(None);
-        self.nodes.len() - 1
+    fn push(&mut self, name: &str, kind: BKind) -> usize {
+        self.names.push_str(name);
+        self.name_end.push(self.names.len());
+        self.kind.push(kind);
+        for (k, v) in self.per_node().into_iter().enumerate() {
+            // Every link starts at "none"; the label at the empty one.
+            v.push(if k == LABEL { 0 } else { NONE });
+        }
+        self.kind.len() - 1
+    }
+
+    /// The per-node ids: parent, first and last child, next sibling, phrase and (at [`LABEL`])
+    /// label of the move into the node.
+    fn per_node(&mut self) -> [&mut Vec<u32>; 6] {
+        [
+            &mut self.parent,
+            &mut self.first_child,
+            &mut self.last_child,
+            &mut self.next_sibling,
+            &mut self.phrase_in,
+            &mut self.label_in,
+        ]
+    }
+
+    /// The name of builder node `b`.
+    fn name(&self, b: usize) -> &str {
+        let start = if b == 0 { 0 } else { self.name_end[b - 1] };
+        &self.names[start..self.name_end[b]]
     }
 
     /// Adds a decision node of `player`, in the information set keyed `infoset` (or a singleton).
     pub fn decision(
         &mut self,
-        name: impl Into<String>,
+        name: impl AsRef<str>,
         player: PlayerId,
         infoset: Option<String>,
     ) -> usize {
-        self.push(name.into(), BKind::Decision { player, infoset })
+        let key = infoset.map_or(NONE, |k| self.keys.id(&k));
+        self.push(name.as_ref(), BKind::Decision { player, key })
     }
 
     /// Adds a chance node.
-    pub fn chance(&mut self, name: impl Into<String>) -> usize {
-        self.push(name.into(), BKind::Chance)
+    pub fn chance(&mut self, name: impl AsRef<str>) -> usize {
+        self.push(name.as_ref(), BKind::Chance)
     }
 
     /// Adds a terminal node with event tags.
-    pub fn terminal(&mut self, name: impl Into<String>, events: Vec<String>) -> usize {
-        self.push(name.into(), BKind::Terminal { events })
+    pub fn terminal(&mut self, name: impl AsRef<str>, events: Vec<String>) -> usize {
+        let first = self.tags.len() as u32;
+        for e in &events {
+            let id = self.events.id(e);
+            self.tags.push(id);
+        }
+        let n = events.len() as u32;
+        self.push(name.as_ref(), BKind::Terminal { first, n })
     }
 
     /// Adds a move from `parent` to `child`, after the parent's earlier moves.
     pub fn add_move(
         &mut self,
         parent: usize,
-        label: impl Into<String>,
+        label: impl AsRef<str>,
         phrase: Option<String>,
         child: usize,
     ) -> Result<(), TreeError> {
-        if self.edge_in[child].is_some() {
-            return Err(TreeError::ReachedTwice(self.nodes[child].name.clone()));
+        if self.parent[child] != NONE {
+            return Err(TreeError::ReachedTwice(self.name(child).to_string()));
         }
-        self.edge_in[child] = Some(BEdge {
-            label: label.into(),
-            phrase,
-        });
-        self.nodes[parent].children.push(child);
+        self.parent[child] = parent as u32;
+        self.label_in[child] = self.labels.id(label.as_ref());
+        self.phrase_in[child] = phrase.map_or(NONE, |p| self.phrases.id(&p));
+        match self.last_child[parent] {
+            NONE => self.first_child[parent] = child as u32,
+            last => self.next_sibling[last as usize] = child as u32,
+        }
+        self.last_child[parent] = child as u32;
         Ok(())
     }
 
     /// Number of nodes added so far.
     pub fn len(&self) -> usize {
-        self.nodes.len()
+        self.kind.len()
     }
 
     /// True if no node was added.
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
+        self.kind.is_empty()
+    }
+
+    /// The children of builder node `b`, in move order.
+    fn children(&self, b: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut c = self.first_child[b];
+        std::iter::from_fn(move || {
+            (c != NONE).then(|| {
+                let here = c as usize;
+                c = self.next_sibling[here];
+                here
+            })
+        })
     }
 
     /// Renumbers breadth-first from `root`, groups information sets and checks the structure.
     /// Nodes not reachable from `root` are dropped (`node_of` is `None` for them).
     pub fn finish(self, root: usize) -> Result<Built, TreeError> {
-        if self.nodes.len() >= u32::MAX as usize {
+        if self.kind.len() >= u32::MAX as usize || self.tags.len() >= u32::MAX as usize {
             return Err(TreeError::TooLarge);
         }
-        if self.edge_in[root].is_some() {
-            return Err(TreeError::Cycle(self.nodes[root].name.clone()));
+        if self.parent[root] != NONE {
+            return Err(TreeError::Cycle(self.name(root).to_string()));
         }
         let n_players = self.players.len();
         // Breadth-first order; a node can only be entered once (checked in add_move), so a
         // visit count above the node count cannot happen and cycles not through the root are
         // unreachable from it.
-        let mut order: Vec<usize> = Vec::with_capacity(self.nodes.len());
-        let mut node_of: Vec<Option<NodeId>> = vec![None; self.nodes.len()];
-        order.push(root);
+        let mut order: Vec<u32> = Vec::with_capacity(self.kind.len());
+        let mut node_of: Vec<Option<NodeId>> = vec![None; self.kind.len()];
+        order.push(root as u32);
         node_of[root] = Some(NodeId(0));
         let mut head = 0;
         while head < order.len() {
-            let b = order[head];
+            let b = order[head] as usize;
             head += 1;
-            for &c in &self.nodes[b].children {
+            for c in self.children(b) {
                 if node_of[c].is_some() {
-                    return Err(TreeError::Cycle(self.nodes[c].name.clone()));
+                    return Err(TreeError::Cycle(self.name(c).to_string()));
                 }
                 node_of[c] = Some(NodeId::from(order.len()));
-                order.push(c);
+                order.push(c as u32);
             }
         }
 
         let mut nodes = Vec::with_capacity(order.len());
-        let mut node_names = LabelsBuilder::with_capacity(order.len());
-        let mut move_labels = LabelsBuilder::with_capacity(order.len());
-        let mut move_phrases = LabelsBuilder::with_capacity(order.len());
-        let mut leaves = Vec::new();
+        let n_terminal = order
+            .iter()
+            .filter(|&&b| matches!(self.kind[b as usize], BKind::Terminal { .. }))
+            .count();
+        let mut leaves = Vec::with_capacity(n_terminal);
+        // Events, information sets, labels and phrases are numbered in breadth-first order of
+        // first use: `*_out[builder id]` is the tree's id ([`NONE`] until used).
         let mut events: Vec<String> = Vec::new();
-        let mut event_ix: HashMap<String, EventId> = HashMap::new();
-        // infoset key -> (id, player, first builder node)
-        let mut set_of_key: HashMap<String, InfosetId> = HashMap::new();
-        let mut set_members: Vec<Vec<NodeId>> = Vec::new();
+        let mut event_out = vec![NONE; self.events.values.len()];
+        let mut set_out = vec![NONE; self.keys.values.len()];
         let mut set_player: Vec<PlayerId> = Vec::new();
         let mut set_names: Vec<String> = Vec::new();
+        // Each decision node's set, in node order (for grouping members by set below).
+        let mut member_set: Vec<u32> = Vec::new();
+        let mut names = NameTable::default();
+        let mut labels = Remap::new(self.labels.values.len());
+        let mut phrases = Remap::new(self.phrases.values.len() + 1);
+        let (mut label_ids, mut phrase_ids) = (Vec::with_capacity(order.len()), Vec::new());
+        phrase_ids.reserve(order.len());
 
         for (i, &b) in order.iter().enumerate() {
-            let bn = &self.nodes[b];
+            let b = b as usize;
             let id = NodeId::from(i);
-            let first_child = bn
-                .children
-                .first()
-                .map_or(0, |&c| node_of[c].map_or(0, |n| n.0));
-            let n_children = bn.children.len() as u32;
+            let first_child = self
+                .children(b)
+                .next()
+                .map_or(0, |c| node_of[c].map_or(0, |n| n.0));
+            let n_children = self.children(b).count() as u32;
             let parent = NO_PARENT; // filled in below from the children ranges
-            let kind = match &bn.kind {
-                BKind::Decision { player, infoset } => {
+            let kind = match self.kind[b] {
+                BKind::Decision { player, key } => {
                     if player.ix() >= n_players {
-                        return Err(TreeError::BadPlayer(bn.name.clone()));
+                        return Err(TreeError::BadPlayer(self.name(b).to_string()));
                     }
                     if n_children == 0 {
-                        return Err(TreeError::NoMoves(bn.name.clone()));
+                        return Err(TreeError::NoMoves(self.name(b).to_string()));
                     }
-                    let set = match infoset {
-                        Some(key) => *set_of_key.entry(key.clone()).or_insert_with(|| {
-                            set_members.push(Vec::new());
-                            set_player.push(*player);
-                            set_names.push(key.clone());
-                            InfosetId::from(set_members.len() - 1)
-                        }),
-                        None => {
-                            set_members.push(Vec::new());
-                            set_player.push(*player);
-                            set_names.push(String::new());
-                            InfosetId::from(set_members.len() - 1)
-                        }
+                    let new_set = |set_player: &mut Vec<PlayerId>,
+                                   set_names: &mut Vec<String>,
+                                   name: String| {
+                        set_player.push(player);
+                        set_names.push(name);
+                        (set_player.len() - 1) as u32
                     };
-                    if set_player[set.ix()] != *player {
+                    let set = if key == NONE {
+                        new_set(&mut set_player, &mut set_names, String::new())
+                    } else if set_out[key as usize] == NONE {
+                        let name = self.keys.values[key as usize].clone();
+                        let s = new_set(&mut set_player, &mut set_names, name);
+                        set_out[key as usize] = s;
+                        s
+                    } else {
+                        set_out[key as usize]
+                    };
+                    let set = InfosetId(set);
+                    if set_player[set.ix()] != player {
                         return Err(TreeError::Infoset {
                             set: set_names[set.ix()].clone(),
                             why: format!(
                                 "node `{}` is moved by {}, other members by {}",
-                                bn.name,
+                                self.name(b),
                                 self.players[player.ix()],
                                 self.players[set_player[set.ix()].ix()]
                             ),
                         });
                     }
-                    set_members[set.ix()].push(id);
+                    member_set.push(set.0);
                     NodeKind::Decision {
-                        player: *player,
+                        player,
                         infoset: set,
                     }
                 }
                 BKind::Chance => {
                     if n_children == 0 {
-                        return Err(TreeError::NoMoves(bn.name.clone()));
+                        return Err(TreeError::NoMoves(self.name(b).to_string()));
                     }
                     NodeKind::Chance
                 }
-                BKind::Terminal { events: tags } => {
-                    let mut ev = Vec::with_capacity(tags.len());
-                    for t in tags {
-                        let e = *event_ix.entry(t.clone()).or_insert_with(|| {
-                            events.push(t.clone());
-                            EventId::from(events.len() - 1)
-                        });
+                BKind::Terminal { first, n } => {
+                    let mut ev = Vec::with_capacity(n as usize);
+                    for &t in &self.tags[first as usize..(first + n) as usize] {
+                        if event_out[t as usize] == NONE {
+                            event_out[t as usize] = events.len() as u32;
+                            events.push(self.events.values[t as usize].clone());
+                        }
+                        let e = EventId(event_out[t as usize]);
                         if !ev.contains(&e) {
                             ev.push(e);
                         }
@@ -497,12 +621,19 @@ impl TreeBuilder {
                 first_child,
                 n_children,
             });
-            node_names.push(bn.name.clone());
-            let e = self.edge_in[b].as_ref();
-            move_labels.push(e.map_or(String::new(), |e| e.label.clone()));
-            move_phrases.push(e.and_then(|e| e.phrase.clone()));
+            names.push(self.name(b));
+            label_ids.push(labels.id(self.label_in[b]));
+            // Phrase id 0 is "none"; builder phrase k is 1 + k.
+            phrase_ids.push(phrases.id(self.phrase_in[b].wrapping_add(1)));
         }
-        let (node_names, move_labels) = (node_names.finish(), move_labels.finish());
+        let node_names = names.finish();
+        let label_values = labels.values(&self.labels.values);
+        let phrase_values = phrases
+            .order
+            .iter()
+            .map(|&k| (k != 0).then(|| self.phrases.values[k as usize - 1].clone()))
+            .collect();
+        let move_phrases = Labels::from_parts(phrase_values, phrase_ids);
         // Parents: set from the children ranges.
         for i in 0..nodes.len() {
             let r = nodes[i].children();
@@ -511,27 +642,50 @@ impl TreeBuilder {
             }
         }
 
-        // Information sets: equal move counts and labels.
-        let mut infosets = Vec::with_capacity(set_members.len());
-        let mut infoset_members = Vec::new();
+        // Information sets: members grouped by set (in node order within a set), equal move
+        // counts and labels.
+        let n_sets = set_player.len();
+        let mut first_member = vec![0u32; n_sets + 1];
+        for &s in &member_set {
+            first_member[s as usize + 1] += 1;
+        }
+        for s in 0..n_sets {
+            first_member[s + 1] += first_member[s];
+        }
+        let mut infoset_members = vec![NodeId(0); member_set.len()];
+        let mut fill = first_member.clone();
+        for (i, n) in nodes.iter().enumerate() {
+            if let NodeKind::Decision { infoset, .. } = n.kind {
+                infoset_members[fill[infoset.ix()] as usize] = NodeId::from(i);
+                fill[infoset.ix()] += 1;
+            }
+        }
+        drop((member_set, fill));
+        // Move labels compare by id: equal labels have equal ids.
+        let move_ids = &label_ids;
+        let mut infosets = Vec::with_capacity(n_sets);
         let mut first_action = 0u32;
-        for (s, members) in set_members.iter().enumerate() {
+        for s in 0..n_sets {
+            let members = &infoset_members[first_member[s] as usize..first_member[s + 1] as usize];
             let n0 = &nodes[members[0].ix()];
-            let labels0: Vec<&str> = n0.children().map(|c| move_labels[c].as_str()).collect();
+            let ids0 = &move_ids[n0.children()];
             for &m in &members[1..] {
-                let labels: Vec<&str> = nodes[m.ix()]
-                    .children()
-                    .map(|c| move_labels[c].as_str())
-                    .collect();
-                if labels != labels0 {
+                if &move_ids[nodes[m.ix()].children()] != ids0 {
+                    let list = |n: NodeId| {
+                        nodes[n.ix()]
+                            .children()
+                            .map(|c| label_values[label_ids[c] as usize].as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
                     return Err(TreeError::Infoset {
                         set: set_names[s].clone(),
                         why: format!(
                             "node `{}` has moves [{}] but node `{}` has [{}]",
                             node_names[members[0].ix()],
-                            labels0.join(", "),
+                            list(members[0]),
                             node_names[m.ix()],
-                            labels.join(", ")
+                            list(m)
                         ),
                     });
                 }
@@ -540,13 +694,13 @@ impl TreeBuilder {
                 player: set_player[s],
                 n_actions: n0.n_children,
                 first_action,
-                first_member: infoset_members.len() as u32,
+                first_member: first_member[s],
                 n_members: members.len() as u32,
             });
             first_action += n0.n_children;
-            infoset_members.extend_from_slice(members);
         }
 
+        let move_labels = Labels::from_parts(label_values, label_ids);
         Ok(Built {
             tree: Tree {
                 title: self.title,
@@ -559,11 +713,259 @@ impl TreeBuilder {
                 events,
                 node_names,
                 move_labels,
-                move_phrases: move_phrases.finish(),
+                move_phrases,
                 infoset_names: set_names,
             },
             node_of,
         })
+    }
+}
+
+/// Ids of a builder table renumbered in order of first use.
+struct Remap {
+    /// `out[builder id]`: the new id, or [`NONE`].
+    out: Vec<u32>,
+    /// `order[new id]`: the builder id.
+    order: Vec<u32>,
+}
+
+impl Remap {
+    fn new(n: usize) -> Self {
+        Remap {
+            out: vec![NONE; n],
+            order: Vec::new(),
+        }
+    }
+
+    fn id(&mut self, k: u32) -> u32 {
+        let o = &mut self.out[k as usize];
+        if *o == NONE {
+            *o = self.order.len() as u32;
+            self.order.push(k);
+        }
+        *o
+    }
+
+    /// The values in the new order.
+    fn values(&self, src: &[String]) -> Vec<String> {
+        self.order
+            .iter()
+            .map(|&k| src[k as usize].clone())
+            .collect()
+    }
+}
+
+/// Node names as [`Labels`], each distinct name stored once, looked up by a table of ids
+/// (the names are not stored a second time as keys).
+#[derive(Default)]
+struct NameTable {
+    values: Vec<String>,
+    ids: Vec<u32>,
+    index: hashbrown::HashTable<u32>,
+}
+
+impl NameTable {
+    fn push(&mut self, name: &str) {
+        // Runs of one name (unnamed nodes) skip the table.
+        if let Some(&last) = self.ids.last() {
+            if self.values[last as usize] == name {
+                self.ids.push(last);
+                return;
+            }
+        }
+        let hash = |s: &str| rustc_hash::FxBuildHasher.hash_one(s);
+        let values = &self.values;
+        let found = self
+            .index
+            .find(hash(name), |&k| values[k as usize] == name)
+            .copied();
+        let id = match found {
+            Some(id) => id,
+            None => {
+                let id = values.len() as u32;
+                self.index
+                    .insert_unique(hash(name), id, |&k| hash(&values[k as usize]));
+                self.values.push(name.to_string());
+                id
+            }
+        };
+        self.ids.push(id);
+    }
+
+    fn finish(self) -> Labels {
+        Labels::from_parts(self.values, self.ids)
+    }
+}
+
+#[cfg(test)]
+mod builder_tests {
+    use super::*;
+    use std::collections::{HashMap, HashSet};
+
+    /// What one builder node was given.
+    struct Given {
+        name: String,
+        kind: u8, // 0 decision, 1 chance, 2 terminal
+        player: u32,
+        key: Option<String>,
+        events: Vec<String>,
+        children: Vec<usize>,
+        label: String,
+        phrase: Option<String>,
+    }
+
+    /// Random trees whose nodes are added in a shuffled order: the arena keeps every name,
+    /// label, phrase, information set and event tag the builder was given, numbers sets and
+    /// events in breadth-first order of first use, and stores each distinct string once.
+    #[test]
+    fn random_trees_keep_what_was_added() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rnd = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..200 {
+            let n = 2 + rnd(40);
+            let mut g: Vec<Given> = (0..n)
+                .map(|k| Given {
+                    name: ["", "dup", "x"][rnd(3)].to_string() + &"'".repeat(rnd(2) * k),
+                    kind: 2,
+                    player: 0,
+                    key: None,
+                    events: Vec::new(),
+                    children: Vec::new(),
+                    label: String::new(),
+                    phrase: None,
+                })
+                .collect();
+            for k in 1..n {
+                let p = rnd(k);
+                g[p].children.push(k);
+            }
+            for k in 0..n {
+                let nc = g[k].children.len();
+                if nc == 0 {
+                    g[k].events = (0..rnd(3))
+                        .map(|_| ["war", "peace"][rnd(2)].into())
+                        .collect();
+                    continue;
+                }
+                g[k].kind = rnd(2) as u8;
+                g[k].player = rnd(2) as u32;
+                // Members of a set agree on mover and move labels.
+                let keyed = g[k].kind == 0 && rnd(2) == 0;
+                if keyed {
+                    g[k].key = Some(format!("p{}n{nc}", g[k].player));
+                }
+                for (j, &c) in g[k].children.clone().iter().enumerate() {
+                    g[c].label = if keyed {
+                        format!("m{j}")
+                    } else {
+                        ["a", "b", ""][rnd(3)].into()
+                    };
+                    g[c].phrase = (rnd(3) == 0).then(|| ["goes", "stays"][rnd(2)].into());
+                }
+            }
+            // Add the nodes in a shuffled order, and one node nothing leads to.
+            let mut perm: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                perm.swap(i, rnd(i + 1));
+            }
+            let mut b = TreeBuilder::new("t", vec!["A".into(), "B".into()]);
+            let mut bid = vec![0; n];
+            for &k in &perm {
+                let x = &g[k];
+                bid[k] = match x.kind {
+                    0 => b.decision(&x.name, PlayerId(x.player), x.key.clone()),
+                    1 => b.chance(&x.name),
+                    _ => b.terminal(&x.name, x.events.clone()),
+                };
+            }
+            let stray = b.terminal("stray", vec!["lost".into()]);
+            for (k, x) in g.iter().enumerate() {
+                let from = bid[k];
+                for &c in &x.children {
+                    b.add_move(from, &g[c].label, g[c].phrase.clone(), bid[c])
+                        .unwrap();
+                }
+            }
+            let built = b.finish(bid[0]).unwrap();
+            let t = &built.tree;
+            assert_eq!(built.node_of[stray], None);
+            assert_eq!(t.nodes.len(), n);
+            let id = |k: usize| built.node_of[bid[k]].unwrap();
+            let mut set_of_key = HashMap::new();
+            for (k, x) in g.iter().enumerate() {
+                let i = id(k);
+                assert_eq!(t.node_names[i.ix()], x.name);
+                assert_eq!(t.move_labels[i.ix()], x.label);
+                assert_eq!(t.move_phrases[i.ix()], x.phrase);
+                let kids: Vec<NodeId> = x.children.iter().map(|&c| id(c)).collect();
+                let arena: Vec<NodeId> = t.node(i).children().map(NodeId::from).collect();
+                assert_eq!(arena, kids);
+                match (t.node(i).kind, x.kind) {
+                    (NodeKind::Decision { player, infoset }, 0) => {
+                        assert_eq!(player, PlayerId(x.player));
+                        assert_eq!(
+                            t.infoset_names[infoset.ix()],
+                            x.key.clone().unwrap_or_default()
+                        );
+                        assert!(t.members(infoset).contains(&i));
+                        match &x.key {
+                            Some(key) => {
+                                assert_eq!(
+                                    *set_of_key.entry(key.clone()).or_insert(infoset),
+                                    infoset
+                                )
+                            }
+                            None => assert_eq!(t.members(infoset), [i]),
+                        }
+                    }
+                    (NodeKind::Chance, 1) => {}
+                    (NodeKind::Terminal { leaf }, 2) => {
+                        let mut want: Vec<&str> = Vec::new();
+                        for e in &x.events {
+                            if !want.contains(&e.as_str()) {
+                                want.push(e);
+                            }
+                        }
+                        let got: Vec<&str> = t.leaves[leaf.ix()]
+                            .events
+                            .iter()
+                            .map(|e| t.events[e.ix()].as_str())
+                            .collect();
+                        assert_eq!(got, want);
+                    }
+                    (k, want) => panic!("node {k:?}, given kind {want}"),
+                }
+            }
+            // Sets and events are numbered in breadth-first order of first use.
+            let (mut next_set, mut next_event) = (0, 0);
+            for node in &t.nodes {
+                match node.kind {
+                    NodeKind::Decision { infoset, .. } if infoset.0 >= next_set => {
+                        assert_eq!(infoset.0, next_set);
+                        next_set += 1;
+                    }
+                    NodeKind::Terminal { leaf } => {
+                        for e in &t.leaves[leaf.ix()].events {
+                            if e.0 >= next_event {
+                                assert_eq!(e.0, next_event);
+                                next_event += 1;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(next_set as usize, t.infosets.len());
+            assert_eq!(next_event as usize, t.events.len());
+            for d in [t.node_names.distinct(), t.move_labels.distinct()] {
+                assert_eq!(d.iter().collect::<HashSet<_>>().len(), d.len());
+            }
+        }
     }
 }
 
@@ -593,6 +995,16 @@ mod tests {
         assert_eq!(t.n_actions(), 4);
         assert!(t.is_perfect_information());
         assert_eq!(t.action_index(NodeId(4)), Some(1));
+    }
+
+    #[test]
+    fn a_default_builder_builds() {
+        let mut b = TreeBuilder::default();
+        let r = b.chance("r");
+        let l = b.terminal("l", vec![]);
+        b.add_move(r, "a", None, l).unwrap();
+        let t = b.finish(r).unwrap().tree;
+        assert_eq!(t.move_labels.iter().collect::<Vec<_>>(), ["", "a"]);
     }
 
     #[test]

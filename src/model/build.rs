@@ -15,6 +15,7 @@
 
 use super::ast::*;
 use super::bind;
+use super::index::{Moves, Names};
 use super::sources::payoff_what;
 use super::targets::{Target, TargetMap, TargetSet};
 use super::template::{FormulaInfo, Formulas, GameTemplate, InstantiateError, Params, Scenario};
@@ -23,7 +24,6 @@ use crate::diag::{did_you_mean, has_errors, Diagnostic};
 use crate::expr::{self, ParamId};
 use crate::game::tree::TreeBuilder;
 use crate::game::{NodeId, NodeKind, PlayerId, Tree};
-use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -68,6 +68,8 @@ fn build_with(
     if !counterfactual && ast.broken.is_empty() {
         report_unreachable(ast, &parent_of, &reachable, &mut d);
     }
+    // Not needed below; a big model's is tens of megabytes.
+    drop(parent_of);
     check_payoff_players(ast, &players, &mut d);
     check_infosets(ast, &moves, &reachable, &mut d);
     let space = types::check(ast, &players, &params, &mut d);
@@ -116,7 +118,7 @@ struct Shape<'a> {
     ast: &'a ModelAst,
     players: &'a [String],
     names: &'a Names<'a>,
-    moves: &'a [Vec<&'a MoveDef>],
+    moves: &'a Moves<'a>,
     reachable: &'a TargetSet,
     space: &'a TypeSpace<'a>,
 }
@@ -143,24 +145,21 @@ fn check_players(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Vec<String> {
 }
 
 /// Node and outcome names (one namespace) to what they name.
-type Names<'a> = FxHashMap<&'a str, Target>;
-
 /// Each target's (first) parent node and the move into it.
 type Parents<'a> = TargetMap<(usize, &'a Sp<Name>)>;
 
 /// Every node and outcome name, sorted (for suggestions after a mistake; made only then).
 fn sorted_names<'a>(names: &Names<'a>) -> Vec<&'a str> {
-    let mut all: Vec<&str> = names.keys().copied().collect();
+    let mut all: Vec<&str> = names.keys().collect();
     all.sort_unstable();
     all
 }
 
 /// Node and outcome names, which share one namespace.
 fn name_table<'a>(ast: &'a ModelAst, d: &mut Vec<Diagnostic>) -> Names<'a> {
-    let mut names: Names<'a> = FxHashMap::default();
-    names.reserve(ast.nodes.len() + ast.outcomes.len());
-    for (i, n) in ast.nodes.iter().enumerate() {
-        names.insert(n.name.v.as_str(), Target::Node(i));
+    let mut names = Names::new(ast);
+    for i in 0..ast.nodes.len() {
+        names.insert(Target::Node(i));
     }
     for (i, o) in ast.outcomes.iter().enumerate() {
         if names.contains_key(o.name.v.as_str()) {
@@ -172,7 +171,7 @@ fn name_table<'a>(ast: &'a ModelAst, d: &mut Vec<Diagnostic>) -> Names<'a> {
                 .with_hint("rename one of them"),
             );
         }
-        names.insert(o.name.v.as_str(), Target::Outcome(i));
+        names.insert(Target::Outcome(i));
     }
     names
 }
@@ -183,7 +182,7 @@ fn check_moves<'a>(
     ast: &'a ModelAst,
     players: &[String],
     names: &Names<'_>,
-    moves: &[Vec<&'a MoveDef>],
+    moves: &Moves<'a>,
     d: &mut Vec<Diagnostic>,
 ) -> Parents<'a> {
     let mut all_names: Option<Vec<&str>> = None;
@@ -231,7 +230,7 @@ fn check_moves<'a>(
                             .copied(),
                     )),
                 ),
-                Some(&t) => {
+                Some(t) => {
                     if let Some((first, _)) = parent_of.get(&t) {
                         d.push(
                             Diagnostic::error(
@@ -367,7 +366,7 @@ enum ParsedPayoff {
 
 fn parse_formulas(
     ast: &ModelAst,
-    moves: &[Vec<&MoveDef>],
+    moves: &Moves<'_>,
     params: &Params,
     space: &TypeSpace<'_>,
     d: &mut Vec<Diagnostic>,
@@ -534,15 +533,53 @@ fn parse_formula(
     }
 }
 
-/// Where an arena node came from.
-#[derive(Clone, Debug)]
+/// Where an arena node came from (12 bytes: a big model has millions of nodes).
+#[derive(Clone, Copy, Debug)]
 enum Origin {
-    /// A copy of a written node or outcome, in a type profile.
-    Written { target: Target, profile: usize },
+    /// A copy of a written node (or, with `outcome`, outcome) `ix`, in a type profile.
+    Written {
+        outcome: bool,
+        ix: u32,
+        profile: u32,
+    },
     /// Nature's draw of the types of typed player `level` (independent types).
-    Types { level: usize },
+    Types { level: u32 },
     /// Nature's draw of a type profile (joint prior).
     Joint,
+}
+
+impl Origin {
+    fn written(target: Target, profile: usize) -> Self {
+        let (outcome, ix) = match target {
+            Target::Node(i) => (false, i),
+            Target::Outcome(i) => (true, i),
+        };
+        Origin::Written {
+            outcome,
+            ix: ix as u32,
+            profile: profile as u32,
+        }
+    }
+
+    /// The written node or outcome copied, and the profile.
+    fn target(self) -> Option<(Target, usize)> {
+        match self {
+            Origin::Written {
+                outcome,
+                ix,
+                profile,
+            } => {
+                let ix = ix as usize;
+                let t = if outcome {
+                    Target::Outcome(ix)
+                } else {
+                    Target::Node(ix)
+                };
+                Some((t, profile as usize))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// The tree: nature's type draws on top, then one copy of the written tree per type profile.
@@ -554,7 +591,8 @@ fn build_tree(
     let space = s.space;
     let mut b = TreeBuilder::new(s.ast.title.clone(), s.players.to_vec());
     b.set_player_names(s.ast.display_names());
-    let mut origin_b: Vec<Origin> = Vec::new();
+    let mut origin_b: Vec<Origin> =
+        Vec::with_capacity(space.profiles.len() * (s.ast.nodes.len() + s.ast.outcomes.len()));
     // Copies of the written tree, one per profile; their roots.
     let mut roots = Vec::with_capacity(space.profiles.len());
     for profile in 0..space.profiles.len() {
@@ -587,7 +625,7 @@ fn build_tree(
     let mut origin = vec![Origin::Joint; built.tree.nodes.len()];
     for (bi, id) in built.node_of.iter().enumerate() {
         if let Some(id) = id {
-            origin[id.ix()] = origin_b[bi].clone();
+            origin[id.ix()] = origin_b[bi];
         }
     }
     Some((Arc::new(built.tree), origin))
@@ -634,7 +672,9 @@ fn type_chain(
                 format!("type:{}[{}]", pt.player.v, prefix.join(","))
             };
             let c = b.chance(name);
-            origin_b.push(Origin::Types { level });
+            origin_b.push(Origin::Types {
+                level: level as u32,
+            });
             for (t, &child) in group.iter().enumerate() {
                 let ty = &pt.types[t];
                 add_move(
@@ -679,11 +719,13 @@ fn copy_tree(
     let space = s.space;
     let suffix = space.suffix(profile);
     let mut bnode: TargetMap<usize> = TargetMap::new(ast.nodes.len(), ast.outcomes.len());
+    b.reserve(ast.nodes.len() + ast.outcomes.len(), 0);
     for (i, n) in ast.nodes.iter().enumerate() {
         if !s.reachable.contains(&Target::Node(i)) {
             continue;
         }
         let name = suffixed(&n.name.v, &suffix);
+        let name: &str = &name;
         let id = match &n.mover {
             Mover::Player { player, infoset } => {
                 let p = s.players.iter().position(|q| q == &player.v)?;
@@ -695,10 +737,7 @@ fn copy_tree(
             }
             Mover::Chance => b.chance(name),
         };
-        origin_b.push(Origin::Written {
-            target: Target::Node(i),
-            profile,
-        });
+        origin_b.push(Origin::written(Target::Node(i), profile));
         bnode.insert(Target::Node(i), id);
     }
     for (i, o) in ast.outcomes.iter().enumerate() {
@@ -708,10 +747,7 @@ fn copy_tree(
                 Target::Outcome(i),
                 b.terminal(suffixed(&o.name.v, &suffix), ev),
             );
-            origin_b.push(Origin::Written {
-                target: Target::Outcome(i),
-                profile,
-            });
+            origin_b.push(Origin::written(Target::Outcome(i), profile));
         }
     }
     for (i, _) in ast.nodes.iter().enumerate() {
@@ -719,8 +755,8 @@ fn copy_tree(
             continue;
         };
         for m in &s.moves[i] {
-            let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(t))?;
-            if let Err(e) = b.add_move(from, m.label.v.clone(), m.say.clone(), to) {
+            let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(&t))?;
+            if let Err(e) = b.add_move(from, &*m.label.v, m.say.clone(), to) {
                 d.push(Diagnostic::error(m.to.span.clone(), e.to_string()));
             }
         }
@@ -728,12 +764,15 @@ fn copy_tree(
     bnode.get(&Target::Node(root)).copied()
 }
 
-/// `name` followed by a type profile's suffix (empty without types).
-fn suffixed(name: &str, suffix: &str) -> String {
+/// `name` followed by a type profile's suffix (borrowed without types: no copy per node).
+fn suffixed<'a>(name: &'a str, suffix: &str) -> std::borrow::Cow<'a, str> {
+    if suffix.is_empty() {
+        return name.into();
+    }
     let mut s = String::with_capacity(name.len() + suffix.len());
     s.push_str(name);
     s.push_str(suffix);
-    s
+    s.into()
 }
 
 /// The information-set key of a copy of decision node `n`: its written information set (or
@@ -799,29 +838,22 @@ impl Compiled {
         }
     }
 
-    /// Adds a payoff formula.
-    fn push_payoff(
+    /// Adds a formula: a payoff (`chance` false) or a chance move's probability (after every
+    /// payoff).
+    fn push(
         &mut self,
         info: FormulaInfo,
+        chance: bool,
         params: &Params,
         d: &mut Vec<Diagnostic>,
     ) -> Option<()> {
         let e = Self::compile(&info, params, d)?;
-        self.pay_exprs.push((self.pay_base.len(), e));
-        self.pay_base.push(0.0);
-        self.formulas.push_kept(info);
-        Some(())
-    }
-
-    /// Adds a chance-move formula (after every payoff).
-    fn push_chance(
-        &mut self,
-        info: FormulaInfo,
-        params: &Params,
-        d: &mut Vec<Diagnostic>,
-    ) -> Option<()> {
-        let e = Self::compile(&info, params, d)?;
-        self.chance_exprs.push(e);
+        if chance {
+            self.chance_exprs.push(e);
+        } else {
+            self.pay_exprs.push((self.pay_base.len(), e));
+            self.pay_base.push(0.0);
+        }
         self.formulas.push_kept(info);
         Some(())
     }
@@ -864,17 +896,11 @@ fn assemble(
     let space = s.space;
     let node_spans: Vec<Range<usize>> = origin
         .iter()
-        .map(|o| match o {
-            Origin::Written {
-                target: Target::Node(i),
-                ..
-            } => ast.nodes[*i].name.span.clone(),
-            Origin::Written {
-                target: Target::Outcome(i),
-                ..
-            } => ast.outcomes[*i].name.span.clone(),
-            Origin::Types { level } => space.players[*level].1.span.clone(),
-            Origin::Joint => ast.prior.as_ref().map_or(0..0, |(_, sp)| sp.clone()),
+        .map(|&o| match (o, o.target()) {
+            (_, Some((Target::Node(i), _))) => ast.nodes[i].name.span.clone(),
+            (_, Some((Target::Outcome(i), _))) => ast.outcomes[i].name.span.clone(),
+            (Origin::Types { level }, _) => space.players[level as usize].1.span.clone(),
+            _ => ast.prior.as_ref().map_or(0..0, |(_, sp)| sp.clone()),
         })
         .collect();
     let for_types = |profile: usize| {
@@ -892,11 +918,7 @@ fn assemble(
         chance_exprs: Vec::new(),
     };
     for leaf in &tree.leaves {
-        let Origin::Written {
-            target: Target::Outcome(oi),
-            profile,
-        } = origin[leaf.node.ix()]
-        else {
+        let Some((Target::Outcome(oi), profile)) = origin[leaf.node.ix()].target() else {
             return None; // every leaf is a copy of an outcome
         };
         let o = &ast.outcomes[oi];
@@ -931,7 +953,7 @@ fn assemble(
                 what: payoff_what(pname, &o.name.v, &for_types(profile)),
                 ast: in_profile(a, s, parsed, profile),
             };
-            c.push_payoff(info, &params, d)?;
+            c.push(info, false, &params, d)?;
         }
     }
     let mut chance_targets = Vec::new();
@@ -942,29 +964,27 @@ fn assemble(
         }
         chance_nodes.push(NodeId::from(id));
         for (mi, child) in node.children().enumerate() {
-            let (a, src, what, profile) = match &origin[id] {
-                Origin::Written {
-                    target: Target::Node(ni),
-                    profile,
-                } => {
-                    let m = s.moves[*ni].get(mi)?;
+            let (a, src, what, profile) = match (origin[id], origin[id].target()) {
+                (_, Some((Target::Node(ni), profile))) => {
+                    let m = s.moves[ni].get(mi)?;
                     (
-                        parsed.chance.get(&(*ni, mi))?,
+                        parsed.chance.get(&(ni, mi))?,
                         m.prob.as_deref().cloned()?,
                         format!(
                             "the probability of move `{}` at chance node `{}`{}",
                             m.label.v,
-                            ast.nodes[*ni].name.v,
-                            for_types(*profile)
+                            ast.nodes[ni].name.v,
+                            for_types(profile)
                         ),
-                        *profile,
+                        profile,
                     )
                 }
-                Origin::Types { level } => {
-                    let pt = space.players[*level].1;
+                (Origin::Types { level }, _) => {
+                    let level = level as usize;
+                    let pt = space.players[level].1;
                     let t = &pt.types[mi];
                     (
-                        parsed.type_prob.get(&(*level, mi))?,
+                        parsed.type_prob.get(&(level, mi))?,
                         t.prob.clone()?,
                         format!(
                             "the prior probability of type `{}` of {}",
@@ -973,7 +993,7 @@ fn assemble(
                         0,
                     )
                 }
-                Origin::Joint => {
+                (Origin::Joint, _) => {
                     let e = space.joint.as_ref()?.get(mi)?;
                     (
                         parsed.prior.get(&mi)?,
@@ -982,14 +1002,14 @@ fn assemble(
                         0,
                     )
                 }
-                Origin::Written { .. } => return None,
+                (Origin::Written { .. }, _) => return None,
             };
             let info = FormulaInfo {
                 src,
                 what,
                 ast: in_profile(a, s, parsed, profile),
             };
-            c.push_chance(info, &params, d)?;
+            c.push(info, true, &params, d)?;
             chance_targets.push(NodeId::from(child));
         }
     }
@@ -1208,9 +1228,11 @@ fn apply_counterfactual<'a>(
     ast: &'a ModelAst,
     cf: &Counterfactual,
     d: &mut Vec<Diagnostic>,
-) -> Vec<Vec<&'a MoveDef>> {
-    let mut moves: Vec<Vec<&MoveDef>> =
-        ast.nodes.iter().map(|n| n.moves.iter().collect()).collect();
+) -> Moves<'a> {
+    // What the counterfactual does at each node it names: only one move is left (`force`), or
+    // some are removed (`remove`); applied one after the other.
+    let mut only: HashMap<usize, Vec<&str>> = HashMap::new();
+    let mut removed: HashMap<usize, Vec<&str>> = HashMap::new();
     let node_ix = |name: &Sp<String>, d: &mut Vec<Diagnostic>| {
         let found = nodes_named(ast, &name.v);
         if found.is_empty() {
@@ -1246,7 +1268,7 @@ fn apply_counterfactual<'a>(
             // An unknown move is reported once; the node keeps its moves (no second error
             // about a node left without moves).
             if check_move(i, m, d) {
-                moves[i].retain(|x| x.label.v == m.v);
+                only.entry(i).or_default().push(&m.v);
             }
         }
     }
@@ -1255,16 +1277,23 @@ fn apply_counterfactual<'a>(
             for m in ms {
                 check_move(i, m, d);
             }
-            moves[i].retain(|x| !ms.iter().any(|m| m.v == x.label.v));
+            removed
+                .entry(i)
+                .or_default()
+                .extend(ms.iter().map(|m| m.v.as_str()));
         }
     }
-    moves
+    Moves::new(ast, |i, m| {
+        let label = m.label.v.as_str();
+        only.get(&i).is_none_or(|o| o.iter().all(|l| *l == label))
+            && removed.get(&i).is_none_or(|r| !r.contains(&label))
+    })
 }
 
 fn root_node(ast: &ModelAst, names: &Names<'_>, d: &mut Vec<Diagnostic>) -> Option<usize> {
     let r = ast.root.as_ref()?;
     match names.get(r.v.as_str()) {
-        Some(Target::Node(i)) => Some(*i),
+        Some(Target::Node(i)) => Some(i),
         Some(Target::Outcome(_)) => {
             d.push(Diagnostic::error(
                 r.span.clone(),
@@ -1287,7 +1316,7 @@ fn root_node(ast: &ModelAst, names: &Names<'_>, d: &mut Vec<Diagnostic>) -> Opti
 }
 
 fn reachability(
-    moves: &[Vec<&MoveDef>],
+    moves: &Moves<'_>,
     n_outcomes: usize,
     names: &Names<'_>,
     root: Option<usize>,
@@ -1301,7 +1330,7 @@ fn reachability(
         }
         if let Target::Node(i) = t {
             for m in &moves[i] {
-                if let Some(&c) = names.get(m.to.v.as_str()) {
+                if let Some(c) = names.get(m.to.v.as_str()) {
                     stack.push(c);
                 }
             }
@@ -1394,7 +1423,7 @@ fn report_unreachable(
 
 fn check_infosets(
     ast: &ModelAst,
-    moves: &[Vec<&MoveDef>],
+    moves: &Moves<'_>,
     reachable: &TargetSet,
     d: &mut Vec<Diagnostic>,
 ) {
@@ -1577,8 +1606,11 @@ fn chance_diagnostic(
     else {
         return t.diagnose(err, th);
     };
-    let whose = match &origin[node.ix()] {
-        Origin::Types { level } => format!("the types of `{}`", s.space.players[*level].1.player.v),
+    let whose = match origin[node.ix()] {
+        Origin::Types { level } => format!(
+            "the types of `{}`",
+            s.space.players[level as usize].1.player.v
+        ),
         Origin::Joint => "the type profiles in `[prior]`".to_string(),
         Origin::Written { .. } => return t.diagnose(err, th),
     };

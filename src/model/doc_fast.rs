@@ -378,16 +378,33 @@ impl<'s> Reader<'_, 's> {
             }
             let v = self.value(depth)?;
             self.b.push_child(array, v);
-            self.skip_wcn()?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => break,
-                _ => return None,
+            if self.after_item(b']')? {
+                break;
             }
         }
+        Some(self.close(array))
+    }
+
+    /// After an array's element or an inline table's entry: a comma (`false`, more follow) or
+    /// the closing bracket `close` (`true`, left for [`Reader::close`]); anything else fails.
+    fn after_item(&mut self, close: u8) -> R<bool> {
+        self.skip_wcn()?;
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                Some(false)
+            }
+            Some(c) if c == close => Some(true),
+            _ => None,
+        }
+    }
+
+    /// Steps over the closing bracket of `node` (an array or an inline table) and ends its
+    /// span there.
+    fn close(&mut self, node: u32) -> u32 {
         self.pos += 1;
-        self.b.doc.nodes[array as usize].span[1] = self.pos as u32;
-        Some(array)
+        self.b.doc.nodes[node as usize].span[1] = self.pos as u32;
+        node
     }
 
     fn inline_table(&mut self, depth: usize) -> R<u32> {
@@ -419,16 +436,11 @@ impl<'s> Reader<'_, 's> {
                 self.b.descend_inline(table, &path)?
             };
             self.b.insert_key(t, !path.is_empty(), &key, value);
-            self.skip_wcn()?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => break,
-                _ => return None,
+            if self.after_item(b'}')? {
+                break;
             }
         }
-        self.pos += 1;
-        self.b.doc.nodes[table as usize].span[1] = self.pos as u32;
-        Some(table)
+        Some(self.close(table))
     }
 
     /// A number or a boolean.

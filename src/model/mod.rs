@@ -14,6 +14,7 @@ mod doc_tests;
 pub mod expand;
 #[cfg(test)]
 mod generated_tests;
+mod index;
 mod name;
 pub mod questions;
 pub mod rational;
