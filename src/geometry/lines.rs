@@ -57,7 +57,7 @@ pub fn lines(p: &SPoly, x: usize, y: usize) -> Option<Vec<HalfPlane>> {
         'pairs: for s0 in &r0 {
             for s1 in &r1 {
                 let s = SPoly::constant(s0.clone()).add(&SPoly::var(x).scale(&(s1 - s0)));
-                if let Some(g) = div_by_line(&f, y, &s) {
+                if let Some(g) = f.div_by_line(y, &s) {
                     found = Some((g, s0.clone(), s1 - s0));
                     break 'pairs;
                 }
@@ -82,28 +82,6 @@ fn univariate(p: &SPoly, v: usize) -> Option<Vec<Rational>> {
         .iter()
         .map(SPoly::as_constant)
         .collect::<Option<Vec<_>>>()
-}
-
-/// `f / (v − s)` when the division is exact, `s` free of `v` (synthetic division in `v`).
-fn div_by_line(f: &SPoly, v: usize, s: &SPoly) -> Option<SPoly> {
-    let c = f.coefficients_in(v);
-    if c.len() < 2 {
-        return None;
-    }
-    let n = c.len() - 1;
-    let mut q = vec![SPoly::zero(); n];
-    q[n - 1] = c[n].clone();
-    for k in (1..n).rev() {
-        q[k - 1] = c[k].add(&q[k].mul(s));
-    }
-    if !c[0].add(&q[0].mul(s)).is_zero() {
-        return None;
-    }
-    let mut out = SPoly::zero();
-    for (k, qk) in q.iter().enumerate() {
-        out = out.add(&qk.mul(&SPoly::var(v).pow(k as u32)));
-    }
-    Some(out)
 }
 
 /// The distinct rational roots of `p` (coefficients ascending): each real root isolated

@@ -244,18 +244,24 @@ impl SPoly {
 
     /// `self / (v − r)` when the division is exact (synthetic division in `v`).
     pub fn div_linear(&self, v: usize, r: &Rational) -> Option<SPoly> {
+        self.div_by_line(v, &SPoly::constant(r.clone()))
+    }
+
+    /// `self / (v − s)` when the division is exact, `s` free of `v` (synthetic division in
+    /// `v`).
+    pub fn div_by_line(&self, v: usize, s: &SPoly) -> Option<SPoly> {
         let c = self.coefficients_in(v);
         if c.len() < 2 {
             return None;
         }
-        // q_{n-1} = c_n, q_{k-1} = c_k + r·q_k; remainder c_0 + r·q_0 must vanish.
+        // q_{n-1} = c_n, q_{k-1} = c_k + s·q_k; remainder c_0 + s·q_0 must vanish.
         let n = c.len() - 1;
         let mut q = vec![SPoly::zero(); n];
         q[n - 1] = c[n].clone();
         for k in (1..n).rev() {
-            q[k - 1] = c[k].add(&q[k].scale(r));
+            q[k - 1] = c[k].add(&q[k].mul(s));
         }
-        if !c[0].add(&q[0].scale(r)).is_zero() {
+        if !c[0].add(&q[0].mul(s)).is_zero() {
             return None;
         }
         let mut out = SPoly::zero();
