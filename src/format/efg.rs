@@ -333,6 +333,20 @@ impl<'a> Reader<'a> {
         2 * self.t.who.len() + 1024
     }
 
+    /// Stores the payoffs read into [`Tables::scratch_pay`] as outcome `num` named `name`;
+    /// returns its name id and payoff entry.
+    fn store_outcome(&mut self, num: usize, name: u32) -> (u32, u32) {
+        let e = (self.t.sums.len() / self.t.np.max(1)) as u32;
+        for q in &self.t.scratch_pay {
+            push_q(&mut self.t.sums, q);
+        }
+        let o = self.t.outs.len() as u32;
+        self.t.outs.push((name, e));
+        let limit = self.dense_limit();
+        self.t.outcome_ix.insert(num, o, limit);
+        (name, e)
+    }
+
     /// Parses one node; returns its index and the payoff entry of its own outcome, if any.
     fn node(&mut self) -> Result<(u32, Option<u32>), FormatError> {
         let at = self.s.here32();
@@ -557,17 +571,7 @@ impl<'a> Reader<'a> {
                 Ok(Some((name, e)))
             }
             (Some(o), None) => Ok(Some(self.t.outs[o as usize])),
-            (None, Some(name)) => {
-                let e = (self.t.sums.len() / np.max(1)) as u32;
-                for q in &self.t.scratch_pay {
-                    push_q(&mut self.t.sums, q);
-                }
-                let o = self.t.outs.len() as u32;
-                self.t.outs.push((name, e));
-                let limit = self.dense_limit();
-                self.t.outcome_ix.insert(num, o, limit);
-                Ok(Some((name, e)))
-            }
+            (None, Some(name)) => Ok(Some(self.store_outcome(num, name))),
             (None, None) => Err(self.s.error(format!(
                 "outcome {num} appears without its payoffs for the first time"
             ))),

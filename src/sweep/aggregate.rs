@@ -336,14 +336,19 @@ impl Aggregate {
         if m.regimes || m.cells.contains(&u32::MAX) {
             return None;
         }
+        let (xs, ys) = self.bin_values(m);
+        Some((xs, ys, m.cells.clone()))
+    }
+
+    /// Each map bin's first swept value along x and along y.
+    fn bin_values(&self, m: &Map) -> (Vec<f64>, Vec<f64>) {
         let vals = |v: &[f64], n: usize, bins: usize| -> Vec<f64> {
             (0..bins).map(|b| v[bin_start(b, n, bins)]).collect()
         };
-        Some((
+        (
             vals(&self.spec.axes[0].1, m.nx, m.bx),
             vals(&self.spec.axes[1].1, m.ny, m.by),
-            m.cells.clone(),
-        ))
+        )
     }
 
     /// A regime map's grid (a game with information sets): as [`Aggregate::map_grid`], with
@@ -355,15 +360,8 @@ impl Aggregate {
         if !m.regimes || m.cells.contains(&u32::MAX) {
             return None;
         }
-        let vals = |v: &[f64], n: usize, bins: usize| -> Vec<f64> {
-            (0..bins).map(|b| v[bin_start(b, n, bins)]).collect()
-        };
-        Some((
-            vals(&self.spec.axes[0].1, m.nx, m.bx),
-            vals(&self.spec.axes[1].1, m.ny, m.by),
-            m.cells.clone(),
-            m.legend.clone(),
-        ))
+        let (xs, ys) = self.bin_values(m);
+        Some((xs, ys, m.cells.clone(), m.legend.clone()))
     }
 
     /// The plot as SVG with `note` under a region map's legend (why its cells are drawn);

@@ -16,7 +16,7 @@
 //! to the same game, positions and located errors either way; tests read random files and
 //! damaged copies both ways (`fast_path_equals_the_general_reader_*`).
 
-use super::{push_q, q_at, Desc, Reader, CHANCE, NONE, PLAYER0, TERMINAL};
+use super::{q_at, Desc, Reader, CHANCE, NONE, PLAYER0, TERMINAL};
 use crate::format::num::{self, Q};
 use crate::format::scan::{Cursor, NUMBER_BYTE};
 
@@ -410,16 +410,7 @@ impl Reader<'_> {
     /// returns its name id and payoff entry.
     fn new_outcome(&mut self, num: usize, of: usize, ot: usize) -> (u32, u32) {
         let name = self.t.strings.id(self.s.slice(of, ot));
-        let np = self.t.np;
-        let e = (self.t.sums.len() / np.max(1)) as u32;
-        for q in &self.t.scratch_pay {
-            push_q(&mut self.t.sums, q);
-        }
-        let o = self.t.outs.len() as u32;
-        self.t.outs.push((name, e));
-        let limit = self.dense_limit();
-        self.t.outcome_ix.insert(num, o, limit);
-        (name, e)
+        self.store_outcome(num, name)
     }
 }
 
