@@ -83,7 +83,7 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
         options(args).max_cells,
     )?;
     let title = input.title(&file);
-    match &input {
+    let code = match &input {
         GameInput::Model {
             template,
             theta,
@@ -98,7 +98,10 @@ pub fn run(args: &SolveArgs) -> Result<ExitCode> {
         ),
         GameInput::Efg(g) => finish(args, &file, &title, GameRef::Tree(g), None, None),
         GameInput::Nfg(g) => finish(args, &file, &title, GameRef::Strategic(g), None, None),
-    }
+    };
+    // The process exits next: the game is left to the exit rather than freed.
+    std::mem::forget(input);
+    code
 }
 
 /// Solves, certifies and prints. When the default solver is an enumeration that may be slow,
@@ -195,11 +198,15 @@ pub fn finish(
             );
         }
     }
-    Ok(if sol.equilibria.is_empty() {
+    let code = if sol.equilibria.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    // `deter solve` exits next: the solutions are left to the exit rather than freed block by
+    // block (an exact profile of a big tree is millions of small blocks).
+    std::mem::forget(staged);
+    Ok(code)
 }
 
 /// A spinner line on standard error for the enumeration (terminal only).

@@ -1042,18 +1042,25 @@ pub struct NodeLabel<'a> {
     id: NodeId,
 }
 
-impl std::fmt::Display for NodeLabel<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl NodeLabel<'_> {
+    /// Writes the label to `w` piece by piece (ids through `itoa`), so a writer of a big
+    /// table can append it to its buffer without the formatting machinery.
+    pub fn write_to<W: std::fmt::Write>(&self, w: &mut W) -> std::fmt::Result {
         let (t, id) = (self.tree, self.id);
         let name = &t.node_names[id.ix()];
         if !name.is_empty() {
-            return f.write_str(name);
+            return w.write_str(name);
         }
-        match t.node(id).kind {
-            NodeKind::Decision { infoset, .. } if !t.infoset_names[infoset.ix()].is_empty() => {
-                write!(f, "{}#{}", t.infoset_names[infoset.ix()], id.0)
-            }
-            _ => write!(f, "#{}", id.0),
+        if let NodeKind::Decision { infoset, .. } = t.node(id).kind {
+            w.write_str(&t.infoset_names[infoset.ix()])?;
         }
+        w.write_char('#')?;
+        w.write_str(itoa::Buffer::new().format(id.0))
+    }
+}
+
+impl std::fmt::Display for NodeLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write_to(f)
     }
 }

@@ -110,6 +110,27 @@ pub fn said_strategy_text(game: &Game, eq: &Equilibrium, node: NodeId, probs: &[
     }
 }
 
+/// [`said_strategy_text`] appended to `out`. A node of an exact profile where one move is
+/// played (every node of a pure equilibrium) gets that move's words in place, without a
+/// `String` per node of a big table.
+pub fn push_said_strategy_text(
+    out: &mut String,
+    game: &Game,
+    eq: &Equilibrium,
+    node: NodeId,
+    probs: &[f64],
+) {
+    if let Some(x) = node_exact(game, eq, node) {
+        let mut played = x.iter().enumerate().filter(|(_, q)| q.is_positive());
+        if let (Some((a, _)), None) = (played.next(), played.next()) {
+            let first = game.tree.node(node).first_child as usize;
+            out.push_str(words::move_words(&game.tree, NodeId::from(first + a)));
+            return;
+        }
+    }
+    out.push_str(&said_strategy_text(game, eq, node, probs));
+}
+
 /// The moves played with positive exact probability: the move alone when it is the only
 /// one, else `move probability` joined by commas.
 fn exact_strategy_text<'n>(moves: impl Iterator<Item = (&'n str, &'n Rational)> + Clone) -> String {

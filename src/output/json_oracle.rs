@@ -265,7 +265,7 @@ fn streamed_json_equals_the_value_tree_on_generated_trees() {
 
 /// A perfect-information tree of `3^depth` leaves as `.efg` text: a chance move at the root,
 /// then the two players alternate; payoffs are two-decimal numbers from a fixed sequence.
-fn layered_efg(depth: u32) -> String {
+pub(super) fn layered_efg(depth: u32) -> String {
     let mut s = String::from("EFG 2 R \"layered\" { \"A\" \"B\" } \"\"\n");
     let (mut set, mut outcome, mut x) = (0, 0, 12345u64);
     s.push_str("c \"\" 1 \"\" { \"h\" 1/3 \"l\" 2/3 } 0\n");

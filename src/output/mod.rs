@@ -11,6 +11,7 @@ pub mod dir;
 pub mod exact;
 pub mod file;
 pub mod json_nodes;
+
 #[cfg(test)]
 mod json_oracle;
 pub mod pretty;
@@ -168,15 +169,15 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     let mut cells = String::new();
                     let mut rows: Vec<(NodeId, usize, usize)> = Vec::new();
                     let (mut w, mut ws) = (0, 0);
+                    let speaks = words::speaks(&g.tree);
                     for (i, probs) in json_nodes::decisions(&g.tree, p) {
                         let node = NodeId::from(i);
-                        let place = words::node_place(&g.tree, node);
-                        let text = exact::said_strategy_text(g, eq, node, probs);
-                        w = w.max(place.chars().count());
-                        ws = ws.max(text.chars().count());
-                        cells.push_str(&place);
+                        let start = cells.len();
+                        push_place(&mut cells, &g.tree, speaks, node);
                         let mid = cells.len();
-                        cells.push_str(&text);
+                        exact::push_said_strategy_text(&mut cells, g, eq, node, probs);
+                        w = w.max(cells[start..mid].chars().count());
+                        ws = ws.max(cells[mid..].chars().count());
                         rows.push((node, mid, cells.len()));
                     }
                     let wp = (0..g.tree.n_players())
@@ -186,22 +187,22 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     let mut line = String::new();
                     let mut start = 0;
                     for &(node, mid, end) in &rows {
-                        use std::fmt::Write as _;
                         let place = &cells[start..mid];
                         let text = &cells[mid..end];
                         start = end;
                         let who = mover_display(&g.tree, node);
                         let on_path = reach[node.ix()] > 1e-12;
+                        // `    {place:w$}  {who:wp$}  {text:ws$}{off}`, padded by hand.
                         line.clear();
-                        // Writing into a `String` cannot fail.
-                        let _ = write!(
-                            line,
-                            "    {:w$}  {:wp$}  {:ws$}{}",
-                            place,
-                            who,
-                            text,
-                            if on_path { "" } else { "  (off the path)" },
-                        );
+                        line.push_str("    ");
+                        push_padded(&mut line, place, w);
+                        line.push_str("  ");
+                        push_padded(&mut line, who, wp);
+                        line.push_str("  ");
+                        push_padded(&mut line, text, ws);
+                        if !on_path {
+                            line.push_str("  (off the path)");
+                        }
                         o.push_str(line.trim_end());
                         o.push('\n');
                     }
@@ -268,6 +269,25 @@ fn mover(tree: &Tree, node: crate::game::NodeId) -> &str {
         crate::game::NodeKind::Decision { player, .. } => &tree.players[player.ix()],
         _ => "Nature",
     }
+}
+
+/// [`words::node_place`] appended to `out`; a tree that does not speak (`speaks` is
+/// [`words::speaks`] of `tree`) has its node's label written in place, without a `String`
+/// per node of a big table.
+fn push_place(out: &mut String, tree: &Tree, speaks: bool, node: NodeId) {
+    if speaks {
+        out.push_str(&words::node_place(tree, node));
+    } else {
+        // Writing into a `String` cannot fail.
+        let _ = tree.node_label_shown(node).write_to(out);
+    }
+}
+
+/// `s` padded with spaces to `width` characters (as `{s:width$}` formats it).
+fn push_padded(out: &mut String, s: &str, width: usize) {
+    out.push_str(s);
+    let n = s.chars().count();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
 }
 
 /// The mover at `node` as text names it (its display name).
@@ -434,4 +454,91 @@ fn equilibrium_json<'a>(r: SolveReport<'a>, eq: &'a crate::solve::Equilibrium) -
 /// (through symlinks, never replacing a device; see [`file::write_whole`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file::write_whole(path, bytes)
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+    use crate::solve::{certify, SolveOptions};
+
+    /// Every decision node's cells as the table writes them in place equal the words built
+    /// as strings ([`words::node_place`], [`exact::said_strategy_text`]).
+    fn same_cells(g: &crate::game::Game, solver: &str) -> usize {
+        let s = crate::solve::by_name(solver).unwrap();
+        let game = GameRef::Tree(g);
+        if s.supports(game).is_err() {
+            return 0;
+        }
+        let Ok(mut sol) = s.solve(game, &SolveOptions::default()) else {
+            return 0;
+        };
+        certify(game, &mut sol).unwrap();
+        let speaks = words::speaks(&g.tree);
+        let mut n = 0;
+        for eq in &sol.equilibria {
+            let Profile::Behavior(p) = &eq.profile else {
+                continue;
+            };
+            for (i, probs) in json_nodes::decisions(&g.tree, p) {
+                let node = NodeId::from(i);
+                let mut cells = String::from("x");
+                push_place(&mut cells, &g.tree, speaks, node);
+                assert_eq!(cells[1..], words::node_place(&g.tree, node));
+                cells.truncate(1);
+                exact::push_said_strategy_text(&mut cells, g, eq, node, probs);
+                assert_eq!(
+                    cells[1..],
+                    exact::said_strategy_text(g, eq, node, probs),
+                    "{solver} at node {i}"
+                );
+                n += 1;
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn padding_by_hand_equals_the_formatter() {
+        for s in ["", "a", "Protégé", "→ x", "long enough"] {
+            for w in [0, 1, 5, 7, 12] {
+                let mut out = String::from("x");
+                push_padded(&mut out, s, w);
+                assert_eq!(out[1..], format!("{s:w$}"), "{s:?} to {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn table_cells_written_in_place_equal_the_words() {
+        let mut n = 0;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = e.path();
+            if path.extension().is_none_or(|x| x != "toml") {
+                continue;
+            }
+            let src = std::fs::read_to_string(&path).unwrap();
+            let name = path.display().to_string();
+            let Some(t) = crate::model::load(&name, src.as_str()).template else {
+                continue;
+            };
+            let mut g = t.instantiate(&t.defaults()).unwrap();
+            if let Ok(th) = t.exact_point(&src, None, &[]) {
+                t.fill_exact(&mut g, &th).unwrap();
+            }
+            for solver in ["backward", "seqform-lp", "lcp"] {
+                n += same_cells(&g, solver);
+            }
+        }
+        for seed in 0..12 {
+            let src = crate::format::efg::tests::random_efg(seed, 60);
+            let g = crate::format::efg::read(&src).unwrap();
+            for solver in ["backward", "lcp", "seqform-lp"] {
+                n += same_cells(&g, solver);
+            }
+        }
+        let g = crate::format::efg::read(&json_oracle::layered_efg(6)).unwrap();
+        n += same_cells(&g, "backward");
+        assert!(n >= 150, "only {n} nodes compared");
+    }
 }
