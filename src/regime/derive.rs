@@ -67,6 +67,14 @@ impl Cond {
     }
 }
 
+/// Why a support is not derived when its equations leave some mixing probability free: its
+/// equilibria form a continuum within the support (stated under the continuum's label).
+pub const CONTINUUM: &str = "the equilibrium is one of a continuum";
+
+/// Why a support is not derived when its equations are singular at the point only (a point
+/// on the boundary of the support's regime, where a continuum passes through it).
+pub const DEGENERATE: &str = "its equations are degenerate at the point";
+
 /// Payoffs and chance probabilities of `t`'s tree as polynomials in the parameters (a
 /// parameter a counterfactual fixes is replaced by its value); `None` if a formula is not a
 /// polynomial.
@@ -1020,14 +1028,30 @@ fn by_ranges(t: &GameTemplate, c: &Cond) -> Option<bool> {
     }
 }
 
-/// The equilibrium's action probabilities, exactly.
-fn exact_behaviour(c: &Component) -> Result<Vec<Rational>, String> {
+/// The equilibrium's support as action weights: its exact probabilities where the solver
+/// has them, else 1 for every action played with positive probability and 0 for the others.
+/// Only the support matters to a derivation (the mixing probabilities become unknowns and
+/// are solved for exactly), so an equilibrium the solver found as a float root of a
+/// nonlinear system is derived exactly too.
+pub fn support_behaviour(c: &Component) -> Vec<Rational> {
     c.point
         .behaviour
         .iter()
-        .map(|v| v.q.clone())
-        .collect::<Option<_>>()
-        .ok_or_else(|| "the equilibrium's probabilities are not exact".to_string())
+        .map(|v| match &v.q {
+            Some(q) => q.clone(),
+            None if v.x > 0.0 => Rational::one(),
+            None => Rational::zero(),
+        })
+        .collect()
+}
+
+/// The equilibrium's action weights ([`support_behaviour`]); `Err` if it has none.
+fn exact_behaviour(c: &Component) -> Result<Vec<Rational>, String> {
+    let b = support_behaviour(c);
+    if b.is_empty() {
+        return Err("the equilibrium has no behaviour".into());
+    }
+    Ok(b)
 }
 
 /// The beliefs used at information sets off the path.
@@ -1337,7 +1361,7 @@ fn derive_tagged(
     }
     if equations.len() != unknowns {
         return Err(if equations.len() < unknowns {
-            "the equilibrium is one of a continuum".into()
+            CONTINUUM.into()
         } else {
             "its equations outnumber its unknowns".into()
         });
@@ -1366,8 +1390,11 @@ fn derive_tagged(
         }
         let d = det(&a).ok_or("too many unknowns to solve symbolically")?;
         let d0 = d.eval(theta);
+        if d.is_zero() {
+            return Err(CONTINUUM.into());
+        }
         if d0.is_zero() {
-            return Err("its equations are degenerate at the point".into());
+            return Err(DEGENERATE.into());
         }
         let mut nums = Vec::with_capacity(unknowns);
         for k in 0..unknowns {
