@@ -175,10 +175,15 @@ fn conditions_uncached(
     // continuum within it) has no conditions of its own: the continuum's label states them.
     let mut each: Vec<(String, Component, bool)> = Vec::new();
     for c in &comps {
-        each.push((component_regime(&game, c).label, c.clone(), false));
+        let label = component_regime(&game, c).label;
+        each.push((label.clone(), c.clone(), false));
         if c.pieces.len() > 1 {
             for s in component_supports(&p, &found.pieces, c) {
-                each.push((component_regime(&game, &s).label, s, true));
+                // The supports of the component's own regime are stated by the component.
+                let l = component_regime(&game, &s).label;
+                if l != label {
+                    each.push((l, s, true));
+                }
             }
         }
     }

@@ -1778,19 +1778,24 @@ fn path_factors(
     out
 }
 
-/// Removes the factors every member's weight shares (they scale a whole condition).
+/// Removes the factors every *reached* member's weight shares (they scale a whole
+/// condition). A member with a zero factor (a move off the support on its path) has weight
+/// zero whatever the others are, so a factor shared by the others — `1 − u`, the probability
+/// of a move of the support, positive wherever the support is an equilibrium — is divided out
+/// of theirs alone: without it, the products of two players' mixing probabilities in the
+/// belief after both moved would make the indifference equations needlessly nonlinear.
 fn cancel_common(factors: &mut [Vec<SPoly>]) {
-    let Some(first) = factors.first().cloned() else {
+    let reached: Vec<usize> = (0..factors.len())
+        .filter(|&k| !factors[k].iter().any(SPoly::is_zero))
+        .collect();
+    let Some(&first) = reached.first() else {
         return;
     };
-    for f in first {
-        if f.is_zero() {
-            continue;
-        }
-        if factors.iter().all(|fs| fs.contains(&f)) {
-            for fs in factors.iter_mut() {
-                if let Some(i) = fs.iter().position(|g| g == &f) {
-                    fs.remove(i);
+    for f in factors[first].clone() {
+        if reached.iter().all(|&k| factors[k].contains(&f)) {
+            for &k in &reached {
+                if let Some(i) = factors[k].iter().position(|g| g == &f) {
+                    factors[k].remove(i);
                 }
             }
         }

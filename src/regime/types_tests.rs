@@ -18,9 +18,9 @@ fn model(file: &str) -> (GameTemplate, String) {
     (loaded.template.expect("a valid model"), text)
 }
 
-/// The base point, points over the two priors, then points with every parameter drawn inside
-/// its declared range (rationals with prime denominators).
-fn points(t: &GameTemplate, text: &str, priors: [&str; 2]) -> Vec<Vec<Rational>> {
+/// The base point, points over the two priors, then `n` points with every parameter drawn
+/// inside its declared range (rationals with prime denominators).
+fn points(t: &GameTemplate, text: &str, priors: [&str; 2], n: usize) -> Vec<Vec<Rational>> {
     let base = t.exact_point(text, None, &[]).expect("base point");
     let mut out = vec![base.clone()];
     let id = |n: &str| t.params.id(n).expect("parameter");
@@ -31,7 +31,7 @@ fn points(t: &GameTemplate, text: &str, priors: [&str; 2]) -> Vec<Vec<Rational>>
         theta[id(priors[1])] = draw.next(0, 1);
         out.push(theta);
     }
-    for _ in 0..70 {
+    for _ in 0..n {
         let mut theta = base.clone();
         for (v, r) in t.params.ranges.iter().enumerate() {
             let (lo, hi) = r.expect("every parameter has a range");
@@ -44,30 +44,30 @@ fn points(t: &GameTemplate, text: &str, priors: [&str; 2]) -> Vec<Vec<Rational>>
 
 #[test]
 fn three_type_beliefs_are_eliminated_exactly() {
-    let words = check("three_types.toml", ["q1", "q2"]);
+    let words = check("three_types.toml", ["q1", "q2"], 70);
     assert!(
         words.iter().any(|w| w.contains("type is mixed")),
         "some regime is supported by a belief inside the triangle: {words:?}"
     );
 }
 
+// Its derivations are many (every choice of C's three replies, beliefs over two deviators):
+// fewer random points keep its run time reasonable.
 #[test]
-#[ignore = "fails: some regimes of this model still fall back to the equilibrium's own \
-            beliefs (sufficient only)"]
 fn beliefs_about_two_deviators_are_eliminated_exactly() {
-    let words = check("two_deviators.toml", ["pA", "pB"]);
+    let words = check("two_deviators.toml", ["pA", "pB"], 20);
     assert!(
         words.iter().any(|w| w.contains("pushes → B pushes")),
         "some regime is supported by a belief after both pushed: {words:?}"
     );
 }
 
-/// Checks every regime of the model `file` at points over `priors` and the whole parameter
-/// space; returns the words of every supporting belief met.
-fn check(file: &str, priors: [&str; 2]) -> Vec<String> {
+/// Checks every regime of the model `file` at points over `priors` and `n` points of the whole
+/// parameter space; returns the words of every supporting belief met.
+fn check(file: &str, priors: [&str; 2], n: usize) -> Vec<String> {
     let (t, text) = model(file);
     let o = SolveOptions::default();
-    let pts = points(&t, &text, priors);
+    let pts = points(&t, &text, priors, n);
     let mut regimes: Vec<(String, Vec<Vec<Cond>>)> = Vec::new();
     let mut words: Vec<String> = Vec::new();
     for theta in &pts {
