@@ -32,9 +32,10 @@
 //! equilibrium's own belief, also marked sufficient only.
 //!
 //! The derivation fails — and callers fall back to numbers — when a formula is not a
-//! polynomial, an equation is not linear in the unknowns, the solution is not unique (a
-//! continuum), or a number of the equilibrium is not exact. As a check, every condition must
-//! hold at the point the equilibrium was found at.
+//! polynomial, an equation is not linear in the unknowns, or the solution is not unique (a
+//! continuum). Only the equilibrium's support enters (its mixing probabilities are unknowns),
+//! so one the solver found as a float root is derived exactly too. As a check, every
+//! condition must hold at the point the equilibrium was found at.
 
 use super::spoly::{det, SPoly};
 use crate::exact::Rational;
