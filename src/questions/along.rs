@@ -66,6 +66,7 @@ pub fn answer_set(
             tie,
             solver,
             complete,
+            through: Vec::new(),
         },
     ))
 }

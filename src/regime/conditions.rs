@@ -17,15 +17,16 @@
 //!
 //! Where the derivation fails, the reason is kept and callers show numbers instead.
 
-use super::derive::{corner_range, derive, symbolic_numbers, Cond, Derived};
+use super::derive::{corner_range, derive, symbolic_numbers, Cond, Derived, CONTINUUM, DEGENERATE};
 use super::factor::{factor, gcd, show_product};
 use super::rational::show;
 use super::spoly::SPoly;
-use super::{component_regime, RegimeError};
+use super::{component_regime, component_supports, RegimeError};
 use crate::exact::{self, Rational};
 use crate::game::tree::NodeKind;
 use crate::model::GameTemplate;
-use crate::solve::{pbe, SolveOptions};
+use crate::solve::pbe::{self, Component};
+use crate::solve::SolveOptions;
 use num_traits::{Signed, Zero};
 
 /// One alternative's conditions, or why they could not be derived.
@@ -163,12 +164,31 @@ fn conditions_uncached(
     };
     let mut game = t.instantiate(&floats).map_err(|e| fail(&e))?;
     t.fill_exact(&mut game, theta).map_err(|e| fail(&e))?;
-    let (comps, _, _) =
+    let (comps, found, p) =
         pbe::components(&game, opts).map_err(|e| RegimeError::Solve(e.to_string()))?;
     let numbers = symbolic_numbers(t);
     let mut out: Vec<RegimeConditions> = Vec::new();
+    // Each component under its own label, and each support a continuum passes through under
+    // that support's label: the solver finds that regime here too (as part of the continuum),
+    // so its conditions must cover this point.
+    // A support whose own equations leave a mixing probability free (its equilibria are a
+    // continuum within it) has no conditions of its own: the continuum's label states them.
+    let mut each: Vec<(String, Component, bool)> = Vec::new();
     for c in &comps {
         let label = component_regime(&game, c).label;
+        each.push((label.clone(), c.clone(), false));
+        if c.pieces.len() > 1 {
+            for s in component_supports(&p, &found.pieces, c) {
+                // The supports of the component's own regime are stated by the component.
+                let l = component_regime(&game, &s).label;
+                if l != label {
+                    each.push((l, s, true));
+                }
+            }
+        }
+    }
+    for (label, c, on_path) in &each {
+        let label = label.clone();
         let derived = match &numbers {
             // A refinement fixes the off-path belief: the equilibrium's own is the one.
             Some(n) if opts.refine.is_some() => derive(t, n, &game, c, theta).map(|conds| {
@@ -182,6 +202,9 @@ fn conditions_uncached(
             Some(n) => super::eval::derive_all(t, n, &game, c, theta),
             None => Err("a payoff or probability formula is not a polynomial".into()),
         };
+        if *on_path && matches!(&derived, Err(e) if e == CONTINUUM || e == DEGENERATE) {
+            continue;
+        }
         let i = match out.iter().position(|r| r.label == label) {
             Some(i) => i,
             None => {

@@ -32,9 +32,10 @@
 //! equilibrium's own belief, also marked sufficient only.
 //!
 //! The derivation fails — and callers fall back to numbers — when a formula is not a
-//! polynomial, an equation is not linear in the unknowns, the solution is not unique (a
-//! continuum), or a number of the equilibrium is not exact. As a check, every condition must
-//! hold at the point the equilibrium was found at.
+//! polynomial, an equation is not linear in the unknowns, or the solution is not unique (a
+//! continuum). Only the equilibrium's support enters (its mixing probabilities are unknowns),
+//! so one the solver found as a float root is derived exactly too. As a check, every
+//! condition must hold at the point the equilibrium was found at.
 
 use super::spoly::{det, SPoly};
 use crate::exact::Rational;
@@ -66,6 +67,14 @@ impl Cond {
         }
     }
 }
+
+/// Why a support is not derived when its equations leave some mixing probability free: its
+/// equilibria form a continuum within the support (stated under the continuum's label).
+pub const CONTINUUM: &str = "the equilibrium is one of a continuum";
+
+/// Why a support is not derived when its equations are singular at the point only (a point
+/// on the boundary of the support's regime, where a continuum passes through it).
+pub const DEGENERATE: &str = "its equations are degenerate at the point";
 
 /// Payoffs and chance probabilities of `t`'s tree as polynomials in the parameters (a
 /// parameter a counterfactual fixes is replaced by its value); `None` if a formula is not a
@@ -1020,14 +1029,30 @@ fn by_ranges(t: &GameTemplate, c: &Cond) -> Option<bool> {
     }
 }
 
-/// The equilibrium's action probabilities, exactly.
-fn exact_behaviour(c: &Component) -> Result<Vec<Rational>, String> {
+/// The equilibrium's support as action weights: its exact probabilities where the solver
+/// has them, else 1 for every action played with positive probability and 0 for the others.
+/// Only the support matters to a derivation (the mixing probabilities become unknowns and
+/// are solved for exactly), so an equilibrium the solver found as a float root of a
+/// nonlinear system is derived exactly too.
+pub fn support_behaviour(c: &Component) -> Vec<Rational> {
     c.point
         .behaviour
         .iter()
-        .map(|v| v.q.clone())
-        .collect::<Option<_>>()
-        .ok_or_else(|| "the equilibrium's probabilities are not exact".to_string())
+        .map(|v| match &v.q {
+            Some(q) => q.clone(),
+            None if v.x > 0.0 => Rational::one(),
+            None => Rational::zero(),
+        })
+        .collect()
+}
+
+/// The equilibrium's action weights ([`support_behaviour`]); `Err` if it has none.
+fn exact_behaviour(c: &Component) -> Result<Vec<Rational>, String> {
+    let b = support_behaviour(c);
+    if b.is_empty() {
+        return Err("the equilibrium has no behaviour".into());
+    }
+    Ok(b)
 }
 
 /// The beliefs used at information sets off the path.
@@ -1337,7 +1362,7 @@ fn derive_tagged(
     }
     if equations.len() != unknowns {
         return Err(if equations.len() < unknowns {
-            "the equilibrium is one of a continuum".into()
+            CONTINUUM.into()
         } else {
             "its equations outnumber its unknowns".into()
         });
@@ -1366,8 +1391,11 @@ fn derive_tagged(
         }
         let d = det(&a).ok_or("too many unknowns to solve symbolically")?;
         let d0 = d.eval(theta);
+        if d.is_zero() {
+            return Err(CONTINUUM.into());
+        }
         if d0.is_zero() {
-            return Err("its equations are degenerate at the point".into());
+            return Err(DEGENERATE.into());
         }
         let mut nums = Vec::with_capacity(unknowns);
         for k in 0..unknowns {
@@ -1751,19 +1779,24 @@ fn path_factors(
     out
 }
 
-/// Removes the factors every member's weight shares (they scale a whole condition).
+/// Removes the factors every *reached* member's weight shares (they scale a whole
+/// condition). A member with a zero factor (a move off the support on its path) has weight
+/// zero whatever the others are, so a factor shared by the others — `1 − u`, the probability
+/// of a move of the support, positive wherever the support is an equilibrium — is divided out
+/// of theirs alone: without it, the products of two players' mixing probabilities in the
+/// belief after both moved would make the indifference equations needlessly nonlinear.
 fn cancel_common(factors: &mut [Vec<SPoly>]) {
-    let Some(first) = factors.first().cloned() else {
+    let reached: Vec<usize> = (0..factors.len())
+        .filter(|&k| !factors[k].iter().any(SPoly::is_zero))
+        .collect();
+    let Some(&first) = reached.first() else {
         return;
     };
-    for f in first {
-        if f.is_zero() {
-            continue;
-        }
-        if factors.iter().all(|fs| fs.contains(&f)) {
-            for fs in factors.iter_mut() {
-                if let Some(i) = fs.iter().position(|g| g == &f) {
-                    fs.remove(i);
+    for f in factors[first].clone() {
+        if reached.iter().all(|&k| factors[k].contains(&f)) {
+            for &k in &reached {
+                if let Some(i) = factors[k].iter().position(|g| g == &f) {
+                    factors[k].remove(i);
                 }
             }
         }

@@ -52,13 +52,14 @@ fn fingerprint(t: &GameTemplate) -> u64 {
     h.finish()
 }
 
-/// The support of `c`'s behaviour (`None` if its probabilities are not exact).
+/// The support of `c`'s behaviour (exact or float: only the support matters to a derivation).
 fn support(c: &Component) -> Option<Vec<bool>> {
-    c.point
-        .behaviour
-        .iter()
-        .map(|v| v.q.as_ref().map(Signed::is_positive))
-        .collect()
+    Some(
+        super::derive::support_behaviour(c)
+            .iter()
+            .map(Signed::is_positive)
+            .collect(),
+    )
 }
 
 /// [`super::derive::derive_all`], reusing a derivation made for the same model and support

@@ -87,12 +87,24 @@ pub struct RegimeSet {
     pub solver: &'static str,
     /// True if the solver lists every equilibrium (complete `pbe` enumeration).
     pub complete: bool,
+    /// The labels of the supports that continua through several supports pass through, each
+    /// a regime found here as part of its continuum ("pooling: SQ", "semi-separating: SQ, DC,
+    /// DD, CD" for `a continuum through semi-separating, pooling: SQ`), sorted; empty when no
+    /// component is such a continuum. Not part of [`RegimeSet::key`]: the continuum is one
+    /// equilibrium component, labelled once.
+    pub through: Vec<String>,
 }
 
 impl RegimeSet {
     /// The labels, sorted: two points are in the same regime when these agree.
     pub fn key(&self) -> Vec<&str> {
         self.regimes.iter().map(|r| r.label.as_str()).collect()
+    }
+
+    /// True if the regime `label` is found at the point: as the label of a component, or as a
+    /// support a continuum passes through.
+    pub fn has(&self, label: &str) -> bool {
+        self.key().contains(&label) || self.through.iter().any(|l| l == label)
     }
 
     /// True if the two sets name the same regimes.
@@ -169,6 +181,62 @@ pub fn component_regime(game: &Game, c: &Component) -> Regime {
     }
 }
 
+/// The supports a component passes through, each as a component of its own (classified, its
+/// `pieces` and `rep` indexing `pieces`, the solver's [`pbe::Found::pieces`]): the component
+/// itself unless it is a continuum through several supports. A support is kept only where
+/// one of the component's alternatives is at its point (a nonlinear support with several
+/// roots contributes only the roots on this component).
+pub fn component_supports(
+    p: &pbe::system::Problem<'_>,
+    pieces: &[pbe::Piece],
+    c: &Component,
+) -> Vec<Component> {
+    if c.pieces.len() < 2 {
+        return vec![c.clone()];
+    }
+    let same = |a: &[pbe::component::Val], b: &[pbe::component::Val]| {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x.x - y.x).abs() <= 1e-9)
+    };
+    let mut out = Vec::new();
+    for &i in &c.pieces {
+        let Some(piece) = pieces.get(i) else { continue };
+        for mut s in pbe::component::assemble(p, std::slice::from_ref(piece)) {
+            if !c
+                .alternatives
+                .iter()
+                .any(|a| same(&a.point, &s.point.behaviour))
+            {
+                continue;
+            }
+            s.class = pbe::classify::classify(p, &s);
+            s.pieces = vec![i];
+            s.rep.0 = i;
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// The labels of the supports a continuum through several supports passes through (sorted,
+/// distinct); empty for a component of one support.
+pub fn component_through(
+    game: &Game,
+    p: &pbe::system::Problem<'_>,
+    pieces: &[pbe::Piece],
+    c: &Component,
+) -> Vec<String> {
+    if c.pieces.len() < 2 {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = component_supports(p, pieces, c)
+        .iter()
+        .map(|s| component_regime(game, s).label)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// True if a component marks a regime boundary: a player indifferent on the path, or a
 /// continuum through several classes.
 pub fn component_tie(c: &Component) -> bool {
@@ -220,18 +288,25 @@ pub fn regimes_selected(
     let use_pbe = (!game.tree.is_perfect_information() && pbe::Pbe.supports(gref).is_ok())
         || opts.refine.is_some();
     if use_pbe {
-        let (mut comps, found, _) = pbe::components(game, opts).map_err(solve_error)?;
+        let (mut comps, found, p) = pbe::components(game, opts).map_err(solve_error)?;
         if sel.single() {
             comps.truncate(1);
         }
         let tie = comps.iter().any(component_tie);
         let regimes = comps.iter().map(|c| component_regime(game, c)).collect();
+        let mut through: Vec<String> = comps
+            .iter()
+            .flat_map(|c| component_through(game, &p, &found.pieces, c))
+            .collect();
+        through.sort();
+        through.dedup();
         return Ok(RegimeSet {
             regimes: collect(regimes),
             equilibria: comps.len(),
             tie,
             solver: "pbe",
             complete: !found.stopped && found.unresolved.is_empty(),
+            through,
         });
     }
     let solver = crate::solve::pick(gref).map_err(|u| RegimeError::Solve(u.reason))?;
@@ -267,6 +342,7 @@ fn profile_regimes(game: &Game, sol: &crate::solve::Solution, complete: bool) ->
         tie: !sol.ties.is_empty(),
         solver: sol.solver,
         complete: sol.status == crate::solve::Status::Solved && complete,
+        through: Vec::new(),
     }
 }
 

@@ -18,9 +18,9 @@ fn model(file: &str) -> (GameTemplate, String) {
     (loaded.template.expect("a valid model"), text)
 }
 
-/// The base point, points over the two priors, then points with every parameter drawn inside
-/// its declared range (rationals with prime denominators).
-fn points(t: &GameTemplate, text: &str, priors: [&str; 2]) -> Vec<Vec<Rational>> {
+/// The base point, points over the two priors, then `n` points with every parameter drawn
+/// inside its declared range (rationals with prime denominators).
+fn points(t: &GameTemplate, text: &str, priors: [&str; 2], n: usize) -> Vec<Vec<Rational>> {
     let base = t.exact_point(text, None, &[]).expect("base point");
     let mut out = vec![base.clone()];
     let id = |n: &str| t.params.id(n).expect("parameter");
@@ -31,7 +31,7 @@ fn points(t: &GameTemplate, text: &str, priors: [&str; 2]) -> Vec<Vec<Rational>>
         theta[id(priors[1])] = draw.next(0, 1);
         out.push(theta);
     }
-    for _ in 0..70 {
+    for _ in 0..n {
         let mut theta = base.clone();
         for (v, r) in t.params.ranges.iter().enumerate() {
             let (lo, hi) = r.expect("every parameter has a range");
@@ -43,38 +43,44 @@ fn points(t: &GameTemplate, text: &str, priors: [&str; 2]) -> Vec<Vec<Rational>>
 }
 
 #[test]
-#[ignore = "fails: at a point where the solver reports a continuum component, a regime whose \
-            outcomes differ from the continuum's representative is not matched to it"]
 fn three_type_beliefs_are_eliminated_exactly() {
-    let words = check("three_types.toml", ["q1", "q2"]);
+    let words = check("three_types.toml", ["q1", "q2"], 70);
     assert!(
         words.iter().any(|w| w.contains("type is mixed")),
         "some regime is supported by a belief inside the triangle: {words:?}"
     );
 }
 
+// Its derivations are many (every choice of C's three replies, beliefs over two deviators):
+// fewer random points keep its run time reasonable.
 #[test]
-#[ignore = "fails: some regimes of this model still fall back to the equilibrium's own \
-            beliefs (sufficient only)"]
 fn beliefs_about_two_deviators_are_eliminated_exactly() {
-    let words = check("two_deviators.toml", ["pA", "pB"]);
+    let words = check("two_deviators.toml", ["pA", "pB"], 20);
     assert!(
         words.iter().any(|w| w.contains("pushes → B pushes")),
         "some regime is supported by a belief after both pushed: {words:?}"
     );
 }
 
-/// Checks every regime of the model `file` at points over `priors` and the whole parameter
-/// space; returns the words of every supporting belief met.
-fn check(file: &str, priors: [&str; 2]) -> Vec<String> {
+/// Checks every regime of the model `file` at points over `priors` and `n` points of the whole
+/// parameter space; returns the words of every supporting belief met.
+fn check(file: &str, priors: [&str; 2], n: usize) -> Vec<String> {
     let (t, text) = model(file);
     let o = SolveOptions::default();
-    let pts = points(&t, &text, priors);
+    let pts = points(&t, &text, priors, n);
     let mut regimes: Vec<(String, Vec<Vec<Cond>>)> = Vec::new();
     let mut words: Vec<String> = Vec::new();
     for theta in &pts {
         for r in conditions_at(&t, theta, &o).expect("conditions") {
-            assert!(r.exact, "{}: sufficient only at {theta:?}", r.label);
+            assert!(
+                r.exact,
+                "{}: sufficient only at {theta:?}: {:?}",
+                r.label,
+                r.alternatives
+                    .iter()
+                    .filter_map(|a| a.as_ref().err())
+                    .collect::<Vec<_>>()
+            );
             for w in r.supports.iter().flatten() {
                 if !words.contains(w) {
                     words.push(w.clone());
@@ -111,20 +117,8 @@ fn check(file: &str, priors: [&str; 2]) -> Vec<String> {
                 continue;
             }
             let holds = alts.iter().any(|a| a.iter().all(|c| c.holds(theta)));
-            // A continuum component is labelled by the classes it passes through: a regime
-            // with one of them and the same outcomes is found there too.
-            let within = |l: &str| {
-                let (Some((span, outs)), Some((class, mine))) =
-                    (l.rsplit_once(": "), label.rsplit_once(": "))
-                else {
-                    return false;
-                };
-                outs == mine
-                    && span
-                        .strip_prefix("a continuum through ")
-                        .is_some_and(|s| s.split(", ").any(|c| c == class))
-            };
-            let found = set.key().iter().any(|l| *l == label.as_str() || within(l));
+            // A support a continuum passes through is found there too.
+            let found = set.has(label);
             assert_eq!(
                 holds,
                 found,

@@ -228,6 +228,43 @@ impl Poly {
             .sum()
     }
 
+    /// The polynomial with its factors `v` and `1 − v` divided out, for every unknown `v` of
+    /// `pos` (unknowns known to lie strictly between 0 and 1, so those factors are nonzero
+    /// wherever the conditions hold): `u·(1 − u)·w − u·(1 − u)` becomes `w − 1`. Writing the
+    /// polynomial as `A + v·B` (`A`, `B` free of `v`), the factor is `v` when `A = 0` and
+    /// `1 − v` when `B = −A`.
+    pub fn divide_positive(&self, pos: u64) -> Poly {
+        let mut p = self.clone();
+        loop {
+            let mut changed = false;
+            for v in 0..64 {
+                let bit = 1u64 << v;
+                if pos & p.support() & bit == 0 {
+                    continue;
+                }
+                let a: Vec<(u64, Q)> = p.terms.iter().filter(|t| t.0 & bit == 0).cloned().collect();
+                let b = Poly::normalize(
+                    p.terms
+                        .iter()
+                        .filter(|t| t.0 & bit != 0)
+                        .map(|(m, c)| (m & !bit, c.clone()))
+                        .collect(),
+                );
+                let a = Poly { terms: a };
+                if a.is_zero() {
+                    p = b;
+                    changed = true;
+                } else if b.add(&a).is_zero() {
+                    p = a;
+                    changed = true;
+                }
+            }
+            if !changed || p.is_zero() {
+                return p;
+            }
+        }
+    }
+
     /// True if every coefficient is non-negative (so the polynomial is non-negative wherever
     /// the unknowns are).
     pub fn nonnegative_coefficients(&self) -> bool {
@@ -257,5 +294,24 @@ mod tests {
         assert_eq!(s.linear_coeff(0), q(2, 3));
         assert_eq!(p.sub(&p), Poly::zero());
         assert_eq!(y.add(&Poly::constant(q(1, 1))).constant_term(), q(1, 1));
+    }
+
+    #[test]
+    fn positive_factors_divided_out() {
+        let (u, w, z) = (Poly::var(0), Poly::var(1), Poly::var(2));
+        let one = Poly::constant(q(1, 1));
+        // u·(1 − u)-free form in a multilinear world: (1 − u)·(w − 1)·z·3.
+        let p = Poly::one_minus(&[0])
+            .mul(&w.sub(&one))
+            .unwrap()
+            .mul(&z)
+            .unwrap()
+            .scale(&q(3, 1));
+        // Only u and z are known positive: (1 − u) and z go, (w − 1) stays.
+        assert_eq!(p.divide_positive(0b101), w.sub(&one).scale(&q(3, 1)));
+        // Nothing known: unchanged.
+        assert_eq!(p.divide_positive(0), p);
+        // w − u is no multiple of u or 1 − u.
+        assert_eq!(w.sub(&u).divide_positive(0b111), w.sub(&u));
     }
 }

@@ -12,7 +12,7 @@
 use super::linear::{Lin, Polytope, Rel};
 use super::poly::{Poly, Q};
 use super::roots;
-use super::system::Condition;
+use super::system::{Condition, What};
 use num_traits::{Signed, Zero};
 
 /// The solution set of one support.
@@ -30,6 +30,34 @@ pub enum Solved {
 
 /// Solves `conditions` in `n` unknowns; `None` if they have no solution.
 pub fn solve(n: usize, conditions: &[Condition]) -> Option<Solved> {
+    // Mixing probabilities are strictly positive, and so is one minus each (the support's
+    // other moves are played): factors `u` and `1 − u` of an equation are divided out first.
+    // Left in, they make an equation nonlinear and put roots on the faces `u = 0`, `u = 1`
+    // of the search box, where the root search cannot isolate the solutions inside.
+    let pos: u64 = conditions
+        .iter()
+        .filter(|c| c.rel == Rel::Gt && c.what == What::Bound)
+        .filter_map(|c| match c.poly.terms.as_slice() {
+            [(m, k)] if m.count_ones() == 1 && k.is_positive() => Some(*m),
+            _ => None,
+        })
+        .fold(0, |a, m| a | m);
+    let divided: Vec<Condition>;
+    let conditions = if pos == 0 {
+        conditions
+    } else {
+        divided = conditions
+            .iter()
+            .map(|c| match c.rel {
+                Rel::Eq => Condition {
+                    poly: c.poly.divide_positive(pos),
+                    ..c.clone()
+                },
+                _ => c.clone(),
+            })
+            .collect();
+        &divided
+    };
     let mut values = vec![Q::zero(); n];
     let mut known: u64 = 0;
     loop {
