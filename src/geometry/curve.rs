@@ -472,6 +472,12 @@ mod tests {
         // The vertical edge x = 3/4 is drawn at 3/4 (to 2⁻³⁰), not between slices.
         let right = c.rings[1].iter().flatten().map(|p| p.0).fold(0.0, f64::max);
         assert!((right - 0.75).abs() < 1e-8, "{right}");
+        // Every band's point lies strictly inside the map, off the slices' frame, in its class.
+        assert!(c.pieces.len() >= 2);
+        for (k, (px, py)) in &c.pieces {
+            assert!(px > &q("0") && px < &q("1") && py > &q("0") && py < &q("1"));
+            assert_eq!(rule(px, py), *k);
+        }
         // The straight edges (y = 0, x = 3/4) carry no vertices between their ends.
         let on_bottom = c.rings[1].iter().flatten().filter(|p| p.1 == 0.0).count();
         assert!(on_bottom <= 2 * c.rings[1].len(), "{on_bottom}");

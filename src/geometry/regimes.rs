@@ -23,10 +23,13 @@
 //! the rule decided between consecutive roots on each slice, curved boundaries drawn as
 //! polylines through points computed on the curves and the shares the slices' areas (to an
 //! estimated precision the note states). Either way every sampled cell centre must lie in its
-//! own area; a piece whose regimes match no sampled area (a regime thinner than the grid) is
-//! solved at a point inside it and becomes an area of its own only if that solve finds the
-//! regimes the rule predicts. When the conditions are not used, the reason is kept
-//! ([`RegimeMap::inexact`]) and the map's note states it.
+//! own area, and every piece drawn (every band, for curves) is solved at a point strictly
+//! inside it: the solve must find the regimes the rule predicts there. A piece whose regimes
+//! match no sampled area (a regime thinner than the grid) so confirmed becomes an area of its
+//! own. A solve that finds other regimes — a band the grid steps over, which the conditions of
+//! the regimes sampled do not exclude — adds the conditions of the regimes it found, derived
+//! at that point, and the map is cut again (at most [`MAX_ROUNDS`] times). When the conditions
+//! are not used, the reason is kept ([`RegimeMap::inexact`]) and the map's note states it.
 
 use super::{curve, partition, HalfPlane, Point};
 use crate::exact;
