@@ -987,7 +987,7 @@ fn swept_regimes<'t>(
         tol: sw.tol,
         ..SolveOptions::default()
     };
-    let r = deter::geometry::sweep::regime_areas(&t, &opts, &sw.base, &swept, &labels);
+    let r = deter::geometry::sweep::regime_areas(t, &opts, &sw.base, &swept, &labels);
     (sw, a, labels, r)
 }
 

@@ -317,7 +317,7 @@ enum Stop {
     Fail(String),
     /// A solve inside a piece found regimes other than its conditions predict there: the
     /// regimes found and that point, whose conditions join the next round.
-    Missed(Rep),
+    Missed(Box<Rep>),
 }
 
 impl From<String> for Stop {
@@ -351,7 +351,7 @@ pub fn areas_from(
         match cut(t, opts, base, s, &extra, &mut ev) {
             Ok(found) => return Ok(found),
             Err(Stop::Fail(why)) => return Err(why),
-            Err(Stop::Missed(rep)) => extra.push(rep),
+            Err(Stop::Missed(rep)) => extra.push(*rep),
         }
     }
     Err(format!(
@@ -534,10 +534,10 @@ fn cut(
         if table.mask_of(&set.key()) == Some(mask) {
             return Ok(set);
         }
-        Err(Stop::Missed(Rep {
+        Err(Stop::Missed(Box::new(Rep {
             labels: set.key().into_iter().map(str::to_string).collect(),
             inside: p.clone(),
-        }))
+        })))
     };
     // Every condition linear, or a product of lines (`(q − 1/2)(p − 1/2) ≥ 0`): the lines
     // cut the map into pieces on which no condition changes sign.
