@@ -899,8 +899,16 @@ fn a_sweep_regime_thinner_than_the_grid_is_verified_and_drawn() {
     let r = deter::geometry::sweep::regime_areas(&t, &opts, &sw.base, &swept, &labels)
         .unwrap_or_else(|why| panic!("fell back to cells: {why}"));
     // The strip's regimes are met on the frame (s = 0) only, where they have no area: the
-    // strip keeps that class and its legend entry, no new one.
-    assert!(r.unsampled.is_empty(), "{:?}", r.unsampled);
+    // strip keeps that class and its legend entry, no new one. (The separating wedge between
+    // p_Def = 1 − s and p_Def·(1 − k²) = 1 − s, which no swept point has either, is found by a
+    // solve inside its piece and is the only new one.)
+    assert!(
+        r.unsampled
+            .iter()
+            .all(|l| l.split(" or ").any(|p| p == "separating: SQ, DC, DD")),
+        "{:?}",
+        r.unsampled
+    );
     let k2 = 0.03f64 * 0.03;
     let strip = labels
         .iter()
@@ -935,4 +943,244 @@ fn a_sweep_regime_thinner_than_the_grid_is_verified_and_drawn() {
     let (svg, why) = deter::sweep::plot::figure(&sw, axes, &a).unwrap();
     assert_eq!(why, None);
     assert!(svg.contains("verified") && svg.contains("Regions drawn exactly"));
+}
+
+/// A sweep's regime map of `model` over `axes` (other parameters at the defaults, `sets`
+/// changed), drawn from its regimes' conditions: the sweep, its aggregate, its class labels
+/// and the exact areas (or why the map keeps its cells).
+fn swept_regimes<'t>(
+    t: &'t deter::model::GameTemplate,
+    axes: &[&str],
+    sets: &[(&str, f64)],
+) -> (
+    deter::sweep::Sweeper<'t>,
+    deter::sweep::aggregate::Aggregate,
+    Vec<String>,
+    Result<deter::geometry::sweep::RegimeAreas, String>,
+) {
+    use deter::sweep::aggregate::{Aggregate, PlotSpec};
+    use deter::sweep::{Grid, Sweeper, VarySpec};
+    let grid = Grid::new(
+        axes.iter()
+            .map(|a| VarySpec::parse(a, &t.params).unwrap())
+            .collect(),
+    )
+    .unwrap();
+    let mut base = t.defaults();
+    for (n, v) in sets {
+        base[t.params.id(n).unwrap()] = *v;
+    }
+    let sw = Sweeper::new(t, base, grid, None).unwrap();
+    let rows = sw.rows(0..sw.grid.len()).unwrap();
+    let mut a = Aggregate::new(PlotSpec::of(&sw)).unwrap();
+    for r in &rows {
+        a.add(&sw.point_data(r));
+    }
+    let (xs, ys, cells, labels) = a.regime_grid().expect("a regime map");
+    let id = |spec: &str| t.params.id(spec.split('=').next().unwrap()).unwrap();
+    let swept = deter::geometry::sweep::Swept {
+        x: (id(axes[0]), &xs),
+        y: (id(axes[1]), &ys),
+        cells: &cells,
+    };
+    let opts = SolveOptions {
+        tol: sw.tol,
+        ..SolveOptions::default()
+    };
+    let r = deter::geometry::sweep::regime_areas(t, &opts, &sw.base, &swept, &labels);
+    (sw, a, labels, r)
+}
+
+/// The regime set a solve finds at `(x, y)` of the two mapped parameters, as a sweep labels it.
+fn solved_label(
+    t: &deter::model::GameTemplate,
+    base: &[f64],
+    axes: (usize, usize),
+    p: (f64, f64),
+) -> String {
+    let mut theta: Vec<Rational> = base.iter().map(|&v| of_f64(v).unwrap()).collect();
+    theta[axes.0] = of_f64(p.0).unwrap();
+    theta[axes.1] = of_f64(p.1).unwrap();
+    Evaluator::new(t, SolveOptions::default())
+        .at(&theta)
+        .unwrap()
+        .describe()
+}
+
+/// The label of class `k` of a drawn sweep regime map.
+fn class_label(labels: &[String], r: &deter::geometry::sweep::RegimeAreas, k: usize) -> String {
+    if k < labels.len() {
+        labels[k].clone()
+    } else {
+        r.unsampled[k - labels.len()].clone()
+    }
+}
+
+/// True if a regime set (as a sweep labels it) holds the separating regime.
+fn has_separating(label: &str) -> bool {
+    label.split(" or ").any(|p| p == "separating: SQ, DC, DD")
+}
+
+#[test]
+fn a_coarse_grid_draws_the_band_it_steps_over_with_edges_at_pi_s_and_pi_h() {
+    // p_Def = 0.1, 0.4, 0.7, 1: no swept point lies in π_S ≤ p_Def < π_H (1/2 to 2/3 here),
+    // where a separating equilibrium exists; a solve inside the piece finds it, its
+    // conditions join the cut, and the band is drawn with its exact edges.
+    let t = template("models/unilateral_deterrence.toml");
+    let v = |n: &str| of_f64(t.defaults()[t.params.id(n).unwrap()]).unwrap();
+    let one = Rational::from_integer(1.into());
+    let pi_s = &one - v("s");
+    let pi_h = (&one - v("s")) / (&one - v("c_H"));
+    let (sw, a, labels, r) = swept_regimes(&t, &["p_Def=0.1:1:4", "p_Ch=0.05:0.95:5"], &[]);
+    let r = r.unwrap_or_else(|why| panic!("fell back to cells: {why}"));
+    assert!(r.note.starts_with("Regions drawn exactly"), "{}", r.note);
+    assert!(
+        labels.iter().all(|l| !has_separating(l)),
+        "the grid should step over the band: {labels:?}"
+    );
+    let band: Vec<usize> = (0..labels.len() + r.unsampled.len())
+        .filter(|&k| has_separating(&class_label(&labels, &r, k)))
+        .collect();
+    assert_eq!(band.len(), 1, "{:?}", r.unsampled);
+    let xs: Vec<f64> = r
+        .rings
+        .iter()
+        .filter(|c| c.0 == band[0])
+        .flat_map(|c| c.1.iter().map(|p| p.0))
+        .collect();
+    let f = exact::to_f64;
+    let lo = xs.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = xs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!((lo, hi), (f(&pi_s), f(&pi_h)), "{:?}", r.rings);
+    // Every vertex of the band on one of its two edges: a rectangle across the map.
+    assert!(xs.iter().all(|&x| x == lo || x == hi), "{xs:?}");
+    let axes = (t.params.id("p_Def").unwrap(), t.params.id("p_Ch").unwrap());
+    assert_eq!(
+        solved_label(&t, &sw.base, axes, (0.6, 0.5)),
+        class_label(&labels, &r, band[0])
+    );
+    let (svg, why) = deter::sweep::plot::figure(&sw, axes, &a).unwrap();
+    assert_eq!(why, None);
+    assert!(svg.contains("Regions drawn exactly") && svg.contains("separating: SQ, DC, DD"));
+}
+
+#[test]
+fn a_corner_thinner_than_the_grid_is_drawn_with_its_own_regimes() {
+    // k = 0.03: near (p_Def, s) = (1, 0) regions narrower than a grid step meet in a corner;
+    // each is confirmed by a solve strictly inside it (off the frame, where a prior of 1
+    // changes the regimes), and the map is drawn exactly.
+    let t = template("tests/models/unilateral_squared.toml");
+    let (sw, a, labels, r) = swept_regimes(&t, &["p_Def=0:1:21", "s=0:1:21"], &[("k", 0.03)]);
+    let r = r.unwrap_or_else(|why| panic!("fell back to cells: {why}"));
+    assert!(r.note.contains("verified by a solve"), "{}", r.note);
+    let axes = (t.params.id("p_Def").unwrap(), t.params.id("s").unwrap());
+    let corner = (0.9997, 0.0006);
+    let here: Vec<usize> = (0..labels.len() + r.unsampled.len())
+        .filter(|&k| {
+            let rings: Vec<Vec<(f64, f64)>> = r
+                .rings
+                .iter()
+                .filter(|c| c.0 == k)
+                .map(|c| c.1.clone())
+                .collect();
+            in_rings(&rings, corner)
+        })
+        .collect();
+    assert_eq!(here.len(), 1, "{here:?}");
+    assert_eq!(
+        class_label(&labels, &r, here[0]),
+        solved_label(&t, &sw.base, axes, corner)
+    );
+    let (svg, why) = deter::sweep::plot::figure(&sw, axes, &a).unwrap();
+    assert_eq!(why, None);
+    assert!(svg.contains("Regions drawn exactly"), "cells drawn");
+}
+
+#[test]
+fn coarse_regime_maps_claimed_exact_agree_with_solves_inside_every_region() {
+    // Seeded random coarse grids over unilateral deterrence: wherever the map is drawn
+    // exactly, a solve at a point inside each drawn region (away from every edge) finds the
+    // regimes the region is labelled with.
+    let t = template("models/unilateral_deterrence.toml");
+    let axes = (t.params.id("p_Def").unwrap(), t.params.id("p_Ch").unwrap());
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut exact_maps = 0;
+    let mut checked = 0;
+    for _ in 0..16 {
+        let (nx, ny) = (2 + (next() * 4.0) as usize, 2 + (next() * 4.0) as usize);
+        let mut range = |n: usize| {
+            let a = (next() * 50.0).round() / 100.0;
+            let b = 0.55 + (next() * 45.0).round() / 100.0;
+            format!("{a}:{b}:{n}")
+        };
+        let sx = format!("p_Def={}", range(nx));
+        let sy = format!("p_Ch={}", range(ny));
+        let (sw, _, labels, r) = swept_regimes(&t, &[&sx, &sy], &[]);
+        let Ok(r) = r else { continue };
+        if !r.note.starts_with("Regions drawn exactly") {
+            continue;
+        }
+        exact_maps += 1;
+        let all: Vec<&Vec<(f64, f64)>> = r.rings.iter().map(|c| &c.1).collect();
+        let near_edge = |p: (f64, f64)| {
+            all.iter().any(|ring| {
+                (0..ring.len()).any(|i| {
+                    let (u, w) = (ring[i], ring[(i + 1) % ring.len()]);
+                    let (dx, dy) = (w.0 - u.0, w.1 - u.1);
+                    let l2 = dx * dx + dy * dy;
+                    let s = if l2 > 0.0 {
+                        (((p.0 - u.0) * dx + (p.1 - u.1) * dy) / l2).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    ((p.0 - u.0 - s * dx).powi(2) + (p.1 - u.1 - s * dy).powi(2)).sqrt() < 1e-6
+                })
+            })
+        };
+        for (k, ring) in &r.rings {
+            let mine: Vec<Vec<(f64, f64)>> = r
+                .rings
+                .iter()
+                .filter(|c| c.0 == *k)
+                .map(|c| c.1.clone())
+                .collect();
+            // A point inside the ring: the first of a fine lattice over its bounding box.
+            let (x0, x1) = ring
+                .iter()
+                .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.0), a.1.max(p.0)));
+            let (y0, y1) = ring
+                .iter()
+                .fold((f64::MAX, f64::MIN), |a, p| (a.0.min(p.1), a.1.max(p.1)));
+            let n = 23;
+            let inside = (1..n)
+                .flat_map(|i| (1..n).map(move |j| (i, j)))
+                .map(|(i, j)| {
+                    (
+                        x0 + (x1 - x0) * i as f64 / n as f64,
+                        y0 + (y1 - y0) * j as f64 / n as f64,
+                    )
+                })
+                .find(|&p| {
+                    in_rings(std::slice::from_ref(ring), p) && in_rings(&mine, p) && !near_edge(p)
+                });
+            let Some(p) = inside else { continue };
+            assert_eq!(
+                class_label(&labels, &r, *k),
+                solved_label(&t, &sw.base, axes, p),
+                "{sx} {sy} at {p:?}: {}",
+                r.note
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        exact_maps >= 8 && checked >= 20,
+        "{exact_maps} maps, {checked} regions"
+    );
 }

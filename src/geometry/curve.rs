@@ -151,8 +151,12 @@ pub struct Classified {
     pub area: Vec<f64>,
     /// Each class's estimated area error (the difference from half as many slices, over 3).
     pub error: Vec<f64>,
-    /// For each class, a rational point strictly inside its widest segment.
+    /// For each class, a rational point strictly inside its widest segment on a slice between
+    /// the grid's (off the frame and off every boundary).
     pub inside: Vec<Option<(Rational, Rational)>>,
+    /// A rational point strictly inside every band (each run of slices' segment), with the
+    /// band's class: where a map drawn from the bands is checked by a solve.
+    pub pieces: Vec<(usize, (Rational, Rational))>,
 }
 
 /// The rectangle `rect` cut by `class_at` (a rule on the point `(x, y)` that depends only on
@@ -176,9 +180,26 @@ pub fn classify(
         .zip(&area2)
         .map(|(a, b)| (a - b).abs() / 3.0)
         .collect();
+    // A point inside every band: on a slice strictly between two slices of its run (a slice
+    // of the grid may lie on the frame, or on a boundary bisection located), strictly between
+    // the roots that bound its segment.
+    let two = Rational::from_integer(2.into());
+    let mids: Vec<Rational> = runs(&fine)
+        .into_iter()
+        .map(|(k, end)| {
+            let i = ((k + end) / 2).min(end - 1);
+            (&fine[i].0 + &fine[i + 1].0) / &two
+        })
+        .collect();
+    let mid_slices: Vec<Slice> = mids
+        .par_iter()
+        .map(|xv| slice_at(conds, (x, y), rect, class_at, xv))
+        .collect();
+    let mut pieces = Vec::new();
     let mut inside: Vec<Option<(Rational, Rational, f64)>> = vec![None; classes];
-    for (xv, _, segs) in &fine {
+    for (xv, _, segs) in &mid_slices {
         for s in segs.iter().filter(|s| s.class < classes) {
+            pieces.push((s.class, (xv.clone(), s.inside.clone())));
             let w = s.hi - s.lo;
             if inside[s.class].as_ref().is_none_or(|b| w > b.2) {
                 inside[s.class] = Some((xv.clone(), s.inside.clone(), w));
@@ -189,11 +210,39 @@ pub fn classify(
         rings,
         area,
         error,
+        pieces,
         inside: inside
             .into_iter()
             .map(|o| o.map(|(a, b, _)| (a, b)))
             .collect(),
     }
+}
+
+/// The slice at `x = xv`: its segments, each classified by `class_at`.
+fn slice_at(
+    conds: &[SPoly],
+    (x, y): (usize, usize),
+    rect: &Rect,
+    class_at: &(dyn Fn(&Rational, &Rational) -> usize + Sync),
+    xv: &Rational,
+) -> Slice {
+    let (y0, y1) = &rect.1;
+    let in_y: Vec<Vec<Rational>> = conds
+        .iter()
+        .map(|c| {
+            c.substitute(&|v| (v == x).then(|| xv.clone()))
+                .coefficients_in(y)
+                .iter()
+                .map(|k| k.as_constant().unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    let rule = |yv: &Rational| class_at(xv, yv);
+    (
+        xv.clone(),
+        exact::to_f64(xv),
+        segments(&in_y, y0, y1, &rule),
+    )
 }
 
 /// The slices at `columns + 1` evenly spaced values of `x`, with the slices that bracket each
@@ -205,25 +254,8 @@ fn slices(
     columns: usize,
     class_at: &(dyn Fn(&Rational, &Rational) -> usize + Sync),
 ) -> Vec<Slice> {
-    let ((x0, x1), (y0, y1)) = rect;
-    let at = |xv: &Rational| -> Slice {
-        let in_y: Vec<Vec<Rational>> = conds
-            .iter()
-            .map(|c| {
-                c.substitute(&|v| (v == x).then(|| xv.clone()))
-                    .coefficients_in(y)
-                    .iter()
-                    .map(|k| k.as_constant().unwrap_or_default())
-                    .collect()
-            })
-            .collect();
-        let rule = |yv: &Rational| class_at(xv, yv);
-        (
-            xv.clone(),
-            exact::to_f64(xv),
-            segments(&in_y, y0, y1, &rule),
-        )
-    };
+    let (x0, x1) = &rect.0;
+    let at = |xv: &Rational| slice_at(conds, (x, y), rect, class_at, xv);
     let uniform: Vec<Slice> = (0..=columns)
         .into_par_iter()
         .map(|k| {
@@ -270,6 +302,25 @@ fn slices(
             }
         }
         out.push(next);
+    }
+    out
+}
+
+/// The runs of consecutive slices with the same signature, as (first, last) indices, each
+/// spanning at least two slices.
+fn runs(sl: &[Slice]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < sl.len() {
+        let sig = signature(&sl[k].2);
+        let mut end = k;
+        while end + 1 < sl.len() && signature(&sl[end + 1].2) == sig {
+            end += 1;
+        }
+        if end > k {
+            out.push((k, end));
+        }
+        k = end + 1;
     }
     out
 }
@@ -421,6 +472,12 @@ mod tests {
         // The vertical edge x = 3/4 is drawn at 3/4 (to 2⁻³⁰), not between slices.
         let right = c.rings[1].iter().flatten().map(|p| p.0).fold(0.0, f64::max);
         assert!((right - 0.75).abs() < 1e-8, "{right}");
+        // Every band's point lies strictly inside the map, off the slices' frame, in its class.
+        assert!(c.pieces.len() >= 2);
+        for (k, (px, py)) in &c.pieces {
+            assert!(px > &q("0") && px < &q("1") && py > &q("0") && py < &q("1"));
+            assert_eq!(rule(px, py), *k);
+        }
         // The straight edges (y = 0, x = 3/4) carry no vertices between their ends.
         let on_bottom = c.rings[1].iter().flatten().filter(|p| p.1 == 0.0).count();
         assert!(on_bottom <= 2 * c.rings[1].len(), "{on_bottom}");

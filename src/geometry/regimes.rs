@@ -23,10 +23,13 @@
 //! the rule decided between consecutive roots on each slice, curved boundaries drawn as
 //! polylines through points computed on the curves and the shares the slices' areas (to an
 //! estimated precision the note states). Either way every sampled cell centre must lie in its
-//! own area; a piece whose regimes match no sampled area (a regime thinner than the grid) is
-//! solved at a point inside it and becomes an area of its own only if that solve finds the
-//! regimes the rule predicts. When the conditions are not used, the reason is kept
-//! ([`RegimeMap::inexact`]) and the map's note states it.
+//! own area, and every piece drawn (every band, for curves) is solved at a point strictly
+//! inside it: the solve must find the regimes the rule predicts there. A piece whose regimes
+//! match no sampled area (a regime thinner than the grid) so confirmed becomes an area of its
+//! own. A solve that finds other regimes — a band the grid steps over, which the conditions of
+//! the regimes sampled do not exclude — adds the conditions of the regimes it found, derived
+//! at that point, and the map is cut again (at most [`MAX_ROUNDS`] times). When the conditions
+//! are not used, the reason is kept ([`RegimeMap::inexact`]) and the map's note states it.
 
 use super::{curve, partition, HalfPlane, Point};
 use crate::exact;
@@ -304,16 +307,156 @@ pub struct Sampled {
     pub skip_on_lines: bool,
 }
 
+/// Most rounds of adding the conditions of regimes that a solve inside a piece found but no
+/// sample met (a band thinner than the grid), before the map keeps its cells.
+pub const MAX_ROUNDS: usize = 8;
+
+/// Why a round of [`areas_from`] stopped short of a map.
+enum Stop {
+    /// The conditions cannot give the map (why).
+    Fail(String),
+    /// A solve inside a piece found regimes other than its conditions predict there: the
+    /// regimes found and that point, whose conditions join the next round.
+    Missed(Box<Rep>),
+}
+
+impl From<String> for Stop {
+    fn from(why: String) -> Stop {
+        Stop::Fail(why)
+    }
+}
+
+impl From<&str> for Stop {
+    fn from(why: &str) -> Stop {
+        Stop::Fail(why.to_string())
+    }
+}
+
 /// The areas of a sampled map from their regimes' conditions ([`exact_areas`] for any set of
 /// samples): each area's conditions are derived at its `inside` point, and the result is
 /// accepted only if every sample (off the boundaries when `skip_on_lines`) lies in its own
-/// area and every `on_lines` point on a boundary; otherwise why not.
+/// area, every `on_lines` point on a boundary, and a solve at a point inside every piece drawn
+/// finds the regimes the conditions give there; otherwise why not. A solve that finds regimes
+/// no sample met (a band the grid steps over) adds their conditions, derived at that point,
+/// and the map is cut again, at most [`MAX_ROUNDS`] times.
 pub fn areas_from(
     t: &GameTemplate,
     opts: &SolveOptions,
     base: &[Rational],
     s: &Sampled,
 ) -> Result<(Exact, Vec<RegimeSet>), String> {
+    let mut ev = crate::regime::Evaluator::new(t, opts.clone());
+    let mut extra: Vec<Rep> = Vec::new();
+    for _ in 0..=MAX_ROUNDS {
+        match cut(t, opts, base, s, &extra, &mut ev) {
+            Ok(found) => return Ok(found),
+            Err(Stop::Fail(why)) => return Err(why),
+            Err(Stop::Missed(rep)) => extra.push(*rep),
+        }
+    }
+    Err(format!(
+        "solves inside the pieces kept finding regimes the conditions do not give there, after \
+         {MAX_ROUNDS} rounds of adding the conditions of the regimes found"
+    ))
+}
+
+/// Derives the conditions of `area`'s regimes at its `inside` point into `table`: returns the
+/// conditions of the alternatives that hold there and how many alternatives were new.
+fn derive(
+    t: &GameTemplate,
+    opts: &SolveOptions,
+    base: &[Rational],
+    (x, y): (usize, usize),
+    area: &Rep,
+    table: &mut Table,
+) -> Result<(Vec<Cond>, usize), String> {
+    let (cx, cy) = area.inside.clone();
+    let mut theta = base.to_vec();
+    theta[x] = cx;
+    theta[y] = cy;
+    let here = || {
+        format!(
+            "({}, {})",
+            exact::to_f64(&theta[x]),
+            exact::to_f64(&theta[y])
+        )
+    };
+    let found = crate::regime::conditions::conditions_at(t, &theta, opts).map_err(|e| {
+        format!(
+            "the regimes' conditions at {} could not be derived: {e}",
+            here()
+        )
+    })?;
+    if found.len() != area.labels.len() {
+        return Err(format!(
+            "the regimes whose conditions are derived at {} are not the sampled ones",
+            here()
+        ));
+    }
+    let mut conds = Vec::new();
+    let mut added = 0;
+    for label in &area.labels {
+        let r = found
+            .iter()
+            .find(|r| &r.label == label)
+            .ok_or_else(|| format!("no conditions were derived for {label} at {}", here()))?;
+        let i = match table.labels.iter().position(|l| l == label) {
+            Some(i) => i,
+            None => {
+                table.labels.push(label.to_string());
+                table.alternatives.push(Vec::new());
+                table.labels.len() - 1
+            }
+        };
+        // The regime's equilibria that exist here; each holds where its conditions do.
+        let mut any = false;
+        for alt in &r.alternatives {
+            let cs = alt
+                .as_ref()
+                .map_err(|e| format!("the conditions of {label} could not be derived ({e})"))?;
+            let local: Vec<Cond> = cs
+                .iter()
+                .map(|c| Cond {
+                    poly: local(&c.poly, base, x, y),
+                    strict: c.strict,
+                })
+                .collect();
+            if cs.iter().all(|c| c.holds(&theta)) {
+                any = true;
+                conds.extend(local.iter().cloned());
+            }
+            if !table.alternatives[i].contains(&local) {
+                table.alternatives[i].push(local);
+                added += 1;
+            }
+        }
+        // Alternatives that are only sufficient cannot say where the regime is absent.
+        if !any {
+            return Err(format!(
+                "no equilibrium of {label} meets its conditions at {}",
+                here()
+            ));
+        }
+        if !r.exact {
+            return Err(format!(
+                "the conditions of {label} are only sufficient (an off-path belief could \
+                 not be quantified)"
+            ));
+        }
+    }
+    Ok((conds, added))
+}
+
+/// One round of [`areas_from`]: the map cut by the conditions of the sampled areas' regimes
+/// and of the regimes `extra` solves found, every piece solved at a point inside it.
+fn cut(
+    t: &GameTemplate,
+    opts: &SolveOptions,
+    base: &[Rational],
+    s: &Sampled,
+    extra: &[Rep],
+    ev: &mut crate::regime::Evaluator<'_>,
+) -> Result<(Exact, Vec<RegimeSet>), Stop> {
     let (x, y) = s.axes;
     let mut classes: Vec<Vec<Cond>> = Vec::with_capacity(s.areas.len());
     let mut table = Table {
@@ -321,79 +464,18 @@ pub fn areas_from(
         alternatives: Vec::new(),
     };
     for area in &s.areas {
-        let (cx, cy) = area.inside.clone();
-        let mut theta = base.to_vec();
-        theta[x] = cx;
-        theta[y] = cy;
-        let here = || {
-            format!(
-                "({}, {})",
-                exact::to_f64(&theta[x]),
-                exact::to_f64(&theta[y])
-            )
-        };
-        let found = crate::regime::conditions::conditions_at(t, &theta, opts).map_err(|e| {
-            format!(
-                "the regimes' conditions at {} could not be derived: {e}",
-                here()
-            )
-        })?;
-        if found.len() != area.labels.len() {
-            return Err(format!(
-                "the regimes whose conditions are derived at {} are not the sampled ones",
-                here()
-            ));
+        classes.push(derive(t, opts, base, (x, y), area, &mut table)?.0);
+    }
+    for (i, rep) in extra.iter().enumerate() {
+        let (_, added) = derive(t, opts, base, (x, y), rep, &mut table)?;
+        // The latest regimes found add nothing: their conditions already gave another answer.
+        if added == 0 && i + 1 == extra.len() {
+            return Err(Stop::Fail(format!(
+                "the regimes a solve finds at ({}, {}) are not those their conditions give there",
+                exact::to_f64(&rep.inside.0),
+                exact::to_f64(&rep.inside.1)
+            )));
         }
-        let mut conds = Vec::new();
-        for label in &area.labels {
-            let r = found
-                .iter()
-                .find(|r| &r.label == label)
-                .ok_or_else(|| format!("no conditions were derived for {label} at {}", here()))?;
-            let i = match table.labels.iter().position(|l| l == label) {
-                Some(i) => i,
-                None => {
-                    table.labels.push(label.to_string());
-                    table.alternatives.push(Vec::new());
-                    table.labels.len() - 1
-                }
-            };
-            // The regime's equilibria that exist here; each holds where its conditions do.
-            let mut any = false;
-            for alt in &r.alternatives {
-                let cs = alt
-                    .as_ref()
-                    .map_err(|e| format!("the conditions of {label} could not be derived ({e})"))?;
-                let local: Vec<Cond> = cs
-                    .iter()
-                    .map(|c| Cond {
-                        poly: local(&c.poly, base, x, y),
-                        strict: c.strict,
-                    })
-                    .collect();
-                if cs.iter().all(|c| c.holds(&theta)) {
-                    any = true;
-                    conds.extend(local.iter().cloned());
-                }
-                if !table.alternatives[i].contains(&local) {
-                    table.alternatives[i].push(local);
-                }
-            }
-            // Alternatives that are only sufficient cannot say where the regime is absent.
-            if !any {
-                return Err(format!(
-                    "no equilibrium of {label} meets its conditions at {}",
-                    here()
-                ));
-            }
-            if !r.exact {
-                return Err(format!(
-                    "the conditions of {label} are only sufficient (an off-path belief could \
-                     not be quantified)"
-                ));
-            }
-        }
-        classes.push(conds);
     }
     let at = |px: &Rational, py: &Rational| {
         let mut theta = base.to_vec();
@@ -415,12 +497,12 @@ pub fn areas_from(
             .any(|c| c.poly.as_constant().is_none() && c.poly.eval(&theta).is_zero())
     };
     if let Some(p) = s.on_lines.iter().find(|p| !on_line(p)) {
-        return Err(format!(
+        return Err(Stop::Fail(format!(
             "the regimes at ({}, {}), met only where some player is indifferent, lie off every \
              boundary the conditions give",
             exact::to_f64(&p.0),
             exact::to_f64(&p.1)
-        ));
+        )));
     }
     let samples: Vec<(usize, Point)> = s
         .samples
@@ -429,21 +511,10 @@ pub fn areas_from(
         .cloned()
         .collect();
     let rect = &s.rect;
-    let planes: Option<Vec<Vec<HalfPlane>>> = classes
-        .iter()
-        .map(|cs| cs.iter().map(|c| half_plane(c, base, x, y)).collect())
-        .collect();
-    // Each area one conjunction: one convex polygon per area.
-    if let Some(p) = planes
-        .as_ref()
-        .and_then(|planes| partition::partition(rect, planes, &samples))
-    {
-        let polys = p.into_iter().map(|p| vec![p]).collect();
-        return Ok((Exact::Polygons(polys), Vec::new()));
-    }
-    // Otherwise an area is where its regimes exist and the others do not: a union of pieces.
     if table.labels.len() > MAX_LABELS {
-        return Err(format!("more than {MAX_LABELS} regimes are met"));
+        return Err(Stop::Fail(format!(
+            "more than {MAX_LABELS} regimes are met"
+        )));
     }
     let masks: Vec<usize> = s
         .areas
@@ -454,32 +525,19 @@ pub fn areas_from(
         })
         .collect::<Option<_>>()
         .ok_or("a sampled regime has no conditions")?;
-    let fast = Fast::new(&table, x, y);
-    // Every sample lies in its own area.
-    if let Some((_, p)) = samples
-        .iter()
-        .find(|(k, p)| fast.mask(&p.0, &p.1) != masks[*k])
-    {
-        return Err(format!(
-            "the conditions place the point ({}, {}) in another region than its own",
-            exact::to_f64(&p.0),
-            exact::to_f64(&p.1)
-        ));
-    }
-    let mut ev = crate::regime::Evaluator::new(t, opts.clone());
-    // An area the samples missed: verified by a solve inside it.
-    let mut verify = |mask: usize, p: &Point| -> Result<RegimeSet, String> {
-        let unverified = || {
-            format!(
-                "a region no sample has, at ({}, {}), is not confirmed by a solve there",
-                exact::to_f64(&p.0),
-                exact::to_f64(&p.1)
-            )
-        };
-        let set = ev.at(&at(&p.0, &p.1)).map_err(|_| unverified())?;
-        (table.mask_of(&set.key()) == Some(mask))
-            .then_some(set)
-            .ok_or_else(unverified)
+    // A solve at `p`, inside a piece where the conditions give the regimes `mask`: the
+    // regimes found, or the point and its regimes when they are others.
+    let mut solve = |mask: usize, p: &Point| -> Result<RegimeSet, Stop> {
+        let set = ev
+            .at(&at(&p.0, &p.1))
+            .map_err(|_| Stop::Fail(super::verify::unconfirmed(p)))?;
+        if table.mask_of(&set.key()) == Some(mask) {
+            return Ok(set);
+        }
+        Err(Stop::Missed(Box::new(Rep {
+            labels: set.key().into_iter().map(str::to_string).collect(),
+            inside: p.clone(),
+        })))
     };
     // Every condition linear, or a product of lines (`(q − 1/2)(p − 1/2) ≥ 0`): the lines
     // cut the map into pieces on which no condition changes sign.
@@ -499,17 +557,64 @@ pub fn areas_from(
             }
             out
         });
+    let planes: Option<Vec<Vec<HalfPlane>>> = classes
+        .iter()
+        .map(|cs| cs.iter().map(|c| half_plane(c, base, x, y)).collect())
+        .collect();
+    // Each area one conjunction: one convex polygon per area, every piece of the lines
+    // inside it (or, with curved conditions elsewhere, the polygon itself) solved.
+    if let Some(p) = planes
+        .as_ref()
+        .filter(|_| extra.is_empty())
+        .and_then(|planes| partition::partition(rect, planes, &samples))
+    {
+        let probes: Vec<Point> = match &lines {
+            Some(ls) => super::arrangement(rect, ls)
+                .iter()
+                .map(|q| super::centroid(q))
+                .collect(),
+            None => p
+                .iter()
+                .filter(|q| super::area(q).is_positive())
+                .map(|q| super::centroid(q))
+                .collect(),
+        };
+        for c in &probes {
+            let k = p
+                .iter()
+                .position(|q| super::locate(q, c) == super::Place::Inside)
+                .ok_or("a piece of the map lies in no region's polygon")?;
+            solve(masks[k], c)?;
+        }
+        let polys = p.into_iter().map(|p| vec![p]).collect();
+        return Ok((Exact::Polygons(polys), Vec::new()));
+    }
+    // Otherwise an area is where its regimes exist and the others do not: a union of pieces.
+    let fast = Fast::new(&table, x, y);
+    // Every sample lies in its own area.
+    if let Some((_, p)) = samples
+        .iter()
+        .find(|(k, p)| fast.mask(&p.0, &p.1) != masks[*k])
+    {
+        return Err(Stop::Fail(format!(
+            "the conditions place the point ({}, {}) in another region than its own",
+            exact::to_f64(&p.0),
+            exact::to_f64(&p.1)
+        )));
+    }
     let mut new_sets: Vec<RegimeSet> = Vec::new();
     let mut order = masks.clone();
     if let Some(lines) = lines {
         let mut pieces: Vec<Vec<Vec<Point>>> = vec![Vec::new(); masks.len()];
         for piece in super::arrangement(rect, &lines) {
+            // Every piece solved inside: a band the samples missed shows here.
             let c = super::centroid(&piece);
             let mask = fast.mask(&c.0, &c.1);
+            let set = solve(mask, &c)?;
             let k = match order.iter().position(|&o| o == mask) {
                 Some(k) => k,
                 None => {
-                    new_sets.push(verify(mask, &c)?);
+                    new_sets.push(set);
                     order.push(mask);
                     pieces.push(Vec::new());
                     order.len() - 1
@@ -536,14 +641,20 @@ pub fn areas_from(
         &rule,
     );
     let total = exact::to_f64(&((&rect.0 .1 - &rect.0 .0) * (&rect.1 .1 - &rect.1 .0)));
-    for (mask, a) in c.area.iter().enumerate() {
-        if *a > 0.0 && !order.contains(&mask) {
-            let inside = c.inside[mask]
-                .as_ref()
-                .ok_or("a sliced region has no point inside")?;
-            new_sets.push(verify(mask, inside)?);
-            order.push(mask);
+    // Every band solved at a point inside it (off the frame and the slices).
+    for (mask, p) in &c.pieces {
+        let set = solve(*mask, p)?;
+        if !order.contains(mask) {
+            new_sets.push(set);
+            order.push(*mask);
         }
+    }
+    if let Some(mask) = (0..c.area.len()).find(|m| c.area[*m] > 0.0 && !order.contains(m)) {
+        let p = c.inside[mask]
+            .as_ref()
+            .ok_or("a sliced region has no point inside")?;
+        new_sets.push(solve(mask, p)?);
+        order.push(mask);
     }
     let areas = order
         .iter()

@@ -51,11 +51,14 @@ pub fn header(c: &Component) -> String {
     }
 }
 
+/// A probability or its range; one that rounds to 0 or 1 but is neither in scientific form
+/// ([`words::prob_shown`]).
 fn range_text(r: &Range) -> String {
+    let show = |v: &crate::solve::pbe::component::Val| words::prob_shown(v.x, v.show());
     if r.is_point() {
-        r.lo.show()
+        show(&r.lo)
     } else {
-        format!("[{}, {}]", r.lo.show(), r.hi.show())
+        format!("[{}, {}]", show(&r.lo), show(&r.hi))
     }
 }
 

@@ -199,6 +199,35 @@ pub fn and_unique(parts: &[String]) -> String {
     }
 }
 
+/// A probability `x` as `shown` prints it (`2/3`, `0.25`), unless that rounds a probability
+/// strictly between 0 and 1 to `0` or `1`: then in scientific form, `1e-13` or `1 − 1e-13`,
+/// so that a move made with a tiny probability does not read as never or always made.
+pub fn prob_shown(x: f64, shown: String) -> String {
+    if !(x > 0.0 && x < 1.0) {
+        return shown;
+    }
+    match shown.as_str() {
+        "0" => small_sci(x),
+        "1" => format!("1 − {}", small_sci(1.0 - x)),
+        _ => shown,
+    }
+}
+
+/// A probability for people ([`num`], or [`prob_shown`]'s scientific form near 0 and 1).
+pub fn prob(x: f64) -> String {
+    prob_shown(x, num(x))
+}
+
+/// A number in scientific form with at most two significant digits and no padding
+/// (`1e-13`, `2.5e-9`).
+fn small_sci(x: f64) -> String {
+    let s = format!("{x:.1e}");
+    match s.split_once('e') {
+        Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+        None => s,
+    }
+}
+
 /// A small non-negative number such as a regret or a tolerance, for people: `0` when it is
 /// zero, [`num`] when it shows in six decimals, else two significant digits in scientific
 /// notation without padding (`1.7e-9`, `2e-9`; never `0.0e0`).
@@ -212,11 +241,7 @@ pub fn small(x: f64) -> String {
     if x.abs() >= 1e-3 {
         return num(x);
     }
-    let s = format!("{x:.1e}");
-    match s.split_once('e') {
-        Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
-        None => s,
-    }
+    small_sci(x)
 }
 
 /// Every outcome reached with positive probability, most likely first (ties by node order).
@@ -482,6 +507,20 @@ pub fn played_text<'n, P>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tiny_probabilities_are_not_rounded_to_never_or_always() {
+        assert_eq!(prob(1e-13), "1e-13");
+        assert_eq!(prob(1.0 - 1e-13), "1 − 1e-13");
+        assert_eq!(prob(2.5e-9), "2.5e-9");
+        // Probabilities that show, and the ends themselves, print as before.
+        assert_eq!(prob(0.25), "0.25");
+        assert_eq!(prob(0.0), "0");
+        assert_eq!(prob(1.0), "1");
+        assert_eq!(prob_shown(2.0 / 3.0, "2/3".into()), "2/3");
+        assert_eq!(prob_shown(1e-13, "0".into()), "1e-13");
+        assert_eq!(prob_shown(0.0, "0".into()), "0");
+    }
 
     #[test]
     fn numbers() {

@@ -235,7 +235,14 @@ fn move_words(
     }
     played
         .iter()
-        .map(|&a| format!("{} {}", name(a), c.point.behaviour[first + a].show()))
+        .map(|&a| {
+            let v = &c.point.behaviour[first + a];
+            format!(
+                "{} {}",
+                name(a),
+                crate::output::words::prob_shown(v.x, v.show())
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
