@@ -313,11 +313,17 @@ impl Expander<'_, '_> {
         for o in &st.outcomes {
             let mut c = o.clone();
             c.name.v = Name::from(&local[o.name.v.as_str()]);
-            for (_, pay) in &mut c.payoffs {
-                match pay {
+            for e in &mut c.payoffs {
+                if let PayoffSrc::Number { .. } = e.pay {
+                    // A number in a copy is read as a formula with the use's arguments.
+                    let f = e.pay.formula().map(std::borrow::Cow::into_owned);
+                    e.pay = PayoffSrc::Formula(Box::new(f.expect("a number is one formula")));
+                }
+                match &mut e.pay {
+                    PayoffSrc::Number { .. } => {}
                     PayoffSrc::Formula(f) => f.args = Some(bindings.clone()),
-                    PayoffSrc::ByType { entries, .. } => {
-                        for (_, f) in entries {
+                    PayoffSrc::ByType(b) => {
+                        for (_, f) in &mut b.entries {
                             f.args = Some(bindings.clone());
                         }
                     }
