@@ -9,13 +9,14 @@ pub use super::name::Name;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// A value with the byte span it came from.
+/// A value with the byte span it came from (a compact [`Span`] in the records a big model
+/// has by the million).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Sp<T> {
+pub struct Sp<T, S = Range<usize>> {
     /// The value.
     pub v: T,
     /// Its span in the file.
-    pub span: Range<usize>,
+    pub span: S,
 }
 
 impl<T> Sp<T> {
@@ -84,13 +85,33 @@ pub struct ScenarioDef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MoveDef {
     /// The move's label.
-    pub label: Sp<Name>,
+    pub label: Sp<Name, Span>,
     /// The node or outcome it leads to.
-    pub to: Sp<Name>,
+    pub to: Sp<Name, Span>,
+    /// Its phrase and probability, if it has either (boxed: most moves are a player's and
+    /// have neither).
+    pub extra: Option<Box<MoveExtra>>,
+}
+
+/// What a move may have besides its label and target.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MoveExtra {
     /// A phrase for prose ("hedges"); optional.
     pub say: Option<String>,
-    /// Probability formula (chance moves only; boxed, as most moves are a player's).
-    pub prob: Option<Box<FormulaSrc>>,
+    /// Probability formula (chance moves only).
+    pub prob: Option<FormulaSrc>,
+}
+
+impl MoveDef {
+    /// A phrase for prose ("hedges"), if the move has one.
+    pub fn say(&self) -> Option<&String> {
+        self.extra.as_ref()?.say.as_ref()
+    }
+
+    /// The probability formula (chance moves only).
+    pub fn prob(&self) -> Option<&FormulaSrc> {
+        self.extra.as_ref()?.prob.as_ref()
+    }
 }
 
 /// Who moves at a node.

@@ -146,7 +146,7 @@ fn check_players(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Vec<String> {
 
 /// Node and outcome names (one namespace) to what they name.
 /// Each target's (first) parent node and the move into it.
-type Parents<'a> = TargetMap<(usize, &'a Sp<Name>)>;
+type Parents<'a> = TargetMap<(usize, &'a Sp<Name, Span>)>;
 
 /// Every node and outcome name, sorted (for suggestions after a mistake; made only then).
 fn sorted_names<'a>(names: &Names<'a>) -> Vec<&'a str> {
@@ -215,7 +215,7 @@ fn check_moves<'a>(
                 None if ast.broken.iter().any(|b| *b == m.to.v) => {}
                 None => d.push(
                     Diagnostic::error(
-                        m.to.span.clone(),
+                        m.to.span.range(),
                         format!(
                             "move `{}` of node `{}` leads to unknown `{}`",
                             m.label.v, n.name.v, m.to.v
@@ -234,7 +234,7 @@ fn check_moves<'a>(
                     if let Some((first, _)) = parent_of.get(&t) {
                         d.push(
                             Diagnostic::error(
-                                m.to.span.clone(),
+                                m.to.span.range(),
                                 format!("`{}` is reached by more than one move", m.to.v),
                             )
                             .with_label("second move into it")
@@ -265,7 +265,7 @@ fn check_root(
         if let Some((_, into)) = parent_of.get(&Target::Node(r)) {
             d.push(
                 Diagnostic::error(
-                    into.span.clone(),
+                    into.span.range(),
                     format!("a move leads back to the root `{}`", into.v),
                 )
                 .with_label("this move makes a cycle"),
@@ -433,7 +433,7 @@ fn parse_formulas(
     }
     for (ni, ms) in moves.iter().enumerate() {
         for (mi, m) in ms.iter().enumerate() {
-            if let Some(f) = &m.prob {
+            if let Some(f) = m.prob() {
                 if let Some(a) = parse_formula(f, params, &with_lets, d) {
                     out.chance.insert((ni, mi), a);
                 }
@@ -776,8 +776,8 @@ fn copy_tree(
         };
         for m in &s.moves[i] {
             let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(&t))?;
-            if let Err(e) = b.add_move(from, &*m.label.v, m.say.clone(), to) {
-                d.push(Diagnostic::error(m.to.span.clone(), e.to_string()));
+            if let Err(e) = b.add_move(from, &*m.label.v, m.say().cloned(), to) {
+                d.push(Diagnostic::error(m.to.span.range(), e.to_string()));
             }
         }
     }
@@ -1006,7 +1006,7 @@ fn assemble(
                     let m = s.moves[ni].get(mi)?;
                     (
                         parsed.chance.get(&(ni, mi))?,
-                        m.prob.as_deref().cloned()?,
+                        m.prob().cloned()?,
                         format!(
                             "the probability of move `{}` at chance node `{}`{}",
                             m.label.v,

@@ -793,15 +793,20 @@ impl<'t> Reader<'t> {
         node: &impl std::fmt::Display,
         chance: bool,
     ) -> Option<MoveDef> {
-        let label = name_sp(k);
+        let label = Sp {
+            v: Name::from(k.as_str()),
+            span: Span::from(k.span()),
+        };
         let key: &str = k.as_str();
         let what = Lazy(|| format!("move `{key}` of {node}"));
         match v.get() {
             Val::String(s) if !chance => Some(MoveDef {
                 label,
-                to: Sp::new(Name::from(s), v.span()),
-                say: None,
-                prob: None,
+                to: Sp {
+                    v: Name::from(s),
+                    span: Span::from(v.span()),
+                },
+                extra: None,
             }),
             Val::Table(t) => {
                 let (to_v, prob_v, say_v) = if chance {
@@ -823,9 +828,7 @@ impl<'t> Reader<'t> {
                 let say = say_v.and_then(|x| self.string(x, "say")).map(|s| s.v);
                 let prob = if chance {
                     match prob_v {
-                        Some(x) => Some(Box::new(
-                            self.formula(x, &|| format!("the probability of {what}"))?,
-                        )),
+                        Some(x) => Some(self.formula(x, &|| format!("the probability of {what}"))?),
                         None => {
                             self.err(v.span(), format!("chance {what} has no `prob`"));
                             return None;
@@ -836,9 +839,12 @@ impl<'t> Reader<'t> {
                 };
                 Some(MoveDef {
                     label,
-                    to,
-                    say,
-                    prob,
+                    to: Sp {
+                        v: to.v,
+                        span: Span::from(to.span),
+                    },
+                    extra: (say.is_some() || prob.is_some())
+                        .then(|| Box::new(MoveExtra { say, prob })),
                 })
             }
             _ if chance => {
