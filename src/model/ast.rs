@@ -233,11 +233,11 @@ pub struct OutcomeDef {
     /// One payoff per player, in file order (keys are ids into [`ModelAst::payoff_keys`]).
     pub payoffs: Box<[PayoffEntry]>,
     /// Span of the `payoffs` table.
-    pub payoffs_span: Range<usize>,
+    pub payoffs_span: Span,
     /// Event tags.
-    pub events: Vec<Sp<String>>,
+    pub events: Box<[Sp<String>]>,
     /// Optional description.
-    pub about: String,
+    pub about: Box<str>,
 }
 
 /// One private type of a player: `[types.PLAYER] NAME = { prob = "…", let = { … }, say = "…" }`.

@@ -311,7 +311,7 @@ fn check_payoff_players(ast: &ModelAst, players: &[String], d: &mut Vec<Diagnost
         if !missing.is_empty() {
             d.push(
                 Diagnostic::error(
-                    o.payoffs_span.clone(),
+                    o.payoffs_span.range(),
                     format!(
                         "outcome `{}` has no payoff for {}",
                         o.name.v,

@@ -922,15 +922,19 @@ impl<'t> Reader<'t> {
         let mut out = OutcomeDef {
             name,
             payoffs: payoffs.into_boxed_slice(),
-            payoffs_span,
-            events: Vec::new(),
-            about: String::new(),
+            payoffs_span: Span::from(payoffs_span),
+            events: Box::default(),
+            about: Box::default(),
         };
         if let Some(e) = events_v {
-            out.events = self.string_list(e, "events");
+            out.events = self.string_list(e, "events").into_boxed_slice();
         }
         if let Some(a) = about_v {
-            out.about = self.string(a, "about").map(|s| s.v).unwrap_or_default();
+            out.about = self
+                .string(a, "about")
+                .map(|s| s.v)
+                .unwrap_or_default()
+                .into_boxed_str();
         }
         Some(out)
     }
