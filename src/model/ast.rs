@@ -431,3 +431,41 @@ impl ModelAst {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// The records a big model has by the million stay compact (see docs/benchmarks.md, "Big
+    /// model files").
+    #[test]
+    fn bulk_records_stay_small() {
+        assert_eq!(size_of::<Span>(), 8);
+        assert!(
+            size_of::<PayoffEntry>() <= 40,
+            "{}",
+            size_of::<PayoffEntry>()
+        );
+        assert!(size_of::<MoveDef>() <= 72, "{}", size_of::<MoveDef>());
+        assert!(size_of::<OutcomeDef>() <= 96, "{}", size_of::<OutcomeDef>());
+    }
+
+    /// A number payoff's formula is its value's shortest decimal, at the number's span.
+    #[test]
+    fn number_payoffs_read_back_as_formulas() {
+        let p = PayoffSrc::Number {
+            value: 3.5,
+            span: Span::from(10..13),
+        };
+        let f = p.formula().unwrap();
+        assert_eq!(&*f.text, "3.5");
+        assert_eq!(f.span, 10..13);
+        assert_eq!((f.base, f.args.is_none()), (None, true));
+        let b = PayoffSrc::ByType(Box::new(ByType {
+            entries: Vec::new(),
+            span: 0..1,
+        }));
+        assert!(b.formula().is_none());
+    }
+}
