@@ -9,13 +9,14 @@ pub use super::name::Name;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// A value with the byte span it came from.
+/// A value with the byte span it came from (a compact [`Span`] in the records a big model
+/// has by the million).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Sp<T> {
+pub struct Sp<T, S = Range<usize>> {
     /// The value.
     pub v: T,
     /// Its span in the file.
-    pub span: Range<usize>,
+    pub span: S,
 }
 
 impl<T> Sp<T> {
@@ -84,13 +85,33 @@ pub struct ScenarioDef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MoveDef {
     /// The move's label.
-    pub label: Sp<Name>,
+    pub label: Sp<Name, Span>,
     /// The node or outcome it leads to.
-    pub to: Sp<Name>,
+    pub to: Sp<Name, Span>,
+    /// Its phrase and probability, if it has either (boxed: most moves are a player's and
+    /// have neither).
+    pub extra: Option<Box<MoveExtra>>,
+}
+
+/// What a move may have besides its label and target.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct MoveExtra {
     /// A phrase for prose ("hedges"); optional.
     pub say: Option<String>,
-    /// Probability formula (chance moves only; boxed, as most moves are a player's).
-    pub prob: Option<Box<FormulaSrc>>,
+    /// Probability formula (chance moves only).
+    pub prob: Option<FormulaSrc>,
+}
+
+impl MoveDef {
+    /// A phrase for prose ("hedges"), if the move has one.
+    pub fn say(&self) -> Option<&String> {
+        self.extra.as_ref()?.say.as_ref()
+    }
+
+    /// The probability formula (chance moves only).
+    pub fn prob(&self) -> Option<&FormulaSrc> {
+        self.extra.as_ref()?.prob.as_ref()
+    }
 }
 
 /// Who moves at a node.
@@ -120,18 +141,88 @@ pub struct NodeDef {
     pub moves_span: Range<usize>,
 }
 
+/// A compact byte span (`u32` offsets: model files are read only below 4 GiB), for the records
+/// a big model has by the million.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// The span as a `Range<usize>`.
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(r: Range<usize>) -> Self {
+        // `read` refuses texts of 4 GiB or more, so offsets fit.
+        Span {
+            start: r.start as u32,
+            end: r.end as u32,
+        }
+    }
+}
+
 /// A player's payoff at an outcome: one formula, or one formula per type of that player.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PayoffSrc {
-    /// The same formula whatever the player's type (it may still use names bound by types).
-    Formula(FormulaSrc),
-    /// `Player = { type = "formula", … }`: a formula per type of the player it belongs to.
-    ByType {
-        /// `(type name, formula)` in file order.
-        entries: Vec<(Sp<String>, FormulaSrc)>,
-        /// Span of the table.
-        span: Range<usize>,
+    /// A TOML number whose formula text is a plain decimal (`3.47`, `12`): most payoffs of a
+    /// big model, kept as their value alone. The formula text is the value's shortest decimal
+    /// (`format!("{value}")`), the span the number's; see [`PayoffSrc::formula`].
+    Number {
+        /// The value.
+        value: f64,
+        /// Span of the number.
+        span: Span,
     },
+    /// The same formula whatever the player's type (it may still use names bound by types).
+    Formula(Box<FormulaSrc>),
+    /// `Player = { type = "formula", … }`: a formula per type of the player it belongs to.
+    ByType(Box<ByType>),
+}
+
+/// A payoff given per type: `(type name, formula)` in file order, and the table's span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ByType {
+    /// `(type name, formula)` in file order.
+    pub entries: Vec<(Sp<String>, FormulaSrc)>,
+    /// Span of the table.
+    pub span: Range<usize>,
+}
+
+impl PayoffSrc {
+    /// The single formula of a number or formula payoff (`None` per type), borrowed when it
+    /// is written as a formula record.
+    pub fn formula(&self) -> Option<std::borrow::Cow<'_, FormulaSrc>> {
+        use std::borrow::Cow;
+        match self {
+            PayoffSrc::Number { value, span } => Some(Cow::Owned(FormulaSrc {
+                text: Name::from(format!("{value}")),
+                span: span.range(),
+                base: None,
+                args: None,
+            })),
+            PayoffSrc::Formula(f) => Some(Cow::Borrowed(f)),
+            PayoffSrc::ByType(_) => None,
+        }
+    }
+}
+
+/// One entry of an outcome's `payoffs` table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PayoffEntry {
+    /// The key (a player's name, if the file is right), as an id into
+    /// [`ModelAst::payoff_keys`]: a big model writes the same few keys at every outcome.
+    pub key: u32,
+    /// Span of the key.
+    pub key_span: Span,
+    /// The payoff.
+    pub pay: PayoffSrc,
 }
 
 /// A terminal outcome.
@@ -139,14 +230,14 @@ pub enum PayoffSrc {
 pub struct OutcomeDef {
     /// Name (the key in `[outcomes]`).
     pub name: Sp<Name>,
-    /// One payoff per player, by player name.
-    pub payoffs: Vec<(Sp<Name>, PayoffSrc)>,
+    /// One payoff per player, in file order (keys are ids into [`ModelAst::payoff_keys`]).
+    pub payoffs: Box<[PayoffEntry]>,
     /// Span of the `payoffs` table.
-    pub payoffs_span: Range<usize>,
+    pub payoffs_span: Span,
     /// Event tags.
-    pub events: Vec<Sp<String>>,
+    pub events: Box<[Sp<String>]>,
     /// Optional description.
-    pub about: String,
+    pub about: Box<str>,
 }
 
 /// One private type of a player: `[types.PLAYER] NAME = { prob = "…", let = { … }, say = "…" }`.
@@ -315,9 +406,17 @@ pub struct ModelAst {
     /// Span of the `[fit]` section, if the file has one (read by [`crate::fit::spec`], so a
     /// file without one is not parsed twice).
     pub fit_span: Option<Range<usize>>,
+    /// The distinct keys of outcomes' `payoffs` tables, in order of first use
+    /// ([`PayoffEntry::key`] is an index here).
+    pub payoff_keys: Vec<Name>,
 }
 
 impl ModelAst {
+    /// The key of a payoff entry (a player's name, if the file is right).
+    pub fn payoff_key(&self, e: &PayoffEntry) -> &str {
+        &self.payoff_keys[e.key as usize]
+    }
+
     /// How sentences and figures name each player, in `players` order: the display name from
     /// `names`, else the player's own name.
     pub fn display_names(&self) -> Vec<String> {
@@ -330,5 +429,43 @@ impl ModelAst {
                     .map_or_else(|| p.v.clone(), |(_, n)| n.clone())
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::size_of;
+
+    /// The records a big model has by the million stay compact (see docs/benchmarks.md, "Big
+    /// model files").
+    #[test]
+    fn bulk_records_stay_small() {
+        assert_eq!(size_of::<Span>(), 8);
+        assert!(
+            size_of::<PayoffEntry>() <= 40,
+            "{}",
+            size_of::<PayoffEntry>()
+        );
+        assert!(size_of::<MoveDef>() <= 72, "{}", size_of::<MoveDef>());
+        assert!(size_of::<OutcomeDef>() <= 96, "{}", size_of::<OutcomeDef>());
+    }
+
+    /// A number payoff's formula is its value's shortest decimal, at the number's span.
+    #[test]
+    fn number_payoffs_read_back_as_formulas() {
+        let p = PayoffSrc::Number {
+            value: 3.5,
+            span: Span::from(10..13),
+        };
+        let f = p.formula().unwrap();
+        assert_eq!(&*f.text, "3.5");
+        assert_eq!(f.span, 10..13);
+        assert_eq!((f.base, f.args.is_none()), (None, true));
+        let b = PayoffSrc::ByType(Box::new(ByType {
+            entries: Vec::new(),
+            span: 0..1,
+        }));
+        assert!(b.formula().is_none());
     }
 }

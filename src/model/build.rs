@@ -146,7 +146,7 @@ fn check_players(ast: &ModelAst, d: &mut Vec<Diagnostic>) -> Vec<String> {
 
 /// Node and outcome names (one namespace) to what they name.
 /// Each target's (first) parent node and the move into it.
-type Parents<'a> = TargetMap<(usize, &'a Sp<Name>)>;
+type Parents<'a> = TargetMap<(usize, &'a Sp<Name, Span>)>;
 
 /// Every node and outcome name, sorted (for suggestions after a mistake; made only then).
 fn sorted_names<'a>(names: &Names<'a>) -> Vec<&'a str> {
@@ -215,7 +215,7 @@ fn check_moves<'a>(
                 None if ast.broken.iter().any(|b| *b == m.to.v) => {}
                 None => d.push(
                     Diagnostic::error(
-                        m.to.span.clone(),
+                        m.to.span.range(),
                         format!(
                             "move `{}` of node `{}` leads to unknown `{}`",
                             m.label.v, n.name.v, m.to.v
@@ -234,7 +234,7 @@ fn check_moves<'a>(
                     if let Some((first, _)) = parent_of.get(&t) {
                         d.push(
                             Diagnostic::error(
-                                m.to.span.clone(),
+                                m.to.span.range(),
                                 format!("`{}` is reached by more than one move", m.to.v),
                             )
                             .with_label("second move into it")
@@ -265,7 +265,7 @@ fn check_root(
         if let Some((_, into)) = parent_of.get(&Target::Node(r)) {
             d.push(
                 Diagnostic::error(
-                    into.span.clone(),
+                    into.span.range(),
                     format!("a move leads back to the root `{}`", into.v),
                 )
                 .with_label("this move makes a cycle"),
@@ -277,30 +277,41 @@ fn check_root(
 
 /// Every outcome has a payoff for every player and none for anyone else.
 fn check_payoff_players(ast: &ModelAst, players: &[String], d: &mut Vec<Diagnostic>) {
+    // Which payoff keys are players (most files write only players' names).
+    let key_player: Vec<bool> = ast
+        .payoff_keys
+        .iter()
+        .map(|k| players.iter().any(|q| q == k.as_str()))
+        .collect();
     for o in &ast.outcomes {
-        for (p, _) in &o.payoffs {
-            if !players.iter().any(|q| *q == p.v) {
+        for e in &o.payoffs {
+            if !key_player[e.key as usize] {
+                let p = ast.payoff_key(e);
                 d.push(
                     Diagnostic::error(
-                        p.span.clone(),
+                        e.key_span.range(),
                         format!(
                             "payoff for unknown player `{}` at outcome `{}`",
-                            p.v, o.name.v
+                            p, o.name.v
                         ),
                     )
-                    .with_hint_opt(did_you_mean(&p.v, players.iter().map(String::as_str))),
+                    .with_hint_opt(did_you_mean(p, players.iter().map(String::as_str))),
                 );
             }
         }
+        if o.payoffs.len() == players.len() && o.payoffs.iter().all(|e| key_player[e.key as usize])
+        {
+            continue; // as many distinct players as players (a table's keys are distinct)
+        }
         let missing: Vec<&str> = players
             .iter()
-            .filter(|p| !o.payoffs.iter().any(|(q, _)| &q.v == *p))
+            .filter(|p| !o.payoffs.iter().any(|e| ast.payoff_key(e) == p.as_str()))
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
             d.push(
                 Diagnostic::error(
-                    o.payoffs_span.clone(),
+                    o.payoffs_span.range(),
                     format!(
                         "outcome `{}` has no payoff for {}",
                         o.name.v,
@@ -383,12 +394,21 @@ fn parse_formulas(
     let players: Vec<&str> = ast.players.iter().map(|p| p.v.as_str()).collect();
     let with_lets = |n: &str| space.let_owner.contains_key(n);
     let no_lets = |_: &str| false;
+    // The player of each payoff key, if it is one.
+    let key_player: Vec<Option<usize>> = ast
+        .payoff_keys
+        .iter()
+        .map(|k| players.iter().position(|q| *q == k.as_str()))
+        .collect();
     for (oi, o) in ast.outcomes.iter().enumerate() {
-        for (p, pay) in &o.payoffs {
-            let Some(pi) = players.iter().position(|q| *q == p.v) else {
+        for e in &o.payoffs {
+            let Some(pi) = key_player[e.key as usize] else {
                 continue;
             };
-            match pay {
+            match &e.pay {
+                PayoffSrc::Number { value, .. } => {
+                    out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::Number(*value));
+                }
                 PayoffSrc::Formula(f) => {
                     if let Some(v) = plain_decimal(f) {
                         out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::Number(v));
@@ -399,9 +419,9 @@ fn parse_formulas(
                         });
                     }
                 }
-                PayoffSrc::ByType { entries, .. } => {
+                PayoffSrc::ByType(b) => {
                     let mut m = HashMap::new();
-                    for (t, f) in entries {
+                    for (t, f) in &b.entries {
                         if let Some(a) = parse_formula(f, params, &with_lets, d) {
                             m.insert(t.v.clone(), a);
                         }
@@ -413,7 +433,7 @@ fn parse_formulas(
     }
     for (ni, ms) in moves.iter().enumerate() {
         for (mi, m) in ms.iter().enumerate() {
-            if let Some(f) = &m.prob {
+            if let Some(f) = m.prob() {
                 if let Some(a) = parse_formula(f, params, &with_lets, d) {
                     out.chance.insert((ni, mi), a);
                 }
@@ -756,8 +776,8 @@ fn copy_tree(
         };
         for m in &s.moves[i] {
             let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(&t))?;
-            if let Err(e) = b.add_move(from, &*m.label.v, m.say.clone(), to) {
-                d.push(Diagnostic::error(m.to.span.clone(), e.to_string()));
+            if let Err(e) = b.add_move(from, &*m.label.v, m.say().cloned(), to) {
+                d.push(Diagnostic::error(m.to.span.range(), e.to_string()));
             }
         }
     }
@@ -917,30 +937,47 @@ fn assemble(
         pay_exprs: Vec::new(),
         chance_exprs: Vec::new(),
     };
+    // The payoff key id of each player's name.
+    let player_key: Vec<Option<u32>> = s
+        .players
+        .iter()
+        .map(|p| {
+            ast.payoff_keys
+                .iter()
+                .position(|k| k.as_str() == p.as_str())
+                .map(|k| k as u32)
+        })
+        .collect();
     for leaf in &tree.leaves {
         let Some((Target::Outcome(oi), profile)) = origin[leaf.node.ix()].target() else {
             return None; // every leaf is a copy of an outcome
         };
         let o = &ast.outcomes[oi];
         for (pi, pname) in s.players.iter().enumerate() {
-            let entry = o.payoffs.iter().position(|(q, _)| &q.v == pname)?;
-            let pay = &o.payoffs[entry].1;
+            let key = player_key[pi]?;
+            let entry = o.payoffs.iter().position(|e| e.key == key)?;
+            let pay = &o.payoffs[entry].pay;
             let parsed_pay = parsed.payoffs.get(oi * s.players.len() + pi)?.as_ref()?;
             let number;
+            let single;
             let (f, a) = match (pay, parsed_pay) {
-                (PayoffSrc::Formula(_), ParsedPayoff::Number(v)) if !space.is_typed() => {
+                (PayoffSrc::Number { .. } | PayoffSrc::Formula(_), ParsedPayoff::Number(v))
+                    if !space.is_typed() =>
+                {
                     c.formulas.push_number(oi, entry);
                     c.pay_base.push(*v);
                     continue;
                 }
-                (PayoffSrc::Formula(f), ParsedPayoff::Number(v)) => {
-                    number = expr::Ast::new(expr::AstKind::Num(*v), 0..f.text.len());
-                    (f, &number)
+                (PayoffSrc::Number { .. } | PayoffSrc::Formula(_), ParsedPayoff::Number(v)) => {
+                    single = pay.formula()?;
+                    number = expr::Ast::new(expr::AstKind::Num(*v), 0..single.text.len());
+                    (&*single, &number)
                 }
-                (PayoffSrc::Formula(f), ParsedPayoff::Formula(a)) => (f, &**a),
-                (PayoffSrc::ByType { entries, .. }, ParsedPayoff::ByType(m)) => {
+                (PayoffSrc::Formula(f), ParsedPayoff::Formula(a)) => (&**f, &**a),
+                (PayoffSrc::ByType(b), ParsedPayoff::ByType(m)) => {
                     let t = space.type_of(profile, pi)?;
-                    let f = entries
+                    let f = b
+                        .entries
                         .iter()
                         .find(|(n, _)| n.v == t.name.v)
                         .map(|e| &e.1)?;
@@ -969,7 +1006,7 @@ fn assemble(
                     let m = s.moves[ni].get(mi)?;
                     (
                         parsed.chance.get(&(ni, mi))?,
-                        m.prob.as_deref().cloned()?,
+                        m.prob().cloned()?,
                         format!(
                             "the probability of move `{}` at chance node `{}`{}",
                             m.label.v,
@@ -1542,7 +1579,7 @@ fn check_points(
         if !t.overrides.is_empty() || matches!(whole, Err(InstantiateError::Eval { .. })) {
             for (i, e) in t.compiled() {
                 if let Err(error) = e.eval(th, &mut stack) {
-                    let span = &t.formulas.src(i).span;
+                    let span = t.formulas.src(i).span.clone();
                     let err = InstantiateError::Eval { formula: i, error };
                     if seen.insert((span.start, span.end)) {
                         d.push(t.diagnose(&err, th));

@@ -289,13 +289,11 @@ impl Expander<'_, '_> {
             }
             local.insert(&name.v, new);
         }
-        let to = |m: &Sp<Name>| {
-            Sp::new(
-                local
-                    .get(m.v.as_str())
-                    .map_or_else(|| m.v.clone(), Name::from),
-                m.span.clone(),
-            )
+        let to = |m: &Sp<Name, Span>| Sp {
+            v: local
+                .get(m.v.as_str())
+                .map_or_else(|| m.v.clone(), Name::from),
+            span: m.span,
         };
         let mut names = Vec::with_capacity(size);
         for n in &st.nodes {
@@ -303,7 +301,7 @@ impl Expander<'_, '_> {
             c.name.v = Name::from(&local[n.name.v.as_str()]);
             for m in &mut c.moves {
                 m.to = to(&m.to);
-                if let Some(p) = &mut m.prob {
+                if let Some(p) = m.extra.as_mut().and_then(|x| x.prob.as_mut()) {
                     p.args = Some(bindings.clone());
                 }
             }
@@ -313,11 +311,17 @@ impl Expander<'_, '_> {
         for o in &st.outcomes {
             let mut c = o.clone();
             c.name.v = Name::from(&local[o.name.v.as_str()]);
-            for (_, pay) in &mut c.payoffs {
-                match pay {
+            for e in &mut c.payoffs {
+                if let PayoffSrc::Number { .. } = e.pay {
+                    // A number in a copy is read as a formula with the use's arguments.
+                    let f = e.pay.formula().map(std::borrow::Cow::into_owned);
+                    e.pay = PayoffSrc::Formula(Box::new(f.expect("a number is one formula")));
+                }
+                match &mut e.pay {
+                    PayoffSrc::Number { .. } => {}
                     PayoffSrc::Formula(f) => f.args = Some(bindings.clone()),
-                    PayoffSrc::ByType { entries, .. } => {
-                        for (_, f) in entries {
+                    PayoffSrc::ByType(b) => {
+                        for (_, f) in &mut b.entries {
                             f.args = Some(bindings.clone());
                         }
                     }

@@ -267,7 +267,7 @@ fn plain_numbers_keep_their_records_and_exact_values() {
                 info.ast,
                 crate::expr::parse(&info.src.text).expect("a formula")
             );
-            assert_eq!(t.formulas.src(i), &info.src);
+            assert_eq!(&*t.formulas.src(i), &info.src);
             let written = &text[info.src.span.clone()];
             if written.starts_with('"') {
                 formulas += 1;

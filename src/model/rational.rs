@@ -87,9 +87,9 @@ impl GameTemplate {
                 }
                 Slot::Number { .. } => {
                     // The number spans its whole text (see `Slot::Number`).
-                    let text = &self.formulas.src(i).text;
-                    let num = Ast::new(AstKind::Num(self.pay_base[i]), 0..text.len());
-                    eval_exact(&num, text, &value)
+                    let src = self.formulas.src(i);
+                    let num = Ast::new(AstKind::Num(self.pay_base[i]), 0..src.text.len());
+                    eval_exact(&num, &src.text, &value)
                 }
             };
             match got {

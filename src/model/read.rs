@@ -20,7 +20,16 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
     let mut r = Reader {
         text,
         diags: Vec::new(),
+        payoff_keys: Vec::new(),
+        key_ids: std::collections::HashMap::new(),
     };
+    if u32::try_from(text.len()).is_err() {
+        r.diags.push(Diagnostic::error(
+            None,
+            "the file is 4 GiB or more; model files must be smaller",
+        ));
+        return (ModelAst::default(), r.diags);
+    }
     let (doc, errors) = doc::parse(text);
     for e in errors {
         let span = e.span.unwrap_or(0..0);
@@ -154,6 +163,7 @@ pub fn read(text: &str) -> (ModelAst, Vec<Diagnostic>) {
         }
     }
     ast.fit_span = get(table, "fit").map(|v| v.span());
+    ast.payoff_keys = r.payoff_keys;
     (ast, r.diags)
 }
 
@@ -203,28 +213,39 @@ impl<F: Fn() -> String> std::fmt::Display for Lazy<F> {
 /// which most numbers of a big model are. Up to 15 digits, a decimal is the shortest text of
 /// its double, so the two agree.
 fn number_text(literal: &str, value: f64) -> Name {
-    let (int, frac) = match literal.split_once('.') {
-        Some((i, f)) => (i.as_bytes(), Some(f.as_bytes())),
-        None => (literal.as_bytes(), None),
-    };
-    let canonical = !int.is_empty()
-        && int.len() + frac.map_or(0, <[u8]>::len) <= 15
-        && int.iter().all(u8::is_ascii_digit)
-        && (int == b"0" || int[0] != b'0')
-        && frac.is_none_or(|f| {
-            !f.is_empty() && f.iter().all(u8::is_ascii_digit) && f.last() != Some(&b'0')
-        });
-    if canonical {
+    if canonical(literal) {
         Name::from(literal)
     } else {
         Name::from(format!("{value}"))
     }
 }
 
+/// Whether a number literal is already what `format!("{}", value)` gives (see [`number_text`]).
+fn canonical(literal: &str) -> bool {
+    let (int, frac) = match literal.split_once('.') {
+        Some((i, f)) => (i.as_bytes(), Some(f.as_bytes())),
+        None => (literal.as_bytes(), None),
+    };
+    !int.is_empty()
+        && int.len() + frac.map_or(0, <[u8]>::len) <= 15
+        && int.iter().all(u8::is_ascii_digit)
+        && (int == b"0" || int[0] != b'0')
+        && frac.is_none_or(|f| {
+            !f.is_empty() && f.iter().all(u8::is_ascii_digit) && f.last() != Some(&b'0')
+        })
+}
+
 struct Reader<'t> {
     text: &'t str,
     diags: Vec<Diagnostic>,
+    /// The distinct keys of `payoffs` tables ([`ModelAst::payoff_keys`]), and their ids once
+    /// there are more than a few.
+    payoff_keys: Vec<Name>,
+    key_ids: std::collections::HashMap<Name, u32>,
 }
+
+/// Payoff keys looked up by a scan before the hash table is used.
+const FEW_KEYS: usize = 8;
 
 /// The `node = value` entries of a counterfactual's table, where a dotted key
 /// (`crisis.defender = …`, read by TOML as a nested table) names that node of a subtree.
@@ -435,6 +456,60 @@ impl<'t> Reader<'t> {
                 None
             }
         }
+    }
+
+    /// A payoff formula: a number whose formula text is a plain decimal is kept as its value
+    /// (the text is then the value's shortest decimal, as [`number_text`] makes it).
+    fn payoff(&mut self, v: V<'_>, what: &(impl What + ?Sized)) -> Option<PayoffSrc> {
+        let literal = match v.get() {
+            Val::Integer(i) if i.radix() == 10 => i.as_str(),
+            Val::Float(f) => f.as_str(),
+            Val::Integer(_) => "",
+            _ => return Some(PayoffSrc::Formula(Box::new(self.formula(v, what)?))),
+        };
+        let n = self.number(v, what)?;
+        let plain = canonical(literal) || {
+            let text = format!("{}", n.v);
+            text != "."
+                && text.bytes().filter(|&c| c == b'.').count() <= 1
+                && text.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        };
+        Some(if plain {
+            PayoffSrc::Number {
+                value: n.v,
+                span: Span::from(n.span),
+            }
+        } else {
+            PayoffSrc::Formula(Box::new(FormulaSrc {
+                text: number_text(literal, n.v),
+                base: None,
+                span: n.span,
+                args: None,
+            }))
+        })
+    }
+
+    /// The id of a payoff key in [`ModelAst::payoff_keys`].
+    fn payoff_key(&mut self, k: &str) -> u32 {
+        if self.payoff_keys.len() <= FEW_KEYS {
+            if let Some(i) = self.payoff_keys.iter().position(|x| x.as_str() == k) {
+                return i as u32;
+            }
+        } else if let Some(&i) = self.key_ids.get(k) {
+            return i;
+        }
+        let id = self.payoff_keys.len() as u32;
+        self.payoff_keys.push(Name::from(k));
+        if self.payoff_keys.len() > FEW_KEYS {
+            if self.key_ids.is_empty() {
+                for (i, x) in self.payoff_keys.iter().enumerate() {
+                    self.key_ids.insert(x.clone(), i as u32);
+                }
+            } else {
+                self.key_ids.insert(Name::from(k), id);
+            }
+        }
+        id
     }
 
     fn param(&mut self, k: Key<'_>, v: V<'_>) -> Option<ParamDef> {
@@ -718,15 +793,20 @@ impl<'t> Reader<'t> {
         node: &impl std::fmt::Display,
         chance: bool,
     ) -> Option<MoveDef> {
-        let label = name_sp(k);
+        let label = Sp {
+            v: Name::from(k.as_str()),
+            span: Span::from(k.span()),
+        };
         let key: &str = k.as_str();
         let what = Lazy(|| format!("move `{key}` of {node}"));
         match v.get() {
             Val::String(s) if !chance => Some(MoveDef {
                 label,
-                to: Sp::new(Name::from(s), v.span()),
-                say: None,
-                prob: None,
+                to: Sp {
+                    v: Name::from(s),
+                    span: Span::from(v.span()),
+                },
+                extra: None,
             }),
             Val::Table(t) => {
                 let (to_v, prob_v, say_v) = if chance {
@@ -748,9 +828,7 @@ impl<'t> Reader<'t> {
                 let say = say_v.and_then(|x| self.string(x, "say")).map(|s| s.v);
                 let prob = if chance {
                     match prob_v {
-                        Some(x) => Some(Box::new(
-                            self.formula(x, &|| format!("the probability of {what}"))?,
-                        )),
+                        Some(x) => Some(self.formula(x, &|| format!("the probability of {what}"))?),
                         None => {
                             self.err(v.span(), format!("chance {what} has no `prob`"));
                             return None;
@@ -761,9 +839,12 @@ impl<'t> Reader<'t> {
                 };
                 Some(MoveDef {
                     label,
-                    to,
-                    say,
-                    prob,
+                    to: Sp {
+                        v: to.v,
+                        span: Span::from(to.span),
+                    },
+                    extra: (say.is_some() || prob.is_some())
+                        .then(|| Box::new(MoveExtra { say, prob })),
                 })
             }
             _ if chance => {
@@ -787,23 +868,18 @@ impl<'t> Reader<'t> {
         let what = Lazy(|| format!("outcome `{key}`"));
         let t = self.table(v, &what)?;
         let [payoffs_v, events_v, about_v] = self.fields(t, &["payoffs", "events", "about"], &what);
-        let mut out = OutcomeDef {
-            name,
-            payoffs: Vec::new(),
-            payoffs_span: v.span(),
-            events: Vec::new(),
-            about: String::new(),
-        };
+        let mut payoffs = Vec::new();
+        let mut payoffs_span = v.span();
         match payoffs_v {
             Some(p) => {
-                out.payoffs_span = p.span();
+                payoffs_span = p.span();
                 if let Some(pt) = self.table(p, &|| format!("the payoffs of {what}")) {
-                    out.payoffs.reserve_exact(pt.len());
+                    payoffs.reserve_exact(pt.len());
                     let mut unreadable = false;
                     for (pk, pv) in pt.iter() {
                         let player: &str = pk.as_str();
                         let whose = Lazy(|| format!("the payoff of `{player}` at {what}"));
-                        if let Val::Table(by_type) = pv.get() {
+                        let pay = if let Val::Table(by_type) = pv.get() {
                             // `Player = { type = "formula", … }`: one formula per type.
                             let mut entries = Vec::new();
                             for (tk, tv) in by_type.iter() {
@@ -813,18 +889,21 @@ impl<'t> Reader<'t> {
                                     None => unreadable = true,
                                 }
                             }
-                            out.payoffs.push((
-                                name_sp(pk),
-                                PayoffSrc::ByType {
-                                    entries,
-                                    span: pv.span(),
-                                },
-                            ));
+                            Some(PayoffSrc::ByType(Box::new(ByType {
+                                entries,
+                                span: pv.span(),
+                            })))
                         } else {
-                            match self.formula(pv, &whose) {
-                                Some(f) => out.payoffs.push((name_sp(pk), PayoffSrc::Formula(f))),
-                                None => unreadable = true,
-                            }
+                            let p = self.payoff(pv, &whose);
+                            unreadable |= p.is_none();
+                            p
+                        };
+                        if let Some(pay) = pay {
+                            payoffs.push(PayoffEntry {
+                                key: self.payoff_key(player),
+                                key_span: Span::from(pk.span()),
+                                pay,
+                            });
                         }
                     }
                     // A payoff that could not be read is reported once, here; the outcome is
@@ -835,16 +914,27 @@ impl<'t> Reader<'t> {
                 }
             }
             None => {
-                self.err(out.name.span.clone(), format!("{what} has no `payoffs`"))
+                self.err(name.span.clone(), format!("{what} has no `payoffs`"))
                     .hints
                     .push("add `payoffs = { Player = \"formula\", … }`".into());
             }
         }
+        let mut out = OutcomeDef {
+            name,
+            payoffs: payoffs.into_boxed_slice(),
+            payoffs_span: Span::from(payoffs_span),
+            events: Box::default(),
+            about: Box::default(),
+        };
         if let Some(e) = events_v {
-            out.events = self.string_list(e, "events");
+            out.events = self.string_list(e, "events").into_boxed_slice();
         }
         if let Some(a) = about_v {
-            out.about = self.string(a, "about").map(|s| s.v).unwrap_or_default();
+            out.about = self
+                .string(a, "about")
+                .map(|s| s.v)
+                .unwrap_or_default()
+                .into_boxed_str();
         }
         Some(out)
     }

@@ -8,7 +8,7 @@
 //! is made when asked for ([`Formulas::info`] for one, and the whole list, made once, when the
 //! list is read as a slice by symbolic analyses and drawings).
 
-use super::ast::{FormulaSrc, ModelAst, PayoffSrc};
+use super::ast::{FormulaSrc, ModelAst};
 use super::template::FormulaInfo;
 use std::borrow::Cow;
 use std::ops::{Deref, Range};
@@ -80,10 +80,11 @@ impl Formulas {
         self.slots.is_empty()
     }
 
-    /// The source of formula `i` (its text and where it is written).
-    pub fn src(&self, i: usize) -> &FormulaSrc {
+    /// The source of formula `i` (its text and where it is written; made if it is a
+    /// number's).
+    pub fn src(&self, i: usize) -> Cow<'_, FormulaSrc> {
         match self.slots[i] {
-            Slot::Kept(k) => &self.kept[k as usize].src,
+            Slot::Kept(k) => Cow::Borrowed(&self.kept[k as usize].src),
             Slot::Number { outcome, entry } => self.number_src(outcome, entry),
         }
     }
@@ -107,20 +108,20 @@ impl Formulas {
         self.all = OnceLock::new();
     }
 
-    fn number_src(&self, outcome: u32, entry: u32) -> &FormulaSrc {
-        match &self.ast.outcomes[outcome as usize].payoffs[entry as usize].1 {
-            PayoffSrc::Formula(f) => f,
-            // `Slot::Number` is made only for `PayoffSrc::Formula` entries.
-            PayoffSrc::ByType { .. } => unreachable!("a number slot names a single formula"),
-        }
+    fn number_src(&self, outcome: u32, entry: u32) -> Cow<'_, FormulaSrc> {
+        // `Slot::Number` is made only for single-formula entries.
+        self.ast.outcomes[outcome as usize].payoffs[entry as usize]
+            .pay
+            .formula()
+            .expect("a number slot names a single formula")
     }
 
     fn number_info(&self, outcome: u32, entry: u32) -> FormulaInfo {
         let o = &self.ast.outcomes[outcome as usize];
-        let player = &o.payoffs[entry as usize].0.v;
+        let player = self.ast.payoff_key(&o.payoffs[entry as usize]);
         let src = self.number_src(outcome, entry);
         FormulaInfo {
-            src: src.clone(),
+            src: src.clone().into_owned(),
             what: payoff_what(player, &o.name.v, ""),
             // The text parsed to a number when the template was built, so it parses again.
             ast: crate::expr::parse(&src.text).unwrap_or_else(|_| {

@@ -313,11 +313,13 @@ fn check_payoff_tables(
     d: &mut Vec<Diagnostic>,
 ) {
     for o in &ast.outcomes {
-        for (p, pay) in &o.payoffs {
-            let PayoffSrc::ByType { entries, span } = pay else {
+        for e in &o.payoffs {
+            let PayoffSrc::ByType(b) = &e.pay else {
                 continue;
             };
-            let Some(pi) = players.iter().position(|q| q == &p.v) else {
+            let (entries, span) = (&b.entries, &b.span);
+            let p = ast.payoff_key(e);
+            let Some(pi) = players.iter().position(|q| q == p) else {
                 continue; // an unknown player is reported elsewhere
             };
             let Some(k) = space.position(pi) else {
@@ -326,12 +328,12 @@ fn check_payoff_tables(
                         span.clone(),
                         format!(
                             "`{}` has no types, so its payoff at outcome `{}` cannot be given per type",
-                            p.v, o.name.v
+                            p, o.name.v
                         ),
                     )
                     .with_hint(format!(
                         "declare `[types.{}]`, or use a name bound by another player's types (`let`)",
-                        p.v
+                        p
                     )),
                 );
                 continue;
@@ -343,12 +345,12 @@ fn check_payoff_tables(
                     d.push(
                         Diagnostic::error(
                             tn.span.clone(),
-                            format!("`{}` has no type `{}`", p.v, tn.v),
+                            format!("`{}` has no type `{}`", p, tn.v),
                         )
                         .with_hint_opt(did_you_mean(&tn.v, known.iter().copied()))
                         .with_hint(format!(
                             "the types of `{}` are {}",
-                            p.v,
+                            p,
                             known.join(", ")
                         )),
                     );
@@ -365,7 +367,7 @@ fn check_payoff_tables(
                         span.clone(),
                         format!(
                             "the payoff of `{}` at outcome `{}` has no formula for type {}",
-                            p.v,
+                            p,
                             o.name.v,
                             missing
                                 .iter()
