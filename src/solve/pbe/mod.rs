@@ -267,7 +267,11 @@ fn unresolved_note(unresolved: &[(Vec<Vec<usize>>, String)]) -> String {
          certified, but equilibria on {} may be missing",
         if n == 1 { "support" } else { "supports" },
         reasons.join("; "),
-        if n == 1 { "that support" } else { "those supports" }
+        if n == 1 {
+            "that support"
+        } else {
+            "those supports"
+        }
     )
 }
 
