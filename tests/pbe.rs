@@ -737,3 +737,41 @@ mod random {
         }
     }
 }
+
+#[test]
+fn cli_unresolved_supports_are_not_reported_as_a_cap() {
+    // At the model's defaults two supports of the two-deviator game leave more unknowns than
+    // equations: pbe must say so, not claim it stopped at --max-equilibria.
+    let text = deter_ok(&[
+        "solve",
+        "tests/models/two_deviators.toml",
+        "--solver",
+        "pbe",
+    ]);
+    assert!(
+        text.contains("Status: unresolved — the list below may be incomplete"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Note: the conditions of 2 supports could not be resolved: 3 nonlinear equations in \
+             4 unknowns (2 supports); the equilibria listed are certified"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Not completed: `pbe` left the conditions of some supports unresolved"),
+        "{text}"
+    );
+    assert!(text.contains("but others may exist"), "{text}");
+    assert!(!text.contains("--max-equilibria"), "{text}");
+    let json = deter_ok(&[
+        "solve",
+        "tests/models/two_deviators.toml",
+        "--solver",
+        "pbe",
+        "--format",
+        "json",
+    ]);
+    assert!(json.contains("\"status\": \"unresolved\""), "{json}");
+}

@@ -324,6 +324,15 @@ fn completion(s: &staged::Staged, name: &str, args: &SolveArgs) -> String {
             "Not completed: `{name}` stopped at its step limit{bases} (see the notes above); the \
              {n} equilibria above are certified, but others may exist.\n"
         )),
+        Status::Unresolved => o.push_str(&format!(
+            "Not completed: `{name}` left the conditions of some supports unresolved{bases} (see \
+             the notes above); the {n} {} certified, but others may exist.\n",
+            if n == 1 {
+                "equilibrium above is"
+            } else {
+                "equilibria above are"
+            }
+        )),
     }
     o
 }

@@ -62,6 +62,7 @@ fn status_word(s: Status) -> &'static str {
         Status::PivotLimit => "pivot-limit",
         Status::TimeLimit => "time-limit",
         Status::StepLimit => "step-limit",
+        Status::Unresolved => "unresolved",
     }
 }
 
@@ -126,8 +127,13 @@ pub fn text(r: &SolveReport<'_>) -> String {
         ));
     }
     if sol.status != Status::Solved {
+        let list = if sol.status == Status::Unresolved {
+            "may be incomplete"
+        } else {
+            "is incomplete"
+        };
         o.push_str(&format!(
-            "Status: {} — the list below is incomplete\n",
+            "Status: {} — the list below {list}\n",
             status_word(sol.status)
         ));
     }

@@ -172,6 +172,10 @@ pub enum Status {
     /// A path-following or iterative method reached its step limit before it converged, or an
     /// enumeration's root isolation stopped at its box budget (the list may be incomplete).
     StepLimit,
+    /// Some supports' conditions could not be resolved (solutions that are not isolated, or one
+    /// on a constraint's boundary); the equilibria found are certified, but others may exist.
+    /// [`Solution::notes`] says how many supports and why.
+    Unresolved,
 }
 
 /// The result of a solver run.

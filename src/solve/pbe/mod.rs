@@ -247,6 +247,34 @@ pub fn components<'g>(
     Ok((comps, found, p))
 }
 
+/// What to tell the user about supports whose conditions were left unresolved: how many, and
+/// why (each reason with its count, in the order first met).
+fn unresolved_note(unresolved: &[(Vec<Vec<usize>>, String)]) -> String {
+    let mut why: Vec<(&str, usize)> = Vec::new();
+    for (_, reason) in unresolved {
+        match why.iter_mut().find(|(r, _)| *r == reason.as_str()) {
+            Some((_, k)) => *k += 1,
+            None => why.push((reason, 1)),
+        }
+    }
+    let n = unresolved.len();
+    let reasons: Vec<String> = why
+        .iter()
+        .map(|(r, k)| format!("{r} ({k} {})", if *k == 1 { "support" } else { "supports" }))
+        .collect();
+    format!(
+        "the conditions of {n} {} could not be resolved: {}; the equilibria listed are \
+         certified, but equilibria on {} may be missing",
+        if n == 1 { "support" } else { "supports" },
+        reasons.join("; "),
+        if n == 1 {
+            "that support"
+        } else {
+            "those supports"
+        }
+    )
+}
+
 impl Solver for Pbe {
     fn name(&self) -> &'static str {
         "pbe"
@@ -326,7 +354,8 @@ impl Solver for Pbe {
         if found.stopped {
             sol.status = Status::TimeLimit;
         } else if !found.unresolved.is_empty() {
-            sol.status = Status::Truncated;
+            sol.status = Status::Unresolved;
+            sol.notes.push(unresolved_note(&found.unresolved));
         }
         if let Some(cap) = opts.max_equilibria {
             if sol.equilibria.len() > cap {
