@@ -8,7 +8,7 @@ use super::ids::{LeafId, NodeId, PlayerId};
 use super::tree::Tree;
 use crate::exact::Rational;
 use num_bigint::BigInt;
-use num_traits::{Num, One, ToPrimitive, Zero};
+use num_traits::{Num, One, Signed, ToPrimitive, Zero};
 use std::cmp::Ordering;
 use std::num::NonZeroU64;
 use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
@@ -133,6 +133,22 @@ impl Fraction {
     pub const ZERO: Fraction = Fraction::Small(0, NonZeroU64::MIN);
     /// One.
     pub const ONE: Fraction = Fraction::Small(1, NonZeroU64::MIN);
+
+    /// True if the number is greater than zero.
+    pub fn is_positive(&self) -> bool {
+        match self {
+            Fraction::Small(n, _) => *n > 0,
+            Fraction::Big(q) => q.is_positive(),
+        }
+    }
+
+    /// True if the number is less than zero.
+    pub fn is_negative(&self) -> bool {
+        match self {
+            Fraction::Small(n, _) => *n < 0,
+            Fraction::Big(q) => q.is_negative(),
+        }
+    }
 
     /// `n / d` with `d > 0`, reduced; `Big` only if it does not fit.
     pub fn from_i128(n: i128, d: u128) -> Fraction {
@@ -454,6 +470,11 @@ impl ExactVec {
             Fraction::Small(n, d) => Some((*n, d.get())),
             Fraction::Big(_) => None,
         }
+    }
+
+    /// The entries as the nearest `f64`s.
+    pub fn to_f64s(&self) -> Vec<f64> {
+        self.values.iter().map(Fraction::to_f64).collect()
     }
 
     /// Entry `i` (panics if out of range, as slice indexing).

@@ -9,9 +9,10 @@ use super::json_nodes;
 use super::stream::Field;
 use super::words::{self, num};
 use crate::exact::{self, Rational};
+use crate::game::numeric::Fraction;
 use crate::game::{Game, NodeId, NodeKind};
 use crate::solve::{Equilibrium, ExactProfile, Profile, Solution};
-use num_traits::{Signed, Zero};
+use num_traits::Zero;
 use serde_json::{json, Map, Value};
 
 /// A rational for people: an integer, a terminating decimal of at most 12 significant digits
@@ -76,7 +77,7 @@ pub(super) fn node_exact<'a>(
     game: &Game,
     eq: &'a Equilibrium,
     node: crate::game::NodeId,
-) -> Option<&'a [Rational]> {
+) -> Option<&'a [Fraction]> {
     let Some(ExactProfile::Behavior(b)) = &eq.exact else {
         return None;
     };
@@ -84,7 +85,8 @@ pub(super) fn node_exact<'a>(
         return None;
     };
     let s = &game.tree.infosets[infoset.ix()];
-    b.get(s.first_action as usize..(s.first_action + s.n_actions) as usize)
+    b.values()
+        .get(s.first_action as usize..(s.first_action + s.n_actions) as usize)
 }
 
 /// A decision node's strategy in words (as [`words::strategy_words`]), with exact
@@ -133,11 +135,11 @@ pub fn push_said_strategy_text(
 
 /// The moves played with positive exact probability: the move alone when it is the only
 /// one, else `move probability` joined by commas.
-fn exact_strategy_text<'n>(moves: impl Iterator<Item = (&'n str, &'n Rational)> + Clone) -> String {
+fn exact_strategy_text<'n>(moves: impl Iterator<Item = (&'n str, &'n Fraction)> + Clone) -> String {
     words::played_text(
         moves.filter(|(_, q)| q.is_positive()),
         |_| true,
-        |q| rational(q),
+        |q| rational(&q.to_rational()),
     )
 }
 
@@ -171,7 +173,10 @@ pub fn json_fields<'a>(
         out.push((
             "profile_exact".into(),
             match x {
-                ExactProfile::Behavior(b) | ExactProfile::Correlated(b) => strings(b),
+                ExactProfile::Behavior(b) => Field::Nodes(json_nodes::NodeArray::Fractions(
+                    json_nodes::Exacts(b.values()),
+                )),
+                ExactProfile::Correlated(b) => strings(b),
                 ExactProfile::Mixed(m) => Field::seq(move || m.iter().map(|v| strings(v))),
             },
         ));
@@ -187,7 +192,7 @@ pub fn json_fields<'a>(
         if let Profile::Behavior(_) = &eq.profile {
             let strat = json_nodes::ExactStrategies {
                 tree: &g.tree,
-                exact: x,
+                exact: x.values(),
             };
             out.push((
                 "strategies_exact".into(),

@@ -8,6 +8,7 @@
 //! (`output::json_oracle`), which the streamed document must equal byte for byte.
 
 use crate::exact::{Rational, Shown};
+use crate::game::numeric::Fraction;
 use crate::game::profile::reach_probabilities;
 use crate::game::{Game, NodeId, NodeKind, Tree};
 use num_traits::ToPrimitive;
@@ -19,8 +20,10 @@ use serde::{Serialize, Serializer};
 pub enum NodeArray<'a> {
     /// `profile` of a behaviour or correlated profile.
     Floats(Floats<'a>),
-    /// `profile_exact`.
+    /// `profile_exact` of a mixed or correlated profile.
     Exacts(Exacts<'a>),
+    /// `profile_exact` of a behaviour profile.
+    Fractions(Exacts<'a, Fraction>),
     /// `strategies`.
     Strategies(Strategies<'a>),
     /// `strategies_exact`.
@@ -32,6 +35,7 @@ impl Serialize for NodeArray<'_> {
         match self {
             NodeArray::Floats(x) => x.serialize(s),
             NodeArray::Exacts(x) => x.serialize(s),
+            NodeArray::Fractions(x) => x.serialize(s),
             NodeArray::Strategies(x) => x.serialize(s),
             NodeArray::ExactStrategies(x) => x.serialize(s),
         }
@@ -60,14 +64,45 @@ impl Serialize for Floats<'_> {
     }
 }
 
-/// One exact number as its string (`"1/3"`).
-struct Exact<'a>(&'a Rational);
+/// An exact number that can be written as its string: a big rational or a compact fraction.
+pub trait ExactNumber {
+    /// The number as a machine fraction `(n, d)` in lowest terms, when it fits.
+    fn small(&self) -> Option<(i64, u64)>;
+    /// The number as a rational (for the numbers that do not fit).
+    fn rational(&self) -> std::borrow::Cow<'_, Rational>;
+}
 
-impl Serialize for Exact<'_> {
+impl ExactNumber for Rational {
+    fn small(&self) -> Option<(i64, u64)> {
+        Some((self.numer().to_i64()?, self.denom().to_u64()?))
+    }
+    fn rational(&self) -> std::borrow::Cow<'_, Rational> {
+        std::borrow::Cow::Borrowed(self)
+    }
+}
+
+impl ExactNumber for Fraction {
+    fn small(&self) -> Option<(i64, u64)> {
+        match self {
+            Fraction::Small(n, d) => Some((*n, d.get())),
+            Fraction::Big(_) => None,
+        }
+    }
+    fn rational(&self) -> std::borrow::Cow<'_, Rational> {
+        match self {
+            Fraction::Big(q) => std::borrow::Cow::Borrowed(q),
+            Fraction::Small(..) => std::borrow::Cow::Owned(self.to_rational()),
+        }
+    }
+}
+
+/// One exact number as its string (`"1/3"`).
+struct Exact<'a, T>(&'a T);
+
+impl<T: ExactNumber> Serialize for Exact<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Most numbers of a solution fit in 64 bits (0, 1, 1/3): written from a stack buffer.
-        let q = self.0;
-        if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_u64()) {
+        if let Some((n, d)) = self.0.small() {
             let mut a = itoa::Buffer::new();
             let n = a.format(n);
             if d == 1 {
@@ -83,14 +118,14 @@ impl Serialize for Exact<'_> {
             // The bytes are ASCII digits, a sign and a slash.
             return s.serialize_str(std::str::from_utf8(&buf[..len]).unwrap_or_default());
         }
-        s.collect_str(&Shown(q))
+        s.collect_str(&Shown(&self.0.rational()))
     }
 }
 
 /// Exact numbers in order, as strings (`profile_exact`).
-pub struct Exacts<'a>(pub &'a [Rational]);
+pub struct Exacts<'a, T = Rational>(pub &'a [T]);
 
-impl Serialize for Exacts<'_> {
+impl<T: ExactNumber> Serialize for Exacts<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut q = s.serialize_seq(Some(self.0.len()))?;
         for x in self.0 {
@@ -184,7 +219,7 @@ pub struct ExactStrategies<'a> {
     /// The tree.
     pub tree: &'a Tree,
     /// The exact behaviour profile, by action.
-    pub exact: &'a [Rational],
+    pub exact: &'a [Fraction],
 }
 
 impl Serialize for ExactStrategies<'_> {
@@ -202,7 +237,7 @@ impl Serialize for ExactStrategies<'_> {
                     tree,
                     node,
                     values: probs,
-                    value: |x: &Rational| Exact(x),
+                    value: |x: &Fraction| Exact(x),
                 },
             })?;
         }

@@ -151,7 +151,8 @@ fn exact_fields(game: Option<&Game>, eq: &Equilibrium, players: &[String]) -> Ve
         out.push((
             "profile_exact".into(),
             match x {
-                ExactProfile::Behavior(b) | ExactProfile::Correlated(b) => strings(b),
+                ExactProfile::Behavior(b) => strings(&b.to_vec()),
+                ExactProfile::Correlated(b) => strings(b),
                 ExactProfile::Mixed(m) => json!(m.iter().map(|v| strings(v)).collect::<Vec<_>>()),
             },
         ));
@@ -171,7 +172,7 @@ fn exact_fields(game: Option<&Game>, eq: &Equilibrium, players: &[String]) -> Ve
                     let x = super::exact::node_exact(g, eq, s.node)?;
                     let mut mv = Map::new();
                     for ((m, _), q) in s.probs.iter().zip(x) {
-                        mv.insert(m.clone(), json!(ex::display(q)));
+                        mv.insert(m.clone(), json!(ex::display(&q.to_rational())));
                     }
                     Some(json!({"node": g.tree.node_label(s.node), "moves": mv}))
                 })

@@ -27,7 +27,7 @@ use super::{
     Status, Tie, TieMode, Unsupported,
 };
 use crate::exact::{self, Rational, Scalar};
-use crate::game::numeric::Fraction;
+use crate::game::numeric::{ExactVec, Fraction};
 use crate::game::profile::{pure_profile_in, Sources};
 use crate::game::tree::{NodeKind, Tree};
 use crate::game::{Game, NodeId, PlayerId};
@@ -282,18 +282,17 @@ fn solve_exact(
     sol.ties = ties;
     match opts.ties {
         TieMode::Report => {
-            let b: Vec<Rational> = pure_profile_in(tree, &choice);
+            let b: Vec<Fraction> = pure_profile_in(tree, &choice);
             sol.equilibria
-                .push(Equilibrium::with_exact(ExactProfile::Behavior(b)));
+                .push(Equilibrium::with_exact(ExactProfile::Behavior(
+                    ExactVec::from_values(b),
+                )));
         }
         TieMode::All { cap } => {
             let (profiles, truncated) = enumerate_in(tree, chance, payoffs, &zeros, cap.max(1));
             sol.equilibria = profiles
                 .into_iter()
-                .map(|p| {
-                    let p = p.iter().map(Fraction::to_rational).collect();
-                    Equilibrium::with_exact(ExactProfile::Behavior(p))
-                })
+                .map(|p| Equilibrium::with_exact(ExactProfile::Behavior(ExactVec::from_values(p))))
                 .collect();
             if truncated {
                 sol.status = Status::Truncated;

@@ -24,7 +24,7 @@
 
 use super::{reconstruct, Equilibrium, GameRef, Profile, SolveError};
 use crate::exact::{self, Rational};
-use crate::game::numeric::Fraction;
+use crate::game::numeric::{ExactVec, Fraction};
 use crate::game::reduce::{reduced_strategic_form, ReducedForm};
 use crate::game::strategic::{expected_payoffs_in, regrets_in};
 use crate::game::{profile, Game, StrategicGame};
@@ -53,8 +53,9 @@ pub const RECOVER_CELLS: usize = 200_000;
 /// A profile in exact rationals, in the same layout as the [`Profile`] it accompanies.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExactProfile {
-    /// Behaviour strategies of a tree, indexed by action.
-    Behavior(Vec<Rational>),
+    /// Behaviour strategies of a tree, indexed by action, as compact fractions (16 bytes an
+    /// action, no heap block unless a number does not fit in machine integers).
+    Behavior(ExactVec),
     /// Mixed strategies, `mixed[player][strategy]` (of a strategic game, or of the reduced
     /// strategic form of a tree).
     Mixed(Vec<Vec<Rational>>),
@@ -200,6 +201,14 @@ fn valid_float(groups: &[&[f64]], slack: f64) -> bool {
     })
 }
 
+/// [`valid_exact`] of compact fractions.
+fn valid_fractions(groups: &[&[Fraction]]) -> bool {
+    groups.iter().all(|g| {
+        g.iter().all(|x| !x.is_negative())
+            && g.iter().fold(Fraction::ZERO, |a, x| a + x.clone()) == Fraction::ONE
+    })
+}
+
 /// Probabilities of each distribution are non-negative and sum to exactly 1.
 pub(crate) fn valid_exact(groups: &[&[Rational]]) -> bool {
     // Summed as compact fractions: machine arithmetic unless a number does not fit.
@@ -242,29 +251,28 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
         }
     };
     let was_handed = handed.is_some();
-    let candidate = handed.or_else(|| reconstruct::behavior(g, p));
+    let candidate = handed.or_else(|| reconstruct::behavior(g, p).map(ExactVec::from));
     // The game's exact numbers are read in place as compact fractions (no big rational per
     // number); results are converted to rationals at the end.
     let (chance, payoffs) = (ex.chance().values(), ex.payoffs().values());
     if let Some(x) = candidate {
-        let ok = valid_exact(&infoset_groups(g, &x));
-        let xq: Vec<Fraction> = x.iter().map(Fraction::from_ref).collect();
+        let xq = x.values();
+        let ok = valid_fractions(&infoset_groups(g, xq));
         // A subgame-perfect profile of a perfect-information tree is certified in one pass
         // (no deviation at any node gains: all regrets are zero); otherwise the regrets are
         // computed by best responses.
         let shot = if ok {
-            profile::one_shot_check_in(&g.tree, chance, payoffs, &xq)
+            profile::one_shot_check_in(&g.tree, chance, payoffs, xq)
         } else {
             None
         };
         let r = match shot {
             Some(_) => Ok(Vec::new()),
-            None => profile::regrets_in(&g.tree, chance, payoffs, &xq),
+            None => profile::regrets_in(&g.tree, chance, payoffs, xq),
         };
         if ok && r.as_ref().is_ok_and(|r| r.iter().all(Zero::is_zero)) {
             let pay =
-                shot.unwrap_or_else(|| profile::expected_payoffs_in(&g.tree, chance, payoffs, &xq));
-            drop(xq);
+                shot.unwrap_or_else(|| profile::expected_payoffs_in(&g.tree, chance, payoffs, xq));
             let pay = pay.iter().map(Fraction::to_rational).collect();
             exact_pass(eq, ExactProfile::Behavior(x), pay, g.n_players(), |eq| {
                 if let Profile::Behavior(xf) = &eq.profile {
@@ -336,7 +344,7 @@ fn exact_pass(
     after: impl FnOnce(&mut Equilibrium),
 ) {
     eq.profile = match &x {
-        ExactProfile::Behavior(b) => Profile::Behavior(to_f64s(b)),
+        ExactProfile::Behavior(b) => Profile::Behavior(b.to_f64s()),
         ExactProfile::Mixed(m) => Profile::Mixed(m.iter().map(|v| to_f64s(v)).collect()),
         ExactProfile::Correlated(d) => Profile::Correlated(to_f64s(d)),
     };

@@ -137,7 +137,7 @@ impl Equilibrium {
             v.iter().map(crate::exact::to_f64).collect()
         };
         let profile = match &exact {
-            ExactProfile::Behavior(b) => Profile::Behavior(f(b)),
+            ExactProfile::Behavior(b) => Profile::Behavior(b.to_f64s()),
             ExactProfile::Mixed(m) => Profile::Mixed(m.iter().map(|v| f(v)).collect()),
             ExactProfile::Correlated(d) => Profile::Correlated(f(d)),
         };

@@ -154,7 +154,7 @@ impl Solver for SequenceLp {
                     .map(|e| exact_expected_payoffs(&g.tree, e, &b).swap_remove(0));
                 let mut sol = Solution::new(
                     self.name(),
-                    vec![Equilibrium::with_exact(ExactProfile::Behavior(b))],
+                    vec![Equilibrium::with_exact(ExactProfile::Behavior(b.into()))],
                 );
                 sol.value = ex.as_ref().map(exact::to_f64);
                 sol.exact_value = ex;

@@ -61,7 +61,7 @@ impl<'a> Input<'a> {
     pub(crate) fn exact_equilibrium(&self, mixed: Vec<Vec<Rational>>) -> Equilibrium {
         match self {
             Input::Reduced(r, g, true) => Equilibrium::with_exact(ExactProfile::Behavior(
-                r.behavior_from_mixed_in(&g.tree, &mixed),
+                r.behavior_from_mixed_in(&g.tree, &mixed).into(),
             )),
             _ => Equilibrium::with_exact(ExactProfile::Mixed(mixed)),
         }

@@ -207,7 +207,9 @@ fn solve_subgames(g: &Game, opts: &SolveOptions) -> Result<Solution, SolveError>
     let mut sol = Solution::new(
         "subgame",
         match (status, exact_profile) {
-            (Status::Solved, Some(x)) => vec![Equilibrium::with_exact(ExactProfile::Behavior(x))],
+            (Status::Solved, Some(x)) => {
+                vec![Equilibrium::with_exact(ExactProfile::Behavior(x.into()))]
+            }
             (Status::Solved, None) => vec![Equilibrium::new(Profile::Behavior(profile))],
             _ => Vec::new(),
         },
@@ -378,7 +380,7 @@ fn solve_one(
             }
             return Ok(sol.equilibria.into_iter().next().and_then(|e| {
                 let exact = match e.exact {
-                    Some(ExactProfile::Behavior(x)) => Some(x),
+                    Some(ExactProfile::Behavior(x)) => Some(x.to_vec()),
                     _ => None,
                 };
                 match e.profile {
@@ -428,7 +430,7 @@ fn solve_one(
     };
     Ok(sol.equilibria.into_iter().next().and_then(|e| {
         let exact = match e.exact {
-            Some(ExactProfile::Behavior(x)) => Some(x),
+            Some(ExactProfile::Behavior(x)) => Some(x.to_vec()),
             _ => None,
         };
         match e.profile {

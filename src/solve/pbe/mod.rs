@@ -344,7 +344,7 @@ impl Solver for Pbe {
                         .iter()
                         .map(|v| v.q.clone())
                         .collect::<Option<Vec<_>>>()
-                        .map(super::ExactProfile::Behavior);
+                        .map(|v| super::ExactProfile::Behavior(v.into()));
                     e.beliefs = Some(c.point.beliefs_f64());
                     e.component = Some(Box::new(c));
                     e
