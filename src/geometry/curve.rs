@@ -333,15 +333,9 @@ fn bands(sl: &[Slice], classes: usize, rect: &Rect) -> (Vec<Vec<Ring>>, Vec<f64>
         exact::to_f64(&(&rect.0 .1 - &rect.0 .0)),
         exact::to_f64(&(&rect.1 .1 - &rect.1 .0)),
     );
-    let mut k = 0;
-    while k < sl.len() {
-        let sig = signature(&sl[k].2);
-        let mut end = k;
-        while end + 1 < sl.len() && signature(&sl[end + 1].2) == sig {
-            end += 1;
-        }
+    for (k, end) in runs(sl) {
         for (j, seg) in sl[k].2.iter().enumerate() {
-            if end == k || seg.class >= classes {
+            if seg.class >= classes {
                 continue;
             }
             let lower = (k..=end).map(|i| (sl[i].1, sl[i].2[j].lo));
@@ -354,7 +348,6 @@ fn bands(sl: &[Slice], classes: usize, rect: &Rect) -> (Vec<Vec<Ring>>, Vec<f64>
             }
             rings[seg.class].push(simplify(&ring, scale));
         }
-        k = end + 1;
     }
     (rings, area)
 }
