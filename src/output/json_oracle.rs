@@ -219,10 +219,11 @@ fn same_bytes(name: &str, game: GameRef<'_>, solver: Option<&str>) -> usize {
     want.len()
 }
 
-#[test]
-fn streamed_json_equals_the_value_tree_on_models() {
+/// Every model file in `models/` that loads: its path, its text and its template (for tests
+/// that hold an output path to its oracle on the shipped models).
+pub(super) fn shipped_models() -> Vec<(String, String, crate::model::GameTemplate)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
-    let mut n = 0;
+    let mut out = Vec::new();
     for e in std::fs::read_dir(&dir).unwrap().flatten() {
         let path = e.path();
         if path.extension().is_none_or(|x| x != "toml") {
@@ -230,9 +231,17 @@ fn streamed_json_equals_the_value_tree_on_models() {
         }
         let src = std::fs::read_to_string(&path).unwrap();
         let name = path.display().to_string();
-        let Some(t) = crate::model::load(&name, src.as_str()).template else {
-            continue;
-        };
+        if let Some(t) = crate::model::load(&name, src.as_str()).template {
+            out.push((name, src, t));
+        }
+    }
+    out
+}
+
+#[test]
+fn streamed_json_equals_the_value_tree_on_models() {
+    let mut n = 0;
+    for (name, src, t) in shipped_models() {
         let mut g = t.instantiate(&t.defaults()).unwrap();
         for solver in [None, Some("backward"), Some("pbe"), Some("enumpure")] {
             n += usize::from(same_bytes(&name, GameRef::Tree(&g), solver) > 0);

@@ -517,17 +517,7 @@ mod table_tests {
     #[test]
     fn table_cells_written_in_place_equal_the_words() {
         let mut n = 0;
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
-        for e in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = e.path();
-            if path.extension().is_none_or(|x| x != "toml") {
-                continue;
-            }
-            let src = std::fs::read_to_string(&path).unwrap();
-            let name = path.display().to_string();
-            let Some(t) = crate::model::load(&name, src.as_str()).template else {
-                continue;
-            };
+        for (_, src, t) in json_oracle::shipped_models() {
             let mut g = t.instantiate(&t.defaults()).unwrap();
             if let Ok(th) = t.exact_point(&src, None, &[]) {
                 t.fill_exact(&mut g, &th).unwrap();
