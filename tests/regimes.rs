@@ -156,6 +156,53 @@ fn regions_map_states_each_regime_as_inequalities() {
 }
 
 #[test]
+fn extended_deterrence_map_is_drawn_from_exact_conditions() {
+    // After a demand and a resistance nobody makes, the defender's belief is free over two
+    // players' types: eliminated exactly, so pooling: SQ has exact conditions (MODELS.md §1.1
+    // with the protégé) and the regions are drawn from them.
+    let o = deter(&[
+        "regions",
+        "models/extended_deterrence.toml",
+        "--map",
+        "p_Def=0:1",
+        "--map",
+        "p_Ch=0:1",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(!s.contains("sufficient") && !s.contains("not drawn"), "{s}");
+    for want in [
+        "Regions drawn exactly",
+        "pooling: SQ or separating: SQ, PY, DC, DD (20.8% of the map): where 5/8 < p_Def < 5/6",
+        "pooling: SQ (16.7% of the map): where p_Def > 5/6",
+        "pooling: SQ: everywhere on the map, given w*c_H - w*y + s - c_H ≥ 0 and s - w*y ≥ 0",
+        "or when p_Def ≥ (w*y - w - s + 1)/((w - 1)*(c_H - 1)) (here p_Def ≥ 5/6)",
+    ] {
+        assert!(s.contains(want), "missing `{want}` in\n{s}");
+    }
+    // The report states the same, and where the answer depends on the equilibrium played.
+    let out = std::env::temp_dir().join(format!("deter-extended-{}", std::process::id()));
+    let o = deter(&[
+        "report",
+        "models/extended_deterrence.toml",
+        "--out",
+        out.to_str().expect("a path"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(
+        !md.contains("sufficient only") && !md.contains("not drawn"),
+        "{md}"
+    );
+    assert!(md.contains("Regions drawn exactly"), "{md}");
+    assert!(
+        md.contains("Equilibria of several regimes coexist on 83.3% of the map"),
+        "{md}"
+    );
+}
+
+#[test]
 fn report_on_a_game_with_types_fills_every_section() {
     let t = template("models/unilateral_deterrence.toml");
     let r = report::build(&t, "models/unilateral_deterrence.toml", &Options::default())

@@ -452,8 +452,12 @@ fn free_alternatives(
     frees: &[FreeBelief],
     judge: &dyn Fn(Vec<Cond>) -> Option<Vec<Cond>>,
 ) -> Option<Vec<(Vec<Cond>, Vec<String>)>> {
+    let tagged: Tagged = tagged
+        .iter()
+        .map(|(c, o)| (split_free_factors(t, frees, c.clone()), *o))
+        .collect();
     let mut out = Vec::new();
-    for (conds, said) in lone_vertices(&game.tree, st, tagged, frees)? {
+    for (conds, said) in lone_vertices(&game.tree, st, &tagged, frees)? {
         for (c, mut s) in single_alternatives(t, game, st, &conds, frees, judge)? {
             let mut words = said.clone();
             words.append(&mut s);
@@ -461,6 +465,99 @@ fn free_alternatives(
         }
     }
     Some(out)
+}
+
+/// A condition that mentions the free beliefs about several deviators, as a condition on
+/// fewer of them where it is one. The belief about several deviators' types is the product of
+/// the free beliefs in each (as the solver has it), so a condition `Σ weight·gain ≥ 0` whose
+/// gains do not depend on one deviator's type is `h(x)·g ≥ 0`, with `h` the total weight of
+/// that deviator's types under its belief `x` — linear in `x`, positive at every vertex of its
+/// simplex (inside the parameters' ranges), so positive for every belief — and `g` free of `x`:
+/// `g ≥ 0` is the same condition. Found exactly: `g` is the greatest common divisor of the
+/// condition's coefficients in `x`. A condition where no such factor is found is returned as
+/// it is.
+fn split_free_factors(t: &GameTemplate, frees: &[FreeBelief], mut c: Cond) -> Cond {
+    use super::factor::{divide, gcd};
+    let mut tried = vec![false; frees.len()];
+    while frees.iter().filter(|f| f.mentioned(&c.poly)).count() > 1 {
+        let Some(k) = (0..frees.len()).find(|&k| !tried[k] && frees[k].mentioned(&c.poly)) else {
+            break;
+        };
+        tried[k] = true;
+        let f = &frees[k];
+        if c.poly.degree_in(&|v| f.vars.contains(&v)) > 1 {
+            continue;
+        }
+        // The condition at each vertex of the simplex: the constant term, then each type's.
+        let at = |ty: usize| {
+            c.poly.substitute(&|v| {
+                let j = f.vars.iter().position(|&w| w == v)?;
+                Some(if ty == j + 1 {
+                    Rational::one()
+                } else {
+                    Rational::zero()
+                })
+            })
+        };
+        let c0 = at(0);
+        let coeffs: Vec<SPoly> = std::iter::once(c0.clone())
+            .chain((1..=f.vars.len()).map(|ty| at(ty).sub(&c0)))
+            .collect();
+        let g = coeffs
+            .iter()
+            .filter(|x| !x.is_zero())
+            .fold(SPoly::zero(), |acc, x| gcd(&acc, x));
+        if g.as_constant().is_some() || g.is_zero() {
+            continue;
+        }
+        let Some(h) = coeffs
+            .iter()
+            .map(|x| divide(x, &g))
+            .collect::<Option<Vec<SPoly>>>()
+        else {
+            continue;
+        };
+        if h.iter().any(|x| frees.iter().any(|o| o.mentioned(x))) {
+            continue;
+        }
+        // h at each vertex, its sign told by the ranges.
+        let sign_at = |v: SPoly| -> Option<bool> {
+            let v = drop_positive_factors(t, v);
+            let pos = Cond {
+                poly: v.clone(),
+                strict: true,
+            };
+            let neg = Cond {
+                poly: v.scale(&-Rational::one()),
+                strict: true,
+            };
+            if by_ranges(t, &pos) == Some(true) {
+                Some(true)
+            } else if by_ranges(t, &neg) == Some(true) {
+                Some(false)
+            } else {
+                None
+            }
+        };
+        let signs: Vec<Option<bool>> = std::iter::once(h[0].clone())
+            .chain(h[1..].iter().map(|x| h[0].add(x)))
+            .map(sign_at)
+            .collect();
+        let poly = if signs.iter().all(|s| *s == Some(true)) {
+            g
+        } else if signs.iter().all(|s| *s == Some(false)) {
+            g.scale(&-Rational::one())
+        } else {
+            continue;
+        };
+        c = Cond {
+            poly,
+            strict: c.strict,
+        };
+        tried = vec![false; frees.len()];
+        tried[k] = true;
+    }
+    c
 }
 
 /// Most branches [`lone_vertices`] makes.

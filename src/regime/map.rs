@@ -386,6 +386,26 @@ impl RegimeMap {
         }
     }
 
+    /// Where the answer depends on which equilibrium is played, in one sentence: the share of
+    /// the map whose points have equilibria of several regimes (the regions named with
+    /// "or"); `None` where every point has one regime.
+    pub fn multiplicity(&self) -> Option<String> {
+        let several: Vec<&Area> = self
+            .areas
+            .iter()
+            .filter(|a| a.set.regimes.len() > 1)
+            .collect();
+        if several.is_empty() {
+            return None;
+        }
+        let share: f64 = several.iter().map(|a| a.share).sum();
+        Some(format!(
+            "Equilibria of several regimes coexist on {} of the map (the regions named with \
+             \"or\"): there, which regime is seen depends on which equilibrium is played.",
+            share_words(share)
+        ))
+    }
+
     /// How the boundaries were found, in one sentence.
     pub fn note(&self) -> String {
         if let Some(n) = crate::geometry::regimes::note(self) {

@@ -2,9 +2,12 @@
 //! (tests/models/three_types.toml): after an initiation that no type of the challenger makes,
 //! the defender's belief is free over a triangle, and with three replies its conditions are two
 //! inequalities in the belief. Two typed deviators (tests/models/two_deviators.toml): after
-//! both push, the third player's belief is free over both players' types. Every regime met
-//! must be derived exactly (no "sufficient only") and its conditions must hold exactly where
-//! the `pbe` solver finds it, at points across the parameter space.
+//! both push, the third player's belief is free over both players' types. Extended deterrence
+//! (models/extended_deterrence.toml): after a demand nobody makes and a resistance no protégé
+//! makes, the defender's belief is free over the challenger's and the protégé's types, and its
+//! gains depend on the challenger's alone. Every regime met must be derived exactly (no
+//! "sufficient only") and its conditions must hold exactly where the `pbe` solver finds it, at
+//! points across the parameter space.
 
 use super::conditions::{conditions_at, regime_lines};
 use super::derive::Cond;
@@ -12,7 +15,11 @@ use super::tests::Draw;
 use super::*;
 
 fn model(file: &str) -> (GameTemplate, String) {
-    let path = format!("{}/tests/models/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = if file.contains('/') {
+        format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))
+    } else {
+        format!("{}/tests/models/{file}", env!("CARGO_MANIFEST_DIR"))
+    };
     let text = std::fs::read_to_string(&path).expect("a test model");
     let loaded = crate::model::load(&path, text.clone());
     (loaded.template.expect("a valid model"), text)
@@ -44,7 +51,7 @@ fn points(t: &GameTemplate, text: &str, priors: [&str; 2], n: usize) -> Vec<Vec<
 
 #[test]
 fn three_type_beliefs_are_eliminated_exactly() {
-    let words = check("three_types.toml", ["q1", "q2"], 70);
+    let (words, _) = check("three_types.toml", ["q1", "q2"], 70);
     assert!(
         words.iter().any(|w| w.contains("type is mixed")),
         "some regime is supported by a belief inside the triangle: {words:?}"
@@ -55,16 +62,62 @@ fn three_type_beliefs_are_eliminated_exactly() {
 // fewer random points keep its run time reasonable.
 #[test]
 fn beliefs_about_two_deviators_are_eliminated_exactly() {
-    let words = check("two_deviators.toml", ["pA", "pB"], 20);
+    let (words, _) = check("two_deviators.toml", ["pA", "pB"], 20);
     assert!(
         words.iter().any(|w| w.contains("pushes → B pushes")),
         "some regime is supported by a belief after both pushed: {words:?}"
     );
 }
 
-/// Checks every regime of the model `file` at points over `priors` and `n` points of the whole
-/// parameter space; returns the words of every supporting belief met.
-fn check(file: &str, priors: [&str; 2], n: usize) -> Vec<String> {
+#[test]
+fn extended_deterrence_pooling_is_derived_exactly() {
+    // 10 points over the priors and 100 over the whole parameter space.
+    let (words, regimes) = check("models/extended_deterrence.toml", ["p_Def", "p_Ch"], 100);
+    assert!(
+        words
+            .iter()
+            .any(|w| w.contains("Protege resists, that the protégé is firm")),
+        "some regime is supported by a belief after the protégé resisted: {words:?}"
+    );
+    // MODELS.md §1.1 with the protégé: a weak protégé (probability w) yields, a firm one
+    // resists; hard types fight and defend. Off the path the soft defender defends (a belief
+    // μ ≤ μ̄ = 1/(1 − d_S) that the challenger is hard, always available) or capitulates (μ ≥ μ̄);
+    // nobody demands iff for one of the two neither type gains from a demand over s.
+    let (t, text) = model("models/extended_deterrence.toml");
+    let pooling = &regimes
+        .iter()
+        .find(|r| r.0 == "pooling: SQ")
+        .expect("pooling: SQ is met")
+        .1;
+    let mut pts = points(&t, &text, ["p_Def", "p_Ch"], 100);
+    pts.extend(points(&t, &text, ["w", "s"], 0));
+    let (mut yes, mut no) = (0, 0);
+    for theta in &pts {
+        let v = |n: &str| theta[t.params.id(n).expect("parameter")].clone();
+        let one = Rational::from_integer(1.into());
+        let (w, y, s, c_h, p_def) = (v("w"), v("y"), v("s"), v("c_H"), v("p_Def"));
+        let firm = &one - &w;
+        let held_by_defence = &w * &y + &firm * &c_h <= s && &w * &y <= s;
+        let capitulation = &one - &p_def;
+        let held_by_capitulation = &w * &y + &firm * (&p_def * &c_h + &capitulation) <= s
+            && &w * &y + &firm * &capitulation <= s;
+        let oracle = held_by_defence || held_by_capitulation;
+        let derived = pooling.iter().any(|a| a.iter().all(|c| c.holds(theta)));
+        assert_eq!(derived, oracle, "pooling: SQ at {theta:?}");
+        if oracle {
+            yes += 1;
+        } else {
+            no += 1;
+        }
+    }
+    assert!(yes > 0 && no > 0, "both cases met: {yes} {no}");
+}
+
+/// Checks every regime of the model `file` (under tests/models, or a path from the crate's
+/// root) at points over `priors` and `n` points of the whole parameter space; returns the
+/// words of every supporting belief met, and each regime's alternatives.
+#[allow(clippy::type_complexity)]
+fn check(file: &str, priors: [&str; 2], n: usize) -> (Vec<String>, Vec<(String, Vec<Vec<Cond>>)>) {
     let (t, text) = model(file);
     let o = SolveOptions::default();
     let pts = points(&t, &text, priors, n);
@@ -154,5 +207,5 @@ fn check(file: &str, priors: [&str; 2], n: usize) -> Vec<String> {
             );
         }
     }
-    words
+    (words, regimes)
 }

@@ -309,6 +309,7 @@ pub fn build(
                     share_words(a.share)
                 ));
             }
+            s.map_lines.extend(m.multiplicity());
             s.map_lines.push(m.note());
             let conds = if sel == Selection::LogitLimit {
                 Vec::new()
