@@ -24,6 +24,7 @@ use crate::diag::{did_you_mean, has_errors, Diagnostic};
 use crate::expr::{self, ParamId};
 use crate::game::tree::TreeBuilder;
 use crate::game::{NodeId, NodeKind, PlayerId, Tree};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -354,8 +355,10 @@ fn check_infoset_names(ast: &ModelAst, space: &TypeSpace<'_>, d: &mut Vec<Diagno
 /// Every formula parsed once, with its names checked: payoffs and chance moves may use
 /// parameters and names bound by types; bound values and priors only parameters.
 struct Parsed {
-    /// `outcome * players + player` → the payoff formula, or one per type of the player.
-    payoffs: Vec<Option<ParsedPayoff>>,
+    /// `outcome * players + player` → the payoff formula, or one per type of the player, for
+    /// the payoffs written as formulas or tables. A payoff written as a plain number (most of a
+    /// big model's) is not here: its value is read from the model itself.
+    payoffs: FxHashMap<usize, ParsedPayoff>,
     /// `(node, move)` → the chance move's probability.
     chance: HashMap<(usize, usize), expr::Ast>,
     /// `(typed player, type)` → its prior probability (independent types).
@@ -383,9 +386,7 @@ fn parse_formulas(
     d: &mut Vec<Diagnostic>,
 ) -> Parsed {
     let mut out = Parsed {
-        payoffs: std::iter::repeat_with(|| None)
-            .take(ast.outcomes.len() * ast.players.len())
-            .collect(),
+        payoffs: FxHashMap::default(),
         chance: HashMap::new(),
         type_prob: HashMap::new(),
         prior: HashMap::new(),
@@ -406,17 +407,20 @@ fn parse_formulas(
                 continue;
             };
             match &e.pay {
-                PayoffSrc::Number { value, .. } => {
-                    out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::Number(*value));
-                }
+                // Read from the model by `assemble`.
+                PayoffSrc::Number { .. } => {}
                 PayoffSrc::Formula(f) => {
                     if let Some(v) = plain_decimal(f) {
-                        out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::Number(v));
+                        out.payoffs
+                            .insert(oi * players.len() + pi, ParsedPayoff::Number(v));
                     } else if let Some(a) = parse_formula(f, params, &with_lets, d) {
-                        out.payoffs[oi * players.len() + pi] = Some(match plain_number(f, &a) {
-                            Some(v) => ParsedPayoff::Number(v),
-                            None => ParsedPayoff::Formula(Box::new(a)),
-                        });
+                        out.payoffs.insert(
+                            oi * players.len() + pi,
+                            match plain_number(f, &a) {
+                                Some(v) => ParsedPayoff::Number(v),
+                                None => ParsedPayoff::Formula(Box::new(a)),
+                            },
+                        );
                     }
                 }
                 PayoffSrc::ByType(b) => {
@@ -426,7 +430,8 @@ fn parse_formulas(
                             m.insert(t.v.clone(), a);
                         }
                     }
-                    out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::ByType(Box::new(m)));
+                    out.payoffs
+                        .insert(oi * players.len() + pi, ParsedPayoff::ByType(Box::new(m)));
                 }
             }
         }
@@ -957,7 +962,14 @@ fn assemble(
             let key = player_key[pi]?;
             let entry = o.payoffs.iter().position(|e| e.key == key)?;
             let pay = &o.payoffs[entry].pay;
-            let parsed_pay = parsed.payoffs.get(oi * s.players.len() + pi)?.as_ref()?;
+            let written;
+            let parsed_pay = match pay {
+                PayoffSrc::Number { value, .. } => {
+                    written = ParsedPayoff::Number(*value);
+                    &written
+                }
+                _ => parsed.payoffs.get(&(oi * s.players.len() + pi))?,
+            };
             let number;
             let single;
             let (f, a) = match (pay, parsed_pay) {
