@@ -61,10 +61,11 @@ fn build_with(
     let scenarios = build_scenarios(ast, &params, &mut d);
     let overrides = counterfactual_values(cf, &params, &mut d);
     let names = name_table(ast, &mut d);
-    let moves = apply_counterfactual(ast, cf, &mut d);
+    let mut moves = apply_counterfactual(ast, cf, &mut d);
+    moves.resolve(&names);
     let parent_of = check_moves(ast, &players, &names, &moves, &mut d);
     let root = check_root(ast, &names, &parent_of, &mut d);
-    let reachable = reachability(&moves, ast.outcomes.len(), &names, root);
+    let reachable = reachability(&moves, ast.outcomes.len(), root);
     // With nodes that could not be read, what they lead to is unknown: no unreachable noise.
     if !counterfactual && ast.broken.is_empty() {
         report_unreachable(ast, &parent_of, &reachable, &mut d);
@@ -88,7 +89,6 @@ fn build_with(
     let shape = Shape {
         ast,
         players: &players,
-        names: &names,
         moves: &moves,
         reachable: &reachable,
         space: &space,
@@ -118,7 +118,6 @@ fn build_with(
 struct Shape<'a> {
     ast: &'a ModelAst,
     players: &'a [String],
-    names: &'a Names<'a>,
     moves: &'a Moves<'a>,
     reachable: &'a TargetSet,
     space: &'a TypeSpace<'a>,
@@ -211,8 +210,8 @@ fn check_moves<'a>(
                 .with_hint("a node needs at least one move; an end of the game is an outcome"),
             );
         }
-        for m in &moves[i] {
-            match names.get(m.to.v.as_str()) {
+        for (m, to) in moves.targets(i) {
+            match to {
                 None if ast.broken.iter().any(|b| *b == m.to.v) => {}
                 None => d.push(
                     Diagnostic::error(
@@ -779,8 +778,8 @@ fn copy_tree(
         let Some(&from) = bnode.get(&Target::Node(i)) else {
             continue;
         };
-        for m in &s.moves[i] {
-            let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(&t))?;
+        for (m, to) in s.moves.targets(i) {
+            let to = *to.and_then(|t| bnode.get(&t))?;
             if let Err(e) = b.add_move(from, &*m.label.v, m.say().cloned(), to) {
                 d.push(Diagnostic::error(m.to.span.range(), e.to_string()));
             }
@@ -1364,12 +1363,7 @@ fn root_node(ast: &ModelAst, names: &Names<'_>, d: &mut Vec<Diagnostic>) -> Opti
     }
 }
 
-fn reachability(
-    moves: &Moves<'_>,
-    n_outcomes: usize,
-    names: &Names<'_>,
-    root: Option<usize>,
-) -> TargetSet {
+fn reachability(moves: &Moves<'_>, n_outcomes: usize, root: Option<usize>) -> TargetSet {
     let mut seen = TargetSet::new(moves.len(), n_outcomes);
     let Some(r) = root else { return seen };
     let mut stack = vec![Target::Node(r)];
@@ -1378,11 +1372,7 @@ fn reachability(
             continue;
         }
         if let Target::Node(i) = t {
-            for m in &moves[i] {
-                if let Some(c) = names.get(m.to.v.as_str()) {
-                    stack.push(c);
-                }
-            }
+            stack.extend(moves.targets(i).filter_map(|(_, to)| to));
         }
     }
     seen
