@@ -447,8 +447,9 @@ mod tests {
             "{}",
             size_of::<PayoffEntry>()
         );
-        assert!(size_of::<MoveDef>() <= 72, "{}", size_of::<MoveDef>());
-        assert!(size_of::<OutcomeDef>() <= 96, "{}", size_of::<OutcomeDef>());
+        assert!(size_of::<MoveDef>() <= 56, "{}", size_of::<MoveDef>());
+        assert!(size_of::<OutcomeDef>() <= 88, "{}", size_of::<OutcomeDef>());
+        assert!(size_of::<NodeDef>() <= 136, "{}", size_of::<NodeDef>());
     }
 
     /// A number payoff's formula is its value's shortest decimal, at the number's span.

@@ -24,6 +24,7 @@ use crate::diag::{did_you_mean, has_errors, Diagnostic};
 use crate::expr::{self, ParamId};
 use crate::game::tree::TreeBuilder;
 use crate::game::{NodeId, NodeKind, PlayerId, Tree};
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -60,10 +61,11 @@ fn build_with(
     let scenarios = build_scenarios(ast, &params, &mut d);
     let overrides = counterfactual_values(cf, &params, &mut d);
     let names = name_table(ast, &mut d);
-    let moves = apply_counterfactual(ast, cf, &mut d);
+    let mut moves = apply_counterfactual(ast, cf, &mut d);
+    moves.resolve(&names);
     let parent_of = check_moves(ast, &players, &names, &moves, &mut d);
     let root = check_root(ast, &names, &parent_of, &mut d);
-    let reachable = reachability(&moves, ast.outcomes.len(), &names, root);
+    let reachable = reachability(&moves, ast.outcomes.len(), root);
     // With nodes that could not be read, what they lead to is unknown: no unreachable noise.
     if !counterfactual && ast.broken.is_empty() {
         report_unreachable(ast, &parent_of, &reachable, &mut d);
@@ -87,7 +89,6 @@ fn build_with(
     let shape = Shape {
         ast,
         players: &players,
-        names: &names,
         moves: &moves,
         reachable: &reachable,
         space: &space,
@@ -117,7 +118,6 @@ fn build_with(
 struct Shape<'a> {
     ast: &'a ModelAst,
     players: &'a [String],
-    names: &'a Names<'a>,
     moves: &'a Moves<'a>,
     reachable: &'a TargetSet,
     space: &'a TypeSpace<'a>,
@@ -210,8 +210,8 @@ fn check_moves<'a>(
                 .with_hint("a node needs at least one move; an end of the game is an outcome"),
             );
         }
-        for m in &moves[i] {
-            match names.get(m.to.v.as_str()) {
+        for (m, to) in moves.targets(i) {
+            match to {
                 None if ast.broken.iter().any(|b| *b == m.to.v) => {}
                 None => d.push(
                     Diagnostic::error(
@@ -354,8 +354,10 @@ fn check_infoset_names(ast: &ModelAst, space: &TypeSpace<'_>, d: &mut Vec<Diagno
 /// Every formula parsed once, with its names checked: payoffs and chance moves may use
 /// parameters and names bound by types; bound values and priors only parameters.
 struct Parsed {
-    /// `outcome * players + player` → the payoff formula, or one per type of the player.
-    payoffs: Vec<Option<ParsedPayoff>>,
+    /// `outcome * players + player` → the payoff formula, or one per type of the player, for
+    /// the payoffs written as formulas or tables. A payoff written as a plain number (most of a
+    /// big model's) is not here: its value is read from the model itself.
+    payoffs: FxHashMap<usize, ParsedPayoff>,
     /// `(node, move)` → the chance move's probability.
     chance: HashMap<(usize, usize), expr::Ast>,
     /// `(typed player, type)` → its prior probability (independent types).
@@ -383,9 +385,7 @@ fn parse_formulas(
     d: &mut Vec<Diagnostic>,
 ) -> Parsed {
     let mut out = Parsed {
-        payoffs: std::iter::repeat_with(|| None)
-            .take(ast.outcomes.len() * ast.players.len())
-            .collect(),
+        payoffs: FxHashMap::default(),
         chance: HashMap::new(),
         type_prob: HashMap::new(),
         prior: HashMap::new(),
@@ -406,17 +406,20 @@ fn parse_formulas(
                 continue;
             };
             match &e.pay {
-                PayoffSrc::Number { value, .. } => {
-                    out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::Number(*value));
-                }
+                // Read from the model by `assemble`.
+                PayoffSrc::Number { .. } => {}
                 PayoffSrc::Formula(f) => {
                     if let Some(v) = plain_decimal(f) {
-                        out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::Number(v));
+                        out.payoffs
+                            .insert(oi * players.len() + pi, ParsedPayoff::Number(v));
                     } else if let Some(a) = parse_formula(f, params, &with_lets, d) {
-                        out.payoffs[oi * players.len() + pi] = Some(match plain_number(f, &a) {
-                            Some(v) => ParsedPayoff::Number(v),
-                            None => ParsedPayoff::Formula(Box::new(a)),
-                        });
+                        out.payoffs.insert(
+                            oi * players.len() + pi,
+                            match plain_number(f, &a) {
+                                Some(v) => ParsedPayoff::Number(v),
+                                None => ParsedPayoff::Formula(Box::new(a)),
+                            },
+                        );
                     }
                 }
                 PayoffSrc::ByType(b) => {
@@ -426,7 +429,8 @@ fn parse_formulas(
                             m.insert(t.v.clone(), a);
                         }
                     }
-                    out.payoffs[oi * players.len() + pi] = Some(ParsedPayoff::ByType(Box::new(m)));
+                    out.payoffs
+                        .insert(oi * players.len() + pi, ParsedPayoff::ByType(Box::new(m)));
                 }
             }
         }
@@ -774,8 +778,8 @@ fn copy_tree(
         let Some(&from) = bnode.get(&Target::Node(i)) else {
             continue;
         };
-        for m in &s.moves[i] {
-            let to = *s.names.get(m.to.v.as_str()).and_then(|t| bnode.get(&t))?;
+        for (m, to) in s.moves.targets(i) {
+            let to = *to.and_then(|t| bnode.get(&t))?;
             if let Err(e) = b.add_move(from, &*m.label.v, m.say().cloned(), to) {
                 d.push(Diagnostic::error(m.to.span.range(), e.to_string()));
             }
@@ -957,7 +961,14 @@ fn assemble(
             let key = player_key[pi]?;
             let entry = o.payoffs.iter().position(|e| e.key == key)?;
             let pay = &o.payoffs[entry].pay;
-            let parsed_pay = parsed.payoffs.get(oi * s.players.len() + pi)?.as_ref()?;
+            let written;
+            let parsed_pay = match pay {
+                PayoffSrc::Number { value, .. } => {
+                    written = ParsedPayoff::Number(*value);
+                    &written
+                }
+                _ => parsed.payoffs.get(&(oi * s.players.len() + pi))?,
+            };
             let number;
             let single;
             let (f, a) = match (pay, parsed_pay) {
@@ -1352,12 +1363,7 @@ fn root_node(ast: &ModelAst, names: &Names<'_>, d: &mut Vec<Diagnostic>) -> Opti
     }
 }
 
-fn reachability(
-    moves: &Moves<'_>,
-    n_outcomes: usize,
-    names: &Names<'_>,
-    root: Option<usize>,
-) -> TargetSet {
+fn reachability(moves: &Moves<'_>, n_outcomes: usize, root: Option<usize>) -> TargetSet {
     let mut seen = TargetSet::new(moves.len(), n_outcomes);
     let Some(r) = root else { return seen };
     let mut stack = vec![Target::Node(r)];
@@ -1366,11 +1372,7 @@ fn reachability(
             continue;
         }
         if let Target::Node(i) = t {
-            for m in &moves[i] {
-                if let Some(c) = names.get(m.to.v.as_str()) {
-                    stack.push(c);
-                }
-            }
+            stack.extend(moves.targets(i).filter_map(|(_, to)| to));
         }
     }
     seen

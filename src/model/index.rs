@@ -5,6 +5,9 @@
 //! several times. A hash map from `&str` keeps two words per name and a vector per node keeps
 //! a heap block each; here the index holds one `u32` per name (the names stay in the
 //! [`ModelAst`]) and the moves of all nodes are one vector of references with an end per node.
+//! Each move's target is looked up once ([`Moves::resolve`]) and kept as a `u32`: a look-up
+//! reads the hash table and the named record at random places, so doing it once per walk was
+//! most of a big model's build.
 
 use super::ast::{ModelAst, MoveDef};
 use super::targets::Target;
@@ -18,7 +21,11 @@ pub(crate) struct Names<'a> {
     table: HashTable<u32>,
 }
 
-fn hash(s: &str) -> u64 {
+/// The hash of a name's bytes (names are compared as bytes too: [`Name::as_bytes`] reads a
+/// name without checking it again).
+///
+/// [`Name::as_bytes`]: super::name::Name::as_bytes
+fn hash(s: &[u8]) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(s)
 }
 
@@ -32,18 +39,11 @@ impl<'a> Names<'a> {
     }
 
     fn decode(&self, k: u32) -> Target {
-        let n = self.ast.nodes.len();
-        match k as usize {
-            i if i < n => Target::Node(i),
-            i => Target::Outcome(i - n),
-        }
+        decode(self.ast.nodes.len(), k)
     }
 
     fn encode(&self, t: Target) -> u32 {
-        match t {
-            Target::Node(i) => i as u32,
-            Target::Outcome(i) => (self.ast.nodes.len() + i) as u32,
-        }
+        encode(self.ast.nodes.len(), t)
     }
 
     /// The name of a node or outcome.
@@ -54,6 +54,14 @@ impl<'a> Names<'a> {
         }
     }
 
+    /// The name of a node or outcome, as bytes.
+    fn name_bytes(&self, t: Target) -> &'a [u8] {
+        match t {
+            Target::Node(i) => self.ast.nodes[i].name.v.as_bytes(),
+            Target::Outcome(i) => self.ast.outcomes[i].name.v.as_bytes(),
+        }
+    }
+
     /// Whether a name is in the index.
     pub(crate) fn contains_key(&self, name: &str) -> bool {
         self.get(name).is_some()
@@ -61,19 +69,20 @@ impl<'a> Names<'a> {
 
     /// The node or outcome of this name.
     pub(crate) fn get(&self, name: &str) -> Option<Target> {
+        let name = name.as_bytes();
         self.table
-            .find(hash(name), |&k| self.name(self.decode(k)) == name)
+            .find(hash(name), |&k| self.name_bytes(self.decode(k)) == name)
             .map(|&k| self.decode(k))
     }
 
     /// Names `t` by its own name; a name already there now stands for `t`.
     pub(crate) fn insert(&mut self, t: Target) {
-        let name = self.name(t);
+        let name = self.name_bytes(t);
         let k = self.encode(t);
         let (ast, n) = (self.ast, self.ast.nodes.len());
         let name_of = |k: u32| match k as usize {
-            i if i < n => ast.nodes[i].name.v.as_str(),
-            i => ast.outcomes[i - n].name.v.as_str(),
+            i if i < n => ast.nodes[i].name.v.as_bytes(),
+            i => ast.outcomes[i - n].name.v.as_bytes(),
         };
         match self
             .table
@@ -92,11 +101,35 @@ impl<'a> Names<'a> {
     }
 }
 
+/// Node `i` of a model of `n` nodes is `i`; outcome `i` is `n + i`.
+fn decode(n: usize, k: u32) -> Target {
+    match k as usize {
+        i if i < n => Target::Node(i),
+        i => Target::Outcome(i - n),
+    }
+}
+
+/// The id [`decode`] reads back as `t`.
+fn encode(n: usize, t: Target) -> u32 {
+    match t {
+        Target::Node(i) => i as u32,
+        Target::Outcome(i) => (n + i) as u32,
+    }
+}
+
+/// A move whose target names no node or outcome.
+const UNKNOWN: u32 = u32::MAX;
+
 /// Each node's moves (all of them, or those a counterfactual leaves), in file order.
 pub(crate) struct Moves<'a> {
     all: Vec<&'a MoveDef>,
     /// Node `i`'s moves are `all[end[i - 1]..end[i]]`.
     end: Vec<usize>,
+    /// The target of each move of `all` ([`encode`]d, [`UNKNOWN`] for a name not found),
+    /// once [`resolve`](Self::resolve)d.
+    to: Vec<u32>,
+    /// Number of nodes of the model (for [`decode`]).
+    n_nodes: usize,
 }
 
 impl<'a> Moves<'a> {
@@ -108,7 +141,42 @@ impl<'a> Moves<'a> {
             all.extend(n.moves.iter().filter(|m| keep(i, m)));
             end.push(all.len());
         }
-        Moves { all, end }
+        Moves {
+            all,
+            end,
+            to: Vec::new(),
+            n_nodes: ast.nodes.len(),
+        }
+    }
+
+    /// Looks up every move's target in `names`, once (see [`targets`](Self::targets)).
+    pub(crate) fn resolve(&mut self, names: &Names<'_>) {
+        let n = self.n_nodes;
+        self.to = self
+            .all
+            .iter()
+            .map(|m| names.get(&m.to.v).map_or(UNKNOWN, |t| encode(n, t)))
+            .collect();
+    }
+
+    /// Node `i`'s moves, each with the node or outcome it leads to (`None` for a name that
+    /// is neither), as [`Names::get`] finds them. Panics before [`resolve`](Self::resolve).
+    pub(crate) fn targets(
+        &self,
+        i: usize,
+    ) -> impl Iterator<Item = (&'a MoveDef, Option<Target>)> + '_ {
+        let range = self.range(i);
+        let n = self.n_nodes;
+        self.all[range.clone()]
+            .iter()
+            .zip(&self.to[range])
+            .map(move |(&m, &k)| (m, (k != UNKNOWN).then(|| decode(n, k))))
+    }
+
+    /// Where node `i`'s moves are in `all`.
+    fn range(&self, i: usize) -> std::ops::Range<usize> {
+        let start = if i == 0 { 0 } else { self.end[i - 1] };
+        start..self.end[i]
     }
 
     /// Number of nodes.
@@ -126,8 +194,7 @@ impl<'a> std::ops::Index<usize> for Moves<'a> {
     type Output = [&'a MoveDef];
 
     fn index(&self, i: usize) -> &[&'a MoveDef] {
-        let start = if i == 0 { 0 } else { self.end[i - 1] };
-        &self.all[start..self.end[i]]
+        &self.all[self.range(i)]
     }
 }
 
@@ -191,6 +258,37 @@ leaf4 = { payoffs = { A = 4 } }
             .map(|ms| ms.iter().map(|m| &*m.label.v).collect())
             .collect();
         assert_eq!(labels[0], ["x", "z"]);
+        // Targets resolved once read as the name index reads them, unknown names as `None`.
+        let mut names = Names::new(&ast);
+        for i in 0..ast.nodes.len() {
+            names.insert(Target::Node(i));
+        }
+        for i in 1..ast.outcomes.len() {
+            names.insert(Target::Outcome(i));
+        }
+        let mut some = some;
+        some.resolve(&names);
+        for i in 0..some.len() {
+            let got: Vec<_> = some.targets(i).map(|(m, t)| (&*m.label.v, t)).collect();
+            let want: Vec<_> = some[i]
+                .iter()
+                .map(|m| (&*m.label.v, names.get(&m.to.v)))
+                .collect();
+            assert_eq!(got, want);
+        }
+        let node = |n: &str| ast.nodes.iter().position(|x| &*x.name.v == n).unwrap();
+        let r: Vec<_> = some.targets(node("r")).map(|(_, t)| t).collect();
+        // `both` (outcome 0, left out of the index) is the node; `n` is a node.
+        assert_eq!(
+            r,
+            [
+                Some(Target::Node(node("both"))),
+                Some(Target::Node(node("n")))
+            ]
+        );
+        assert!(some
+            .targets(node("n"))
+            .all(|(_, t)| matches!(t, Some(Target::Outcome(_)))));
         assert_eq!(
             labels[1..],
             all.iter()

@@ -492,7 +492,7 @@ impl<'t> Reader<'t> {
     /// The id of a payoff key in [`ModelAst::payoff_keys`].
     fn payoff_key(&mut self, k: &str) -> u32 {
         if self.payoff_keys.len() <= FEW_KEYS {
-            if let Some(i) = self.payoff_keys.iter().position(|x| x.as_str() == k) {
+            if let Some(i) = self.payoff_keys.iter().position(|x| x == k) {
                 return i as u32;
             }
         } else if let Some(&i) = self.key_ids.get(k) {
