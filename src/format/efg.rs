@@ -217,8 +217,8 @@ pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
 
 /// [`read_located`] taking the text: it is dropped as soon as it is parsed, before the arena is
 /// laid out, so that the text and the whole arena are never in memory together.
-pub fn read_located_owned(src: String) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
-    let (t, title, players) = parse(&src, true)?;
+pub fn read_located_owned(src: impl AsRef<str>) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+    let (t, title, players) = parse(src.as_ref(), true)?;
     drop(src);
     t.finish(title, players)
 }
