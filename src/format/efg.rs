@@ -685,7 +685,6 @@ impl Tables {
                     }
                     leaves.push(Leaf {
                         node: NodeId::from(i),
-                        events: Vec::new(),
                     });
                     NodeKind::Terminal {
                         leaf: LeafId::from(leaves.len() - 1),
@@ -804,6 +803,7 @@ impl Tables {
             infosets,
             infoset_members,
             leaves,
+            leaf_tags: Default::default(),
             events: Vec::new(),
             node_names: Labels::from_parts(name_values, node_names),
             move_labels: Labels::from_parts(labels, move_labels),

@@ -8,7 +8,7 @@
 //! All traversals are loops over the breadth-first arena (parents before children), never
 //! recursion.
 
-use super::ids::{InfosetId, NodeId, PlayerId};
+use super::ids::{InfosetId, LeafId, NodeId, PlayerId};
 use super::numeric::{ExactNumbers, Fraction, Game};
 use super::tree::{NodeKind, Tree};
 use crate::exact::{Rational, Scalar};
@@ -235,9 +235,9 @@ pub fn event_probabilities(game: &Game, profile: &[f64]) -> Vec<f64> {
 /// Probability of each event tag given precomputed reach probabilities.
 pub fn event_probabilities_from_reach(tree: &Tree, reach: &[f64]) -> Vec<f64> {
     let mut ev = vec![0.0; tree.events.len()];
-    for leaf in &tree.leaves {
+    for (k, leaf) in tree.leaves.iter().enumerate() {
         let r = reach[leaf.node.ix()];
-        for e in &leaf.events {
+        for e in tree.leaf_events(LeafId::from(k)) {
             ev[e.ix()] += r;
         }
     }
