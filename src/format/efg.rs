@@ -635,10 +635,11 @@ impl Tables {
             }
         };
         let mut move_labels = Vec::with_capacity(n);
-        let mut chance = ExactVec::with_capacity(n);
         // Without chance nodes every probability is zero: the floats are then one zeroed
-        // allocation at the end (pages the solvers never touch stay unmapped).
+        // allocation at the end (pages the solvers never touch stay unmapped), and no exact
+        // probability is stored (`ExactNumbers::without_chance`).
         let any_chance = !probs.is_empty();
+        let mut chance = ExactVec::with_capacity(if any_chance { n } else { 0 });
         let mut chance_f = Vec::with_capacity(if any_chance { n } else { 0 });
         let mut leaves = Vec::with_capacity(n_leaves);
         // Each leaf's payoff entry, in arena order.
@@ -652,8 +653,8 @@ impl Tables {
         let mut set_count: Vec<u32> = Vec::new();
         order.push(0);
         move_labels.push(no_label);
-        chance.push_fraction(0, 1);
         if any_chance {
+            chance.push_fraction(0, 1);
             chance_f.push(0.0);
         }
         // A node is pushed with its parent when its parent is visited (so the arena doubles as
@@ -722,8 +723,8 @@ impl Tables {
                     if d.probs == NONE {
                         if any_chance {
                             chance_f.push(0.0);
+                            chance.push_fraction(0, 1);
                         }
-                        chance.push_fraction(0, 1);
                     } else {
                         let q = &probs[d.probs as usize + k];
                         chance_f.push(exact::to_f64(q));
@@ -818,7 +819,11 @@ impl Tables {
             tree: Arc::new(tree),
             chance: chance_f,
             payoffs: payoffs_f,
-            exact: Some(Arc::new(ExactNumbers::new(chance, payoffs))),
+            exact: Some(Arc::new(if any_chance {
+                ExactNumbers::new(chance, payoffs)
+            } else {
+                ExactNumbers::without_chance(n, payoffs)
+            })),
         };
         Ok((game, pos))
     }
