@@ -259,7 +259,7 @@ pub fn load_game_within(
             let (g, pos) =
                 deter::format::efg::read_located_owned(map_text(path)?).map_err(gambit)?;
             if let Err(r) = deter::game::recall::check(&g.tree) {
-                let (l, c) = pos.get(r.second.ix()).copied().unwrap_or((1, 1));
+                let (l, c) = pos.get(r.second).unwrap_or((1, 1));
                 errln!(
                     "{}:{l}:{c}: note: {}; solvers that need perfect recall refuse this game, \
                      and strategic-form solvers answer in mixed strategies",

@@ -208,16 +208,45 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
     Ok(read_located(src)?.0)
 }
 
-/// Reads a `.efg` file; also returns the line and column of every node of the game, by arena
-/// id (for messages that point into the file, such as imperfect recall).
-pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+/// Where each node of a game read from a `.efg` file is in the file.
+///
+/// The places are kept in file order with the arena's order beside them (both made while
+/// reading anyway), rather than copied into arena order: a big tree's positions are read at
+/// most once or twice, for a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Positions {
+    /// Line and column of each node, in file order.
+    by_file: Vec<(u32, u32)>,
+    /// The file-order index of each arena node.
+    order: Vec<u32>,
+}
+
+impl Positions {
+    /// Line and column (1-based) of a node, if it is in the game.
+    pub fn get(&self, node: NodeId) -> Option<(u32, u32)> {
+        let &k = self.order.get(node.ix())?;
+        self.by_file.get(k as usize).copied()
+    }
+
+    /// Line and column of every node, by arena id.
+    pub fn to_vec(&self) -> Vec<(u32, u32)> {
+        self.order
+            .iter()
+            .map(|&k| self.by_file[k as usize])
+            .collect()
+    }
+}
+
+/// Reads a `.efg` file; also returns the line and column of every node of the game (for
+/// messages that point into the file, such as imperfect recall).
+pub fn read_located(src: &str) -> Result<(Game, Positions), FormatError> {
     let (t, title, players) = parse(src, true)?;
     t.finish(title, players)
 }
 
 /// [`read_located`] taking the text: it is dropped as soon as it is parsed, before the arena is
 /// laid out, so that the text and the whole arena are never in memory together.
-pub fn read_located_owned(src: impl AsRef<str>) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+pub fn read_located_owned(src: impl AsRef<str>) -> Result<(Game, Positions), FormatError> {
     let (t, title, players) = parse(src.as_ref(), true)?;
     drop(src);
     t.finish(title, players)
@@ -594,11 +623,7 @@ impl<'a> Reader<'a> {
 impl Tables {
     /// Numbers the nodes breadth-first (the arena's order), groups information sets and lays
     /// out probabilities and payoffs by arena id.
-    fn finish(
-        self,
-        title: String,
-        players: Vec<String>,
-    ) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+    fn finish(self, title: String, players: Vec<String>) -> Result<(Game, Positions), FormatError> {
         let np = self.np;
         let Tables {
             who,
@@ -758,8 +783,10 @@ impl Tables {
             ));
         }
         drop((who, desc_of, next_sibling, sum_of, names_pre));
-        let pos: Vec<(u32, u32)> = order.iter().map(|&p| pos_pre[p as usize]).collect();
-        drop((pos_pre, order));
+        let pos = Positions {
+            by_file: pos_pre,
+            order,
+        };
         // Payoffs by leaf in arena order; like the tables above, read forward by depth.
         let mut payoffs = ExactVec::with_capacity(n_leaves * np);
         for &e in &leaf_entry {
@@ -930,7 +957,10 @@ pub(crate) mod tests {
     /// [`read_located`] with the oracle's position type.
     fn located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
         read_located(src).map(|(g, p)| {
-            let p = p.into_iter().map(|(l, c)| (l as usize, c as usize));
+            let p = p
+                .to_vec()
+                .into_iter()
+                .map(|(l, c)| (l as usize, c as usize));
             (g, p.collect())
         })
     }
