@@ -71,7 +71,6 @@ pub fn random_tree(n: usize, n_players: usize, seed: u64) -> Game {
             };
             leaves.push(Leaf {
                 node: NodeId(i as u32),
-                events: Vec::new(),
             });
         }
     }
@@ -84,6 +83,7 @@ pub fn random_tree(n: usize, n_players: usize, seed: u64) -> Game {
         infosets,
         infoset_members: members,
         leaves,
+        leaf_tags: Default::default(),
         events: Vec::new(),
         node_names: vec![String::new(); total].into(),
         move_labels: vec![String::new(); total].into(),

@@ -341,7 +341,7 @@ fn imperfect_recall_games_are_refused_or_solved_in_mixed_strategies() {
         seen += 1;
         let name = path.display();
         // Located: the node is in the file at the reported place.
-        assert!(pos[forgets.second.ix()].0 > 1, "{name}");
+        assert!(pos.get(forgets.second).unwrap().0 > 1, "{name}");
         let gr = GameRef::Tree(&g);
         for s in ["backward", "subgame", "seqform-lp", "lcp"] {
             let why = solve::by_name(s).unwrap().supports(gr).unwrap_err();

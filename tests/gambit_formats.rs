@@ -76,3 +76,52 @@ proptest! {
         let _ = nfg::read(&s);
     }
 }
+
+/// A large `.efg` is read from a memory map (`cli::input::map_text`): it must solve exactly as
+/// the same game in a small file, locate its errors as a small file does, and refuse text that
+/// is not UTF-8 with the same message.
+#[test]
+fn large_efg_files_read_from_a_map_as_small_ones() {
+    use crate::util::{deter, deter_ok, stderr};
+    let dir = tempfile::tempdir().unwrap();
+    let game =
+        "p \"\" 1 1 \"\" { \"L\" \"R\" } 0\nt \"\" 1 \"o\" { 1, 2 }\nt \"\" 2 \"p\" { 3, 4 }\n";
+    let head = "EFG 2 R \"g\" { \"A\" \"B\" }\n";
+    // Past the size from which files are mapped (1 MiB).
+    let comment = "x".repeat(3 << 19);
+    let small = dir.path().join("small.efg");
+    let big = dir.path().join("big.efg");
+    std::fs::write(&small, format!("{head}\"\"\n{game}")).unwrap();
+    std::fs::write(&big, format!("{head}\"{comment}\"\n{game}")).unwrap();
+    assert!(std::fs::metadata(&big).unwrap().len() > 1 << 20);
+    let solve = |p: &std::path::Path| {
+        deter_ok(&["solve", p.to_str().unwrap(), "--format", "json"])
+            .replace(p.to_str().unwrap(), "FILE")
+    };
+    assert_eq!(solve(&small), solve(&big));
+    assert!(solve(&big).contains("\"R\""), "{}", solve(&big));
+
+    // An error after the long line is located as in a small file.
+    let check = |name: &str, comment: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, format!("{head}\"{comment}\"\nq \"\" 1\n")).unwrap();
+        let o = deter(&["check", p.to_str().unwrap()]);
+        assert!(!o.status.success());
+        stderr(&o).replace(p.to_str().unwrap(), "FILE")
+    };
+    let located = check("bad_big.efg", &comment);
+    assert_eq!(located, check("bad_small.efg", "x"));
+    assert!(located.contains("FILE:3:"), "{located}");
+
+    let mut bytes = format!("{head}\"{comment}\"\n{game}").into_bytes();
+    bytes[head.len() + 10] = 0xff;
+    let latin = dir.path().join("latin.efg");
+    std::fs::write(&latin, bytes).unwrap();
+    let o = deter(&["check", latin.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("latin.efg`: stream did not contain valid UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -11,6 +11,60 @@ pub fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))
 }
 
+/// A file's text: mapped from the page cache when the file is large and regular (a
+/// million-node `.efg` is tens of megabytes, and copying it into the heap costs a page fault per
+/// 4 KiB), else read into a string.
+pub enum Text {
+    /// Read into the heap.
+    Owned(String),
+    /// Mapped; checked to be UTF-8 when mapped.
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Text::Owned(s) => s,
+            // SAFETY: checked to be UTF-8 by `map_text`, the only place a map is made, and the
+            // map is read-only.
+            Text::Mapped(m) => unsafe { std::str::from_utf8_unchecked(m) },
+        }
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self
+    }
+}
+
+/// Files at least this large are mapped rather than read.
+const MAP_FROM: u64 = 1 << 20;
+
+/// Reads or maps a file's text with a clear error (see [`Text`]).
+pub fn map_text(path: &Path) -> Result<Text> {
+    let cannot = || format!("cannot read `{}`", path.display());
+    let file = std::fs::File::open(path).with_context(cannot)?;
+    let meta = file.metadata().with_context(cannot)?;
+    if !meta.is_file() || meta.len() < MAP_FROM {
+        return read_text(path).map(Text::Owned);
+    }
+    // SAFETY: the map is only read, and only while this process holds it. A file truncated by
+    // another process while it is read would end the process with SIGBUS rather than give wrong
+    // answers; a file changed in place would be read as a mix of old and new text, which the
+    // reader then rejects or reads as a (different) valid game, as a read racing a writer would.
+    let map = unsafe { memmap2::Mmap::map(&file) }.with_context(cannot)?;
+    if std::str::from_utf8(&map).is_err() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
+        .with_context(cannot);
+    }
+    Ok(Text::Mapped(map))
+}
+
 /// Prints diagnostics to stderr (snippets, coloured on a terminal).
 pub fn print_diags(loaded: &model::Loaded, short: bool) {
     if loaded.diags.is_empty() {
@@ -203,9 +257,9 @@ pub fn load_game_within(
         }
         Kind::Efg => {
             let (g, pos) =
-                deter::format::efg::read_located_owned(read_text(path)?).map_err(gambit)?;
+                deter::format::efg::read_located_owned(map_text(path)?).map_err(gambit)?;
             if let Err(r) = deter::game::recall::check(&g.tree) {
-                let (l, c) = pos.get(r.second.ix()).copied().unwrap_or((1, 1));
+                let (l, c) = pos.get(r.second).unwrap_or((1, 1));
                 errln!(
                     "{}:{l}:{c}: note: {}; solvers that need perfect recall refuse this game, \
                      and strategic-form solvers answer in mixed strategies",

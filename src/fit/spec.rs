@@ -483,13 +483,7 @@ pub fn observed_nodes(tree: &crate::game::Tree, name: &str) -> Option<Vec<u32>> 
         return Some(copies);
     }
     let e = tree.event_id(name)?;
-    Some(
-        tree.leaves
-            .iter()
-            .filter(|l| l.events.contains(&e))
-            .map(|l| l.node.0)
-            .collect(),
-    )
+    Some(tree.tagged_leaves(e).map(|n| n.0).collect())
 }
 
 fn unknown_observation(tree: &crate::game::Tree, n: &Sp<String>) -> Diagnostic {

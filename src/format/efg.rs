@@ -208,17 +208,46 @@ pub fn read(src: &str) -> Result<Game, FormatError> {
     Ok(read_located(src)?.0)
 }
 
-/// Reads a `.efg` file; also returns the line and column of every node of the game, by arena
-/// id (for messages that point into the file, such as imperfect recall).
-pub fn read_located(src: &str) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+/// Where each node of a game read from a `.efg` file is in the file.
+///
+/// The places are kept in file order with the arena's order beside them (both made while
+/// reading anyway), rather than copied into arena order: a big tree's positions are read at
+/// most once or twice, for a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Positions {
+    /// Line and column of each node, in file order.
+    by_file: Vec<(u32, u32)>,
+    /// The file-order index of each arena node.
+    order: Vec<u32>,
+}
+
+impl Positions {
+    /// Line and column (1-based) of a node, if it is in the game.
+    pub fn get(&self, node: NodeId) -> Option<(u32, u32)> {
+        let &k = self.order.get(node.ix())?;
+        self.by_file.get(k as usize).copied()
+    }
+
+    /// Line and column of every node, by arena id.
+    pub fn to_vec(&self) -> Vec<(u32, u32)> {
+        self.order
+            .iter()
+            .map(|&k| self.by_file[k as usize])
+            .collect()
+    }
+}
+
+/// Reads a `.efg` file; also returns the line and column of every node of the game (for
+/// messages that point into the file, such as imperfect recall).
+pub fn read_located(src: &str) -> Result<(Game, Positions), FormatError> {
     let (t, title, players) = parse(src, true)?;
     t.finish(title, players)
 }
 
 /// [`read_located`] taking the text: it is dropped as soon as it is parsed, before the arena is
 /// laid out, so that the text and the whole arena are never in memory together.
-pub fn read_located_owned(src: String) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
-    let (t, title, players) = parse(&src, true)?;
+pub fn read_located_owned(src: impl AsRef<str>) -> Result<(Game, Positions), FormatError> {
+    let (t, title, players) = parse(src.as_ref(), true)?;
     drop(src);
     t.finish(title, players)
 }
@@ -594,11 +623,7 @@ impl<'a> Reader<'a> {
 impl Tables {
     /// Numbers the nodes breadth-first (the arena's order), groups information sets and lays
     /// out probabilities and payoffs by arena id.
-    fn finish(
-        self,
-        title: String,
-        players: Vec<String>,
-    ) -> Result<(Game, Vec<(u32, u32)>), FormatError> {
+    fn finish(self, title: String, players: Vec<String>) -> Result<(Game, Positions), FormatError> {
         let np = self.np;
         let Tables {
             who,
@@ -635,10 +660,11 @@ impl Tables {
             }
         };
         let mut move_labels = Vec::with_capacity(n);
-        let mut chance = ExactVec::with_capacity(n);
         // Without chance nodes every probability is zero: the floats are then one zeroed
-        // allocation at the end (pages the solvers never touch stay unmapped).
+        // allocation at the end (pages the solvers never touch stay unmapped), and no exact
+        // probability is stored (`ExactNumbers::without_chance`).
         let any_chance = !probs.is_empty();
+        let mut chance = ExactVec::with_capacity(if any_chance { n } else { 0 });
         let mut chance_f = Vec::with_capacity(if any_chance { n } else { 0 });
         let mut leaves = Vec::with_capacity(n_leaves);
         // Each leaf's payoff entry, in arena order.
@@ -652,8 +678,8 @@ impl Tables {
         let mut set_count: Vec<u32> = Vec::new();
         order.push(0);
         move_labels.push(no_label);
-        chance.push_fraction(0, 1);
         if any_chance {
+            chance.push_fraction(0, 1);
             chance_f.push(0.0);
         }
         // A node is pushed with its parent when its parent is visited (so the arena doubles as
@@ -685,7 +711,6 @@ impl Tables {
                     }
                     leaves.push(Leaf {
                         node: NodeId::from(i),
-                        events: Vec::new(),
                     });
                     NodeKind::Terminal {
                         leaf: LeafId::from(leaves.len() - 1),
@@ -723,8 +748,8 @@ impl Tables {
                     if d.probs == NONE {
                         if any_chance {
                             chance_f.push(0.0);
+                            chance.push_fraction(0, 1);
                         }
-                        chance.push_fraction(0, 1);
                     } else {
                         let q = &probs[d.probs as usize + k];
                         chance_f.push(exact::to_f64(q));
@@ -758,8 +783,10 @@ impl Tables {
             ));
         }
         drop((who, desc_of, next_sibling, sum_of, names_pre));
-        let pos: Vec<(u32, u32)> = order.iter().map(|&p| pos_pre[p as usize]).collect();
-        drop((pos_pre, order));
+        let pos = Positions {
+            by_file: pos_pre,
+            order,
+        };
         // Payoffs by leaf in arena order; like the tables above, read forward by depth.
         let mut payoffs = ExactVec::with_capacity(n_leaves * np);
         for &e in &leaf_entry {
@@ -804,6 +831,7 @@ impl Tables {
             infosets,
             infoset_members,
             leaves,
+            leaf_tags: Default::default(),
             events: Vec::new(),
             node_names: Labels::from_parts(name_values, node_names),
             move_labels: Labels::from_parts(labels, move_labels),
@@ -818,7 +846,11 @@ impl Tables {
             tree: Arc::new(tree),
             chance: chance_f,
             payoffs: payoffs_f,
-            exact: Some(Arc::new(ExactNumbers::new(chance, payoffs))),
+            exact: Some(Arc::new(if any_chance {
+                ExactNumbers::new(chance, payoffs)
+            } else {
+                ExactNumbers::without_chance(n, payoffs)
+            })),
         };
         Ok((game, pos))
     }
@@ -925,7 +957,10 @@ pub(crate) mod tests {
     /// [`read_located`] with the oracle's position type.
     fn located(src: &str) -> Result<(Game, Vec<(usize, usize)>), FormatError> {
         read_located(src).map(|(g, p)| {
-            let p = p.into_iter().map(|(l, c)| (l as usize, c as usize));
+            let p = p
+                .to_vec()
+                .into_iter()
+                .map(|(l, c)| (l as usize, c as usize));
             (g, p.collect())
         })
     }

@@ -156,7 +156,7 @@ pub fn write(game: &Game) -> String {
                     })
                     .collect();
                 let _ = writeln!(out, "payoffs = {{ {} }}", pays.join(", "));
-                let ev = &tree.leaves[leaf.ix()].events;
+                let ev = tree.leaf_events(leaf);
                 if !ev.is_empty() {
                     let tags: Vec<String> = ev.iter().map(|e| q(&tree.events[e.ix()])).collect();
                     let _ = writeln!(out, "events = [{}]", tags.join(", "));

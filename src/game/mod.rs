@@ -19,4 +19,4 @@ pub use ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
 pub use labels::{Labels, LabelsBuilder};
 pub use numeric::{ExactNumbers, ExactVec, Game};
 pub use strategic::StrategicGame;
-pub use tree::{Infoset, Node, NodeKind, Tree, TreeBuilder, TreeError};
+pub use tree::{Infoset, LeafEvents, Node, NodeKind, Tree, TreeBuilder, TreeError};

@@ -34,25 +34,60 @@ pub struct Game {
 ///
 /// The numbers are kept compactly ([`ExactVec`]: machine fractions, a big rational only for a
 /// number that does not fit), since a big tree holds millions of them; read them through
-/// [`ExactNumbers::chance`] and [`ExactNumbers::payoffs`].
-#[derive(Clone, Debug, PartialEq)]
+/// [`ExactNumbers::chance`] and [`ExactNumbers::payoffs`]. A game without chance moves
+/// ([`ExactNumbers::without_chance`]) stores no probabilities at all (16 bytes a node in a
+/// big tree): the hot loops read [`ExactNumbers::chance_values`], empty then, and the zeros
+/// are made only if something asks for [`ExactNumbers::chance`].
+#[derive(Clone, Debug)]
 pub struct ExactNumbers {
-    chance: ExactVec,
+    chance: std::sync::OnceLock<ExactVec>,
+    /// The length of the chance vector (the number of nodes).
+    n_chance: usize,
     payoffs: ExactVec,
+}
+
+impl PartialEq for ExactNumbers {
+    fn eq(&self, other: &Self) -> bool {
+        let chance_eq = match (self.chance.get(), other.chance.get()) {
+            (None, None) => self.n_chance == other.n_chance,
+            _ => self.chance() == other.chance(),
+        };
+        chance_eq && self.payoffs == other.payoffs
+    }
 }
 
 impl ExactNumbers {
     /// The numbers `chance` (as [`Game::chance`]) and `payoffs` (as [`Game::payoffs`]).
     pub fn new(chance: impl Into<ExactVec>, payoffs: impl Into<ExactVec>) -> Self {
+        let chance = chance.into();
         ExactNumbers {
+            n_chance: chance.len(),
             chance: chance.into(),
+            payoffs: payoffs.into(),
+        }
+    }
+
+    /// The numbers of a game of `n_nodes` nodes none of which is a chance node: every chance
+    /// probability is zero.
+    pub fn without_chance(n_nodes: usize, payoffs: impl Into<ExactVec>) -> Self {
+        ExactNumbers {
+            chance: std::sync::OnceLock::new(),
+            n_chance: n_nodes,
             payoffs: payoffs.into(),
         }
     }
 
     /// As [`Game::chance`].
     pub fn chance(&self) -> &ExactVec {
-        &self.chance
+        self.chance.get_or_init(|| ExactVec::zeros(self.n_chance))
+    }
+
+    /// The chance probabilities for loops that read them only at the children of chance
+    /// nodes: as [`ExactNumbers::chance`], or empty for a game made
+    /// [`without_chance`](ExactNumbers::without_chance) (which has no such node).
+    #[inline]
+    pub fn chance_values(&self) -> &[Fraction] {
+        self.chance.get().map_or(&[], ExactVec::values)
     }
 
     /// As [`Game::payoffs`].
@@ -62,7 +97,8 @@ impl ExactNumbers {
 
     /// As [`Game::chance`], to change.
     pub fn chance_mut(&mut self) -> &mut ExactVec {
-        &mut self.chance
+        self.chance();
+        self.chance.get_mut().expect("made just above")
     }
 
     /// As [`Game::payoffs`], to change.

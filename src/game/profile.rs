@@ -8,7 +8,7 @@
 //! All traversals are loops over the breadth-first arena (parents before children), never
 //! recursion.
 
-use super::ids::{InfosetId, NodeId, PlayerId};
+use super::ids::{InfosetId, LeafId, NodeId, PlayerId};
 use super::numeric::{ExactNumbers, Fraction, Game};
 use super::tree::{NodeKind, Tree};
 use crate::exact::{Rational, Scalar};
@@ -235,9 +235,9 @@ pub fn event_probabilities(game: &Game, profile: &[f64]) -> Vec<f64> {
 /// Probability of each event tag given precomputed reach probabilities.
 pub fn event_probabilities_from_reach(tree: &Tree, reach: &[f64]) -> Vec<f64> {
     let mut ev = vec![0.0; tree.events.len()];
-    for leaf in &tree.leaves {
+    for (k, leaf) in tree.leaves.iter().enumerate() {
         let r = reach[leaf.node.ix()];
-        for e in &leaf.events {
+        for e in tree.leaf_events(LeafId::from(k)) {
             ev[e.ix()] += r;
         }
     }
@@ -284,7 +284,7 @@ pub fn exact_regrets(
 ) -> Option<Result<Vec<Rational>, RegretError>> {
     let ex = game.exact.as_ref()?;
     let x: Vec<Fraction> = profile.iter().map(Fraction::from_ref).collect();
-    let r = regrets_in(&game.tree, ex.chance().values(), ex.payoffs().values(), &x);
+    let r = regrets_in(&game.tree, ex.chance_values(), ex.payoffs().values(), &x);
     Some(r.map(|r| r.iter().map(Fraction::to_rational).collect()))
 }
 
@@ -296,7 +296,7 @@ pub fn exact_expected_payoffs(
     profile: &[Rational],
 ) -> Vec<Rational> {
     let x: Vec<Fraction> = profile.iter().map(Fraction::from_ref).collect();
-    let v = expected_payoffs_in(tree, ex.chance().values(), ex.payoffs().values(), &x);
+    let v = expected_payoffs_in(tree, ex.chance_values(), ex.payoffs().values(), &x);
     v.iter().map(Fraction::to_rational).collect()
 }
 
@@ -548,7 +548,7 @@ mod tests {
             if !g.tree.is_perfect_information() {
                 continue;
             }
-            let (chance, pay) = (ex.chance().values(), ex.payoffs().values());
+            let (chance, pay) = (ex.chance_values(), ex.payoffs().values());
             let (t, np) = (&g.tree, g.tree.n_players());
             let mut value = vec![Fraction::zero(); t.nodes.len() * np];
             let mut prof = vec![Fraction::zero(); t.n_actions()];
@@ -609,7 +609,7 @@ mod tests {
             if !g.tree.is_perfect_information() {
                 continue;
             }
-            let (chance, pay) = (ex.chance().values(), ex.payoffs().values());
+            let (chance, pay) = (ex.chance_values(), ex.payoffs().values());
             // Pure profiles: the first move everywhere, then seeded choices.
             let mut x = seed * 7 + 3;
             for round in 0..6 {
@@ -663,7 +663,7 @@ mod tests {
             t \"\" 3 \"\" { 1, 1 }\n";
         let g = crate::format::efg::read(src).unwrap();
         let ex = g.exact.as_ref().unwrap();
-        let (chance, pay) = (ex.chance().values(), ex.payoffs().values());
+        let (chance, pay) = (ex.chance_values(), ex.payoffs().values());
         use crate::game::numeric::Fraction;
         use num_traits::Zero;
         let prof: Vec<Fraction> = [1, 0, 1, 0]

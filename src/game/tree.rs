@@ -81,13 +81,54 @@ pub struct Infoset {
     pub n_members: u32,
 }
 
-/// A terminal node and its tags.
+/// A terminal node (its event tags are in [`Tree::leaf_tags`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Leaf {
     /// The terminal node.
     pub node: NodeId,
-    /// Event tags of the outcome at this leaf.
-    pub events: Vec<EventId>,
+}
+
+/// The event tags of every leaf, in one list.
+///
+/// Most trees tag no leaf, and a big one has a million leaves: a vector per leaf would cost 24
+/// bytes each even when empty. Leaf `l`'s tags are `ids[start[l]..start[l + 1]]`; `start` ends
+/// at the last tagged leaf (leaves after it have none), so a tree without tags holds nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeafEvents {
+    start: Vec<u32>,
+    ids: Vec<EventId>,
+}
+
+impl LeafEvents {
+    /// Records the tags of `leaf`. Leaves must be given in increasing order; a leaf never
+    /// given has no tags.
+    pub fn push(&mut self, leaf: LeafId, tags: &[EventId]) {
+        if tags.is_empty() {
+            return;
+        }
+        debug_assert!(leaf.ix() + 1 >= self.start.len(), "leaves out of order");
+        if self.start.is_empty() {
+            self.start.push(0);
+        }
+        let at = self.ids.len() as u32;
+        self.start.resize(leaf.ix() + 1, at);
+        self.ids.extend_from_slice(tags);
+        self.start.push(self.ids.len() as u32);
+    }
+
+    /// The tags of `leaf` (empty if it has none).
+    #[inline]
+    pub fn of(&self, leaf: LeafId) -> &[EventId] {
+        match (self.start.get(leaf.ix()), self.start.get(leaf.ix() + 1)) {
+            (Some(&a), Some(&b)) => &self.ids[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// True if no leaf is tagged.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
 }
 
 /// The immutable structure of an extensive-form game.
@@ -108,6 +149,8 @@ pub struct Tree {
     pub infoset_members: Vec<NodeId>,
     /// Terminal nodes in id order.
     pub leaves: Vec<Leaf>,
+    /// The event tags of each leaf (see [`Tree::leaf_events`]).
+    pub leaf_tags: LeafEvents,
     /// Event tag names.
     pub events: Vec<String>,
     /// Name of each node (the model's node or outcome name; may be empty).
@@ -167,6 +210,21 @@ impl Tree {
             .iter()
             .position(|s| s.n_members > 1)
             .map(InfosetId::from)
+    }
+
+    /// Event tags of the outcome at a leaf.
+    #[inline]
+    pub fn leaf_events(&self, leaf: LeafId) -> &[EventId] {
+        self.leaf_tags.of(leaf)
+    }
+
+    /// The terminal nodes whose outcome is tagged with `event`, in id order.
+    pub fn tagged_leaves(&self, event: EventId) -> impl Iterator<Item = NodeId> + '_ {
+        self.leaves
+            .iter()
+            .enumerate()
+            .filter(move |&(k, _)| self.leaf_events(LeafId::from(k)).contains(&event))
+            .map(|(_, l)| l.node)
     }
 
     /// Index of the event with this name.
@@ -521,6 +579,8 @@ impl TreeBuilder {
             .filter(|&&b| matches!(self.kind[b as usize], BKind::Terminal { .. }))
             .count();
         let mut leaves = Vec::with_capacity(n_terminal);
+        let mut leaf_tags = LeafEvents::default();
+        let mut ev: Vec<EventId> = Vec::new();
         // Events, information sets, labels and phrases are numbered in breadth-first order of
         // first use: `*_out[builder id]` is the tree's id ([`NONE`] until used).
         let mut events: Vec<String> = Vec::new();
@@ -595,7 +655,7 @@ impl TreeBuilder {
                     NodeKind::Chance
                 }
                 BKind::Terminal { first, n } => {
-                    let mut ev = Vec::with_capacity(n as usize);
+                    ev.clear();
                     for &t in &self.tags[first as usize..(first + n) as usize] {
                         if event_out[t as usize] == NONE {
                             event_out[t as usize] = events.len() as u32;
@@ -606,10 +666,8 @@ impl TreeBuilder {
                             ev.push(e);
                         }
                     }
-                    leaves.push(Leaf {
-                        node: id,
-                        events: ev,
-                    });
+                    leaf_tags.push(LeafId::from(leaves.len()), &ev);
+                    leaves.push(Leaf { node: id });
                     NodeKind::Terminal {
                         leaf: LeafId::from(leaves.len() - 1),
                     }
@@ -710,6 +768,7 @@ impl TreeBuilder {
                 infosets,
                 infoset_members,
                 leaves,
+                leaf_tags,
                 events,
                 node_names,
                 move_labels,
@@ -931,8 +990,8 @@ mod builder_tests {
                                 want.push(e);
                             }
                         }
-                        let got: Vec<&str> = t.leaves[leaf.ix()]
-                            .events
+                        let got: Vec<&str> = t
+                            .leaf_events(leaf)
                             .iter()
                             .map(|e| t.events[e.ix()].as_str())
                             .collect();
@@ -950,7 +1009,7 @@ mod builder_tests {
                         next_set += 1;
                     }
                     NodeKind::Terminal { leaf } => {
-                        for e in &t.leaves[leaf.ix()].events {
+                        for e in t.leaf_events(leaf) {
                             if e.0 >= next_event {
                                 assert_eq!(e.0, next_event);
                                 next_event += 1;
@@ -972,6 +1031,36 @@ mod builder_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leaf_tags_are_kept_per_leaf_and_untagged_leaves_cost_nothing() {
+        let mut t = LeafEvents::default();
+        for l in 0..5 {
+            t.push(LeafId(l), &[]);
+        }
+        assert!(t.is_empty() && t == LeafEvents::default());
+        let (war, peace) = (EventId(0), EventId(1));
+        t.push(LeafId(2), &[war, peace]);
+        t.push(LeafId(3), &[]);
+        t.push(LeafId(6), &[peace]);
+        let got: Vec<&[EventId]> = (0..9).map(|l| t.of(LeafId(l))).collect();
+        let none: &[EventId] = &[];
+        assert_eq!(
+            got,
+            [
+                none,
+                none,
+                &[war, peace],
+                none,
+                none,
+                none,
+                &[peace],
+                none,
+                none
+            ]
+        );
+        assert!(!t.is_empty());
+    }
 
     #[test]
     fn breadth_first_numbering_and_parents() {

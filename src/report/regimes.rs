@@ -379,12 +379,7 @@ fn event_probs(g: &Game, event: &str, sel: Selection) -> Result<Vec<Rational>, S
             return Ok(Vec::new());
         };
         let reach = crate::game::profile::reach_probabilities(g, b);
-        let p: f64 = tree
-            .leaves
-            .iter()
-            .filter(|l| l.events.contains(&ev))
-            .map(|l| reach[l.node.ix()])
-            .sum();
+        let p: f64 = tree.tagged_leaves(ev).map(|n| reach[n.ix()]).sum();
         return Ok(vec![exact::from_f64(p).unwrap_or_default()]);
     }
     let comps = components(g, sel)?;
@@ -405,10 +400,8 @@ fn event_probs(g: &Game, event: &str, sel: Selection) -> Result<Vec<Rational>, S
                 .collect(),
         };
         let p = tree
-            .leaves
-            .iter()
-            .filter(|l| l.events.contains(&ev))
-            .fold(zero.clone(), |acc, l| acc + &reach[l.node.ix()]);
+            .tagged_leaves(ev)
+            .fold(zero.clone(), |acc, n| acc + &reach[n.ix()]);
         out.push(p);
     }
     out.sort();

@@ -232,7 +232,7 @@ impl Solver for BackwardInduction {
             return Ok(solve_exact(
                 self.name(),
                 g,
-                ex.chance().values(),
+                ex.chance_values(),
                 ex.payoffs().values(),
                 opts,
             ));

@@ -254,7 +254,7 @@ fn certify_behavior(g: &Game, eq: &mut Equilibrium, p: &[f64], rel: f64) -> Resu
     let candidate = handed.or_else(|| reconstruct::behavior(g, p).map(ExactVec::from));
     // The game's exact numbers are read in place as compact fractions (no big rational per
     // number); results are converted to rationals at the end.
-    let (chance, payoffs) = (ex.chance().values(), ex.payoffs().values());
+    let (chance, payoffs) = (ex.chance_values(), ex.payoffs().values());
     if let Some(x) = candidate {
         let xq = x.values();
         let ok = valid_fractions(&infoset_groups(g, xq));

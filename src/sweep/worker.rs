@@ -14,7 +14,7 @@
 use super::format::{self, Format};
 use super::{set as rowset, AxisText, ChunkOut, Method, Row, SweepError, Sweeper};
 use crate::game::tree::NodeKind;
-use crate::game::Game;
+use crate::game::{EventId, Game, LeafId};
 use crate::output::words;
 use crate::questions::{set, Effect, EffectSet, Evaluator, Modality};
 use crate::solve::backward::{self, Workspace};
@@ -346,7 +346,7 @@ impl<'s, 't> Worker<'s, 't> {
                 for (p, o) in self.payoffs.iter_mut().enumerate() {
                     *o += r * g.payoffs[l * np + p];
                 }
-                for e in &leaf.events {
+                for e in tree.leaf_events(LeafId::from(l)) {
                     self.events[e.ix()] += r;
                 }
             }
@@ -490,10 +490,8 @@ impl QGame {
                 };
             }
         }
-        tree.leaves
-            .iter()
-            .filter(|l| l.events.iter().any(|x| x.ix() == e))
-            .map(|l| self.reach[l.node.ix()])
+        tree.tagged_leaves(EventId::from(e))
+            .map(|n| self.reach[n.ix()])
             .sum()
     }
 

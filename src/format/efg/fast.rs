@@ -420,7 +420,7 @@ mod tests {
     use crate::format::FormatError;
     use crate::game::Game;
 
-    type Read = Result<(Game, Vec<(u32, u32)>), FormatError>;
+    type Read = Result<(Game, super::super::Positions), FormatError>;
 
     /// Reads `src` with or without the fast path; also returns how many nodes it read.
     fn read_with(src: &str, fast: bool) -> (Read, usize) {
