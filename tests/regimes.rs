@@ -153,6 +153,8 @@ fn regions_map_states_each_regime_as_inequalities() {
     ] {
         assert!(s.contains(want), "missing `{want}` in\n{s}");
     }
+    // With D1 each point has one regime: nothing coexists.
+    assert!(!s.contains("coexist"), "{s}");
 }
 
 #[test]
@@ -175,6 +177,9 @@ fn extended_deterrence_map_is_drawn_from_exact_conditions() {
         "Regions drawn exactly",
         "pooling: SQ or separating: SQ, PY, DC, DD (20.8% of the map): where 5/8 < p_Def < 5/6",
         "pooling: SQ (16.7% of the map): where p_Def > 5/6",
+        // Where the regime depends on the equilibrium played, as the report says it.
+        "Equilibria of several regimes coexist on 83.3% of the map (the regions named with \"or\"): \
+         there, which regime is seen depends on which equilibrium is played.",
         "pooling: SQ: everywhere on the map, given w*c_H - w*y + s - c_H ≥ 0 and s - w*y ≥ 0",
         "or when p_Def ≥ (w*y - w - s + 1)/((w - 1)*(c_H - 1)) (here p_Def ≥ 5/6)",
     ] {

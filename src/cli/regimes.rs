@@ -338,6 +338,9 @@ pub fn print_map(m: &RegimeMap) -> Result<()> {
             share_words(a.share)
         )?;
     }
+    if let Some(s) = m.multiplicity() {
+        outln!("  {s}")?;
+    }
     outln!("  {}", m.note())?;
     Ok(())
 }

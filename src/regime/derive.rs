@@ -1973,4 +1973,125 @@ mod tests {
         assert!(c.holds(&[Rational::new(2.into(), 3.into())]));
         assert!(!c.holds(&[Rational::new(1.into(), 2.into())]));
     }
+
+    /// models/unilateral_deterrence.toml: eight parameters, `p_Ch`, `p_Def`, `s` and `c_H`
+    /// (ids 0 to 3) in `[0, 1]`.
+    fn unilateral() -> GameTemplate {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/models/unilateral_deterrence.toml"
+        );
+        let text = std::fs::read_to_string(path).expect("models/unilateral_deterrence.toml");
+        crate::model::load(path, text)
+            .template
+            .expect("a valid model")
+    }
+
+    /// Two free beliefs about two-type deviators: `x` (variable 8) and `y` (variable 9).
+    fn two_frees() -> Vec<FreeBelief> {
+        [8, 9]
+            .into_iter()
+            .enumerate()
+            .map(|(k, v)| FreeBelief {
+                var: v,
+                vars: vec![v],
+                player: k,
+                key: (k, 0),
+                sets: Vec::new(),
+            })
+            .collect()
+    }
+
+    fn q(n: i64, d: i64) -> Rational {
+        Rational::new(n.into(), d.into())
+    }
+
+    fn k(n: i64) -> SPoly {
+        SPoly::constant(q(n, 1))
+    }
+
+    /// `h(x)·(y − p_Def)`, with `h` the total weight `(1 − x)·h0 + x·h1` of the first
+    /// deviator's types.
+    fn product(h0: &SPoly, h1: &SPoly) -> Cond {
+        let x = SPoly::var(8);
+        let h = k(1).sub(&x).mul(h0).add(&x.mul(h1));
+        Cond {
+            poly: h.mul(&SPoly::var(9).sub(&SPoly::var(1))),
+            strict: false,
+        }
+    }
+
+    /// Points over `p_Ch`, `p_Def` (inside `[0, 1]`) and both beliefs, the rest at 0.
+    fn grid() -> Vec<Vec<Rational>> {
+        let v = [q(0, 1), q(1, 7), q(1, 2), q(5, 6), q(1, 1)];
+        let mut out = Vec::new();
+        for a in &v {
+            for b in &v {
+                for x in &v {
+                    for y in &v {
+                        let mut t = vec![q(0, 1); 10];
+                        (t[0], t[1], t[8], t[9]) = (a.clone(), b.clone(), x.clone(), y.clone());
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_weight_positive_on_the_ranges_is_divided_out() {
+        let t = unilateral();
+        let frees = two_frees();
+        // h = (1 − x)·(1 + p_Ch) + x·2: positive for every p_Ch in [0, 1].
+        let c = product(&k(1).add(&SPoly::var(0)), &k(2));
+        let out = split_free_factors(&t, &frees, c.clone());
+        assert!(!frees[0].mentioned(&out.poly), "x is still there: {out:?}");
+        // y ≥ p_Def, as h·(y − p_Def) ≥ 0 with h > 0 says.
+        for theta in grid() {
+            assert_eq!(out.holds(&theta), c.holds(&theta), "at {theta:?}");
+        }
+    }
+
+    #[test]
+    fn a_weight_negative_on_the_ranges_flips_the_condition() {
+        let t = unilateral();
+        let frees = two_frees();
+        // h = (1 − x)·(p_Ch − 2) + x·(p_Def − 3): negative for every p_Ch, p_Def in [0, 1].
+        let h0 = SPoly::var(0).sub(&k(2));
+        let h1 = SPoly::var(1).sub(&k(3));
+        let c = product(&h0, &h1);
+        let out = split_free_factors(&t, &frees, c.clone());
+        assert!(!frees[0].mentioned(&out.poly), "x is still there: {out:?}");
+        // p_Def ≥ y now, as h·(y − p_Def) ≥ 0 with h < 0 says.
+        for theta in grid() {
+            assert_eq!(out.holds(&theta), c.holds(&theta), "at {theta:?}");
+        }
+    }
+
+    #[test]
+    fn a_weight_of_either_sign_is_left_alone() {
+        let t = unilateral();
+        let frees = two_frees();
+        // h = (1 − x)·1 + x·(p_Ch − 1/2): its sign at x = 1 depends on p_Ch, so the
+        // condition keeps both beliefs (the vertices, or the equilibrium's own beliefs, are
+        // used instead).
+        let c = product(&k(1), &SPoly::var(0).sub(&SPoly::constant(q(1, 2))));
+        let out = split_free_factors(&t, &frees, c.clone());
+        assert_eq!(out, c);
+        // h = 1 − 2x: of either sign over the simplex whatever the parameters.
+        let c = product(&k(1), &k(-1));
+        assert_eq!(split_free_factors(&t, &frees, c.clone()), c);
+    }
+
+    #[test]
+    fn a_weight_whose_sign_needs_an_undeclared_range_is_left_alone() {
+        let mut t = unilateral();
+        let frees = two_frees();
+        // h = (1 − x)·(1 + p_Ch) + x·2 is positive on p_Ch's declared range [0, 1]; without
+        // the range its sign is not known, and nothing is divided out.
+        t.params.ranges[0] = None;
+        let c = product(&k(1).add(&SPoly::var(0)), &k(2));
+        assert_eq!(split_free_factors(&t, &frees, c.clone()), c);
+    }
 }
