@@ -474,8 +474,10 @@ fn free_alternatives(
 /// that deviator's types under its belief `x` — linear in `x`, positive at every vertex of its
 /// simplex (inside the parameters' ranges), so positive for every belief — and `g` free of `x`:
 /// `g ≥ 0` is the same condition. Found exactly: `g` is the greatest common divisor of the
-/// condition's coefficients in `x`. A condition where no such factor is found is returned as
-/// it is.
+/// condition's coefficients in `x`. The sign of `h` is judged on the parameters' declared
+/// ranges (as the other range-based steps do): negative everywhere there, the condition becomes
+/// `−g ≥ 0`; of unknown or changing sign (or needing a parameter without a declared range), or
+/// where no such factor is found, the condition is returned as it is.
 fn split_free_factors(t: &GameTemplate, frees: &[FreeBelief], mut c: Cond) -> Cond {
     use super::factor::{divide, gcd};
     let mut tried = vec![false; frees.len()];
