@@ -283,7 +283,7 @@ fn reduce(
         if let Some(p) = parent {
             // Children are pushed in reverse below, so moves are added in order.
             // The builder node is fresh, so the move cannot reach it twice.
-            let _ = b.add_move(p, tree.move_labels[v].to_string(), None, bn);
+            let _ = b.add_move(p, &tree.move_labels[v], None, bn);
             if tree.nodes[tree.nodes[v].parent as usize].kind == NodeKind::Chance {
                 chance.push((bn, g.chance[v]));
                 if let Some(x) = g.exact.as_ref() {
