@@ -81,7 +81,7 @@ fn simulated(
     let leaves = simulate::outcomes(&t.tree, &lik, &beta, 8).expect("simulation");
     let mut csv = format!("{head},outcome\n");
     for (r, l) in rows.iter().zip(&leaves) {
-        csv.push_str(&format!("{r},{}\n", t.tree.node_names[*l as usize]));
+        csv.push_str(&format!("{r},{}\n", &t.tree.node_names[*l as usize]));
     }
     Data::read("data.csv", csv.as_bytes()).expect("data parse")
 }

@@ -173,7 +173,7 @@ fn label(t: &GameTemplate, cf: &Counterfactual) -> String {
     // The node of that name, else its copies for the types of a game with private
     // information (`defender[hard,soft]`); copies share their moves' phrases.
     let child = |node: &str, m: &str| {
-        let named = |n: &String| {
+        let named = |n: &str| {
             n == node
                 || n.strip_prefix(node)
                     .is_some_and(|rest| rest.starts_with('[') && rest.ends_with(']'))
@@ -183,7 +183,9 @@ fn label(t: &GameTemplate, cf: &Counterfactual) -> String {
             .iter()
             .position(|n| n == node)
             .or_else(|| tree.node_names.iter().position(named))?;
-        tree.nodes[i].children().find(|&c| tree.move_labels[c] == m)
+        tree.nodes[i]
+            .children()
+            .find(|&c| &tree.move_labels[c] == m)
     };
     let mut parts = Vec::new();
     for (node, m) in &cf.force {

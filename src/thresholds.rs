@@ -414,7 +414,10 @@ fn make(
     });
     let label = |i: usize| {
         let first = tree.nodes[main.node.ix()].first_child as usize;
-        tree.move_labels.get(first + i).cloned().unwrap_or_default()
+        tree.move_labels
+            .get(first + i)
+            .map(str::to_string)
+            .unwrap_or_default()
     };
     Threshold {
         value,

@@ -235,7 +235,7 @@ fn centipede_takes_at_first_move_section_3() {
             .tree
             .leaves
             .iter()
-            .position(|l| g.tree.node_names[l.node.ix()] == *n)
+            .position(|l| &g.tree.node_names[l.node.ix()] == *n)
             .unwrap();
         assert_close(&g.payoffs[leaf * 2..leaf * 2 + 2], &w, 1e-12);
     }

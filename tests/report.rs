@@ -180,14 +180,14 @@ fn tree_svg_has_every_label_and_the_path() {
     for i in 1..tree.nodes.len() {
         let said = tree.move_phrases[i].as_deref().unwrap();
         assert!(s.contains(&format!(">{said}<")), "move {said} missing");
-        assert!(!s.contains(&format!(">{}<", tree.node_names[i])));
+        assert!(!s.contains(&format!(">{}<", &tree.node_names[i])));
     }
     assert!(s.contains(">Protégé<"), "the display name");
     // Asked for, the identifiers appear too.
     d.ids = true;
     let s = draw::svg::svg(&d).unwrap();
     for (i, name) in tree.node_names.iter().enumerate() {
-        assert!(s.contains(name.as_str()), "node {name} missing");
+        assert!(s.contains(name), "node {name} missing");
         let _ = i;
     }
     // Baseline SPE (docs/models/hedging.md, Cold War): hedge, then no challenge — two edges on

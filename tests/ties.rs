@@ -148,7 +148,7 @@ fn hedging_tie_at_t_0_2_plays_the_first_listed_move_everywhere() {
         .unwrap();
     let first = t.tree.nodes[node].first_child as usize;
     assert_eq!(
-        t.tree.move_labels[first + ws.choice[node] as usize],
+        &t.tree.move_labels[first + ws.choice[node] as usize],
         "realign"
     );
     assert_eq!(ws.ties.len(), 1, "the tie is reported");

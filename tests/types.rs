@@ -20,7 +20,7 @@ fn infoset_of(tree: &Tree, node: &str) -> Vec<String> {
     let mut m: Vec<String> = tree
         .members(infoset)
         .iter()
-        .map(|n| tree.node_names[n.ix()].clone())
+        .map(|n| tree.node_names[n.ix()].to_string())
         .collect();
     m.sort();
     m
@@ -149,7 +149,7 @@ payoffs = { A = 0, B = 0 }
     let tree = &t.tree;
     assert_eq!(tree.nodes[0].kind, NodeKind::Chance);
     assert_eq!(tree.nodes[0].n_children, 3);
-    assert_eq!(tree.move_labels[1], "hi,hi");
+    assert_eq!(&tree.move_labels[1], "hi,hi");
     let g = t.instantiate(&t.defaults()).unwrap();
     assert!((g.chance[3] - 0.2).abs() < 1e-12);
     // B of type lo sees x after A hi or A lo: profiles (lo,lo) and (hi,lo).

@@ -92,7 +92,7 @@ pub fn choice(game: &Game, sol: &Solution, node: &str) -> String {
     let a = (0..s.n_actions as usize)
         .find(|&a| p[s.first_action as usize + a] > 0.5)
         .expect("a pure choice");
-    tree.move_labels[n.first_child as usize + a].clone()
+    tree.move_labels[n.first_child as usize + a].to_string()
 }
 
 /// Parameter vector: defaults with some values replaced.

@@ -108,7 +108,7 @@ pub fn run(args: &ThresholdsArgs) -> Result<ExitCode> {
                         "equation": th.equation,
                         "outcome_changes": th.outcome_changes,
                         "left": th.left, "right": th.right,
-                        "also": th.also.iter().map(|c| t.tree.node_names[c.node.ix()].clone()).collect::<Vec<_>>(),
+                        "also": th.also.iter().map(|c| t.tree.node_names[c.node.ix()].to_string()).collect::<Vec<_>>(),
                     })
                 })
                 .collect();

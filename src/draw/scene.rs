@@ -287,7 +287,7 @@ fn texts(d: &Drawing<'_>) -> Texts {
                     _ => vec![vec![Piece::Text(d.payoff_label(i))]],
                 };
                 if d.ids {
-                    lines.insert(0, vec![Piece::Text(tree.node_names[i].clone())]);
+                    lines.insert(0, vec![Piece::Text(tree.node_names[i].to_string())]);
                 }
                 t.leaf[i] = Some(lines);
             }

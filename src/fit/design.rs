@@ -821,8 +821,7 @@ pub fn build(
         let names = tree
             .node_names
             .iter()
-            .chain(tree.events.iter())
-            .map(String::as_str)
+            .chain(tree.events.iter().map(String::as_str))
             .filter(|s| !s.is_empty());
         b.err.data.push(DataProblem {
             line: Some(*line),

@@ -198,7 +198,7 @@ pub fn compute(
     let mut bands: Vec<Band> = leaves
         .iter()
         .map(|&l| Band {
-            name: t.tree.node_names[l].clone(),
+            name: t.tree.node_names[l].to_string(),
             values: Vec::new(),
             lo: Vec::new(),
             hi: Vec::new(),

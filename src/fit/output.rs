@@ -231,7 +231,7 @@ pub fn predictions(tree: &Tree, lik: &Likelihood<'_>, beta: &[f64]) -> Result<St
             .unwrap_or_else(|| "observed".into()),
         "p_observed".to_string(),
     ];
-    head.extend(leaves.iter().map(|&l| format!("p_{}", tree.node_names[l])));
+    head.extend(leaves.iter().map(|&l| format!("p_{}", &tree.node_names[l])));
     w.write_record(&head).map_err(|e| e.to_string())?;
     let mut work = lik.work();
     let mut cache: Vec<Option<Vec<f64>>> = vec![None; d.n_patterns()];

@@ -449,7 +449,7 @@ pub fn check(spec: &FitSpec, t: &GameTemplate) -> Vec<Diagnostic> {
                     format!(
                         "with private-information errors each player may move at most once on \
                          any path, but {} moves again at `{}`",
-                        tree.players[player], tree.node_names[node]
+                        tree.players[player], &tree.node_names[node]
                     ),
                 )
                 .with_label("private information")
@@ -490,8 +490,7 @@ fn unknown_observation(tree: &crate::game::Tree, n: &Sp<String>) -> Diagnostic {
     let names = tree
         .node_names
         .iter()
-        .chain(tree.events.iter())
-        .map(String::as_str)
+        .chain(tree.events.iter().map(String::as_str))
         .filter(|s| !s.is_empty());
     Diagnostic::error(
         n.span.clone(),

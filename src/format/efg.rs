@@ -33,7 +33,7 @@ use crate::exact::{self, Rational};
 use crate::game::tree::{Leaf, NO_PARENT};
 use crate::game::{
     ExactNumbers, ExactVec, Game, Infoset, InfosetId, Labels, LabelsBuilder, LeafId, Node, NodeId,
-    NodeKind, PlayerId, Tree, TreeError,
+    NodeKind, PlayerId, TextLabels, Tree, TreeError,
 };
 use num_traits::{One, Zero};
 use rustc_hash::FxHashMap as HashMap;
@@ -833,8 +833,8 @@ impl Tables {
             leaves,
             leaf_tags: Default::default(),
             events: Vec::new(),
-            node_names: Labels::from_parts(name_values, node_names),
-            move_labels: Labels::from_parts(labels, move_labels),
+            node_names: TextLabels::from_parts(name_values, node_names),
+            move_labels: TextLabels::from_parts(labels, move_labels),
             move_phrases: Labels::repeat(None, nodes.len()),
             infoset_names,
             nodes,
@@ -1185,7 +1185,7 @@ t "" 0
         let end = t
             .leaves
             .iter()
-            .position(|l| t.node_names[l.node.ix()] == "end");
+            .position(|l| &t.node_names[l.node.ix()] == "end");
         assert_eq!(g.leaf_payoffs(end.unwrap().into()), &[1.0, 1.0]);
         assert_eq!(g.chance[1], 1.0 / 3.0);
         let ex = g.exact.as_ref().unwrap();

@@ -273,8 +273,8 @@ mod tests {
         // Leaf (A plays D, B plays E): profile index 1 + 2*2 = 5.
         let leaf = t.tree.leaves.iter().position(|l| {
             let n = l.node;
-            t.tree.move_labels[n.ix()] == "E"
-                && t.tree.move_labels[t.tree.node(n).parent().unwrap().ix()] == "D"
+            &t.tree.move_labels[n.ix()] == "E"
+                && &t.tree.move_labels[t.tree.node(n).parent().unwrap().ix()] == "D"
         });
         let l = leaf.unwrap();
         assert_eq!(&t.payoffs[l * 2..l * 2 + 2], &[10.0, 11.0]);

@@ -16,7 +16,7 @@ pub mod strategic;
 pub mod tree;
 
 pub use ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
-pub use labels::{Labels, LabelsBuilder};
+pub use labels::{Labels, LabelsBuilder, Pool, TextLabels};
 pub use numeric::{ExactNumbers, ExactVec, Game};
 pub use strategic::StrategicGame;
 pub use tree::{Infoset, LeafEvents, Node, NodeKind, Tree, TreeBuilder, TreeError};

@@ -13,7 +13,7 @@
 //! [`Game`]: crate::game::Game
 
 use super::ids::{EventId, InfosetId, LeafId, NodeId, PlayerId};
-use super::labels::Labels;
+use super::labels::{Labels, Pool, TextLabels};
 use std::hash::BuildHasher;
 
 /// Sentinel for "no parent" in [`Node::parent`].
@@ -154,9 +154,9 @@ pub struct Tree {
     /// Event tag names.
     pub events: Vec<String>,
     /// Name of each node (the model's node or outcome name; may be empty).
-    pub node_names: Labels,
+    pub node_names: TextLabels,
     /// Label of the move leading into each node (empty at the root).
-    pub move_labels: Labels,
+    pub move_labels: TextLabels,
     /// Optional phrase for the move leading into each node ("hedges"), used in prose.
     pub move_phrases: Labels<Option<String>>,
     /// Name of each information set (may be empty).
@@ -269,7 +269,7 @@ impl Tree {
         if !name.is_empty() {
             name.clone()
         } else if !first.is_empty() {
-            first.clone()
+            first.to_string()
         } else {
             format!("#{}", set.0)
         }
@@ -740,9 +740,9 @@ impl TreeBuilder {
                         set: set_names[s].clone(),
                         why: format!(
                             "node `{}` has moves [{}] but node `{}` has [{}]",
-                            node_names[members[0].ix()],
+                            &node_names[members[0].ix()],
                             list(members[0]),
-                            node_names[m.ix()],
+                            &node_names[m.ix()],
                             list(m)
                         ),
                     });
@@ -758,7 +758,7 @@ impl TreeBuilder {
             first_action += n0.n_children;
         }
 
-        let move_labels = Labels::from_parts(label_values, label_ids);
+        let move_labels = TextLabels::from_parts(label_values, label_ids);
         Ok(Built {
             tree: Tree {
                 title: self.title,
@@ -814,11 +814,11 @@ impl Remap {
     }
 }
 
-/// Node names as [`Labels`], each distinct name stored once, looked up by a table of ids
+/// Node names as [`TextLabels`], each distinct name stored once, looked up by a table of ids
 /// (the names are not stored a second time as keys).
 #[derive(Default)]
 struct NameTable {
-    values: Vec<String>,
+    values: Pool,
     ids: Vec<u32>,
     index: hashbrown::HashTable<u32>,
 }
@@ -827,7 +827,7 @@ impl NameTable {
     fn push(&mut self, name: &str) {
         // Runs of one name (unnamed nodes) skip the table.
         if let Some(&last) = self.ids.last() {
-            if self.values[last as usize] == name {
+            if self.values.get(last) == name {
                 self.ids.push(last);
                 return;
             }
@@ -836,23 +836,21 @@ impl NameTable {
         let values = &self.values;
         let found = self
             .index
-            .find(hash(name), |&k| values[k as usize] == name)
+            .find(hash(name), |&k| values.get(k) == name)
             .copied();
         let id = match found {
             Some(id) => id,
             None => {
-                let id = values.len() as u32;
                 self.index
-                    .insert_unique(hash(name), id, |&k| hash(&values[k as usize]));
-                self.values.push(name.to_string());
-                id
+                    .insert_unique(hash(name), values.len() as u32, |&k| hash(values.get(k)));
+                self.values.push(name)
             }
         };
         self.ids.push(id);
     }
 
-    fn finish(self) -> Labels {
-        Labels::from_parts(self.values, self.ids)
+    fn finish(self) -> TextLabels {
+        self.values.with_ids(self.ids)
     }
 }
 
@@ -1021,7 +1019,8 @@ mod builder_tests {
             }
             assert_eq!(next_set as usize, t.infosets.len());
             assert_eq!(next_event as usize, t.events.len());
-            for d in [t.node_names.distinct(), t.move_labels.distinct()] {
+            for l in [&t.node_names, &t.move_labels] {
+                let d: Vec<&str> = l.distinct().collect();
                 assert_eq!(d.iter().collect::<HashSet<_>>().len(), d.len());
             }
         }
@@ -1077,7 +1076,7 @@ mod tests {
         let t = b.finish(r).unwrap().tree;
         assert_eq!(t.nodes.len(), 5);
         assert_eq!(t.node(NodeId(0)).children(), 1..3);
-        assert_eq!(t.node_names[1], "x");
+        assert_eq!(&t.node_names[1], "x");
         assert_eq!(t.node(NodeId(3)).parent(), Some(NodeId(1)));
         assert_eq!(t.leaves.len(), 3);
         assert_eq!(t.events, vec!["war".to_string()]);

@@ -25,7 +25,7 @@ fn json(r: &SolveReport<'_>) -> Value {
                                 "outcome": g.tree.node_names[pl.leaf.ix()],
                                 "probability": clean(pl.prob),
                                 "path": words::play_sentence(&g.tree, pl),
-                                "moves": pl.moves.iter().map(|&c| g.tree.move_labels[c.ix()].clone()).collect::<Vec<_>>(),
+                                "moves": pl.moves.iter().map(|&c| g.tree.move_labels[c.ix()].to_string()).collect::<Vec<_>>(),
                             })
                         })
                         .collect();
@@ -95,7 +95,7 @@ fn json(r: &SolveReport<'_>) -> Value {
                 json!({
                     "node": g.tree.node_names[t.node.ix()],
                     "player": g.tree.players[t.player.ix()],
-                    "moves": t.moves.iter().map(|&m| g.tree.move_labels[n.first_child as usize + m].clone()).collect::<Vec<_>>(),
+                    "moves": t.moves.iter().map(|&m| g.tree.move_labels[n.first_child as usize + m].to_string()).collect::<Vec<_>>(),
                     "value": clean(t.value),
                 })
             })

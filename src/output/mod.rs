@@ -260,7 +260,7 @@ pub fn text(r: &SolveReport<'_>) -> String {
                     "  {} (value {}; node `{}` in the table above)\n",
                     words::tie_sentence(&g.tree, t.node, &t.moves),
                     num(t.value),
-                    g.tree.node_names[t.node.ix()],
+                    &g.tree.node_names[t.node.ix()],
                 ));
             }
             o.push_str("  Use `--ties all` to list every equilibrium the ties allow.\n");
@@ -340,7 +340,7 @@ pub fn json_stream(r: SolveReport<'_>) -> Field<'_> {
                 json!({
                     "node": g.tree.node_names[t.node.ix()],
                     "player": g.tree.players[t.player.ix()],
-                    "moves": t.moves.iter().map(|&m| g.tree.move_labels[n.first_child as usize + m].clone()).collect::<Vec<_>>(),
+                    "moves": t.moves.iter().map(|&m| g.tree.move_labels[n.first_child as usize + m].to_string()).collect::<Vec<_>>(),
                     "value": clean(t.value),
                 })
             })
@@ -397,7 +397,7 @@ fn equilibrium_json<'a>(r: SolveReport<'a>, eq: &'a crate::solve::Equilibrium) -
                             "outcome": g.tree.node_names[pl.leaf.ix()],
                             "probability": clean(pl.prob),
                             "path": words::play_sentence(&g.tree, &pl),
-                            "moves": pl.moves.iter().map(|&c| g.tree.move_labels[c.ix()].clone()).collect::<Vec<_>>(),
+                            "moves": pl.moves.iter().map(|&c| g.tree.move_labels[c.ix()].to_string()).collect::<Vec<_>>(),
                         }))
                     })
                 }),

@@ -295,10 +295,10 @@ pub fn path_in_words(game: &Game, profile: &[f64]) -> String {
 pub fn outcome_label(game: &Game, profile: &[f64]) -> String {
     let ps = plays(game, profile);
     if ps.len() == 1 {
-        return game.tree.node_names[ps[0].leaf.ix()].clone();
+        return game.tree.node_names[ps[0].leaf.ix()].to_string();
     }
     ps.iter()
-        .map(|p| format!("{} ({})", game.tree.node_names[p.leaf.ix()], num(p.prob)))
+        .map(|p| format!("{} ({})", &game.tree.node_names[p.leaf.ix()], num(p.prob)))
         .collect::<Vec<_>>()
         .join(" + ")
 }
@@ -319,11 +319,11 @@ pub fn outcome_words(game: &Game, profile: &[f64]) -> String {
     let said = |p: &Play| -> String {
         let name = &tree.node_names[p.leaf.ix()];
         if !speaks(tree) && !name.is_empty() {
-            return name.clone();
+            return name.to_string();
         }
         match p.moves.last() {
             Some(&m) => move_phrase(tree, m),
-            None => name.clone(),
+            None => name.to_string(),
         }
     };
     // Plays that end alike (the same move after different draws of nature) are said once,
@@ -453,7 +453,7 @@ pub fn node_strategies_iter<'a>(
             .enumerate()
             .map(|(a, c)| {
                 (
-                    tree.move_labels[c].clone(),
+                    tree.move_labels[c].to_string(),
                     profile[s.first_action as usize + a],
                 )
             })

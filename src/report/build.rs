@@ -346,7 +346,7 @@ pub fn counterfactual_words(t: &GameTemplate, cf: &Counterfactual) -> String {
         let i = node_of(n)?;
         tree.nodes[i]
             .children()
-            .find(|&c| tree.move_labels[c] == m)
+            .find(|&c| &tree.move_labels[c] == m)
             .map(crate::game::NodeId::from)
     };
     let who = |n: &str| match node_of(n) {

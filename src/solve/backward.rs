@@ -84,7 +84,7 @@ pub fn check_perfect_information(tree: &Tree) -> Result<(), Unsupported> {
             let members: Vec<&str> = tree
                 .members(set)
                 .iter()
-                .map(|m| tree.node_names[m.ix()].as_str())
+                .map(|m| &tree.node_names[m.ix()])
                 .collect();
             Err(Unsupported {
                 reason: format!(

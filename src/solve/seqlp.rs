@@ -105,7 +105,7 @@ pub(crate) fn check_constant_sum(g: &Game, tol: f64) -> Result<(), Unsupported> 
                 if tree.node_names[n].is_empty() {
                     format!("#{n}")
                 } else {
-                    tree.node_names[n].clone()
+                    tree.node_names[n].to_string()
                 }
             };
             return Err(Unsupported {

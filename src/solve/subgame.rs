@@ -246,7 +246,7 @@ fn reduce(
     let mut stack: Vec<(usize, Option<usize>)> = vec![(r.ix(), None)];
     while let Some((v, parent)) = stack.pop() {
         let node = tree.nodes[v];
-        let name = tree.node_names[v].clone();
+        let name = tree.node_names[v].to_string();
         let solved = v != r.ix() && is_root[v];
         let bn = match (solved, node.kind) {
             (true, _) => {
@@ -283,7 +283,7 @@ fn reduce(
         if let Some(p) = parent {
             // Children are pushed in reverse below, so moves are added in order.
             // The builder node is fresh, so the move cannot reach it twice.
-            let _ = b.add_move(p, tree.move_labels[v].clone(), None, bn);
+            let _ = b.add_move(p, &tree.move_labels[v], None, bn);
             if tree.nodes[tree.nodes[v].parent as usize].kind == NodeKind::Chance {
                 chance.push((bn, g.chance[v]));
                 if let Some(x) = g.exact.as_ref() {
@@ -402,7 +402,7 @@ fn solve_one(
         if n.is_empty() {
             format!("#{}", root.0)
         } else {
-            n.clone()
+            n.to_string()
         }
     };
     if g.n_players() != 2 {
@@ -568,7 +568,7 @@ mod tests {
             .solve(GameRef::Tree(&g), &SolveOptions::default())
             .unwrap();
         assert_eq!(s.ties.len(), 1);
-        assert_eq!(g.tree.node_names[s.ties[0].node.ix()], "c");
+        assert_eq!(&g.tree.node_names[s.ties[0].node.ix()], "c");
         assert_eq!(s.ties[0].moves, vec![0, 1]);
         assert_eq!(s.ties[0].player, PlayerId(2));
     }

@@ -261,7 +261,7 @@ impl Structure {
             let h = match node.parent() {
                 Some(p) if self.state_of[p.ix()] != NO_STATE => {
                     let ph = self.history_of[p.ix()];
-                    let label = tree.move_labels[i].clone();
+                    let label = tree.move_labels[i].to_string();
                     let a = tree.action_index(NodeId::from(i)).unwrap_or(0);
                     let len = self.histories.len();
                     let h = *index.entry((ph, label)).or_insert(len);
@@ -275,7 +275,7 @@ impl Structure {
                     } else if self.histories[h].parent != Some((ph as usize, a)) {
                         return Err(format!(
                             "move `{}` is listed in different places at one history",
-                            tree.move_labels[i]
+                            &tree.move_labels[i]
                         ));
                     }
                     h
@@ -302,7 +302,7 @@ impl Structure {
             let labels = |x: NodeId| -> Vec<&str> {
                 tree.nodes[x.ix()]
                     .children()
-                    .map(|c| tree.move_labels[c].as_str())
+                    .map(|c| &tree.move_labels[c])
                     .collect()
             };
             let labels0 = labels(nodes[0]);
