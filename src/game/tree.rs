@@ -8,7 +8,8 @@
 //! stack overflow on a chain a million moves deep.
 //!
 //! Per-node data used by solvers (`Node`) is kept small and `Copy`; names and labels live in
-//! side tables that solvers never touch, each distinct string stored once ([`Labels`]).
+//! side tables that solvers never touch, each distinct string stored once: node names and move
+//! labels end to end in one string ([`TextLabels`]), move phrases in a [`Labels`].
 //!
 //! [`Game`]: crate::game::Game
 
