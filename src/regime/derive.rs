@@ -522,20 +522,13 @@ fn split_free_factors(t: &GameTemplate, frees: &[FreeBelief], mut c: Cond) -> Co
         if h.iter().any(|x| frees.iter().any(|o| o.mentioned(x))) {
             continue;
         }
-        // h at each vertex, its sign told by the ranges.
+        // h at each vertex, its sign told by the ranges (one bound of its values there).
         let sign_at = |v: SPoly| -> Option<bool> {
             let v = drop_positive_factors(t, v);
-            let pos = Cond {
-                poly: v.clone(),
-                strict: true,
-            };
-            let neg = Cond {
-                poly: v.scale(&-Rational::one()),
-                strict: true,
-            };
-            if by_ranges(t, &pos) == Some(true) {
+            let (lo, hi) = corner_range(&v, &declared_box(t, &v)?)?;
+            if lo.is_positive() {
                 Some(true)
-            } else if by_ranges(t, &neg) == Some(true) {
+            } else if hi.is_negative() {
                 Some(false)
             } else {
                 None
