@@ -48,7 +48,9 @@ pub fn map_text(path: &Path) -> Result<Text> {
     let file = std::fs::File::open(path).with_context(cannot)?;
     let meta = file.metadata().with_context(cannot)?;
     if !meta.is_file() || meta.len() < MAP_FROM {
-        return read_text(path).map(Text::Owned);
+        return std::io::read_to_string(&file)
+            .map(Text::Owned)
+            .with_context(cannot);
     }
     // SAFETY: the map is only read, and only while this process holds it. A file truncated by
     // another process while it is read would end the process with SIGBUS rather than give wrong
